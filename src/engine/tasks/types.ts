@@ -1,0 +1,53 @@
+/**
+ * What every visual-reasoning task provides. A task is one file that exports a TaskDef;
+ * the registry (./index.ts) lists them.
+ */
+
+export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area'] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+
+/** 'id' is the training distribution; 'ood' is held out to ask whether RL generalises (e.g. more objects). */
+export type Split = 'id' | 'ood';
+
+export interface GenerateOptions {
+  seed: number;
+  split: Split;
+  /** 1..TaskDef.levels; higher is harder (curriculum learning raises it). */
+  difficulty: number;
+  /** Square image side in pixels (32 by default). */
+  imageSize: number;
+  /** 0..1: how much positions, sizes and colours wander (0 = canonical layouts). */
+  jitter: number;
+}
+
+export interface TaskInstance {
+  taskId: TaskId;
+  seed: number;
+  split: Split;
+  difficulty: number;
+  imageSize: number;
+  /** [imageSize, imageSize, 3] row-major RGB, values in [0, 1]. */
+  image: Float32Array;
+  /** Token ids, starting with <bos>; at most DEFAULT promptLen (8) long. */
+  promptTokens: number[];
+  /** The gold answer: one vocabulary word (a number, a colour, ...). */
+  answer: string;
+  /** The gold reasoning between <think> and </think>, as vocabulary words. */
+  goldTrace: string[];
+}
+
+export interface TaskDef {
+  id: TaskId;
+  title: string;
+  /** One line for the UI. */
+  description: string;
+  /** Number of difficulty levels (>= 3). */
+  levels: number;
+  generate(opts: GenerateOptions): TaskInstance;
+  /**
+   * Process reward (StepGRPO): the fraction, in [0, 1], of the gold trace's steps that the
+   * given trace gets right (digits read correctly, partial sums right, ...). An empty or
+   * unparseable trace scores 0.
+   */
+  scoreSteps(instance: TaskInstance, trace: readonly string[]): number;
+}
