@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
+import { TASK_IDS } from './tasks/types';
+
+/**
+ * Run configuration: one zod schema per group, each field with a default and one doc line
+ * (the UI shows `.describe()` as the field's help). Everything that crosses a boundary —
+ * the URL, the worker, imports, the CLI — is parsed with these.
+ */
+
+export const DEFAULT_MAX_NEW_TOKENS = 24;
+
+export const TaskSettingsSchema = z.object({
+  task: z.enum(TASK_IDS).default('digit-sum').describe('Which visual-reasoning task the prompts come from.'),
+  difficulty: z.number().int().min(1).max(5).default(1).describe('Task level (curriculum learning raises it).'),
+  imageSize: z.number().int().min(8).max(128).default(32).describe('Side of the square image, in pixels.'),
+  jitter: z.number().min(0).max(1).default(0.5).describe('How much object positions and sizes wander (0 = canonical layouts).'),
+});
+export type TaskSettings = z.infer<typeof TaskSettingsSchema>;
+export const DEFAULT_TASK_SETTINGS: TaskSettings = TaskSettingsSchema.parse({});
+
+// ---------------------------------------------------------------------------------------
+// Sampling (rollouts)
+export const SamplingSchema = z.object({
+  promptsPerIter: z.number().int().min(1).max(256).default(8).describe('B: prompts per iteration. TRL: per_device_train_batch_size / num_generations.'),
+  groupSize: z.number().int().min(1).max(64).default(8).describe('G: responses sampled per prompt (GRPO\'s group). TRL: num_generations.'),
+  temperature: z.number().min(0.05).max(5).default(1).describe('Softmax temperature for sampling and for the log-probs the loss uses (TRL divides logits by it too).'),
+  topK: z.number().int().min(0).max(128).default(0).describe('Sample only among the k likeliest tokens (0 = off). The loss still uses the full distribution.'),
+  maxNewTokens: z.number().int().min(4).max(64).default(DEFAULT_MAX_NEW_TOKENS).describe('L_max: response tokens generated. TRL: max_completion_length.'),
+});
+
+// Optimisation
+export const OptimSchema = z.object({
+  lr: z.number().positive().max(1).default(1e-3).describe('Adam learning rate of the policy. TRL: learning_rate.'),
+  valueLr: z.number().positive().max(1).default(3e-3).describe('Learning rate of the value head (PPO only).'),
+  lrSchedule: z.enum(['constant', 'linear', 'cosine']).default('constant').describe('Decay of the learning rate over the run, after warm-up.'),
+  warmupIters: z.number().int().min(0).max(10_000).default(0).describe('Iterations of linear learning-rate warm-up.'),
+  epochs: z.number().int().min(1).max(16).default(1).describe('mu: passes over each rollout batch. With 1 (and 1 minibatch) the ratio is exactly 1 and nothing is clipped. TRL: num_iterations.'),
+  minibatches: z.number().int().min(1).max(64).default(1).describe('Minibatches per epoch (each one optimizer step).'),
+  gradClip: z.number().min(0).max(1000).default(1).describe('Clip the global gradient norm to this (0 = off). TRL: max_grad_norm.'),
+});
+
+// Objective: which advantage, which ratio, which clipping, which KL
+export const ALGORITHMS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo'] as const;
+export const ObjectiveSchema = z.object({
+  algorithm: z.enum(ALGORITHMS).default('grpo').describe('The family: REINFORCE with baseline, RLOO, PPO-Clip with a critic, PPO-Penalty, TRPO, or GRPO (Dr. GRPO, DAPO and GSPO are GRPO presets).'),
+  advantageScale: z.enum(['group', 'batch', 'none']).default('group').describe('GRPO advantage (r - mean_group) / (std + 1e-4): std of the group, of the batch, or none (Dr. GRPO). TRL: scale_rewards.'),
+  whitenAdvantages: z.boolean().default(true).describe('PPO: normalise GAE advantages to mean 0, std 1 over the batch.'),
+  epsLow: z.number().min(0).max(1).default(0.2).describe('Clip the ratio below at 1 - epsLow (PPO-Clip). TRL: epsilon.'),
+  epsHigh: z.number().min(0).max(10).default(0.2).describe('Clip the ratio above at 1 + epsHigh; DAPO\'s clip-higher raises it to 0.28. TRL: epsilon_high.'),
+  ratioLevel: z.enum(['token', 'sequence']).default('token').describe('Importance ratio per token (PPO, GRPO) or per sequence, length-normalised (GSPO). TRL: importance_sampling_level.'),
+  lossAggregation: z.enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm']).default('seq-mean-token-mean').describe('How per-token losses are averaged: over all tokens (DAPO), per sequence then over sequences (GRPO), or token sums / L_max (Dr. GRPO). TRL: loss_type = dapo | grpo | dr_grpo.'),
+  beta: z.number().min(0).max(10).default(0.04).describe('Weight of the KL to the frozen reference policy. 0 drops the reference model entirely. TRL: beta.'),
+  klEstimator: z.enum(['k1', 'k2', 'k3']).default('k3').describe('Per-token KL estimate with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO uses k3).'),
+  klMode: z.enum(['loss', 'reward']).default('loss').describe('KL as a term in the loss (GRPO) or subtracted from the per-token reward (PPO/RLHF).'),
+  klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL (PPO-Penalty, Ziegler et al.); or decayed over the run (dynamic KL of OThink-MR1).'),
+  targetKl: z.number().positive().max(10).default(0.02).describe('Adaptive beta: the KL it steers toward.'),
+  klHorizon: z.number().int().min(1).max(1_000_000).default(100).describe('Adaptive beta: iterations over which beta can change by e-fold.'),
+  betaFinal: z.number().min(0).max(10).default(0).describe('Scheduled beta: the value it decays to by the last iteration.'),
+  earlyStopKl: z.number().min(0).max(10).default(0).describe('Stop the epochs of an iteration once approx KL exceeds this (0 = off). CleanRL: target_kl.'),
+  gamma: z.number().min(0).max(1).default(1).describe('PPO discount per token in GAE.'),
+  lambda: z.number().min(0).max(1).default(0.95).describe('PPO GAE lambda: 0 = one-step TD, 1 = Monte Carlo.'),
+  valueCoef: z.number().min(0).max(10).default(0.5).describe('PPO: weight of the value loss.'),
+  valueClip: z.number().min(0).max(10).default(0.2).describe('PPO: clip value predictions to old +/- this (0 = off).'),
+  entropyCoef: z.number().min(0).max(1).default(0).describe('Bonus on policy entropy (keeps exploration up).'),
+  trpoMaxKl: z.number().positive().max(1).default(0.01).describe('TRPO: trust-region radius delta on the mean KL.'),
+  trpoCgIters: z.number().int().min(1).max(50).default(10).describe('TRPO: conjugate-gradient iterations for F^-1 g.'),
+  trpoDamping: z.number().min(0).max(1).default(0.1).describe('TRPO: damping added to the Fisher-vector product.'),
+  trpoBacktracks: z.number().int().min(1).max(20).default(10).describe('TRPO: halvings tried by the line search.'),
+});
+
+// Rewards: weights of the rule-based functions
+export const RewardWeightsSchema = z.object({
+  accuracy: z.number().min(-10).max(10).default(1).describe('1 if the answer inside <answer> is right.'),
+  format: z.number().min(-10).max(10).default(0.2).describe('1 if the output follows <think> ... </think> <answer> X </answer> <eos>.'),
+  step: z.number().min(-10).max(10).default(0).describe('Process reward (StepGRPO): share of the trace\'s steps that are right.'),
+  length: z.number().min(-10).max(10).default(0).describe('DAPO soft overlong punishment near L_max, -1 if truncated.'),
+  hackable: z.number().min(-10).max(10).default(0).describe('A bonus for saying "because": hackable on purpose, to watch reward hacking.'),
+});
+export const RewardsSchema = z.object({
+  weights: RewardWeightsSchema.default(RewardWeightsSchema.parse({})),
+  overlongCache: z.number().int().min(1).max(32).default(4).describe('L_cache: length of the soft-penalty band below L_max (DAPO).'),
+});
+
+// The survey's training improvements, each a switch
+export const TricksSchema = z.object({
+  dynamicSampling: z.boolean().default(false).describe('DAPO: drop groups whose rewards are all equal and sample more prompts to refill the batch.'),
+  onlineFilter: z.boolean().default(false).describe('MM-EUREKA: keep only groups whose mean accuracy is strictly inside (filterLow, filterHigh).'),
+  filterLow: z.number().min(0).max(1).default(0.01),
+  filterHigh: z.number().min(0).max(1).default(0.99),
+  curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold.'),
+  curriculumThreshold: z.number().min(0).max(1).default(0.8).describe('Train accuracy (EMA) that moves the curriculum up a level.'),
+  noisyRollout: z.boolean().default(false).describe('NoisyRollout: Gaussian noise on rollout images only (the update sees clean ones), annealed to 0.'),
+  noiseStd: z.number().min(0).max(1).default(0.15).describe('NoisyRollout: initial noise standard deviation.'),
+  noiseAnneal: z.number().int().min(1).max(100_000).default(100).describe('NoisyRollout: iterations over which the noise anneals to 0.'),
+  augment: z.enum(['none', 'crop', 'affine']).default('none').describe('Rollout image augmentation: RandomCrop or RandomAffine (shift + scale).'),
+});
+
+// The run itself
+export const RunSchema = z.object({
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seed of prompts, sampling and (from scratch) weights: same seed, same run on the cpu backend.'),
+  iterations: z.number().int().min(1).max(100_000).default(200).describe('Iterations in the run.'),
+  init: z.enum(['sft', 'scratch']).default('sft').describe('Start from the task\'s supervised warm-start checkpoint or from random weights.'),
+  evalEvery: z.number().int().min(0).max(10_000).default(10).describe('Evaluate held-out ID and OOD prompts every k iterations (0 = never).'),
+  evalN: z.number().int().min(1).max(4096).default(64).describe('Held-out prompts per evaluation.'),
+  keepBatches: z.number().int().min(0).max(100).default(5).describe('Rollout batches kept for the Inspect view.'),
+});
+
+export const RunConfigSchema = z.object({
+  name: z.string().max(80).default('').describe('Run name (shown in the runs list).'),
+  preset: z.string().max(40).default('grpo').describe('The preset these values started from.'),
+  task: TaskSettingsSchema.default(DEFAULT_TASK_SETTINGS),
+  model: ModelConfigSchema.default(DEFAULT_MODEL_CONFIG),
+  sampling: SamplingSchema.default(SamplingSchema.parse({})),
+  optim: OptimSchema.default(OptimSchema.parse({})),
+  objective: ObjectiveSchema.default(ObjectiveSchema.parse({})),
+  rewards: RewardsSchema.default(RewardsSchema.parse({})),
+  tricks: TricksSchema.default(TricksSchema.parse({})),
+  run: RunSchema.default(RunSchema.parse({})),
+});
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export const DEFAULT_RUN_CONFIG: RunConfig = RunConfigSchema.parse({});

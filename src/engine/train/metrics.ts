@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * One metrics record per iteration, with namespaced keys (DESIGN.md). Per-function reward
+ * keys (`reward/<fn>/mean`) and the KL estimator in use (`kl/estimator`) come on top.
+ * A key whose quantity does not apply (value loss without a critic) is absent, not 0.
+ */
+export const METRIC_KEYS = [
+  'reward/mean', 'reward/std',
+  'acc/train', 'acc/eval_id', 'acc/eval_ood', 'format/rate',
+  'kl/ref', 'policy/approx_kl',
+  'clip/low', 'clip/high', 'clip/region',
+  'entropy',
+  'len/mean', 'len/max', 'len/truncated_frac',
+  'adv/mean', 'adv/std', 'groups/zero_std_frac',
+  'loss/policy', 'loss/value', 'value/explained_var',
+  'grad/norm', 'lr', 'kl/beta',
+  'time/rollout_ms', 'time/update_ms', 'throughput/tokens_per_s',
+  'mem/tensors', 'mem/bytes',
+] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+export const MetricsRecordSchema = z
+  .object({
+    iteration: z.number().int().min(1),
+    /** ms since the run started (for the wall-time x axis). */
+    wallMs: z.number().min(0),
+    /** 'k1' | 'k2' | 'k3': which estimator `kl/ref` used. */
+    klEstimator: z.enum(['k1', 'k2', 'k3']),
+    /** Task level this iteration sampled at (curriculum). */
+    difficulty: z.number().int().min(1),
+    values: z.record(z.string(), z.number()),
+  })
+  .describe('One iteration of a run.');
+export type MetricsRecord = z.infer<typeof MetricsRecordSchema>;
