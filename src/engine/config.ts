@@ -13,7 +13,7 @@ export const DEFAULT_MAX_NEW_TOKENS = 24;
 export const TaskSettingsSchema = z.object({
   task: z.enum(TASK_IDS).default('digit-sum').describe('Which visual-reasoning task the prompts come from.'),
   difficulty: z.number().int().min(1).max(5).default(1).describe('Task level (curriculum learning raises it).'),
-  imageSize: z.number().int().min(8).max(128).default(32).describe('Side of the square image, in pixels.'),
+  imageSize: z.number().int().min(16).max(128).default(32).describe('Side of the square image, in pixels (at least 16, so digits stay legible).'),
   jitter: z.number().min(0).max(1).default(0.5).describe('How much object positions and sizes wander (0 = canonical layouts).'),
 });
 export type TaskSettings = z.infer<typeof TaskSettingsSchema>;
@@ -67,6 +67,7 @@ export const ObjectiveSchema = z.object({
   trpoCgIters: z.number().int().min(1).max(50).default(10).describe('TRPO: conjugate-gradient iterations for F^-1 g.'),
   trpoDamping: z.number().min(0).max(1).default(0.1).describe('TRPO: damping added to the Fisher-vector product.'),
   trpoBacktracks: z.number().int().min(1).max(20).default(10).describe('TRPO: halvings tried by the line search.'),
+  trpoFisherFrac: z.number().min(0.01).max(1).default(0.25).describe('TRPO: share of the batch the Fisher-vector products use (the TRPO paper used 10%); the gradient and the line search use all of it.'),
 });
 
 // Rewards: weights of the rule-based functions
@@ -85,6 +86,7 @@ export const RewardsSchema = z.object({
 // The survey's training improvements, each a switch
 export const TricksSchema = z.object({
   dynamicSampling: z.boolean().default(false).describe('DAPO: drop groups whose rewards are all equal and sample more prompts to refill the batch.'),
+  maxExtraRounds: z.number().int().min(0).max(16).default(3).describe('Dynamic sampling: most extra rollout rounds per iteration to refill the batch (DAPO/veRL: max_num_gen_batches); after them it trains on what it has.'),
   onlineFilter: z.boolean().default(false).describe('MM-EUREKA: keep only groups whose mean accuracy is strictly inside (filterLow, filterHigh).'),
   filterLow: z.number().min(0).max(1).default(0.01),
   filterHigh: z.number().min(0).max(1).default(0.99),

@@ -7,7 +7,7 @@ import { VOCAB_SIZE } from '../tokenizer';
  */
 export const ModelConfigSchema = z
   .object({
-    imageSize: z.number().int().min(8).max(128).default(32).describe('Side of the square RGB input image, in pixels.'),
+    imageSize: z.number().int().min(16).max(128).default(32).describe('Side of the square RGB input image, in pixels (tasks need at least 16 to draw legibly).'),
     patchSize: z.number().int().min(2).max(32).default(8).describe('Side of one image patch; (imageSize/patchSize)^2 visual tokens.'),
     dModel: z.number().int().min(8).max(512).default(64).describe('Width of every token embedding (d).'),
     nHeads: z.number().int().min(1).max(16).default(4).describe('Attention heads per layer; dModel must divide by it.'),

@@ -1,0 +1,115 @@
+/**
+ * area: "area of red ?" over an 8x8 grid; the red rectangle's cells stay visible through
+ * its own darker grid lines, so width and height can be counted cell by cell.
+ * ID sides are 1..4; OOD has a side of 5 or 6 (areas up to 36): longer runs to count and
+ * products the model never computed.
+ * Levels: 1 the rectangle alone; 2 plus a distractor rectangle of another colour; 3 plus two.
+ */
+import { Rng } from '../random';
+import { BOS, COLORS, encode, type Color } from '../tokenizer';
+import { GRID_LINE, PALETTE, createRaster, jitterColor, setPixel, shade, type Raster, type Rgb } from './raster';
+import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+
+const GRID = 8;
+const PLACEMENT_TRIES = 20;
+
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Pixel column (or row) of grid line k. */
+const line = (k: number, size: number): number => Math.floor((k * size) / GRID);
+
+function drawGrid(r: Raster): void {
+  for (let k = 0; k < GRID; k++) {
+    const p = line(k, r.size);
+    for (let t = 0; t < r.size; t++) {
+      setPixel(r, p, t, GRID_LINE);
+      setPixel(r, t, p, GRID_LINE);
+    }
+  }
+}
+
+/** Cells in `rgb`, the lines between and around them darker: the cells stay countable. */
+function drawRect(r: Raster, rect: Rect, rgb: Rgb): void {
+  const dark = shade(rgb, 0.55);
+  const xs = Array.from({ length: rect.w + 1 }, (_, k) => line(rect.x + k, r.size));
+  const ys = Array.from({ length: rect.h + 1 }, (_, k) => line(rect.y + k, r.size));
+  for (let y = ys[0]!; y <= ys[rect.h]!; y++) {
+    for (let x = xs[0]!; x <= xs[rect.w]!; x++) setPixel(r, x, y, xs.includes(x) || ys.includes(y) ? dark : rgb);
+  }
+}
+
+/** A cell of empty grid all round, so no two rectangles share a border. */
+const apart = (a: Rect, b: Rect): boolean => a.x + a.w < b.x || b.x + b.w < a.x || a.y + a.h < b.y || b.y + b.h < a.y;
+
+function place(rng: Rng, w: number, h: number): Rect {
+  return { x: rng.int(0, GRID - w), y: rng.int(0, GRID - h), w, h };
+}
+
+function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOptions): TaskInstance {
+  const rng = new Rng(seed);
+  const color = rng.pick(COLORS);
+  let w: number;
+  let h: number;
+  do {
+    w = rng.int(1, split === 'ood' ? 6 : 4);
+    h = rng.int(1, split === 'ood' ? 6 : 4);
+  } while (split === 'ood' && Math.max(w, h) < 5);
+  const target = place(rng, w, h);
+
+  const rects: { rect: Rect; color: Color }[] = [{ rect: target, color }];
+  const others = COLORS.filter((c) => c !== color);
+  for (let k = 0; k < difficulty - 1; k++) {
+    const [dw, dh] = [rng.int(1, 3), rng.int(1, 3)];
+    // A big OOD target can leave no room; then the picture simply has fewer distractors.
+    for (let t = 0; t < PLACEMENT_TRIES; t++) {
+      const rect = place(rng, dw, dh);
+      if (rects.every((o) => apart(o.rect, rect))) {
+        rects.push({ rect, color: rng.pick(others) });
+        break;
+      }
+    }
+  }
+
+  const raster = createRaster(imageSize);
+  drawGrid(raster);
+  for (const { rect, color: c } of rects) drawRect(raster, rect, jitterColor(PALETTE[c], rng, jitter));
+
+  return {
+    taskId: 'area',
+    seed,
+    split,
+    difficulty,
+    imageSize,
+    image: raster.data,
+    promptTokens: [BOS, ...encode(`area of ${color} ?`)],
+    answer: String(w * h),
+    goldTrace: ['width', String(w), 'height', String(h), String(w), 'x', String(h), '=', String(w * h)],
+  };
+}
+
+/** The word after the first `marker`, or undefined. */
+const after = (trace: readonly string[], marker: string): string | undefined => {
+  const at = trace.indexOf(marker);
+  return at < 0 ? undefined : trace[at + 1];
+};
+
+/** Steps: the width read, the height read, the product (the word after "="). */
+function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
+  const markers = ['width', 'height', '='];
+  const right = markers.filter((m) => after(trace, m) !== undefined && after(trace, m) === after(instance.goldTrace, m)).length;
+  return right / markers.length;
+}
+
+export const areaTask: TaskDef = {
+  id: 'area',
+  title: 'Area',
+  description: 'Count the width and height of a coloured rectangle on a grid and multiply; OOD has sides of 5-6.',
+  levels: 3,
+  generate,
+  scoreSteps,
+};

@@ -1,0 +1,110 @@
+/**
+ * digit-sum (the flagship): "sum of digits ?" over a row of digits drawn from a 3x5 font.
+ * ID shows two digits, OOD three: a longer chain of additions the model never practised.
+ * Levels: 1 digits 0..4 in dark ink; 2 digits 0..9; 3 digits 0..9 in colours, with small
+ * distractor shapes above or below the row.
+ */
+import { Rng } from '../random';
+import { BOS, COLORS, SHAPES, encode } from '../tokenizer';
+import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font';
+import { INK, PALETTE, createRaster, drawDigit, drawShape, jitterColor } from './raster';
+import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+
+function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOptions): TaskInstance {
+  const rng = new Rng(seed);
+  const count = split === 'ood' ? 3 : 2;
+  const digits = Array.from({ length: count }, () => rng.int(0, difficulty === 1 ? 4 : 9));
+
+  // Integer scale keeps glyphs crisp: 2 at 32x32, where three 6-pixel digits fit with room to move.
+  const scale = Math.max(1, Math.floor(imageSize / 16));
+  const w = GLYPH_WIDTH * scale;
+  const h = GLYPH_HEIGHT * scale;
+  const slot = imageSize / count;
+  // Whole-pixel moves, at most one font pixel less than half the spare room per side: neighbouring
+  // digits always keep a gap of `scale` pixels, and the row never reaches the distractor bands.
+  const maxDx = Math.max(0, Math.min(scale, Math.floor((Math.ceil(slot - 1) - w - scale) / 2)));
+  const maxDy = 2 * scale;
+  const move = (max: number): number => Math.round((rng.next() * 2 - 1) * max * jitter);
+  const raster = createRaster(imageSize);
+  digits.forEach((d, i) => {
+    const x0 = Math.round(slot * (i + 0.5) - w / 2) + move(maxDx);
+    const y0 = Math.round((imageSize - h) / 2) + move(maxDy);
+    const ink = difficulty >= 3 ? jitterColor(PALETTE[rng.pick(COLORS)], rng, jitter) : INK;
+    drawDigit(raster, d, x0, y0, scale, ink);
+  });
+
+  if (difficulty >= 3) {
+    const band = Math.floor((imageSize - h) / 2) - maxDy - 1;
+    const size = 2 * scale;
+    const bands = rng.shuffle([band / 2, imageSize - band / 2]).slice(0, rng.int(1, 2));
+    for (const cy of bands) {
+      const cx = size + rng.next() * (imageSize - 2 * size);
+      drawShape(raster, rng.pick(SHAPES), cx, cy, size, jitterColor(PALETTE[rng.pick(COLORS)], rng, jitter));
+    }
+  }
+
+  return {
+    taskId: 'digit-sum',
+    seed,
+    split,
+    difficulty,
+    imageSize,
+    image: raster.data,
+    promptTokens: [BOS, ...encode('sum of digits ?')],
+    answer: String(digits.reduce((a, b) => a + b, 0)),
+    goldTrace: goldTrace(digits),
+  };
+}
+
+/** "a + b = s" then, per further digit, "s + c = t": each line restates the running sum it adds to. */
+function goldTrace(digits: readonly number[]): string[] {
+  const out: string[] = [];
+  let sum = digits[0]!;
+  for (const d of digits.slice(1)) {
+    out.push(String(sum), '+', String(d), '=', String(sum + d));
+    sum += d;
+  }
+  return out;
+}
+
+const num = (w: string | undefined): number | null => (w !== undefined && /^\d+$/.test(w) ? Number(w) : null);
+
+/** Every "x + y = z" in the trace, in order, as numbers (null where a slot is not a number). */
+function equations(trace: readonly string[]): (number | null)[][] {
+  const out: (number | null)[][] = [];
+  for (let i = 0; i + 4 < trace.length; ) {
+    if (trace[i + 1] === '+' && trace[i + 3] === '=') {
+      out.push([num(trace[i]), num(trace[i + 2]), num(trace[i + 4])]);
+      i += 5;
+    } else i++;
+  }
+  return out;
+}
+
+/**
+ * Steps: each digit read and each partial sum. Two digits "a + b = s" -> a, b, s (3 steps);
+ * three "a + b = s s + c = t" -> a, b, s, c, t (5 steps; the restated s is not counted twice).
+ */
+function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
+  const gold = equations(instance.goldTrace);
+  const got = equations(trace);
+  let steps = 0;
+  let right = 0;
+  gold.forEach((eq, k) => {
+    // The first equation's left operand is a digit read; later ones restate the previous sum.
+    for (let slot = k === 0 ? 0 : 1; slot < 3; slot++) {
+      steps++;
+      if (got[k]?.[slot] === eq[slot]) right++;
+    }
+  });
+  return steps === 0 ? 0 : right / steps;
+}
+
+export const digitSumTask: TaskDef = {
+  id: 'digit-sum',
+  title: 'Digit sum',
+  description: 'Read the digits in the picture and add them up; OOD shows three digits instead of two.',
+  levels: 3,
+  generate,
+  scoreSteps,
+};

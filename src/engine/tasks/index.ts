@@ -1,0 +1,83 @@
+/**
+ * The task registry. Every task is served through one guard, so bad options fail loudly
+ * with the task's name, and no task can emit a prompt or a gold response the model cannot hold.
+ */
+import { mixSeed } from '../random';
+import { formatResponse } from '../tokenizer';
+import { areaTask } from './area';
+import { compareTask } from './compare';
+import { countTask } from './count';
+import { digitSumTask } from './digit-sum';
+import { TASK_IDS, type GenerateOptions, type Split, type TaskDef, type TaskId, type TaskInstance } from './types';
+
+export * from './types';
+
+/** Prompts are left-padded to the model's default promptLen (8), <bos> included. */
+export const MAX_PROMPT_TOKENS = 8;
+/** The longest gold response, `<think> ... </think> <answer> X </answer> <eos>` included. */
+export const MAX_RESPONSE_TOKENS = 24;
+/** Below this the shapes, digits and grid cells are too few pixels to tell apart. */
+export const MIN_IMAGE_SIZE = 16;
+
+function checkOptions(def: TaskDef, o: GenerateOptions): void {
+  const bad = (what: string): never => {
+    throw new Error(`Task "${def.id}": ${what}`);
+  };
+  if (!Number.isFinite(o.seed)) bad(`seed must be a finite number, got ${o.seed}.`);
+  if (o.split !== 'id' && o.split !== 'ood') bad(`split must be 'id' or 'ood', got ${String(o.split)}.`);
+  if (!Number.isInteger(o.difficulty) || o.difficulty < 1 || o.difficulty > def.levels) bad(`difficulty must be an integer in 1..${def.levels}, got ${o.difficulty}.`);
+  if (!Number.isInteger(o.imageSize) || o.imageSize < MIN_IMAGE_SIZE) bad(`imageSize must be an integer >= ${MIN_IMAGE_SIZE}, got ${o.imageSize}.`);
+  if (!(o.jitter >= 0 && o.jitter <= 1)) bad(`jitter must be in [0, 1], got ${o.jitter}.`);
+}
+
+function checkInstance(inst: TaskInstance): TaskInstance {
+  const response = formatResponse(inst.goldTrace, inst.answer).length;
+  if (inst.promptTokens.length > MAX_PROMPT_TOKENS || response > MAX_RESPONSE_TOKENS) {
+    throw new Error(
+      `Task "${inst.taskId}" (seed ${inst.seed}) made a ${inst.promptTokens.length}-token prompt and a ${response}-token gold response; ` +
+        `the limits are ${MAX_PROMPT_TOKENS} and ${MAX_RESPONSE_TOKENS}.`,
+    );
+  }
+  return inst;
+}
+
+function guarded(def: TaskDef): TaskDef {
+  return {
+    ...def,
+    generate(opts) {
+      checkOptions(def, opts);
+      return checkInstance(def.generate(opts));
+    },
+  };
+}
+
+export const TASKS: Readonly<Record<TaskId, TaskDef>> = {
+  count: guarded(countTask),
+  'digit-sum': guarded(digitSumTask),
+  compare: guarded(compareTask),
+  area: guarded(areaTask),
+};
+
+export function isTaskId(id: string): id is TaskId {
+  return (TASK_IDS as readonly string[]).includes(id);
+}
+
+export function getTask(id: string): TaskDef {
+  if (!isTaskId(id)) throw new Error(`Unknown task "${id}": valid tasks are ${TASK_IDS.map((t) => `"${t}"`).join(', ')}.`);
+  return TASKS[id];
+}
+
+export interface BatchOptions {
+  count: number;
+  /** Instance k gets seed mixSeed(seedBase, k): batches with different bases share no instances. */
+  seedBase: number;
+  split: Split;
+  difficulty: number;
+  imageSize: number;
+  jitter: number;
+}
+
+export function generateBatch(task: TaskDef, { count, seedBase, ...opts }: BatchOptions): TaskInstance[] {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`Batch count must be a non-negative integer, got ${count}.`);
+  return Array.from({ length: count }, (_, k) => task.generate({ ...opts, seed: mixSeed(seedBase, k) }));
+}
