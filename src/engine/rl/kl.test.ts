@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { describe, expect, it } from 'vitest';
+import { klPenalty } from './kl';
+
+const close = (t: tf.Tensor, expected: Parameters<typeof tf.test_util.expectArraysClose>[1], eps = 1e-5): void =>
+  tf.test_util.expectArraysClose(t.arraySync(), expected, eps);
+
+describe('klPenalty', () => {
+  // x = logp - refLogp = [0, 0.5, -1].
+  const logp = tf.tensor1d([-1, -0.5, -3]);
+  const refLogp = tf.tensor1d([-1, -1, -2]);
+
+  it('k1 = x', () => close(klPenalty(logp, refLogp, 'k1'), [0, 0.5, -1]));
+
+  it('k2 = x² / 2', () => close(klPenalty(logp, refLogp, 'k2'), [0, 0.125, 0.5]));
+
+  it('k3 = exp(-x) + x - 1', () => {
+    // x = 0.5: e^-0.5 - 0.5 = 0.6065307 - 0.5 = 0.1065307;  x = -1: e + (-1) - 1 = 0.7182818.
+    close(klPenalty(logp, refLogp, 'k3'), [0, 0.1065307, 0.7182818]);
+  });
+
+  it('keeps the shape of its inputs', () => {
+    expect(klPenalty(tf.zeros([2, 3]), tf.zeros([2, 3]), 'k3').shape).toEqual([2, 3]);
+  });
+
+  it('clamp bounds each token', () => {
+    // x = -5: k3 = e^5 - 6 = 142.41 -> 10.
+    close(klPenalty(tf.tensor1d([-5, 0.5]), tf.tensor1d([0, 0]), 'k3', { clamp: 10 }), [10, 0.1065307]);
+  });
+
+  it('k3 gradient w.r.t. logp is 1 - exp(-x)', () => {
+    // x = 0.5: 1 - 0.6065307 = 0.3934693;  x = -1: 1 - e = -1.7182818;  x = 0: 0.
+    const g = tf.grad((lp: tf.Tensor) => tf.sum(klPenalty(lp, refLogp, 'k3')))(logp);
+    close(g, [0, 0.3934693, -1.7182818]);
+  });
+
+  it('with a mask: padding gives 0 and a finite gradient even with -Infinity log-probs', () => {
+    const lp = tf.tensor1d([0.5, -Infinity]);
+    const ref = tf.tensor1d([0, -2]);
+    const mask = tf.tensor1d([1, 0]);
+    close(klPenalty(lp, ref, 'k3', { mask }), [0.1065307, 0]);
+    const g = tf.grad((l: tf.Tensor) => tf.sum(klPenalty(l, ref, 'k3', { mask })))(lp);
+    close(g, [0.3934693, 0]);
+  });
+
+  it('rejects mismatched shapes and unknown estimators', () => {
+    expect(() => klPenalty(tf.zeros([2]), tf.zeros([3]), 'k1')).toThrow(/same shape/);
+    expect(() => klPenalty(logp, refLogp, 'k4' as 'k1')).toThrow(/unknown estimator "k4"/);
+  });
+
+  it('does not leak', () => {
+    for (const kind of ['k1', 'k2', 'k3'] as const) {
+      const before = tf.memory().numTensors;
+      const out = klPenalty(logp, refLogp, kind, { clamp: 10 });
+      expect(tf.memory().numTensors - before).toBe(1);
+      out.dispose();
+      tf.tidy(() => {
+        klPenalty(logp, refLogp, kind);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});
