@@ -5,3 +5,5 @@ import '@tensorflow/tfjs-backend-cpu';
 tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');
 await tf.ready();
+// tfjs-core registers no gradients by itself; the engine trains, so every test gets them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { Block, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, repeatRows } from './layers';
+import { buildPrefixCausalMask } from './policy';
+
+describe('layers', () => {
+  it('gelu matches the tanh approximation at known points', () => {
+    const y = tf.tidy(() => gelu(tf.tensor1d([-3, -1, 0, 1, 3])).arraySync());
+    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    tf.test_util.expectArraysClose(y, [-0.0036373, -0.1588080, 0, 0.8411920, 2.9963627], 1e-5);
+  });
+
+  it('logSoftmax equals log(softmax) and oneHotFloat is float 0/1', () => {
+    const x = tf.tensor2d([[1, 2, 3], [-5, 0, 5]]);
+    tf.test_util.expectArraysClose(tf.tidy(() => logSoftmax(x).arraySync()), tf.tidy(() => tf.log(tf.softmax(x)).arraySync()), 1e-5);
+    const oh = oneHotFloat(tf.tensor1d([2, 0], 'int32'), 3);
+    expect(oh.dtype).toBe('float32');
+    expect(oh.arraySync()).toEqual([[0, 0, 1], [1, 0, 0]]);
+    tf.dispose([x, oh]);
+  });
+
+  it('the prefix-causal mask lets visual tokens see each other and everything else only the past', () => {
+    const m = buildPrefixCausalMask(5, 2);
+    const allowed = m.arraySync().map((row) => row.map((v) => (v === 0 ? 1 : v === MASKED ? 0 : NaN)));
+    expect(allowed).toEqual([
+      [1, 1, 0, 0, 0],
+      [1, 1, 0, 0, 0],
+      [1, 1, 1, 0, 0],
+      [1, 1, 1, 1, 0],
+      [1, 1, 1, 1, 1],
+    ]);
+    m.dispose();
+  });
+
+  it('repeatRows lays out row b*G+g = row b', () => {
+    const x = tf.tensor3d([[[1, 2]], [[3, 4]]]); // [2, 1, 2]
+    const r = repeatRows(x, 3);
+    expect(r.shape).toEqual([6, 1, 2]);
+    expect(r.arraySync()).toEqual([[[1, 2]], [[1, 2]], [[1, 2]], [[3, 4]], [[3, 4]], [[3, 4]]]);
+    tf.dispose([x, r]);
+  });
+
+  it('ParamStore initialises by (seed, name), refuses duplicate names, and copies', () => {
+    const a = new ParamStore({ seed: 1 }, true);
+    const w1 = a.create('x.w', [4, 4], { kind: 'normal', std: 0.02 });
+    expect(() => a.create('x.w', [4, 4], { kind: 'zeros' })).toThrow(/defined twice/);
+    const b = new ParamStore({ seed: 1 }, true);
+    b.create('other', [3], { kind: 'ones' }); // creation order does not matter
+    const w2 = b.create('x.w', [4, 4], { kind: 'normal', std: 0.02 });
+    expect(w1.dataSync()).toEqual(w2.dataSync());
+    const std = Math.sqrt(Array.from(w1.dataSync()).reduce((s, v) => s + v * v, 0) / 16);
+    expect(std).toBeGreaterThan(0.005);
+    expect(std).toBeLessThan(0.05);
+    const c = new ParamStore({ copyOf: a }, false);
+    const w3 = c.create('x.w', [4, 4], { kind: 'zeros' });
+    expect(w3.trainable).toBe(false);
+    expect(w3.dataSync()).toEqual(w1.dataSync());
+    expect(() => c.create('missing', [1], { kind: 'zeros' })).toThrow(/source model has no such parameter/);
+    [a, b, c].forEach((s) => s.dispose());
+  });
+
+  it('a block with a KV cache, fed one position at a time, equals the block over the whole sequence', () => {
+    const store = new ParamStore({ seed: 2 }, true);
+    const block = new Block(store, 'h', 8, 2, 2, 1);
+    const x = tf.randomNormal<tf.Rank.R3>([2, 5, 8], 0, 1, 'float32', 1);
+    const causal = tf.tidy(() => tf.reshape(buildPrefixCausalMask(5, 1), [1, 1, 5, 5]));
+    const fullY = tf.tidy(() => block.apply(x, causal).y);
+    const stepY = tf.tidy(() => {
+      let kv = block.apply(tf.slice(x, [0, 0, 0], [2, 1, 8]), null).kv;
+      const ys = [tf.slice(fullY, [0, 0, 0], [2, 1, 8])];
+      for (let t = 1; t < 5; t++) {
+        const out = block.apply(tf.slice(x, [0, t, 0], [2, 1, 8]), null, kv); // one query sees the cache + itself
+        kv = out.kv;
+        ys.push(out.y);
+      }
+      expect(kv.k.shape).toEqual([2, 2, 5, 4]); // [B, H, S, Dh]
+      return tf.concat(ys, 1);
+    });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(fullY, stepY))).dataSync()[0]!)).toBeLessThan(1e-5);
+    tf.dispose([x, causal, fullY, stepY]);
+    store.dispose();
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * The building blocks of the tiny VLM, written with plain tfjs-core ops and tf.Variable
+ * (no tfjs-layers): a parameter store with seeded initialisers, Dense, LayerNorm, GELU,
+ * self-attention with a fused QKV projection and an optional KV cache, the MLP, and the
+ * pre-LN transformer block. Read top to bottom: each piece only uses the ones above it.
+ *
+ * Every `apply` is synchronous and allocates only tensors, so callers can wrap it in
+ * tf.tidy, tf.variableGrads or optimizer.minimize.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, mixSeed } from '../random';
+
+/** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
+export const MASKED = -1e9;
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+/** How a fresh variable is filled. */
+export type Init = { kind: 'normal'; std: number } | { kind: 'zeros' } | { kind: 'ones' };
+
+/** FNV-1a over the characters of a name: turns a parameter name into a seed component. */
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Where a new ParamStore takes its values from: a seed (fresh init) or another store (a copy). */
+export type ParamSource = { seed: number } | { copyOf: ParamStore };
+
+/**
+ * Owns every variable of a model under a stable, human-readable name ("dec.h.0.attn.qkv.w").
+ * The names are what checkpoints store; tfjs's own variable names are left auto-generated so
+ * that several models (policy, frozen reference) can live in one engine without clashing.
+ *
+ * Initialisation is deterministic and independent of creation order: each variable draws from
+ * its own Rng seeded by (model seed, hash of its name), in JS, so every backend gets the same
+ * numbers.
+ */
+export class ParamStore {
+  readonly byName = new Map<string, tf.Variable>();
+
+  constructor(
+    private readonly source: ParamSource,
+    readonly trainable: boolean,
+  ) {}
+
+  create(name: string, shape: number[], init: Init): tf.Variable {
+    if (this.byName.has(name)) throw new Error(`Parameter "${name}" is defined twice.`);
+    const value = tf.tidy(() => {
+      if ('copyOf' in this.source) {
+        const src = this.source.copyOf.byName.get(name);
+        if (!src) throw new Error(`Cannot copy parameter "${name}": the source model has no such parameter.`);
+        return src.clone();
+      }
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(size);
+      if (init.kind === 'ones') data.fill(1);
+      else if (init.kind === 'normal') {
+        const rng = new Rng(mixSeed(this.source.seed, hashName(name)));
+        for (let i = 0; i < size; i++) data[i] = rng.normal() * init.std;
+      }
+      return tf.tensor(data, shape, 'float32');
+    });
+    const v = tf.variable(value, this.trainable);
+    value.dispose();
+    this.byName.set(name, v);
+    return v;
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.byName.values()];
+  }
+
+  dispose(): void {
+    for (const v of this.byName.values()) v.dispose();
+    this.byName.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+/** GPT-2's tanh approximation of GELU (tfjs-core has no gelu op; these ops exist on every backend). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const c = Math.sqrt(2 / Math.PI);
+  const inner = tf.mul(c, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+}
+
+/**
+ * One-hot rows as float32: [...] int32 -> [..., depth]. tf.oneHot's dtype argument is not to
+ * be trusted: the wasm kernel writes int32 bits whatever dtype it is asked for, so ask for
+ * int32 and cast.
+ */
+export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
+  return tf.cast(tf.oneHot(ids, depth), 'float32');
+}
+
+/**
+ * log softmax over the last axis, as x - logSumExp(x). Not tf.logSoftmax: that op is a
+ * customGrad, whose saved-tensor clones trip the wasm backend's kernel leak check when
+ * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere.
+ */
+export function logSoftmax(x: tf.Tensor): tf.Tensor {
+  return tf.sub(x, tf.logSumExp(x, -1, true));
+}
+
+/**
+ * Repeat every row G times along the batch axis: [B, ...] -> [B*G, ...], row b*G+g = row b.
+ * Used to fan one prompt (its image, its prompt tokens or its KV cache) out to its G samples.
+ */
+export function repeatRows<T extends tf.Tensor>(x: T, times: number): T {
+  if (times === 1) return x.clone();
+  const [b, ...rest] = x.shape;
+  const inner = rest.reduce((a, c) => a * c, 1);
+  return tf.tidy(() => {
+    const tiled = tf.tile(tf.reshape(x, [b, 1, inner]), [1, times, 1]); // [B, G, rest]
+    return tf.reshape(tiled, [b * times, ...rest]) as T; // [B*G, ...rest]
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers
+
+/** y = x W + b over the last axis, for inputs of any rank. */
+export class Dense {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable | null;
+  constructor(
+    store: ParamStore,
+    name: string,
+    readonly nIn: number,
+    readonly nOut: number,
+    opts: { std?: number; bias?: boolean; zeroInit?: boolean } = {},
+  ) {
+    const std = opts.std ?? 0.02;
+    this.w = store.create(`${name}.w`, [nIn, nOut], opts.zeroInit ? { kind: 'zeros' } : { kind: 'normal', std });
+    this.b = opts.bias === false ? null : store.create(`${name}.b`, [nOut], { kind: 'zeros' });
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    const lead = x.shape.slice(0, -1);
+    const x2 = tf.reshape(x, [-1, this.nIn]); // [rows, nIn]: matMul wants rank 2 here
+    // Plain matMul + add, not tf.fused.matMul: under a gradient tape the fused op trips the wasm
+    // backend's kernel leak check (IS_TEST), and fusing buys little at these sizes.
+    let y2: tf.Tensor = tf.matMul(x2, this.w); // [rows, nOut]
+    if (this.b) y2 = tf.add(y2, this.b);
+    return tf.reshape(y2, [...lead, this.nOut]); // [..., nOut]
+  }
+}
+
+/** LayerNorm over the last axis with a learned gain and bias. */
+export class LayerNorm {
+  readonly g: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(store: ParamStore, name: string, dim: number, readonly eps = 1e-5) {
+    this.g = store.create(`${name}.g`, [dim], { kind: 'ones' });
+    this.b = store.create(`${name}.b`, [dim], { kind: 'zeros' });
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    const { mean, variance } = tf.moments(x, -1, true); // [..., 1] each
+    const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
+    return tf.add(tf.mul(xhat, this.g), this.b);
+  }
+}
+
+/** Keys and values of one attention layer for every position seen so far. */
+// (Type aliases, not interfaces: tf.tidy can then return them as TensorContainers.)
+export type LayerKV = {
+  k: tf.Tensor4D; // [B, H, S_kv, Dh]
+  v: tf.Tensor4D; // [B, H, S_kv, Dh]
+};
+
+export type AttentionOutput = {
+  y: tf.Tensor3D; // [B, S, C]
+  kv: LayerKV; // past + these positions: what the next decoding step attends to
+};
+
+/**
+ * Multi-head self-attention. One matmul makes Q, K and V for all heads at once (fused QKV),
+ * and the heads ride along as a batch axis so one batched matmul scores them all.
+ *
+ * `mask` is additive (0 = attend, MASKED = ignore) and broadcasts to [B, H, S, S_kv]; null
+ * means every position sees every other (the bidirectional image encoder). `past` is the KV
+ * cache of earlier positions: the new keys/values are appended to it, so a decoding step
+ * costs one token's worth of projections instead of the whole sequence's.
+ */
+export class SelfAttention {
+  readonly qkv: Dense;
+  readonly proj: Dense;
+  readonly headDim: number;
+  constructor(store: ParamStore, name: string, readonly dModel: number, readonly nHeads: number, residStd: number) {
+    this.headDim = dModel / nHeads;
+    this.qkv = new Dense(store, `${name}.qkv`, dModel, 3 * dModel);
+    this.proj = new Dense(store, `${name}.proj`, dModel, dModel, { std: residStd });
+  }
+
+  apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): AttentionOutput {
+    const [b, s, c] = x.shape;
+    const h = this.nHeads;
+    const dh = this.headDim;
+    const qkv = tf.reshape(this.qkv.apply(x), [b, s, 3 * h, dh]); // [B, S, 3H, Dh]
+    const heads = tf.transpose(qkv, [0, 2, 1, 3]); // [B, 3H, S, Dh]
+    const [qRaw, kNew, vNew] = tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
+    const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S_kv, Dh]
+    const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S_kv, Dh]
+    // Scale q rather than the scores: S*Dh multiplies instead of S*S_kv.
+    const q = tf.mul(qRaw, 1 / Math.sqrt(dh));
+    let att: tf.Tensor = tf.matMul(q, k, false, true); // [B, H, S, S_kv]
+    if (mask) att = tf.add(att, mask);
+    att = tf.softmax(att); // over keys
+    const yHeads = tf.matMul(att, v); // [B, H, S, Dh]
+    const y = tf.reshape(tf.transpose(yHeads, [0, 2, 1, 3]), [b, s, c]); // [B, S, C]: heads side by side again
+    return { y: this.proj.apply(y) as tf.Tensor3D, kv: { k, v } };
+  }
+}
+
+/** Position-wise MLP: Linear -> GELU -> Linear, hidden width ffnMult * dModel. */
+export class MLP {
+  readonly fc: Dense;
+  readonly proj: Dense;
+  constructor(store: ParamStore, name: string, dModel: number, hidden: number, residStd: number) {
+    this.fc = new Dense(store, `${name}.fc`, dModel, hidden);
+    this.proj = new Dense(store, `${name}.proj`, hidden, dModel, { std: residStd });
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    return this.proj.apply(gelu(this.fc.apply(x)));
+  }
+}
+
+/**
+ * Pre-LN transformer block: x + attn(ln1(x)), then + mlp(ln2(x)). Pre-LN keeps the residual
+ * stream un-normalised, which trains stably without warm-up at this size.
+ */
+export class Block {
+  readonly ln1: LayerNorm;
+  readonly attn: SelfAttention;
+  readonly ln2: LayerNorm;
+  readonly mlp: MLP;
+  constructor(store: ParamStore, name: string, dModel: number, nHeads: number, ffnMult: number, nResidualLayers: number) {
+    // GPT-2: residual projections get std 0.02/sqrt(2 * layers) so the residual stream's
+    // variance does not grow with depth.
+    const residStd = 0.02 / Math.sqrt(2 * nResidualLayers);
+    this.ln1 = new LayerNorm(store, `${name}.ln1`, dModel);
+    this.attn = new SelfAttention(store, `${name}.attn`, dModel, nHeads, residStd);
+    this.ln2 = new LayerNorm(store, `${name}.ln2`, dModel);
+    this.mlp = new MLP(store, `${name}.mlp`, dModel, ffnMult * dModel, residStd);
+  }
+
+  apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): { y: tf.Tensor3D; kv: LayerKV } {
+    const a = this.attn.apply(this.ln1.apply(x) as tf.Tensor3D, mask, past);
+    const h = tf.add(x, a.y);
+    const y = tf.add<tf.Tensor3D>(h, this.mlp.apply(this.ln2.apply(h))); // [B, S, C]
+    return { y, kv: a.kv };
+  }
+}

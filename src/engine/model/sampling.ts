@@ -1,0 +1,228 @@
+/**
+ * Batched generation: B prompts x G samples decoded together, sampling on the device.
+ *
+ * The loop always runs maxNewTokens steps (no data-dependent exit, so no readback per step);
+ * after a row's first `<eos>` its tokens are forced to `<pad>` and its mask is 0. Tokens, log-
+ * probs and masks are collected as small device tensors and stacked at the end, then read back
+ * once. Randomness is Gumbel-max: argmax(logits/temperature + Gumbel noise) is an exact sample
+ * of softmax(logits/temperature); the noise comes from the project's seeded JS Rng, so the same
+ * seed gives the same tokens on every backend (up to float ties) and the cpu backend exactly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, mixSeed } from '../random';
+import { EOS, PAD } from '../tokenizer';
+import { MASKED, logSoftmax, oneHotFloat, repeatRows, type LayerKV } from './layers';
+import type { TinyVLM } from './policy';
+
+export interface SampleOptions {
+  /** Samples per prompt (G); row b*G+g of every output is the g-th sample of prompt b. */
+  groupSize: number;
+  /** Softmax temperature (> 0); also the temperature of the returned log-probs. */
+  temperature: number;
+  /** Keep only the k most likely tokens before sampling; 0 = off. Log-probs ignore it (see SampleResult.logp). */
+  topK: number;
+  /** Steps to decode (1..maxResponseLen); every row gets exactly this many tokens. */
+  maxNewTokens: number;
+  /** Seeds the sampling noise: same seed, same tokens. */
+  seed: number;
+  /** Take the argmax instead of sampling. */
+  greedy?: boolean;
+  /** Default true. false = recompute the whole sequence each step (the benchmark baseline). */
+  useKvCache?: boolean;
+  /** Default true: run image+prompt once per prompt and tile its KV cache over the G samples. */
+  sharePrefix?: boolean;
+  /** Also return the logits of every step (SampleResult.logits); for tests and inspection. */
+  returnLogits?: boolean;
+}
+
+export interface SampleResult {
+  /** int32 [B*G, T]; after the first <eos> every token is <pad>. */
+  tokens: tf.Tensor2D;
+  /** float32 [B*G, T]: log-prob of each chosen token under the full softmax(logits/temperature) (not renormalised over top-k), 0 where masked. */
+  logp: tf.Tensor2D;
+  /** float32 [B*G, T]: 1 up to and including the first <eos>, 0 after. */
+  mask: tf.Tensor2D;
+  /** Host copy of tokens, row-major: the one readback of the call. */
+  tokenIds: Int32Array;
+  /** float32 [B*G, T, V] raw logits of every step, only when opts.returnLogits. */
+  logits?: tf.Tensor3D;
+}
+
+function checkOptions(net: TinyVLM, o: SampleOptions): void {
+  const max = net.config.maxResponseLen;
+  tf.util.assert(Number.isInteger(o.groupSize) && o.groupSize >= 1, () => `groupSize must be an integer >= 1, got ${o.groupSize}`);
+  tf.util.assert(
+    Number.isInteger(o.maxNewTokens) && o.maxNewTokens >= 1 && o.maxNewTokens <= max,
+    () => `maxNewTokens must be an integer in 1..maxResponseLen (${max}), got ${o.maxNewTokens}`,
+  );
+  tf.util.assert(Number.isFinite(o.temperature) && o.temperature > 0, () => `temperature must be > 0, got ${o.temperature}`);
+  tf.util.assert(Number.isInteger(o.topK) && o.topK >= 0, () => `topK must be an integer >= 0 (0 = off), got ${o.topK}`);
+  tf.util.assert(Number.isFinite(o.seed), () => `seed must be a finite number, got ${o.seed}`);
+}
+
+/** Standard Gumbel noise [rows * cols], from a seeded Rng: -log(-log(u)), u strictly inside (0, 1). */
+export function gumbelNoise(seed: number, size: number): Float32Array {
+  const rng = new Rng(seed);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const u = (rng.next() * 4294967296 + 0.5) / 4294967296; // never 0 or 1: the noise stays finite
+    out[i] = -Math.log(-Math.log(u));
+  }
+  return out;
+}
+
+type StepOutput = {
+  token: tf.Tensor1D; // int32 [N]
+  logp: tf.Tensor1D; // float32 [N]
+  mask: tf.Tensor1D; // float32 [N]
+  done: tf.Tensor1D; // bool [N]: an <eos> has been emitted at or before this step
+};
+
+/** Pick one token per row from logits [N, V]; `noise` null = greedy. Call inside tf.tidy. */
+function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array | null, temperature: number, topK: number): StepOutput {
+  const [n, v] = logits.shape;
+  const scaled = tf.div<tf.Tensor2D>(logits, temperature); // [N, V]
+  const logpAll = logSoftmax(scaled); // [N, V]
+  let choice: tf.Tensor1D;
+  if (!noise) {
+    choice = tf.argMax(logits, -1); // [N]
+  } else {
+    let z: tf.Tensor = scaled;
+    if (topK > 0 && topK < v) {
+      const kth = tf.slice(tf.topk(scaled, topK).values, [0, topK - 1], [n, 1]); // [N, 1]: the k-th largest
+      z = tf.where(tf.less(scaled, kth), tf.fill([n, v], MASKED), scaled);
+    }
+    choice = tf.argMax(tf.add(z, tf.tensor2d(noise, [n, v])), -1); // [N]: Gumbel-max
+  }
+  const token: tf.Tensor1D = tf.where(done, tf.fill([n], PAD, 'int32'), choice); // <pad> once finished
+  const chosenLogp = tf.sum(tf.mul(oneHotFloat(choice, v), logpAll), -1); // [N]
+  const mask = tf.sub<tf.Tensor1D>(1, tf.cast(done, 'float32')); // 1 up to and including the first <eos>
+  return {
+    token,
+    logp: tf.mul<tf.Tensor1D>(chosenLogp, mask),
+    mask,
+    done: tf.logicalOr<tf.Tensor1D>(done, tf.equal(token, EOS)),
+  };
+}
+
+/**
+ * Generate B*G sequences of exactly maxNewTokens tokens. images [B, H, W, 3], prompts [B, promptLen].
+ * The caller disposes the returned tensors; the inputs are left alone.
+ */
+export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Tensor2D, opts: SampleOptions): Promise<SampleResult> {
+  checkOptions(net, opts);
+  const b = images.shape[0];
+  const g = opts.groupSize;
+  const n = b * g;
+  const steps = opts.maxNewTokens;
+  const v = net.config.vocabSize;
+  const s0 = net.prefixLen;
+  const useKv = opts.useKvCache ?? true;
+  const share = opts.sharePrefix ?? true;
+  const wantLogits = opts.returnLogits ?? false;
+
+  // Everything held across steps; whatever is still alive is disposed in `finally`.
+  const tokens: tf.Tensor1D[] = [];
+  const logps: tf.Tensor1D[] = [];
+  const masks: tf.Tensor1D[] = [];
+  const stepLogits: tf.Tensor2D[] = [];
+  const held: { kvs: LayerKV[]; logits: tf.Tensor2D | null; done: tf.Tensor1D | null; generated: tf.Tensor2D | null } = {
+    kvs: [],
+    logits: null,
+    done: null,
+    generated: null,
+  };
+  const promptIds = tf.tidy(() => (prompts.dtype === 'int32' ? prompts.clone() : tf.cast(prompts, 'int32'))); // [B, promptLen]
+  const promptsN = repeatRows(promptIds, g); // [N, promptLen]
+  let keyMask: tf.Tensor4D | null = null;
+  let visual: tf.Tensor3D | null = null;
+  try {
+    if (useKv) {
+      // Prefill: one pass over [visual, prompt] fills the cache and gives the first step's logits.
+      // With sharePrefix it runs on B rows and the result is tiled to B*G, instead of G times the work.
+      keyMask = tf.tidy(() => net.keyMask(promptsN, s0 + steps)); // [N, 1, 1, S0+T]: decode steps slice it
+      const pre = tf.tidy(() => {
+        const ids = share ? promptIds : promptsN; // [B|N, promptLen]
+        const x = net.prefixInput(net.encodeImages(share ? images : repeatRows(images, g)), ids); // [B|N, S0, C]
+        const out = net.decode(x, net.attnMask(ids, s0));
+        const rows = x.shape[0];
+        const last = tf.slice(out.h, [0, s0 - 1, 0], [rows, 1, net.config.dModel]); // [B|N, 1, C]
+        const logits = tf.reshape<tf.Rank.R2>(net.logits(last), [rows, v]); // [B|N, V]
+        const times = share ? g : 1;
+        return {
+          logits: repeatRows(logits, times), // [N, V]
+          kvs: out.kvs.map((kv) => ({ k: repeatRows(kv.k, times), v: repeatRows(kv.v, times) })), // each [N, H, S0, Dh]
+        };
+      });
+      held.logits = pre.logits;
+      held.kvs = pre.kvs;
+    } else {
+      // Recompute baseline: the image is encoded once (it is not part of the growing sequence),
+      // then every step runs the decoder over the whole sequence so far.
+      visual = tf.tidy(() => (share ? repeatRows(net.encodeImages(images), g) : net.encodeImages(repeatRows(images, g)))); // [N, P, C]
+      const vis = visual;
+      held.logits = tf.tidy(() => net.nextLogitsFull(vis, promptsN, null));
+    }
+    held.done = tf.zeros<tf.Rank.R1>([n], 'bool');
+
+    for (let t = 0; t < steps; t++) {
+      const noise = opts.greedy ? null : gumbelNoise(mixSeed(opts.seed, t), n * v);
+      const logits: tf.Tensor2D = held.logits;
+      const done: tf.Tensor1D = held.done;
+      const s: StepOutput = tf.tidy(() => sampleStep(logits, done, noise, opts.temperature, opts.topK));
+      tokens.push(s.token);
+      logps.push(s.logp);
+      masks.push(s.mask);
+      done.dispose();
+      held.done = s.done;
+      if (wantLogits) stepLogits.push(logits);
+      else logits.dispose();
+      held.logits = null;
+      if (t === steps - 1) break; // the last token is never fed back
+
+      if (useKv) {
+        // Feed token t at position S0+t; attend to the cache plus itself (only prompt pads masked).
+        const pasts = held.kvs;
+        const mask = keyMask!;
+        const next = tf.tidy(() => {
+          const x = net.embed(tf.reshape(s.token, [n, 1]), s0 + t); // [N, 1, C]
+          const keys = tf.slice(mask, [0, 0, 0, 0], [n, 1, 1, s0 + t + 1]); // [N, 1, 1, S0+t+1]
+          const out = net.decode(x, keys, pasts);
+          return { logits: tf.reshape<tf.Rank.R2>(net.logits(out.h), [n, v]), kvs: out.kvs }; // [N, V]
+        });
+        tf.dispose(pasts); // replaced by the grown cache
+        held.kvs = next.kvs;
+        held.logits = next.logits;
+      } else {
+        const prev = held.generated;
+        held.generated = tf.tidy((): tf.Tensor2D => {
+          const col: tf.Tensor2D = tf.reshape(s.token, [n, 1]); // [N, 1]
+          return prev ? tf.concat([prev, col], 1) : col; // [N, t+1]
+        });
+        prev?.dispose();
+        const vis = visual!;
+        const gen: tf.Tensor2D = held.generated;
+        held.logits = tf.tidy((): tf.Tensor2D => net.nextLogitsFull(vis, promptsN, gen));
+      }
+    }
+
+    const result = tf.tidy(() => ({
+      tokens: tf.stack(tokens, 1) as tf.Tensor2D, // [N, T]
+      logp: tf.stack(logps, 1) as tf.Tensor2D, // [N, T]
+      mask: tf.stack(masks, 1) as tf.Tensor2D, // [N, T]
+      ...(wantLogits ? { logits: tf.stack(stepLogits, 1) as tf.Tensor3D } : {}), // [N, T, V]
+    }));
+    let tokenIds: Int32Array;
+    try {
+      tokenIds = (await result.tokens.data()) as Int32Array; // the one readback
+    } catch (e) {
+      tf.dispose(result);
+      throw e;
+    }
+    return { ...result, tokenIds };
+  } finally {
+    tf.dispose([...tokens, ...logps, ...masks, ...stepLogits]);
+    tf.dispose(held.kvs);
+    tf.dispose([promptIds, promptsN, ...[keyMask, visual, held.logits, held.done, held.generated].filter((x) => x !== null)]);
+  }
+}
