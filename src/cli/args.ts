@@ -1,0 +1,46 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+
+/** A usage error: the CLI prints its message and the usage line, then exits with status 2. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parse argv with node:util (unknown flags are errors) and validate with a zod schema, so
+ * every CLI refuses bad input the same way: one line naming the flag and what it expects.
+ */
+export function parseCli<S extends z.ZodType>(argv: string[], options: Options, schema: S): z.infer<S> {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = issue.path.length ? `--${String(issue.path[0])}` : 'arguments';
+    throw new UsageError(`${flag}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A numeric flag given as a string (parseArgs yields strings). */
+export const numArg = (schema: z.ZodNumber) =>
+  z.string().trim().min(1, 'expected a number').transform(Number).pipe(schema);
+
+/** Run a CLI main: usage errors exit 2, other errors 1, both with a one-line message. */
+export function runCli(usage: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`error: ${e.message}\n${usage}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
