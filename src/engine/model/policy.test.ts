@@ -20,9 +20,10 @@ function disposeSample(r: { tokens: tf.Tensor; logp: tf.Tensor; mask: tf.Tensor;
 }
 
 describe('Policy at the default config', () => {
-  it('has ~184k parameters and the documented output shapes', async () => {
+  it('has ~250k parameters and the documented output shapes', async () => {
     const policy = Policy.create(DEFAULT_MODEL_CONFIG, 0);
-    expect(policy.numParams()).toBe(184_257);
+    // 184,257 for the transformer and heads + 65,600 for the image summary (16 x 64 -> 64, + bias).
+    expect(policy.numParams()).toBe(249_857);
     expect(policy.numParams()).toBeGreaterThan(100_000);
     expect(policy.numParams()).toBeLessThan(300_000);
     const { images, prompts } = randomInputs(DEFAULT_MODEL_CONFIG, 2, 1);
@@ -37,8 +38,8 @@ describe('Policy at the default config', () => {
     expect(s.tokens.shape).toEqual([4, 5]);
     expect(s.tokens.dtype).toBe('int32');
     expect(s.tokenIds.length).toBe(20);
-    // Near-uniform at init (GPT-2 init, std 0.02): entropy close to log V.
-    expect(out.entropy.dataSync()[0]).toBeGreaterThan(Math.log(VOCAB_SIZE) - 0.1);
+    // Broad at init: the fan-in LM head gives logits of std ~1, so entropy is within 0.5 nats of log V.
+    expect(out.entropy.dataSync()[0]).toBeGreaterThan(Math.log(VOCAB_SIZE) - 0.5);
     disposeSample(s);
     tf.dispose([images, prompts, responses, out.logp, out.entropy, out.values, logits]);
     policy.dispose();

@@ -58,6 +58,7 @@ export class TinyVLM {
   private readonly blocks: Block[];
   private readonly lnF: LayerNorm;
   private readonly lmHead: Dense;
+  private readonly summary: Dense;
   readonly valueHead: Dense;
   /** Additive causal + prefix-LM mask [seqLen, seqLen], built once; calls slice it. */
   private readonly causal: tf.Tensor2D;
@@ -82,6 +83,11 @@ export class TinyVLM {
     this.encLn = c.encoderLayers > 0 ? new LayerNorm(s, 'enc.ln', d) : null;
     this.projFc = new Dense(s, 'proj.fc', d, d);
     this.projOut = new Dense(s, 'proj.out', d, d);
+    // A position-aware summary of the whole image (a linear map of all visual tokens side by
+    // side) added to every text token: the text stream can use the image from the first step,
+    // before attention has learned where to look. Without it SFT stalled at chance accuracy
+    // (measured: single-digit NLL at ln 5 after 100 full-batch steps on 32 fixed images).
+    this.summary = new Dense(s, 'proj.summary', this.nPatches * d, d, { std: 0.5 / Math.sqrt(this.nPatches * d) });
     this.tokEmb = s.create('dec.tok', [c.vocabSize, d], { kind: 'normal', std: 0.02 });
     this.pos = s.create('dec.pos', [this.seqLen, d], { kind: 'normal', std: 0.02 });
     this.blocks = Array.from({ length: c.nLayers }, (_, i) => new Block(s, `dec.h.${i}`, d, c.nHeads, c.ffnMult, c.nLayers));
@@ -101,7 +107,8 @@ export class TinyVLM {
     const g = this.config.imageSize / p;
     // Cut into p x p patches in raster order. Pixel (y, x) = (gy*p + py, gx*p + px); px and the
     // colour channel stay merged so the transpose is rank 5 (the wasm backend's limit).
-    const rows = tf.reshape(images, [n, g, p, g, p * 3]); // [N, gy, py, gx, px*3]
+    // Centre pixels on 0: the light background otherwise adds one large constant to every patch.
+    const rows = tf.reshape(tf.sub(images, 0.5), [n, g, p, g, p * 3]); // [N, gy, py, gx, px*3]
     const grid = tf.transpose(rows, [0, 1, 3, 2, 4]); // [N, gy, gx, py, px*3]
     const patches = tf.reshape(grid, [n, g * g, p * p * 3]); // [N, P, p*p*3]
     let x = tf.add<tf.Tensor3D>(this.patchEmbed.apply(patches), this.encPos); // [N, P, C]
@@ -110,21 +117,27 @@ export class TinyVLM {
     return this.projOut.apply(gelu(this.projFc.apply(x))) as tf.Tensor3D; // [N, P, C]
   }
 
-  /** Token ids [N, L] at positions start..start+L-1 -> embeddings [N, L, C]. */
-  embed(tokens: tf.Tensor2D, start: number): tf.Tensor3D {
+  /** visual tokens [N, P, C] -> the image summary [N, 1, C] that `embed` adds to text tokens. */
+  imageSummary(visual: tf.Tensor3D): tf.Tensor3D {
+    const [n, p, d] = visual.shape;
+    return tf.reshape(this.summary.apply(tf.reshape(visual, [n, p * d])), [n, 1, d]); // [N, P*C] -> [N, 1, C]
+  }
+
+  /** Token ids [N, L] at positions start..start+L-1, plus the image summary [N, 1, C] -> embeddings [N, L, C]. */
+  embed(tokens: tf.Tensor2D, start: number, summary: tf.Tensor3D): tf.Tensor3D {
     const [n, l] = tokens.shape;
     const { vocabSize: v, dModel: d } = this.config;
     // A one-hot matmul rather than tf.gather: gather's gradient needs UnsortedSegmentSum,
     // which the wasm backend lacks; with V = 68 the matmul is just as cheap.
     const oneHot = oneHotFloat(tf.reshape(tokens, [n * l]), v); // [N*L, V]
     const emb = tf.reshape(tf.matMul(oneHot, this.tokEmb), [n, l, d]); // [N, L, C]
-    return tf.add(emb, tf.slice(this.pos, [start, 0], [l, d])); // + positions [L, C]
+    return tf.add(tf.add(emb, tf.slice(this.pos, [start, 0], [l, d])), summary); // + positions [L, C] + summary [N, 1, C]
   }
 
   /** The decoder's input for [visual tokens, prompt]: [N, S0, C]. */
-  prefixInput(visual: tf.Tensor3D, prompts: tf.Tensor2D): tf.Tensor3D {
+  prefixInput(visual: tf.Tensor3D, prompts: tf.Tensor2D, summary: tf.Tensor3D): tf.Tensor3D {
     const visPos = tf.slice(this.pos, [0, 0], [this.nPatches, this.config.dModel]); // [P, C]
-    return tf.concat([tf.add<tf.Tensor3D>(visual, visPos), this.embed(prompts, this.nPatches)], 1); // [N, S0, C]
+    return tf.concat([tf.add<tf.Tensor3D>(visual, visPos), this.embed(prompts, this.nPatches, summary)], 1); // [N, S0, C]
   }
 
   /** Additive key mask [N, 1, 1, len]: MASKED at `<pad>` prompt positions, 0 everywhere else. */
@@ -168,10 +181,12 @@ export class TinyVLM {
    */
   responseHidden(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D): tf.Tensor3D {
     const [n, t] = responses.shape;
-    let x = this.prefixInput(this.encodeImages(images), prompts); // [N, S0, C]
+    const visual = this.encodeImages(images); // [N, P, C]
+    const summary = this.imageSummary(visual); // [N, 1, C]
+    let x = this.prefixInput(visual, prompts, summary); // [N, S0, C]
     if (t > 1) {
       const fed = tf.slice(responses, [0, 0], [n, t - 1]); // [N, T-1]
-      x = tf.concat([x, this.embed(fed, this.prefixLen)], 1); // [N, S0+T-1, C]
+      x = tf.concat([x, this.embed(fed, this.prefixLen, summary)], 1); // [N, S0+T-1, C]
     }
     const len = this.prefixLen + t - 1;
     const { h } = this.decode(x, this.attnMask(prompts, len));
@@ -184,8 +199,9 @@ export class TinyVLM {
    */
   nextLogitsFull(visual: tf.Tensor3D, prompts: tf.Tensor2D, generated: tf.Tensor2D | null): tf.Tensor2D {
     const n = visual.shape[0];
-    let x = this.prefixInput(visual, prompts); // [N, S0, C]
-    if (generated) x = tf.concat([x, this.embed(generated, this.prefixLen)], 1); // [N, S0+t, C]
+    const summary = this.imageSummary(visual); // [N, 1, C]
+    let x = this.prefixInput(visual, prompts, summary); // [N, S0, C]
+    if (generated) x = tf.concat([x, this.embed(generated, this.prefixLen, summary)], 1); // [N, S0+t, C]
     const len = x.shape[1];
     const { h } = this.decode(x, this.attnMask(prompts, len));
     const last = tf.slice(h, [0, len - 1, 0], [n, 1, this.config.dModel]); // [N, 1, C]

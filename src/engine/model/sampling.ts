@@ -136,6 +136,7 @@ export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Te
   const promptsN = repeatRows(promptIds, g); // [N, promptLen]
   let keyMask: tf.Tensor4D | null = null;
   let visual: tf.Tensor3D | null = null;
+  let summary: tf.Tensor3D | null = null; // [N, 1, C]: the image summary every new token embedding adds
   try {
     if (useKv) {
       // Prefill: one pass over [visual, prompt] fills the cache and gives the first step's logits.
@@ -143,19 +144,23 @@ export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Te
       keyMask = tf.tidy(() => net.keyMask(promptsN, s0 + steps)); // [N, 1, 1, S0+T]: decode steps slice it
       const pre = tf.tidy(() => {
         const ids = share ? promptIds : promptsN; // [B|N, promptLen]
-        const x = net.prefixInput(net.encodeImages(share ? images : repeatRows(images, g)), ids); // [B|N, S0, C]
+        const vis = net.encodeImages(share ? images : repeatRows(images, g)); // [B|N, P, C]
+        const sum = net.imageSummary(vis); // [B|N, 1, C]
+        const x = net.prefixInput(vis, ids, sum); // [B|N, S0, C]
         const out = net.decode(x, net.attnMask(ids, s0));
         const rows = x.shape[0];
         const last = tf.slice(out.h, [0, s0 - 1, 0], [rows, 1, net.config.dModel]); // [B|N, 1, C]
         const logits = tf.reshape<tf.Rank.R2>(net.logits(last), [rows, v]); // [B|N, V]
         const times = share ? g : 1;
         return {
+          summary: repeatRows(sum, times), // [N, 1, C]
           logits: repeatRows(logits, times), // [N, V]
           kvs: out.kvs.map((kv) => ({ k: repeatRows(kv.k, times), v: repeatRows(kv.v, times) })), // each [N, H, S0, Dh]
         };
       });
       held.logits = pre.logits;
       held.kvs = pre.kvs;
+      summary = pre.summary;
     } else {
       // Recompute baseline: the image is encoded once (it is not part of the growing sequence),
       // then every step runs the decoder over the whole sequence so far.
@@ -184,8 +189,9 @@ export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Te
         // Feed token t at position S0+t; attend to the cache plus itself (only prompt pads masked).
         const pasts = held.kvs;
         const mask = keyMask!;
+        const sum = summary!;
         const next = tf.tidy(() => {
-          const x = net.embed(tf.reshape(s.token, [n, 1]), s0 + t); // [N, 1, C]
+          const x = net.embed(tf.reshape(s.token, [n, 1]), s0 + t, sum); // [N, 1, C]
           const keys = tf.slice(mask, [0, 0, 0, 0], [n, 1, 1, s0 + t + 1]); // [N, 1, 1, S0+t+1]
           const out = net.decode(x, keys, pasts);
           return { logits: tf.reshape<tf.Rank.R2>(net.logits(out.h), [n, v]), kvs: out.kvs }; // [N, V]
@@ -223,6 +229,6 @@ export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Te
   } finally {
     tf.dispose([...tokens, ...logps, ...masks, ...stepLogits]);
     tf.dispose(held.kvs);
-    tf.dispose([promptIds, promptsN, ...[keyMask, visual, held.logits, held.done, held.generated].filter((x) => x !== null)]);
+    tf.dispose([promptIds, promptsN, ...[keyMask, visual, summary, held.logits, held.done, held.generated].filter((x) => x !== null)]);
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { Adam, clipByGlobalNorm } from '../algorithms/optim';
 import type { Policy } from '../model';
 import type { TaskDef } from '../tasks/types';
 import { Rng } from '../random';
@@ -16,10 +17,12 @@ import { trainSeed } from './seeds';
 export const SftConfigSchema = z.object({
   steps: z.number().int().min(1).max(100_000).default(600).describe('Most SFT steps to take (warmStart usually stops earlier).'),
   batchSize: z.number().int().min(1).max(1024).default(32).describe('Gold traces per step.'),
-  lr: z.number().positive().max(1).default(3e-3).describe('Adam learning rate.'),
+  lr: z.number().positive().max(1).default(1e-3).describe('Adam learning rate.'),
+  gradClip: z.number().min(0).default(1).describe('Clip the global gradient norm to this (0 = off).'),
   seed: z.number().int().min(0).default(1).describe('Seed of the training prompts.'),
   imageSize: z.number().int().min(16).max(128).default(32),
   jitter: z.number().min(0).max(1).default(0.5),
+  difficulty: z.union([z.literal('mixed'), z.number().int().min(1).max(10)]).default('mixed').describe('Train on one level, or on every level uniformly.'),
   evalEvery: z.number().int().min(1).default(25).describe('Steps between held-out evaluations.'),
   evalN: z.number().int().min(8).default(128).describe('Held-out prompts per evaluation.'),
   minFormat: z.number().min(0).max(1).default(0.9).describe('Stop only once this share of outputs is well formed...'),
@@ -30,26 +33,21 @@ export const SftConfigSchema = z.object({
 export type SftConfig = z.infer<typeof SftConfigSchema>;
 
 /** One teacher-forced step on a batch of gold traces; returns the mean token cross-entropy. */
-export function sftStep(policy: Policy, optimizer: tf.Optimizer, task: TaskDef, cfg: SftConfig, step: number, rng: Rng): number {
+export function sftStep(policy: Policy, optimizer: Adam, task: TaskDef, cfg: SftConfig, step: number, rng: Rng): number {
   const instances = Array.from({ length: cfg.batchSize }, (_, k) =>
-    task.generate({ seed: trainSeed(cfg.seed, step, k), split: 'id', difficulty: rng.int(1, task.levels), imageSize: cfg.imageSize, jitter: cfg.jitter }),
+    task.generate({ seed: trainSeed(cfg.seed, step, k), split: 'id', difficulty: cfg.difficulty === 'mixed' ? rng.int(1, task.levels) : cfg.difficulty, imageSize: cfg.imageSize, jitter: cfg.jitter }),
   );
   const { images, prompts } = instancesToTensors(instances, policy.config.promptLen);
   const { tokens, mask } = responsesToTensors(instances.map(goldResponse), cfg.maxNewTokens);
-  const policyVars = policy.trainableVariables.filter((v) => !policy.valueHeadVariables.includes(v));
-  const loss = optimizer.minimize(
-    () =>
-      tf.tidy(() => {
-        const { logp } = policy.forward(images, prompts, tokens);
-        return tf.neg(tf.div(tf.sum(tf.mul(logp, mask)), tf.maximum(tf.sum(mask), 1))) as tf.Scalar;
-      }),
-    true,
-    policyVars,
-  );
-  const value = loss ? loss.dataSync()[0]! : NaN;
-  tf.dispose([images, prompts, tokens, mask]);
-  loss?.dispose();
-  return value;
+  const { value, grads } = tf.variableGrads(() => {
+    const { logp } = policy.forward(images, prompts, tokens);
+    return tf.neg(tf.div(tf.sum(tf.mul(logp, mask)), tf.maximum(tf.sum(mask), 1))) as tf.Scalar;
+  }, optimizer.variables as tf.Variable[]);
+  const clipped = clipByGlobalNorm(optimizer.variables.map((v) => grads[v.name]!), cfg.gradClip);
+  optimizer.step(clipped.grads, cfg.lr);
+  const loss = value.dataSync()[0]!;
+  tf.dispose([images, prompts, tokens, mask, value, clipped.norm, ...clipped.grads, ...Object.values(grads)]);
+  return loss;
 }
 
 export interface WarmStartReport {
@@ -69,7 +67,8 @@ export async function warmStart(
   onProgress?: (step: number, total: number, loss: number, last?: EvalResult) => void,
 ): Promise<WarmStartReport> {
   const cfg = SftConfigSchema.parse(config);
-  const optimizer = tf.train.adam(cfg.lr);
+  // The value head is not trained by SFT: there is no return to regress on yet.
+  const optimizer = new Adam(policy.trainableVariables.filter((v) => !policy.valueHeadVariables.includes(v)));
   const rng = new Rng(cfg.seed);
   const history: WarmStartReport['history'] = [];
   let loss = NaN;
@@ -79,7 +78,7 @@ export async function warmStart(
       loss = sftStep(policy, optimizer, task, cfg, step, rng);
       if (step % cfg.evalEvery === 0 || step === cfg.steps) {
         last = await evaluate(policy, task, {
-          split: 'id', n: cfg.evalN, difficulty: 'mixed', imageSize: cfg.imageSize, jitter: cfg.jitter,
+          split: 'id', n: cfg.evalN, difficulty: cfg.difficulty, imageSize: cfg.imageSize, jitter: cfg.jitter,
           maxNewTokens: cfg.maxNewTokens, mode: { kind: 'greedy' },
         });
         history.push({ step, loss, accuracy: last.accuracy, formatRate: last.formatRate });
