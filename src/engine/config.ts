@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
+import { TASKS } from './tasks';
 import { TASK_IDS } from './tasks/types';
 
 /**
@@ -88,8 +89,8 @@ export const TricksSchema = z.object({
   dynamicSampling: z.boolean().default(false).describe('DAPO: drop groups whose rewards are all equal and sample more prompts to refill the batch.'),
   maxExtraRounds: z.number().int().min(0).max(16).default(3).describe('Dynamic sampling: most extra rollout rounds per iteration to refill the batch (DAPO/veRL: max_num_gen_batches); after them it trains on what it has.'),
   onlineFilter: z.boolean().default(false).describe('MM-EUREKA: keep only groups whose mean accuracy is strictly inside (filterLow, filterHigh).'),
-  filterLow: z.number().min(0).max(1).default(0.01),
-  filterHigh: z.number().min(0).max(1).default(0.99),
+  filterLow: z.number().min(0).max(1).default(0.01).describe('Online filtering: drop groups whose mean accuracy is at or below this (all wrong: nothing to learn).'),
+  filterHigh: z.number().min(0).max(1).default(0.99).describe('Online filtering: drop groups whose mean accuracy is at or above this (all right: nothing to learn).'),
   curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold.'),
   curriculumThreshold: z.number().min(0).max(1).default(0.8).describe('Train accuracy (EMA) that moves the curriculum up a level.'),
   noisyRollout: z.boolean().default(false).describe('NoisyRollout: Gaussian noise on rollout images only (the update sees clean ones), annealed to 0.'),
@@ -119,7 +120,18 @@ export const RunConfigSchema = z.object({
   rewards: RewardsSchema.default(RewardsSchema.parse({})),
   tricks: TricksSchema.default(TricksSchema.parse({})),
   run: RunSchema.default(RunSchema.parse({})),
-});
+})
+  // Rules that tie fields of different groups together; each issue names the field to fix, so
+  // the config panel shows it there and the worker refuses the same configs the form does.
+  .superRefine((c, ctx) => {
+    const at = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (c.task.imageSize !== c.model.imageSize) at(['model', 'imageSize'], `Must equal the task's image size (${c.task.imageSize}).`);
+    if (c.sampling.maxNewTokens > c.model.maxResponseLen) at(['sampling', 'maxNewTokens'], `Must be at most the model's maxResponseLen (${c.model.maxResponseLen}).`);
+    if (c.objective.algorithm === 'rloo' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], 'RLOO needs at least 2 samples per prompt (a leave-one-out baseline).');
+    const levels = TASKS[c.task.task].levels;
+    if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
+    if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
+  });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export const DEFAULT_RUN_CONFIG: RunConfig = RunConfigSchema.parse({});

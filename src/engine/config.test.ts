@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG, RunConfigSchema } from './config';
+
+/** The first issue's path and message for a config with some fields changed. */
+function firstIssue(patch: Record<string, Record<string, unknown>>): { path: string; message: string } | null {
+  const input = structuredClone(DEFAULT_RUN_CONFIG) as unknown as Record<string, Record<string, unknown>>;
+  for (const [group, fields] of Object.entries(patch)) Object.assign(input[group]!, fields);
+  const r = RunConfigSchema.safeParse(input);
+  if (r.success) return null;
+  const i = r.error.issues[0]!;
+  return { path: i.path.join('.'), message: i.message };
+}
+
+describe('RunConfigSchema', () => {
+  it('gives a complete, valid default config: GRPO on digit-sum from the warm start', () => {
+    expect(RunConfigSchema.parse({})).toEqual(DEFAULT_RUN_CONFIG);
+    expect(DEFAULT_RUN_CONFIG.objective.algorithm).toBe('grpo');
+    expect(DEFAULT_RUN_CONFIG.task.task).toBe('digit-sum');
+    expect(DEFAULT_RUN_CONFIG.run.init).toBe('sft');
+  });
+
+  it('bounds every field and names it', () => {
+    expect(firstIssue({ optim: { lr: -1 } })?.path).toBe('optim.lr');
+    expect(firstIssue({ sampling: { groupSize: 0 } })?.path).toBe('sampling.groupSize');
+    expect(firstIssue({ objective: { klEstimator: 'k4' } })?.path).toBe('objective.klEstimator');
+  });
+
+  it.each([
+    [{ task: { imageSize: 48 } }, 'model.imageSize', /task's image size \(48\)/],
+    [{ sampling: { maxNewTokens: 40 } }, 'sampling.maxNewTokens', /maxResponseLen \(32\)/],
+    [{ objective: { algorithm: 'rloo' }, sampling: { groupSize: 1 } }, 'sampling.groupSize', /RLOO needs at least 2/],
+    [{ task: { difficulty: 5 } }, 'task.difficulty', /has 3 levels/],
+    [{ tricks: { filterLow: 0.5, filterHigh: 0.5 } }, 'tricks.filterHigh', /above filterLow/],
+  ])('refuses cross-field conflict %j at the field to fix', (patch, path, message) => {
+    const issue = firstIssue(patch);
+    expect(issue?.path).toBe(path);
+    expect(issue?.message).toMatch(message);
+  });
+});
