@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'public', 'bench', 'runs'] },
+  { ignores: ['node_modules', 'dist', 'public', 'bench', 'runs', 'test-results', 'playwright-report'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,6 +16,36 @@ export default tseslint.config(
       // The engine must never reach into the app or the worker (DESIGN.md: imports run one way).
       'no-restricted-imports': ['error', { patterns: ['**/app/**', '**/worker/**'] }],
     },
+  },
+  // ---- The app, the worker and the e2e suite (issue 4): their own tsconfigs and import rules.
+  {
+    files: ['src/app/**/*.{ts,tsx}', 'src/worker/**/*.ts', 'e2e/**/*.ts', 'playwright.config.ts', 'vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.app.json', './tsconfig.worker.json', './tsconfig.e2e.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    files: ['src/app/**/*.{ts,tsx}'],
+    rules: {
+      // The page never runs tfjs or the trainer: it talks to the worker through worker/client.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*'], allowTypeImports: true, message: 'tfjs lives in the worker.' },
+            { group: ['**/worker/trainer.worker*', '**/worker/runner*', '**/worker/backend*', '**/worker/db*'], message: 'Go through worker/client.' },
+            { group: ['**/engine/train/trainer*', '**/engine/model/**', '**/engine/rl/**', '**/engine/algorithms/*', '!**/engine/algorithms/presets'], allowTypeImports: true, message: 'The engine runs in the worker.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/app/**'] }] },
   },
   {
     files: ['src/engine/rl/**/*.ts'],

@@ -1,0 +1,35 @@
+import { test, expect } from './fixtures';
+
+test('Compare with two presets gives two curves and the summary table', async ({ playground, page }) => {
+  await playground.goto({ view: 'compare', config: { 'run.evalEvery': 2, 'run.evalN': 4 } });
+  await expect(page.getByTestId('tab-compare')).toHaveAttribute('aria-selected', 'true');
+  // Default PPO, GRPO, DAPO; keep two.
+  await expect(page.getByTestId('compare-preset-ppo')).toBeChecked();
+  await expect(page.getByTestId('compare-preset-grpo')).toBeChecked();
+  await page.getByTestId('compare-preset-dapo').uncheck();
+  await page.getByTestId('compare-budget').fill('4');
+  await page.getByTestId('btn-compare').click();
+
+  const workspace = page.getByTestId('compare-workspace');
+  await expect(workspace).toHaveAttribute('data-runs', '2');
+  const summary = page.getByTestId('summary-table');
+  await expect(summary.getByTestId('summary-row')).toHaveCount(2);
+  await expect(workspace).toHaveAttribute('data-live', 'false', { timeout: 110_000 });
+
+  const charts = page.getByTestId('compare-charts');
+  await expect(playground.chart('reward', charts)).toHaveAttribute('data-runs', '2');
+  // One total-reward curve per run (the per-function rewards are further series).
+  await expect(playground.chart('reward', charts).locator('.metric-line.series-0')).toHaveCount(2);
+  await expect.poll(() => playground.chartPoints('reward', charts)).toBe(4);
+  await expect(summary).toContainText(/not reached|\d/);
+  await expect(summary.locator('[data-best]').first()).toBeVisible();
+});
+
+test('fewer than two presets is refused', async ({ playground, page }) => {
+  await playground.goto({ view: 'compare' });
+  await page.getByTestId('compare-preset-ppo').uncheck();
+  await page.getByTestId('compare-preset-dapo').uncheck();
+  await page.getByTestId('btn-compare').click();
+  await expect(page.getByTestId('compare-error')).toContainText('Pick 2 to 4');
+  await expect(page.getByTestId('compare-workspace')).toHaveAttribute('data-runs', '0');
+});

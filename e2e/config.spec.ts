@@ -1,0 +1,47 @@
+import { test, expect } from './fixtures';
+
+test('an invalid value shows an error at its field and Start is refused', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('sampling');
+  const g = playground.input('sampling.groupSize');
+  await g.fill('0');
+  await expect(page.getByTestId('error-sampling.groupSize')).toBeVisible();
+  await expect(page.getByTestId('error-sampling.groupSize')).toContainText(/at least 1/);
+  await expect(g).toHaveAttribute('aria-invalid', 'true');
+
+  await playground.openGroup('optim');
+  await playground.input('optim.lr').fill('fast');
+  await expect(page.getByTestId('error-optim.lr')).toContainText('not a number');
+
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'true');
+  // aria-disabled, not disabled: a click (or Space) is answered with the reason.
+  await playground.start.click({ force: true });
+  await expect(page.getByTestId('notice-error').filter({ hasText: 'Start refused' })).toBeVisible();
+  await expect(playground.runsList).toHaveAttribute('data-count', '0');
+  await expect(playground.status).toHaveAttribute('data-status', 'none');
+
+  // Fixing the fields lets Start through.
+  await g.fill('2');
+  await playground.input('optim.lr').fill('0.001');
+  await expect(page.getByTestId('config-errors')).toHaveCount(0);
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'false');
+});
+
+test('a cross-field rule (dModel divisible by nHeads) is shown at the field', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('model');
+  await playground.input('model.nHeads').fill('3');
+  await expect(page.getByTestId('error-model.nHeads')).toContainText('multiple of nHeads');
+});
+
+test('choosing a preset marks the knobs it sets', async ({ playground, page }) => {
+  await playground.goto();
+  await page.getByTestId('preset-select').selectOption('dapo');
+  await expect(page.getByTestId('preset-knobs')).toContainText('objective.epsHigh');
+  await playground.openGroup('objective');
+  await expect(playground.input('objective.epsHigh')).toHaveValue('0.28');
+  await expect(playground.field('objective.epsHigh').locator('.preset-mark')).toBeVisible();
+  await expect(page).toHaveURL(/preset=dapo/);
+  // Settings no preset owns survive the switch (the tiny model from the link).
+  await expect(playground.input('model.dModel')).toHaveValue('16');
+});

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { test, expect } from './fixtures';
+
+interface RunFile {
+  format: string;
+  run: { name: string; iteration: number };
+  config: unknown;
+  metrics: { iteration: number; values: Record<string, number> }[];
+}
+
+test('Export downloads a JSON run that imports back to the same run; CSV has a row per iteration', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 3, name: 'export me' } });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  const row = playground.runRows.first();
+  await expect(row).toHaveAttribute('data-points', '3');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('btn-export-json').click()]);
+  expect(download.suggestedFilename()).toBe('export-me.run.json');
+  const path = await download.path();
+  const original = JSON.parse(await readFile(path, 'utf8')) as RunFile;
+  expect(original.format).toBe('rft-playground/run');
+  expect(original.run.name).toBe('export me');
+  expect(original.metrics).toHaveLength(3);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), row.getByTestId('btn-export-csv').click()]);
+  const csvText = await readFile(await csv.path(), 'utf8');
+  expect(csvText.trim().split('\n')).toHaveLength(4);
+  expect(csvText.split('\n')[0]).toContain('reward/mean');
+
+  await page.getByTestId('import-input').setInputFiles(path);
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first(); // newest first
+  await expect(imported).toHaveAttribute('data-points', '3');
+  await expect(imported).toHaveAttribute('data-iteration', '3');
+  await expect(imported.getByTestId('run-name')).toHaveText('export me');
+
+  const [again] = await Promise.all([page.waitForEvent('download'), imported.getByTestId('btn-export-json').click()]);
+  const roundTrip = JSON.parse(await readFile(await again.path(), 'utf8')) as RunFile;
+  expect(roundTrip.config).toEqual(original.config);
+  expect(roundTrip.metrics).toEqual(original.metrics);
+  expect(roundTrip.run).toMatchObject({ name: original.run.name, iteration: original.run.iteration });
+});
+
+test('a file that is not a run is refused with a message', async ({ playground, page }) => {
+  await playground.goto();
+  await page.getByTestId('import-input').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"}') });
+  await expect(page.getByTestId('notice-error').filter({ hasText: 'Import failed' })).toBeVisible();
+  await expect(playground.runsList).toHaveAttribute('data-count', '0');
+});
+
+test('runs can be renamed, hidden, deleted and brought back with Undo', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 2 } });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  const row = playground.runRows.first();
+
+  await row.getByRole('button', { name: 'Rename' }).click();
+  const nameInput = row.getByLabel('Run name');
+  await nameInput.fill('renamed run');
+  await nameInput.press('Enter');
+  await expect(row.getByTestId('run-name')).toHaveText('renamed run');
+
+  await row.getByRole('checkbox').uncheck();
+  await expect(page.getByTestId('chart-grid')).toHaveAttribute('data-runs', '0');
+  await row.getByRole('checkbox').check();
+  await expect(page.getByTestId('chart-grid')).toHaveAttribute('data-runs', '1');
+
+  await row.getByTestId('btn-delete').click();
+  await expect(playground.runsList).toHaveAttribute('data-count', '0');
+  await page.getByTestId('btn-undo').click();
+  await expect(playground.runRows).toHaveCount(1);
+  await expect(playground.runRows.first().getByTestId('run-name')).toHaveText('renamed run');
+  await expect(playground.runRows.first()).toHaveAttribute('data-points', '2');
+
+  // Undo survives a reload: the run was written back to IndexedDB.
+  await page.reload();
+  await playground.waitReady();
+  await expect(playground.runRows).toHaveCount(1);
+  await expect(playground.runRows.first()).toHaveAttribute('data-points', '2');
+});

@@ -1,0 +1,117 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * The playground as a page object. Waits are on app state the page exposes (data-status,
+ * data-iteration, data-points...), never on fixed timeouts or pixels.
+ */
+
+/** A model and batch small enough that an iteration takes well under a second on WASM. */
+export const TINY: Record<string, string | number | boolean> = {
+  'run.init': 'scratch',
+  'run.evalEvery': 0,
+  'run.keepBatches': 1,
+  'sampling.promptsPerIter': 2,
+  'sampling.groupSize': 2,
+  'sampling.maxNewTokens': 8,
+  'model.dModel': 16,
+  'model.nHeads': 2,
+  'model.nLayers': 1,
+  'model.encoderLayers': 0,
+  'model.ffnMult': 1,
+  'model.maxResponseLen': 8,
+};
+
+export interface GotoOptions {
+  backend?: 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+  preset?: string;
+  /** Dotted config paths (as in the URL hash) on top of TINY. */
+  config?: Record<string, string | number | boolean>;
+  tiny?: boolean;
+  view?: 'compare';
+}
+
+export class PlaygroundPage {
+  readonly badge: Locator;
+  readonly iteration: Locator;
+  readonly status: Locator;
+  readonly start: Locator;
+  readonly pause: Locator;
+  readonly step: Locator;
+  readonly stop: Locator;
+  readonly reset: Locator;
+  readonly runRows: Locator;
+  readonly runsList: Locator;
+
+  constructor(readonly page: Page) {
+    this.badge = page.getByTestId('backend-badge');
+    this.iteration = page.getByTestId('iteration');
+    this.status = page.getByTestId('run-status');
+    this.start = page.getByTestId('btn-start');
+    this.pause = page.getByTestId('btn-pause');
+    this.step = page.getByTestId('btn-step');
+    this.stop = page.getByTestId('btn-stop');
+    this.reset = page.getByTestId('btn-reset');
+    this.runsList = page.getByTestId('runs-list');
+    this.runRows = page.getByTestId('run-row');
+  }
+
+  static hash(opts: GotoOptions): string {
+    const params = new URLSearchParams();
+    params.set('preset', opts.preset ?? 'grpo');
+    const cfg = { ...(opts.tiny === false ? {} : TINY), ...(opts.config ?? {}) };
+    for (const [k, v] of Object.entries(cfg)) params.set(k, String(v));
+    return `#${params.toString()}`;
+  }
+
+  async goto(opts: GotoOptions = {}): Promise<void> {
+    const query = new URLSearchParams();
+    if (opts.backend) query.set('backend', opts.backend);
+    if (opts.view) query.set('view', opts.view);
+    const qs = query.toString();
+    await this.page.goto(`/${qs ? `?${qs}` : ''}${PlaygroundPage.hash(opts)}`);
+    await this.waitReady();
+  }
+
+  /** The worker has picked a backend and saved runs are loaded. */
+  async waitReady(): Promise<void> {
+    await expect(this.badge).toHaveAttribute('data-state', 'ready');
+    await expect(this.page.getByTestId('app')).toHaveAttribute('data-runs-loaded', 'true');
+  }
+
+  async backendName(): Promise<string> {
+    return (await this.badge.getAttribute('data-backend')) ?? '';
+  }
+
+  async currentIteration(): Promise<number> {
+    return Number(await this.iteration.getAttribute('data-iteration'));
+  }
+
+  async waitIterationAtLeast(n: number): Promise<void> {
+    await expect.poll(() => this.currentIteration(), { message: `iteration >= ${n}` }).toBeGreaterThanOrEqual(n);
+  }
+
+  async waitStatus(status: string): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-status', status);
+  }
+
+  chart(id: string, scope?: Locator): Locator {
+    return (scope ?? this.page).getByTestId(`chart-${id}`);
+  }
+
+  async chartPoints(id: string, scope?: Locator): Promise<number> {
+    return Number(await this.chart(id, scope).getAttribute('data-points'));
+  }
+
+  field(path: string): Locator {
+    return this.page.getByTestId(`field-${path}`);
+  }
+
+  input(path: string): Locator {
+    return this.page.getByTestId(`input-${path}`);
+  }
+
+  async openGroup(group: string): Promise<void> {
+    const details = this.page.getByTestId(`group-${group}`);
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  }
+}

@@ -1,0 +1,27 @@
+import { BackendRequestSchema, type BackendRequest } from '../worker/protocol';
+import { useApp } from './store';
+import { isOwnHash } from './store/configSlice';
+
+/**
+ * Page start: config from the URL hash, runs from IndexedDB, then the worker on the
+ * backend `?backend=` asks for (auto otherwise).
+ */
+export function bootstrap(): void {
+  const app = useApp.getState();
+  const params = new URLSearchParams(location.search);
+  const raw = params.get('backend') ?? 'auto';
+  const parsed = BackendRequestSchema.safeParse(raw);
+  const request: BackendRequest = parsed.success ? parsed.data : 'auto';
+  if (!parsed.success) app.notify('error', `Unknown ?backend=${raw}: use webgpu, webgl, wasm or cpu. Choosing automatically.`);
+  if (params.get('view') === 'compare') app.setView('compare');
+  // ?debug: the store on window, for the console and the end-to-end tests.
+  if (params.has('debug')) Object.assign(window, { __rft: useApp });
+
+  app.loadHash(location.hash);
+  window.addEventListener('hashchange', () => {
+    if (!isOwnHash(location.hash)) useApp.getState().loadHash(location.hash);
+  });
+
+  void app.loadRuns().catch((e: unknown) => app.notify('error', `Saved runs could not be read: ${e instanceof Error ? e.message : String(e)}`));
+  void app.connectWorker(request, new URL(import.meta.env.BASE_URL, location.href).href);
+}

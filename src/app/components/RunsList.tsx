@@ -1,0 +1,151 @@
+import { useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { StoredRun } from '../../worker/client';
+import { presetTitle } from '../lib/presets';
+import { useApp } from '../store';
+
+function RunRow({ run, active, points }: { run: StoredRun; active: boolean; points: number }) {
+  const a = useApp(
+    useShallow((s) => ({
+      select: s.selectRun,
+      rename: s.renameRun,
+      toggle: s.toggleRun,
+      duplicate: s.duplicateRun,
+      remove: s.deleteRun,
+      exportRun: s.exportRun,
+      resume: s.resumeRun,
+    })),
+  );
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(run.name);
+  const canResume = run.status === 'interrupted' || (run.status === 'stopped' && run.iteration < run.config.run.iterations);
+  const commit = () => {
+    a.rename(run.id, name);
+    setEditing(false);
+  };
+  return (
+    <tr className={active ? 'active' : undefined} data-testid="run-row" data-run-id={run.id} data-status={run.status} data-iteration={run.iteration} data-points={points} aria-selected={active}>
+      <td>
+        <input type="checkbox" aria-label={`Show ${run.name} in the charts`} checked={run.visible} onChange={() => a.toggle(run.id)} />
+      </td>
+      <td>
+        <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
+      </td>
+      <td className="run-name">
+        {editing ? (
+          <input
+            aria-label="Run name"
+            autoFocus
+            value={name}
+            maxLength={80}
+            onChange={(e) => setName(e.target.value)}
+            onBlur={commit}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') commit();
+              if (e.key === 'Escape') {
+                setName(run.name);
+                setEditing(false);
+              }
+            }}
+          />
+        ) : (
+          <button type="button" className="link" data-testid="run-name" onClick={() => a.select(run.id)} title="Make this the active run">
+            {run.name}
+          </button>
+        )}
+      </td>
+      <td>{presetTitle(run.config.preset)}</td>
+      <td>
+        <span className={`status status-${run.status}`}>{run.status}</span>
+        {run.error && <span className="row-error" title={run.error}> ⚠</span>}
+      </td>
+      <td className="num" data-testid="run-iteration">
+        {run.iteration} / {run.config.run.iterations}
+      </td>
+      <td className="actions">
+        {canResume && (
+          <button type="button" data-testid="btn-resume" onClick={() => void a.resume(run.id)}>
+            Resume
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => {
+            setName(run.name);
+            setEditing(true);
+          }}
+        >
+          Rename
+        </button>
+        <button type="button" onClick={() => a.duplicate(run.id)} title="Load this run's config into the panel">
+          Duplicate
+        </button>
+        <button type="button" data-testid="btn-export-json" onClick={() => a.exportRun(run.id, 'json')}>
+          JSON
+        </button>
+        <button type="button" data-testid="btn-export-csv" onClick={() => a.exportRun(run.id, 'csv')}>
+          CSV
+        </button>
+        <button type="button" className="danger" data-testid="btn-delete" onClick={() => void a.remove(run.id)}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** Every run: show/hide, rename, duplicate, delete (with undo), export, import. */
+export function RunsList() {
+  const { order, runs, metrics, activeRunId, importRun, loaded } = useApp(
+    useShallow((s) => ({ order: s.order, runs: s.runs, metrics: s.metrics, activeRunId: s.activeRunId, importRun: s.importRun, loaded: s.runsLoaded })),
+  );
+  const fileRef = useRef<HTMLInputElement>(null);
+  return (
+    <section className="runs" aria-label="Runs" data-testid="runs-list" data-count={order.length} data-loaded={loaded}>
+      <header className="runs-header">
+        <h2>Runs</h2>
+        <label className="import">
+          Import JSON
+          <input
+            ref={fileRef}
+            type="file"
+            accept="application/json,.json"
+            data-testid="import-input"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              void file.text().then(importRun).finally(() => {
+                if (fileRef.current) fileRef.current.value = '';
+              });
+            }}
+          />
+        </label>
+      </header>
+      {order.length === 0 ? (
+        <p className="empty">No runs yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Show</th>
+              <th scope="col">
+                <span className="sr-only">Colour</span>
+              </th>
+              <th scope="col">Name</th>
+              <th scope="col">Algorithm</th>
+              <th scope="col">Status</th>
+              <th scope="col">Iteration</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...order].reverse().map((id) => {
+              const run = runs[id];
+              return run ? <RunRow key={id} run={run} active={id === activeRunId} points={metrics[id]?.length ?? 0} /> : null;
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

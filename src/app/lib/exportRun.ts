@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { RunConfigSchema } from '../../engine/config';
+import { METRIC_KEYS, MetricsRecordSchema, type MetricsRecord } from '../../engine/train/metrics';
+import { RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
+
+/**
+ * A run as a file: JSON (config + metrics, validated with zod on the way back in) and the
+ * metrics as CSV for a spreadsheet or pandas.
+ */
+
+export const RUN_FILE_FORMAT = 'rft-playground/run';
+
+export const RunFileSchema = z.object({
+  format: z.literal(RUN_FILE_FORMAT),
+  version: z.literal(1),
+  run: z.object({
+    name: z.string().max(200),
+    status: z.enum(RUN_STATUSES),
+    createdAt: z.number(),
+    iteration: z.number().int().min(0),
+    wallMs: z.number().min(0),
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  }),
+  config: RunConfigSchema,
+  metrics: z.array(MetricsRecordSchema),
+});
+export type RunFile = z.infer<typeof RunFileSchema>;
+
+/** Non-finite numbers have no JSON form: they are left out of the record (as a key that does not apply is). */
+function finiteOnly(r: MetricsRecord): MetricsRecord {
+  const values: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r.values)) if (Number.isFinite(v)) values[k] = v;
+  return { ...r, values };
+}
+
+export function runToFile(run: StoredRun, metrics: readonly MetricsRecord[]): RunFile {
+  return {
+    format: RUN_FILE_FORMAT,
+    version: 1,
+    run: { name: run.name, status: run.status, createdAt: run.createdAt, iteration: run.iteration, wallMs: run.wallMs, color: run.color },
+    config: run.config,
+    metrics: metrics.map(finiteOnly),
+  };
+}
+
+export function runFileJson(run: StoredRun, metrics: readonly MetricsRecord[]): string {
+  return JSON.stringify(runToFile(run, metrics), null, 1);
+}
+
+/** Parse an imported file; throws an Error whose message says what is wrong and where. */
+export function parseRunFile(text: string): RunFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Not JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const parsed = RunFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+    throw new Error(`Not a playground run file${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  const file = parsed.data;
+  // A run exported mid-flight has no trainer behind it any more.
+  if (isLive(file.run.status)) file.run.status = 'stopped';
+  return file;
+}
+
+const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function metricsCsv(metrics: readonly MetricsRecord[]): string {
+  const seen = new Set<string>();
+  for (const r of metrics) for (const k of Object.keys(r.values)) seen.add(k);
+  const known = METRIC_KEYS.filter((k) => seen.has(k));
+  const extra = [...seen].filter((k) => !(METRIC_KEYS as readonly string[]).includes(k)).sort();
+  const keys = [...known, ...extra];
+  const header = ['iteration', 'wall_s', 'kl_estimator', 'difficulty', ...keys];
+  const lines = [header.map(csvCell).join(',')];
+  for (const r of metrics) {
+    const cells = [String(r.iteration), (r.wallMs / 1000).toFixed(3), r.klEstimator, String(r.difficulty)];
+    for (const k of keys) {
+      const v = r.values[k];
+      cells.push(v === undefined || !Number.isFinite(v) ? '' : String(v));
+    }
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function safeFileName(name: string): string {
+  return name.replace(/[^a-z0-9._-]+/gi, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+}

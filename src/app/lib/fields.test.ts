@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG } from '../../engine/config';
+import { FIELDS, FIELD_BY_PATH, GROUPS, boundsHint, configToDraft, parseDraft } from './fields';
+
+describe('config fields from the zod schema', () => {
+  it('has a field for every leaf, in the issue\'s groups, each with help text', () => {
+    expect(GROUPS.map((g) => g.title)).toEqual(['Task', 'Model', 'Sampling', 'Optimisation', 'Objective', 'Rewards', 'Tricks', 'Run']);
+    for (const g of GROUPS) expect(FIELDS.some((f) => f.group === g.id)).toBe(true);
+    for (const f of FIELDS) expect(f.help.length, f.path).toBeGreaterThan(3);
+    expect(FIELD_BY_PATH.get('sampling.groupSize')).toMatchObject({ kind: 'int', min: 1, max: 64, group: 'sampling' });
+    expect(FIELD_BY_PATH.get('rewards.weights.accuracy')).toMatchObject({ kind: 'number', group: 'rewards' });
+    expect(FIELD_BY_PATH.get('objective.klEstimator')?.options).toEqual(['k1', 'k2', 'k3']);
+    expect(FIELD_BY_PATH.get('tricks.dynamicSampling')?.kind).toBe('boolean');
+    expect(FIELD_BY_PATH.get('optim.lr')).toMatchObject({ minExclusive: true });
+    expect(boundsHint(FIELD_BY_PATH.get('sampling.groupSize')!)).toBe('1 – 64, whole');
+  });
+
+  it('round-trips the defaults through a draft', () => {
+    const { config, errors } = parseDraft(configToDraft(DEFAULT_RUN_CONFIG), 'grpo');
+    expect(errors).toEqual({});
+    expect(config).toEqual(DEFAULT_RUN_CONFIG);
+  });
+
+  it('puts every problem on its field and refuses the config', () => {
+    const draft = { ...configToDraft(DEFAULT_RUN_CONFIG), 'sampling.groupSize': '0', 'optim.lr': 'fast', 'model.nHeads': '3', 'sampling.promptsPerIter': '2.5' };
+    const { config, errors } = parseDraft(draft, 'grpo');
+    expect(config).toBeNull();
+    expect(errors['sampling.groupSize']).toBe('Must be at least 1.');
+    expect(errors['optim.lr']).toBe('"fast" is not a number.');
+    expect(errors['model.nHeads']).toContain('multiple of nHeads');
+    expect(errors['sampling.promptsPerIter']).toBe('Must be a whole number.');
+  });
+
+  it('catches the rules between fields that the trainer would reject', () => {
+    const draft = { ...configToDraft(DEFAULT_RUN_CONFIG), 'sampling.maxNewTokens': '40', 'task.imageSize': '16', 'task.difficulty': '5' };
+    const { errors } = parseDraft(draft, 'grpo');
+    expect(errors['sampling.maxNewTokens']).toContain('maxResponseLen');
+    expect(errors['model.imageSize']).toContain("task's image size (16)");
+    expect(errors['task.difficulty']).toContain('has 3 levels');
+  });
+});

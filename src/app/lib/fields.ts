@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../../engine/config';
+
+/**
+ * The config panel is generated from the engine's zod schema: every leaf of RunConfigSchema
+ * becomes a FieldSpec (its kind, bounds, options, default and `.describe()` help text), and
+ * a draft of raw input strings is parsed back through the same schema.
+ */
+
+export type FieldKind = 'int' | 'number' | 'enum' | 'boolean' | 'string' | 'fixed';
+
+export interface FieldSpec {
+  /** Dotted path into RunConfig, e.g. 'sampling.groupSize'. */
+  path: string;
+  /** The last key of the path. */
+  key: string;
+  group: GroupId;
+  kind: FieldKind;
+  help: string;
+  options?: readonly string[];
+  min?: number;
+  max?: number;
+  /** The minimum is exclusive (z.number().positive()). */
+  minExclusive?: boolean;
+  defaultValue: unknown;
+}
+
+export const GROUPS = [
+  { id: 'task', title: 'Task' },
+  { id: 'model', title: 'Model' },
+  { id: 'sampling', title: 'Sampling' },
+  { id: 'optim', title: 'Optimisation' },
+  { id: 'objective', title: 'Objective' },
+  { id: 'rewards', title: 'Rewards' },
+  { id: 'tricks', title: 'Tricks' },
+  { id: 'run', title: 'Run' },
+] as const;
+export type GroupId = (typeof GROUPS)[number]['id'];
+
+/** Fields the schema leaves without help text get one here (and the engine should gain it). */
+const FALLBACK_HELP: Record<string, string> = {
+  name: 'Run name (shown in the runs list).',
+  'tricks.filterLow': 'Online filter: drop groups whose mean accuracy is at or below this.',
+  'tricks.filterHigh': 'Online filter: drop groups whose mean accuracy is at or above this.',
+};
+
+/** Top-level keys that are not groups, and the group whose panel shows them. */
+const LOOSE_FIELDS: Record<string, GroupId> = { name: 'run' };
+
+function unwrap(schema: z.ZodType): { inner: z.ZodType; description: string | undefined } {
+  let s: z.ZodType = schema;
+  let description = s.description;
+  for (;;) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodPrefault) {
+      s = s.unwrap() as z.ZodType;
+      description ??= s.description;
+    } else return { inner: s, description };
+  }
+}
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function leaves(schema: z.ZodType, prefix: string, group: GroupId, out: FieldSpec[]): void {
+  const { inner, description } = unwrap(schema);
+  if (inner instanceof z.ZodObject) {
+    for (const [key, child] of Object.entries<z.ZodType>(inner.shape)) {
+      leaves(child, prefix ? `${prefix}.${key}` : key, group, out);
+    }
+    return;
+  }
+  const key = prefix.split('.').at(-1) ?? prefix;
+  const base = {
+    path: prefix,
+    key,
+    group,
+    help: description ?? FALLBACK_HELP[prefix] ?? '',
+    defaultValue: getPath(DEFAULT_RUN_CONFIG, prefix),
+  };
+  if (inner instanceof z.ZodNumber) {
+    const min = inner.minValue ?? undefined;
+    const max = inner.maxValue ?? undefined;
+    const minExclusive = min !== undefined && inner.safeParse(min).success === false;
+    out.push({
+      ...base,
+      kind: inner.isInt ? 'int' : 'number',
+      ...(min !== undefined && Number.isFinite(min) ? { min } : {}),
+      ...(max !== undefined && Number.isFinite(max) ? { max } : {}),
+      ...(minExclusive ? { minExclusive } : {}),
+    });
+  } else if (inner instanceof z.ZodEnum) {
+    out.push({ ...base, kind: 'enum', options: inner.options.map(String) });
+  } else if (inner instanceof z.ZodBoolean) {
+    out.push({ ...base, kind: 'boolean' });
+  } else if (inner instanceof z.ZodString) {
+    out.push({ ...base, kind: 'string' });
+  } else {
+    out.push({ ...base, kind: 'fixed' }); // literals (vocabSize): shown, not editable
+  }
+}
+
+function buildFields(): FieldSpec[] {
+  const out: FieldSpec[] = [];
+  for (const [key, schema] of Object.entries(RunConfigSchema.shape as Record<string, z.ZodType>)) {
+    if (key === 'preset') continue; // the preset selector owns it
+    const group = LOOSE_FIELDS[key] ?? (key as GroupId);
+    if (!GROUPS.some((g) => g.id === group)) continue;
+    leaves(schema, key, group, out);
+  }
+  return out;
+}
+
+export const FIELDS: readonly FieldSpec[] = buildFields();
+export const FIELD_BY_PATH: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.path, f]));
+
+// ---------------------------------------------------------------------------------------
+// Drafts: what the inputs hold (strings for numbers, so "0.0" and "abc" can be typed and judged)
+
+export type DraftValue = string | boolean;
+export type Draft = Record<string, DraftValue>;
+
+export function toDraftValue(spec: FieldSpec, value: unknown): DraftValue {
+  if (spec.kind === 'boolean') return Boolean(value);
+  if (typeof value === 'number' || typeof value === 'string') return String(value);
+  return '';
+}
+
+export function configToDraft(config: RunConfig): Draft {
+  const d: Draft = {};
+  for (const f of FIELDS) d[f.path] = toDraftValue(f, getPath(config, f.path));
+  return d;
+}
+
+export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = o[k];
+    if (!next || typeof next !== 'object') o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys.at(-1)!] = value;
+}
+
+/** A raw input value as the schema's type, or an error message. */
+export function coerce(spec: FieldSpec, raw: DraftValue): { value: unknown } | { error: string } {
+  switch (spec.kind) {
+    case 'boolean':
+      if (typeof raw === 'boolean') return { value: raw };
+      if (raw === 'true' || raw === '1') return { value: true };
+      if (raw === 'false' || raw === '0') return { value: false };
+      return { error: 'Expected true or false.' };
+    case 'int':
+    case 'number': {
+      const s = String(raw).trim();
+      if (s === '') return { error: 'Enter a number.' };
+      const n = Number(s);
+      if (!Number.isFinite(n)) return { error: `"${s}" is not a number.` };
+      return { value: n };
+    }
+    case 'fixed':
+      return { value: spec.defaultValue };
+    default:
+      return { value: String(raw) };
+  }
+}
+
+export interface DraftParse {
+  config: RunConfig | null;
+  /** path -> message, for the field to show. */
+  errors: Record<string, string>;
+}
+
+/** Parse a draft through RunConfigSchema; every problem lands on the field it belongs to. */
+export function parseDraft(draft: Draft, preset: string): DraftParse {
+  const candidate: Record<string, unknown> = { preset };
+  const errors: Record<string, string> = {};
+  for (const f of FIELDS) {
+    const raw = draft[f.path];
+    if (raw === undefined) continue;
+    const c = coerce(f, raw);
+    if ('error' in c) errors[f.path] = c.error;
+    else setPath(candidate, f.path, c.value);
+  }
+  const parsed = RunConfigSchema.safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      const target = FIELD_BY_PATH.has(path) ? path : (FIELDS.find((f) => f.path.startsWith(`${path}.`))?.path ?? path);
+      errors[target] ??= humanise(issue);
+    }
+  }
+  return { config: Object.keys(errors).length === 0 && parsed.success ? parsed.data : null, errors };
+}
+
+function humanise(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small') return `Must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}.`;
+  if (issue.code === 'too_big') return `Must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}.`;
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'Must be a whole number.';
+  if (issue.code === 'invalid_value') return `Must be one of: ${issue.values.map(String).join(', ')}.`;
+  return issue.message;
+}
+
+export function valueAt(config: RunConfig, path: string): unknown {
+  return getPath(config, path);
+}
+
+export function withValue(config: RunConfig, path: string, value: unknown): RunConfig {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  setPath(copy, path, value);
+  return RunConfigSchema.parse(copy);
+}
+
+/** Bounds as a short hint: "1–64, whole". */
+export function boundsHint(spec: FieldSpec): string {
+  if (spec.kind !== 'int' && spec.kind !== 'number') return '';
+  const lo = spec.min !== undefined ? `${spec.minExclusive ? '>' : ''}${spec.min}` : '';
+  const hi = spec.max !== undefined ? String(spec.max) : '';
+  const range = lo && hi ? `${lo} – ${hi}` : lo ? `≥ ${lo}` : hi ? `≤ ${hi}` : '';
+  return [range, spec.kind === 'int' ? 'whole' : ''].filter(Boolean).join(', ');
+}

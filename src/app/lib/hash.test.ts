@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHash, encodeHash, hashFor } from './hash';
+import { presetConfig } from './presets';
+
+describe('the URL hash', () => {
+  it('writes only what differs from the preset, and reads it back', () => {
+    const hash = hashFor('dapo', { seed: 7, 'sampling.groupSize': 4, 'run.init': 'scratch', 'tricks.curriculum': true });
+    expect(hash).toBe('#preset=dapo&seed=7&sampling.groupSize=4&tricks.curriculum=true&run.init=scratch');
+    const state = decodeHash(hash);
+    expect(state.notices).toEqual([]);
+    expect(state.preset).toBe('dapo');
+    expect(state.config.run.seed).toBe(7);
+    expect(state.config.sampling.groupSize).toBe(4);
+    expect(state.config.tricks.curriculum).toBe(true);
+    expect(state.config.objective.epsHigh).toBe(0.28);
+    expect(encodeHash(state.preset, state.config)).toBe(hash);
+  });
+
+  it('an empty hash is the default preset', () => {
+    const state = decodeHash('');
+    expect(state.preset).toBe('grpo');
+    expect(state.config).toEqual(presetConfig('grpo'));
+  });
+
+  it('drops bad parts with a notice and keeps the rest', () => {
+    const state = decodeHash('#preset=ppo&seed=3&sampling.groupSize=999&sampling.temperature=hot&bogus=1&model.nHeads=3&sampling.topK=5');
+    expect(state.preset).toBe('ppo');
+    expect(state.config.run.seed).toBe(3);
+    expect(state.config.sampling.topK).toBe(5);
+    expect(state.config.sampling.groupSize).toBe(presetConfig('ppo').sampling.groupSize);
+    expect(state.config.sampling.temperature).toBe(1);
+    expect(state.config.model.nHeads).toBe(4);
+    expect(state.notices).toHaveLength(4);
+    expect(state.notices.join(' ')).toMatch(/groupSize.*temperature.*bogus.*nHeads|bogus/s);
+  });
+
+  it('an unknown preset falls back to GRPO', () => {
+    const state = decodeHash('#preset=sarsa&seed=2');
+    expect(state.preset).toBe('grpo');
+    expect(state.config.run.seed).toBe(2);
+    expect(state.notices[0]).toContain('sarsa');
+  });
+
+  it('fields that constrain each other are applied together', () => {
+    const state = decodeHash('#model.dModel=30&model.nHeads=5');
+    expect(state.notices).toEqual([]);
+    expect(state.config.model).toMatchObject({ dModel: 30, nHeads: 5 });
+  });
+});

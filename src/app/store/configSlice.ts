@@ -1,0 +1,65 @@
+import type { RunConfig } from '../../engine/config';
+import { configToDraft, parseDraft, type Draft, type DraftValue } from '../lib/fields';
+import { decodeHash, encodeHash } from '../lib/hash';
+import { presetConfig, switchPreset } from '../lib/presets';
+import type { Slice } from './types';
+
+/**
+ * The config being edited in the Train view: raw input values (so a half-typed number can
+ * be shown as wrong at its field), the preset they started from, and the parse result.
+ * Every valid change is written to the URL hash.
+ */
+export interface ConfigSlice {
+  preset: string;
+  draft: Draft;
+  /** The parsed config, or null while any field is invalid (Start is refused then). */
+  config: RunConfig | null;
+  /** The last config that parsed: what preset switches build on. */
+  lastValid: RunConfig;
+  errors: Record<string, string>;
+  setField: (path: string, value: DraftValue) => void;
+  choosePreset: (id: string) => void;
+  loadConfig: (config: RunConfig) => void;
+  resetDraft: () => void;
+  /** Read the URL hash (page load, a pasted link); bad parts become notices. */
+  loadHash: (hash: string) => void;
+}
+
+export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
+  const commit = (preset: string, draft: Draft) => {
+    const { config, errors } = parseDraft(draft, preset);
+    set((s) => ({ preset, draft, config, errors, lastValid: config ?? s.lastValid }));
+    if (config) writeHash(encodeHash(preset, config));
+  };
+  const initial = decodeHash(''); // bootstrap() reads the real hash, so its notices are shown
+  return {
+    preset: initial.preset,
+    draft: configToDraft(initial.config),
+    config: initial.config,
+    lastValid: initial.config,
+    errors: {},
+    setField: (path, value) => commit(get().preset, { ...get().draft, [path]: value }),
+    choosePreset: (id) => {
+      const { preset, config, lastValid } = get();
+      const next = switchPreset(preset, id, config ?? lastValid);
+      commit(id, configToDraft(next));
+    },
+    loadConfig: (config) => commit(config.preset, configToDraft(config)),
+    resetDraft: () => commit(get().preset, configToDraft(presetConfig(get().preset))),
+    loadHash: (hash) => {
+      const state = decodeHash(hash);
+      commit(state.preset, configToDraft(state.config));
+      for (const n of state.notices) get().notify('error', `URL: ${n}`);
+    },
+  };
+};
+
+let lastWritten = '';
+function writeHash(hash: string): void {
+  if (typeof history === 'undefined' || hash === lastWritten) return;
+  lastWritten = hash;
+  if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+}
+
+/** True if the hash is one this page wrote itself (so a hashchange listener can ignore it). */
+export const isOwnHash = (hash: string): boolean => hash === lastWritten;

@@ -1,0 +1,18 @@
+import { create } from 'zustand';
+import { createCompareSlice } from './compareSlice';
+import { createConfigSlice } from './configSlice';
+import { createRunsSlice } from './runsSlice';
+import type { AppState } from './types';
+import { createUiSlice } from './uiSlice';
+import { createWorkerSlice } from './workerSlice';
+
+/** One store, in slices: worker, config draft, runs + metrics, UI settings, comparison. */
+export const useApp = create<AppState>()((...a) => ({
+  ...createUiSlice(...a),
+  ...createWorkerSlice(...a),
+  ...createConfigSlice(...a),
+  ...createRunsSlice(...a),
+  ...createCompareSlice(...a),
+}));
+
+export type { AppState };

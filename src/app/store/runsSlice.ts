@@ -1,0 +1,424 @@
+import type { RunConfig } from '../../engine/config';
+import type { MetricsRecord } from '../../engine/train/metrics';
+import type { InspectBatch } from '../../engine/train/types';
+import { isLive, runsDb, type RunSnapshot, type StoredRun, type WorkerEvent } from '../../worker/client';
+import { nextColor } from '../lib/colors';
+import { downloadText } from '../lib/download';
+import { metricsCsv, parseRunFile, runFileJson, safeFileName } from '../lib/exportRun';
+import { presetTitle } from '../lib/presets';
+import type { Slice } from './types';
+
+/**
+ * Runs: their records (persisted in IndexedDB), their metrics (streamed from the worker,
+ * throttled into the store), and every verb on them. The store is the only place that
+ * talks to the worker's API.
+ */
+export interface RunsSlice {
+  runs: Record<string, StoredRun>;
+  /** Run ids, oldest first. */
+  order: string[];
+  metrics: Record<string, MetricsRecord[]>;
+  inspect: Record<string, InspectBatch>;
+  notes: Record<string, string[]>;
+  activeRunId: string | null;
+  runsLoaded: boolean;
+  lastDeleted: RunSnapshot | null;
+
+  loadRuns: () => Promise<void>;
+  handleEvent: (e: WorkerEvent) => void;
+  onWorkerCrash: (message: string) => void;
+
+  /** Build a run in the worker (status 'ready' when it resolves); null if it failed (and said why). */
+  newRun: (config: RunConfig, opts?: { name?: string; group?: string; activate?: boolean }) => Promise<string | null>;
+  startRun: (id: string) => Promise<void>;
+  pauseRun: (id: string) => Promise<void>;
+  stepRun: (id: string) => Promise<void>;
+  stopRun: (id: string) => Promise<void>;
+  resetRun: (id: string) => Promise<void>;
+  resumeRun: (id: string) => Promise<void>;
+
+  /** The Train view's buttons: act on the active run, or start a new one from the panel. */
+  startActive: () => Promise<void>;
+  pauseActive: () => Promise<void>;
+  stepActive: () => Promise<void>;
+  stopActive: () => Promise<void>;
+  resetActive: () => Promise<void>;
+  /** Held-out ID/OOD accuracy of the active (live, not running) run, as a notice. */
+  evaluateActive: () => Promise<void>;
+
+  selectRun: (id: string | null) => void;
+  renameRun: (id: string, name: string) => void;
+  toggleRun: (id: string) => void;
+  duplicateRun: (id: string) => void;
+  deleteRun: (id: string) => Promise<void>;
+  undoDelete: () => Promise<void>;
+  exportRun: (id: string, kind: 'json' | 'csv') => void;
+  importRun: (text: string) => Promise<string | null>;
+}
+
+/** Metrics reach the store at most this often (the charts throttle themselves further). */
+const FLUSH_MS = 200;
+const MAX_NOTES = 30;
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Merge new records onto a run's metrics; a record at or before the tail replaces the tail (resume, reset). */
+function merge(old: readonly MetricsRecord[], fresh: readonly MetricsRecord[]): MetricsRecord[] {
+  if (fresh.length === 0) return [...old];
+  const first = fresh[0]!.iteration;
+  const keep = old.length > 0 && old.at(-1)!.iteration >= first ? old.filter((r) => r.iteration < first) : old;
+  return [...keep, ...fresh];
+}
+
+export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
+  let pending = new Map<string, MetricsRecord[]>();
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const persist = (id: string) => {
+    const run = get().runs[id];
+    if (run) runsDb.putRun(run).catch((e: unknown) => get().notify('error', `Could not save the run: ${errText(e)}`));
+  };
+
+  const patch = (id: string, p: Partial<StoredRun>) => {
+    const run = get().runs[id];
+    if (!run) return;
+    set((s) => ({ runs: { ...s.runs, [id]: { ...run, ...p } } }));
+    persist(id);
+  };
+
+  /** Apply buffered metrics in one store update (the charts redraw at most every FLUSH_MS). */
+  const flush = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    const { runs, metrics } = get();
+    const nextRuns = { ...runs };
+    const nextMetrics = { ...metrics };
+    for (const [id, records] of batch) {
+      const run = runs[id];
+      if (!run) continue;
+      nextMetrics[id] = merge(metrics[id] ?? [], records);
+      const last = records.at(-1)!;
+      nextRuns[id] = { ...run, iteration: last.iteration, wallMs: last.wallMs };
+      runsDb
+        .appendMetrics(id, records)
+        .then(() => runsDb.putRun(get().runs[id] ?? nextRuns[id]!))
+        .catch((e: unknown) => get().notify('error', `Could not save metrics: ${errText(e)}`));
+    }
+    set({ runs: nextRuns, metrics: nextMetrics });
+  };
+
+  const api = () => {
+    const { client, workerState } = get();
+    if (!client || !client.connected || workerState === 'failed') throw new Error('The trainer worker is not running.');
+    return client.api;
+  };
+
+  /** Run a worker call; a failure becomes an error notice rather than an unhandled rejection. */
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (e) {
+      get().notify('error', `${what}: ${errText(e)}`);
+      return null;
+    }
+  };
+
+  const truncate = (id: string, keepUpTo: number) => {
+    const records = get().metrics[id] ?? [];
+    if (records.length > 0 && records.at(-1)!.iteration > keepUpTo) {
+      set((s) => ({ metrics: { ...s.metrics, [id]: records.filter((r) => r.iteration <= keepUpTo) } }));
+    }
+    void runsDb.truncateMetrics(id, keepUpTo + 1);
+  };
+
+  return {
+    runs: {},
+    order: [],
+    metrics: {},
+    inspect: {},
+    notes: {},
+    activeRunId: null,
+    runsLoaded: false,
+    lastDeleted: null,
+
+    loadRuns: async () => {
+      const stored = await runsDb.listRuns();
+      const runs: Record<string, StoredRun> = {};
+      const metrics: Record<string, MetricsRecord[]> = {};
+      for (const run of stored) {
+        // Nothing survives a reload in the worker: a run that was live is now interrupted.
+        const r = isLive(run.status) ? { ...run, status: 'interrupted' as const } : run;
+        if (r !== run) void runsDb.putRun(r);
+        runs[r.id] = r;
+        metrics[r.id] = await runsDb.loadMetrics(r.id);
+      }
+      set((s) => ({
+        runs: { ...runs, ...s.runs },
+        metrics: { ...metrics, ...s.metrics },
+        order: [...stored.map((r) => r.id).filter((id) => !s.order.includes(id)), ...s.order],
+        activeRunId: s.activeRunId ?? stored.at(-1)?.id ?? null,
+        runsLoaded: true,
+      }));
+    },
+
+    handleEvent: (e) => {
+      switch (e.type) {
+        case 'metrics': {
+          const list = pending.get(e.runId) ?? [];
+          list.push(...e.records);
+          pending.set(e.runId, list);
+          flushTimer ??= setTimeout(flush, FLUSH_MS);
+          return;
+        }
+        case 'status': {
+          flush(); // metrics before the status they led to
+          const run = get().runs[e.runId];
+          if (!run) return;
+          // 'loading' (and a failed build) carry no iteration; 'ready' after a reset or a resume
+          // does, and anything streamed past it is gone.
+          const meaningful = e.status !== 'loading' && !(e.status === 'error' && e.iteration === 0);
+          if (meaningful) truncate(e.runId, e.iteration);
+          patch(e.runId, {
+            status: e.status,
+            ...(meaningful ? { iteration: e.iteration } : {}),
+            ...(e.status === 'error' ? { error: e.error ?? 'unknown error' } : { error: undefined }),
+          });
+          if (e.status === 'error' && e.error) get().notify('error', `${run.name}: ${e.error}`);
+          return;
+        }
+        case 'checkpoint':
+          patch(e.runId, { checkpointIteration: e.iteration });
+          return;
+        case 'note':
+          set((s) => ({ notes: { ...s.notes, [e.runId]: [...(s.notes[e.runId] ?? []), e.note].slice(-MAX_NOTES) } }));
+          return;
+        case 'inspect':
+          set((s) => ({ inspect: { ...s.inspect, [e.runId]: e.batch } }));
+          return;
+        case 'backend':
+          set({ backend: e.info });
+          get().notify('error', e.message);
+          return;
+      }
+    },
+
+    onWorkerCrash: (message) => {
+      flush();
+      for (const run of Object.values(get().runs)) if (isLive(run.status)) patch(run.id, { status: 'interrupted' });
+      get().notify('error', message);
+    },
+
+    newRun: async (config, opts = {}) => {
+      const { runs, order } = get();
+      const id = crypto.randomUUID();
+      const n = order.length + 1;
+      const name = (opts.name ?? config.name).trim() || `${presetTitle(config.preset)} · ${config.task.task} #${n}`;
+      const run: StoredRun = {
+        id,
+        name,
+        config: { ...config, name },
+        status: 'loading',
+        color: nextColor(order.map((i) => runs[i]?.color ?? '')),
+        visible: true,
+        createdAt: Date.now(),
+        iteration: 0,
+        wallMs: 0,
+        ...(opts.group ? { group: opts.group } : {}),
+      };
+      set((s) => ({
+        runs: { ...s.runs, [id]: run },
+        order: [...s.order, id],
+        metrics: { ...s.metrics, [id]: [] },
+        ...(opts.activate ? { activeRunId: id } : {}),
+      }));
+      persist(id);
+      try {
+        await api().create(id, run.config);
+        return id;
+      } catch (e) {
+        // The worker's 'error' status event has already said why; say it here only if it could not.
+        if (get().runs[id]?.status !== 'error') {
+          patch(id, { status: 'error', error: errText(e) });
+          get().notify('error', `Could not create "${name}": ${errText(e)}`);
+        }
+        return null;
+      }
+    },
+
+    startRun: async (id) => {
+      await attempt('Start failed', () => api().start(id));
+    },
+    pauseRun: async (id) => {
+      await attempt('Pause failed', () => api().pause(id));
+    },
+    stepRun: async (id) => {
+      await attempt('Step failed', () => api().step(id));
+    },
+    stopRun: async (id) => {
+      await attempt('Stop failed', () => api().stop(id));
+    },
+    resetRun: async (id) => {
+      const run = get().runs[id];
+      if (!run) return;
+      truncate(id, 0);
+      set((s) => ({ metrics: { ...s.metrics, [id]: [] } }));
+      patch(id, { iteration: 0, wallMs: 0, checkpointIteration: undefined });
+      const live = (await attempt('Reset failed', () => api().list()))?.some((r) => r.runId === id);
+      if (live) await attempt('Reset failed', () => api().reset(id));
+      else await attempt('Reset failed', () => api().create(id, run.config));
+    },
+    resumeRun: async (id) => {
+      const run = get().runs[id];
+      if (!run) return;
+      const res = await attempt(`Could not resume "${run.name}"`, () => api().create(id, run.config, { resume: true }));
+      if (!res) return;
+      truncate(id, res.iteration);
+      if (res.iteration < run.config.run.iterations) await get().startRun(id);
+    },
+
+    startActive: async () => {
+      const { activeRunId, runs, config, errors } = get();
+      const active = activeRunId ? runs[activeRunId] : undefined;
+      if (active && (active.status === 'paused' || active.status === 'ready')) return get().startRun(active.id);
+      if (active && (active.status === 'running' || active.status === 'loading' || active.status === 'pausing')) return;
+      if (!config) {
+        const n = Object.keys(errors).length;
+        get().notify('error', `Start refused: ${n} field${n === 1 ? ' has an invalid value' : 's have invalid values'}. Fix ${n === 1 ? 'it' : 'them'} first.`);
+        return;
+      }
+      const id = await get().newRun(config, { activate: true });
+      if (id) await get().startRun(id);
+    },
+    pauseActive: async () => {
+      const id = get().activeRunId;
+      if (id && get().runs[id]?.status === 'running') await get().pauseRun(id);
+    },
+    stepActive: async () => {
+      const { activeRunId, runs, config } = get();
+      const active = activeRunId ? runs[activeRunId] : undefined;
+      if (active && (active.status === 'paused' || active.status === 'ready')) return get().stepRun(active.id);
+      if (active && isLive(active.status)) return;
+      if (!config) {
+        get().notify('error', 'Step refused: fix the invalid fields first.');
+        return;
+      }
+      const id = await get().newRun(config, { activate: true });
+      if (id) await get().stepRun(id);
+    },
+    stopActive: async () => {
+      const id = get().activeRunId;
+      const run = id ? get().runs[id] : undefined;
+      if (!run) return;
+      if (run.status === 'stopping') return get().abortWorker(); // a second Stop: don't wait for the iteration
+      if (isLive(run.status)) await get().stopRun(run.id);
+    },
+    resetActive: async () => {
+      const id = get().activeRunId;
+      if (id) await get().resetRun(id);
+    },
+
+    evaluateActive: async () => {
+      const id = get().activeRunId;
+      const run = id ? get().runs[id] : undefined;
+      if (!run || !isLive(run.status)) return;
+      const res = await attempt('Evaluation failed', () => api().evaluate(run.id));
+      if (res) {
+        const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+        get().notify('info', `${run.name} at iteration ${run.iteration}: held-out accuracy ID ${pct(res.id.accuracy)} (n=${res.id.n}), OOD ${pct(res.ood.accuracy)} (n=${res.ood.n}).`);
+      }
+    },
+
+    selectRun: (id) => set({ activeRunId: id }),
+    renameRun: (id, name) => {
+      const run = get().runs[id];
+      const clean = name.trim().slice(0, 80);
+      if (run && clean) patch(id, { name: clean, config: { ...run.config, name: clean } });
+    },
+    toggleRun: (id) => {
+      const run = get().runs[id];
+      if (run) patch(id, { visible: !run.visible });
+    },
+    duplicateRun: (id) => {
+      const run = get().runs[id];
+      if (!run) return;
+      get().loadConfig({ ...run.config, name: '' });
+      set({ view: 'train' });
+      get().notify('info', `The config of "${run.name}" is in the panel: press Start to run it again.`);
+    },
+    deleteRun: async (id) => {
+      const run = get().runs[id];
+      if (!run) return;
+      if (isLive(run.status)) await attempt('Delete', () => api().dispose(id));
+      const snapshot = await runsDb.deleteRunEverywhere(id).catch(() => null);
+      const metrics = get().metrics[id] ?? [];
+      set((s) => {
+        const { [id]: _r, ...runs } = s.runs;
+        const { [id]: _m, ...rest } = s.metrics;
+        return {
+          runs,
+          metrics: rest,
+          order: s.order.filter((o) => o !== id),
+          activeRunId: s.activeRunId === id ? null : s.activeRunId,
+          lastDeleted: {
+            run: { ...run, status: isLive(run.status) ? 'interrupted' : run.status },
+            metrics: metrics.length >= (snapshot?.metrics.length ?? 0) ? metrics : (snapshot?.metrics ?? []),
+            ...(snapshot?.checkpoint ? { checkpoint: snapshot.checkpoint } : {}),
+          },
+        };
+      });
+      get().notify('undo', `Deleted "${run.name}".`);
+    },
+    undoDelete: async () => {
+      const snap = get().lastDeleted;
+      if (!snap) return;
+      await runsDb.restoreRun(snap);
+      set((s) => ({
+        runs: { ...s.runs, [snap.run.id]: snap.run },
+        metrics: { ...s.metrics, [snap.run.id]: snap.metrics },
+        order: [...s.order, snap.run.id].sort((a, b) => (s.runs[a]?.createdAt ?? snap.run.createdAt) - (s.runs[b]?.createdAt ?? snap.run.createdAt)),
+        lastDeleted: null,
+        notices: s.notices.filter((n) => n.kind !== 'undo'),
+      }));
+    },
+    exportRun: (id, kind) => {
+      flush();
+      const run = get().runs[id];
+      if (!run) return;
+      const metrics = get().metrics[id] ?? [];
+      const base = safeFileName(run.name);
+      if (kind === 'json') downloadText(`${base}.run.json`, runFileJson(run, metrics), 'application/json');
+      else downloadText(`${base}.metrics.csv`, metricsCsv(metrics), 'text/csv');
+    },
+    importRun: async (text) => {
+      let file;
+      try {
+        file = parseRunFile(text);
+      } catch (e) {
+        get().notify('error', `Import failed: ${errText(e)}`);
+        return null;
+      }
+      const { runs, order } = get();
+      const used = order.map((i) => runs[i]?.color ?? '');
+      const id = crypto.randomUUID();
+      const run: StoredRun = {
+        id,
+        name: file.run.name,
+        config: file.config,
+        status: file.run.status,
+        color: file.run.color && !used.includes(file.run.color) ? file.run.color : nextColor(used),
+        visible: true,
+        createdAt: Date.now(),
+        iteration: file.run.iteration,
+        wallMs: file.run.wallMs,
+      };
+      await runsDb.putRun(run);
+      await runsDb.appendMetrics(id, file.metrics);
+      set((s) => ({ runs: { ...s.runs, [id]: run }, order: [...s.order, id], metrics: { ...s.metrics, [id]: file.metrics }, activeRunId: id }));
+      get().notify('info', `Imported "${run.name}" (${file.metrics.length} iterations).`);
+      return id;
+    },
+  };
+};

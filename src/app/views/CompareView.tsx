@@ -1,0 +1,114 @@
+import { useId, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { TASK_IDS } from '../../engine/tasks/types';
+import { isLive } from '../../worker/client';
+import { ChartGrid } from '../charts/ChartGrid';
+import { COMPARE_CHARTS } from '../charts/specs';
+import { ChartToolbar } from '../components/ChartToolbar';
+import { SummaryTable } from '../components/SummaryTable';
+import { PRESET_LIST } from '../lib/presets';
+import { useApp } from '../store';
+import { MAX_COMPARE, MIN_COMPARE, latestComparison } from '../store/compareSlice';
+
+function CompareForm() {
+  const s = useApp(
+    useShallow((st) => ({
+      presets: st.comparePresets,
+      task: st.compareTask,
+      seed: st.compareSeed,
+      budget: st.compareBudget,
+      error: st.compareError,
+      toggle: st.toggleComparePreset,
+      setTask: st.setCompareTask,
+      setSeed: st.setCompareSeed,
+      setBudget: st.setCompareBudget,
+      start: st.startCompare,
+      stop: st.stopCompare,
+      ready: st.workerState === 'ready',
+    })),
+  );
+  const taskId = useId();
+  const seedId = useId();
+  const budgetId = useId();
+  return (
+    <form
+      className="compare-form"
+      aria-label="Comparison"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void s.start();
+      }}
+    >
+      <fieldset>
+        <legend>
+          Presets ({MIN_COMPARE}–{MAX_COMPARE})
+        </legend>
+        <div className="preset-checks">
+          {PRESET_LIST.map((p) => (
+            <label key={p.id} title={p.summary}>
+              <input type="checkbox" data-testid={`compare-preset-${p.id}`} checked={s.presets.includes(p.id)} onChange={() => s.toggle(p.id)} /> {p.title}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="compare-knobs">
+        <label htmlFor={taskId}>Task</label>
+        <select id={taskId} value={s.task} onChange={(e) => s.setTask(e.target.value as (typeof TASK_IDS)[number])}>
+          {TASK_IDS.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+        <label htmlFor={seedId}>Seed</label>
+        <input id={seedId} type="number" min={0} step={1} value={s.seed} data-testid="compare-seed" onChange={(e) => s.setSeed(Number(e.target.value))} />
+        <label htmlFor={budgetId}>Iterations</label>
+        <input id={budgetId} type="number" min={1} step={1} value={s.budget} data-testid="compare-budget" onChange={(e) => s.setBudget(Number(e.target.value))} />
+      </div>
+      <p className="compare-help">
+        Everything else (model size, G, L_max, evaluation...) comes from the Train panel; each preset then sets its own knobs. The runs are stepped in
+        turn, so their curves grow together.
+      </p>
+      {s.error && (
+        <p className="field-error" role="alert" data-testid="compare-error">
+          {s.error}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="submit" className="primary" data-testid="btn-compare" disabled={!s.ready}>
+          Run comparison
+        </button>
+        <button type="button" data-testid="btn-compare-stop" onClick={() => void s.stop()}>
+          Stop all
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** 2-4 presets on one task, seed and budget, interleaved, with a summary table. */
+export function CompareView() {
+  const { runs, order } = useApp(useShallow((s) => ({ runs: s.runs, order: s.order })));
+  const key = latestComparison({ runs, order }).join(',');
+  const ids = useMemo(() => (key ? key.split(',') : []), [key]);
+  const live = ids.some((id) => {
+    const st = runs[id]?.status;
+    return st !== undefined && isLive(st);
+  });
+  return (
+    <div className="compare-view">
+      <aside className="sidebar">
+        <CompareForm />
+      </aside>
+      <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length}>
+        {ids.length === 0 ? (
+          <p className="empty">Pick presets and press “Run comparison”.</p>
+        ) : (
+          <>
+            <SummaryTable runIds={ids} />
+            <ChartToolbar />
+            <ChartGrid runIds={ids} only={COMPARE_CHARTS} syncId="compare" testId="compare-charts" />
+          </>
+        )}
+      </section>
+    </div>
+  );
+}

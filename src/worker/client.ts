@@ -1,0 +1,81 @@
+import * as Comlink from 'comlink';
+import { WorkerEventSchema, type BackendInfo, type BackendRequest, type TrainerApi, type WorkerEvent } from './protocol';
+
+/**
+ * The page's handle on the trainer worker: spawn + comlink wrap, restart (a fresh worker,
+ * e.g. after a crash) and abort (terminate now, whatever it is doing). Events from the
+ * worker are parsed with zod before anyone sees them.
+ */
+
+export interface ClientOptions {
+  backend: BackendRequest;
+  /** The page's base URL: warm-start checkpoints are fetched relative to it. */
+  baseUrl: string;
+  onEvent: (event: WorkerEvent) => void;
+  /** The worker died (an uncaught error, or abort()): every live run in it is gone. */
+  onCrash: (message: string) => void;
+}
+
+export class TrainerClient {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<TrainerApi> | null = null;
+  private generation = 0;
+
+  constructor(private readonly opts: ClientOptions) {}
+
+  /** Start the worker and pick its backend. */
+  async connect(): Promise<BackendInfo> {
+    const generation = ++this.generation;
+    const worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+    worker.addEventListener('error', (e) => {
+      if (generation !== this.generation) return;
+      e.preventDefault();
+      this.opts.onCrash(`The trainer worker crashed: ${e.message || 'it failed to load or threw outside a call'}`);
+    });
+    this.worker = worker;
+    this.remote = Comlink.wrap<TrainerApi>(worker);
+    const onEvent = (raw: unknown) => {
+      if (generation !== this.generation) return; // a restarted worker's late messages
+      const parsed = WorkerEventSchema.safeParse(raw);
+      if (parsed.success) this.opts.onEvent(parsed.data);
+      else this.opts.onCrash(`The worker sent a malformed event: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    };
+    return this.remote.init(this.opts.backend, this.opts.baseUrl, Comlink.proxy(onEvent));
+  }
+
+  /** The typed API of the current worker. */
+  get api(): Comlink.Remote<TrainerApi> {
+    if (!this.remote) throw new Error('The trainer worker is not connected.');
+    return this.remote;
+  }
+
+  get connected(): boolean {
+    return this.remote !== null;
+  }
+
+  /** Terminate the worker at once (a stuck iteration, a runaway run). Live runs are lost; their checkpoints are not. */
+  abort(reason = 'The trainer worker was stopped.'): void {
+    this.terminate();
+    this.opts.onCrash(reason);
+  }
+
+  /** A fresh worker with the same backend request. */
+  async restart(): Promise<BackendInfo> {
+    this.terminate();
+    return this.connect();
+  }
+
+  private terminate(): void {
+    this.generation++;
+    if (this.remote) this.remote[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+}
+
+export type { BackendInfo, BackendRequest, WorkerEvent, RunStatus } from './protocol';
+export { isLive, BACKENDS, RUN_STATUSES } from './protocol';
+// Persistence is shared with the worker (it writes checkpoints): the page reaches it through here.
+export * as runsDb from './db';
+export type { StoredRun, RunSnapshot } from './db';

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
+import type { RunConfig } from '../engine/config';
+import type { EvalResult } from '../engine/train/evaluate';
+import type { InspectBatch } from '../engine/train/types';
+
+/**
+ * The one typed bridge between the page and the trainer worker (comlink). Calls go
+ * page -> worker through `TrainerApi`; everything the worker has to say comes back as a
+ * `WorkerEvent` through the callback given to `init`. Events are parsed with zod on the
+ * page side: they cross a boundary.
+ */
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export const BackendRequestSchema = z.enum(['auto', ...BACKENDS]);
+export type BackendRequest = z.infer<typeof BackendRequestSchema>;
+
+export const BackendInfoSchema = z.object({
+  name: z.enum(BACKENDS),
+  /** What runs it: the GPU adapter or WebGL renderer, "WebAssembly (SIMD)", "JavaScript". */
+  adapter: z.string(),
+  /** A software adapter (SwiftShader, llvmpipe): correct but slow. */
+  software: z.boolean(),
+  /** Forced by ?backend=... rather than chosen. */
+  forced: z.boolean(),
+  /** One sentence: why this backend. */
+  reason: z.string(),
+});
+export type BackendInfo = z.infer<typeof BackendInfoSchema>;
+
+export const RUN_STATUSES = [
+  'loading', // building the trainer (warm-start checkpoint, reference model)
+  'ready', // built, iteration 0 or resumed, not running
+  'running',
+  'pausing', // finishing the iteration in flight
+  'paused',
+  'stopping',
+  'done', // reached config.run.iterations
+  'stopped',
+  'error',
+  'interrupted', // the page went away mid-run; resumable from the last checkpoint
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const LIVE_STATUSES: readonly RunStatus[] = ['loading', 'ready', 'running', 'pausing', 'paused', 'stopping'];
+export const isLive = (s: RunStatus): boolean => LIVE_STATUSES.includes(s);
+
+/** The Inspect batch carries typed arrays; it is checked only for its outline. */
+const InspectBatchSchema = z.custom<InspectBatch>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { iteration?: unknown }).iteration === 'number' && Array.isArray((v as { samples?: unknown }).samples),
+  'not an inspect batch',
+);
+
+export const WorkerEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('metrics'), runId: z.string(), records: z.array(MetricsRecordSchema) }),
+  z.object({
+    type: z.literal('status'),
+    runId: z.string(),
+    status: z.enum(RUN_STATUSES),
+    iteration: z.number().int().min(0),
+    error: z.string().optional(),
+  }),
+  z.object({ type: z.literal('inspect'), runId: z.string(), batch: InspectBatchSchema }),
+  z.object({ type: z.literal('note'), runId: z.string(), note: z.string() }),
+  z.object({ type: z.literal('checkpoint'), runId: z.string(), iteration: z.number().int().min(0) }),
+  /** The backend changed after a failure (WebGPU device lost...): `message` says what happened. */
+  z.object({ type: z.literal('backend'), info: BackendInfoSchema, message: z.string() }),
+]);
+export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
+
+export interface CreateOptions {
+  /** Continue from the run's last saved checkpoint (if it has none, start over at iteration 0). */
+  resume?: boolean;
+}
+
+export interface TrainerApi {
+  /** Pick and initialise the tfjs backend; `baseUrl` is the page's base (checkpoints are relative to it). */
+  init(request: BackendRequest, baseUrl: string, onEvent: (event: WorkerEvent) => void): Promise<BackendInfo>;
+  /** Build a trainer for a run. Resolves with the iteration it starts from. */
+  create(runId: string, config: RunConfig, opts?: CreateOptions): Promise<{ iteration: number }>;
+  /** Run iterations until done, paused or stopped. Runs started together are stepped in turn. */
+  start(runId: string): Promise<void>;
+  /** Pause after the iteration in flight (status 'pausing' then 'paused'). */
+  pause(runId: string): Promise<void>;
+  /** Exactly one iteration of a run that is not running; resolves with its metrics. */
+  step(runId: string): Promise<MetricsRecord | null>;
+  /** End the run: save its final checkpoint and free its tensors. */
+  stop(runId: string): Promise<void>;
+  /** Throw the run's progress away and rebuild it at iteration 0 (status 'ready'). */
+  reset(runId: string): Promise<void>;
+  /** Held-out ID and OOD accuracy of a live run now. */
+  evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
+  /** Save the current policy to IndexedDB; resolves with the iteration saved. */
+  saveCheckpoint(runId: string): Promise<number>;
+  /** Replace a live run's trainer with one resumed from its saved checkpoint. */
+  loadCheckpoint(runId: string): Promise<{ iteration: number }>;
+  /** Free a run's trainer without saving (used when a run is deleted). */
+  dispose(runId: string): Promise<void>;
+  /** Destroy the WebGPU device (as a driver reset would), to exercise the fallback path. */
+  simulateBackendFailure(): Promise<void>;
+  /** Live runs in the worker and their status. */
+  list(): Promise<{ runId: string; status: RunStatus; iteration: number }[]>;
+}
+
+/** What the worker needs to know about a config to build it; re-exported for the client. */
+export type { RunConfig, MetricsRecord, InspectBatch, EvalResult };

@@ -1,0 +1,438 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { RunConfigSchema, type RunConfig } from '../engine/config';
+import type { MetricsRecord } from '../engine/train/metrics';
+import { createTrainer } from '../engine/train/trainer';
+import type { TrainerDeps, TrainerHandle } from '../engine/train/types';
+import type { TaskId } from '../engine/tasks/types';
+import { deviceLost, fallBackFrom } from './backend';
+import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './db';
+import type { BackendInfo, CreateOptions, RunStatus, WorkerEvent } from './protocol';
+
+/**
+ * The worker's side of training: one slot per live run, and one scheduler that steps the
+ * running slots in turn (so a comparison's curves grow together). All trainer work goes
+ * through `serial`: a step, an evaluation and a checkpoint never interleave.
+ */
+
+interface Slot {
+  id: string;
+  config: RunConfig;
+  trainer: TrainerHandle;
+  status: RunStatus;
+  /** 'run': the scheduler keeps stepping it; 'idle': only explicit single steps. */
+  want: 'run' | 'idle';
+  /** Single steps asked for while not running, resolved in order. */
+  steps: { resolve: (r: MetricsRecord | null) => void; reject: (e: unknown) => void }[];
+  /** Wall time spent inside this run's own iterations (a fair clock for interleaved runs). */
+  wallMs: number;
+  lastCheckpointIter: number;
+  lastCheckpointAt: number;
+  lastInspectAt: number;
+}
+
+const METRICS_FLUSH_MS = 120;
+const CHECKPOINT_EVERY_ITERS = 10;
+const CHECKPOINT_EVERY_MS = 20_000;
+const INSPECT_EVERY_MS = 1_500;
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** Errors that say the backend itself broke rather than the run's maths. */
+const BACKEND_FAILURE = /device (was )?lost|context lost|lost context|webgpu|webgl|out of memory|GPUBuffer|mapAsync|failed to compile|wasm/i;
+
+export class MissingCheckpointError extends Error {}
+
+export class Runner {
+  private readonly slots = new Map<string, Slot>();
+  private pendingMetrics = new Map<string, MetricsRecord[]>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private looping = false;
+  private rr = 0;
+  private lostMessage: string | null = null;
+
+  constructor(
+    private readonly emit: (e: WorkerEvent) => void,
+    private backend: BackendInfo,
+    private readonly baseUrl: string,
+  ) {
+    this.watchDevice();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The API's verbs
+
+  async create(runId: string, rawConfig: RunConfig, opts: CreateOptions = {}): Promise<{ iteration: number }> {
+    const config = RunConfigSchema.parse(rawConfig); // a boundary: never trust what was posted
+    const old = this.slots.get(runId);
+    if (old) await this.serial(() => Promise.resolve(this.disposeSlot(old)));
+    this.emitStatus(runId, 'loading', 0);
+    try {
+      const { trainer, iteration, wallMs } = await this.serial(() => this.build(runId, config, opts.resume ?? false));
+      const slot: Slot = {
+        id: runId,
+        config,
+        trainer,
+        status: 'ready',
+        want: 'idle',
+        steps: [],
+        wallMs,
+        lastCheckpointIter: iteration,
+        lastCheckpointAt: performance.now(),
+        lastInspectAt: 0,
+      };
+      this.slots.set(runId, slot);
+      this.emitStatus(runId, 'ready', iteration);
+      return { iteration };
+    } catch (e) {
+      this.emitStatus(runId, 'error', 0, message(e));
+      // A plain Error with the message: it crosses the worker boundary intact.
+      throw new Error(message(e), { cause: e });
+    }
+  }
+
+  start(runId: string): void {
+    const slot = this.need(runId);
+    if (slot.trainer.done) {
+      void this.serial(() => this.finish(slot, 'done'));
+      return;
+    }
+    slot.want = 'run';
+    this.setStatus(slot, 'running');
+    this.kick();
+  }
+
+  async pause(runId: string): Promise<void> {
+    const slot = this.need(runId);
+    if (slot.want !== 'run') return;
+    slot.want = 'idle';
+    this.setStatus(slot, 'pausing');
+    await this.serial(async () => {
+      if (!this.slots.has(runId)) return; // finished or stopped meanwhile
+      this.setStatus(slot, 'paused');
+      await this.checkpoint(slot);
+    });
+  }
+
+  step(runId: string): Promise<MetricsRecord | null> {
+    const slot = this.need(runId);
+    if (slot.want === 'run') return Promise.reject(new Error('The run is running: pause it before stepping.'));
+    return new Promise((resolve, reject) => {
+      slot.steps.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  async stop(runId: string): Promise<void> {
+    const slot = this.slots.get(runId);
+    if (!slot) return;
+    slot.want = 'idle';
+    this.setStatus(slot, 'stopping');
+    await this.serial(async () => {
+      if (this.slots.get(runId) === slot) await this.finish(slot, 'stopped');
+    });
+  }
+
+  async reset(runId: string): Promise<void> {
+    const slot = this.need(runId);
+    slot.want = 'idle';
+    await this.serial(async () => {
+      this.disposeSlot(slot);
+      this.pendingMetrics.delete(runId);
+      const built = await this.build(runId, slot.config, false);
+      Object.assign(slot, { trainer: built.trainer, wallMs: 0, lastCheckpointIter: 0, status: 'ready', steps: [] });
+      this.slots.set(runId, slot);
+      this.emitStatus(runId, 'ready', 0);
+    });
+  }
+
+  evaluate(runId: string, n?: number) {
+    const slot = this.need(runId);
+    return this.serial(() => slot.trainer.evaluate(n));
+  }
+
+  saveCheckpoint(runId: string): Promise<number> {
+    const slot = this.need(runId);
+    return this.serial(async () => {
+      await this.checkpoint(slot);
+      return slot.trainer.iteration;
+    });
+  }
+
+  async loadCheckpoint(runId: string): Promise<{ iteration: number }> {
+    const slot = this.need(runId);
+    slot.want = 'idle';
+    return this.serial(async () => {
+      this.disposeSlot(slot);
+      const built = await this.build(runId, slot.config, true);
+      Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration, status: 'ready', steps: [] });
+      this.slots.set(runId, slot);
+      this.emitStatus(runId, 'ready', built.iteration);
+      return { iteration: built.iteration };
+    });
+  }
+
+  async dispose(runId: string): Promise<void> {
+    const slot = this.slots.get(runId);
+    if (!slot) return;
+    slot.want = 'idle';
+    await this.serial(() => Promise.resolve(this.disposeSlot(slot)));
+  }
+
+  /** Testing the fallback path: destroy the WebGPU device as a driver reset would. */
+  simulateBackendFailure(): void {
+    if (this.backend.name !== 'webgpu') throw new Error(`Only a WebGPU device can be lost here (the backend is ${this.backend.name}).`);
+    const device = (tf.backend() as unknown as { device?: { destroy(): void } }).device;
+    if (!device) throw new Error('The WebGPU backend has no device.');
+    device.destroy();
+  }
+
+  list() {
+    return [...this.slots.values()].map((s) => ({ runId: s.id, status: s.status, iteration: s.trainer.iteration }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Building trainers
+
+  private async build(runId: string, config: RunConfig, resume: boolean): Promise<{ trainer: TrainerHandle; iteration: number; wallMs: number }> {
+    const deps: TrainerDeps = {
+      loadWarmStart: (task) => this.warmStartHandler(task),
+      onNote: (note) => this.emit({ type: 'note', runId, note }),
+    };
+    let iteration = 0;
+    let wallMs = 0;
+    // A fresh start (new run, reset) must not be resumable into an older checkpoint later.
+    if (!resume) await deleteCheckpoint(runId);
+    if (resume) {
+      const ckpt = await getCheckpoint(runId);
+      if (ckpt) {
+        const artifacts = ckpt.artifacts;
+        deps.resume = { checkpoint: { load: () => Promise.resolve(artifacts) }, iteration: ckpt.iteration };
+        iteration = ckpt.iteration;
+        wallMs = ckpt.wallMs;
+      }
+    }
+    const trainer = await Promise.resolve(createTrainer(config, deps));
+    return { trainer, iteration, wallMs };
+  }
+
+  /** The task's warm-start checkpoint, fetched relative to the page; a clear error if it was never made. */
+  private warmStartHandler(task: TaskId): tf.io.IOHandler {
+    const url = new URL(`checkpoints/${task}/model.json`, this.baseUrl).href;
+    const http = tf.io.browserHTTPRequest(url);
+    return {
+      load: async () => {
+        const res = await fetch(url, { method: 'HEAD' }).catch(() => null);
+        const type = res?.headers.get('content-type') ?? '';
+        if (!res?.ok || !type.includes('json')) {
+          throw new MissingCheckpointError(
+            `No warm-start checkpoint for the task "${task}" (checkpoints/${task}/model.json was not found). ` +
+              'Run `npm run pretrain` to make it, or set Run → init to "scratch".',
+          );
+        }
+        if (!http.load) throw new Error('tf.io.browserHTTPRequest has no load()');
+        return http.load();
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The scheduler
+
+  private kick(): void {
+    if (this.looping) return;
+    this.looping = true;
+    void this.loop().finally(() => {
+      this.looping = false;
+    });
+  }
+
+  private nextSlot(): Slot | null {
+    const ready = [...this.slots.values()].filter((s) => s.want === 'run' || s.steps.length > 0);
+    if (ready.length === 0) return null;
+    this.rr = (this.rr + 1) % ready.length;
+    return ready[this.rr] ?? null;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      const slot = this.nextSlot();
+      if (!slot) return;
+      await this.serial(() => this.iterate(slot));
+      this.flushSoon();
+      // A macrotask between iterations: pause/stop messages get in here.
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+
+  private async iterate(slot: Slot): Promise<void> {
+    // A lost device can fail silently: move every run before stepping on it again.
+    if (this.lostMessage !== null) await this.recover(this.lostMessage);
+    if (this.slots.get(slot.id) !== slot) return;
+    const single = slot.want === 'run' ? null : slot.steps.shift();
+    if (slot.want !== 'run' && !single) return;
+    const t0 = performance.now();
+    let record: MetricsRecord;
+    try {
+      record = await slot.trainer.step();
+    } catch (e) {
+      single?.reject(e);
+      await this.onStepError(slot, e);
+      return;
+    }
+    slot.wallMs += performance.now() - t0;
+    record = { ...record, wallMs: slot.wallMs };
+    this.queueMetrics(slot.id, record);
+    this.maybeInspect(slot);
+    single?.resolve(record);
+    if (slot.trainer.done) {
+      await this.finish(slot, 'done');
+      return;
+    }
+    if (single && slot.status !== 'paused') this.setStatus(slot, 'paused');
+    const now = performance.now();
+    if (slot.trainer.iteration - slot.lastCheckpointIter >= CHECKPOINT_EVERY_ITERS || now - slot.lastCheckpointAt > CHECKPOINT_EVERY_MS) {
+      await this.checkpoint(slot);
+    }
+  }
+
+  private maybeInspect(slot: Slot): void {
+    if (slot.config.run.keepBatches === 0) return;
+    const now = performance.now();
+    if (now - slot.lastInspectAt < INSPECT_EVERY_MS && slot.want === 'run') return;
+    slot.lastInspectAt = now;
+    const batch = slot.trainer.inspectBatches().at(-1);
+    if (batch) this.emit({ type: 'inspect', runId: slot.id, batch });
+  }
+
+  private async finish(slot: Slot, status: 'done' | 'stopped'): Promise<void> {
+    this.flush();
+    try {
+      await this.checkpoint(slot);
+    } catch (e) {
+      this.emit({ type: 'note', runId: slot.id, note: `The final checkpoint was not saved: ${message(e)}` });
+    }
+    const iteration = slot.trainer.iteration;
+    this.disposeSlot(slot);
+    this.emitStatus(slot.id, status, iteration);
+  }
+
+  private disposeSlot(slot: Slot): void {
+    for (const s of slot.steps) s.resolve(null);
+    slot.steps = [];
+    slot.want = 'idle';
+    try {
+      slot.trainer.dispose();
+    } catch {
+      // A lost device can make dispose throw; the tensors are gone either way.
+    }
+    if (this.slots.get(slot.id) === slot) this.slots.delete(slot.id);
+  }
+
+  private async checkpoint(slot: Slot): Promise<void> {
+    const iteration = slot.trainer.iteration;
+    if (iteration === 0) return;
+    const wallMs = slot.wallMs;
+    await slot.trainer.saveCheckpoint({
+      save: async (artifacts) => {
+        await putCheckpoint({ runId: slot.id, iteration, wallMs, savedAt: Date.now(), artifacts });
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      },
+    });
+    slot.lastCheckpointIter = iteration;
+    slot.lastCheckpointAt = performance.now();
+    this.emit({ type: 'checkpoint', runId: slot.id, iteration });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Failures: a run's own error ends that run; a backend failure moves every run to the
+  // next backend, resumed from its last checkpoint (the run is not lost).
+
+  private async onStepError(slot: Slot, e: unknown): Promise<void> {
+    const msg = message(e);
+    if (this.backend.name !== 'cpu' && (this.lostMessage !== null || BACKEND_FAILURE.test(msg))) {
+      await this.recover(this.lostMessage ?? msg);
+      return;
+    }
+    this.flush();
+    const iteration = slot.trainer.iteration;
+    this.disposeSlot(slot);
+    this.emitStatus(slot.id, 'error', iteration, msg);
+  }
+
+  private async recover(why: string): Promise<void> {
+    this.lostMessage = null;
+    const failed = this.backend.name;
+    this.backend = await fallBackFrom(failed, why);
+    this.emit({ type: 'backend', info: this.backend, message: this.backend.reason });
+    this.watchDevice();
+    this.flush();
+    for (const slot of [...this.slots.values()]) {
+      const wasRunning = slot.want === 'run';
+      try {
+        slot.trainer.dispose();
+      } catch {
+        // Its tensors lived on the failed backend.
+      }
+      try {
+        const built = await this.build(slot.id, slot.config, true);
+        Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration });
+        this.emitStatus(slot.id, wasRunning ? 'running' : 'paused', built.iteration);
+        slot.status = wasRunning ? 'running' : 'paused';
+      } catch (e) {
+        this.slots.delete(slot.id);
+        this.emitStatus(slot.id, 'error', 0, `Could not continue after ${failed} failed: ${message(e)}`);
+      }
+    }
+  }
+
+  private watchDevice(): void {
+    void deviceLost()?.then((msg) => {
+      this.lostMessage = msg;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Plumbing
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private need(runId: string): Slot {
+    const slot = this.slots.get(runId);
+    if (!slot) throw new Error(`No live run ${runId} in the worker (create it first).`);
+    return slot;
+  }
+
+  private setStatus(slot: Slot, status: RunStatus): void {
+    slot.status = status;
+    this.emitStatus(slot.id, status, slot.trainer.iteration);
+  }
+
+  private emitStatus(runId: string, status: RunStatus, iteration: number, error?: string): void {
+    this.flush(); // metrics first: a status event never overtakes the iterations before it
+    this.emit({ type: 'status', runId, status, iteration, ...(error !== undefined ? { error } : {}) });
+  }
+
+  private queueMetrics(runId: string, record: MetricsRecord): void {
+    const list = this.pendingMetrics.get(runId) ?? [];
+    list.push(record);
+    this.pendingMetrics.set(runId, list);
+  }
+
+  /** Metrics are batched: at most one message per METRICS_FLUSH_MS however fast the steps. */
+  private flushSoon(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), METRICS_FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    for (const [runId, records] of this.pendingMetrics) {
+      if (records.length > 0) this.emit({ type: 'metrics', runId, records });
+    }
+    this.pendingMetrics = new Map();
+  }
+}

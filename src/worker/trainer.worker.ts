@@ -1,0 +1,48 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+// tfjs-core first (its flags), then its gradients: the trainer differentiates, and
+// tfjs-core registers no gradients by itself.
+import '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { RunConfigSchema } from '../engine/config';
+import { selectBackend } from './backend';
+import { BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
+import { Runner } from './runner';
+
+/**
+ * The trainer worker: owns TensorFlow.js, the backend and every live trainer. The page
+ * talks to it only through the comlink `TrainerApi` in ./protocol.ts.
+ */
+
+let runner: Runner | null = null;
+let backend: BackendInfo | null = null;
+
+function need(): Runner {
+  if (!runner) throw new Error('The worker is not initialised: call init() first.');
+  return runner;
+}
+
+const api: TrainerApi = {
+  async init(request, baseUrl, onEvent) {
+    if (runner && backend) return backend;
+    backend = await selectBackend(BackendRequestSchema.parse(request));
+    // The callback is a comlink proxy: each call is one postMessage; nothing waits on it.
+    const emit = (e: WorkerEvent) => void Promise.resolve(onEvent(e)).catch(() => undefined);
+    runner = new Runner(emit, backend, baseUrl);
+    return backend;
+  },
+  create: (runId, config, opts) => need().create(runId, RunConfigSchema.parse(config), opts),
+  start: (runId) => Promise.resolve(need().start(runId)),
+  pause: (runId) => need().pause(runId),
+  step: (runId) => need().step(runId),
+  stop: (runId) => need().stop(runId),
+  reset: (runId) => need().reset(runId),
+  evaluate: (runId, n) => need().evaluate(runId, n),
+  saveCheckpoint: (runId) => need().saveCheckpoint(runId),
+  loadCheckpoint: (runId) => need().loadCheckpoint(runId),
+  dispose: (runId) => need().dispose(runId),
+  simulateBackendFailure: () => Promise.resolve(need().simulateBackendFailure()),
+  list: () => Promise.resolve(runner ? runner.list() : []),
+};
+
+Comlink.expose(api);
