@@ -1,0 +1,427 @@
+/**
+ * What every algorithm file shares: the rollout batch it trains on, the clipped-surrogate
+ * objective (with its KL and entropy terms), the epochs x minibatches loop with Adam and
+ * global grad-norm clipping, and a recorder that keeps every diagnostic on the device until
+ * the trainer reads them all back at once.
+ *
+ * Shapes: N = rows of the batch (numGroups · G responses, group by group), T = response
+ * positions (maxNewTokens), P = prompt length.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from '../config';
+import type { ForwardOutput, Policy } from '../model';
+import type { Rng } from '../random';
+import { aggregate, klPenalty, maskedMean, maskedStats, policyLossTerms } from '../rl';
+import { Adam, clipByGlobalNorm } from './optim';
+
+// ---------------------------------------------------------------------------------------
+// The batch
+
+/** One rollout batch, per row. The trainer owns these tensors; algorithms never dispose them. */
+export interface Batch {
+  n: number;
+  groupSize: number;
+  /** Response positions (maxNewTokens); also L_max of 'seq-mean-token-sum-norm'. */
+  T: number;
+  /** [N, H, W, 3] the clean image of each row's prompt (the update never sees rollout noise). */
+  images: tf.Tensor4D;
+  /** [N, P] int32, left-padded. */
+  prompts: tf.Tensor2D;
+  /** [N, T] int32 responses. */
+  tokens: tf.Tensor2D;
+  /** [N, T] 1 up to and including <eos>. */
+  mask: tf.Tensor2D;
+  /** [N, T] log π_old: the behaviour log-probs from sampling, or recomputed on clean images. */
+  oldLogp: tf.Tensor2D;
+  /** [N, T] log π_ref of the frozen initial policy; null when there is no reference (β = 0). */
+  refLogp: tf.Tensor2D | null;
+  /** [N, T] value head before the update (critic algorithms only). */
+  oldValues: tf.Tensor2D | null;
+  /** [N] total reward of each response (weighted sum of the reward functions). */
+  scores: tf.Tensor1D;
+}
+
+/** Per-row tensors a minibatch carries: the batch's plus what an algorithm derived from it. */
+export interface Rows {
+  images: tf.Tensor4D;
+  prompts: tf.Tensor2D;
+  tokens: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  oldLogp: tf.Tensor2D;
+  refLogp: tf.Tensor2D | null;
+  /** [N] per sequence or [N, T] per token. */
+  advantages: tf.Tensor1D | tf.Tensor2D;
+  oldValues?: tf.Tensor2D | null;
+  returns?: tf.Tensor2D | null;
+}
+
+export function batchRows(b: Batch, advantages: tf.Tensor1D | tf.Tensor2D, extra: Partial<Rows> = {}): Rows {
+  return { images: b.images, prompts: b.prompts, tokens: b.tokens, mask: b.mask, oldLogp: b.oldLogp, refLogp: b.refLogp, advantages, ...extra };
+}
+
+/** The rows `idx` of every per-row tensor (new tensors, the caller disposes them with `disposeRows`). */
+export function gatherRows(rows: Rows, idx: tf.Tensor1D): Rows {
+  const g = <T extends tf.Tensor>(x: T): T => tf.tidy(() => tf.gather(x, idx));
+  return {
+    images: g(rows.images),
+    prompts: g(rows.prompts),
+    tokens: g(rows.tokens),
+    mask: g(rows.mask),
+    oldLogp: g(rows.oldLogp),
+    refLogp: rows.refLogp ? g(rows.refLogp) : null,
+    advantages: g(rows.advantages),
+    oldValues: rows.oldValues ? g(rows.oldValues) : null,
+    returns: rows.returns ? g(rows.returns) : null,
+  };
+}
+
+/** Dispose every tensor of a Rows made by gatherRows. */
+export function disposeRows(r: Rows): void {
+  const all: (tf.Tensor | null | undefined)[] = [r.images, r.prompts, r.tokens, r.mask, r.oldLogp, r.refLogp, r.advantages, r.oldValues, r.returns];
+  tf.dispose(all.filter((t): t is tf.Tensor => t !== null && t !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------
+// Small tensor helpers
+
+/** Identity forward, zero gradient (torch's `.detach()`); tfjs-core has no such op. */
+export const stopGradient = tf.customGrad((...args) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as <T extends tf.Tensor>(x: T) => T;
+
+/** The policy's parameters without the value head: what the policy gradient moves. */
+export function policyParams(policy: Policy): tf.Variable[] {
+  const value = new Set(policy.valueHeadVariables);
+  return policy.trainableVariables.filter((v) => !value.has(v));
+}
+
+/** True when every rollout is used for exactly one optimizer step (so π_old = π_θ at that step). */
+export function singleUpdate(config: RunConfig): boolean {
+  return config.optim.epochs * config.optim.minibatches === 1;
+}
+
+/**
+ * KL in the reward, for critic-free algorithms (veRL `use_kl_in_reward`): each response's
+ * score minus β times its summed per-token KL to the reference, on the sampled tokens.
+ * [N] -> [N], a new tensor.
+ */
+export function scoresWithKlPenalty(b: Batch, beta: number, kind: RunConfig['objective']['klEstimator']): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (!b.refLogp || beta === 0) return tf.clone(b.scores);
+    const kl = tf.mul(klPenalty(b.oldLogp, b.refLogp, kind), b.mask); // [N, T]
+    return tf.sub(b.scores, tf.mul(tf.sum(kl, 1), beta));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Recorder: diagnostics stay on the device until one readback
+
+export interface RecordedValues {
+  values: Record<string, number>;
+  /** Per-token arrays [N, T] in row order, row-major. */
+  tokens: Record<string, Float32Array>;
+  /** Per-row arrays [N]. */
+  rows: Record<string, Float32Array>;
+  /** Other flat arrays (rollout images for the inspector). */
+  raw: Record<string, Float32Array>;
+}
+
+/**
+ * Collects scalar metrics (averaged over the updates of an iteration, as TRL logs them),
+ * host numbers, and per-token arrays for the inspector. `read()` concatenates everything into
+ * one tensor and reads it once: on WebGPU every readback is a pipeline stall.
+ */
+export class Recorder {
+  private readonly sums = new Map<string, { total: tf.Scalar; count: number }>();
+  private readonly host = new Map<string, number>();
+  private readonly arrays = new Map<string, { kind: 'tokens' | 'rows' | 'raw'; t: tf.Tensor }>();
+
+  /** Add a scalar to the running mean of `key`; takes ownership of t. */
+  mean(key: string, t: tf.Scalar): void {
+    const prev = this.sums.get(key);
+    if (!prev) {
+      this.sums.set(key, { total: t, count: 1 });
+      return;
+    }
+    const total = tf.tidy(() => tf.add<tf.Scalar>(prev.total, t));
+    tf.dispose([prev.total, t]);
+    this.sums.set(key, { total, count: prev.count + 1 });
+  }
+
+  /** Set `key` to a scalar (replacing any earlier value); takes ownership of t. */
+  set(key: string, t: tf.Scalar): void {
+    const prev = this.sums.get(key);
+    if (prev) prev.total.dispose();
+    this.sums.set(key, { total: t, count: 1 });
+  }
+
+  /** A number known on the host already. */
+  setHost(key: string, value: number): void {
+    this.host.set(key, value);
+  }
+
+  /** mean and std (population) of x over mask, as `<prefix>/mean` and `<prefix>/std`. */
+  stats(prefix: string, x: tf.Tensor, mask?: tf.Tensor): void {
+    const s = tf.tidy(() => {
+      const st = maskedStats(x, mask ?? tf.onesLike(x));
+      return { mean: st.mean, std: st.std };
+    });
+    this.set(`${prefix}/mean`, s.mean);
+    this.set(`${prefix}/std`, s.std);
+  }
+
+  /** Keep an array for the readback; takes ownership. */
+  array(key: string, kind: 'tokens' | 'rows' | 'raw', t: tf.Tensor): void {
+    const prev = this.arrays.get(key);
+    if (prev) prev.t.dispose();
+    this.arrays.set(key, { kind, t });
+  }
+
+  /** Everything, in one readback. Disposes the recorded tensors. */
+  async read(): Promise<RecordedValues> {
+    const scalarKeys = [...this.sums.keys()];
+    const arrayKeys = [...this.arrays.keys()];
+    const flat = tf.tidy(() => {
+      const parts: tf.Tensor[] = [];
+      if (scalarKeys.length > 0) parts.push(tf.stack(scalarKeys.map((k) => tf.div(this.sums.get(k)!.total, this.sums.get(k)!.count))));
+      for (const k of arrayKeys) parts.push(tf.reshape(tf.cast(this.arrays.get(k)!.t, 'float32'), [-1]));
+      return parts.length > 0 ? tf.concat(parts) : tf.zeros([0]);
+    });
+    let data: Float32Array;
+    try {
+      data = (await flat.data()) as Float32Array;
+    } finally {
+      flat.dispose();
+    }
+    const out: RecordedValues = { values: {}, tokens: {}, rows: {}, raw: {} };
+    scalarKeys.forEach((k, i) => (out.values[k] = data[i]!));
+    let offset = scalarKeys.length;
+    for (const k of arrayKeys) {
+      const { kind, t } = this.arrays.get(k)!;
+      out[kind][k] = data.slice(offset, offset + t.size);
+      offset += t.size;
+    }
+    for (const [k, v] of this.host) out.values[k] = v;
+    this.dispose();
+    return out;
+  }
+
+  dispose(): void {
+    for (const { total } of this.sums.values()) total.dispose();
+    for (const { t } of this.arrays.values()) t.dispose();
+    this.sums.clear();
+    this.arrays.clear();
+    this.host.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// What an algorithm's update gets
+
+export interface UpdateContext {
+  config: RunConfig;
+  policy: Policy;
+  /** Adam over the policy's parameters except the value head (learning rate `lr`). */
+  policyOpt: Adam;
+  /** Adam over the value head (learning rate optim.valueLr); critic algorithms only. */
+  valueOpt: Adam;
+  batch: Batch;
+  /** KL coefficient of this iteration (reference KL; PPO-Penalty: KL to π_old). */
+  beta: number;
+  /** Policy learning rate of this iteration. */
+  lr: number;
+  /** Value-head learning rate of this iteration (valueLr on the same schedule). */
+  valueLr: number;
+  /** Seeded randomness of this iteration (minibatch order). */
+  rng: Rng;
+  rec: Recorder;
+  /** Record per-token arrays for the inspector. */
+  keepTokens: boolean;
+}
+
+// ---------------------------------------------------------------------------------------
+// The shared objective
+
+export interface ObjectiveOptions {
+  epsLow: number;
+  epsHigh: number;
+  /** Reference-KL weight in the loss (0 = no term). */
+  beta: number;
+  /** Whether clip fractions are reported (not for PPO-Penalty and TRPO, which do not clip). */
+  reportClip: boolean;
+}
+
+/** What a loss function hands the update loop: the loss, scalars to record, per-token arrays to keep. */
+export interface LossTerms {
+  loss: tf.Scalar;
+  record: Record<string, tf.Scalar>;
+  tokens: Record<string, tf.Tensor2D>;
+}
+
+/**
+ * The policy side of every policy-gradient objective here (PPO-Clip, GRPO, RLOO, REINFORCE),
+ * per token, as TRL's GRPOTrainer computes it:
+ *
+ *   L = agg( -min(ρ·A, clip(ρ, 1-ε_low, 1+ε_high)·A) + β · KL_k(π_θ || π_ref) - c_H · H(π_θ) )
+ *
+ * ρ is per token or per sequence (GSPO), agg the configured aggregation (token-mean for DAPO,
+ * seq-mean-token-mean for GRPO, seq-mean-token-sum-norm / L_max for Dr. GRPO). With one update
+ * per rollout, π_old is π_θ detached (TRL does the same), so ρ = 1 exactly and the gradient
+ * is the plain policy gradient A·∇log π.
+ */
+export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput, opts: ObjectiveOptions): LossTerms {
+  const o = ctx.config.objective;
+  const mask = mb.mask;
+  const oldLogp = singleUpdate(ctx.config) ? stopGradient(fwd.logp) : mb.oldLogp;
+  const terms = policyLossTerms({
+    logp: fwd.logp,
+    oldLogp,
+    advantages: mb.advantages,
+    mask,
+    epsLow: opts.epsLow,
+    epsHigh: opts.epsHigh,
+    level: o.ratioLevel,
+    aggregation: o.lossAggregation,
+    maxLen: ctx.batch.T,
+  });
+  const agg = (x: tf.Tensor2D) => aggregate(x, mask, o.lossAggregation, ctx.batch.T);
+  let loss = agg(terms.perToken);
+  const record: Record<string, tf.Scalar> = {};
+  const tokens: Record<string, tf.Tensor2D> = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
+  // k3 estimate of KL(π_old || π_θ) on the sampled tokens, as CleanRL's approx_kl.
+  record['policy/approx_kl'] = maskedMean(tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio), mask) as tf.Scalar;
+  if (opts.reportClip) {
+    const low = maskedMean(terms.clippedLow, mask) as tf.Scalar;
+    const high = maskedMean(terms.clippedHigh, mask) as tf.Scalar;
+    record['clip/low'] = low;
+    record['clip/high'] = high;
+    record['clip/region'] = tf.add(low, high);
+    tokens.clipped = tf.sub(terms.clippedHigh, terms.clippedLow);
+  }
+  if (mb.refLogp) {
+    const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D; // [m, T]
+    if (o.klMode === 'loss') {
+      record['kl/ref'] = maskedMean(kl, mask) as tf.Scalar;
+      if (opts.beta > 0) loss = tf.add(loss, tf.mul(agg(kl), opts.beta));
+    }
+    tokens.kl = kl;
+  }
+  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(agg(fwd.entropy), o.entropyCoef));
+  record['entropy'] = maskedMean(fwd.entropy, mask) as tf.Scalar;
+  record['loss/policy'] = loss;
+  return { loss, record, tokens };
+}
+
+// ---------------------------------------------------------------------------------------
+// The update loop
+
+export interface UpdateLoopOptions {
+  /** Also train the value head (its gradient goes to valueOpt at valueLr). */
+  withValue: boolean;
+  /** Stop the epochs once the mean approx KL of an epoch exceeds this (0 = never). */
+  earlyStopKl: number;
+  /** Train the value head alone (TRPO's critic fit): the policy keeps its parameters. */
+  onlyValue?: boolean;
+}
+
+/** Row order of one epoch: identity with one minibatch, a seeded shuffle otherwise. */
+function epochOrder(n: number, minibatches: number, rng: Rng): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  return minibatches > 1 ? rng.shuffle(order) : order;
+}
+
+/**
+ * mu epochs x M minibatches of: forward -> loss -> gradients -> global clip -> Adam
+ * (CleanRL `ppo.py`'s inner loop). Records the mean of every scalar over the updates, grad
+ * norms, and, from the last epoch run, the per-token arrays in row order for the inspector.
+ * Returns the epochs run.
+ */
+export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fwd: ForwardOutput) => LossTerms, opts: UpdateLoopOptions): number {
+  const { policy, config, rec } = ctx;
+  const n = ctx.batch.n;
+  const { epochs } = config.optim;
+  const minibatches = Math.min(config.optim.minibatches, n);
+  const policyVars = opts.onlyValue ? [] : policyParams(policy);
+  const vars = [...policyVars, ...(opts.withValue || opts.onlyValue ? policy.valueHeadVariables : [])];
+  let epochsRun = 0;
+  let lastTokens: TokenPart[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = epochOrder(n, minibatches, ctx.rng);
+    disposeParts(lastTokens); // only the last epoch's arrays are kept
+    lastTokens = [];
+    let epochKl: tf.Scalar | null = null;
+    for (let k = 0; k < minibatches; k++) {
+      const idx = order.slice(Math.floor((k * n) / minibatches), Math.floor(((k + 1) * n) / minibatches));
+      const idxT = minibatches > 1 ? tf.tensor1d(idx, 'int32') : null;
+      const mb = idxT ? gatherRows(rows, idxT) : rows;
+      let kept: LossTerms | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const fwd = policy.forward(mb.images, mb.prompts, mb.tokens, { temperature: config.sampling.temperature });
+        const terms = lossFn(mb, fwd);
+        // Diagnostics must outlive variableGrads' tidy: keep them (disposed below or by the recorder).
+        for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);
+        if (ctx.keepTokens) for (const t of Object.values(terms.tokens)) tf.keep(t);
+        kept = terms;
+        return terms.loss;
+      }, vars);
+      const terms = kept as LossTerms | null;
+      if (!terms) throw new Error('runUpdates: the loss function returned nothing');
+      const ordered = vars.map((v) => grads[v.name] ?? tf.zerosLike(v)); // every variable, in order
+      const clipped = clipByGlobalNorm(ordered, config.optim.gradClip);
+      if (policyVars.length > 0) ctx.policyOpt.step(clipped.grads.slice(0, policyVars.length), ctx.lr);
+      if (vars.length > policyVars.length) ctx.valueOpt.step(clipped.grads.slice(policyVars.length), ctx.valueLr);
+      rec.mean(opts.onlyValue ? 'grad/value_norm' : 'grad/norm', clipped.norm);
+      let lossRecorded = false;
+      for (const [key, t] of Object.entries(terms.record)) {
+        if (key === 'policy/approx_kl' && opts.earlyStopKl > 0) {
+          const prev: tf.Scalar | null = epochKl;
+          epochKl = tf.tidy((): tf.Scalar => (prev ? tf.add<tf.Scalar>(prev, t) : tf.clone(t)));
+          prev?.dispose();
+        }
+        lossRecorded ||= t === value;
+        rec.mean(key, t);
+      }
+      if (!lossRecorded) value.dispose();
+      if (ctx.keepTokens) lastTokens.push({ idx, tokens: terms.tokens });
+      tf.dispose([...clipped.grads, ...ordered]);
+      if (idxT) {
+        idxT.dispose();
+        disposeRows(mb);
+      }
+    }
+    epochsRun++;
+    if (epochKl) {
+      // One readback per epoch, only when early stopping is on (CleanRL's target_kl).
+      const meanKl = epochKl.dataSync()[0]! / minibatches;
+      epochKl.dispose();
+      if (meanKl > opts.earlyStopKl) break;
+    }
+  }
+  if (ctx.keepTokens) storeTokens(rec, lastTokens, n);
+  rec.setHost('policy/epochs', epochsRun);
+  return epochsRun;
+}
+
+type TokenPart = { idx: number[]; tokens: Record<string, tf.Tensor2D> };
+
+function disposeParts(parts: TokenPart[]): void {
+  tf.dispose(parts.flatMap((p) => Object.values(p.tokens)));
+}
+
+/** Concatenate the per-minibatch arrays and put them back in row order. */
+function storeTokens(rec: Recorder, parts: TokenPart[], n: number): void {
+  if (parts.length === 0) return;
+  const order = parts.flatMap((p) => p.idx);
+  const identity = order.every((row, pos) => row === pos);
+  const inverse = new Array<number>(n);
+  order.forEach((row, pos) => (inverse[row] = pos));
+  for (const key of Object.keys(parts[0]!.tokens)) {
+    const t = tf.tidy(() => {
+      const cat = parts.length === 1 ? tf.clone(parts[0]!.tokens[key]!) : tf.concat(parts.map((p) => p.tokens[key]!));
+      return identity ? cat : tf.gather(cat, tf.tensor1d(inverse, 'int32'));
+    });
+    rec.array(key, 'tokens', t);
+  }
+  disposeParts(parts);
+}

@@ -1,0 +1,205 @@
+/**
+ * TRPO, Trust Region Policy Optimization (Schulman et al. 2015, arXiv:1502.05477), with GAE
+ * advantages from the value head (Schulman et al. 2016, arXiv:1506.02438), as OpenAI
+ * baselines / Spinning Up take the step:
+ *
+ *   maximise  L(θ) = agg( ρ_t · Â_t )            subject to   mean_t KL(π_old || π_θ) <= δ
+ *
+ *   1. g = ∇_θ L at θ_old (one backward pass over the whole batch);
+ *   2. x ≈ F⁻¹ g by conjugate gradient, F the Fisher (the KL's Hessian at θ_old) seen only
+ *      through Fisher-vector products F v, on a subsample of the batch (the paper used 10%);
+ *   3. full step β x with β = sqrt(2δ / xᵀ F x): the quadratic model of the KL sits on δ;
+ *   4. backtracking line search along it: accept the first fraction whose real mean KL is
+ *      <= δ and whose surrogate improves; otherwise keep θ_old.
+ *
+ * The Fisher-vector product is a central finite difference of the KL gradient,
+ *
+ *   F v ≈ ( ∇KL(θ_old + h v) - ∇KL(θ_old - h v) ) / 2h  + damping · v,
+ *
+ * not double backprop: tfjs's second derivatives through logSoftmax came back as zeros here.
+ * The KL is the k3 estimate on the sampled tokens, mean_t (ρ_t - 1 - log ρ_t), whose Hessian
+ * at θ_old is the empirical Fisher mean_t ∇log π(y_t) ∇log π(y_t)ᵀ: positive semi-definite,
+ * as CG needs. (trpo.test.ts checks the product against F computed by hand.)
+ *
+ * Only the policy moves by the natural gradient; the value head is then fitted to the GAE
+ * returns with Adam (epochs x minibatches, value head only, so the trust region holds).
+ * TRPO is the one algorithm here that reads back inside the update: CG and the line search
+ * take host decisions on scalars.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { aggregate, backtrackingLineSearch, conjugateGradient, klPenalty, maskedMean, trustRegionStepScale, valueLoss } from '../rl';
+import { Rng, mixSeed } from '../random';
+import { criticAdvantages } from './ppo';
+import { batchRows, disposeRows, gatherRows, policyParams, runUpdates, type LossTerms, type Rows, type UpdateContext } from './common';
+
+// ---------------------------------------------------------------------------------------
+// Flat parameter vectors
+
+/** All variables as one flat vector [P] (a new tensor). */
+export function flatten(tensors: readonly tf.Tensor[]): tf.Tensor1D {
+  return tf.tidy(() => tf.concat<tf.Tensor1D>(tensors.map((t) => tf.reshape(t, [-1]))));
+}
+
+/** Split a flat vector back into tensors shaped like `like` (new tensors). */
+export function unflatten(flat: tf.Tensor1D, like: readonly tf.Tensor[]): tf.Tensor[] {
+  return tf.tidy(() => {
+    const parts = tf.split(flat, like.map((v) => v.size));
+    return parts.map((p, i) => tf.reshape(p, like[i]!.shape));
+  });
+}
+
+/** Set variables to base + scale · direction (flat), keeping base's tensors intact. */
+export function assignOffset(vars: readonly tf.Variable[], base: readonly tf.Tensor[], direction: tf.Tensor1D, scale: number): void {
+  tf.tidy(() => {
+    const parts = unflatten(direction, vars);
+    vars.forEach((v, i) => v.assign(tf.add(base[i]!, tf.mul(parts[i]!, scale))));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Fisher-vector product by finite differences
+
+/**
+ * v -> F v + damping · v, with F the Hessian at the current parameters of `kl` (a function of
+ * the variables that is minimal, with zero gradient, there), by the central difference of its
+ * gradient with step h = eps / |v| (so the probe moves the parameters by eps in norm).
+ * The variables are restored exactly (from copies) before returning.
+ */
+export function fisherVectorProduct(kl: () => tf.Scalar, vars: readonly tf.Variable[], damping: number, eps = 1e-2): (v: tf.Tensor1D) => tf.Tensor1D {
+  return (v) => {
+    const base = vars.map((x) => tf.clone(x));
+    const vNorm = tf.tidy(() => tf.norm(v).dataSync()[0]!);
+    if (!(vNorm > 0)) {
+      tf.dispose(base);
+      return tf.zerosLike(v);
+    }
+    const h = eps / vNorm;
+    const gradAt = (sign: 1 | -1): tf.Tensor1D => {
+      assignOffset(vars, base, v, sign * h);
+      const { value, grads } = tf.variableGrads(kl, [...vars]);
+      value.dispose();
+      const flat = flatten(vars.map((x) => grads[x.name] ?? tf.zerosLike(x)));
+      tf.dispose(Object.values(grads));
+      return flat;
+    };
+    try {
+      const plus = gradAt(1);
+      const minus = gradAt(-1);
+      return tf.tidy(() => {
+        const fv = tf.div(tf.sub(plus, minus), 2 * h);
+        tf.dispose([plus, minus]);
+        return tf.add<tf.Tensor1D>(fv, tf.mul(v, damping));
+      });
+    } finally {
+      vars.forEach((x, i) => x.assign(base[i]!));
+      tf.dispose(base);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The TRPO step
+
+/** Surrogate loss (to minimise) and k3 KL(π_old || π_θ) of rows under the current parameters. */
+function surrogateAndKl(ctx: UpdateContext, rows: Rows): { loss: tf.Scalar; kl: tf.Scalar } {
+  const o = ctx.config.objective;
+  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
+  const logRatio = tf.sub(fwd.logp, rows.oldLogp);
+  const ratio = tf.exp(logRatio);
+  const adv = rows.advantages.rank === 1 ? tf.expandDims(rows.advantages, 1) : rows.advantages;
+  let loss = aggregate(tf.neg(tf.mul(ratio, adv)) as tf.Tensor2D, rows.mask, o.lossAggregation, ctx.batch.T);
+  if (rows.refLogp && o.klMode === 'loss' && ctx.beta > 0) {
+    loss = tf.add(loss, tf.mul(aggregate(klPenalty(fwd.logp, rows.refLogp, o.klEstimator) as tf.Tensor2D, rows.mask, o.lossAggregation, ctx.batch.T), ctx.beta));
+  }
+  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(aggregate(fwd.entropy, rows.mask, o.lossAggregation, ctx.batch.T), o.entropyCoef));
+  const kl = maskedMean(tf.sub(tf.sub(ratio, 1), logRatio), rows.mask) as tf.Scalar;
+  return { loss, kl };
+}
+
+/** Mean k3 KL(π_old || π_θ) of rows: the constraint, and the function whose Hessian is F. */
+function meanKl(ctx: UpdateContext, rows: Rows): tf.Scalar {
+  const { logp } = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
+  return maskedMean(klPenalty(rows.oldLogp, logp, 'k3'), rows.mask) as tf.Scalar;
+}
+
+const read = (t: tf.Scalar): number => {
+  const x = t.dataSync()[0]!;
+  t.dispose();
+  return x;
+};
+
+export function trpoUpdate(ctx: UpdateContext): void {
+  const { batch, config, rec, policy } = ctx;
+  const o = config.objective;
+  const vars = policyParams(policy);
+
+  // Advantages from the critic (as PPO: token rewards -> GAE -> whitening).
+  const { advantages, returns, oldValues } = criticAdvantages(ctx);
+  const rows = batchRows(batch, advantages, { oldValues, returns });
+
+  // 1. Policy gradient of the surrogate at θ_old. g points uphill for the objective (-loss).
+  const { value: loss0T, grads } = tf.variableGrads(() => surrogateAndKl(ctx, rows).loss, vars);
+  const g = tf.tidy(() => tf.neg<tf.Tensor1D>(flatten(vars.map((x) => grads[x.name] ?? tf.zerosLike(x)))));
+  tf.dispose(Object.values(grads));
+  const lossBefore = read(loss0T);
+  rec.set('grad/norm', tf.norm(g) as tf.Scalar);
+
+  // 2. x ≈ F⁻¹ g with Fisher-vector products on a subsample of rows.
+  const fisherRows = Math.max(1, Math.min(batch.n, Math.round(batch.n * o.trpoFisherFrac)));
+  const sub = fisherRows < batch.n ? new Rng(mixSeed(ctx.rng.int(0, 2 ** 31 - 1), 0xf15e)).shuffle(Array.from({ length: batch.n }, (_, i) => i)).slice(0, fisherRows) : null;
+  const subIdx = sub ? tf.tensor1d(sub, 'int32') : null;
+  const fisherData = subIdx ? gatherRows(rows, subIdx) : rows;
+  const fvp = fisherVectorProduct(() => meanKl(ctx, fisherData), vars, o.trpoDamping);
+  const cg = conjugateGradient(fvp, g, o.trpoCgIters);
+  const fx = fvp(cg.x);
+  const xFx = read(tf.dot(cg.x, fx) as tf.Scalar);
+  fx.dispose();
+
+  // 3. Scale to the trust-region boundary.
+  const stepScale = trustRegionStepScale(xFx, o.trpoMaxKl);
+  const fullStep = tf.tidy(() => tf.mul<tf.Tensor1D>(cg.x, stepScale));
+  const expectedImprove = read(tf.dot(g, fullStep) as tf.Scalar);
+
+  // 4. Backtracking line search on the whole batch.
+  const base = vars.map((x) => tf.clone(x));
+  const search = backtrackingLineSearch({
+    evaluate: (frac) => {
+      assignOffset(vars, base, fullStep, frac);
+      const { loss, kl } = tf.tidy(() => surrogateAndKl(ctx, rows));
+      return { loss: read(loss), kl: read(kl) };
+    },
+    lossBefore,
+    expectedImprove,
+    maxKl: o.trpoMaxKl,
+    maxBacktracks: o.trpoBacktracks,
+  });
+  if (search.accepted) assignOffset(vars, base, fullStep, search.stepFrac);
+  else vars.forEach((x, i) => x.assign(base[i]!));
+  tf.dispose([...base, g, cg.x, fullStep]);
+  if (subIdx) {
+    subIdx.dispose();
+    disposeRows(fisherData);
+  }
+  rec.setHost('loss/policy', search.accepted ? search.loss : lossBefore);
+  rec.setHost('policy/approx_kl', search.kl);
+  rec.setHost('trpo/step_frac', search.stepFrac);
+  rec.setHost('trpo/backtracks', search.backtracks);
+  rec.setHost('trpo/accepted', search.accepted ? 1 : 0);
+  rec.setHost('trpo/cg_iters', cg.iterations);
+  rec.setHost('trpo/expected_improve', expectedImprove);
+
+  // 5. Fit the value head to the returns (Adam, value head only), recording entropy and KL to ref on the way.
+  runUpdates(ctx, rows, (mb, fwd): LossTerms => {
+    const clip = o.valueClip;
+    const vLoss = valueLoss(fwd.values, mb.oldValues!, mb.returns!, mb.mask, clip > 0 ? clip : undefined).loss;
+    const record: Record<string, tf.Scalar> = { 'loss/value': vLoss, entropy: maskedMean(fwd.entropy, mb.mask) as tf.Scalar };
+    const tokens: Record<string, tf.Tensor2D> = { logp: fwd.logp, ratio: tf.exp(tf.sub<tf.Tensor2D>(fwd.logp, mb.oldLogp)), entropy: fwd.entropy };
+    if (mb.refLogp) {
+      const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D;
+      tokens.kl = kl;
+      if (o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mb.mask) as tf.Scalar;
+    }
+    return { loss: vLoss, record, tokens };
+  }, { withValue: false, earlyStopKl: 0, onlyValue: true });
+  tf.dispose([advantages, returns]);
+}

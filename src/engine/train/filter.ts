@@ -1,0 +1,66 @@
+/**
+ * Which groups (the G responses to one prompt) a batch keeps, decided on the host from the
+ * rewards already read back with the tokens:
+ *
+ * - DAPO dynamic sampling (Yu et al. 2025, arXiv:2503.14476, §3.2): a group whose rewards are
+ *   all equal has zero advantage for every sample, so it only dilutes the batch. Drop it and
+ *   sample more prompts until the batch is full again (at most `maxExtraRounds` more rounds).
+ * - MM-EUREKA online filtering (Meng et al. 2025, arXiv:2503.07365): keep only prompts whose
+ *   mean accuracy is strictly inside (filterLow, filterHigh), i.e. neither solved nor hopeless.
+ */
+import type { RunConfig } from '../config';
+
+export interface GroupStats {
+  /** Mean total reward of the group. */
+  mean: number;
+  /** Bessel-corrected std of the group's total rewards (as rl/groupStd). */
+  std: number;
+  /** Mean accuracy reward of the group. */
+  accuracy: number;
+}
+
+/** Per-group stats of N = numGroups · G samples laid out group by group. */
+export function groupStats(totals: ArrayLike<number>, accuracies: ArrayLike<number>, groupSize: number): GroupStats[] {
+  const groups = Math.floor(totals.length / groupSize);
+  const out: GroupStats[] = [];
+  for (let p = 0; p < groups; p++) {
+    let sum = 0;
+    let acc = 0;
+    for (let g = 0; g < groupSize; g++) {
+      sum += totals[p * groupSize + g]!;
+      acc += accuracies[p * groupSize + g]!;
+    }
+    const mean = sum / groupSize;
+    let ss = 0;
+    for (let g = 0; g < groupSize; g++) ss += (totals[p * groupSize + g]! - mean) ** 2;
+    out.push({ mean, std: groupSize > 1 ? Math.sqrt(ss / (groupSize - 1)) : 0, accuracy: acc / groupSize });
+  }
+  return out;
+}
+
+/** Whether a group has any spread in its rewards. Exact comparison: rule-based rewards are exact. */
+export function hasSignal(s: GroupStats): boolean {
+  return s.std > 0;
+}
+
+/** MM-EUREKA's rule: filterLow < accuracy < filterHigh. */
+export function passesOnlineFilter(s: GroupStats, tricks: Pick<RunConfig['tricks'], 'filterLow' | 'filterHigh'>): boolean {
+  return s.accuracy > tricks.filterLow && s.accuracy < tricks.filterHigh;
+}
+
+/** The keep rule a config asks for (dynamic sampling and/or online filtering); everything passes when both are off. */
+export function groupFilter(tricks: RunConfig['tricks']): (s: GroupStats) => boolean {
+  return (s) => (!tricks.dynamicSampling || hasSignal(s)) && (!tricks.onlineFilter || passesOnlineFilter(s, tricks));
+}
+
+/** True when the config drops groups at all. */
+export function filtersGroups(tricks: RunConfig['tricks']): boolean {
+  return tricks.dynamicSampling || tricks.onlineFilter;
+}
+
+/** Indices of the groups to keep, in order, at most `limit` of them. */
+export function keptGroups(stats: readonly GroupStats[], keep: (s: GroupStats) => boolean, limit = Infinity): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < stats.length && out.length < limit; p++) if (keep(stats[p]!)) out.push(p);
+  return out;
+}

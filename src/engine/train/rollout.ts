@@ -1,0 +1,188 @@
+/**
+ * Rollouts: B prompts -> G responses each, scored on the host, then (after any group
+ * filtering) assembled into the per-row batch the algorithms train on.
+ *
+ * One readback per round: the sampler's tokens. Rewards are computed from those host ids,
+ * so nothing else has to come back before the update.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from '../config';
+import type { Policy } from '../model';
+import { mixSeed } from '../random';
+import { REWARD_NAMES, scoreSample, type ScoredSample } from '../rewards';
+import type { TaskDef, TaskInstance } from '../tasks/types';
+import { EOS } from '../tokenizer';
+import { perturbImages, perturbsImages } from './augment';
+import { instancesToTensors } from './batch';
+import { trainSeed } from './seeds';
+
+/** One sampled response, on the host. */
+export interface HostSample {
+  /** All T generated ids (<pad> after <eos>). */
+  tokens: Int32Array;
+  /** Tokens up to and including <eos>, or T when truncated (= the mask's sum). */
+  length: number;
+  truncated: boolean;
+  scored: ScoredSample;
+}
+
+/** One round of sampling: B prompts, B·G responses. */
+export interface RolloutRound {
+  instances: TaskInstance[];
+  /** [B, H, W, 3] clean images. */
+  images: tf.Tensor4D;
+  /** [B, H, W, 3] what the sampler saw; null when it saw the clean images. */
+  rolloutImages: tf.Tensor4D | null;
+  /** [B, P] int32. */
+  prompts: tf.Tensor2D;
+  /** [B·G, T] int32, float32, float32. */
+  tokens: tf.Tensor2D;
+  logp: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  samples: HostSample[];
+}
+
+export interface RoundOptions {
+  /** 1-based iteration number (seeds prompts and sampling). */
+  iteration: number;
+  /** 0 for the batch itself, 1.. for dynamic sampling's extra rounds. */
+  round: number;
+  difficulty: number;
+}
+
+/** Sample and score one round. The caller disposes it with `disposeRound`. */
+export async function sampleRound(policy: Policy, task: TaskDef, config: RunConfig, opts: RoundOptions): Promise<RolloutRound> {
+  const { promptsPerIter: b, groupSize: g, temperature, topK, maxNewTokens: T } = config.sampling;
+  const seed = config.run.seed;
+  const instances = Array.from({ length: b }, (_, k) =>
+    task.generate({
+      seed: trainSeed(seed, opts.iteration, opts.round * b + k),
+      split: 'id',
+      difficulty: opts.difficulty,
+      imageSize: config.task.imageSize,
+      jitter: config.task.jitter,
+    }),
+  );
+  const { images, prompts } = instancesToTensors(instances, policy.config.promptLen);
+  const t = opts.iteration - 1;
+  const rolloutImages = perturbsImages(config.tricks, t) ? perturbImages(images, config.tricks, t, mixSeed(seed, opts.iteration, opts.round, 0xa06)) : null;
+  let out;
+  try {
+    out = await policy.sample(rolloutImages ?? images, prompts, {
+      groupSize: g,
+      temperature,
+      topK,
+      maxNewTokens: T,
+      seed: mixSeed(seed, opts.iteration, opts.round, 0x5a3e),
+    });
+  } catch (e) {
+    tf.dispose([images, prompts, ...(rolloutImages ? [rolloutImages] : [])]);
+    throw e;
+  }
+  const weights = config.rewards.weights;
+  const samples: HostSample[] = [];
+  for (let i = 0; i < b * g; i++) {
+    const tokens = out.tokenIds.slice(i * T, (i + 1) * T);
+    const eos = tokens.indexOf(EOS);
+    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache });
+    samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, scored });
+  }
+  return { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples };
+}
+
+export function disposeRound(r: RolloutRound): void {
+  tf.dispose([r.images, r.prompts, r.tokens, r.logp, r.mask, ...(r.rolloutImages ? [r.rolloutImages] : [])]);
+}
+
+/** A group chosen for the batch: group `group` of round `round`. */
+export interface GroupRef {
+  round: number;
+  group: number;
+}
+
+/** The training batch, per row, before any pass of the policy over it. */
+export interface AssembledBatch {
+  groupSize: number;
+  instances: TaskInstance[];
+  samples: HostSample[];
+  /** [N, H, W, 3] clean image per row; [N, P] prompts; [N, T] tokens, behaviour log-probs, mask; [N] scores. */
+  images: tf.Tensor4D;
+  prompts: tf.Tensor2D;
+  tokens: tf.Tensor2D;
+  behaviourLogp: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  scores: tf.Tensor1D;
+  /** [K, H, W, 3] the rollout images of the K kept prompts, when they differ from the clean ones. */
+  rolloutImages: tf.Tensor4D | null;
+}
+
+/** Gather the kept groups of every round into one batch (new tensors; the rounds stay the caller's). */
+export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly GroupRef[], groupSize: number): AssembledBatch {
+  const g = groupSize;
+  const byRound = rounds.map((_, r) => kept.filter((k) => k.round === r).map((k) => k.group));
+  const instances = kept.map((k) => rounds[k.round]!.instances[k.group]!);
+  const samples = kept.flatMap((k) => rounds[k.round]!.samples.slice(k.group * g, (k.group + 1) * g));
+  const perturbed = rounds.some((r) => r.rolloutImages !== null);
+  const parts = tf.tidy((): Record<string, tf.Tensor> => {
+    const per = (pick: (r: RolloutRound) => tf.Tensor, perRow: boolean) =>
+      tf.concat(
+        rounds.flatMap((r, ri) => {
+          const groups = byRound[ri]!;
+          if (groups.length === 0) return [];
+          const idx = perRow ? groups.flatMap((p) => Array.from({ length: g }, (_, j) => p * g + j)) : groups;
+          return [tf.gather(pick(r), tf.tensor1d(idx, 'int32'))];
+        }),
+      );
+    const rowsPerPrompt = (pick: (r: RolloutRound) => tf.Tensor) =>
+      tf.concat(
+        rounds.flatMap((r, ri) => {
+          const groups = byRound[ri]!;
+          if (groups.length === 0) return [];
+          return [tf.gather(pick(r), tf.tensor1d(groups.flatMap((p) => new Array<number>(g).fill(p)), 'int32'))];
+        }),
+      );
+    return {
+      images: rowsPerPrompt((r) => r.images), // [N, H, W, 3]
+      prompts: rowsPerPrompt((r) => r.prompts), // [N, P]
+      tokens: per((r) => r.tokens, true), // [N, T]
+      behaviourLogp: per((r) => r.logp, true),
+      mask: per((r) => r.mask, true),
+      ...(perturbed ? { rolloutImages: per((r) => r.rolloutImages ?? r.images, false) } : {}), // [K, H, W, 3]
+    };
+  });
+  const scores = tf.tensor1d(samples.map((s) => s.scored.total));
+  return {
+    groupSize: g,
+    instances,
+    samples,
+    scores,
+    images: parts.images as tf.Tensor4D,
+    prompts: parts.prompts as tf.Tensor2D,
+    tokens: parts.tokens as tf.Tensor2D,
+    behaviourLogp: parts.behaviourLogp as tf.Tensor2D,
+    mask: parts.mask as tf.Tensor2D,
+    rolloutImages: (parts.rolloutImages as tf.Tensor4D | undefined) ?? null,
+  };
+}
+
+export function disposeAssembled(b: AssembledBatch): void {
+  tf.dispose([b.images, b.prompts, b.tokens, b.behaviourLogp, b.mask, b.scores, ...(b.rolloutImages ? [b.rolloutImages] : [])]);
+}
+
+/** Host metrics of a set of samples: reward mean/std, per-function means, accuracy, format, lengths. */
+export function rolloutMetrics(samples: readonly HostSample[]): Record<string, number> {
+  const n = samples.length;
+  const out: Record<string, number> = {};
+  if (n === 0) return out;
+  const totals = samples.map((s) => s.scored.total);
+  const mean = totals.reduce((a, b) => a + b, 0) / n;
+  out['reward/mean'] = mean;
+  out['reward/std'] = Math.sqrt(totals.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  for (const name of REWARD_NAMES) out[`reward/${name}/mean`] = samples.reduce((a, s) => a + s.scored.byFn[name], 0) / n;
+  out['acc/train'] = out['reward/accuracy/mean']!;
+  out['format/rate'] = out['reward/format/mean']!;
+  out['len/mean'] = samples.reduce((a, s) => a + s.length, 0) / n;
+  out['len/max'] = Math.max(...samples.map((s) => s.length));
+  out['len/truncated_frac'] = samples.filter((s) => s.truncated).length / n;
+  return out;
+}

@@ -1,0 +1,226 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Policy, saveCheckpoint } from '../model';
+import type { MetricsRecord } from './metrics';
+import { SCRATCH_DEPS, TINY_MODEL, memoryHandler, tinyConfig } from './testing';
+import { createTrainer } from './trainer';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Everything but wall-clock quantities. */
+function timeless(m: MetricsRecord): Record<string, number> {
+  return Object.fromEntries(Object.entries(m.values).filter(([k]) => !k.startsWith('time/') && !k.startsWith('throughput/')));
+}
+
+describe('trainer', () => {
+  it('is deterministic: same config and seed, identical metrics (cpu backend)', async () => {
+    const config = tinyConfig('ppo', { run: { iterations: 2 } }); // PPO: minibatch shuffles, critic, reference
+    const runs: Record<string, number>[][] = [];
+    for (let r = 0; r < 2; r++) {
+      const trainer = await createTrainer(config, SCRATCH_DEPS);
+      runs.push([timeless(await trainer.step()), timeless(await trainer.step())]);
+      trainer.dispose();
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    const other = await createTrainer({ ...config, run: { ...config.run, seed: 2 } }, SCRATCH_DEPS);
+    expect(timeless(await other.step())).not.toEqual(runs[0]![0]);
+    other.dispose();
+  });
+
+  it('keeps memory flat: no tensor count growth between iteration 5 and 30, nothing left after dispose', async () => {
+    const before = tf.memory().numTensors;
+    const config = tinyConfig('grpo', { run: { iterations: 30, evalEvery: 10, evalN: 2 }, optim: { minibatches: 2 } });
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    const counts: number[] = [];
+    while (!trainer.done) {
+      const m = await trainer.step();
+      counts.push(m.values['mem/tensors']!);
+    }
+    expect(trainer.iteration).toBe(30);
+    expect(counts[29]).toBe(counts[4]);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reads back at most twice per iteration (the tokens, then everything else)', async () => {
+    for (const preset of ['grpo', 'ppo'] as const) {
+      const trainer = await createTrainer(tinyConfig(preset), SCRATCH_DEPS);
+      await trainer.step(); // warm-up
+      const data = vi.spyOn(tf.Tensor.prototype, 'data');
+      const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+      const array = vi.spyOn(tf.Tensor.prototype, 'array');
+      const arraySync = vi.spyOn(tf.Tensor.prototype, 'arraySync');
+      await trainer.step();
+      const reads = data.mock.calls.length + dataSync.mock.calls.length + array.mock.calls.length + arraySync.mock.calls.length;
+      expect(reads, preset).toBeLessThanOrEqual(2);
+      vi.restoreAllMocks();
+      trainer.dispose();
+    }
+  });
+
+  it('evaluates held-out ID and OOD prompts only every evalEvery iterations', async () => {
+    const trainer = await createTrainer(tinyConfig('grpo', { run: { iterations: 4, evalEvery: 2, evalN: 3 } }), SCRATCH_DEPS);
+    const has = [];
+    while (!trainer.done) {
+      const m = await trainer.step();
+      has.push('acc/eval_id' in m.values && 'acc/eval_ood' in m.values);
+    }
+    expect(has).toEqual([false, true, false, true]);
+    const ev = await trainer.evaluate(5);
+    expect(ev.id.n).toBe(5);
+    expect(ev.ood.split).toBe('ood');
+    await expect(trainer.step()).rejects.toThrow(/done/);
+    trainer.dispose();
+  });
+
+  it('keeps the last keepBatches rollout batches for the inspector', async () => {
+    const config = tinyConfig('grpo', { run: { iterations: 3, keepBatches: 2 } });
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    for (let i = 0; i < 3; i++) await trainer.step();
+    const batches = trainer.inspectBatches();
+    expect(batches.map((b) => b.iteration)).toEqual([2, 3]);
+    const b = batches[1]!;
+    expect(b.prompts).toHaveLength(2);
+    expect(b.prompts[0]!.image).toHaveLength(16 * 16 * 3);
+    expect(b.prompts[0]!.cleanImage).toBeUndefined();
+    expect(b.groupStats).toHaveLength(2);
+    const s = b.samples[0]!;
+    expect(s.tokens.length).toBeGreaterThan(0);
+    expect(s.refLogp).toHaveLength(s.tokens.length);
+    expect(Object.keys(s.rewardByFn).sort()).toEqual(['accuracy', 'format', 'hackable', 'length', 'step']);
+    // Group-normalised advantages: each group's advantages sum to 0.
+    for (let p = 0; p < 2; p++) {
+      const sum = b.samples.slice(p * 4, p * 4 + 4).reduce((a, x) => a + x.advantage, 0);
+      expect(sum).toBeCloseTo(0, 4);
+    }
+    trainer.dispose();
+  });
+
+  it('throws "diverged at iteration N: <quantity> is NaN" when the loss goes NaN', async () => {
+    const trainer = await createTrainer(tinyConfig('grpo'), SCRATCH_DEPS);
+    await trainer.step();
+    const forward = Object.getOwnPropertyDescriptor(Policy.prototype, 'forward')!.value as Policy['forward'];
+    vi.spyOn(Policy.prototype, 'forward').mockImplementation(function (this: Policy, ...args: Parameters<Policy['forward']>) {
+      const out = forward.apply(this, args);
+      return { ...out, logp: tf.mul(out.logp, NaN) };
+    });
+    await expect(trainer.step()).rejects.toThrow(/^diverged at iteration 2: (loss\/policy|grad\/norm|policy\/approx_kl|kl\/ref) is NaN$/);
+    trainer.dispose();
+  });
+
+  it('starts from a warm-start checkpoint, and refuses one whose model config differs', async () => {
+    const handler = memoryHandler();
+    const warm = Policy.create(tinyConfig('grpo').model, 123);
+    await saveCheckpoint(warm, handler, { task: 'count' });
+    const config = tinyConfig('grpo', { run: { init: 'sft' } });
+    const trainer = await createTrainer(config, { loadWarmStart: () => handler });
+    const fromScratch = await createTrainer(tinyConfig('grpo'), SCRATCH_DEPS);
+    // Same rollout seeds, different weights: different samples.
+    expect(timeless(await trainer.step())).not.toEqual(timeless(await fromScratch.step()));
+    trainer.dispose();
+    fromScratch.dispose();
+    const other = tinyConfig('grpo', { run: { init: 'sft' }, model: { ...TINY_MODEL, dModel: 32 } });
+    await expect(createTrainer(other, { loadWarmStart: () => handler })).rejects.toThrow(/warm-start checkpoint.*dModel is 16 .* but 32 in config\.model/);
+    warm.dispose();
+  });
+
+  it('saves a checkpoint that resumes the run', async () => {
+    const config = tinyConfig('grpo', { run: { iterations: 3 } });
+    const a = await createTrainer(config, SCRATCH_DEPS);
+    await a.step();
+    const handler = memoryHandler();
+    await a.saveCheckpoint(handler);
+    const second = await a.step();
+    const b = await createTrainer(config, { ...SCRATCH_DEPS, resume: { checkpoint: handler, iteration: 1 } });
+    expect(b.iteration).toBe(1);
+    const resumed = await b.step();
+    // Adam's moments restart on resume, so only the rollout (same weights, same seeds) matches.
+    expect(resumed.values['reward/mean']).toBe(second.values['reward/mean']);
+    expect(resumed.values['len/mean']).toBe(second.values['len/mean']);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('refuses inconsistent configs with the schema\'s message', async () => {
+    const ok = tinyConfig('rloo');
+    await expect(createTrainer({ ...ok, task: { ...ok.task, imageSize: 32 } }, SCRATCH_DEPS)).rejects.toThrow(/Must equal the task's image size/);
+    await expect(createTrainer({ ...ok, sampling: { ...ok.sampling, groupSize: 1 } }, SCRATCH_DEPS)).rejects.toThrow(/RLOO needs/);
+  });
+});
+
+describe('trainer tricks', () => {
+  it('NoisyRollout: rollouts see noised images, the inspector keeps both', async () => {
+    const config = tinyConfig('grpo', { tricks: { noisyRollout: true, noiseStd: 0.3, noiseAnneal: 10 }, optim: { epochs: 2 } });
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    const m = await trainer.step();
+    expect(m.values['noise/std']).toBeCloseTo(0.3);
+    const p = trainer.inspectBatches()[0]!.prompts[0]!;
+    expect(p.cleanImage).toBeDefined();
+    expect(p.image).not.toEqual(p.cleanImage);
+    for (const x of p.image) expect(x >= 0 && x <= 1).toBe(true);
+    for (const [k, v] of Object.entries(m.values)) expect(Number.isFinite(v), k).toBe(true);
+    trainer.dispose();
+  });
+
+  it.each(['crop', 'affine'] as const)('augment %s runs and changes the rollout images', async (augment) => {
+    const trainer = await createTrainer(tinyConfig('grpo', { tricks: { augment } }), SCRATCH_DEPS);
+    await trainer.step();
+    const p = trainer.inspectBatches()[0]!.prompts[0]!;
+    expect(p.image).not.toEqual(p.cleanImage);
+    trainer.dispose();
+  });
+
+  it('dynamic sampling drops zero-variance groups and refills the batch from extra rounds', async () => {
+    const notes: string[] = [];
+    const config = tinyConfig('dapo', { sampling: { promptsPerIter: 4 }, rewards: { weights: { accuracy: 1, format: 0, length: 0, hackable: 1 } }, tricks: { maxExtraRounds: 6 }, run: { iterations: 3 } });
+    const trainer = await createTrainer(config, { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
+    let extra = 0;
+    for (let i = 0; i < 3; i++) {
+      const m = await trainer.step();
+      extra += m.values['sampling/rounds']! - 1;
+      expect(m.values['groups/kept']).toBeLessThanOrEqual(4);
+      // Every group trained on has reward spread.
+      for (const g of trainer.inspectBatches().at(-1)!.groupStats) expect(g.std).toBeGreaterThan(0);
+    }
+    expect(extra).toBeGreaterThan(0);
+    expect(notes.some((n) => /dynamic sampling/.test(n))).toBe(true);
+    trainer.dispose();
+  });
+
+  it('online filtering drops groups outside (filterLow, filterHigh): from scratch every group is at accuracy 0', async () => {
+    const notes: string[] = [];
+    const trainer = await createTrainer(tinyConfig('grpo', { tricks: { onlineFilter: true } }), { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
+    const m = await trainer.step();
+    expect(m.values['acc/train']).toBe(0);
+    expect(m.values['groups/kept']).toBe(0);
+    expect(m.values).not.toHaveProperty('loss/policy'); // no update
+    expect(notes.join('\n')).toMatch(/filtered out/);
+    trainer.dispose();
+  });
+
+  it('curriculum raises the level once train accuracy passes the threshold', async () => {
+    const notes: string[] = [];
+    const config = tinyConfig('grpo', { tricks: { curriculum: true, curriculumThreshold: 0 }, run: { iterations: 8 } });
+    const trainer = await createTrainer(config, { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
+    const levels: number[] = [];
+    while (!trainer.done) levels.push((await trainer.step()).difficulty);
+    expect(levels).toEqual([1, 1, 1, 2, 2, 2, 3, 3]); // count has 3 levels; 3 iterations at each before moving up
+    expect(notes.filter((n) => /curriculum moved up/.test(n))).toHaveLength(2);
+    trainer.dispose();
+  });
+
+  it('adaptive β (GRPO) follows the measured reference KL; a linear schedule decays it', async () => {
+    const adaptive = await createTrainer(tinyConfig('grpo', { objective: { klSchedule: 'adaptive', targetKl: 10, klHorizon: 1 }, run: { iterations: 2 } }), SCRATCH_DEPS);
+    const b1 = (await adaptive.step()).values['kl/beta']!;
+    const b2 = (await adaptive.step()).values['kl/beta']!;
+    expect(b2).toBeLessThan(b1); // KL far below target: β falls
+    adaptive.dispose();
+    const linear = await createTrainer(tinyConfig('grpo', { objective: { klSchedule: 'linear', beta: 0.1, betaFinal: 0 }, run: { iterations: 3 } }), SCRATCH_DEPS);
+    const betas = [];
+    while (!linear.done) betas.push((await linear.step()).values['kl/beta']);
+    expect(betas).toEqual([0.1, expect.closeTo(0.05, 6), 0]);
+    linear.dispose();
+  });
+});

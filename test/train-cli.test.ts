@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MetricsRecordSchema } from '../src/engine/train/metrics';
+
+function train(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('npm run train', () => {
+  it.each([
+    [['--preset', 'ppo2'], /--preset: expected one of reinforce, rloo, ppo, ppo-penalty, trpo, grpo, dr-grpo, dapo, gspo/],
+    [['--task', 'sudoku'], /--task: expected one of/],
+    [['--iterations', '0'], /--iterations: /],
+    [['--backend', 'webgpu'], /--backend: /],
+    [['--set', 'objective.betta=0.1'], /--set: unknown config field "objective.betta"/],
+    [['--set', 'objective.beta=-1'], /--set objective.beta: /],
+    [['--set', 'objective.klMode=sideways'], /--set objective.klMode: /],
+    [['--set', 'beta'], /--set: expected section.knob=value/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('%j exits 2 with a clear message', (args, message) => {
+    const r = train(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/usage: npm run train/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses a missing warm-start checkpoint (exit 1, says which and what to do)', () => {
+    const r = train(['--task', 'count', '--warm-start', '/nonexistent/ckpt', '--backend', 'cpu', '--iterations', '1']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/\/nonexistent\/ckpt/);
+    expect(r.stderr).toMatch(/npm run pretrain|--init scratch/);
+  });
+
+  it('runs a tiny model: one JSON line per iteration and a before -> after summary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rft-train-'));
+    try {
+      const out = join(dir, 'runs', 'tiny.jsonl');
+      const tiny = ['model.imageSize=16', 'task.imageSize=16', 'model.patchSize=8', 'model.dModel=16', 'model.nLayers=1', 'model.encoderLayers=0',
+        'model.maxResponseLen=12', 'sampling.promptsPerIter=2', 'sampling.groupSize=2', 'sampling.maxNewTokens=12'].flatMap((s) => ['--set', s]);
+      const r = train(['--preset', 'dapo', '--task', 'count', '--init', 'scratch', '--backend', 'cpu', '--iterations', '3', '--seed', '4', '--eval-n', '4', '--out', out, '--quiet', ...tiny]);
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/dapo on count, seed 4, 3 iterations from scratch \(cpu\)/);
+      expect(r.stdout).toMatch(/ID +\(n=4\) +\d+\.\d% -> +\d+\.\d%/);
+      expect(r.stdout).toMatch(/OOD +\(n=4\)/);
+      expect(r.stdout).toMatch(/s\/iteration/);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(3);
+      lines.forEach((line, i) => {
+        const rec = MetricsRecordSchema.parse(JSON.parse(line));
+        expect(rec.iteration).toBe(i + 1);
+        expect(rec.values['reward/mean']).toBeTypeOf('number');
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
