@@ -28,8 +28,9 @@ export class Progress {
     }
   }
 
-  done(detail = ''): void {
-    this.update(this.total, detail);
+  /** Final line; `at` is where the work stopped if it ended early (SFT's band, a stop). */
+  done(detail = '', at = this.total): void {
+    this.update(at, detail);
     if (!this.quiet && process.stderr.isTTY) process.stderr.write('\n');
   }
 }
