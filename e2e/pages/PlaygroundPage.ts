@@ -27,7 +27,13 @@ export interface GotoOptions {
   /** Dotted config paths (as in the URL hash) on top of TINY. */
   config?: Record<string, string | number | boolean>;
   tiny?: boolean;
-  view?: 'compare';
+  view?: 'compare' | 'inspect' | 'learn';
+  /** Put the store on window.__rft (?debug), to read metrics records. */
+  debug?: boolean;
+}
+
+export interface StoreHandle {
+  getState(): { activeRunId: string | null; metrics: Record<string, { iteration: number; values: Record<string, number> }[]> };
 }
 
 export class PlaygroundPage {
@@ -67,7 +73,8 @@ export class PlaygroundPage {
     const query = new URLSearchParams();
     if (opts.backend) query.set('backend', opts.backend);
     if (opts.view) query.set('view', opts.view);
-    const qs = query.toString();
+    const base = query.toString();
+    const qs = opts.debug ? (base ? `${base}&debug` : 'debug') : base;
     await this.page.goto(`/${qs ? `?${qs}` : ''}${PlaygroundPage.hash(opts)}`);
     await this.waitReady();
   }
@@ -108,6 +115,32 @@ export class PlaygroundPage {
 
   input(path: string): Locator {
     return this.page.getByTestId(`input-${path}`);
+  }
+
+  async openView(view: 'train' | 'compare' | 'inspect' | 'learn'): Promise<void> {
+    await this.page.getByTestId(`tab-${view}`).click();
+    await expect(this.page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
+  }
+
+  /** Learn view, one explainer (mdp, ppo-clip, grpo, kl, gae, length, lessons, trl). */
+  async openTopic(topic: string): Promise<void> {
+    await this.openView('learn');
+    await this.page.getByTestId(`topic-${topic}`).click();
+    await expect(this.page.getByTestId('learn-workspace')).toHaveAttribute('data-topic', topic);
+  }
+
+  /** A metric of one iteration of a run, from the store (needs goto({ debug: true })). */
+  async metric(runId: string, iteration: number, key: string): Promise<number | undefined> {
+    return this.page.evaluate(
+      ([id, it, k]) => (window as unknown as { __rft: StoreHandle }).__rft.getState().metrics[id]?.find((r) => r.iteration === it)?.values[k],
+      [runId, iteration, key] as const,
+    );
+  }
+
+  /** The config fields the panel shows, as dotted paths. */
+  async visibleFields(): Promise<string[]> {
+    const ids = await this.page.locator('[data-testid^="field-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+    return ids.map((id) => id.replace(/^field-/, '')).sort();
   }
 
   async openGroup(group: string): Promise<void> {

@@ -1,15 +1,27 @@
+import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from './components/BackendBadge';
 import { Notices } from './components/Notices';
 import { useApp } from './store';
 import type { View } from './store/uiSlice';
 import { CompareView } from './views/CompareView';
+import { InspectView } from './views/InspectView';
+import { LearnView } from './views/LearnView';
 import { TrainView } from './views/TrainView';
 
-const TABS: { id: View; label: string }[] = [
-  { id: 'train', label: 'Train' },
-  { id: 'compare', label: 'Compare' },
+const TABS: { id: View; label: string; title: string }[] = [
+  { id: 'train', label: 'Train', title: 'Configure, run and watch the curves' },
+  { id: 'compare', label: 'Compare', title: 'Several presets on the same seed, side by side' },
+  { id: 'inspect', label: 'Inspect', title: 'One rollout batch, down to the token' },
+  { id: 'learn', label: 'Learn', title: 'Interactive explainers, lessons and the TRL export' },
 ];
+
+const VIEWS: Record<View, () => ReactNode> = {
+  train: () => <TrainView />,
+  compare: () => <CompareView />,
+  inspect: () => <InspectView />,
+  learn: () => <LearnView />,
+};
 
 export function App() {
   const { view, setView, runsLoaded } = useApp(useShallow((s) => ({ view: s.view, setView: s.setView, runsLoaded: s.runsLoaded })));
@@ -28,6 +40,7 @@ export function App() {
               id={`tab-${t.id}`}
               aria-selected={view === t.id}
               aria-controls="view"
+              title={t.title}
               data-testid={`tab-${t.id}`}
               onClick={() => setView(t.id)}
             >
@@ -39,7 +52,7 @@ export function App() {
       </header>
       <Notices />
       <main id="view" role="tabpanel" aria-labelledby={`tab-${view}`}>
-        {view === 'train' ? <TrainView /> : <CompareView />}
+        {VIEWS[view]()}
       </main>
     </div>
   );

@@ -1,6 +1,8 @@
 import { BackendRequestSchema, type BackendRequest } from '../worker/protocol';
 import { useApp } from './store';
 import { isOwnHash } from './store/configSlice';
+import { isLearnTopic } from './store/learnSlice';
+import { VIEWS } from './store/uiSlice';
 
 /**
  * Page start: config from the URL hash, runs from IndexedDB, then the worker on the
@@ -13,7 +15,10 @@ export function bootstrap(): void {
   const parsed = BackendRequestSchema.safeParse(raw);
   const request: BackendRequest = parsed.success ? parsed.data : 'auto';
   if (!parsed.success) app.notify('error', `Unknown ?backend=${raw}: use webgpu, webgl, wasm or cpu. Choosing automatically.`);
-  if (params.get('view') === 'compare') app.setView('compare');
+  const view = VIEWS.find((v) => v === params.get('view'));
+  if (view) app.setView(view);
+  const topic = params.get('topic');
+  if (isLearnTopic(topic)) app.openTopic(topic);
   // ?debug: the store on window, for the console and the end-to-end tests.
   if (params.has('debug')) Object.assign(window, { __rft: useApp });
 

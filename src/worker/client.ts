@@ -74,7 +74,7 @@ export class TrainerClient {
   }
 }
 
-export type { BackendInfo, BackendRequest, WorkerEvent, RunStatus } from './protocol';
+export type { AttentionRequest, AttentionResult, BackendInfo, BackendRequest, WorkerEvent, RunStatus } from './protocol';
 export { isLive, BACKENDS, RUN_STATUSES } from './protocol';
 // Persistence is shared with the worker (it writes checkpoints): the page reaches it through here.
 export * as runsDb from './db';

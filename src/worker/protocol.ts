@@ -68,6 +68,33 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
 ]);
 export type WorkerEvent = z.infer<typeof WorkerEventSchema>;
 
+/** The Inspect view's attention map: one response of a stored batch, and the token to explain. */
+export const AttentionRequestSchema = z.object({
+  /** [H, W, 3] row-major RGB in [0, 1]: the image the rollout saw. */
+  image: z.custom<Float32Array>((v) => v instanceof Float32Array, 'image must be a Float32Array'),
+  imageSize: z.number().int().min(1),
+  /** Prompt ids as the batch stored them (unpadded, starting with <bos>). */
+  promptTokens: z.array(z.number().int().min(0)),
+  /** Response ids up to and including <eos>. */
+  tokens: z.array(z.number().int().min(0)).min(1),
+  /** The response position whose choice is explained (the query that predicts token `position`). */
+  position: z.number().int().min(0),
+});
+export type AttentionRequest = z.infer<typeof AttentionRequestSchema>;
+
+export interface AttentionResult {
+  /** Iteration of the weights used (the run's latest checkpoint). */
+  iteration: number;
+  /** Decoder layer whose attention this is (the last). */
+  layer: number;
+  /** Patches per side: the image is grid x grid patches, in raster order. */
+  grid: number;
+  /** [heads][P] attention of the query over each visual token. */
+  heads: number[][];
+  /** [P] the mean over heads. */
+  mean: number[];
+}
+
 export interface CreateOptions {
   /** Continue from the run's last saved checkpoint (if it has none, start over at iteration 0). */
   resume?: boolean;
@@ -98,6 +125,11 @@ export interface TrainerApi {
   dispose(runId: string): Promise<void>;
   /** Destroy the WebGPU device (as a driver reset would), to exercise the fallback path. */
   simulateBackendFailure(): Promise<void>;
+  /**
+   * Which image patches a response token attended to (last decoder layer, per head), with the
+   * run's latest saved weights (a live run not running is checkpointed first).
+   */
+  attention(runId: string, request: AttentionRequest): Promise<AttentionResult>;
   /** Live runs in the worker and their status. */
   list(): Promise<{ runId: string; status: RunStatus; iteration: number }[]>;
 }

@@ -4,9 +4,11 @@ import type { MetricsRecord } from '../engine/train/metrics';
 import { createTrainer } from '../engine/train/trainer';
 import type { TrainerDeps, TrainerHandle } from '../engine/train/types';
 import type { TaskId } from '../engine/tasks/types';
+import { Policy } from '../engine/model';
+import { padPrompt } from '../engine/tokenizer';
 import { deviceLost, fallBackFrom } from './backend';
 import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './db';
-import type { BackendInfo, CreateOptions, RunStatus, WorkerEvent } from './protocol';
+import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, RunStatus, WorkerEvent } from './protocol';
 
 /**
  * The worker's side of training: one slot per live run, and one scheduler that steps the
@@ -28,6 +30,8 @@ interface Slot {
   lastCheckpointIter: number;
   lastCheckpointAt: number;
   lastInspectAt: number;
+  /** Iteration of the newest rollout batch sent to the page for the Inspect view. */
+  lastInspected: number;
 }
 
 const METRICS_FLUSH_MS = 120;
@@ -49,6 +53,8 @@ export class Runner {
   private looping = false;
   private rr = 0;
   private lostMessage: string | null = null;
+  /** The policy behind the attention view: the latest checkpoint of one run, loaded once. */
+  private attn: { runId: string; iteration: number; savedAt: number; policy: Policy } | null = null;
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
@@ -79,6 +85,7 @@ export class Runner {
         lastCheckpointIter: iteration,
         lastCheckpointAt: performance.now(),
         lastInspectAt: 0,
+        lastInspected: iteration,
       };
       this.slots.set(runId, slot);
       this.emitStatus(runId, 'ready', iteration);
@@ -109,6 +116,7 @@ export class Runner {
     await this.serial(async () => {
       if (!this.slots.has(runId)) return; // finished or stopped meanwhile
       this.setStatus(slot, 'paused');
+      this.maybeInspect(slot, true); // the batches the throttle held back while running
       await this.checkpoint(slot);
     });
   }
@@ -139,7 +147,7 @@ export class Runner {
       this.disposeSlot(slot);
       this.pendingMetrics.delete(runId);
       const built = await this.build(runId, slot.config, false);
-      Object.assign(slot, { trainer: built.trainer, wallMs: 0, lastCheckpointIter: 0, status: 'ready', steps: [] });
+      Object.assign(slot, { trainer: built.trainer, wallMs: 0, lastCheckpointIter: 0, lastInspected: 0, status: 'ready', steps: [] });
       this.slots.set(runId, slot);
       this.emitStatus(runId, 'ready', 0);
     });
@@ -164,7 +172,7 @@ export class Runner {
     return this.serial(async () => {
       this.disposeSlot(slot);
       const built = await this.build(runId, slot.config, true);
-      Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration, status: 'ready', steps: [] });
+      Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration, lastInspected: built.iteration, status: 'ready', steps: [] });
       this.slots.set(runId, slot);
       this.emitStatus(runId, 'ready', built.iteration);
       return { iteration: built.iteration };
@@ -184,6 +192,51 @@ export class Runner {
     const device = (tf.backend() as unknown as { device?: { destroy(): void } }).device;
     if (!device) throw new Error('The WebGPU backend has no device.');
     device.destroy();
+  }
+
+  /**
+   * Attention of one response token over the image patches, with the run's latest saved
+   * weights. A live run that is not running is checkpointed first, so its weights are current;
+   * a running one answers from its last checkpoint (at most CHECKPOINT_EVERY_ITERS behind).
+   */
+  async attention(runId: string, req: AttentionRequest): Promise<AttentionResult> {
+    return this.serial(async () => {
+      const slot = this.slots.get(runId);
+      if (slot && slot.want !== 'run' && slot.trainer.iteration > slot.lastCheckpointIter) await this.checkpoint(slot);
+      const ckpt = await getCheckpoint(runId);
+      if (!ckpt) throw new Error('This run has no saved weights yet: run at least one iteration first.');
+      if (!this.attn || this.attn.runId !== runId || this.attn.iteration !== ckpt.iteration || this.attn.savedAt !== ckpt.savedAt) {
+        this.disposeAttention();
+        const artifacts = ckpt.artifacts;
+        const policy = await Policy.fromCheckpoint({ load: () => Promise.resolve(artifacts) });
+        this.attn = { runId, iteration: ckpt.iteration, savedAt: ckpt.savedAt, policy };
+      }
+      const { policy, iteration } = this.attn;
+      const c = policy.config;
+      if (req.imageSize !== c.imageSize) throw new Error(`The image is ${req.imageSize} px but the model takes ${c.imageSize} px.`);
+      const tokens = req.tokens.slice(0, c.maxResponseLen);
+      if (req.position >= tokens.length) throw new Error(`Position ${req.position} is past the response (${tokens.length} tokens).`);
+      const grid = c.imageSize / c.patchSize;
+      const att = tf.tidy(() => {
+        const images = tf.tensor4d(req.image, [1, c.imageSize, c.imageSize, 3]);
+        const prompts = tf.tensor2d([padPrompt(req.promptTokens, c.promptLen)], [1, c.promptLen], 'int32');
+        const responses = tf.tensor2d([tokens], [1, tokens.length], 'int32');
+        return policy.attentionToImage(images, prompts, responses, req.position); // [1, H, P]
+      });
+      const heads = (await att.array())[0]!; // [H, P]
+      att.dispose();
+      const mean = heads[0]!.map((_, p) => heads.reduce((a, h) => a + h[p]!, 0) / heads.length);
+      return { iteration, layer: c.nLayers - 1, grid, heads, mean };
+    });
+  }
+
+  private disposeAttention(): void {
+    try {
+      this.attn?.policy.dispose();
+    } catch {
+      // Its tensors may have lived on a backend that failed.
+    }
+    this.attn = null;
   }
 
   list() {
@@ -295,17 +348,26 @@ export class Runner {
     }
   }
 
-  private maybeInspect(slot: Slot): void {
+  /**
+   * Send the page the rollout batches it has not seen (the Inspect view keeps the last
+   * keepBatches). While running at most every INSPECT_EVERY_MS; `force` when the run stops
+   * or pauses, so the newest batch always arrives.
+   */
+  private maybeInspect(slot: Slot, force = false): void {
     if (slot.config.run.keepBatches === 0) return;
     const now = performance.now();
-    if (now - slot.lastInspectAt < INSPECT_EVERY_MS && slot.want === 'run') return;
+    if (!force && now - slot.lastInspectAt < INSPECT_EVERY_MS && slot.want === 'run') return;
     slot.lastInspectAt = now;
-    const batch = slot.trainer.inspectBatches().at(-1);
-    if (batch) this.emit({ type: 'inspect', runId: slot.id, batch });
+    for (const batch of slot.trainer.inspectBatches()) {
+      if (batch.iteration <= slot.lastInspected) continue;
+      this.emit({ type: 'inspect', runId: slot.id, batch });
+      slot.lastInspected = batch.iteration;
+    }
   }
 
   private async finish(slot: Slot, status: 'done' | 'stopped'): Promise<void> {
     this.flush();
+    this.maybeInspect(slot, true);
     try {
       await this.checkpoint(slot);
     } catch (e) {
@@ -361,6 +423,7 @@ export class Runner {
 
   private async recover(why: string): Promise<void> {
     this.lostMessage = null;
+    this.disposeAttention();
     const failed = this.backend.name;
     this.backend = await fallBackFrom(failed, why);
     this.emit({ type: 'backend', info: this.backend, message: this.backend.reason });
@@ -375,7 +438,7 @@ export class Runner {
       }
       try {
         const built = await this.build(slot.id, slot.config, true);
-        Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration });
+        Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration, lastInspected: built.iteration });
         this.emitStatus(slot.id, wasRunning ? 'running' : 'paused', built.iteration);
         slot.status = wasRunning ? 'running' : 'paused';
       } catch (e) {

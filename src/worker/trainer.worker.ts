@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RunConfigSchema } from '../engine/config';
 import { selectBackend } from './backend';
-import { BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
+import { AttentionRequestSchema, BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { Runner } from './runner';
 
 /**
@@ -42,6 +42,7 @@ const api: TrainerApi = {
   loadCheckpoint: (runId) => need().loadCheckpoint(runId),
   dispose: (runId) => need().dispose(runId),
   simulateBackendFailure: () => Promise.resolve(need().simulateBackendFailure()),
+  attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),
   list: () => Promise.resolve(runner ? runner.list() : []),
 };
 

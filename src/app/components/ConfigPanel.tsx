@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FIELDS, GROUPS, type FieldSpec, type GroupId } from '../lib/fields';
 import { presetPaths } from '../lib/presets';
+import { lessonById } from '../lessons';
 import { useApp } from '../store';
 import { ConfigField } from './ConfigField';
 import { PresetPicker } from './PresetPicker';
@@ -12,24 +13,37 @@ const BY_GROUP: ReadonlyMap<GroupId, FieldSpec[]> = new Map(GROUPS.map((g) => [g
 
 /** The run config, generated from the engine's zod schema, in the issue's groups. */
 export function ConfigPanel() {
-  const { draft, errors, preset, setField, resetDraft } = useApp(
-    useShallow((s) => ({ draft: s.draft, errors: s.errors, preset: s.preset, setField: s.setField, resetDraft: s.resetDraft })),
+  const { draft, errors, preset, setField, resetDraft, lessonId, showAll, loadHash } = useApp(
+    useShallow((s) => ({
+      draft: s.draft,
+      errors: s.errors,
+      preset: s.preset,
+      setField: s.setField,
+      resetDraft: s.resetDraft,
+      lessonId: s.lessonId,
+      showAll: s.showAllControls,
+      loadHash: s.loadHash,
+    })),
   );
   const owned = useMemo(() => presetPaths(preset), [preset]);
+  // A lesson shows only its own controls (and any field with an error, so Start is never blocked unseen).
+  const lesson = showAll ? undefined : lessonById(lessonId);
+  const shows = (f: FieldSpec) => !lesson || lesson.controls.includes(f.path) || errors[f.path] !== undefined;
   const errorCount = Object.keys(errors).length;
   return (
     <form className="config-panel" aria-label="Run configuration" onSubmit={(e) => e.preventDefault()} noValidate>
-      <PresetPicker />
+      {(!lesson || lesson.presetPicker) && <PresetPicker />}
       {errorCount > 0 && (
         <p className="config-errors" role="alert" data-testid="config-errors">
           {errorCount} invalid field{errorCount === 1 ? '' : 's'}: Start is disabled until {errorCount === 1 ? 'it is' : 'they are'} fixed.
         </p>
       )}
       {GROUPS.map((g) => {
-        const fields = BY_GROUP.get(g.id) ?? [];
+        const fields = (BY_GROUP.get(g.id) ?? []).filter(shows);
+        if (fields.length === 0) return null;
         const bad = fields.filter((f) => errors[f.path]).length;
         return (
-          <details key={g.id} className="config-group" open={OPEN_BY_DEFAULT.has(g.id) || bad > 0} data-testid={`group-${g.id}`}>
+          <details key={g.id} className="config-group" open={OPEN_BY_DEFAULT.has(g.id) || bad > 0 || lesson !== undefined} data-testid={`group-${g.id}`}>
             <summary>
               {g.title}
               {bad > 0 && <span className="group-bad"> · {bad} invalid</span>}
@@ -43,9 +57,15 @@ export function ConfigPanel() {
         );
       })}
       <div className="config-actions">
-        <button type="button" onClick={resetDraft}>
-          Restore preset defaults
-        </button>
+        {lessonId ? (
+          <button type="button" data-testid="lesson-restore" onClick={() => loadHash(`#lesson=${encodeURIComponent(lessonId)}`)}>
+            Restore the lesson's settings
+          </button>
+        ) : (
+          <button type="button" onClick={resetDraft}>
+            Restore preset defaults
+          </button>
+        )}
       </div>
     </form>
   );

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../../engine/config';
-import { configToDraft, parseDraft, type Draft, type DraftValue } from '../lib/fields';
+import { configToDraft, parseDraft, valueAt, type Draft, type DraftValue } from '../lib/fields';
 import { decodeHash, encodeHash } from '../lib/hash';
+import { lessonById, lessonConfigHash, lessonParam, withLesson } from '../lessons';
 import { presetConfig, switchPreset } from '../lib/presets';
 import type { Slice } from './types';
 
@@ -21,15 +22,26 @@ export interface ConfigSlice {
   choosePreset: (id: string) => void;
   loadConfig: (config: RunConfig) => void;
   resetDraft: () => void;
-  /** Read the URL hash (page load, a pasted link); bad parts become notices. */
+  /** Read the URL hash (page load, a pasted link, `#lesson=<id>`); bad parts become notices. */
   loadHash: (hash: string) => void;
+  /** Write the URL hash for the current config (and lesson) again. */
+  syncHash: () => void;
 }
 
 export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
+  const hashOf = (preset: string, config: RunConfig): string => {
+    const lesson = lessonById(get().lessonId);
+    if (!lesson) return encodeHash(preset, config);
+    // A lesson's own settings are written even where they equal the preset's, so a reload of
+    // the link keeps an edit back to the preset value rather than re-applying the lesson's.
+    const params = new URLSearchParams(encodeHash(preset, config).slice(1));
+    for (const path of Object.keys(lesson.settings)) params.set(path, String(valueAt(config, path)));
+    return withLesson(`#${params.toString()}`, lesson.id);
+  };
   const commit = (preset: string, draft: Draft) => {
     const { config, errors } = parseDraft(draft, preset);
     set((s) => ({ preset, draft, config, errors, lastValid: config ?? s.lastValid }));
-    if (config) writeHash(encodeHash(preset, config));
+    if (config) writeHash(hashOf(preset, config));
   };
   const initial = decodeHash(''); // bootstrap() reads the real hash, so its notices are shown
   return {
@@ -47,9 +59,18 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
     loadConfig: (config) => commit(config.preset, configToDraft(config)),
     resetDraft: () => commit(get().preset, configToDraft(presetConfig(get().preset))),
     loadHash: (hash) => {
-      const state = decodeHash(hash);
+      const id = lessonParam(hash);
+      const lesson = lessonById(id);
+      if (id !== null && !lesson) get().notify('error', `URL: unknown lesson "${id}".`);
+      // A lesson link: the lesson's preset and settings, under whatever else the link says.
+      set({ lessonId: lesson?.id ?? null, lessonStep: 0, showAllControls: false, ...(lesson ? { view: 'train' as const } : {}) });
+      const state = decodeHash(lesson ? lessonConfigHash(lesson, hash) : hash.replace(/(^#|&)lesson=[^&]*/, '$1'));
       commit(state.preset, configToDraft(state.config));
       for (const n of state.notices) get().notify('error', `URL: ${n}`);
+    },
+    syncHash: () => {
+      const { preset, config } = get();
+      if (config) writeHash(hashOf(preset, config));
     },
   };
 };

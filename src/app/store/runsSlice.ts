@@ -18,7 +18,8 @@ export interface RunsSlice {
   /** Run ids, oldest first. */
   order: string[];
   metrics: Record<string, MetricsRecord[]>;
-  inspect: Record<string, InspectBatch>;
+  /** The rollout batches the worker sent for the Inspect view, oldest first (the last keepBatches of each run). */
+  inspect: Record<string, InspectBatch[]>;
   notes: Record<string, string[]>;
   activeRunId: string | null;
   runsLoaded: boolean;
@@ -68,6 +69,12 @@ function merge(old: readonly MetricsRecord[], fresh: readonly MetricsRecord[]): 
   const first = fresh[0]!.iteration;
   const keep = old.length > 0 && old.at(-1)!.iteration >= first ? old.filter((r) => r.iteration < first) : old;
   return [...keep, ...fresh];
+}
+
+/** Add a batch (replacing one of the same iteration, as after a reset), keep the newest `keep`, oldest first. */
+export function addBatch(list: readonly InspectBatch[], batch: InspectBatch, keep: number): InspectBatch[] {
+  const next = [...list.filter((b) => b.iteration < batch.iteration), batch];
+  return next.slice(-keep);
 }
 
 export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
@@ -132,6 +139,8 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       set((s) => ({ metrics: { ...s.metrics, [id]: records.filter((r) => r.iteration <= keepUpTo) } }));
     }
     void runsDb.truncateMetrics(id, keepUpTo + 1);
+    const batches = get().inspect[id];
+    if (batches?.some((b) => b.iteration > keepUpTo)) set((s) => ({ inspect: { ...s.inspect, [id]: batches.filter((b) => b.iteration <= keepUpTo) } }));
   };
 
   return {
@@ -195,9 +204,11 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         case 'note':
           set((s) => ({ notes: { ...s.notes, [e.runId]: [...(s.notes[e.runId] ?? []), e.note].slice(-MAX_NOTES) } }));
           return;
-        case 'inspect':
-          set((s) => ({ inspect: { ...s.inspect, [e.runId]: e.batch } }));
+        case 'inspect': {
+          const keep = Math.max(1, get().runs[e.runId]?.config.run.keepBatches ?? 1);
+          set((s) => ({ inspect: { ...s.inspect, [e.runId]: addBatch(s.inspect[e.runId] ?? [], e.batch, keep) } }));
           return;
+        }
         case 'backend':
           set({ backend: e.info });
           get().notify('error', e.message);
@@ -357,9 +368,11 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       set((s) => {
         const { [id]: _r, ...runs } = s.runs;
         const { [id]: _m, ...rest } = s.metrics;
+        const { [id]: _i, ...inspect } = s.inspect;
         return {
           runs,
           metrics: rest,
+          inspect,
           order: s.order.filter((o) => o !== id),
           activeRunId: s.activeRunId === id ? null : s.activeRunId,
           lastDeleted: {

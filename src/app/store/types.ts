@@ -4,6 +4,8 @@ import type { RunsSlice } from './runsSlice';
 import type { UiSlice } from './uiSlice';
 import type { WorkerSlice } from './workerSlice';
 import type { CompareSlice } from './compareSlice';
+import type { InspectSlice } from './inspectSlice';
+import type { LearnSlice } from './learnSlice';
 
-export type AppState = WorkerSlice & ConfigSlice & RunsSlice & UiSlice & CompareSlice;
+export type AppState = WorkerSlice & ConfigSlice & RunsSlice & UiSlice & CompareSlice & InspectSlice & LearnSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -1,7 +1,8 @@
 import type { XAxisMode } from '../lib/series';
 import type { Slice } from './types';
 
-export type View = 'train' | 'compare';
+export type View = 'train' | 'compare' | 'inspect' | 'learn';
+export const VIEWS: readonly View[] = ['train', 'compare', 'inspect', 'learn'];
 
 export interface Notice {
   id: number;

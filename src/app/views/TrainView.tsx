@@ -5,11 +5,14 @@ import { ChartToolbar } from '../components/ChartToolbar';
 import { ConfigPanel } from '../components/ConfigPanel';
 import { Controls } from '../components/Controls';
 import { RunsList } from '../components/RunsList';
+import { LessonPanel } from '../components/learn/LessonPanel';
+import { lessonById } from '../lessons';
 import { useApp } from '../store';
 
 /** The default view: config on the left; controls, live charts and the runs list on the right. */
 export function TrainView() {
-  const { order, runs } = useApp(useShallow((s) => ({ order: s.order, runs: s.runs })));
+  const { order, runs, lessonId, step } = useApp(useShallow((s) => ({ order: s.order, runs: s.runs, lessonId: s.lessonId, step: s.lessonStep })));
+  const lesson = lessonById(lessonId);
   const visibleKey = order.filter((id) => runs[id]?.visible).join(',');
   const visible = useMemo(() => (visibleKey ? visibleKey.split(',') : []), [visibleKey]);
   return (
@@ -17,10 +20,12 @@ export function TrainView() {
       <aside className="sidebar">
         <ConfigPanel />
       </aside>
-      <section className="workspace">
+      <section className="workspace" data-highlight={lesson?.steps[step]?.highlight?.join(' ')}>
+        <LessonPanel />
         <Controls />
         <ChartToolbar />
-        <ChartGrid runIds={visible} syncId="train" />
+        {/* A lesson shows its own charts (and draws the eye to the ones its step names). */}
+        <ChartGrid runIds={visible} syncId="train" {...(lesson ? { only: lesson.charts } : {})} />
         <RunsList />
       </section>
     </div>

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfig, ModelConfigSchema, maxSeqLen, numPatches } from './config';
 import { PAD } from '../tokenizer';
-import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource } from './layers';
+import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
 import { generate, type SampleOptions, type SampleResult } from './sampling';
 import { loadCheckpoint, type CheckpointMeta } from './checkpoint';
 
@@ -194,6 +194,23 @@ export class TinyVLM {
   }
 
   /**
+   * The attention probabilities of decoder layer `layer` under teacher forcing: [N, H, S, S]
+   * with S = S0 + T - 1, the same sequence and mask as `responseHidden` (for the Inspect
+   * view's attention map; nothing trains through it).
+   */
+  decoderAttention(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, layer: number): tf.Tensor4D {
+    const [n, t] = responses.shape;
+    const visual = this.encodeImages(images); // [N, P, C]
+    const summary = this.imageSummary(visual); // [N, 1, C]
+    let x = this.prefixInput(visual, prompts, summary); // [N, S0, C]
+    if (t > 1) x = tf.concat([x, this.embed(tf.slice(responses, [0, 0], [n, t - 1]), this.prefixLen, summary)], 1); // [N, S, C]
+    const mask = this.attnMask(prompts, this.prefixLen + t - 1);
+    for (let i = 0; i < layer; i++) x = this.blocks[i]!.apply(x, mask).y;
+    const block = this.blocks[layer]!;
+    return attentionProbs(block.attn, block.ln1.apply(x) as tf.Tensor3D, mask); // [N, H, S, S]
+  }
+
+  /**
    * Logits [N, V] for the token after [visual, prompt, generated]: one full pass over the
    * whole sequence, no cache (the recompute path that benchmarks compare the KV cache against).
    */
@@ -228,6 +245,23 @@ export function buildPrefixCausalMask(len: number, nPrefix: number): tf.Tensor2D
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/**
+ * softmax(q k^T / sqrt(Dh) + mask) of one SelfAttention over its (already layer-normed)
+ * input x [B, S, C]: [B, H, S, S]. The same arithmetic as SelfAttention.apply, which does not
+ * return its probabilities; policy.test.ts checks that att @ v through `proj` gives apply's output.
+ */
+export function attentionProbs(attn: SelfAttention, x: tf.Tensor3D, mask: tf.Tensor | null): tf.Tensor4D {
+  const [b, s] = x.shape;
+  const h = attn.nHeads;
+  const dh = attn.headDim;
+  const heads = tf.transpose(tf.reshape(attn.qkv.apply(x), [b, s, 3 * h, dh]), [0, 2, 1, 3]); // [B, 3H, S, Dh]
+  const [q, k] = tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
+  let att: tf.Tensor = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true); // [B, H, S, S]
+  if (mask) att = tf.add(att, mask);
+  return tf.softmax(att) as tf.Tensor4D;
+}
+
 
 function toInt32<T extends tf.Tensor>(x: T): T {
   return x.dtype === 'int32' ? x : tf.cast<T>(x, 'int32');
@@ -355,6 +389,26 @@ export class Policy {
   async sample(images: tf.Tensor4D, prompts: tf.Tensor2D, opts: SampleOptions): Promise<SampleResult> {
     this.checkInputs(images, prompts); // inside the async function: bad inputs reject, never throw
     return await generate(this.net, images, prompts, opts);
+  }
+
+  /**
+   * Where the model looked in the image when it chose response token `position`: the attention
+   * of the query that predicts that token (position S0 - 1 + t) over the P visual tokens, per
+   * head, at decoder layer `layer` (default the last). [N, H, P] in raster patch order. Each
+   * head's full row sums to 1 over image, prompt and response keys, so the P entries sum to at
+   * most 1: the rest of the attention went to text.
+   */
+  attentionToImage(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, position: number, layer = this.config.nLayers - 1): tf.Tensor3D {
+    this.checkInputs(images, prompts, responses);
+    const t = responses.shape[1];
+    tf.util.assert(Number.isInteger(position) && position >= 0 && position < t, () => `attentionToImage: position must be in 0..${t - 1}, got ${position}`);
+    tf.util.assert(Number.isInteger(layer) && layer >= 0 && layer < this.config.nLayers, () => `attentionToImage: layer must be in 0..${this.config.nLayers - 1}, got ${layer}`);
+    return tf.tidy(() => {
+      const att = this.net.decoderAttention(images, toInt32(prompts), toInt32(responses), layer); // [N, H, S, S]
+      const [n, h] = att.shape;
+      const row = tf.slice(att, [0, 0, this.net.prefixLen - 1 + position, 0], [n, h, 1, this.net.nPatches]); // [N, H, 1, P]
+      return tf.reshape<tf.Rank.R3>(row, [n, h, this.net.nPatches]); // [N, H, P]
+    });
   }
 
   /** A frozen deep copy (e.g. the KL reference): same weights, variables not trainable. */

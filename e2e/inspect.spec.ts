@@ -1,0 +1,95 @@
+import { test, expect } from './fixtures';
+
+/** Rewards as the trainer computed them: GRPO's advantage is (r - mean) / (Bessel std + 1e-4) per group. */
+function grpoAdvantages(rewards: number[]): number[] {
+  const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
+  const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / (rewards.length - 1));
+  return rewards.map((r) => (r - mean) / (std + 1e-4));
+}
+
+const G = 4;
+const B = 2;
+
+test('after a short run, Inspect shows G responses per prompt; their rewards average to the logged reward/mean and their advantages are GRPO\'s', async ({ playground, page }) => {
+  // Rewards a scratch model can vary on: "because" anywhere (hackable), and the length penalty.
+  await playground.goto({
+    debug: true,
+    config: { 'run.iterations': 4, 'run.keepBatches': 4, 'sampling.groupSize': G, 'sampling.promptsPerIter': B, 'rewards.weights.hackable': 1, 'rewards.weights.length': 1 },
+  });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  await playground.openView('inspect');
+  const view = page.getByTestId('inspect-view');
+  await expect(view).toHaveAttribute('data-batches', '4'); // the worker sends every kept batch when the run ends
+  const runId = (await view.getAttribute('data-run-id'))!;
+  await expect(view).toHaveAttribute('data-group-size', String(G));
+
+  let groupsWithSpread = 0;
+  for (let b = 0; b < 4; b++) {
+    await page.getByTestId('inspect-scrubber').fill(String(b));
+    const iteration = b + 1;
+    await expect(view).toHaveAttribute('data-iteration', String(iteration));
+    const all: number[] = [];
+    const items = page.getByTestId('group-item');
+    await expect(items).toHaveCount(B);
+    for (let p = 0; p < B; p++) {
+      await items.nth(p).click();
+      await expect(page.getByTestId('prompt-card')).toHaveAttribute('data-prompt', String(p));
+      const cards = page.getByTestId('response-card');
+      await expect(cards).toHaveCount(G);
+      const rewards = (await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-reward')))).map(Number);
+      const advantages = (await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-advantage')))).map(Number);
+      // The trainer's advantages (float32 on the device) are GRPO's formula applied to the shown rewards.
+      grpoAdvantages(rewards).forEach((a, i) => expect(advantages[i]!, `iteration ${iteration} prompt ${p} response ${i}`).toBeCloseTo(a, 3));
+      const mean = rewards.reduce((x, y) => x + y, 0) / G;
+      expect(Number(await page.getByTestId('group-stats').getAttribute('data-mean'))).toBeCloseTo(mean, 12);
+      if (new Set(rewards).size > 1) groupsWithSpread++;
+      all.push(...rewards);
+    }
+    const logged = await playground.metric(runId, iteration, 'reward/mean');
+    expect(logged, `reward/mean of iteration ${iteration}`).toBeDefined();
+    expect(all.reduce((x, y) => x + y, 0) / all.length).toBeCloseTo(logged!, 9);
+    expect(Number(await page.getByTestId('logged-reward-mean').getAttribute('data-value'))).toBe(logged);
+  }
+  // The advantage check above meant something: some group had rewards that differ.
+  expect(groupsWithSpread).toBeGreaterThan(0);
+});
+
+test('heatmaps switch, a token shows its numbers, zero-variance groups explain themselves, attention draws over the image', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 2, 'run.keepBatches': 2, 'sampling.groupSize': 2 } });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  await playground.openView('inspect');
+  await expect(page.getByTestId('inspect-view')).toHaveAttribute('data-batches', '2');
+
+  const token = page.getByTestId('response-card').first().getByTestId('token').first();
+  await token.focus();
+  const detail = page.getByTestId('token-detail');
+  await expect(detail).toHaveAttribute('data-t', '0');
+  await expect(detail).toContainText('log π');
+  await expect(detail).toContainText('entropy');
+  await token.press('ArrowRight'); // one tab stop per response; arrows walk its tokens
+  await expect(detail).toHaveAttribute('data-t', '1');
+  await page.getByTestId('heat-entropy').check();
+  await expect(token).toHaveAttribute('aria-label', /entropy/);
+  await page.getByTestId('heat-ratio').check();
+  await expect(token).toHaveAttribute('aria-label', /ratio 1$/); // one update per rollout: r = 1 exactly
+  await expect(page.getByTestId('heat-value')).toBeDisabled(); // PPO only
+
+  // A scratch model's rewards are almost always all 0: a zero-variance group, and it says why.
+  await page.getByTestId('inspect-filter').selectOption('zero-variance');
+  const zero = page.getByTestId('group-item');
+  if ((await zero.count()) > 0) {
+    await zero.first().click();
+    await expect(page.getByTestId('zero-variance-note')).toContainText('teaches nothing');
+  }
+  await page.getByTestId('inspect-filter').selectOption('all');
+
+  await page.getByTestId('btn-attention').first().click();
+  await expect(page.getByTestId('attention-status')).toHaveAttribute('data-status', 'done');
+  const cells = page.getByTestId('attention-overlay').locator('rect');
+  await expect(cells).toHaveCount(16); // 32 px / 8 px patches
+  const weights = (await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-weight'))))).filter((w) => w >= 0);
+  expect(weights).toHaveLength(16);
+  expect(weights.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-5);
+});

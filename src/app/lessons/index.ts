@@ -1,0 +1,223 @@
+/**
+ * Guided lessons, each a URL (`#lesson=grpo-no-critic`) that loads a preset plus a few
+ * settings, shows only the controls that matter (the way TensorFlow Playground's classroom
+ * links hide the rest) and walks through short steps. Data only: the lesson slice applies a
+ * lesson, the LessonPanel shows its steps, lessons.test.ts checks every path and id here.
+ */
+
+/** Where a step can send the learner. */
+export type LessonAction =
+  | { kind: 'start' }
+  | { kind: 'view'; view: 'train' | 'inspect' | 'compare' }
+  | { kind: 'explainer'; topic: LearnTopic }
+  | { kind: 'set'; path: string; value: string | number | boolean; label: string }
+  | { kind: 'preset'; preset: string; label: string };
+
+export interface LessonStep {
+  text: string;
+  action?: LessonAction;
+  /** Charts to draw the eye to (chart ids of src/app/charts/specs.ts). */
+  highlight?: string[];
+}
+
+export interface Lesson {
+  id: string;
+  title: string;
+  /** One line for the lesson list. */
+  summary: string;
+  preset: string;
+  /** Dotted RunConfig paths on top of the preset (as in the URL hash). */
+  settings: Record<string, string | number | boolean>;
+  /** The only config fields shown (dotted paths). */
+  controls: string[];
+  /** Show the preset selector too (lessons that compare presets). */
+  presetPicker: boolean;
+  /** The charts the Train view shows during the lesson. */
+  charts: string[];
+  steps: LessonStep[];
+}
+
+/** The Learn view's explainers (and the TRL export page). */
+export const LEARN_TOPICS = [
+  { id: 'mdp', title: 'Text generation as an MDP' },
+  { id: 'ppo-clip', title: 'PPO-Clip, PPO-Penalty, TRPO' },
+  { id: 'grpo', title: 'GRPO advantages' },
+  { id: 'kl', title: 'KL estimators' },
+  { id: 'gae', title: 'GAE' },
+  { id: 'length', title: 'Length and aggregation' },
+  { id: 'lessons', title: 'Lessons' },
+  { id: 'trl', title: 'Export to TRL' },
+] as const;
+export type LearnTopic = (typeof LEARN_TOPICS)[number]['id'];
+
+/** Short runs that still show the effect on the default model (the warm-start checkpoint). */
+const SHORT = { 'run.iterations': 60, 'run.evalEvery': 10, 'run.evalN': 32 } as const;
+
+export const LESSONS: readonly Lesson[] = [
+  {
+    id: 'grpo-no-critic',
+    title: 'Why GRPO needs no critic',
+    summary: 'G answers to the same prompt are their own baseline: no value network to train.',
+    preset: 'grpo',
+    settings: { ...SHORT },
+    controls: ['sampling.groupSize', 'sampling.promptsPerIter', 'objective.advantageScale', 'optim.lr', 'run.seed'],
+    presetPicker: false,
+    charts: ['reward', 'accuracy', 'advantage', 'kl'],
+    steps: [
+      {
+        text: 'A policy gradient pushes up answers that did better than expected. PPO learns a value network to say what "expected" is; GRPO samples G answers to each prompt and uses their mean reward instead.',
+        action: { kind: 'explainer', topic: 'grpo' },
+      },
+      { text: 'Press Start. Each iteration samples B prompts × G answers, scores them, and moves the policy toward the above-average ones.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
+      {
+        text: 'Open Inspect: pick a prompt and read its G answers side by side. The advantage of each is (reward − group mean) / group std: no critic anywhere.',
+        action: { kind: 'view', view: 'inspect' },
+      },
+      {
+        text: 'Watch "zero-variance groups" in the Advantages chart: a group whose answers all scored the same has advantage 0 everywhere and teaches nothing. With G = 2 that happens far more often; try it.',
+        action: { kind: 'set', path: 'sampling.groupSize', value: 2, label: 'Set G = 2' },
+        highlight: ['advantage'],
+      },
+    ],
+  },
+  {
+    id: 'what-clipping-does',
+    title: 'What clipping does',
+    summary: 'Several updates per rollout move the ratio π/π_old off 1; the clip stops the ones that go too far.',
+    preset: 'ppo',
+    settings: { ...SHORT },
+    controls: ['objective.epsLow', 'objective.epsHigh', 'optim.epochs', 'optim.minibatches', 'optim.lr'],
+    presetPicker: false,
+    charts: ['clip', 'approx-kl', 'reward', 'policy-loss'],
+    steps: [
+      {
+        text: 'With one epoch and one minibatch the policy that sampled the data is the one being updated: the ratio r = π/π_old is exactly 1 and nothing can be clipped. This preset takes 2 epochs × 2 minibatches per rollout.',
+      },
+      { text: 'Press Start and watch the clip fraction: the share of tokens whose ratio left [1 − ε_low, 1 + ε_high] in the direction the advantage pushes.', action: { kind: 'start' }, highlight: ['clip', 'approx-kl'] },
+      {
+        text: 'Open the PPO-Clip explainer: your run\'s tokens sit on the clipped objective. Drag ε_high and see which tokens stop contributing gradient.',
+        action: { kind: 'explainer', topic: 'ppo-clip' },
+      },
+      { text: 'Raise the learning rate (say 0.005) and run again: bigger steps, more clipping, and approx KL jumps.', action: { kind: 'set', path: 'optim.lr', value: 0.005, label: 'Set lr = 0.005' }, highlight: ['clip', 'approx-kl'] },
+    ],
+  },
+  {
+    id: 'kl-anchor',
+    title: 'KL keeps you close to where you started',
+    summary: 'β · KL(π‖π_ref) is a leash to the starting model: compare β = 0 with β = 0.1.',
+    preset: 'grpo',
+    settings: { ...SHORT, 'optim.lr': 0.003 },
+    controls: ['objective.beta', 'objective.klEstimator', 'optim.lr'],
+    presetPicker: false,
+    charts: ['kl', 'reward', 'entropy', 'accuracy'],
+    steps: [
+      { text: 'GRPO subtracts β times an estimate of KL(π_θ ‖ π_ref) from its objective: the frozen warm-start model is the anchor.', action: { kind: 'explainer', topic: 'kl' } },
+      { text: 'Press Start with β = 0.04 and watch the KL chart grow slowly while the reward rises.', action: { kind: 'start' }, highlight: ['kl', 'reward'] },
+      {
+        text: 'Now set β = 0 (no leash) and run again: KL climbs faster and entropy falls as the policy commits. Then try β = 0.5: the policy barely moves.',
+        action: { kind: 'set', path: 'objective.beta', value: 0, label: 'Set β = 0' },
+        highlight: ['kl', 'entropy'],
+      },
+      { text: 'Switch the estimator between k1, k2 and k3: the explainer shows why GRPO prefers k3 (unbiased and never negative).', action: { kind: 'explainer', topic: 'kl' } },
+    ],
+  },
+  {
+    id: 'reward-hacking',
+    title: 'Reward hacking',
+    summary: 'Pay for the word "because" and RL learns to say it, right or wrong.',
+    preset: 'grpo',
+    settings: { ...SHORT, 'rewards.weights.hackable': 1 },
+    controls: ['rewards.weights.hackable', 'rewards.weights.accuracy', 'rewards.weights.format', 'objective.beta'],
+    presetPicker: false,
+    charts: ['reward', 'accuracy', 'length'],
+    steps: [
+      { text: 'This run adds a deliberately hackable reward: +1 for any answer that says "because". It says nothing about being right.' },
+      { text: 'Press Start. The reward chart splits by function: watch "hackable" race to 1 while accuracy does not follow.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
+      { text: 'Open Inspect and read the answers: "because" everywhere. The policy optimised exactly what it was paid for.', action: { kind: 'view', view: 'inspect' } },
+      { text: 'A larger β slows the hack down (the reference model never says "because"); removing the reward stops it. Try β = 0.3.', action: { kind: 'set', path: 'objective.beta', value: 0.3, label: 'Set β = 0.3' } },
+    ],
+  },
+  {
+    id: 'sft-vs-rl',
+    title: 'SFT vs RL: who generalises',
+    summary: 'In-distribution vs out-of-distribution accuracy, from the warm start and from scratch.',
+    preset: 'grpo',
+    settings: { ...SHORT, 'run.evalEvery': 5 },
+    controls: ['run.init', 'task.task', 'run.evalEvery', 'run.iterations'],
+    presetPicker: false,
+    charts: ['accuracy', 'reward'],
+    steps: [
+      { text: 'The warm start was trained by supervised fine-tuning on gold answers. Held-out evaluation asks two questions: ID (same kind of image) and OOD (e.g. more digits than training ever showed).' },
+      { text: 'Press Start and watch both eval curves: RL improves ID accuracy, and the question is whether OOD follows.', action: { kind: 'start' }, highlight: ['accuracy'] },
+      { text: 'Now set init = scratch: without SFT the model never writes the answer format, rewards stay at 0 and RL has nothing to amplify.', action: { kind: 'set', path: 'run.init', value: 'scratch', label: 'Start from scratch' }, highlight: ['accuracy', 'reward'] },
+    ],
+  },
+  {
+    id: 'zero-variance',
+    title: 'Zero-variance groups and online filtering',
+    summary: 'Groups where every answer scored the same carry no gradient; filter them or resample.',
+    preset: 'grpo',
+    settings: { ...SHORT, 'sampling.groupSize': 4 },
+    controls: ['sampling.groupSize', 'tricks.dynamicSampling', 'tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh'],
+    presetPicker: false,
+    charts: ['advantage', 'reward', 'accuracy', 'time'],
+    steps: [
+      { text: 'If all G answers to a prompt are right (or all wrong), every advantage is 0: the group costs compute and teaches nothing.', action: { kind: 'explainer', topic: 'grpo' } },
+      { text: 'Press Start and read "zero-variance groups" in the Advantages chart: as the policy improves, easy prompts go all-right and the share grows.', action: { kind: 'start' }, highlight: ['advantage'] },
+      { text: 'In Inspect, filter "zero-variance" to see such groups and why they give nothing.', action: { kind: 'view', view: 'inspect' } },
+      {
+        text: 'Turn on dynamic sampling (DAPO): those groups are dropped and more prompts sampled until the batch is full. The step time grows; the signal per update does too.',
+        action: { kind: 'set', path: 'tricks.dynamicSampling', value: true, label: 'Turn on dynamic sampling' },
+        highlight: ['advantage', 'time'],
+      },
+    ],
+  },
+  {
+    id: 'length-bias',
+    title: 'Overthinking and length bias',
+    summary: 'Averaging per sequence lets long wrong answers off lightly: GRPO vs Dr. GRPO vs token-mean.',
+    preset: 'grpo',
+    settings: { ...SHORT },
+    controls: ['objective.lossAggregation', 'objective.advantageScale', 'rewards.weights.length', 'sampling.maxNewTokens'],
+    presetPicker: true,
+    charts: ['length', 'truncated', 'reward', 'accuracy'],
+    steps: [
+      { text: 'GRPO averages each answer\'s token losses and then averages answers: a token in a long answer weighs less. A long wrong answer is punished less per token than a short one.', action: { kind: 'explainer', topic: 'length' } },
+      { text: 'Press Start and watch the response length.', action: { kind: 'start' }, highlight: ['length', 'truncated'] },
+      {
+        text: 'Switch to Dr. GRPO (sum / L_max, no std) or DAPO (token-mean) and run again on the same seed: compare the length curves in Compare.',
+        action: { kind: 'preset', preset: 'dr-grpo', label: 'Switch to Dr. GRPO' },
+        highlight: ['length'],
+      },
+    ],
+  },
+];
+
+const BY_ID = new Map(LESSONS.map((l) => [l.id, l]));
+export const lessonById = (id: string | null | undefined): Lesson | undefined => (id ? BY_ID.get(id) : undefined);
+
+/** The lesson id in a URL hash (`#lesson=...&...`), if any. */
+export function lessonParam(hash: string): string | null {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('lesson');
+}
+
+/**
+ * A lesson's hash: its preset and settings, overlaid by whatever else the URL says (a shared
+ * link after edits), without the lesson parameter itself.
+ */
+export function lessonConfigHash(lesson: Lesson, hash: string): string {
+  const given = new URLSearchParams(hash.replace(/^#/, ''));
+  given.delete('lesson');
+  const out = new URLSearchParams();
+  out.set('preset', given.get('preset') ?? lesson.preset);
+  for (const [k, v] of Object.entries(lesson.settings)) out.set(k, String(v));
+  for (const [k, v] of given) if (k !== 'preset') out.set(k, v);
+  return `#${out.toString()}`;
+}
+
+/** Prefix a config hash with the lesson, so the URL keeps naming it. */
+export function withLesson(hash: string, lessonId: string | null): string {
+  if (!lessonId) return hash;
+  const rest = hash.replace(/^#/, '');
+  return `#lesson=${encodeURIComponent(lessonId)}${rest ? `&${rest}` : ''}`;
+}

@@ -1,0 +1,71 @@
+import { LEARN_TOPICS, lessonById, type LearnTopic, type LessonAction } from '../lessons';
+import type { DraftValue } from '../lib/fields';
+import type { Slice } from './types';
+
+/**
+ * The Learn view's open explainer, and the guided lesson in progress: which one, which step,
+ * and whether the controls it hides are shown anyway. A lesson comes from the URL
+ * (`#lesson=<id>`, read by configSlice.loadHash) or from the lesson list.
+ */
+export interface LearnSlice {
+  learnTopic: LearnTopic;
+  lessonId: string | null;
+  lessonStep: number;
+  showAllControls: boolean;
+  openTopic: (topic: LearnTopic) => void;
+  /** Load a lesson's preset and settings, show only its controls, go to the Train view. */
+  startLesson: (id: string) => void;
+  exitLesson: () => void;
+  setLessonStep: (step: number) => void;
+  setShowAllControls: (on: boolean) => void;
+  runLessonAction: (action: LessonAction) => void;
+}
+
+export const isLearnTopic = (t: string | null): t is LearnTopic => LEARN_TOPICS.some((x) => x.id === t);
+
+export const createLearnSlice: Slice<LearnSlice> = (set, get) => ({
+  learnTopic: 'mdp',
+  lessonId: null,
+  lessonStep: 0,
+  showAllControls: false,
+  openTopic: (learnTopic) => set({ learnTopic, view: 'learn' }),
+  startLesson: (id) => {
+    if (!lessonById(id)) return;
+    get().loadHash(`#lesson=${encodeURIComponent(id)}`);
+    set({ view: 'train' });
+  },
+  exitLesson: () => {
+    set({ lessonId: null, lessonStep: 0, showAllControls: false });
+    get().syncHash();
+  },
+  setLessonStep: (step) => {
+    const lesson = lessonById(get().lessonId);
+    if (lesson) set({ lessonStep: Math.max(0, Math.min(lesson.steps.length - 1, step)) });
+  },
+  setShowAllControls: (showAllControls) => set({ showAllControls }),
+  runLessonAction: (action) => {
+    const s = get();
+    switch (action.kind) {
+      case 'start':
+        set({ view: 'train' });
+        void s.startActive();
+        return;
+      case 'view':
+        s.setView(action.view);
+        return;
+      case 'explainer':
+        s.openTopic(action.topic);
+        return;
+      case 'set': {
+        const value: DraftValue = typeof action.value === 'boolean' ? action.value : String(action.value);
+        s.setField(action.path, value);
+        set({ view: 'train' });
+        return;
+      }
+      case 'preset':
+        s.choosePreset(action.preset);
+        set({ view: 'train' });
+        return;
+    }
+  },
+});

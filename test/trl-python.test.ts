@@ -1,0 +1,43 @@
+/**
+ * The "Export to TRL" scripts are Python: every preset's script must at least parse (ast.parse),
+ * and its GRPOConfig(...) call must name each argument once. Skipped where python3 is missing.
+ * (Node-side, because the app's tsconfig has no Node types; the mapping itself is checked in
+ * src/app/lib/trl.test.ts.)
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PRESET_IDS, applyPreset } from '../src/engine/algorithms/presets';
+// The app's exporter is plain TS (engine config in, a string out); this Node test runs its output through Python.
+// eslint-disable-next-line no-restricted-imports
+import { trlScript } from '../src/app/lib/trl';
+
+const python = spawnSync('python3', ['--version']).status === 0;
+
+const CHECK = `
+import ast, sys
+tree = ast.parse(sys.stdin.read())
+calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "GRPOConfig"]
+assert len(calls) == 1, "one GRPOConfig call"
+names = [k.arg for k in calls[0].keywords]
+assert len(names) == len(set(names)), "duplicate arguments"
+funcs = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+trainer = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "GRPOTrainer"][0]
+rf = [k.value for k in trainer.keywords if k.arg == "reward_funcs"][0]
+missing = [e.id for e in rf.elts if e.id not in funcs]
+assert not missing, f"undefined reward functions {missing}"
+print(",".join(sorted(names)))
+`;
+
+describe.skipIf(!python)('Export to TRL writes valid Python', () => {
+  for (const id of PRESET_IDS) {
+    it(id, () => {
+      const out = spawnSync('python3', ['-c', CHECK], { input: trlScript(applyPreset(id), { runName: `it's "${id}"` }), encoding: 'utf8' });
+      expect(out.stderr).toBe('');
+      expect(out.status).toBe(0);
+      const args = out.stdout.trim().split(',');
+      for (const a of ['beta', 'epsilon', 'epsilon_high', 'num_generations', 'loss_type', 'scale_rewards', 'learning_rate', 'temperature', 'max_completion_length', 'num_iterations', 'importance_sampling_level']) {
+        expect(args).toContain(a);
+      }
+    });
+  }
+});
