@@ -1,6 +1,8 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricsRecord } from '../../engine/train/metrics';
+import { chartFileName, chartToPng } from '../lib/chartPng';
+import { downloadBlob } from '../lib/download';
 import { fmt } from '../lib/format';
 import type { XAxisMode } from '../lib/series';
 import { buildChartData, type ChartLine } from './buildData';
@@ -64,6 +66,20 @@ function MetricChartImpl({ spec, runs, xAxis, smoothing, syncId }: Props) {
   const showRaw = smoothing > 0;
   const seriesLabels = [...new Map(data.lines.map((l) => [l.series.key, l])).values()];
 
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const [pngError, setPngError] = useState<string | null>(null);
+  const savePng = () => {
+    const svg = bodyRef.current?.querySelector('svg.recharts-surface');
+    if (!(svg instanceof SVGSVGElement)) return;
+    chartToPng(svg, spec.title).then(
+      (blob) => {
+        setPngError(null);
+        downloadBlob(chartFileName(spec.id), blob);
+      },
+      (e: unknown) => setPngError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+
   if (spec.optional && data.lines.length === 0) return null;
   return (
     <figure
@@ -87,11 +103,17 @@ function MetricChartImpl({ spec, runs, xAxis, smoothing, syncId }: Props) {
             ))}
           </span>
         )}
+        {data.lines.length > 0 && (
+          <button type="button" className="chart-png" data-testid={`png-${spec.id}`} onClick={savePng} title={`Save the ${spec.title} chart as a PNG image`} aria-label={`Save ${spec.title} as PNG`}>
+            PNG
+          </button>
+        )}
+        {pngError && <span className="chart-png-error" role="alert">{pngError}</span>}
       </figcaption>
       {data.lines.length === 0 ? (
         <div className="chart-empty">No data yet</div>
       ) : (
-        <div className="chart-body">
+        <div className="chart-body" ref={bodyRef}>
           <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 300, height: 150 }}>
             <LineChart data={data.rows} syncId={syncId} syncMethod="value" margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
               <CartesianGrid stroke="#e6e8eb" vertical={false} />
