@@ -88,7 +88,7 @@ test('A chart saves as a PNG of its own size, drawn in the page', async ({ playg
   const box = await chart.locator('svg.recharts-surface').boundingBox();
   const [download] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('png-reward').click()]);
   expect(download.suggestedFilename()).toBe('rft-reward.png');
-  const png = await readFile((await download.path())!);
+  const png = await readFile((await download.path()));
   expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]); // the PNG signature
   // IHDR: width and height at bytes 16 and 20; 2x the chart, plus a 22 px title band.
   expect(png.readUInt32BE(16)).toBe(Math.ceil(box!.width * 2));
