@@ -1,21 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { groupAdvantages, groupStd, reinforceBaselineAdvantages, rlooAdvantages, whiten } from './advantages';
-
-const close = (t: tf.Tensor, expected: Parameters<typeof tf.test_util.expectArraysClose>[1], eps = 1e-5): void =>
-  tf.test_util.expectArraysClose(t.arraySync(), expected, eps);
-
-/** The function allocates exactly `outputs` tensors, and none at all inside a tidy. */
-function expectNoLeak(fn: () => tf.TensorContainer, outputs: number): void {
-  const before = tf.memory().numTensors;
-  const out = fn();
-  expect(tf.memory().numTensors - before).toBe(outputs);
-  tf.dispose(out);
-  tf.tidy(() => {
-    fn();
-  });
-  expect(tf.memory().numTensors).toBe(before);
-}
+import { close, expectNoLeak } from './testing.test-utils';
 
 describe('groupAdvantages', () => {
   // Two groups of G = 3: [1, 0, 2] and [3, 3, 3].

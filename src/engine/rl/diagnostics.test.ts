@@ -3,21 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
-
-const close = (t: tf.Tensor, expected: Parameters<typeof tf.test_util.expectArraysClose>[1], eps = 1e-5): void =>
-  tf.test_util.expectArraysClose(t.arraySync(), expected, eps);
-
-/** The function allocates exactly `outputs` tensors, and none at all inside a tidy. */
-function expectNoLeak(fn: () => tf.TensorContainer, outputs: number): void {
-  const before = tf.memory().numTensors;
-  const out = fn();
-  expect(tf.memory().numTensors - before).toBe(outputs);
-  tf.dispose(out);
-  tf.tidy(() => {
-    fn();
-  });
-  expect(tf.memory().numTensors).toBe(before);
-}
+import { close, expectNoLeak } from './testing.test-utils';
 
 describe('entropyFromLogits', () => {
   // [N=1, T=3, V=2]:

@@ -3,9 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { klPenalty } from './kl';
-
-const close = (t: tf.Tensor, expected: Parameters<typeof tf.test_util.expectArraysClose>[1], eps = 1e-5): void =>
-  tf.test_util.expectArraysClose(t.arraySync(), expected, eps);
+import { close } from './testing.test-utils';
 
 describe('klPenalty', () => {
   // x = logp - refLogp = [0, 0.5, -1].

@@ -3,9 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { maskedMean, maskedSum, maskedVar, sequenceLengths } from './masked';
-
-const close = (t: tf.Tensor, expected: Parameters<typeof tf.test_util.expectArraysClose>[1], eps = 1e-5): void =>
-  tf.test_util.expectArraysClose(t.arraySync(), expected, eps);
+import { close } from './testing.test-utils';
 
 describe('masked reductions', () => {
   // Row 0: [1, 2] valid; row 1: [3] valid and junk; row 2: nothing valid.

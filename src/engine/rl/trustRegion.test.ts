@@ -7,9 +7,7 @@ import {
   conjugateGradient,
   trustRegionStepScale,
 } from './trustRegion';
-
-const close = (t: tf.Tensor, expected: Parameters<typeof tf.test_util.expectArraysClose>[1], eps = 1e-5): void =>
-  tf.test_util.expectArraysClose(t.arraySync(), expected, eps);
+import { close } from './testing.test-utils';
 
 describe('conjugateGradient', () => {
   // A = [[4, 1, 0], [1, 3, 1], [0, 1, 2]] (SPD), b = [1, 2, 3].
