@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoredRun } from '../../worker/client';
+import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
 import { useApp } from '../store';
 
@@ -96,8 +97,8 @@ function RunRow({ run, active, points }: { run: StoredRun; active: boolean; poin
 
 /** Every run: show/hide, rename, duplicate, delete (with undo), export, import. */
 export function RunsList() {
-  const { order, runs, metrics, activeRunId, importRun, loaded } = useApp(
-    useShallow((s) => ({ order: s.order, runs: s.runs, metrics: s.metrics, activeRunId: s.activeRunId, importRun: s.importRun, loaded: s.runsLoaded })),
+  const { order, runs, metrics, activeRunId, importRun, notify, loaded } = useApp(
+    useShallow((s) => ({ order: s.order, runs: s.runs, metrics: s.metrics, activeRunId: s.activeRunId, importRun: s.importRun, notify: s.notify, loaded: s.runsLoaded })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
   return (
@@ -114,7 +115,10 @@ export function RunsList() {
             onChange={(e) => {
               const file = e.target.files?.[0];
               if (!file) return;
-              void file.text().then(importRun).finally(() => {
+              // Refused unread when too large (parseRunFile checks the text again).
+              const tooLarge = file.size > MAX_RUN_FILE_BYTES;
+              if (tooLarge) notify('error', `Import failed: file too large (${(file.size / 1024 / 1024).toFixed(1)} MB, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
+              void (tooLarge ? Promise.resolve() : file.text().then(importRun)).finally(() => {
                 if (fileRef.current) fileRef.current.value = '';
               });
             }}

@@ -47,8 +47,22 @@ export function runFileJson(run: StoredRun, metrics: readonly MetricsRecord[]): 
   return JSON.stringify(runToFile(run, metrics), null, 1);
 }
 
+/**
+ * The largest run file read: 100,000 iterations of ~60 metrics is about 150 MB, but runs the
+ * app writes are far smaller (metrics are compacted); anything larger is refused unread.
+ */
+export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** Refuse a file by its size before reading it (the import button calls this first). */
+export function checkRunFileSize(bytes: number): void {
+  if (bytes > MAX_RUN_FILE_BYTES) throw new Error(`File too large: ${mb(bytes)} (at most ${mb(MAX_RUN_FILE_BYTES)}).`);
+}
+
 /** Parse an imported file; throws an Error whose message says what is wrong and where. */
 export function parseRunFile(text: string): RunFile {
+  checkRunFileSize(text.length);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -47,3 +47,24 @@ describe('the URL hash', () => {
     expect(state.config.model).toMatchObject({ dModel: 30, nHeads: 5 });
   });
 });
+
+describe('the URL hash: regressions found by the property tests', () => {
+  it('keeps good settings after dropping two bad ones in turn', () => {
+    const state = decodeHash('#model.imageSize=16&name=kept&run.init=nope');
+    expect(state.config.name).toBe('kept');
+    expect(state.notices).toHaveLength(2);
+  });
+
+  it('names a setting blamed on another field (dModel=25 fails on nHeads) and keeps the rest', () => {
+    const state = decodeHash('#model.dModel=25&seed=9');
+    expect(state.config.run.seed).toBe(9);
+    expect(state.config.model.dModel).toBe(presetConfig('grpo').model.dModel);
+    expect(state.notices.join(' ')).toContain('model.dModel');
+  });
+
+  it('writes a value that differs from the preset by a tiny amount', () => {
+    const config = structuredClone(presetConfig('reinforce'));
+    config.objective.earlyStopKl = 5e-324;
+    expect(decodeHash(encodeHash('reinforce', config)).config.objective.earlyStopKl).toBe(5e-324);
+  });
+});

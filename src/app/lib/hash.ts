@@ -18,7 +18,8 @@ export interface HashState {
 const SHORTHAND: Record<string, string> = { seed: 'run.seed', task: 'task.task', iterations: 'run.iterations' };
 
 function same(a: unknown, b: unknown): boolean {
-  return typeof a === 'number' && typeof b === 'number' ? Object.is(a, b) || Math.abs(a - b) < 1e-12 : a === b;
+  // Exact: String(n) reads back to n, so any difference is worth writing (a tolerance lost tiny values).
+  return a === b;
 }
 
 export function encodeHash(preset: string, config: RunConfig): string {
@@ -34,12 +35,32 @@ export function encodeHash(preset: string, config: RunConfig): string {
   return `#${params.toString()}`;
 }
 
+/** Longer than any hash encodeHash writes (every field changed is ~2,500 characters). */
+export const MAX_HASH_LENGTH = 8192;
+/** Notices one link can raise; the rest are counted in one last notice. */
+export const MAX_HASH_NOTICES = 20;
+
+/** A key or value from the link, cut short for a notice. */
+const shown = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
 export function decodeHash(hash: string): HashState {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (hash.length > MAX_HASH_LENGTH) {
+    const preset = DEFAULT_PRESET;
+    return { preset, config: { ...presetConfig(preset), preset }, notices: [`Ignored the link: it is too long (${hash.length} characters, at most ${MAX_HASH_LENGTH}). Using the ${preset} defaults.`] };
+  }
+  const state = decodeParams(new URLSearchParams(hash.replace(/^#/, '')));
+  if (state.notices.length > MAX_HASH_NOTICES) {
+    const more = state.notices.length - (MAX_HASH_NOTICES - 1);
+    state.notices = [...state.notices.slice(0, MAX_HASH_NOTICES - 1), `…and ${more} more ignored settings.`];
+  }
+  return state;
+}
+
+function decodeParams(params: URLSearchParams): HashState {
   const notices: string[] = [];
   let preset = params.get('preset') ?? DEFAULT_PRESET;
   if (!hasPreset(preset)) {
-    notices.push(`Unknown preset "${preset}": using ${DEFAULT_PRESET}.`);
+    notices.push(`Unknown preset "${shown(preset)}": using ${DEFAULT_PRESET}.`);
     preset = DEFAULT_PRESET;
   }
   const base = presetConfig(preset);
@@ -49,16 +70,18 @@ export function decodeHash(hash: string): HashState {
     const path = SHORTHAND[rawKey] ?? rawKey;
     const spec = FIELD_BY_PATH.get(path);
     if (!spec || spec.kind === 'fixed') {
-      notices.push(`Ignored unknown setting "${rawKey}".`);
+      notices.push(`Ignored unknown setting "${shown(rawKey)}".`);
       continue;
     }
     const c = coerce(spec, raw);
-    if ('error' in c) notices.push(`Ignored ${rawKey}="${raw}": ${c.error} Kept ${String(valueAt(base, path))}.`);
+    if ('error' in c) notices.push(`Ignored ${rawKey}="${shown(raw)}": ${shown(c.error)} Kept ${String(valueAt(base, path))}.`);
     else wanted.set(path, { rawKey, raw, value: c.value });
   }
   // Apply everything, then drop whatever the schema rejects (fields can constrain each other).
-  let config = base;
-  for (let attempt = 0; attempt <= wanted.size; attempt++) {
+  let config: RunConfig;
+  // Each pass either parses or drops at least one setting, so this ends. (Bounding it by
+  // wanted.size, which shrinks as settings drop, gave up early and lost the good ones.)
+  for (;;) {
     const candidate = structuredClone(base) as unknown as Record<string, unknown>;
     for (const [path, w] of wanted) setPath(candidate, path, w.value);
     const parsed = RunConfigSchema.safeParse(candidate);
@@ -71,12 +94,26 @@ export function decodeHash(hash: string): HashState {
       const path = issue.path.map(String).join('.');
       const w = wanted.get(path);
       if (!w) continue;
-      notices.push(`Ignored ${w.rawKey}="${w.raw}": ${issue.message}. Kept ${String(valueAt(base, path))}.`);
+      notices.push(`Ignored ${w.rawKey}="${shown(w.raw)}": ${issue.message}. Kept ${String(valueAt(base, path))}.`);
       wanted.delete(path);
       dropped = true;
     }
+    // A rule between fields can blame one the link did not set (dModel=25 fails on nHeads):
+    // add the link's settings one at a time and keep each one that still fits, naming the rest.
     if (!dropped) {
-      notices.push('The link\'s settings did not fit together: using the preset\'s defaults.');
+      let fitted = base;
+      for (const [path, w] of wanted) {
+        const candidate = structuredClone(fitted) as unknown as Record<string, unknown>;
+        setPath(candidate, path, w.value);
+        const one = RunConfigSchema.safeParse(candidate);
+        if (one.success) fitted = one.data;
+        else {
+          const issue = one.error.issues[0];
+          const blamed = issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : 'does not fit';
+          notices.push(`Ignored ${w.rawKey}="${shown(w.raw)}": ${blamed}. Kept ${String(valueAt(base, path))}.`);
+        }
+      }
+      config = fitted;
       break;
     }
   }
