@@ -3,6 +3,7 @@
  *
  *   image [N, H, W, 3] -> patches -> patch embedding + positions -> encoder blocks (bidirectional)
  *     -> projector (Linear-GELU-Linear, as LLaVA-1.5) -> visual tokens [N, P, C]
+ *   image summary = Linear(all visual tokens side by side) [N, 1, C], added to every text token
  *   [visual tokens | prompt tokens (left-padded) | response tokens] + learned positions
  *     -> decoder blocks (pre-LN) -> final LN -> LM head (logits) and value head (scalar)
  *
