@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Produces the README's learning table: every preset from the digit-sum warm start, B=16, G=8,
+# 3 seeds, held-out ID accuracy (greedy, the same 128 level-1 prompts) at iterations 50 and 100
+# (and 150, 200 for GRPO and PPO), plus the reward-hacking run. Two runs at a time (2 cores);
+# each run writes runs/table/<preset>-s<seed>.jsonl (metrics) and .txt (summary).
+# Then: npx tsx src/cli/table.ts runs/table  -> the Markdown table.
+# Takes about an hour on a 2-core machine. Never in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p runs/table
+JOBS=${JOBS:-2}
+COMMON="--task digit-sum --init sft --backend wasm --eval-n 128 --quiet --set sampling.promptsPerIter=16 --set run.evalEvery=50 --set run.evalN=128"
+
+jobs() {
+  for seed in 1 2 3; do
+    echo "grpo $seed 200"
+    echo "ppo $seed 200"
+  done
+  for preset in reinforce rloo ppo-penalty trpo dr-grpo dapo gspo; do
+    for seed in 1 2 3; do echo "$preset $seed 100"; done
+  done
+  echo "hack 1 100"
+}
+
+run_one() {
+  local preset=$1 seed=$2 iters=$3 extra=""
+  local name="$preset-s$seed"
+  if [ "$preset" = hack ]; then
+    # The proxy replaces the true reward: format + "says because", accuracy unpaid.
+    preset=grpo
+    extra="--set rewards.weights.hackable=1 --set rewards.weights.accuracy=0"
+  fi
+  [ -s "runs/table/$name.txt" ] && return 0 # done in an earlier invocation
+  # shellcheck disable=SC2086
+  npx tsx src/cli/train.ts --preset "$preset" --seed "$seed" --iterations "$iters" $COMMON $extra \
+    --out "runs/table/$name.jsonl" > "runs/table/$name.txt.part" 2> "runs/table/$name.err"
+  mv "runs/table/$name.txt.part" "runs/table/$name.txt"
+}
+export -f run_one
+export COMMON
+jobs | xargs -P "$JOBS" -L 1 bash -c 'run_one $0 $1 $2'
