@@ -32,7 +32,7 @@ export const SamplingSchema = z.object({
 
 // Optimisation
 export const OptimSchema = z.object({
-  lr: z.number().positive().max(1).default(1e-4).describe('Adam learning rate of the policy. TRL: learning_rate. Measured on the digit-sum warm start: 1e-3 destroys it in one update (KL 1.5, format 91% -> 0%); 1e-4 is stable.'),
+  lr: z.number().positive().max(1e4).default(1e-4).describe('Adam learning rate of the policy. TRL: learning_rate. Sane: 1e-5 to 1e-4. Measured on the digit-sum warm start: 1e-3 destroys it in one update (KL 1.5, format 91% -> 0%); 1e-4 is stable. Values up to 1e4 are allowed so divergence can be watched (the run stops with "diverged at iteration N").'),
   valueLr: z.number().positive().max(1).default(3e-3).describe('Learning rate of the value head (PPO only).'),
   lrSchedule: z.enum(['constant', 'linear', 'cosine']).default('constant').describe('Decay of the learning rate over the run, after warm-up.'),
   warmupIters: z.number().int().min(0).max(10_000).default(0).describe('Iterations of linear learning-rate warm-up.'),

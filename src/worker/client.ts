@@ -5,6 +5,12 @@ import { WorkerEventSchema, type BackendInfo, type BackendRequest, type TrainerA
  * The page's handle on the trainer worker: spawn + comlink wrap, restart (a fresh worker,
  * e.g. after a crash) and abort (terminate now, whatever it is doing). Events from the
  * worker are parsed with zod before anyone sees them.
+ *
+ * A death is noticed three ways: the worker's 'error' event (an uncaught exception, a failed
+ * load), a malformed event (the worker is not trustworthy any more), and its lifeline, a Web
+ * Lock it holds while it lives, which the browser frees whatever killed it (terminate(), out
+ * of memory) -- no heartbeat, so a worker busy for seconds inside one iteration is never
+ * mistaken for a dead one.
  */
 
 export interface ClientOptions {
@@ -12,7 +18,7 @@ export interface ClientOptions {
   /** The page's base URL: warm-start checkpoints are fetched relative to it. */
   baseUrl: string;
   onEvent: (event: WorkerEvent) => void;
-  /** The worker died (an uncaught error, or abort()): every live run in it is gone. */
+  /** The worker died (an uncaught error, killed, or abort()): every live run in it is gone. */
   onCrash: (message: string) => void;
 }
 
@@ -30,7 +36,7 @@ export class TrainerClient {
     worker.addEventListener('error', (e) => {
       if (generation !== this.generation) return;
       e.preventDefault();
-      this.opts.onCrash(`The trainer worker crashed: ${e.message || 'it failed to load or threw outside a call'}`);
+      this.died(`The trainer worker crashed: ${e.message || 'it failed to load or threw outside a call'}`);
     });
     this.worker = worker;
     this.remote = Comlink.wrap<TrainerApi>(worker);
@@ -38,9 +44,22 @@ export class TrainerClient {
       if (generation !== this.generation) return; // a restarted worker's late messages
       const parsed = WorkerEventSchema.safeParse(raw);
       if (parsed.success) this.opts.onEvent(parsed.data);
-      else this.opts.onCrash(`The worker sent a malformed event: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+      else this.died(`The worker sent a malformed event: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     };
-    return this.remote.init(this.opts.backend, this.opts.baseUrl, Comlink.proxy(onEvent));
+    const info = await this.remote.init(this.opts.backend, this.opts.baseUrl, Comlink.proxy(onEvent));
+    await this.watchLifeline(generation);
+    return info;
+  }
+
+  /** Wait (in the background) for the worker's lifeline lock: the page gets it only once the worker is gone. */
+  private async watchLifeline(generation: number): Promise<void> {
+    const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+    if (!locks || !this.remote) return;
+    const name = `rft-trainer-${crypto.randomUUID()}`;
+    if (!(await this.remote.holdLifeline(name))) return;
+    void locks.request(name, () => {
+      if (generation === this.generation) this.died('The trainer worker stopped unexpectedly (it was killed, ran out of memory or crashed).');
+    });
   }
 
   /** The typed API of the current worker. */
@@ -59,10 +78,23 @@ export class TrainerClient {
     this.opts.onCrash(reason);
   }
 
+  /**
+   * For tests (reached through ?debug's window.__rft): kill the worker behind the client's back,
+   * as the browser does when it runs out of memory; the lifeline has to notice.
+   */
+  simulateCrash(): void {
+    this.worker?.terminate();
+  }
+
   /** A fresh worker with the same backend request. */
   async restart(): Promise<BackendInfo> {
     this.terminate();
     return this.connect();
+  }
+
+  private died(message: string): void {
+    this.terminate();
+    this.opts.onCrash(message);
   }
 
   private terminate(): void {

@@ -126,6 +126,13 @@ export interface TrainerApi {
   /** Destroy the WebGPU device (as a driver reset would), to exercise the fallback path. */
   simulateBackendFailure(): Promise<void>;
   /**
+   * Take the Web Lock `name` and hold it for the worker's whole life; resolves once it is held
+   * (false where the Locks API is missing). The browser frees it when the worker dies however
+   * it dies (terminated, out of memory, crashed), which is how the page learns of a death that
+   * fires no 'error' event, without polling a worker that may be busy for seconds.
+   */
+  holdLifeline(name: string): Promise<boolean>;
+  /**
    * Which image patches a response token attended to (last decoder layer, per head), with the
    * run's latest saved weights (a live run not running is checkpointed first).
    */

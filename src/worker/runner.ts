@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RunConfigSchema, type RunConfig } from '../engine/config';
 import type { MetricsRecord } from '../engine/train/metrics';
+import { DivergedError } from '../engine/train/divergence';
+import { memoryBudgetBytes, memoryRefusal } from '../engine/train/memory';
 import { createTrainer } from '../engine/train/trainer';
 import type { TrainerDeps, TrainerHandle } from '../engine/train/types';
 import type { TaskId } from '../engine/tasks/types';
@@ -40,6 +42,8 @@ const CHECKPOINT_EVERY_MS = 20_000;
 const INSPECT_EVERY_MS = 1_500;
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** GiB of RAM the browser reports (Chrome: coarse, at most 8); undefined where it does not say. */
+const deviceMemoryGiB = (): number | undefined => (globalThis as { navigator?: { deviceMemory?: number } }).navigator?.deviceMemory;
 /** Errors that say the backend itself broke rather than the run's maths. */
 const BACKEND_FAILURE = /device (was )?lost|context lost|lost context|webgpu|webgl|out of memory|GPUBuffer|mapAsync|failed to compile|wasm/i;
 
@@ -73,6 +77,9 @@ export class Runner {
     if (old) await this.serial(() => Promise.resolve(this.disposeSlot(old)));
     this.emitStatus(runId, 'loading', 0);
     try {
+      // Refused before anything is allocated: an out-of-memory worker would take every live run with it.
+      const refusal = memoryRefusal(config, memoryBudgetBytes(deviceMemoryGiB()));
+      if (refusal) throw new Error(refusal);
       const { trainer, iteration, wallMs } = await this.serial(() => this.build(runId, config, opts.resume ?? false));
       const slot: Slot = {
         id: runId,
@@ -411,7 +418,12 @@ export class Runner {
 
   private async onStepError(slot: Slot, e: unknown): Promise<void> {
     const msg = message(e);
-    if (this.backend.name !== 'cpu' && (this.lostMessage !== null || BACKEND_FAILURE.test(msg))) {
+    if (e instanceof DivergedError) {
+      // Nothing is checkpointed from here on (the trainer refuses too): the last good
+      // checkpoint stays what a resume loads.
+      const kept = slot.lastCheckpointIter > 0 ? `its checkpoint at iteration ${slot.lastCheckpointIter}` : 'no checkpoint (a resume starts from the initial weights)';
+      this.emit({ type: 'note', runId: slot.id, note: `The diverged weights were not saved; the run keeps ${kept}. Resume it with a lower optim.lr.` });
+    } else if (this.backend.name !== 'cpu' && (this.lostMessage !== null || BACKEND_FAILURE.test(msg))) {
       await this.recover(this.lostMessage ?? msg);
       return;
     }

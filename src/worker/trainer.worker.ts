@@ -22,6 +22,20 @@ function need(): Runner {
   return runner;
 }
 
+/** Hold the lock `name` until this worker dies (see TrainerApi.holdLifeline). */
+function holdLifeline(name: string): Promise<boolean> {
+  const locks = (self.navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    locks
+      .request(name, () => {
+        resolve(true);
+        return new Promise<never>(() => undefined); // never released while the worker lives
+      })
+      .catch(reject);
+  });
+}
+
 const api: TrainerApi = {
   async init(request, baseUrl, onEvent) {
     if (runner && backend) return backend;
@@ -42,6 +56,7 @@ const api: TrainerApi = {
   loadCheckpoint: (runId) => need().loadCheckpoint(runId),
   dispose: (runId) => need().dispose(runId),
   simulateBackendFailure: () => Promise.resolve(need().simulateBackendFailure()),
+  holdLifeline: (name) => holdLifeline(name),
   attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),
   list: () => Promise.resolve(runner ? runner.list() : []),
 };

@@ -81,7 +81,7 @@ export function Controls() {
         >
           {status === 'stopping' ? 'Stop now' : 'Stop'}
         </button>
-        <button type="button" data-testid="btn-reset" aria-keyshortcuts="Shift+R" title="Back to iteration 0 (Shift+R)" disabled={!s.active || busy || running} onClick={() => void s.resetActive()}>
+        <button type="button" data-testid="btn-reset" aria-keyshortcuts="Shift+R" title="Back to iteration 0 (Shift+R)" disabled={!s.workerReady || !s.active || busy || running} onClick={() => void s.resetActive()}>
           Reset
         </button>
         <button type="button" data-testid="btn-evaluate" title="Held-out ID and OOD accuracy now" disabled={!live || running || busy} onClick={() => void s.evaluateActive()}>

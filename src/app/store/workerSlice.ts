@@ -1,36 +1,40 @@
 import { TrainerClient, type BackendInfo, type BackendRequest } from '../../worker/client';
 import type { Slice } from './types';
 
-/** The trainer worker: its client, the backend it chose, and restart after a crash. */
+/**
+ * The trainer worker: its client, the backend it chose, and restart after a crash. A worker
+ * that dies on its own leaves the state 'crashed' (the page says so and offers Restart)
+ * rather than restarting itself: whatever killed it (a run too big, a bad config) would
+ * likely kill the next one too, and the user should see why first.
+ */
 export interface WorkerSlice {
   client: TrainerClient | null;
   backend: BackendInfo | null;
-  workerState: 'off' | 'starting' | 'ready' | 'failed';
+  /** 'failed': it never started; 'crashed': it died after starting (runs are interrupted). */
+  workerState: 'off' | 'starting' | 'ready' | 'failed' | 'crashed';
   workerError: string | null;
   connectWorker: (request: BackendRequest, baseUrl: string) => Promise<void>;
+  /** A fresh worker (the Restart button after a crash); saved runs stay as they are. */
   restartWorker: () => Promise<void>;
   /** Kill the worker now (a stuck iteration); live runs become resumable 'interrupted' runs. */
   abortWorker: () => void;
 }
 
-/** A worker that dies this often within a minute is not restarted again (it would loop). */
-const MAX_CRASHES_PER_MINUTE = 3;
-
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const createWorkerSlice: Slice<WorkerSlice> = (set, get) => {
-  const crashes: number[] = [];
+  /** True while abortWorker kills the worker on purpose: that one restarts at once. */
+  let aborting = false;
 
   const onCrash = (message: string) => {
-    get().onWorkerCrash(message);
-    const now = Date.now();
-    crashes.push(now);
-    while (crashes.length > 0 && now - crashes[0]! > 60_000) crashes.shift();
-    if (crashes.length >= MAX_CRASHES_PER_MINUTE) {
-      set({ workerState: 'failed', workerError: `The trainer worker keeps failing (${message}). Reload the page to try again.` });
+    if (aborting) {
+      get().onWorkerCrash(message);
+      void get().restartWorker();
       return;
     }
-    void get().restartWorker();
+    // The banner (WorkerCrashBanner) says it, with the Restart button: no toast as well.
+    get().onWorkerCrash(message, { notify: false });
+    set({ workerState: 'crashed', workerError: message });
   };
 
   return {
@@ -60,6 +64,13 @@ export const createWorkerSlice: Slice<WorkerSlice> = (set, get) => {
         set({ workerState: 'failed', workerError: errText(e) });
       }
     },
-    abortWorker: () => get().client?.abort('The trainer worker was stopped by hand; live runs can be resumed from their last checkpoint.'),
+    abortWorker: () => {
+      aborting = true;
+      try {
+        get().client?.abort('The trainer worker was stopped by hand; live runs can be resumed from their last checkpoint.');
+      } finally {
+        aborting = false;
+      }
+    },
   };
 };

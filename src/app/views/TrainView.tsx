@@ -4,6 +4,7 @@ import { ChartGrid } from '../charts/ChartGrid';
 import { ChartToolbar } from '../components/ChartToolbar';
 import { ConfigPanel } from '../components/ConfigPanel';
 import { Controls } from '../components/Controls';
+import { RunRecovery } from '../components/RunRecovery';
 import { RunsList } from '../components/RunsList';
 import { LessonPanel } from '../components/learn/LessonPanel';
 import { lessonById } from '../lessons';
@@ -23,6 +24,7 @@ export function TrainView() {
       <section className="workspace" data-highlight={lesson?.steps[step]?.highlight?.join(' ')}>
         <LessonPanel />
         <Controls />
+        <RunRecovery />
         <ChartToolbar />
         {/* A lesson shows its own charts (and draws the eye to the ones its step names). */}
         <ChartGrid runIds={visible} syncId="train" {...(lesson ? { only: lesson.charts } : {})} />

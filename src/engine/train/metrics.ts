@@ -4,6 +4,12 @@ import { z } from 'zod';
  * One metrics record per iteration, with namespaced keys (DESIGN.md). Per-function reward
  * keys (`reward/<fn>/mean`) and the KL estimator in use (`kl/estimator`) come on top.
  * A key whose quantity does not apply (value loss without a critic) is absent, not 0.
+ *
+ * Times are wall milliseconds of the iteration's phases. `time/reward_ms` (scoring the
+ * samples on the host) is part of `time/rollout_ms`; `time/logprob_ms` (the reference and
+ * old log-prob / value passes, 0 when none runs) is part of `time/update_ms`. On GPU
+ * backends a phase's time is the host's until the next readback: queued device work lands
+ * in whichever phase reads back next (the rollout's tokens, the update's diagnostics).
  */
 export const METRIC_KEYS = [
   'reward/mean', 'reward/std',
@@ -15,7 +21,7 @@ export const METRIC_KEYS = [
   'adv/mean', 'adv/std', 'groups/zero_std_frac',
   'loss/policy', 'loss/value', 'value/explained_var',
   'grad/norm', 'lr', 'kl/beta',
-  'time/rollout_ms', 'time/update_ms', 'throughput/tokens_per_s',
+  'time/rollout_ms', 'time/update_ms', 'time/reward_ms', 'time/logprob_ms', 'throughput/tokens_per_s',
   'mem/tensors', 'mem/bytes',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];

@@ -16,6 +16,9 @@ import { perturbImages, perturbsImages } from './augment';
 import { instancesToTensors } from './batch';
 import { trainSeed } from './seeds';
 
+/** Milliseconds (performance.now where the platform has it; the engine's lib has no DOM types). */
+const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+
 /** One sampled response, on the host. */
 export interface HostSample {
   /** All T generated ids (<pad> after <eos>). */
@@ -40,6 +43,8 @@ export interface RolloutRound {
   logp: tf.Tensor2D;
   mask: tf.Tensor2D;
   samples: HostSample[];
+  /** Host time spent scoring the samples (part of the rollout's time). */
+  rewardMs: number;
 }
 
 export interface RoundOptions {
@@ -80,6 +85,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
     throw e;
   }
   const weights = config.rewards.weights;
+  const scoringStarted = now();
   const samples: HostSample[] = [];
   for (let i = 0; i < b * g; i++) {
     const tokens = out.tokenIds.slice(i * T, (i + 1) * T);
@@ -87,7 +93,8 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
     const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache });
     samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, scored });
   }
-  return { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples };
+  const rewardMs = now() - scoringStarted;
+  return { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples, rewardMs };
 }
 
 export function disposeRound(r: RolloutRound): void {

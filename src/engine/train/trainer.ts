@@ -24,6 +24,7 @@ import { klPenalty, maskedMean } from '../rl';
 import { TASKS } from '../tasks';
 import { perturbsImages } from './augment';
 import { Curriculum } from './curriculum';
+import { DivergedError, WEIGHT_RMS_KEY, findDivergence, weightRms } from './divergence';
 import { evaluate, type EvalResult } from './evaluate';
 import { filtersGroups, groupFilter, groupStats, keptGroups, type GroupStats } from './filter';
 import type { MetricsRecord } from './metrics';
@@ -34,9 +35,6 @@ import type { InspectBatch, InspectSample, TrainerDeps, TrainerHandle } from './
 
 /** Milliseconds (performance.now where the platform has it; the engine's lib has no DOM types). */
 const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
-
-/** Quantities whose NaN or Infinity means the run diverged. */
-const DIVERGENCE_KEYS = ['loss/policy', 'loss/value', 'grad/norm', 'policy/approx_kl', 'kl/ref', 'entropy'] as const;
 
 let gradientsChecked = false;
 
@@ -179,8 +177,11 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
   }
 
   let busy = false;
+  /** Set once an iteration diverged: the weights are garbage from then on. */
+  let divergedAt: DivergedError | null = null;
   async function step(): Promise<MetricsRecord> {
     if (disposed) throw new Error('step: the trainer was disposed');
+    if (divergedAt) throw divergedAt;
     if (iteration >= total) throw new Error(`step: the run is done (${total} iterations)`);
     if (busy) throw new Error('step: an iteration is already running (await the previous step)');
     busy = true;
@@ -220,6 +221,7 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
     // 2. The batch, its reference / critic passes, and the algorithm's update.
     const t1 = now();
     const rec = new Recorder();
+    let logprobMs = 0;
     let assembled: AssembledBatch | null = null;
     let batch: Batch | null = null;
     let recorded;
@@ -228,7 +230,9 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
       if (kept.length > 0) {
         assembled = assembleBatch(rounds, kept, config.sampling.groupSize);
         const perturbed = perturbsImages(config.tricks, t);
+        const tp = now();
         batch = passes(assembled, perturbed);
+        logprobMs = now() - tp;
         const keepTokens = config.run.keepBatches > 0;
         const ctx: UpdateContext = {
           config,
@@ -256,6 +260,8 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
       } else {
         note(`iteration ${number}: every group was filtered out; no update this iteration`);
       }
+      // The weights after the update, for the divergence check: one more scalar in the same readback.
+      rec.set(WEIGHT_RMS_KEY, weightRms(policy.trainableVariables));
       recorded = await rec.read(); // the one readback of the update
       ok = true;
     } finally {
@@ -267,13 +273,13 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
     const updateMs = now() - t1;
     Object.assign(values, recorded.values);
 
-    for (const key of DIVERGENCE_KEYS) {
-      const v = values[key];
-      if (v !== undefined && !Number.isFinite(v)) {
-        if (assembled) disposeAssembled(assembled);
-        iteration = number; // the iteration happened; the weights are now garbage
-        throw new Error(`diverged at iteration ${number}: ${key} is ${String(v)}`);
-      }
+    // NaN/Infinity anywhere, or weights blown up (see ./divergence.ts for the criterion).
+    const diverged = findDivergence(values);
+    if (diverged) {
+      if (assembled) disposeAssembled(assembled);
+      iteration = number; // the iteration happened; the weights are now garbage and must not be saved
+      divergedAt = new DivergedError(number, diverged);
+      throw divergedAt;
     }
 
     values['lr'] = lr;
@@ -281,6 +287,9 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
     if (config.objective.algorithm === 'trpo') delete values['lr'];
     values['time/rollout_ms'] = rolloutMs;
     values['time/update_ms'] = updateMs;
+    // Sub-timings for the benchmark: host scoring inside the rollout, reference/old passes inside the update.
+    values['time/reward_ms'] = rounds.reduce((sum, r) => sum + r.rewardMs, 0);
+    values['time/logprob_ms'] = logprobMs;
     values['throughput/tokens_per_s'] = generated / (rolloutMs / 1000);
     if (config.tricks.noisyRollout) values['noise/std'] = config.tricks.noiseStd * Math.max(0, 1 - t / config.tricks.noiseAnneal);
 
@@ -381,6 +390,8 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
     evaluate: evaluateNow,
     inspectBatches: () => [...inspect],
     async saveCheckpoint(handler) {
+      // Never let diverged weights replace the last good checkpoint (whoever calls this).
+      if (divergedAt) throw new Error(`The checkpoint was not saved: the run ${divergedAt.message}`);
       await saveCheckpoint(policy, handler, { iteration, task: config.task.task, preset: config.preset, algorithm: config.objective.algorithm, seed: config.run.seed });
     },
     dispose() {
