@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from './components/BackendBadge';
 import { Notices } from './components/Notices';
+import { WorkerCrashBanner } from './components/WorkerCrashBanner';
+import { StorageAlert } from './components/StorageAlert';
 import { useApp } from './store';
 import type { View } from './store/uiSlice';
 import { CompareView } from './views/CompareView';
@@ -51,6 +53,8 @@ export function App() {
         <BackendBadge />
       </header>
       <Notices />
+      <WorkerCrashBanner />
+      <StorageAlert />
       <main id="view" role="tabpanel" aria-labelledby={`tab-${view}`}>
         {VIEWS[view]()}
       </main>

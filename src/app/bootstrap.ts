@@ -1,3 +1,4 @@
+import { runsDb } from '../worker/client';
 import { BackendRequestSchema, type BackendRequest } from '../worker/protocol';
 import { useApp } from './store';
 import { isOwnHash } from './store/configSlice';
@@ -19,14 +20,17 @@ export function bootstrap(): void {
   if (view) app.setView(view);
   const topic = params.get('topic');
   if (isLearnTopic(topic)) app.openTopic(topic);
-  // ?debug: the store on window, for the console and the end-to-end tests.
-  if (params.has('debug')) Object.assign(window, { __rft: useApp });
+  // ?debug: the store on window, for the console and the end-to-end tests, and a storage fault
+  // switch (`__rftStorage.failNextWrites(n)`: the next n writes fail as a full quota would).
+  if (params.has('debug')) Object.assign(window, { __rft: useApp, __rftStorage: { failNextWrites: runsDb.failNextWrites } });
 
   app.loadHash(location.hash);
   window.addEventListener('hashchange', () => {
     if (!isOwnHash(location.hash)) useApp.getState().loadHash(location.hash);
   });
 
+  // Before the runs are read: which of them another tab is training decides how they load.
+  app.initTabs();
   void app.loadRuns().catch((e: unknown) => app.notify('error', `Saved runs could not be read: ${e instanceof Error ? e.message : String(e)}`));
   void app.connectWorker(request, new URL(import.meta.env.BASE_URL, location.href).href);
 }

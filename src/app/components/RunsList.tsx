@@ -5,7 +5,9 @@ import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
 import { useApp } from '../store';
 
-function RunRow({ run, active, points }: { run: StoredRun; active: boolean; points: number }) {
+const FOREIGN_HELP = 'This run is training in another tab of this browser: control it there. Here it is read-only and updates as that tab saves.';
+
+function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; active: boolean; points: number; foreign: boolean; incomplete: string | undefined }) {
   const a = useApp(
     useShallow((s) => ({
       select: s.selectRun,
@@ -19,13 +21,14 @@ function RunRow({ run, active, points }: { run: StoredRun; active: boolean; poin
   );
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(run.name);
-  const canResume = run.status === 'interrupted' || (run.status === 'stopped' && run.iteration < run.config.run.iterations);
+  const canResume = !foreign && (run.status === 'interrupted' || (run.status === 'stopped' && run.iteration < run.config.run.iterations));
+  const readOnly = foreign ? FOREIGN_HELP : undefined;
   const commit = () => {
     a.rename(run.id, name);
     setEditing(false);
   };
   return (
-    <tr className={active ? 'active' : undefined} data-testid="run-row" data-run-id={run.id} data-status={run.status} data-iteration={run.iteration} data-points={points} aria-selected={active}>
+    <tr className={active ? 'active' : undefined} data-testid="run-row" data-run-id={run.id} data-status={run.status} data-iteration={run.iteration} data-checkpoint={run.checkpointIteration ?? 0} data-points={points} data-foreign={foreign} data-incomplete={incomplete !== undefined} aria-selected={active}>
       <td>
         <input type="checkbox" aria-label={`Show ${run.name} in the charts`} checked={run.visible} onChange={() => a.toggle(run.id)} />
       </td>
@@ -59,8 +62,18 @@ function RunRow({ run, active, points }: { run: StoredRun; active: boolean; poin
       <td>
         <span className={`status status-${run.status}`}>{run.status}</span>
         {run.error && <span className="row-error" title={run.error}> ⚠</span>}
+        {foreign && (
+          <span className="badge badge-foreign" data-testid="run-foreign" title={FOREIGN_HELP}>
+            training in another tab
+          </span>
+        )}
+        {incomplete && (
+          <span className="badge badge-incomplete" data-testid="run-incomplete" title="What was saved of this run stops short of what its record says: a page closed, or a write failed, mid-run. The charts show what was saved.">
+            {incomplete}
+          </span>
+        )}
       </td>
-      <td className="num" data-testid="run-iteration">
+      <td className="num" data-testid="run-iteration" title={run.compactedThrough ? `Metrics up to iteration ${run.compactedThrough} are thinned to every few iterations (evaluations all kept) to save space.` : undefined}>
         {run.iteration} / {run.config.run.iterations}
       </td>
       <td className="actions">
@@ -71,6 +84,8 @@ function RunRow({ run, active, points }: { run: StoredRun; active: boolean; poin
         )}
         <button
           type="button"
+          disabled={foreign}
+          title={readOnly}
           onClick={() => {
             setName(run.name);
             setEditing(true);
@@ -87,7 +102,7 @@ function RunRow({ run, active, points }: { run: StoredRun; active: boolean; poin
         <button type="button" data-testid="btn-export-csv" onClick={() => a.exportRun(run.id, 'csv')}>
           CSV
         </button>
-        <button type="button" className="danger" data-testid="btn-delete" onClick={() => void a.remove(run.id)}>
+        <button type="button" className="danger" data-testid="btn-delete" disabled={foreign} title={readOnly ?? 'Delete this run and its saved data (Undo brings it back)'} onClick={() => void a.remove(run.id)}>
           Delete
         </button>
       </td>
@@ -97,15 +112,25 @@ function RunRow({ run, active, points }: { run: StoredRun; active: boolean; poin
 
 /** Every run: show/hide, rename, duplicate, delete (with undo), export, import. */
 export function RunsList() {
-  const { order, runs, metrics, activeRunId, importRun, notify, loaded } = useApp(
-    useShallow((s) => ({ order: s.order, runs: s.runs, metrics: s.metrics, activeRunId: s.activeRunId, importRun: s.importRun, notify: s.notify, loaded: s.runsLoaded })),
+  const { order, runs, metrics, activeRunId, importRun, notify, loaded, foreign, incomplete } = useApp(
+    useShallow((s) => ({
+      order: s.order,
+      runs: s.runs,
+      metrics: s.metrics,
+      activeRunId: s.activeRunId,
+      importRun: s.importRun,
+      notify: s.notify,
+      loaded: s.runsLoaded,
+      foreign: s.foreignRuns,
+      incomplete: s.incomplete,
+    })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
   return (
     <section className="runs" aria-label="Runs" data-testid="runs-list" data-count={order.length} data-loaded={loaded}>
       <header className="runs-header">
         <h2>Runs</h2>
-        <label className="import">
+        <label className="import" title="Add a run exported as JSON by this app (at most 64 MB). A file that is not one is refused with the reason, and nothing stored changes.">
           Import JSON
           <input
             ref={fileRef}
@@ -145,7 +170,7 @@ export function RunsList() {
           <tbody>
             {[...order].reverse().map((id) => {
               const run = runs[id];
-              return run ? <RunRow key={id} run={run} active={id === activeRunId} points={metrics[id]?.length ?? 0} /> : null;
+              return run ? <RunRow key={id} run={run} active={id === activeRunId} points={metrics[id]?.length ?? 0} foreign={foreign[id] === true} incomplete={incomplete[id]} /> : null;
             })}
           </tbody>
         </table>

@@ -23,7 +23,7 @@ function answer(text: string): { ok: true } | { ok: false; message: string } {
   } catch (e) {
     expect(e).toBeInstanceOf(Error);
     const message = (e as Error).message;
-    expect(message).toMatch(/^(Not JSON|Not a playground run file|File too large)/);
+    expect(message).toMatch(/^(Not JSON|Truncated file|Not a playground run file|Unsupported run file version|Invalid config|Inconsistent metrics|File too large)/);
     expect(message.length).toBeLessThan(2000);
     return { ok: false, message };
   }
@@ -49,7 +49,13 @@ const metric: fc.Arbitrary<MetricsRecord> = fc.record({
   // -0 has no JSON form of its own (it reads back as 0), so it is not generated.
   values: fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.double().map((v) => (Object.is(v, -0) ? 0 : v)), fc.constantFrom(NaN, Infinity))),
 });
-const validFile = fc.tuple(storedRun, fc.array(metric, { maxLength: 5 }));
+/** Records strictly upward and within the run's iteration, as the app writes them. */
+const validFile = fc
+  .tuple(storedRun, fc.array(metric, { maxLength: 5 }))
+  .map(([run, ms]): [StoredRun, MetricsRecord[]] => {
+    const sorted = [...new Map(ms.map((m) => [m.iteration, m])).values()].sort((a, b) => a.iteration - b.iteration);
+    return [{ ...run, iteration: Math.max(run.iteration, sorted.at(-1)?.iteration ?? 0) }, sorted];
+  });
 
 /** A JSON value at a random place in a parsed run file replaced. */
 function mutate(json: unknown, pathSeed: number[], value: unknown): unknown {

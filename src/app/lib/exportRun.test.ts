@@ -29,12 +29,43 @@ describe('run files', () => {
     expect(file.metrics).toHaveLength(2);
   });
 
-  it('refuses what is not a run file, saying where', () => {
-    expect(() => parseRunFile('{')).toThrow(/Not JSON/);
-    expect(() => parseRunFile('{"format":"x"}')).toThrow(/Not a playground run file at format/);
+  it('refuses what is not a run file, saying which kind of problem and where', () => {
+    expect(() => parseRunFile('nope')).toThrow(/^Not JSON/);
+    expect(() => parseRunFile('[1,2]')).toThrow(/^Not a playground run file: it holds an array/);
+    expect(() => parseRunFile('{"format":"x"}')).toThrow('Not a playground run file: its format is "x", expected "rft-playground/run".');
+    expect(() => parseRunFile('{"format":"rft-playground/run","version":2}')).toThrow('Unsupported run file version 2: this app reads version 1.');
     const bad = JSON.parse(runFileJson(run, metrics)) as { config: { sampling: { groupSize: number } } };
     bad.config.sampling.groupSize = 0;
-    expect(() => parseRunFile(JSON.stringify(bad))).toThrow(/config\.sampling\.groupSize/);
+    expect(() => parseRunFile(JSON.stringify(bad))).toThrow(/^Invalid config at config\.sampling\.groupSize/);
+  });
+
+  it('names a file cut short as truncated, wherever it was cut', () => {
+    const text = runFileJson(run, metrics);
+    for (const cut of [1, 10, Math.floor(text.length / 2), text.length - 1]) {
+      expect(() => parseRunFile(text.slice(0, cut)), `cut at ${cut}`).toThrow(/^Truncated file: it ends before its JSON does/);
+    }
+  });
+
+  it('refuses a model config this app cannot build (a cross-field rule), at the field', () => {
+    const bad = JSON.parse(runFileJson(run, metrics)) as { config: { model: { dModel: number; nHeads: number } } };
+    bad.config.model.dModel = 30; // not a multiple of nHeads = 4
+    expect(() => parseRunFile(JSON.stringify(bad))).toThrow(/^Invalid config at config\.model/);
+  });
+
+  it('refuses metrics out of order, repeated, or past the run, since storage would merge them silently', () => {
+    const file = JSON.parse(runFileJson({ ...run, status: 'done' }, metrics)) as { run: { iteration: number }; metrics: { iteration: number }[] };
+    const twice = structuredClone(file);
+    twice.metrics[1]!.iteration = 1;
+    expect(() => parseRunFile(JSON.stringify(twice))).toThrow('Inconsistent metrics: iteration 1 comes after iteration 1 (records must go strictly upward).');
+    const past = structuredClone(file);
+    past.run.iteration = 1;
+    expect(() => parseRunFile(JSON.stringify(past))).toThrow("Inconsistent metrics: they go on to iteration 2, past the run's iteration 1.");
+  });
+
+  it('carries compactedThrough, so thinned metrics import as thinned, not as losses', () => {
+    const file = parseRunFile(runFileJson({ ...run, compactedThrough: 1 }, metrics));
+    expect(file.run.compactedThrough).toBe(1);
+    expect(parseRunFile(runFileJson(run, metrics)).run.compactedThrough).toBeUndefined();
   });
 
   it('writes CSV with known keys first and blanks for missing values', () => {

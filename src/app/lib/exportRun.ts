@@ -20,6 +20,8 @@ export const RunFileSchema = z.object({
     iteration: z.number().int().min(0),
     wallMs: z.number().min(0),
     color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+    /** Metrics at or before this iteration were thinned on purpose (compaction): gaps there are not losses. */
+    compactedThrough: z.number().int().min(0).optional(),
   }),
   config: RunConfigSchema,
   metrics: z.array(MetricsRecordSchema),
@@ -37,7 +39,15 @@ export function runToFile(run: StoredRun, metrics: readonly MetricsRecord[]): Ru
   return {
     format: RUN_FILE_FORMAT,
     version: 1,
-    run: { name: run.name, status: run.status, createdAt: run.createdAt, iteration: run.iteration, wallMs: run.wallMs, color: run.color },
+    run: {
+      name: run.name,
+      status: run.status,
+      createdAt: run.createdAt,
+      iteration: run.iteration,
+      wallMs: run.wallMs,
+      color: run.color,
+      ...(run.compactedThrough ? { compactedThrough: run.compactedThrough } : {}),
+    },
     config: run.config,
     metrics: metrics.map(finiteOnly),
   };
@@ -60,22 +70,58 @@ export function checkRunFileSize(bytes: number): void {
   if (bytes > MAX_RUN_FILE_BYTES) throw new Error(`File too large: ${mb(bytes)} (at most ${mb(MAX_RUN_FILE_BYTES)}).`);
 }
 
-/** Parse an imported file; throws an Error whose message says what is wrong and where. */
+/** A value from the file, short, for a message (it is shown as text, never as HTML). */
+const shown = (v: unknown): string => {
+  const s = v === undefined ? 'missing' : (JSON.stringify(v) ?? typeof v);
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+};
+
+/** JSON.parse failed because the text stops before the JSON does (a cut-off download or copy). */
+function endsEarly(text: string, message: string): boolean {
+  if (/end of JSON input|Unterminated/i.test(message)) return true;
+  const at = /position (\d+)/.exec(message);
+  return at !== null && Number(at[1]) >= text.trimEnd().length;
+}
+
+/** Records must run strictly upward and stop at the run's iteration: IndexedDB keys them by iteration, so a repeat would silently replace one. */
+function checkMetricsOrder(file: RunFile): void {
+  let prev = 0;
+  for (const r of file.metrics) {
+    if (r.iteration <= prev) throw new Error(`Inconsistent metrics: iteration ${r.iteration} comes after iteration ${prev} (records must go strictly upward).`);
+    prev = r.iteration;
+  }
+  if (prev > file.run.iteration) throw new Error(`Inconsistent metrics: they go on to iteration ${prev}, past the run's iteration ${file.run.iteration}.`);
+}
+
+/**
+ * Parse an imported file; throws an Error whose message starts with what kind of problem it is
+ * (File too large, Not JSON, Truncated file, Not a playground run file, Unsupported run file
+ * version, Invalid config, Inconsistent metrics) and says where.
+ */
 export function parseRunFile(text: string): RunFile {
   checkRunFileSize(text.length);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Not JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    const message = e instanceof Error ? e.message : String(e);
+    if (text.trim().length > 0 && endsEarly(text, message)) throw new Error(`Truncated file: it ends before its JSON does (${message}).`, { cause: e });
+    throw new Error(`Not JSON: ${message}`, { cause: e });
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`Not a playground run file: it holds ${Array.isArray(json) ? 'an array' : shown(json)}, not an object.`);
+  const head = json as { format?: unknown; version?: unknown };
+  if (head.format !== RUN_FILE_FORMAT) throw new Error(`Not a playground run file: its format is ${shown(head.format)}, expected "${RUN_FILE_FORMAT}".`);
+  if (head.version !== 1) throw new Error(`Unsupported run file version ${shown(head.version)}: this app reads version 1.`);
   const parsed = RunFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
-    throw new Error(`Not a playground run file${where}: ${issue?.message ?? 'invalid'}`);
+    const path = issue?.path.map(String).join('.') ?? '';
+    // The config is checked by the same schema (cross-field rules included) as the panel's.
+    if (path === 'config' || path.startsWith('config.')) throw new Error(`Invalid config at ${path}: ${issue?.message ?? 'invalid'} (this app cannot build that model or run).`);
+    throw new Error(`Not a playground run file${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
   }
   const file = parsed.data;
+  checkMetricsOrder(file);
   // A run exported mid-flight has no trainer behind it any more.
   if (isLive(file.run.status)) file.run.status = 'stopped';
   return file;

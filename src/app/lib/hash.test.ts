@@ -68,3 +68,16 @@ describe('the URL hash: regressions found by the property tests', () => {
     expect(decodeHash(encodeHash('reinforce', config)).config.objective.earlyStopKl).toBe(5e-324);
   });
 });
+
+describe('the URL hash: a link with nothing usable', () => {
+  it('is marked unusable (the page keeps its config), while a partly good link is usable', () => {
+    expect(decodeHash('').usable).toBe(true);
+    expect(decodeHash('#preset=grpo&seed=3').usable).toBe(true);
+    expect(decodeHash('#bogus=1&sampling.temperature=hot').usable).toBe(false);
+    expect(decodeHash('#preset=sarsa').usable).toBe(false);
+    expect(decodeHash(`#${'x'.repeat(9000)}`).usable).toBe(false);
+    // One good setting among bad ones, or a valid preset, is worth applying.
+    expect(decodeHash('#bogus=1&seed=4').usable).toBe(true);
+    expect(decodeHash('#preset=ppo&bogus=1').usable).toBe(true);
+  });
+});

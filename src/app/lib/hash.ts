@@ -13,6 +13,11 @@ export interface HashState {
   preset: string;
   config: RunConfig;
   notices: string[];
+  /**
+   * False when the link had something wrong and nothing in it applies (too long, or no valid
+   * preset and no setting kept): a page already open keeps its config rather than resetting.
+   */
+  usable: boolean;
 }
 
 const SHORTHAND: Record<string, string> = { seed: 'run.seed', task: 'task.task', iterations: 'run.iterations' };
@@ -46,7 +51,7 @@ const shown = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s
 export function decodeHash(hash: string): HashState {
   if (hash.length > MAX_HASH_LENGTH) {
     const preset = DEFAULT_PRESET;
-    return { preset, config: { ...presetConfig(preset), preset }, notices: [`Ignored the link: it is too long (${hash.length} characters, at most ${MAX_HASH_LENGTH}). Using the ${preset} defaults.`] };
+    return { preset, config: { ...presetConfig(preset), preset }, notices: [`Ignored the link: it is too long (${hash.length} characters, at most ${MAX_HASH_LENGTH}).`], usable: false };
   }
   const state = decodeParams(new URLSearchParams(hash.replace(/^#/, '')));
   if (state.notices.length > MAX_HASH_NOTICES) {
@@ -59,6 +64,7 @@ export function decodeHash(hash: string): HashState {
 function decodeParams(params: URLSearchParams): HashState {
   const notices: string[] = [];
   let preset = params.get('preset') ?? DEFAULT_PRESET;
+  const presetNamed = params.has('preset') && hasPreset(preset);
   if (!hasPreset(preset)) {
     notices.push(`Unknown preset "${shown(preset)}": using ${DEFAULT_PRESET}.`);
     preset = DEFAULT_PRESET;
@@ -117,7 +123,8 @@ function decodeParams(params: URLSearchParams): HashState {
       break;
     }
   }
-  return { preset, config: { ...config, preset }, notices };
+  const applied = [...wanted].some(([path, w]) => valueAt(config, path) === w.value);
+  return { preset, config: { ...config, preset }, notices, usable: notices.length === 0 || presetNamed || applied };
 }
 
 /** Convenience for tests and links: a hash from a preset plus a few dotted overrides. */

@@ -66,6 +66,7 @@ export const createCompareSlice: Slice<CompareSlice> = (set, get) => ({
   },
   stopCompare: async () => {
     for (const id of latestComparison(get())) {
+      if (get().foreignRuns[id]) continue; // another tab's comparison: that tab stops it
       const status = get().runs[id]?.status;
       if (status === 'running' || status === 'paused' || status === 'ready' || status === 'pausing') await get().stopRun(id);
     }

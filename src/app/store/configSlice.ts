@@ -62,9 +62,18 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
       const id = lessonParam(hash);
       const lesson = lessonById(id);
       if (id !== null && !lesson) get().notify('error', `URL: unknown lesson "${id}".`);
+      const rest = hash.replace(/(^#|&)lesson=[^&]*/, '$1');
+      const state = decodeHash(lesson ? lessonConfigHash(lesson, hash) : rest);
+      // A link with nothing usable in it (all of it wrong) changes nothing: the page keeps its
+      // config and lesson, says what was wrong, and puts its own link back in the address bar.
+      if (!lesson && (!state.usable || (id !== null && /^#?&*$/.test(rest)))) {
+        for (const n of state.notices) get().notify('error', `URL: ${n}`);
+        get().notify('error', 'URL: nothing in the link could be used, so nothing was changed.');
+        get().syncHash();
+        return;
+      }
       // A lesson link: the lesson's preset and settings, under whatever else the link says.
       set({ lessonId: lesson?.id ?? null, lessonStep: 0, showAllControls: false, ...(lesson ? { view: 'train' as const } : {}) });
-      const state = decodeHash(lesson ? lessonConfigHash(lesson, hash) : hash.replace(/(^#|&)lesson=[^&]*/, '$1'));
       commit(state.preset, configToDraft(state.config));
       for (const n of state.notices) get().notify('error', `URL: ${n}`);
     },
@@ -77,7 +86,8 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
 
 let lastWritten = '';
 function writeHash(hash: string): void {
-  if (typeof history === 'undefined' || hash === lastWritten) return;
+  // (A link pasted over ours changes the address bar without us: put ours back even if unchanged.)
+  if (typeof history === 'undefined' || (hash === lastWritten && location.hash === hash)) return;
   lastWritten = hash;
   if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
 }

@@ -4,11 +4,12 @@ import { createConfigSlice } from './configSlice';
 import { createInspectSlice } from './inspectSlice';
 import { createLearnSlice } from './learnSlice';
 import { createRunsSlice } from './runsSlice';
+import { createStorageSlice } from './storageSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
 import { createWorkerSlice } from './workerSlice';
 
-/** One store, in slices: worker, config draft, runs + metrics, UI settings, comparison, inspector, lessons. */
+/** One store, in slices: worker, config draft, runs + metrics, UI settings, comparison, inspector, lessons, storage and other tabs. */
 export const useApp = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createWorkerSlice(...a),
@@ -17,6 +18,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createCompareSlice(...a),
   ...createInspectSlice(...a),
   ...createLearnSlice(...a),
+  ...createStorageSlice(...a),
 }));
 
 export type { AppState };

@@ -3,6 +3,7 @@ import type { MetricsRecord } from '../../engine/train/metrics';
 import type { InspectBatch } from '../../engine/train/types';
 import { isLive, runsDb, type RunSnapshot, type StoredRun, type WorkerEvent } from '../../worker/client';
 import { nextColor } from '../lib/colors';
+import { planCompaction } from '../lib/compaction';
 import { downloadText } from '../lib/download';
 import { metricsCsv, parseRunFile, runFileJson, safeFileName } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
@@ -27,7 +28,8 @@ export interface RunsSlice {
 
   loadRuns: () => Promise<void>;
   handleEvent: (e: WorkerEvent) => void;
-  onWorkerCrash: (message: string) => void;
+  /** The worker died: live runs become resumable 'interrupted' runs (and a notice says why unless `notify` is false). */
+  onWorkerCrash: (message: string, opts?: { notify?: boolean }) => void;
 
   /** Build a run in the worker (status 'ready' when it resolves); null if it failed (and said why). */
   newRun: (config: RunConfig, opts?: { name?: string; group?: string; activate?: boolean }) => Promise<string | null>;
@@ -36,7 +38,11 @@ export interface RunsSlice {
   stepRun: (id: string) => Promise<void>;
   stopRun: (id: string) => Promise<void>;
   resetRun: (id: string) => Promise<void>;
-  resumeRun: (id: string) => Promise<void>;
+  /**
+   * Rebuild a run from its last checkpoint (iteration 0 if it has none) and continue it; with
+   * `config`, under that config from then on (a lower lr after a divergence, more iterations).
+   */
+  resumeRun: (id: string, config?: RunConfig) => Promise<void>;
 
   /** The Train view's buttons: act on the active run, or start a new one from the panel. */
   startActive: () => Promise<void>;
@@ -60,6 +66,8 @@ export interface RunsSlice {
 /** Metrics reach the store at most this often (the charts throttle themselves further). */
 const FLUSH_MS = 200;
 const MAX_NOTES = 30;
+/** How long a verb waits for a run's lock (a tab watching the run holds it for an instant when it frees). */
+const CLAIM_WAIT_MS = 2000;
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -81,16 +89,34 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
   let pending = new Map<string, MetricsRecord[]>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  const persist = (id: string) => {
+  /** Save the page's fields of a run (never one another tab is training: that tab writes it). */
+  const persist = async (id: string): Promise<void> => {
     const run = get().runs[id];
-    if (run) runsDb.putRun(run).catch((e: unknown) => get().notify('error', `Could not save the run: ${errText(e)}`));
+    if (!run || get().foreignRuns[id]) return;
+    try {
+      await runsDb.updateRun(run);
+      get().announceRuns([id]);
+    } catch (e) {
+      get().onStorageError(e, `the run "${run.name}"`);
+    }
   };
 
-  const patch = (id: string, p: Partial<StoredRun>) => {
+  const patch = (id: string, p: Partial<StoredRun>): Promise<void> => {
     const run = get().runs[id];
-    if (!run) return;
+    if (!run) return Promise.resolve();
     set((s) => ({ runs: { ...s.runs, [id]: { ...run, ...p } } }));
-    persist(id);
+    return persist(id);
+  };
+
+  /** Past COMPACTION.maxRecords, thin a run's old records here and in storage alike (lib/compaction.ts). */
+  const compact = (id: string) => {
+    const plan = planCompaction(get().metrics[id] ?? []);
+    if (!plan) return;
+    set((s) => ({
+      metrics: { ...s.metrics, [id]: plan.keep },
+      ...(s.runs[id] ? { runs: { ...s.runs, [id]: { ...s.runs[id], compactedThrough: Math.max(s.runs[id].compactedThrough ?? 0, plan.through) } } } : {}),
+    }));
+    runsDb.compactMetrics(id, plan.drop, plan.through).catch((e: unknown) => get().onStorageError(e, 'the compacted metrics'));
   };
 
   /** Apply buffered metrics in one store update (the charts redraw at most every FLUSH_MS). */
@@ -109,12 +135,14 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       nextMetrics[id] = merge(metrics[id] ?? [], records);
       const last = records.at(-1)!;
       nextRuns[id] = { ...run, iteration: last.iteration, wallMs: last.wallMs };
+      // The records and the run's iteration are one transaction (worker/db.ts).
       runsDb
         .appendMetrics(id, records)
-        .then(() => runsDb.putRun(get().runs[id] ?? nextRuns[id]!))
-        .catch((e: unknown) => get().notify('error', `Could not save metrics: ${errText(e)}`));
+        .then(() => get().announceRuns([id]))
+        .catch((e: unknown) => get().onStorageError(e, 'metrics'));
     }
     set({ runs: nextRuns, metrics: nextMetrics });
+    for (const id of batch.keys()) compact(id);
   };
 
   const api = () => {
@@ -138,7 +166,10 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     if (records.length > 0 && records.at(-1)!.iteration > keepUpTo) {
       set((s) => ({ metrics: { ...s.metrics, [id]: records.filter((r) => r.iteration <= keepUpTo) } }));
     }
-    void runsDb.truncateMetrics(id, keepUpTo + 1);
+    runsDb
+      .truncateMetrics(id, keepUpTo + 1)
+      .then(() => get().announceRuns([id]))
+      .catch((e: unknown) => get().onStorageError(e, 'the shortened metrics'));
     const batches = get().inspect[id];
     if (batches?.some((b) => b.iteration > keepUpTo)) set((s) => ({ inspect: { ...s.inspect, [id]: batches.filter((b) => b.iteration <= keepUpTo) } }));
   };
@@ -154,21 +185,16 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     lastDeleted: null,
 
     loadRuns: async () => {
-      const stored = await runsDb.listRuns();
+      // Live runs left by a closed page become 'interrupted'; other tabs' runs stay theirs; each is checked (storageSlice).
+      const { runs: stored, metrics } = await get().readStoredRuns();
       const runs: Record<string, StoredRun> = {};
-      const metrics: Record<string, MetricsRecord[]> = {};
-      for (const run of stored) {
-        // Nothing survives a reload in the worker: a run that was live is now interrupted.
-        const r = isLive(run.status) ? { ...run, status: 'interrupted' as const } : run;
-        if (r !== run) void runsDb.putRun(r);
-        runs[r.id] = r;
-        metrics[r.id] = await runsDb.loadMetrics(r.id);
-      }
+      for (const r of stored) runs[r.id] = r;
       set((s) => ({
         runs: { ...runs, ...s.runs },
         metrics: { ...metrics, ...s.metrics },
         order: [...stored.map((r) => r.id).filter((id) => !s.order.includes(id)), ...s.order],
-        activeRunId: s.activeRunId ?? stored.at(-1)?.id ?? null,
+        // The newest run this tab can act on (another tab's run would leave the controls with nothing to do).
+        activeRunId: s.activeRunId ?? stored.filter((r) => !s.foreignRuns[r.id]).at(-1)?.id ?? null,
         runsLoaded: true,
       }));
     },
@@ -190,17 +216,22 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
           // does, and anything streamed past it is gone.
           const meaningful = e.status !== 'loading' && !(e.status === 'error' && e.iteration === 0);
           if (meaningful) truncate(e.runId, e.iteration);
-          patch(e.runId, {
+          const saved = patch(e.runId, {
             status: e.status,
             ...(meaningful ? { iteration: e.iteration } : {}),
             ...(e.status === 'error' ? { error: e.error ?? 'unknown error' } : { error: undefined }),
           });
+          // Let other tabs have the run only once its final status is stored (they read it then).
+          if (!isLive(e.status)) void saved.finally(() => get().releaseRun(e.runId));
           if (e.status === 'error' && e.error) get().notify('error', `${run.name}: ${e.error}`);
           return;
         }
-        case 'checkpoint':
-          patch(e.runId, { checkpointIteration: e.iteration });
+        case 'checkpoint': {
+          // Stored with the checkpoint, in its transaction (worker/db.ts): the page only mirrors it.
+          const run = get().runs[e.runId];
+          if (run) set((s) => ({ runs: { ...s.runs, [e.runId]: { ...run, checkpointIteration: e.iteration } } }));
           return;
+        }
         case 'note':
           set((s) => ({ notes: { ...s.notes, [e.runId]: [...(s.notes[e.runId] ?? []), e.note].slice(-MAX_NOTES) } }));
           return;
@@ -216,10 +247,12 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       }
     },
 
-    onWorkerCrash: (message) => {
+    onWorkerCrash: (message, opts = {}) => {
       flush();
-      for (const run of Object.values(get().runs)) if (isLive(run.status)) patch(run.id, { status: 'interrupted' });
-      get().notify('error', message);
+      for (const run of Object.values(get().runs)) {
+        if (isLive(run.status) && !get().foreignRuns[run.id]) void patch(run.id, { status: 'interrupted' }).finally(() => get().releaseRun(run.id));
+      }
+      if (opts.notify !== false) get().notify('error', message);
     },
 
     newRun: async (config, opts = {}) => {
@@ -239,20 +272,29 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         wallMs: 0,
         ...(opts.group ? { group: opts.group } : {}),
       };
+      // Held while the run is live here: other tabs show it read-only (storageSlice).
+      await get().claimRun(id);
+      try {
+        await runsDb.createRun(run);
+      } catch (e) {
+        get().releaseRun(id);
+        get().onStorageError(e, `the new run "${name}"`);
+        return null;
+      }
+      get().announceRuns([id]);
       set((s) => ({
         runs: { ...s.runs, [id]: run },
         order: [...s.order, id],
         metrics: { ...s.metrics, [id]: [] },
         ...(opts.activate ? { activeRunId: id } : {}),
       }));
-      persist(id);
       try {
         await api().create(id, run.config);
         return id;
       } catch (e) {
         // The worker's 'error' status event has already said why; say it here only if it could not.
         if (get().runs[id]?.status !== 'error') {
-          patch(id, { status: 'error', error: errText(e) });
+          void patch(id, { status: 'error', error: errText(e) }).finally(() => get().releaseRun(id));
           get().notify('error', `Could not create "${name}": ${errText(e)}`);
         }
         return null;
@@ -260,34 +302,42 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     },
 
     startRun: async (id) => {
+      if (get().refuseForeign(id, 'Start')) return;
       await attempt('Start failed', () => api().start(id));
     },
     pauseRun: async (id) => {
+      if (get().refuseForeign(id, 'Pause')) return;
       await attempt('Pause failed', () => api().pause(id));
     },
     stepRun: async (id) => {
+      if (get().refuseForeign(id, 'Step')) return;
       await attempt('Step failed', () => api().step(id));
     },
     stopRun: async (id) => {
+      if (get().refuseForeign(id, 'Stop')) return;
       await attempt('Stop failed', () => api().stop(id));
     },
     resetRun: async (id) => {
       const run = get().runs[id];
-      if (!run) return;
+      if (!run || get().refuseForeign(id, 'Reset')) return;
+      if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Reset refused: "${run.name}" is in use in another tab.`);
       truncate(id, 0);
       set((s) => ({ metrics: { ...s.metrics, [id]: [] } }));
-      patch(id, { iteration: 0, wallMs: 0, checkpointIteration: undefined });
+      void patch(id, { iteration: 0, wallMs: 0, checkpointIteration: undefined });
       const live = (await attempt('Reset failed', () => api().list()))?.some((r) => r.runId === id);
       if (live) await attempt('Reset failed', () => api().reset(id));
-      else await attempt('Reset failed', () => api().create(id, run.config));
+      else if (!(await attempt('Reset failed', () => api().create(id, run.config)))) get().releaseRun(id);
     },
-    resumeRun: async (id) => {
+    resumeRun: async (id, edited) => {
       const run = get().runs[id];
-      if (!run) return;
-      const res = await attempt(`Could not resume "${run.name}"`, () => api().create(id, run.config, { resume: true }));
-      if (!res) return;
+      if (!run || get().refuseForeign(id, 'Resume')) return;
+      if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Resume refused: "${run.name}" is in use in another tab.`);
+      const config = edited ? { ...edited, name: run.name } : run.config;
+      const res = await attempt(`Could not resume "${run.name}"`, () => api().create(id, config, { resume: true }));
+      if (!res) return get().releaseRun(id);
+      if (edited) void patch(id, { config });
       truncate(id, res.iteration);
-      if (res.iteration < run.config.run.iterations) await get().startRun(id);
+      if (res.iteration < config.run.iterations) await get().startRun(id);
     },
 
     startActive: async () => {
@@ -322,7 +372,8 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     stopActive: async () => {
       const id = get().activeRunId;
       const run = id ? get().runs[id] : undefined;
-      if (!run) return;
+      // Another tab's run: refused here (a second Stop would otherwise kill this tab's worker).
+      if (!run || get().refuseForeign(run.id, 'Stop')) return;
       if (run.status === 'stopping') return get().abortWorker(); // a second Stop: don't wait for the iteration
       if (isLive(run.status)) await get().stopRun(run.id);
     },
@@ -334,7 +385,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     evaluateActive: async () => {
       const id = get().activeRunId;
       const run = id ? get().runs[id] : undefined;
-      if (!run || !isLive(run.status)) return;
+      if (!run || !isLive(run.status) || get().refuseForeign(run.id, 'Evaluate')) return;
       const res = await attempt('Evaluation failed', () => api().evaluate(run.id));
       if (res) {
         const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -346,11 +397,13 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     renameRun: (id, name) => {
       const run = get().runs[id];
       const clean = name.trim().slice(0, 80);
-      if (run && clean) patch(id, { name: clean, config: { ...run.config, name: clean } });
+      if (run && clean && !get().refuseForeign(id, 'Rename')) void patch(id, { name: clean, config: { ...run.config, name: clean } });
     },
     toggleRun: (id) => {
       const run = get().runs[id];
-      if (run) patch(id, { visible: !run.visible });
+      // Another tab's run: drawn or not here only (that tab writes its record).
+      if (run && get().foreignRuns[id]) set((s) => ({ runs: { ...s.runs, [id]: { ...run, visible: !run.visible } } }));
+      else if (run) void patch(id, { visible: !run.visible });
     },
     duplicateRun: (id) => {
       const run = get().runs[id];
@@ -361,18 +414,24 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     },
     deleteRun: async (id) => {
       const run = get().runs[id];
-      if (!run) return;
+      if (!run || get().refuseForeign(id, 'Delete')) return;
+      // Held for the delete, so another tab cannot resume the run while it goes.
+      if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Delete refused: "${run.name}" is in use in another tab.`);
       if (isLive(run.status)) await attempt('Delete', () => api().dispose(id));
       const snapshot = await runsDb.deleteRunEverywhere(id).catch(() => null);
+      get().releaseRun(id);
+      get().announceRuns([id]);
       const metrics = get().metrics[id] ?? [];
       set((s) => {
         const { [id]: _r, ...runs } = s.runs;
         const { [id]: _m, ...rest } = s.metrics;
         const { [id]: _i, ...inspect } = s.inspect;
+        const { [id]: _b, ...incomplete } = s.incomplete;
         return {
           runs,
           metrics: rest,
           inspect,
+          incomplete,
           order: s.order.filter((o) => o !== id),
           activeRunId: s.activeRunId === id ? null : s.activeRunId,
           lastDeleted: {
@@ -387,7 +446,13 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     undoDelete: async () => {
       const snap = get().lastDeleted;
       if (!snap) return;
-      await runsDb.restoreRun(snap);
+      try {
+        await runsDb.restoreRun(snap); // one transaction: all of it or none
+      } catch (e) {
+        get().onStorageError(e, `the restored run "${snap.run.name}"`);
+        return;
+      }
+      get().announceRuns([snap.run.id]);
       set((s) => ({
         runs: { ...s.runs, [snap.run.id]: snap.run },
         metrics: { ...s.metrics, [snap.run.id]: snap.metrics },
@@ -426,9 +491,17 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         createdAt: Date.now(),
         iteration: file.run.iteration,
         wallMs: file.run.wallMs,
+        ...(file.run.compactedThrough ? { compactedThrough: file.run.compactedThrough } : {}),
       };
-      await runsDb.putRun(run);
-      await runsDb.appendMetrics(id, file.metrics);
+      try {
+        await runsDb.importRun(run, file.metrics); // one transaction: nothing is kept of a failed import
+      } catch (e) {
+        get().notify('error', `Import failed: ${errText(e)} Nothing was changed.`);
+        if (runsDb.isQuotaError(e)) get().onStorageError(e, `the imported run "${run.name}"`);
+        return null;
+      }
+      get().announceRuns([id]);
+      get().checkRun(run, run.status, file.metrics, false);
       set((s) => ({ runs: { ...s.runs, [id]: run }, order: [...s.order, id], metrics: { ...s.metrics, [id]: file.metrics }, activeRunId: id }));
       get().notify('info', `Imported "${run.name}" (${file.metrics.length} iterations).`);
       return id;

@@ -6,6 +6,7 @@ import type { WorkerSlice } from './workerSlice';
 import type { CompareSlice } from './compareSlice';
 import type { InspectSlice } from './inspectSlice';
 import type { LearnSlice } from './learnSlice';
+import type { StorageSlice } from './storageSlice';
 
-export type AppState = WorkerSlice & ConfigSlice & RunsSlice & UiSlice & CompareSlice & InspectSlice & LearnSlice;
+export type AppState = WorkerSlice & ConfigSlice & RunsSlice & UiSlice & CompareSlice & InspectSlice & LearnSlice & StorageSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;
