@@ -351,7 +351,16 @@ export class Runner {
     if (single && slot.status !== 'paused') this.setStatus(slot, 'paused');
     const now = performance.now();
     if (slot.trainer.iteration - slot.lastCheckpointIter >= CHECKPOINT_EVERY_ITERS || now - slot.lastCheckpointAt > CHECKPOINT_EVERY_MS) {
-      await this.checkpoint(slot);
+      try {
+        await this.checkpoint(slot);
+      } catch (e) {
+        // Storage full (or refused): keep the weights in memory and stop asking for more
+        // space; the user frees some and resumes. Training on would only widen the gap
+        // between what is saved and what a reload would lose.
+        slot.want = 'idle';
+        this.setStatus(slot, 'paused');
+        this.emit({ type: 'note', runId: slot.id, note: `Paused: the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}). Free some space, then resume or save again.` });
+      }
     }
   }
 
