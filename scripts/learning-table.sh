@@ -27,9 +27,12 @@ run_one() {
   local preset=$1 seed=$2 iters=$3 extra=""
   local name="$preset-s$seed"
   if [ "$preset" = hack ]; then
-    # The proxy replaces the true reward: format + "says because", accuracy unpaid.
+    # The proxy replaces the true reward: format + "says because", accuracy unpaid. At
+    # temperature 1 the warm start says "because" in 0.3% of samples and never learns to
+    # (tried: the hackable reward stays at 0.00 over 100 iterations); at 1.5 it says it in
+    # 1-3%, which is enough for the group advantage to find.
     preset=grpo
-    extra="--set rewards.weights.hackable=1 --set rewards.weights.accuracy=0"
+    extra="--set rewards.weights.hackable=1 --set rewards.weights.accuracy=0 --set sampling.temperature=1.5"
   fi
   [ -s "runs/table/$name.txt" ] && return 0 # done in an earlier invocation
   # shellcheck disable=SC2086
