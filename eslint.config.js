@@ -47,6 +47,12 @@ export default tseslint.config(
     files: ['src/worker/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/app/**'] }] },
   },
+  // ---- The engine benchmark's browser page (issue 6): DOM types; it forces a backend through the worker's own choice.
+  {
+    files: ['src/bench/page.ts'],
+    languageOptions: { parserOptions: { project: ['./tsconfig.bench.json'], tsconfigRootDir: import.meta.dirname } },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/app/**'] }] },
+  },
   {
     files: ['src/engine/rl/**/*.ts'],
     rules: {

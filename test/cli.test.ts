@@ -16,7 +16,10 @@ describe('CLI argument validation', () => {
     ['eval', ['--task', 'count', '--bogus'], /Unknown option '--bogus'/],
     ['eval', [], /--task: /],
     ['pretrain', ['--backend', 'webgpu'], /--backend: /],
-    ['bench', ['--backends', 'cpu,tpu'], /unknown backend "tpu"/],
+    ['bench', ['--backends', 'cpu,tpu'], /--backends: "tpu" is not a backend/],
+    ['bench', ['--only', 'gpu'], /--only: /],
+    ['table', ['--at', '50,x'], /--at: expected iterations separated by commas/],
+    ['table', ['--dir', '/nonexistent-dir'], /--dir: cannot read \/nonexistent-dir/],
   ])('%s %j exits 2 with a clear message', (script, args, message) => {
     const r = cli(script, args);
     expect(r.status).toBe(2);

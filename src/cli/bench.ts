@@ -1,107 +1,130 @@
 /**
- * npm run bench [-- --only generate] [--backends cpu,wasm]
- * Measures, in one run per backend, generation tokens/s with the KV cache against full
- * recomputation, and with and without sharing the image+prompt prefix over the G samples.
+ * npm run bench [-- --only all|node|browser|generate] [--backends wasm,cpu,webgl,webgpu] ...
+ *
+ * The performance harness. Per environment (Node; headless Chromium through Playwright) and
+ * backend, in one run: generation tokens/s (KV cache vs recomputation, shared prefix or not),
+ * one iteration of the default preset split into its phases, kernel dispatches and readbacks
+ * per iteration, FLOPs per iteration, the backend's matmul throughput and dispatch floor,
+ * the efficiency those imply, memory growth over a long run, and, in the browser, the app's
+ * frame rate and longest main-thread task while its default run trains.
  * Writes bench/results.json (one entry per env and backend) and bench/results.md.
+ * `--only generate` is the generation benchmark alone, in Node (as before).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_TASK_SETTINGS } from '../engine/config';
-import { DEFAULT_MODEL_CONFIG, Policy, type SampleOptions } from '../engine/model';
-import { TASKS } from '../engine/tasks';
-import { instancesToTensors } from '../engine/train/batch';
-import { trainSeed } from '../engine/train/seeds';
+import { runEngineBench, type EngineBenchOptions } from '../bench/engineBench';
+import { resultsMarkdown } from '../bench/report';
+import { BROWSER_BACKENDS, BenchEntrySchema, type BenchEntry } from '../bench/schema';
 import { NODE_BACKENDS, initBackend, type NodeBackend } from './backend';
 import { numArg, parseCli, runCli, UsageError } from './args';
+import { fileHandler } from './fileHandler';
 
-const USAGE = 'usage: npm run bench -- [--only generate] [--backends cpu,wasm] [--prompts 8] [--group 8] [--repeats 3]';
+const USAGE = `usage: npm run bench -- [--only all|node|browser|generate] [--backends ${[...new Set([...NODE_BACKENDS, ...BROWSER_BACKENDS])].join(',')}]
+       [--iterations 3] [--growth 200] [--growth-at 10] [--growth-config tiny|default] [--limits-ms 150]
+       [--prompts 8] [--group 8] [--repeats 3] [--fps-seconds 10] [--port 4390] [--out bench] [--profile]
+--backends filters both environments (cpu and wasm run in Node and in the browser); --only generate is Node's generation benchmark alone.`;
 
-const Args = z.object({
-  only: z.enum(['generate', 'all']).default('all'),
-  backends: z.string().default(NODE_BACKENDS.join(',')),
-  prompts: numArg(z.number().int().min(1).max(64)).default(8),
-  group: numArg(z.number().int().min(1).max(32)).default(8),
-  repeats: numArg(z.number().int().min(1).max(20)).default(3),
-});
-const OPTIONS = { only: { type: 'string' }, backends: { type: 'string' }, prompts: { type: 'string' }, group: { type: 'string' }, repeats: { type: 'string' } } as const;
+const Args = z
+  .object({
+    only: z.enum(['all', 'node', 'browser', 'generate'], { message: 'expected all, node, browser or generate' }).default('all'),
+    backends: z.string().optional(),
+    iterations: numArg(z.number().int().min(1).max(50)).default(3),
+    growth: numArg(z.number().int().min(0).max(10_000)).default(200),
+    'growth-at': numArg(z.number().int().min(1).max(10_000)).default(10),
+    'growth-config': z.enum(['tiny', 'default'], { message: 'expected tiny or default' }).default('tiny'),
+    'limits-ms': numArg(z.number().int().min(10).max(10_000)).default(150),
+    prompts: numArg(z.number().int().min(1).max(64)).default(8),
+    group: numArg(z.number().int().min(1).max(32)).default(8),
+    repeats: numArg(z.number().int().min(1).max(20)).default(3),
+    'fps-seconds': numArg(z.number().int().min(1).max(300)).default(10),
+    port: numArg(z.number().int().min(1024).max(65_535)).default(4390),
+    out: z.string().min(1).default('bench'),
+    profile: z.boolean().default(false),
+  })
+  .refine((a) => a.growth === 0 || a['growth-at'] < a.growth, { message: 'must be below --growth (0 turns the growth run off)', path: ['growth-at'] });
+export type BenchArgs = z.infer<typeof Args>;
 
-export const BenchEntrySchema = z.object({
-  env: z.string(),
-  backend: z.string(),
-  measuredAt: z.string(),
-  machine: z.string(),
-  prompts: z.number(),
-  groupSize: z.number(),
-  newTokens: z.number(),
-  tokensPerSec: z.object({ kvShared: z.number(), kvUnshared: z.number(), recompute: z.number() }),
-  kvSpeedup: z.number(),
-  prefixShareSpeedup: z.number(),
-}).loose();
-export type BenchEntry = z.infer<typeof BenchEntrySchema>;
+const OPTIONS = {
+  only: { type: 'string' },
+  backends: { type: 'string' },
+  iterations: { type: 'string' },
+  growth: { type: 'string' },
+  'growth-at': { type: 'string' },
+  'growth-config': { type: 'string' },
+  'limits-ms': { type: 'string' },
+  prompts: { type: 'string' },
+  group: { type: 'string' },
+  repeats: { type: 'string' },
+  'fps-seconds': { type: 'string' },
+  port: { type: 'string' },
+  out: { type: 'string' },
+  profile: { type: 'boolean' },
+} as const;
 
-/** Median wall time of `repeats` calls after one warm-up (shaders/kernels compiled, caches hot). */
-async function timeSample(policy: Policy, images: tf.Tensor4D, prompts: tf.Tensor2D, opts: SampleOptions, repeats: number): Promise<number> {
-  const run = async () => {
-    const t0 = performance.now();
-    const out = await policy.sample(images, prompts, opts); // resolves after the one readback: the work is done
-    const ms = performance.now() - t0;
-    tf.dispose([out.tokens, out.logp, out.mask]);
-    return ms;
-  };
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) times.push(await run());
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+export function machineLabel(): string {
+  const list = cpus();
+  return `${list.length} x ${list[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`;
 }
 
-async function benchGenerate(backend: NodeBackend, args: z.infer<typeof Args>): Promise<BenchEntry> {
-  await initBackend(backend);
-  const policy = Policy.create(DEFAULT_MODEL_CONFIG, 1);
-  const task = TASKS['digit-sum'];
-  const instances = Array.from({ length: args.prompts }, (_, k) =>
-    task.generate({ seed: trainSeed(1, 0, k), split: 'id', difficulty: 1, imageSize: DEFAULT_TASK_SETTINGS.imageSize, jitter: DEFAULT_TASK_SETTINGS.jitter }),
-  );
-  const { images, prompts } = instancesToTensors(instances, policy.config.promptLen);
-  const T = DEFAULT_MAX_NEW_TOKENS;
-  const base: SampleOptions = { groupSize: args.group, temperature: 1, topK: 0, maxNewTokens: T, seed: 7 };
-  const tokens = args.prompts * args.group * T;
-  const kvShared = await timeSample(policy, images, prompts, { ...base, useKvCache: true, sharePrefix: true }, args.repeats);
-  const kvUnshared = await timeSample(policy, images, prompts, { ...base, useKvCache: true, sharePrefix: false }, args.repeats);
-  const recompute = await timeSample(policy, images, prompts, { ...base, useKvCache: false, sharePrefix: false }, Math.min(args.repeats, 2));
-  tf.dispose([images, prompts]);
-  policy.dispose();
-  const perSec = (ms: number) => (tokens / ms) * 1000;
-  const entry: BenchEntry = {
-    env: 'node',
-    backend,
-    measuredAt: new Date().toISOString(),
-    machine: machineLabel(),
+/** The backends each environment runs: all of them, or those named in --backends. */
+function pickBackends(args: BenchArgs): { node: NodeBackend[]; browser: (typeof BROWSER_BACKENDS)[number][] } {
+  const node = args.only === 'browser' ? [] : [...NODE_BACKENDS];
+  const browser = args.only === 'all' || args.only === 'browser' ? [...BROWSER_BACKENDS] : [];
+  if (args.backends === undefined) return { node, browser };
+  const wanted = args.backends.split(',').map((b) => b.trim());
+  const known = new Set<string>([...node, ...browser]);
+  for (const b of wanted) {
+    if (!known.has(b)) throw new UsageError(`--backends: "${b}" is not a backend of --only ${args.only} (expected some of ${[...known].join(', ')})`);
+  }
+  return { node: node.filter((b) => wanted.includes(b)), browser: browser.filter((b) => wanted.includes(b)) };
+}
+
+/** The options every engine run shares; the browser adds its own per backend. */
+export function engineOptions(args: BenchArgs): Omit<EngineBenchOptions, 'env' | 'backend' | 'adapter' | 'softwareAdapter' | 'machine' | 'log' | 'notes'> {
+  return {
+    // Warm-ups compile shaders on GPU backends; in Node the kernels are ready, but the first
+    // call still pays for JIT and allocation, so keep one (profile.ts drops it where too slow).
+    warmup: true,
+    only: args.only === 'generate' ? 'generate' : 'all',
     prompts: args.prompts,
-    groupSize: args.group,
-    newTokens: T,
-    tokensPerSec: { kvShared: perSec(kvShared), kvUnshared: perSec(kvUnshared), recompute: perSec(recompute) },
-    kvSpeedup: recompute / kvUnshared,
-    prefixShareSpeedup: kvUnshared / kvShared,
+    group: args.group,
+    repeats: args.repeats,
+    // The slow baseline: at most 2 timed calls (on the cpu backend one call takes tens of seconds).
+    recomputeRepeats: Math.min(args.repeats, 2),
+    iterations: args.iterations,
+    growth: args.growth > 0 ? { config: args['growth-config'], at: args['growth-at'], until: args.growth } : null,
+    limitsBudgetMs: args['limits-ms'],
+    profile: args.profile,
   };
-  process.stderr.write(`${backend}: kv ${entry.tokensPerSec.kvUnshared.toFixed(0)} tok/s, recompute ${entry.tokensPerSec.recompute.toFixed(0)} tok/s (x${entry.kvSpeedup.toFixed(2)}), prefix sharing x${entry.prefixShareSpeedup.toFixed(2)}\n`);
-  return entry;
 }
 
-function machineLabel(): string {
-  // Lazy import keeps node:os out of the type surface of the engine.
-  const os = process.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
-  return os ? `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}` : `Node ${process.version}`;
+async function nodeAdapter(backend: NodeBackend): Promise<string> {
+  if (backend === 'cpu') return 'JavaScript (plain CPU kernels)';
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return `WebAssembly${simd ? ' SIMD' : ''}`;
 }
 
-export function generateTable(entries: BenchEntry[]): string {
-  const head = '| env | backend | B x G | KV cache tok/s | KV, shared prefix tok/s | recompute tok/s | KV speedup (target >= 4x) | prefix-share speedup |';
-  const sep = '|---|---|---|---|---|---|---|---|';
-  const rows = entries.map((e) =>
-    `| ${e.env} | ${e.backend} | ${e.prompts} x ${e.groupSize} | ${e.tokensPerSec.kvUnshared.toFixed(0)} | ${e.tokensPerSec.kvShared.toFixed(0)} | ${e.tokensPerSec.recompute.toFixed(0)} | ${e.kvSpeedup.toFixed(2)}x | ${e.prefixShareSpeedup.toFixed(2)}x |`,
+const started = performance.now();
+/** Progress on stderr, with the seconds since the bench started (what the 10-minute budget is about). */
+const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+async function benchNode(backend: NodeBackend, args: BenchArgs): Promise<BenchEntry> {
+  await initBackend(backend);
+  return runEngineBench(
+    {
+      ...engineOptions(args),
+      env: 'node',
+      backend,
+      adapter: await nodeAdapter(backend),
+      softwareAdapter: false,
+      machine: machineLabel(),
+      notes: [],
+      log,
+    },
+    { loadWarmStart: (task) => fileHandler(`public/checkpoints/${task}`) },
   );
-  return [head, sep, ...rows].join('\n');
 }
 
 async function readExisting(path: string): Promise<BenchEntry[]> {
@@ -114,15 +137,23 @@ async function readExisting(path: string): Promise<BenchEntry[]> {
 
 runCli(USAGE, async () => {
   const args = parseCli(process.argv.slice(2), OPTIONS, Args);
-  const backends = args.backends.split(',').map((b) => b.trim());
-  for (const b of backends) if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new UsageError(`--backends: unknown backend "${b}" (expected ${NODE_BACKENDS.join(', ')})`);
+  const { node, browser } = pickBackends(args);
   const fresh: BenchEntry[] = [];
-  for (const b of backends as NodeBackend[]) fresh.push(await benchGenerate(b, args));
-  await mkdir('bench', { recursive: true });
-  const keep = (await readExisting('bench/results.json')).filter((e) => !fresh.some((f) => f.env === e.env && f.backend === e.backend));
-  const all = [...keep, ...fresh];
-  await writeFile('bench/results.json', `${JSON.stringify(all, null, 2)}\n`);
-  const md = `## Generation: KV cache vs full recomputation (${DEFAULT_MAX_NEW_TOKENS} new tokens)\n\nMeasured on ${fresh[0]?.machine ?? 'this machine'}.\n\n${generateTable(all)}\n`;
-  await writeFile('bench/results.md', md);
+  for (const b of node) fresh.push(await benchNode(b, args));
+  if (browser.length > 0) {
+    // Loaded only when needed: vite and Playwright are heavy and `--only node` needs neither.
+    const { benchBrowser } = await import('./benchBrowser');
+    const { only: _only, ...engine } = engineOptions(args);
+    fresh.push(...(await benchBrowser(browser, { engine: { ...engine, only: 'all' }, fpsSeconds: args['fps-seconds'], port: args.port, machine: machineLabel(), log })));
+  }
+  await mkdir(args.out, { recursive: true });
+  const jsonPath = `${args.out}/results.json`;
+  const keep = (await readExisting(jsonPath)).filter((e) => !fresh.some((f) => f.env === e.env && f.backend === e.backend));
+  const order = (e: BenchEntry) => `${e.env === 'node' ? 0 : 1}-${e.backend}`;
+  const all = [...keep, ...fresh].sort((a, b) => order(a).localeCompare(order(b)));
+  await writeFile(jsonPath, `${JSON.stringify(all, null, 2)}\n`);
+  const md = resultsMarkdown(all);
+  await writeFile(`${args.out}/results.md`, md);
   process.stdout.write(md);
+  log('done');
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ModelConfigSchema } from '../engine/model/config';
+import { forwardFlopsPerRow, iterationFlops, rolloutFlops } from './flops';
+
+/**
+ * A config small enough to count by hand: 16x16 image in 8x8 patches (P = 4, 192 inputs per
+ * patch), d = 8, MLP hidden f = 8, one decoder layer, no encoder block, prompt of 2, V = 68.
+ * S0 = P + prompt = 6. B = 1 prompt, G = 2 samples, T = 3 tokens.
+ */
+const tiny = ModelConfigSchema.parse({ imageSize: 16, patchSize: 8, dModel: 8, nHeads: 2, nLayers: 1, encoderLayers: 0, ffnMult: 1, promptLen: 2, maxResponseLen: 4 });
+
+// Worked by hand:
+// dense per query token: 2·(8·24 + 8·8 + 8·8 + 8·8) = 2·384 = 768
+// attention per query over k keys: 4·8·k = 32k
+// one image: patch embed 2·4·192·8 = 12288; projector 2·4·(64 + 64) = 1024; summary 2·32·8 = 512 -> 13824
+// embedding one token: 2·68·8 = 1088; LM head at one position: 2·8·68 = 1088; value head: 2·8 = 16
+const IMAGE = 13824;
+const TOKEN = 1088;
+
+describe('iterationFlops', () => {
+  it('counts one teacher-forced row by hand', () => {
+    // L = S0 + T - 1 = 8 positions: image 13824 + embed (2 prompt + 2 fed) 4·1088 = 4352
+    // + decoder 8·768 + 32·8·8 = 6144 + 2048 = 8192 + LM head 3·1088 = 3264 + value head 3·16 = 48
+    expect(forwardFlopsPerRow(tiny, 3)).toBe(IMAGE + 4 * TOKEN + 8192 + 3 * TOKEN + 48);
+    expect(forwardFlopsPerRow(tiny, 3)).toBe(29680);
+  });
+
+  it('counts the KV-cache rollout by hand', () => {
+    // Prefill, once for the B = 1 prompt: image 13824 + embed 2·1088 + decoder over S0 = 6
+    // (6·768 + 32·6·6 = 5760) + LM head at the last position 1088 = 22848.
+    // Steps t = 0, 1 for each of the 2 rows: embed 1088 + 768 + 32·(6 + t + 1) + LM head 1088
+    // = 3168 and 3200, so 2·(3168 + 3200) = 12736.
+    expect(rolloutFlops(tiny, 1, 2, 3)).toBe(22848 + 12736);
+  });
+
+  it('adds the log-prob passes and forward + backward of each epoch', () => {
+    const f = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1 });
+    expect(f.rollout).toBe(35584);
+    expect(f.logprob).toBe(2 * 29680); // one reference pass over N = 2 rows
+    expect(f.update).toBe(3 * 2 * 29680); // forward + backward (2x) over 2 rows
+    expect(f.total).toBe(35584 + 59360 + 178080);
+    const ppo = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 2, epochs: 2 });
+    expect(ppo.logprob).toBe(2 * f.logprob);
+    expect(ppo.update).toBe(2 * f.update);
+  });
+
+  it('grows with depth and width as a transformer should', () => {
+    const deeper = { ...tiny, nLayers: 2 };
+    const shape = { prompts: 2, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1 };
+    // One more decoder layer adds exactly one more layer's dense + attention work to every pass.
+    const perRowLayer = 8 * 768 + 32 * 8 * 8;
+    expect(forwardFlopsPerRow(deeper, 3) - forwardFlopsPerRow(tiny, 3)).toBe(perRowLayer);
+    expect(iterationFlops(deeper, shape).total).toBeGreaterThan(iterationFlops(tiny, shape).total);
+  });
+});

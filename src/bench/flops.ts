@@ -1,0 +1,104 @@
+/**
+ * Floating-point operations of one RL iteration, from the model config alone: the yardstick
+ * the benchmark divides by a backend's measured matmul throughput to get how fast an
+ * iteration could be if only arithmetic counted.
+ *
+ * Conventions (stated so a reader can redo the sums by hand, as flops.test.ts does):
+ *  - only matrix products count, 2 FLOPs per multiply-add; layer norms, softmax, GELU, Adam
+ *    and the other element-wise work are left out (at d = 64 they are a few percent);
+ *  - attention counts what the code computes, not what the mask keeps: a teacher-forced pass
+ *    over L positions scores all L x L pairs;
+ *  - the token embedding is a one-hot matmul in this model (see TinyVLM.embed), so it counts;
+ *  - a backward pass costs twice its forward pass (gradients for inputs and for weights).
+ */
+import type { ModelConfig } from '../engine/model/config';
+
+/** The shape of one iteration of the clipped-surrogate family (REINFORCE, RLOO, PPO, GRPO...). */
+export interface IterationShape {
+  /** B: prompts per rollout. */
+  prompts: number;
+  /** G: samples per prompt. */
+  groupSize: number;
+  /** T: tokens generated per sample. */
+  maxNewTokens: number;
+  /** Teacher-forced passes before the update: reference log-probs, recomputed old log-probs / values. */
+  logprobPasses: number;
+  /** Passes over the batch in the update (epochs; minibatches only split the rows). */
+  epochs: number;
+}
+
+export interface IterationFlops {
+  /** Sampling with a KV cache and the image+prompt prefix computed once per prompt. */
+  rollout: number;
+  /** The reference / old log-prob passes (no gradient). */
+  logprob: number;
+  /** Forward + backward of every epoch. */
+  update: number;
+  total: number;
+}
+
+/** Per query token, one decoder block's dense matmuls: QKV (d -> 3d), output (d -> d), MLP (d -> f -> d). */
+function blockDenseFlops(c: ModelConfig): number {
+  const d = c.dModel;
+  const f = c.ffnMult * d;
+  return 2 * (d * 3 * d + d * d + d * f + f * d);
+}
+
+/** q·kᵀ and att·v for one query over `keys` keys, summed over heads (head count cancels out). */
+function attentionFlops(c: ModelConfig, keys: number): number {
+  return 2 * 2 * c.dModel * keys;
+}
+
+/** One image through patch embedding, encoder blocks (bidirectional over P patches), projector and summary. */
+function encodeImageFlops(c: ModelConfig): number {
+  const d = c.dModel;
+  const p = (c.imageSize / c.patchSize) ** 2;
+  const patchIn = c.patchSize * c.patchSize * 3;
+  const embed = 2 * p * patchIn * d;
+  const encoder = c.encoderLayers * (p * blockDenseFlops(c) + p * attentionFlops(c, p));
+  const projector = 2 * p * (d * d + d * d);
+  const summary = 2 * (p * d) * d;
+  return embed + encoder + projector + summary;
+}
+
+const embedFlops = (c: ModelConfig, tokens: number) => 2 * tokens * c.vocabSize * c.dModel;
+const lmHeadFlops = (c: ModelConfig, positions: number) => 2 * positions * c.dModel * c.vocabSize;
+
+/** Decoder blocks over `len` positions from position 0, every position attending to all `len` (as computed). */
+function decodeFullFlops(c: ModelConfig, len: number): number {
+  return c.nLayers * (len * blockDenseFlops(c) + len * attentionFlops(c, len));
+}
+
+/**
+ * One teacher-forced forward of one row (Policy.forward): image, prompt and the first T-1
+ * response tokens; LM head and value head at the T positions that predict a response token.
+ */
+export function forwardFlopsPerRow(c: ModelConfig, t: number): number {
+  const s0 = (c.imageSize / c.patchSize) ** 2 + c.promptLen;
+  const len = s0 + t - 1;
+  return encodeImageFlops(c) + embedFlops(c, c.promptLen + t - 1) + decodeFullFlops(c, len) + lmHeadFlops(c, t) + 2 * t * c.dModel;
+}
+
+/**
+ * Sampling B·G sequences of T tokens (sampling.ts with useKvCache and sharePrefix): the prefix
+ * once per prompt, then T-1 one-token steps for all B·G rows (the last token is never fed back).
+ */
+export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number, t: number): number {
+  const s0 = (c.imageSize / c.patchSize) ** 2 + c.promptLen;
+  const prefill = prompts * (encodeImageFlops(c) + embedFlops(c, c.promptLen) + decodeFullFlops(c, s0) + lmHeadFlops(c, 1));
+  let steps = 0;
+  for (let step = 0; step < t - 1; step++) {
+    const keys = s0 + step + 1; // the cache plus the token fed at this step
+    steps += embedFlops(c, 1) + c.nLayers * (blockDenseFlops(c) + attentionFlops(c, keys)) + lmHeadFlops(c, 1);
+  }
+  return prefill + prompts * groupSize * steps;
+}
+
+export function iterationFlops(c: ModelConfig, s: IterationShape): IterationFlops {
+  const n = s.prompts * s.groupSize;
+  const forward = n * forwardFlopsPerRow(c, s.maxNewTokens);
+  const rollout = rolloutFlops(c, s.prompts, s.groupSize, s.maxNewTokens);
+  const logprob = s.logprobPasses * forward;
+  const update = s.epochs * 3 * forward; // forward + a backward of twice its cost
+  return { rollout, logprob, update, total: rollout + logprob + update };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { resultsMarkdown } from './report';
+import { BenchEntrySchema, type BenchEntry } from './schema';
+
+const generation: BenchEntry = BenchEntrySchema.parse({
+  env: 'node',
+  backend: 'wasm',
+  measuredAt: '2026-01-01T00:00:00.000Z',
+  machine: '2 x cpu, Node v20',
+  prompts: 8,
+  groupSize: 8,
+  newTokens: 24,
+  tokensPerSec: { kvShared: 9000, kvUnshared: 7000, recompute: 500 },
+  kvSpeedup: 14,
+  prefixShareSpeedup: 1.29,
+});
+
+const full: BenchEntry = BenchEntrySchema.parse({
+  ...generation,
+  env: 'browser',
+  machine: '2 x cpu, Node v20; headless Chromium 156',
+  notes: ['a note'],
+  iterationMs: 900,
+  iterationsPerSec: 1.11,
+  phaseMs: { generation: 200, reward: 1, logprob: 170, update: 500, other: 29 },
+  readbacksPerIteration: 2,
+  dispatchesPerIteration: 7672,
+  flopsPerIteration: 3.8e9,
+  matmulGflops: 30,
+  dispatchFloorUs: 4,
+  efficiency: 0.15,
+  phaseEfficiency: { rollout: 0.1, passes: 0.17, logprob: 0.15, update: 0.18 },
+  tensorsGrowth: 0,
+  bytesGrowth: 0,
+  fps: 54,
+  longestTaskMs: 400,
+});
+
+describe('resultsMarkdown', () => {
+  it('renders generation-only entries without the iteration table', () => {
+    const md = resultsMarkdown([generation]);
+    expect(md).toContain('| node | wasm | 8 x 8 | 7000 | 9000 | 500 | 14.00x | 1.29x |');
+    expect(md).not.toContain('iteration ms');
+  });
+
+  it('renders the iteration table, each machine once and each note once with its entries', () => {
+    const md = resultsMarkdown([generation, full, { ...full, backend: 'webgl' }]);
+    expect(md).toContain('| browser | wasm | 900 | 200 / 1.0 / 170 / 500 | 1.11 | 2 | 7672 | 3800 | 30.00 | 4.0 | 15% (10% / 15% / 18%) | 0 | +0.0 KiB | 54.0 | 400 |');
+    expect(md).toContain('Measured on 2 x cpu, Node v20; headless Chromium 156.');
+    expect(md).toContain('- browser/wasm, browser/webgl: a note');
+    expect(md).not.toContain('| node | wasm | 1'); // the generation-only entry has no iteration row
+  });
+});
