@@ -6,6 +6,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PRESET_IDS } from '../engine/algorithms/presets';
 import { parseCli, runCli, UsageError } from './args';
 import { hackingSummary, learningTable, parseRun, type RunResult } from './learningTable';
 
@@ -32,6 +33,12 @@ runCli(USAGE, async () => {
   }
   if (runs.length === 0) throw new UsageError(`--dir: no finished runs in ${args.dir}`);
   const at = args.at.split(',').map(Number);
+  // Rows in the order the presets are introduced (REINFORCE ... GSPO), not alphabetical.
+  const rank = (label: string) => {
+    const i = (PRESET_IDS as readonly string[]).indexOf(label);
+    return i < 0 ? PRESET_IDS.length : i;
+  };
+  runs.sort((a, b) => rank(a.label) - rank(b.label) || a.seed - b.seed);
   process.stdout.write(`${learningTable(runs.filter((r) => r.label !== HACK_LABEL), at)}\n`);
   const hack = runs.find((r) => r.label === HACK_LABEL);
   if (hack) process.stdout.write(`\n${hackingSummary(hack)}\n`);
