@@ -1,0 +1,193 @@
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type BaseTickContentProps } from 'recharts';
+import { chartFileName, chartToPng } from '../lib/chartPng';
+import { downloadBlob } from '../lib/download';
+import { fmt } from '../lib/format';
+import type { XAxisMode } from '../lib/series';
+import type { ChartLine } from './buildData';
+import type { DrawnChart } from './drawTurns';
+import { DASHES } from './specs';
+
+interface TooltipBodyProps {
+  active?: boolean;
+  label?: unknown;
+  payload?: readonly { dataKey?: unknown; value?: unknown }[];
+  lines: readonly ChartLine[];
+  names: ReadonlyMap<string, { name: string; color: string }>;
+  xAxis: XAxisMode;
+}
+
+function TooltipBody({ active, label, payload, lines, names, xAxis }: TooltipBodyProps) {
+  if (!active || !payload || payload.length === 0) return null;
+  const byKey = new Map(lines.map((l) => [l.dataKey, l]));
+  const rows = payload.filter((p) => typeof p.dataKey === 'string' && byKey.has(p.dataKey));
+  return (
+    <div className="chart-tooltip">
+      <div className="chart-tooltip-x">{xAxis === 'iteration' ? `iteration ${String(label)}` : `${fmt(Number(label))} s`}</div>
+      {rows.map((p) => {
+        const line = byKey.get(p.dataKey as string)!;
+        const run = names.get(line.runId);
+        return (
+          <div key={line.dataKey} className="chart-tooltip-row">
+            <span className="swatch" style={{ background: run?.color }} />
+            <span className="chart-tooltip-name">{run?.name}</span>
+            <span className="chart-tooltip-series">{line.series.label}</span>
+            <span className="chart-tooltip-value">{fmt(Number(p.value))}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+// Fixed props live outside the component: recharts copies each prop it is handed into its own
+// store, and a new object on every render is a store update (and a recompute) on every render.
+const MARGIN = { top: 4, right: 8, bottom: 0, left: -12 };
+const INITIAL_SIZE = { width: 300, height: 150 };
+const TICK_FONT_SIZE = 10;
+const X_DOMAIN = ['dataMin', 'dataMax'];
+const AUTO_DOMAIN = ['auto', 'auto'];
+const xTick = (v: number) => fmt(v, 3);
+const yTick = (v: number) => fmt(v, 4);
+
+/** Text's first-line offset for recharts' vertical anchors (its capHeight is 0.71em). */
+const ANCHOR_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
+
+/**
+ * A tick label as recharts' own Text draws a one-line label, without what Text does first:
+ * measure every new label in the DOM to see whether it must wrap (a forced layout inside each
+ * redraw, since the labels change as the data grows).
+ */
+function TickLabel({ x, y, payload, index, tickFormatter, textAnchor, verticalAnchor, fill, className }: BaseTickContentProps) {
+  const value: unknown = payload.value;
+  return (
+    <text x={x} y={y} className={`recharts-text ${className ?? ''}`} textAnchor={textAnchor} fill={fill} stroke="none" fontSize={TICK_FONT_SIZE}>
+      <tspan x={x} dy={ANCHOR_DY[verticalAnchor]}>
+        {tickFormatter ? tickFormatter(value, index) : String(value)}
+      </tspan>
+    </text>
+  );
+}
+
+/**
+ * An empty chart (under its "No data yet" cover) draws one invisible line through these, so
+ * recharts' line code has run before the first real points: run cold, the first redraw with
+ * lines took 70+ ms on a loaded machine, warm 20.
+ */
+const WARM_UP_ROWS = [
+  { x: 0, y: 0 },
+  { x: 1, y: 1 },
+];
+
+/** One chart drawn with recharts: `lines` says which of the data's lines it draws yet. */
+function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
+  const { spec, runs, xAxis, smoothing, syncId } = drawn.props;
+  const { data } = drawn;
+  const names = useMemo(() => new Map(runs.map((r) => [r.id, { name: r.name, color: r.color }])), [runs]);
+  const colorOf = (id: string) => names.get(id)?.color ?? '#888';
+  const tooltip = useCallback(
+    (p: { active?: boolean; label?: unknown; payload?: readonly { dataKey?: unknown; value?: unknown }[] }) => (
+      <TooltipBody active={p.active} label={p.label} payload={p.payload} lines={data.lines} names={names} xAxis={xAxis} />
+    ),
+    [data.lines, names, xAxis],
+  );
+  const showRaw = smoothing > 0;
+  const seriesLabels = [...new Map(data.lines.map((l) => [l.series.key, l])).values()];
+  const drawnLines = data.lines.filter((l) => drawn.lines.has(l.dataKey));
+  const empty = data.lines.length === 0;
+
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const [pngError, setPngError] = useState<string | null>(null);
+  const savePng = () => {
+    const svg = bodyRef.current?.querySelector('svg.recharts-surface');
+    if (!(svg instanceof SVGSVGElement)) return;
+    chartToPng(svg, spec.title).then(
+      (blob) => {
+        setPngError(null);
+        downloadBlob(chartFileName(spec.id), blob);
+      },
+      (e: unknown) => setPngError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+
+  if (spec.optional && data.lines.length === 0) return null;
+  return (
+    <figure
+      className="chart"
+      data-testid={`chart-${spec.id}`}
+      data-points={data.maxPoints}
+      data-runs={data.runsWithData}
+      aria-label={`${spec.title}: ${data.maxPoints} points from ${data.runsWithData} run${data.runsWithData === 1 ? '' : 's'}`}
+    >
+      <figcaption>
+        <span className="chart-title">{spec.title}</span>
+        {seriesLabels.length > 1 && (
+          <span className="chart-legend">
+            {seriesLabels.map((l) => (
+              <span key={l.series.key} className="legend-item">
+                <svg width="18" height="6" aria-hidden="true">
+                  <line x1="0" y1="3" x2="18" y2="3" stroke="currentColor" strokeWidth="2" strokeDasharray={DASHES[l.seriesIndex % DASHES.length]} />
+                </svg>
+                {l.series.label}
+              </span>
+            ))}
+          </span>
+        )}
+        {data.lines.length > 0 && (
+          <button type="button" className="chart-png" data-testid={`png-${spec.id}`} onClick={savePng} title={`Save the ${spec.title} chart as a PNG image`} aria-label={`Save ${spec.title} as PNG`}>
+            PNG
+          </button>
+        )}
+        {pngError && <span className="chart-png-error" role="alert">{pngError}</span>}
+      </figcaption>
+      {/* The chart is there even before its data: the first points then add lines to a chart
+          already drawn (and the recharts code already run once), not a whole chart at once. */}
+      <div className="chart-body" ref={bodyRef}>
+        <ResponsiveContainer width="100%" height="100%" initialDimension={INITIAL_SIZE}>
+          <LineChart data={empty ? WARM_UP_ROWS : data.rows} syncId={syncId} syncMethod="value" margin={MARGIN}>
+            <CartesianGrid stroke="#e6e8eb" vertical={false} />
+            {/* interval={0}: every one of the ~5 nice ticks is drawn, so recharts need not measure
+                each label in the DOM to drop overlapping ones (they do not overlap at this size). */}
+            <XAxis dataKey="x" type="number" domain={X_DOMAIN} tick={TickLabel} tickFormatter={xTick} allowDecimals={xAxis === 'wall'} interval={0} />
+            <YAxis tick={TickLabel} width={48} domain={spec.domain ?? AUTO_DOMAIN} tickFormatter={yTick} interval={0} />
+            <Tooltip isAnimationActive={false} content={tooltip} />
+            {empty && <Line dataKey="y" stroke="none" dot={false} activeDot={false} isAnimationActive={false} tooltipType="none" />}
+            {showRaw &&
+              drawnLines.map((l) => (
+                <Line
+                  key={l.rawKey}
+                  dataKey={l.rawKey}
+                  stroke={colorOf(l.runId)}
+                  strokeOpacity={0.22}
+                  strokeWidth={1}
+                  strokeDasharray={DASHES[l.seriesIndex % DASHES.length]}
+                  dot={false}
+                  activeDot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                  tooltipType="none"
+                />
+              ))}
+            {drawnLines.map((l) => (
+              <Line
+                key={l.dataKey}
+                dataKey={l.dataKey}
+                className={`metric-line series-${l.seriesIndex}`}
+                stroke={colorOf(l.runId)}
+                strokeWidth={1.75}
+                strokeDasharray={DASHES[l.seriesIndex % DASHES.length]}
+                dot={data.maxPoints === 1}
+                connectNulls
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+        {empty && <div className="chart-empty">No data yet</div>}
+      </div>
+      {spec.note && <p className="chart-note">{spec.note}</p>}
+    </figure>
+  );
+}
+
+export const ChartView = memo(ChartViewImpl);
