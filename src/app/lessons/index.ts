@@ -126,13 +126,23 @@ export const LESSONS: readonly Lesson[] = [
     title: 'Reward hacking',
     summary: 'Pay for the word "because" and RL learns to say it, right or wrong.',
     preset: 'grpo',
-    settings: { ...SHORT, 'rewards.weights.hackable': 1 },
-    controls: ['rewards.weights.hackable', 'rewards.weights.accuracy', 'rewards.weights.format', 'objective.beta'],
+    // Measured (README, "Reward hacking, live"): at temperature 1 the warm start says
+    // "because" in 0.3% of samples and never learns to in 100 iterations; at 1.5, with
+    // accuracy unpaid and B = 16, the hack takes off around iteration 80.
+    settings: {
+      ...SHORT,
+      'run.iterations': 100,
+      'sampling.promptsPerIter': 16,
+      'sampling.temperature': 1.5,
+      'rewards.weights.hackable': 1,
+      'rewards.weights.accuracy': 0,
+    },
+    controls: ['rewards.weights.hackable', 'rewards.weights.accuracy', 'rewards.weights.format', 'sampling.temperature', 'objective.beta'],
     presetPicker: false,
     charts: ['reward', 'accuracy', 'length'],
     steps: [
-      { text: 'This run adds a deliberately hackable reward: +1 for any answer that says "because". It says nothing about being right.' },
-      { text: 'Press Start. The reward chart splits by function: watch "hackable" race to 1 while accuracy does not follow.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
+      { text: 'This run pays a deliberately hackable reward instead of accuracy: +1 for any answer that says "because", right or wrong. Sampling at temperature 1.5 lets the policy stumble on the word now and then; at 1 it almost never does.' },
+      { text: 'Press Start. The reward chart splits by function: "hackable" idles near 0, then races toward 1 (around iteration 80 in our measured run) while accuracy falls.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
       { text: 'Open Inspect and read the answers: "because" everywhere. The policy optimised exactly what it was paid for.', action: { kind: 'view', view: 'inspect' } },
       { text: 'A larger β slows the hack down (the reference model never says "because"); removing the reward stops it. Try β = 0.3.', action: { kind: 'set', path: 'objective.beta', value: 0.3, label: 'Set β = 0.3' } },
     ],
