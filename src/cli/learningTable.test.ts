@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hackingSummary, learningTable, meanRange, parseRun, windowMean } from './learningTable';
+import { hackingSummary, labelRank, learningTable, meanRange, parseRun, windowMean } from './learningTable';
 
-const summary = (before: string, after: string, ood: string, wall: string) => `grpo on digit-sum, seed 1, 4 iterations from the SFT warm start (wasm)
+// n = 10 held-out prompts unless given, so every whole-ten percentage below is an exact share.
+const summary = (before: string, after: string, ood: string, wall: string, n = 10) => `grpo on digit-sum, seed 1, 4 iterations from the SFT warm start (wasm)
 held-out accuracy (greedy)  before -> after
-  ID   (n=128)   ${before} ->  ${after}  (+0.0 points; format 100.0%)
-  OOD  (n=128)    10.0% ->  ${ood}  (+0.0 points; format 100.0%)
+  ID   (n=${n})   ${before} ->  ${after}  (+0.0 points; format 100.0%)
+  OOD  (n=${n})    10.0% ->  ${ood}  (+0.0 points; format 100.0%)
 wall time ${wall} s, 1.00 s/iteration
 `;
 const record = (iteration: number, values: Record<string, number>) =>
@@ -14,9 +15,15 @@ const jsonl = (evalAt2: number, evalAt4: number) =>
 
 describe('learning table', () => {
   it('parses the summary and the evaluations of a run', () => {
-    const r = parseRun('grpo', 1, summary('50.0%', '75.0%', '12.5%', '8.0'), jsonl(0.6, 0.75));
+    const r = parseRun('grpo', 1, summary('50.0%', '75.0%', '12.5%', '8.0', 8), jsonl(0.6, 0.75));
     expect([r.before, r.afterId, r.afterOod, r.wallSeconds, r.iterations]).toEqual([0.5, 0.75, 0.125, 8, 4]);
     expect([...r.evalId]).toEqual([[2, 0.6], [4, 0.75]]);
+  });
+
+  it('recovers the exact share of n from the rounded percentage, so gains match the trainer', () => {
+    const r = parseRun('grpo', 1, summary('50.8%', '81.3%', '12.5%', '8.0', 128), jsonl(0.6, 0.8125));
+    expect([r.before, r.afterId]).toEqual([65 / 128, 104 / 128]);
+    expect(meanRange([0.8125 - r.before], true)).toBe('+30.5');
   });
 
   it('refuses a summary without its rows, and a line that is not a metrics record', () => {
@@ -48,5 +55,10 @@ describe('learning table', () => {
     const table = hackingSummary(run, 2);
     expect(table).toContain('| reward/mean (what the policy is paid) | 0.200 | 0.600 |');
     expect(table).toContain('| held-out ID accuracy (before → after) | 50.0% | 40.0% |');
+  });
+
+  it('orders presets as introduced, each variant after its own preset, unknown labels last', () => {
+    const labels = ['hack', 'gspo', 'grpo-mu4', 'ppo-penalty-x', 'grpo', 'ppo', 'reinforce', 'ppo-penalty'];
+    expect([...labels].sort((a, b) => labelRank(a) - labelRank(b))).toEqual(['reinforce', 'ppo', 'ppo-penalty', 'ppo-penalty-x', 'grpo', 'grpo-mu4', 'gspo', 'hack']);
   });
 });

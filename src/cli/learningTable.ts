@@ -1,3 +1,4 @@
+import { PRESET_IDS } from '../engine/algorithms/presets';
 import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
 
 /**
@@ -21,14 +22,30 @@ export interface RunResult {
   records: MetricsRecord[];
 }
 
+/**
+ * Where a label's rows go: presets in the order they are introduced (REINFORCE ... GSPO), not
+ * alphabetical; a variant (`grpo-mu4`: a preset with changed knobs) right after its preset, the
+ * longest matching id winning (`ppo-penalty-x` follows ppo-penalty, not ppo); anything else last.
+ */
+export function labelRank(label: string): number {
+  const ids: readonly string[] = PRESET_IDS;
+  if (ids.includes(label)) return ids.indexOf(label);
+  const parent = ids.filter((id) => label.startsWith(`${id}-`)).sort((a, b) => b.length - a.length)[0];
+  return parent === undefined ? ids.length : ids.indexOf(parent) + 0.5;
+}
+
 const PCT = String.raw`(-?[\d.]+)%`;
 
 /** One run from its summary text and its JSONL metrics. Throws with the file's label on anything malformed. */
 export function parseRun(label: string, seed: number, summary: string, jsonl: string): RunResult {
+  // The summary prints one decimal (50.8%); snapping to k/n recovers the exact share (65/128),
+  // so a gain matches the one the trainer printed (81.25 - 50.78 = +30.5, not 81.25 - 50.8).
   const row = (name: string) => {
-    const m = new RegExp(String.raw`^\s*${name}\s+\(n=\d+\)\s+${PCT}\s+->\s+${PCT}`, 'm').exec(summary);
+    const m = new RegExp(String.raw`^\s*${name}\s+\(n=(\d+)\)\s+${PCT}\s+->\s+${PCT}`, 'm').exec(summary);
     if (!m) throw new Error(`${label}-s${seed}: no "${name}" row in the summary`);
-    return [Number(m[1]) / 100, Number(m[2]) / 100] as const;
+    const n = Number(m[1]);
+    const share = (pct: string) => Math.round((Number(pct) / 100) * n) / n;
+    return [share(m[2]!), share(m[3]!)] as const;
   };
   const [before, afterId] = row('ID');
   const [, afterOod] = row('OOD');

@@ -6,9 +6,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PRESET_IDS } from '../engine/algorithms/presets';
 import { parseCli, runCli, UsageError } from './args';
-import { hackingSummary, learningTable, parseRun, type RunResult } from './learningTable';
+import { hackingSummary, labelRank, learningTable, parseRun, type RunResult } from './learningTable';
 
 const USAGE = 'usage: npm run table -- [--dir runs/table] [--at 50,100,200]';
 const Args = z.object({
@@ -33,12 +32,7 @@ runCli(USAGE, async () => {
   }
   if (runs.length === 0) throw new UsageError(`--dir: no finished runs in ${args.dir}`);
   const at = args.at.split(',').map(Number);
-  // Rows in the order the presets are introduced (REINFORCE ... GSPO), not alphabetical.
-  const rank = (label: string) => {
-    const i = (PRESET_IDS as readonly string[]).indexOf(label);
-    return i < 0 ? PRESET_IDS.length : i;
-  };
-  runs.sort((a, b) => rank(a.label) - rank(b.label) || a.seed - b.seed);
+  runs.sort((a, b) => labelRank(a.label) - labelRank(b.label) || a.seed - b.seed);
   process.stdout.write(`${learningTable(runs.filter((r) => r.label !== HACK_LABEL), at)}\n`);
   const hack = runs.find((r) => r.label === HACK_LABEL);
   if (hack) process.stdout.write(`\n${hackingSummary(hack)}\n`);
