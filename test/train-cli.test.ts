@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,29 @@ describe('npm run train', () => {
     expect(r.stderr).toMatch(/usage: npm run train/);
     expect(r.stdout).toBe('');
   });
+
+  it('through npm itself, does not run `pretrain` first (npm would, as the pre-hook of `train`)', async () => {
+    // Without .npmrc's ignore-scripts, `npm run train` ran `npm run pretrain` first: minutes of
+    // SFT that overwrote every committed warm start. The hook prints "sft <task>" progress within
+    // seconds; the whole process group is killed then, long before it could write a checkpoint.
+    // The outer `npm test` exports its own config; drop it so the child reads .npmrc alone.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_ignore_scripts$/i.test(k)));
+    const child = spawn('npm', ['run', '--silent', 'train', '--', '--bogus'], { env, detached: true });
+    let stderr = '';
+    const status = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/sft \w/.test(stderr)) {
+          process.kill(-child.pid!, 'SIGKILL');
+          resolve(null);
+        }
+      });
+      child.on('exit', (code) => resolve(code));
+    });
+    expect(stderr).not.toMatch(/sft \w/);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/usage: npm run train/);
+  }, 60_000);
 
   it('refuses a missing warm-start checkpoint (exit 1, says which and what to do)', () => {
     const r = train(['--task', 'count', '--warm-start', '/nonexistent/ckpt', '--backend', 'cpu', '--iterations', '1']);
