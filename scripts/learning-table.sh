@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Produces the README's learning table: every preset from the digit-sum warm start, B=16, G=8,
 # 3 seeds, held-out ID accuracy (greedy, the same 128 level-1 prompts) every 50 iterations,
-# plus the reward-hacking run. Two runs at a time (2 cores);
-# each run writes runs/table/<preset>-s<seed>.jsonl (metrics) and .txt (summary).
+# plus the reward-hacking run. Two runs at a time (2 cores); each run writes runs/table/<preset>-s<seed>.jsonl (metrics) and .txt (summary).
 # Then: npx tsx src/cli/table.ts runs/table  -> the Markdown table.
 # Takes two to three hours on a 2-core machine (about 1.5 s per GRPO iteration, 3 s per PPO
 # iteration when the two runs have a core each). Never in CI.
@@ -40,7 +39,8 @@ run_one() {
   fi
   if [ "$preset" = grpo-mu4 ]; then
     # GRPO with PPO's update schedule: 2 epochs x 2 minibatches, four Adam steps per batch
-    # (DeepSeekMath's mu; TRL's num_iterations), so the clipped ratio acts.
+    # (DeepSeekMath's mu = 2; TRL's num_iterations=2, steps_per_generation=2), so the clipped
+    # ratio acts.
     preset=grpo
     extra="--set optim.epochs=2 --set optim.minibatches=2"
   fi
