@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Produces the README's learning table: every preset from the digit-sum warm start, B=16, G=8,
 # 3 seeds, held-out ID accuracy (greedy, the same 128 level-1 prompts) every 50 iterations,
-# plus the reward-hacking run. Two runs at a time (2 cores); each run writes runs/table/<preset>-s<seed>.jsonl (metrics) and .txt (summary).
-# Then: npx tsx src/cli/table.ts runs/table  -> the Markdown table.
+# plus the reward-hacking run. Two runs at a time (2 cores); each run writes
+# runs/table/<label>-s<seed>.jsonl (metrics) and .txt (summary).
+# Then: npm run table -- --at 50,100,200,300  -> the Markdown tables.
 # Takes two to three hours on a 2-core machine (about 1.5 s per GRPO iteration, 3 s per PPO
 # iteration when the two runs have a core each). Never in CI.
 set -euo pipefail
