@@ -3,7 +3,7 @@
 # 3 seeds, held-out ID accuracy (greedy, the same 128 level-1 prompts) every 50 iterations,
 # plus the reward-hacking run. Two runs at a time (2 cores); each run writes
 # runs/table/<label>-s<seed>.jsonl (metrics) and .txt (summary).
-# Then: npm run table -- --at 50,100,200,300  -> the Markdown tables.
+# Then: npm run table  -> the Markdown tables (held-out accuracy at 50, 100, 200, 300).
 # Takes two to three hours on a 2-core machine (about 1.5 s per GRPO iteration, 3 s per PPO
 # iteration when the two runs have a core each). Never in CI.
 set -euo pipefail

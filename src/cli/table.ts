@@ -1,5 +1,5 @@
 /**
- * npm run table [-- --dir runs/table --at 50,100,200]
+ * npm run table [-- --dir runs/table --at 50,100,200,300]
  * Prints the README's learning table (Markdown) from the finished runs of
  * scripts/learning-table.sh, then the reward-hacking run's reward-against-accuracy table.
  */
@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { parseCli, runCli, UsageError } from './args';
 import { hackingSummary, labelRank, learningTable, parseRun, type RunResult } from './learningTable';
 
-const USAGE = 'usage: npm run table -- [--dir runs/table] [--at 50,100,200]';
+const USAGE = 'usage: npm run table -- [--dir runs/table] [--at 50,100,200,300]';
 const Args = z.object({
   dir: z.string().min(1).default('runs/table'),
-  at: z.string().regex(/^\d+(,\d+)*$/, 'expected iterations separated by commas, e.g. 50,100,200').default('50,100,200'),
+  at: z.string().regex(/^\d+(,\d+)*$/, 'expected iterations separated by commas, e.g. 50,100,200').default('50,100,200,300'),
 });
 const OPTIONS = { dir: { type: 'string' }, at: { type: 'string' } } as const;
 /** The run scripts/learning-table.sh makes with the hackable reward on. */
