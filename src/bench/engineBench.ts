@@ -126,7 +126,10 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
   // --- Iterations of the default preset: warm-up, then timed ones, counted as they run (the
   // counters add one JS call per kernel, well under 1% of an iteration).
   const warm = o.warmup ? 1 : 0;
-  const config = applyPreset('grpo', { run: { iterations: warm + o.iterations + (options.profile ? 1 : 0) } });
+  const config = applyPreset('grpo', {
+    // evalEvery 0: the default (every 10) would time a held-out evaluation inside iteration 10.
+    run: { iterations: warm + o.iterations + (options.profile ? 1 : 0), evalEvery: 0 },
+  });
   log(`${tag}: default preset (${config.preset}, B x G = ${config.sampling.promptsPerIter} x ${config.sampling.groupSize}, ${config.run.init} init), ${warm} warm-up + ${o.iterations} timed iteration(s)`);
   const trainer = await createTrainer(config, deps);
   const records: MetricsRecord[] = [];
