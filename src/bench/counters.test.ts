@@ -40,9 +40,13 @@ describe('dispatches by phase', () => {
     let phase = 'a';
     const x = tf.tensor1d([1, 2]);
     const { byPhase } = await countDuring(async () => {
-      tf.tidy(() => tf.add(x, 1));
+      tf.tidy(() => {
+        tf.add(x, 1);
+      });
       phase = 'b';
-      tf.tidy(() => tf.mul(tf.add(x, 1), 2));
+      tf.tidy(() => {
+        tf.mul(tf.add(x, 1), 2);
+      });
       return Promise.resolve();
     }, () => phase);
     expect(byPhase).toEqual({ a: 1, b: 2 });

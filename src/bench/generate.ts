@@ -42,13 +42,15 @@ async function timeOnce(policy: Policy, images: tf.Tensor4D, prompts: tf.Tensor2
 }
 
 export async function benchGenerate(o: GenerateOptions): Promise<GenerateResult> {
-  const policy = Policy.create(DEFAULT_MODEL_CONFIG, 1);
   const task = TASKS['digit-sum'];
   const instances = Array.from({ length: o.prompts }, (_, k) =>
     task.generate({ seed: trainSeed(1, 0, k), split: 'id', difficulty: 1, imageSize: DEFAULT_TASK_SETTINGS.imageSize, jitter: DEFAULT_TASK_SETTINGS.jitter }),
   );
-  const { images, prompts } = instancesToTensors(instances, policy.config.promptLen);
+  const policy = Policy.create(DEFAULT_MODEL_CONFIG, 1);
+  let inputs: ReturnType<typeof instancesToTensors> | null = null;
   try {
+    inputs = instancesToTensors(instances, policy.config.promptLen);
+    const { images, prompts } = inputs;
     const T = DEFAULT_MAX_NEW_TOKENS;
     const base: SampleOptions = { groupSize: o.group, temperature: 1, topK: 0, maxNewTokens: T, seed: 7 };
     const variants = {
@@ -79,7 +81,7 @@ export async function benchGenerate(o: GenerateOptions): Promise<GenerateResult>
       prefixShareSpeedup: kvUnshared / kvShared,
     };
   } finally {
-    tf.dispose([images, prompts]);
+    if (inputs) tf.dispose([inputs.images, inputs.prompts]);
     policy.dispose();
   }
 }

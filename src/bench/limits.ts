@@ -145,8 +145,11 @@ export async function dispatchFloor(budgetMs = 150): Promise<DispatchFloor> {
     } finally {
       counters.uninstall();
     }
-    await settle(x);
-    x.dispose();
+    try {
+      await settle(x);
+    } finally {
+      x.dispose();
+    }
     return { us: (ms * 1000) / reps, dispatchesPerOp: dispatches / probe };
   } finally {
     tf.dispose([start, one]);
