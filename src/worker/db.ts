@@ -267,9 +267,20 @@ export async function metricIterations(runId: string): Promise<number[]> {
 }
 
 /**
+ * How far a run's thinning reaches once its metrics from iteration `from` on are gone: never
+ * past what is left, and undefined once no thinned record is left (a reset), so the gaps of the
+ * run trained next are not excused as thinning.
+ */
+export function compactedAfterTruncate(compactedThrough: number | undefined, from: number): number | undefined {
+  if (compactedThrough === undefined) return undefined;
+  const through = Math.min(compactedThrough, from - 1);
+  return through > 0 ? through : undefined;
+}
+
+/**
  * Drop the metrics of iterations >= `from` (a reset drops them all, a resume the tail past its
- * checkpoint) and bring the run's iteration and wall time back to the last record kept, in one
- * transaction.
+ * checkpoint) and bring the run's iteration, wall time and thinning mark back to what is kept,
+ * in one transaction.
  */
 export async function truncateMetrics(runId: string, from: number): Promise<void> {
   await write(`the run's truncated metrics`, async (db) => {
@@ -280,7 +291,7 @@ export async function truncateMetrics(runId: string, from: number): Promise<void
     const run = await runs.get(runId);
     if (run && run.iteration >= from) {
       const kept = from > 0 ? await metrics.openCursor(IDBKeyRange.bound([runId, 0], [runId, from - 1]), 'prev') : null;
-      requests.push(runs.put({ ...run, iteration: kept?.value.iteration ?? 0, wallMs: kept?.value.wallMs ?? 0 }));
+      requests.push(runs.put({ ...run, iteration: kept?.value.iteration ?? 0, wallMs: kept?.value.wallMs ?? 0, compactedThrough: compactedAfterTruncate(run.compactedThrough, from) }));
     }
     await settle(tx, requests);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../engine/train/metrics';
+import { runsDb } from '../../worker/client';
 import { COMPACTION, isEvalRecord, planCompaction, strideFor } from './compaction';
 
 const rec = (iteration: number, evalEvery = 0): MetricsRecord => ({
@@ -59,5 +60,21 @@ describe('metrics compaction', () => {
     expect(strideFor(2000, 1000)).toBe(2);
     expect(strideFor(2002, 1000)).toBe(4);
     expect(strideFor(100_000, 1000)).toBe(128);
+  });
+});
+
+describe('the thinning mark after a truncation (worker/db.ts compactedAfterTruncate)', () => {
+  const { compactedAfterTruncate } = runsDb;
+  it('keeps the mark when the cut is past it', () => {
+    expect(compactedAfterTruncate(1500, 2001)).toBe(1500);
+  });
+
+  it('pulls the mark back to the last iteration kept when the cut goes below it (a resume from an older checkpoint)', () => {
+    expect(compactedAfterTruncate(1500, 1001)).toBe(1000);
+  });
+
+  it("drops the mark when nothing is kept (a reset), so the next run's gaps are reported", () => {
+    expect(compactedAfterTruncate(1500, 1)).toBeUndefined();
+    expect(compactedAfterTruncate(undefined, 1001)).toBeUndefined();
   });
 });

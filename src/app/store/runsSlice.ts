@@ -166,6 +166,10 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     if (records.length > 0 && records.at(-1)!.iteration > keepUpTo) {
       set((s) => ({ metrics: { ...s.metrics, [id]: records.filter((r) => r.iteration <= keepUpTo) } }));
     }
+    const run = get().runs[id];
+    if (run?.compactedThrough !== undefined) {
+      set((s) => ({ runs: { ...s.runs, [id]: { ...run, compactedThrough: runsDb.compactedAfterTruncate(run.compactedThrough, keepUpTo + 1) } } }));
+    }
     runsDb
       .truncateMetrics(id, keepUpTo + 1)
       .then(() => get().announceRuns([id]))
