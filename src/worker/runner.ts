@@ -9,7 +9,7 @@ import type { TaskId } from '../engine/tasks/types';
 import { Policy } from '../engine/model';
 import { padPrompt } from '../engine/tokenizer';
 import { deviceLost, fallBackFrom } from './backend';
-import { deleteCheckpoint, getCheckpoint, putCheckpoint } from './db';
+import { deleteCheckpoint, getCheckpoint, isQuotaError, putCheckpoint } from './db';
 import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, RunStatus, WorkerEvent } from './protocol';
 
 /**
@@ -354,12 +354,18 @@ export class Runner {
       try {
         await this.checkpoint(slot);
       } catch (e) {
-        // Storage full (or refused): keep the weights in memory and stop asking for more
-        // space; the user frees some and resumes. Training on would only widen the gap
+        // The device was lost while the weights were read out: the same recovery as a failed step.
+        if (this.isBackendFailure(e)) {
+          await this.recover(this.lostMessage ?? message(e));
+          return;
+        }
+        // Storage full (or the write refused): keep the weights in memory and stop asking for
+        // more space; the user frees some and resumes. Training on would only widen the gap
         // between what is saved and what a reload would lose.
         slot.want = 'idle';
         this.setStatus(slot, 'paused');
-        this.emit({ type: 'note', runId: slot.id, note: `Paused: the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}). Free some space, then resume or save again.` });
+        const next = isQuotaError(e) ? 'Free some space, then resume or save again.' : 'Resume or save again.';
+        this.emit({ type: 'note', runId: slot.id, note: `Paused: the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}). ${next}` });
       }
     }
   }
@@ -425,6 +431,11 @@ export class Runner {
   // Failures: a run's own error ends that run; a backend failure moves every run to the
   // next backend, resumed from its last checkpoint (the run is not lost).
 
+  /** A lost device or a failing GPU backend (cpu cannot fail that way): every run moves on to the next backend. */
+  private isBackendFailure(e: unknown): boolean {
+    return this.backend.name !== 'cpu' && (this.lostMessage !== null || BACKEND_FAILURE.test(message(e)));
+  }
+
   private async onStepError(slot: Slot, e: unknown): Promise<void> {
     const msg = message(e);
     if (e instanceof DivergedError) {
@@ -432,7 +443,7 @@ export class Runner {
       // checkpoint stays what a resume loads.
       const kept = slot.lastCheckpointIter > 0 ? `its checkpoint at iteration ${slot.lastCheckpointIter}` : 'no checkpoint (a resume starts from the initial weights)';
       this.emit({ type: 'note', runId: slot.id, note: `The diverged weights were not saved; the run keeps ${kept}. Resume it with a lower optim.lr.` });
-    } else if (this.backend.name !== 'cpu' && (this.lostMessage !== null || BACKEND_FAILURE.test(msg))) {
+    } else if (this.isBackendFailure(e)) {
       await this.recover(this.lostMessage ?? msg);
       return;
     }
