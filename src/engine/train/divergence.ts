@@ -12,7 +12,7 @@
  * 2. The weights' RMS above WEIGHT_RMS_LIMIT. Measured (tiny model, cpu backend, GRPO and
  *    PPO from scratch): a learning rate of 1e3 produces no NaN at all. Adam's step is about lr
  *    per weight whatever the gradient's size (and gradients are clipped), so the first update
- *    moves every weight by ~1e3: RMS 0.167 -> 976. The logits are then huge, the softmax is
+ *    moves every weight by ~1e3: RMS 0.167 -> 976 (GRPO; PPO reached 2.5e3). The logits are then huge, the softmax is
  *    one-hot (entropy 0), the gradient underflows to exactly 0 and Adam's momentum keeps
  *    pushing the weights outward (RMS 1.6e3, 2.1e3, ... 3.7e3 by iteration 8). The run is dead
  *    but every number is finite, so a NaN check alone would let it "train" forever.
