@@ -10,6 +10,7 @@ import { z } from 'zod';
  * old log-prob / value passes, 0 when none runs) is part of `time/update_ms`. On GPU
  * backends a phase's time is the host's until the next readback: queued device work lands
  * in whichever phase reads back next (the rollout's tokens, the update's diagnostics).
+ * `weights/rms` (the policy's weights after the update) is what divergence.ts watches.
  */
 export const METRIC_KEYS = [
   'reward/mean', 'reward/std',
@@ -20,7 +21,7 @@ export const METRIC_KEYS = [
   'len/mean', 'len/max', 'len/truncated_frac',
   'adv/mean', 'adv/std', 'groups/zero_std_frac',
   'loss/policy', 'loss/value', 'value/explained_var',
-  'grad/norm', 'lr', 'kl/beta',
+  'grad/norm', 'weights/rms', 'lr', 'kl/beta',
   'time/rollout_ms', 'time/update_ms', 'time/reward_ms', 'time/logprob_ms', 'throughput/tokens_per_s',
   'mem/tensors', 'mem/bytes',
 ] as const;
