@@ -49,7 +49,8 @@ describe('weightRms', () => {
 });
 
 describe('the trainer stops a diverging run', () => {
-  it('lr 1e3: no NaN anywhere, but the weights blow up in the first update', async () => {
+  it('lr 1e3: no NaN anywhere, but the weights blow up in the first update (and the failed step leaks nothing)', async () => {
+    const tensorsBefore = tf.memory().numTensors;
     const trainer = await createTrainer(tinyConfig('grpo', { optim: { lr: 1e3 } }), SCRATCH_DEPS);
     await expect(trainer.step()).rejects.toThrow(/^diverged at iteration 1: weights\/rms is \d{3,}(\.\d+)? \(limit 100; /);
     expect(trainer.iteration).toBe(1);
@@ -59,6 +60,7 @@ describe('the trainer stops a diverging run', () => {
     await expect(trainer.saveCheckpoint(handler)).rejects.toThrow(/not saved: the run diverged at iteration 1/);
     expect(handler.saved()).toBe(false);
     trainer.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('a healthy lr records the weights RMS near its init and keeps going', async () => {
