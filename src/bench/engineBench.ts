@@ -22,8 +22,7 @@ import { benchGenerate } from './generate';
 import { dispatchFloor, matmulGflops, modelMatmulShapes, type MatmulShape } from './limits';
 import { profileFor, type BenchSettings } from './profile';
 import type { BenchEntry, Phases } from './schema';
-
-const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+import { now } from '../engine/train/clock';
 
 export interface EngineBenchOptions extends BenchSettings {
   env: string;

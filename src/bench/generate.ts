@@ -8,8 +8,7 @@ import { DEFAULT_MODEL_CONFIG, Policy, type SampleOptions } from '../engine/mode
 import { TASKS } from '../engine/tasks';
 import { instancesToTensors } from '../engine/train/batch';
 import { trainSeed } from '../engine/train/seeds';
-
-const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+import { now } from '../engine/train/clock';
 
 export interface GenerateOptions {
   prompts: number;

@@ -12,8 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../engine/model/config';
 import { installCounters } from './counters';
-
-const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+import { now } from '../engine/train/clock';
 
 /** One matmul shape: [rows, inner] x [inner, cols]. */
 export interface MatmulShape {

@@ -15,9 +15,7 @@ import { EOS } from '../tokenizer';
 import { perturbImages, perturbsImages } from './augment';
 import { instancesToTensors } from './batch';
 import { trainSeed } from './seeds';
-
-/** Milliseconds (performance.now where the platform has it; the engine's lib has no DOM types). */
-const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+import { now } from './clock';
 
 /** One sampled response, on the host. */
 export interface HostSample {

@@ -32,9 +32,7 @@ import { assembleBatch, disposeAssembled, disposeRound, rolloutMetrics, sampleRo
 import { BetaSchedule, learningRateAt } from './schedule';
 import { patchTransposedMatMul } from './wasmMatMul';
 import type { InspectBatch, InspectSample, TrainerDeps, TrainerHandle } from './types';
-
-/** Milliseconds (performance.now where the platform has it; the engine's lib has no DOM types). */
-const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+import { now } from './clock';
 
 let gradientsChecked = false;
 
