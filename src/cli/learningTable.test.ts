@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hackingSummary, labelRank, learningTable, meanRange, parseRun, windowMean } from './learningTable';
 
-// n = 10 held-out prompts unless given, so every whole-ten percentage below is an exact share.
+// n = 10 held-out prompts unless given: every percentage a test asserts on is then an exact share.
 const summary = (before: string, after: string, ood: string, wall: string, n = 10) => `grpo on digit-sum, seed 1, 4 iterations from the SFT warm start (wasm)
 held-out accuracy (greedy)  before -> after
   ID   (n=${n})   ${before} ->  ${after}  (+0.0 points; format 100.0%)

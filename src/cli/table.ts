@@ -32,7 +32,7 @@ runCli(USAGE, async () => {
   }
   if (runs.length === 0) throw new UsageError(`--dir: no finished runs in ${args.dir}`);
   const at = args.at.split(',').map(Number);
-  runs.sort((a, b) => labelRank(a.label) - labelRank(b.label) || a.seed - b.seed);
+  runs.sort((a, b) => labelRank(a.label) - labelRank(b.label) || a.label.localeCompare(b.label) || a.seed - b.seed); // two variants of one preset tie on rank
   process.stdout.write(`${learningTable(runs.filter((r) => r.label !== HACK_LABEL), at)}\n`);
   const hack = runs.find((r) => r.label === HACK_LABEL);
   if (hack) process.stdout.write(`\n${hackingSummary(hack)}\n`);
