@@ -4,6 +4,7 @@ import type { StoredRun } from '../../worker/client';
 import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
 import { useApp } from '../store';
+import { mb } from '../lib/format';
 
 const FOREIGN_HELP = 'This run is training in another tab of this browser: control it there. Here it is read-only and updates as that tab saves.';
 
@@ -142,7 +143,7 @@ export function RunsList() {
               if (!file) return;
               // Refused unread when too large (parseRunFile checks the text again).
               const tooLarge = file.size > MAX_RUN_FILE_BYTES;
-              if (tooLarge) notify('error', `Import failed: file too large (${(file.size / 1024 / 1024).toFixed(1)} MB, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
+              if (tooLarge) notify('error', `Import failed: file too large (${mb(file.size)}, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
               void (tooLarge ? Promise.resolve() : file.text().then(importRun)).finally(() => {
                 if (fileRef.current) fileRef.current.value = '';
               });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunConfigSchema } from '../../engine/config';
 import { METRIC_KEYS, MetricsRecordSchema, type MetricsRecord } from '../../engine/train/metrics';
 import { RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
+import { mb } from './format';
 
 /**
  * A run as a file: JSON (config + metrics, validated with zod on the way back in) and the
@@ -63,9 +64,7 @@ export function runFileJson(run: StoredRun, metrics: readonly MetricsRecord[]): 
  */
 export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
 
-const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
-
-/** Refuse a file by its size before reading it (the import button calls this first). */
+/** Refuse a file by its size before parsing it (the import button checks the file's size before reading it, too). */
 export function checkRunFileSize(bytes: number): void {
   if (bytes > MAX_RUN_FILE_BYTES) throw new Error(`File too large: ${mb(bytes)} (at most ${mb(MAX_RUN_FILE_BYTES)}).`);
 }

@@ -7,6 +7,11 @@ export function fmt(v: number | undefined | null, digits = 3): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
+/** Bytes as megabytes with one decimal: "12.3 MB". */
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 export function pct(v: number | undefined | null): string {
   if (v === undefined || v === null || !Number.isFinite(v)) return '–';
   return `${(v * 100).toFixed(1)}%`;

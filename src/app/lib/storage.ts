@@ -1,4 +1,5 @@
 import { isLive, type StoredRun } from '../../worker/client';
+import { mb } from './format';
 
 /** What the storage-full banner and the load-time check say, and which runs it offers to delete. */
 
@@ -11,10 +12,6 @@ export interface Estimate {
 export const NEARLY_FULL = 0.9;
 /** How many runs the storage-full banner offers to delete. */
 export const FREE_SPACE_OFFERS = 5;
-
-export function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function storageFullText(what: string, est: Estimate | null): string {
   const used = est ? ` This site uses ${mb(est.usage)} of the ${mb(est.quota)} the browser allows it.` : '';
