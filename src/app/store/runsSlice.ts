@@ -7,6 +7,7 @@ import { planCompaction } from '../lib/compaction';
 import { downloadText } from '../lib/download';
 import { metricsCsv, parseRunFile, runFileJson, safeFileName } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
+import { forgetRun } from './forgetRun';
 import type { Slice } from './types';
 
 /**
@@ -426,25 +427,14 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       get().releaseRun(id);
       get().announceRuns([id]);
       const metrics = get().metrics[id] ?? [];
-      set((s) => {
-        const { [id]: _r, ...runs } = s.runs;
-        const { [id]: _m, ...rest } = s.metrics;
-        const { [id]: _i, ...inspect } = s.inspect;
-        const { [id]: _b, ...incomplete } = s.incomplete;
-        return {
-          runs,
-          metrics: rest,
-          inspect,
-          incomplete,
-          order: s.order.filter((o) => o !== id),
-          activeRunId: s.activeRunId === id ? null : s.activeRunId,
-          lastDeleted: {
-            run: { ...run, status: isLive(run.status) ? 'interrupted' : run.status },
-            metrics: metrics.length >= (snapshot?.metrics.length ?? 0) ? metrics : (snapshot?.metrics ?? []),
-            ...(snapshot?.checkpoint ? { checkpoint: snapshot.checkpoint } : {}),
-          },
-        };
-      });
+      set((s) => ({
+        ...forgetRun(s, id),
+        lastDeleted: {
+          run: { ...run, status: isLive(run.status) ? 'interrupted' : run.status },
+          metrics: metrics.length >= (snapshot?.metrics.length ?? 0) ? metrics : (snapshot?.metrics ?? []),
+          ...(snapshot?.checkpoint ? { checkpoint: snapshot.checkpoint } : {}),
+        },
+      }));
       get().notify('undo', `Deleted "${run.name}".`);
     },
     undoDelete: async () => {

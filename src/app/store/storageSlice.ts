@@ -3,6 +3,7 @@ import { isLive, runsDb, type RunStatus, type StoredRun } from '../../worker/cli
 import { findProblems, incompleteLabel } from '../lib/integrity';
 import { nearlyFullText, storageFullText } from '../lib/storage';
 import { TAB_CHANNEL, TabCoordinator, type LockManagerLike } from '../lib/tabs';
+import { forgetRun, without } from './forgetRun';
 import type { Slice } from './types';
 
 /**
@@ -43,11 +44,6 @@ export interface StorageSlice {
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function without<T>(rec: Record<string, T>, id: string): Record<string, T> {
-  if (!(id in rec)) return rec;
-  const { [id]: _gone, ...rest } = rec;
-  return rest;
-}
 
 export const createStorageSlice: Slice<StorageSlice> = (set, get) => {
   let tabs: TabCoordinator | null = null;
@@ -99,15 +95,7 @@ export const createStorageSlice: Slice<StorageSlice> = (set, get) => {
     const stored = await runsDb.getRun(id);
     if (!stored) {
       if (!get().runs[id]) return;
-      set((s) => ({
-        runs: without(s.runs, id),
-        metrics: without(s.metrics, id),
-        inspect: without(s.inspect, id),
-        incomplete: without(s.incomplete, id),
-        foreignRuns: without(s.foreignRuns, id),
-        order: s.order.filter((o) => o !== id),
-        activeRunId: s.activeRunId === id ? null : s.activeRunId,
-      }));
+      set((s) => forgetRun(s, id));
       return;
     }
     const elsewhere = (await tabs?.heldElsewhere()) ?? new Set<string>();
