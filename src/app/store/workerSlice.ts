@@ -49,8 +49,8 @@ export const createWorkerSlice: Slice<WorkerSlice> = (set, get) => {
         const backend = await client.connect();
         set({ backend, workerState: 'ready' });
       } catch (e) {
+        // The banner says it ("The trainer did not start", with the error and Restart): no toast as well.
         set({ workerState: 'failed', workerError: errText(e) });
-        get().notify('error', `The trainer worker did not start: ${errText(e)}`);
       }
     },
     restartWorker: async () => {
