@@ -65,8 +65,8 @@ function tamper(page: Page, op: { deleteMetrics?: { runId: string; iterations: n
 
 const rowNamed = (playground: PlaygroundPage, name: string) => playground.runRows.filter({ has: playground.page.getByTestId('run-name').getByText(name, { exact: true }) });
 
-async function runToDone(playground: PlaygroundPage, config: Record<string, string | number | boolean>, debug = false): Promise<string> {
-  await playground.goto({ config, debug });
+async function runToDone(playground: PlaygroundPage, config: Record<string, string | number | boolean>, debug = false, preset?: string): Promise<string> {
+  await playground.goto({ config, debug, ...(preset ? { preset } : {}) });
   await playground.start.click();
   await playground.waitStatus('done');
   return (await playground.runRows.first().getAttribute('data-run-id')) ?? '';
@@ -185,7 +185,8 @@ test('a malformed import produces its message and changes nothing', async ({ pla
 });
 
 test('a malformed link (URL hash) produces its notice and changes nothing', async ({ playground, page }) => {
-  await runToDone(playground, { 'run.iterations': 2, 'run.seed': 7 });
+  // Not the default preset, so a link that fell back to the default would show.
+  await runToDone(playground, { 'run.iterations': 2, 'run.seed': 7 }, false, 'dapo');
   const before = await readStored(page);
   const hash = new URL(page.url()).hash;
   expect(hash).toContain('seed=7');
@@ -198,7 +199,7 @@ test('a malformed link (URL hash) produces its notice and changes nothing', asyn
   await expect(page.getByTestId('notice-error').filter({ hasText: 'Ignored unknown setting "bogus"' })).toBeVisible();
   await expect(page.getByTestId('notice-error').filter({ hasText: 'nothing in the link could be used, so nothing was changed' })).toBeVisible();
   await expect(playground.input('run.seed')).toHaveValue('7');
-  await expect(page.getByTestId('preset-select')).toHaveValue('grpo');
+  await expect(page.getByTestId('preset-select')).toHaveValue('dapo');
   await expect.poll(() => new URL(page.url()).hash).toBe(hash);
 
   // Too long to read at all.
