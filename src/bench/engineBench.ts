@@ -41,7 +41,11 @@ export interface EngineBenchOptions extends BenchSettings {
   log: (line: string) => void;
 }
 
-/** The iteration's shape as the trainer runs it (which passes run before the update). */
+/**
+ * The iteration's shape as the trainer runs it (which passes run before the update). It mirrors
+ * the trainer's own choice (engine/train/trainer.ts: the reference when beta is ever positive,
+ * the old-log-prob pass for a critic or perturbed images), so a change there belongs here too.
+ */
 export function iterationShape(config: RunConfig): IterationShape {
   const algorithm = ALGORITHM_REGISTRY[config.objective.algorithm];
   const ref = algorithm.usesReference && new BetaSchedule(config.objective, config.run.iterations).everPositive;

@@ -11,7 +11,7 @@
  *  - the token embedding is a one-hot matmul in this model (see TinyVLM.embed), so it counts;
  *  - a backward pass costs twice its forward pass (gradients for inputs and for weights).
  */
-import type { ModelConfig } from '../engine/model/config';
+import { numPatches, type ModelConfig } from '../engine/model/config';
 
 /** The shape of one iteration of the clipped-surrogate family (REINFORCE, RLOO, PPO, GRPO...). */
 export interface IterationShape {
@@ -52,7 +52,7 @@ function attentionFlops(c: ModelConfig, keys: number): number {
 /** One image through patch embedding, encoder blocks (bidirectional over P patches), projector and summary. */
 function encodeImageFlops(c: ModelConfig): number {
   const d = c.dModel;
-  const p = (c.imageSize / c.patchSize) ** 2;
+  const p = numPatches(c);
   const patchIn = c.patchSize * c.patchSize * 3;
   const embed = 2 * p * patchIn * d;
   const encoder = c.encoderLayers * (p * blockDenseFlops(c) + p * attentionFlops(c, p));
@@ -74,7 +74,7 @@ function decodeFullFlops(c: ModelConfig, len: number): number {
  * response tokens; LM head and value head at the T positions that predict a response token.
  */
 export function forwardFlopsPerRow(c: ModelConfig, t: number): number {
-  const s0 = (c.imageSize / c.patchSize) ** 2 + c.promptLen;
+  const s0 = numPatches(c) + c.promptLen;
   const len = s0 + t - 1;
   return encodeImageFlops(c) + embedFlops(c, c.promptLen + t - 1) + decodeFullFlops(c, len) + lmHeadFlops(c, t) + 2 * t * c.dModel;
 }
@@ -84,7 +84,7 @@ export function forwardFlopsPerRow(c: ModelConfig, t: number): number {
  * once per prompt, then T-1 one-token steps for all B·G rows (the last token is never fed back).
  */
 export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number, t: number): number {
-  const s0 = (c.imageSize / c.patchSize) ** 2 + c.promptLen;
+  const s0 = numPatches(c) + c.promptLen;
   const prefill = prompts * (encodeImageFlops(c) + embedFlops(c, c.promptLen) + decodeFullFlops(c, s0) + lmHeadFlops(c, 1));
   let steps = 0;
   for (let step = 0; step < t - 1; step++) {

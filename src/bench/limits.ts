@@ -10,7 +10,7 @@
  * a small share of what is timed on fast and slow backends alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../engine/model/config';
+import { numPatches, type ModelConfig } from '../engine/model/config';
 import { installCounters } from './counters';
 import { now } from '../engine/train/clock';
 
@@ -22,12 +22,12 @@ export interface MatmulShape {
 }
 
 /**
- * The model's MLP up-projection (d -> ffnMult·d, its largest weight) at the two row counts an
+ * The model's MLP up-projection (d -> ffnMult·d, the widest matmul done per token) at the two row counts an
  * iteration sees: `train` is a teacher-forced pass over N = B·G rows of S0 + T - 1 positions
  * (log-prob passes and the update), `decode` is one sampling step of N rows (the rollout).
  */
 export function modelMatmulShapes(c: ModelConfig, rows: number, maxNewTokens: number): { train: MatmulShape; decode: MatmulShape } {
-  const s0 = (c.imageSize / c.patchSize) ** 2 + c.promptLen;
+  const s0 = numPatches(c) + c.promptLen;
   const f = c.ffnMult * c.dModel;
   return {
     train: { rows: rows * (s0 + maxNewTokens - 1), inner: c.dModel, cols: f },

@@ -5,7 +5,6 @@
  * what is measured is the engine on that backend; the app's own responsiveness while it
  * trains is measured separately, on the real app.
  */
-import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../worker/backend';

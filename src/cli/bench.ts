@@ -85,7 +85,8 @@ function pickBackends(args: BenchArgs): { node: NodeBackend[]; browser: (typeof 
 export function engineOptions(args: BenchArgs): Omit<EngineBenchOptions, 'env' | 'backend' | 'adapter' | 'softwareAdapter' | 'machine' | 'log' | 'notes'> {
   return {
     // Warm-ups compile shaders on GPU backends; in Node the kernels are ready, but the first
-    // call still pays for JIT and allocation, so keep one (profile.ts drops it where too slow).
+    // call still pays for JIT and allocation, so keep one (profile.ts drops it on cpu, whose
+    // plain-JS kernels are too slow to run twice).
     warmup: true,
     only: args.only === 'generate' ? 'generate' : 'all',
     prompts: args.prompts,
@@ -143,8 +144,7 @@ runCli(USAGE, async () => {
   if (browser.length > 0) {
     // Loaded only when needed: vite and Playwright are heavy and `--only node` needs neither.
     const { benchBrowser } = await import('./benchBrowser');
-    const { only: _only, ...engine } = engineOptions(args);
-    fresh.push(...(await benchBrowser(browser, { engine: { ...engine, only: 'all' }, fpsSeconds: args['fps-seconds'], port: args.port, machine: machineLabel(), log })));
+    fresh.push(...(await benchBrowser(browser, { engine: engineOptions(args), fpsSeconds: args['fps-seconds'], port: args.port, machine: machineLabel(), log })));
   }
   await mkdir(args.out, { recursive: true });
   const jsonPath = `${args.out}/results.json`;
