@@ -5,39 +5,39 @@
  *   ppo.ts        PPO-Clip with the value head as critic (GAE); PPO-Penalty (adaptive β)
  *   trpo.ts       TRPO: conjugate gradient on finite-difference Fisher-vector products + line search
  *   grpo.ts       GRPO, and through its knobs Dr. GRPO, DAPO, GSPO
+ *   spec.ts       each algorithm's facts as data (baseline, clip, critic, reference, knobs, TRL)
  *   presets.ts    PRESETS, applyPreset, presetDiff
  *
  * The trainer (../train/trainer.ts) does the rollout, the rewards, the reference and critic
  * passes; an algorithm turns that batch into advantages and parameter updates.
  */
-import type { ALGORITHMS } from '../config';
+import { ALGORITHM_SPECS, type AlgorithmId, type AlgorithmSpec } from './spec';
 import type { UpdateContext } from './common';
 import { grpoUpdate } from './grpo';
 import { ppoUpdate } from './ppo';
 import { reinforceUpdate } from './reinforce';
 import { trpoUpdate } from './trpo';
 
-export type AlgorithmId = (typeof ALGORITHMS)[number];
+export type { AlgorithmId } from './spec';
+export { ALGORITHM_SPECS, algorithmSpec, ignoresKnob, type AlgorithmSpec, type Baseline, type StepControl, type KnobPath } from './spec';
 
-export interface Algorithm {
-  id: AlgorithmId;
-  /** Uses the value head as a critic: the trainer runs a pass for V_old (and log π_old) before the update. */
-  critic: boolean;
-  /** Needs a frozen reference policy whenever β > 0 (PPO-Penalty's β is about π_old instead). */
-  usesReference: boolean;
-  /** The metric β adapts to under klSchedule 'adaptive'. */
-  adaptiveKlMetric: 'kl/ref' | 'policy/kl_after_update';
+/** An algorithm: its facts (./spec.ts) and the update that turns a rollout batch into parameter steps. */
+export interface Algorithm extends AlgorithmSpec {
   update(ctx: UpdateContext): void;
 }
 
-export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = {
-  reinforce: { id: 'reinforce', critic: false, usesReference: true, adaptiveKlMetric: 'kl/ref', update: (ctx) => reinforceUpdate(ctx, 'reinforce') },
-  rloo: { id: 'rloo', critic: false, usesReference: true, adaptiveKlMetric: 'kl/ref', update: (ctx) => reinforceUpdate(ctx, 'rloo') },
-  ppo: { id: 'ppo', critic: true, usesReference: true, adaptiveKlMetric: 'kl/ref', update: (ctx) => ppoUpdate(ctx, 'clip') },
-  'ppo-penalty': { id: 'ppo-penalty', critic: true, usesReference: false, adaptiveKlMetric: 'policy/kl_after_update', update: (ctx) => ppoUpdate(ctx, 'penalty') },
-  trpo: { id: 'trpo', critic: true, usesReference: true, adaptiveKlMetric: 'kl/ref', update: trpoUpdate },
-  grpo: { id: 'grpo', critic: false, usesReference: true, adaptiveKlMetric: 'kl/ref', update: grpoUpdate },
+const UPDATES: Readonly<Record<AlgorithmId, (ctx: UpdateContext) => void>> = {
+  reinforce: (ctx) => reinforceUpdate(ctx, 'reinforce'),
+  rloo: (ctx) => reinforceUpdate(ctx, 'rloo'),
+  ppo: (ctx) => ppoUpdate(ctx, 'clip'),
+  'ppo-penalty': (ctx) => ppoUpdate(ctx, 'penalty'),
+  trpo: trpoUpdate,
+  grpo: grpoUpdate,
 };
+
+export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = Object.fromEntries(
+  Object.values(ALGORITHM_SPECS).map((spec) => [spec.id, { ...spec, update: UPDATES[spec.id] }]),
+) as Record<AlgorithmId, Algorithm>;
 
 export { PRESETS, PRESET_IDS, PRESET_KNOBS, applyPreset, presetDiff, isPresetId, setPath, type Preset, type PresetId, type KnobDiff, type ConfigOverrides } from './presets';
 export { Recorder, stopGradient, type Batch, type UpdateContext, type RecordedValues } from './common';

@@ -1,0 +1,180 @@
+/**
+ * What each algorithm is, as data: its baseline, whether it clips, learns a critic or needs
+ * the reference model, which knobs of the config it reads, and how it maps onto TRL.
+ *
+ * This is the one place these facts are written. The trainer, the config panel (which marks
+ * the knobs an algorithm ignores), the TRL export, the Inspect view and the explainers read
+ * them here instead of comparing algorithm ids. It imports no tfjs, so the page may import it.
+ * The update functions themselves live in the family files (./grpo.ts, ./ppo.ts, ...) and are
+ * joined to these specs in ./index.ts.
+ */
+import type { ALGORITHMS } from '../config';
+
+export type AlgorithmId = (typeof ALGORITHMS)[number];
+
+/** How the advantage of a response (or token) is formed. */
+export type Baseline =
+  /** r - mean of the whole batch (REINFORCE with a baseline). */
+  | 'batch-mean'
+  /** r_i - mean of the other G-1 samples of its prompt (RLOO). */
+  | 'leave-one-out'
+  /** (r - group mean) / (group std + eps), or its Dr. GRPO / batch variants (advantageScale). */
+  | 'group'
+  /** GAE over the value head's per-token predictions. */
+  | 'critic';
+
+/** How the policy step is kept small. */
+export type StepControl =
+  /** PPO-Clip's min(ρA, clip(ρ, 1-εlow, 1+εhigh)A). */
+  | 'clip'
+  /** A β·KL(π_old ‖ π_θ) penalty whose β adapts (PPO-Penalty). */
+  | 'kl-penalty'
+  /** A natural-gradient step scaled into a KL ball, then a line search (TRPO). */
+  | 'trust-region';
+
+/** A dotted path into RunConfig, e.g. "objective.epsHigh". */
+export type KnobPath = `${'sampling' | 'optim' | 'objective' | 'rewards' | 'tricks'}.${string}`;
+
+export interface AlgorithmSpec {
+  id: AlgorithmId;
+  /** Its name for people. */
+  title: string;
+  /** The family file that implements it. */
+  family: 'reinforce' | 'ppo' | 'trpo' | 'grpo';
+  /** Where it comes from (arXiv id where there is one). */
+  paper: string;
+  baseline: Baseline;
+  stepControl: StepControl;
+  /** The ratio is clipped (PPO-Clip's surrogate): clip fractions mean something. */
+  clips: boolean;
+  /** Learns the value head as a critic: the trainer runs a pass for V_old before the update. */
+  critic: boolean;
+  /** Needs a frozen reference policy whenever β > 0 (PPO-Penalty's β is about π_old instead). */
+  usesReference: boolean;
+  /** What β weighs: KL to the frozen reference, or KL(π_old ‖ π_θ) (PPO-Penalty). */
+  betaMeaning: 'reference-kl' | 'old-policy-kl';
+  /** The metric β adapts to under klSchedule 'adaptive'. */
+  adaptiveKlMetric: 'kl/ref' | 'policy/kl_after_update';
+  /** Takes its step from Adam at optim.lr (TRPO's step size is set by the trust region). */
+  usesLearningRate: boolean;
+  /** The objective / optim knobs it reads, beyond those every run reads (sampling, rewards, tricks). */
+  knobs: readonly KnobPath[];
+  /** How TRL runs it: the trainer class that matches it, and whether the export is exact. */
+  trl: { trainer: 'GRPOTrainer' | 'RLOOTrainer' | 'PPOTrainer' | null; exact: boolean; note: string };
+}
+
+// Knob groups several algorithms share.
+const ADAM = ['optim.lr', 'optim.lrSchedule', 'optim.warmupIters', 'optim.epochs', 'optim.minibatches', 'optim.gradClip'] as const;
+const CLIP = ['objective.epsLow', 'objective.epsHigh', 'objective.ratioLevel', 'objective.earlyStopKl'] as const;
+const REFERENCE_KL = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal'] as const;
+const LOSS = ['objective.lossAggregation', 'objective.entropyCoef'] as const;
+const CRITIC = ['optim.valueLr', 'objective.whitenAdvantages', 'objective.gamma', 'objective.lambda', 'objective.valueCoef', 'objective.valueClip'] as const;
+const TRUST_REGION = ['objective.trpoMaxKl', 'objective.trpoCgIters', 'objective.trpoDamping', 'objective.trpoBacktracks', 'objective.trpoFisherFrac'] as const;
+
+export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
+  reinforce: {
+    id: 'reinforce',
+    title: 'REINFORCE',
+    family: 'reinforce',
+    paper: 'Williams 1992',
+    baseline: 'batch-mean',
+    stepControl: 'clip',
+    clips: true,
+    critic: false,
+    usesReference: true,
+    betaMeaning: 'reference-kl',
+    adaptiveKlMetric: 'kl/ref',
+    usesLearningRate: true,
+    knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS],
+    trl: { trainer: 'GRPOTrainer', exact: false, note: 'TRL has no plain REINFORCE trainer: the closest is GRPOTrainer with scale_rewards off (a group-mean baseline instead of the batch mean).' },
+  },
+  rloo: {
+    id: 'rloo',
+    title: 'RLOO',
+    family: 'reinforce',
+    paper: 'arXiv:2402.14740',
+    baseline: 'leave-one-out',
+    stepControl: 'clip',
+    clips: true,
+    critic: false,
+    usesReference: true,
+    betaMeaning: 'reference-kl',
+    adaptiveKlMetric: 'kl/ref',
+    usesLearningRate: true,
+    knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS],
+    trl: { trainer: 'RLOOTrainer', exact: false, note: 'TRL has an RLOOTrainer; the script runs GRPOTrainer, whose group-mean baseline differs from leave-one-out by a factor G/(G-1).' },
+  },
+  ppo: {
+    id: 'ppo',
+    title: 'PPO-Clip',
+    family: 'ppo',
+    paper: 'arXiv:1707.06347',
+    baseline: 'critic',
+    stepControl: 'clip',
+    clips: true,
+    critic: true,
+    usesReference: true,
+    betaMeaning: 'reference-kl',
+    adaptiveKlMetric: 'kl/ref',
+    usesLearningRate: true,
+    knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS, ...CRITIC],
+    trl: { trainer: 'PPOTrainer', exact: false, note: 'It learns a critic and uses GAE; the script runs the closest GRPO setup instead (TRL\'s PPOTrainer needs a separate reward model).' },
+  },
+  'ppo-penalty': {
+    id: 'ppo-penalty',
+    title: 'PPO-Penalty',
+    family: 'ppo',
+    paper: 'arXiv:1707.06347',
+    baseline: 'critic',
+    stepControl: 'kl-penalty',
+    clips: false,
+    critic: true,
+    usesReference: false,
+    betaMeaning: 'old-policy-kl',
+    adaptiveKlMetric: 'policy/kl_after_update',
+    usesLearningRate: true,
+    knobs: [...ADAM, 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', ...LOSS, ...CRITIC],
+    trl: { trainer: null, exact: false, note: 'TRL has no PPO-Penalty: no adaptive KL(π_old ‖ π) penalty. The script runs the closest GRPO setup.' },
+  },
+  trpo: {
+    id: 'trpo',
+    title: 'TRPO',
+    family: 'trpo',
+    paper: 'arXiv:1502.05477',
+    baseline: 'critic',
+    stepControl: 'trust-region',
+    clips: false,
+    critic: true,
+    usesReference: true,
+    betaMeaning: 'reference-kl',
+    adaptiveKlMetric: 'kl/ref',
+    usesLearningRate: false,
+    // The value head still steps with Adam at valueLr; the policy's step comes from the trust region.
+    knobs: ['objective.beta', 'objective.klEstimator', 'objective.klMode', ...LOSS, ...CRITIC, ...TRUST_REGION],
+    trl: { trainer: null, exact: false, note: 'TRL has no TRPO trainer (no conjugate gradient, no line search). The script runs the closest GRPO setup.' },
+  },
+  grpo: {
+    id: 'grpo',
+    title: 'GRPO',
+    family: 'grpo',
+    paper: 'arXiv:2402.03300',
+    baseline: 'group',
+    stepControl: 'clip',
+    clips: true,
+    critic: false,
+    usesReference: true,
+    betaMeaning: 'reference-kl',
+    adaptiveKlMetric: 'kl/ref',
+    usesLearningRate: true,
+    knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS, 'objective.advantageScale'],
+    trl: { trainer: 'GRPOTrainer', exact: true, note: 'GRPOTrainer runs it, knob for knob (Dr. GRPO, DAPO and GSPO through its options).' },
+  },
+};
+
+export const algorithmSpec = (id: AlgorithmId): AlgorithmSpec => ALGORITHM_SPECS[id];
+
+/** True when `path` (a dotted RunConfig path) is an objective/optim knob this algorithm ignores. */
+export function ignoresKnob(id: AlgorithmId, path: string): boolean {
+  const knobbed = path.startsWith('objective.') || path.startsWith('optim.');
+  return knobbed && path !== 'objective.algorithm' && !(ALGORITHM_SPECS[id].knobs as readonly string[]).includes(path);
+}
