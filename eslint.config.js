@@ -37,7 +37,7 @@ export default tseslint.config(
           patterns: [
             { group: ['@tensorflow/*'], allowTypeImports: true, message: 'tfjs lives in the worker.' },
             { group: ['**/worker/trainer.worker*', '**/worker/runner*', '**/worker/backend*', '**/worker/db*'], message: 'Go through worker/client.' },
-            { group: ['**/engine/train/trainer*', '**/engine/model/**', '**/engine/rl/**', '**/engine/algorithms/*', '!**/engine/algorithms/presets'], allowTypeImports: true, message: 'The engine runs in the worker.' },
+            { group: ['**/engine/train/trainer*', '**/engine/model/**', '**/engine/rl/**', '**/engine/algorithms/*', '!**/engine/algorithms/spec'], allowTypeImports: true, message: 'The engine runs in the worker.' },
           ],
         },
       ],

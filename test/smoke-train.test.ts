@@ -9,8 +9,9 @@
  * than after a fixed step count keeps the test meaningful when the model or SFT changes.
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, applyPreset } from '../src/engine/algorithms';
+import { Adam } from '../src/engine/algorithms';
 import { Policy, saveCheckpoint, type ModelConfig } from '../src/engine/model';
+import { applyPreset } from '../src/engine/presets';
 import { Rng } from '../src/engine/random';
 import { TASKS } from '../src/engine/tasks';
 import { evaluate } from '../src/engine/train/evaluate';

@@ -17,6 +17,7 @@ describe('npm run train', () => {
     [['--iterations', '0'], /--iterations: /],
     [['--backend', 'webgpu'], /--backend: /],
     [['--set', 'objective.betta=0.1'], /--set: unknown config field "objective.betta"/],
+    [['--set', '__proto__.polluted=1'], /--set: unknown config field "__proto__.polluted"/],
     [['--set', 'objective.beta=-1'], /--set objective.beta: /],
     [['--set', 'objective.klMode=sideways'], /--set objective.klMode: /],
     [['--set', 'beta'], /--set: expected section.knob=value/],

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PRESET_IDS, applyPreset } from '../src/engine/algorithms/presets';
+import { PRESET_IDS, applyPreset } from '../src/engine/presets';
 // The app's exporter is plain TS (engine config in, a string out); this Node test runs its output through Python.
 // eslint-disable-next-line no-restricted-imports
 import { trlScript } from '../src/app/lib/trl';

@@ -8,9 +8,10 @@
  * The caller has made the backend active (and, in Node, registered gradients).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ALGORITHM_REGISTRY, applyPreset } from '../engine/algorithms';
+import { ALGORITHM_REGISTRY } from '../engine/algorithms';
 import type { RunConfig, RunConfigInput } from '../engine/config';
 import { Policy } from '../engine/model';
+import { applyPreset } from '../engine/presets';
 import { perturbsImages } from '../engine/train/augment';
 import { BetaSchedule } from '../engine/train/schedule';
 import { createTrainer } from '../engine/train/trainer';

@@ -1,4 +1,4 @@
-import { PRESET_IDS } from '../engine/algorithms/presets';
+import { PRESET_IDS } from '../engine/presets';
 import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
 
 /**

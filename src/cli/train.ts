@@ -9,8 +9,9 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { PRESET_IDS, applyPreset, setPath } from '../engine/algorithms';
 import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../engine/config';
+import { hasPath, setPath, type Json } from '../engine/paths';
+import { PRESET_IDS, applyPreset } from '../engine/presets';
 import { TASK_IDS } from '../engine/tasks/types';
 import type { EvalResult } from '../engine/train/evaluate';
 import { createTrainer } from '../engine/train/trainer';
@@ -53,22 +54,14 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
-type Json = Record<string, unknown>;
-const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 /** `a.b=value`: value as JSON when it parses (numbers, booleans), else as a string. */
 function parseSet(item: string): { path: string; value: unknown } {
   const eq = item.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set: expected section.knob=value, got "${item}"`);
   const path = item.slice(0, eq).trim();
   const raw = item.slice(eq + 1).trim();
-  // The path must name a field of RunConfig: zod would silently drop an unknown one.
-  const keys = path.split('.');
-  let node: unknown = DEFAULT_RUN_CONFIG;
-  for (const k of keys) {
-    if (!isObject(node) || !(k in node)) throw new UsageError(`--set: unknown config field "${path}"`);
-    node = node[k];
-  }
+  // The path must name a field of RunConfig (own fields: not "__proto__"): zod would silently drop an unknown one.
+  if (!hasPath(DEFAULT_RUN_CONFIG, path)) throw new UsageError(`--set: unknown config field "${path}"`);
   let value: unknown = raw;
   try {
     value = JSON.parse(raw);

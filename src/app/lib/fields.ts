@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../../engine/config';
+import { getPath, setPath } from '../../engine/paths';
 
 /**
  * The config panel is generated from the engine's zod schema: every leaf of RunConfigSchema
@@ -56,10 +57,6 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; description: string | un
       description ??= s.description;
     } else return { inner: s, description };
   }
-}
-
-function getPath(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
 function leaves(schema: z.ZodType, prefix: string, group: GroupId, out: FieldSpec[]): void {
@@ -130,17 +127,6 @@ export function configToDraft(config: RunConfig): Draft {
   const d: Draft = {};
   for (const f of FIELDS) d[f.path] = toDraftValue(f, getPath(config, f.path));
   return d;
-}
-
-export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let o = obj;
-  for (const k of keys.slice(0, -1)) {
-    const next = o[k];
-    if (!next || typeof next !== 'object') o[k] = {};
-    o = o[k] as Record<string, unknown>;
-  }
-  o[keys.at(-1)!] = value;
 }
 
 /** A raw input value as the schema's type, or an error message. */

@@ -1,5 +1,6 @@
 import { RunConfigSchema, type RunConfig } from '../../engine/config';
-import { FIELD_BY_PATH, FIELDS, coerce, setPath, valueAt, withValue } from './fields';
+import { setPath } from '../../engine/paths';
+import { FIELD_BY_PATH, FIELDS, coerce, valueAt, withValue } from './fields';
 import { DEFAULT_PRESET, hasPreset, presetConfig } from './presets';
 
 /**

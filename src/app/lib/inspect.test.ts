@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPreset } from '../../engine/algorithms/presets';
+import { applyPreset } from '../../engine/presets';
 import { encode, id } from '../../engine/tokenizer';
 import type { InspectBatch, InspectSample } from '../../engine/train/types';
 import { addBatch } from '../store/runsSlice';

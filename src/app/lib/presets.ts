@@ -1,9 +1,10 @@
 import type { RunConfig } from '../../engine/config';
-import { PRESETS, applyPreset, presetDiff } from '../../engine/algorithms/presets';
+import { leaves, type Json } from '../../engine/paths';
+import { PRESETS, applyPreset, presetDiff } from '../../engine/presets';
 import { valueAt } from './fields';
 
 /**
- * The app's view of the engine's presets (src/engine/algorithms/presets.ts): a list for the
+ * The app's view of the engine's presets (src/engine/presets.ts): a list for the
  * selector and the knobs each one sets (marked in the config panel). Switching presets goes
  * through `applyPreset`, which keeps what no preset owns (task, model size, seed, budget).
  */
@@ -28,15 +29,7 @@ export const DEFAULT_PRESET = 'grpo';
 function knobsOf(id: string): Knob[] {
   const config = applyPreset(id);
   const changed = new Set(presetDiff(id).map((d) => d.path));
-  const paths: string[] = [];
-  const walk = (obj: unknown, prefix: string) => {
-    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}.`);
-      else paths.push(`${prefix}${k}`);
-    }
-  };
-  walk(PRESETS[id as keyof typeof PRESETS].overrides, '');
-  return paths.map((path) => ({ path, value: valueAt(config, path), changed: changed.has(path) }));
+  return leaves(PRESETS[id as keyof typeof PRESETS].overrides as Json).map(([path]) => ({ path, value: valueAt(config, path), changed: changed.has(path) }));
 }
 
 export const PRESET_LIST: readonly PresetInfo[] = Object.values(PRESETS).map((p) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESET_IDS, applyPreset, type PresetId } from '../../engine/algorithms/presets';
+import { PRESET_IDS, applyPreset, type PresetId } from '../../engine/presets';
 import type { RunConfig } from '../../engine/config';
 import { withValue } from './fields';
 import { pyFloat, trlFileName, trlMapping, trlScript, type MapStatus } from './trl';

@@ -7,7 +7,7 @@ import { SCRATCH_DEPS, tinyConfig } from '../train/testing';
 import { createTrainer } from '../train/trainer';
 import { ALGORITHM_REGISTRY } from '.';
 import { gaeOnDevice } from './ppo';
-import { PRESET_IDS, type PresetId } from './presets';
+import { PRESET_IDS, type PresetId } from '../presets';
 
 /** Keys of METRIC_KEYS that do not apply to a preset's algorithm (absent, not 0). */
 function notApplicable(id: PresetId, hasReference: boolean, evalIteration: boolean): Set<MetricKey> {

@@ -1,12 +1,12 @@
 /**
- * The RL algorithms, one file per family, and the presets over their shared knobs.
+ * The RL algorithms, one file per family. (The presets over their shared knobs are config:
+ * ../presets.ts.)
  *
  *   reinforce.ts  REINFORCE with a batch-mean baseline; RLOO
  *   ppo.ts        PPO-Clip with the value head as critic (GAE); PPO-Penalty (adaptive β)
  *   trpo.ts       TRPO: conjugate gradient on finite-difference Fisher-vector products + line search
  *   grpo.ts       GRPO, and through its knobs Dr. GRPO, DAPO, GSPO
  *   spec.ts       each algorithm's facts as data (baseline, clip, critic, reference, knobs, TRL)
- *   presets.ts    PRESETS, applyPreset, presetDiff
  *
  * The trainer (../train/trainer.ts) does the rollout, the rewards, the reference and critic
  * passes; an algorithm turns that batch into advantages and parameter updates.
@@ -39,7 +39,6 @@ export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = Obje
   Object.values(ALGORITHM_SPECS).map((spec) => [spec.id, { ...spec, update: UPDATES[spec.id] }]),
 ) as Record<AlgorithmId, Algorithm>;
 
-export { PRESETS, PRESET_IDS, PRESET_KNOBS, applyPreset, presetDiff, isPresetId, setPath, type Preset, type PresetId, type KnobDiff, type ConfigOverrides } from './presets';
 export { Recorder, stopGradient, type Batch, type UpdateContext, type RecordedValues } from './common';
 export { Adam, clipByGlobalNorm } from './optim';
 export { gaeOnDevice } from './ppo';

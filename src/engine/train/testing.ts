@@ -4,7 +4,7 @@
  * public API.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { applyPreset, type PresetId } from '../algorithms';
+import { applyPreset, type PresetId } from '../presets';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../config';
 import type { TrainerDeps } from './types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, RunConfigSchema } from '../config';
+import { DEFAULT_RUN_CONFIG, RunConfigSchema } from './config';
 import { PRESETS, PRESET_IDS, applyPreset, presetDiff } from './presets';
 
 describe('presets', () => {

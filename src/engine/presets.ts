@@ -1,9 +1,11 @@
 /**
  * A preset is a named set of values of the shared knobs (config.ts). GRPO is the defaults;
  * every other preset says only what it changes, so `presetDiff('dapo')` is exactly how DAPO
- * differs from GRPO — what the UI shows a learner.
+ * differs from GRPO — what the UI shows a learner. Presets are config, not algorithms: they sit
+ * beside config.ts, tfjs-free, so the page, the worker and the CLI all read them.
  */
-import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig, type RunConfigInput } from '../config';
+import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig, type RunConfigInput } from './config';
+import { getPath, leaves, setPath, type Json } from './paths';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type ConfigOverrides = DeepPartial<Omit<RunConfig, 'name' | 'preset'>>;
@@ -99,30 +101,8 @@ function getPreset(id: string): Preset {
   return PRESETS[id];
 }
 
-type Json = Record<string, unknown>;
 /** Configs are plain JSON: a JSON round trip is a deep copy. */
 const clone = <T>(x: T): T => (x === undefined ? x : (JSON.parse(JSON.stringify(x)) as T));
-const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** Leaf paths ("objective.epsHigh") and values of a nested object. */
-function leaves(obj: Json, prefix = ''): [string, unknown][] {
-  return Object.entries(obj).flatMap(([k, v]) => (isObject(v) ? leaves(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]]));
-}
-
-function getPath(obj: Json, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), obj);
-}
-
-/** Set obj[a][b]... = value, creating objects on the way. Mutates obj. */
-export function setPath(obj: Json, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let o = obj;
-  for (const k of keys.slice(0, -1)) {
-    if (!isObject(o[k])) o[k] = {};
-    o = o[k] as Json;
-  }
-  o[keys[keys.length - 1]!] = value;
-}
 
 /** Every knob some preset sets: applying a preset resets these to their defaults first. */
 export const PRESET_KNOBS: readonly string[] = [...new Set(Object.values(PRESETS).flatMap((p) => leaves(p.overrides as Json).map(([k]) => k)))];
@@ -135,8 +115,8 @@ export const PRESET_KNOBS: readonly string[] = [...new Set(Object.values(PRESETS
 export function applyPreset(id: string, base: RunConfigInput = {}): RunConfig {
   const preset = getPreset(id);
   const merged = clone(RunConfigSchema.parse(base)) as unknown as Json;
-  for (const path of PRESET_KNOBS) setPath(merged, path, clone(getPath(DEFAULT_RUN_CONFIG as unknown as Json, path)));
-  for (const [path, value] of leaves(preset.overrides)) setPath(merged, path, value);
+  for (const path of PRESET_KNOBS) setPath(merged, path, clone(getPath(DEFAULT_RUN_CONFIG, path)));
+  for (const [path, value] of leaves(preset.overrides as Json)) setPath(merged, path, value);
   merged.preset = id;
   return RunConfigSchema.parse(merged);
 }
@@ -152,6 +132,6 @@ export interface KnobDiff {
 export function presetDiff(id: string): KnobDiff[] {
   const preset = getPreset(id);
   return leaves(preset.overrides as Json)
-    .map(([path, value]) => ({ path, value, default: getPath(DEFAULT_RUN_CONFIG as unknown as Json, path) }))
+    .map(([path, value]) => ({ path, value, default: getPath(DEFAULT_RUN_CONFIG, path) }))
     .filter((d) => d.value !== d.default);
 }
