@@ -3,7 +3,8 @@ import { applyPreset } from '../../engine/presets';
 import { encode, id } from '../../engine/tokenizer';
 import type { InspectBatch, InspectSample } from '../../engine/train/types';
 import { addBatch } from '../store/runsSlice';
-import { answerPosition, batchRewardMean, countClipped, expectedAdvantages, ratioPoints, groupViews, heatColor, heatScale, orderGroups, questionText, rewardRows, tokenNumbers } from './inspect';
+import { withValue } from './fields';
+import { answerPosition, batchRewardMean, countClipped, expectedAdvantages, hasGroupBaseline, ratioPoints, groupViews, heatColor, heatScale, orderGroups, questionText, rewardRows, tokenNumbers } from './inspect';
 import { groupAdvantages } from './rlmath';
 
 const RESPONSE = encode('<think> 3 + 4 = 7 </think> <answer> 7 </answer> <eos>');
@@ -69,6 +70,22 @@ describe('Inspect: groups of a rollout batch', () => {
     expect(expectedAdvantages(b, applyPreset('dr-grpo'))!.slice(0, 4)).toEqual([0.5, -0.5, -0.5, 0.5]);
     expect(expectedAdvantages(b, applyPreset('ppo'))).toBeNull(); // GAE, per token
     expect(expectedAdvantages(b, applyPreset('rloo'))).toBeNull(); // KL folded into the reward
+    // Each baseline of the spec: leave-one-out (RLOO without KL in the reward), the batch mean (REINFORCE).
+    const rloo = withValue(applyPreset('rloo'), 'objective.beta', 0);
+    const close = (got: number[] | null, want: number[]) => {
+      expect(got).toHaveLength(want.length);
+      want.forEach((w, i) => expect(got![i]).toBeCloseTo(w, 12));
+    };
+    close(expectedAdvantages(b, rloo)!.slice(0, 4), [2 / 3, -2 / 3, -2 / 3, 2 / 3]);
+    const all = b.samples.map((s) => s.reward);
+    const m = all.reduce((x, y) => x + y, 0) / all.length;
+    close(expectedAdvantages(b, applyPreset('reinforce')), all.map((r) => r - m));
+    expect(expectedAdvantages(b, withValue(applyPreset('trpo'), 'objective.beta', 0))).toBeNull(); // a critic
+  });
+
+  it('says which algorithms compare a response with its own group (so equal rewards teach nothing)', () => {
+    const grouped = (['grpo', 'dapo', 'rloo', 'reinforce', 'ppo', 'ppo-penalty', 'trpo'] as const).filter((p) => hasGroupBaseline(applyPreset(p)));
+    expect(grouped).toEqual(['grpo', 'dapo', 'rloo']);
   });
 
   it('reads tokens: question, answer position, numbers, colours', () => {

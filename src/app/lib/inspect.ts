@@ -1,3 +1,4 @@
+import { ALGORITHM_SPECS } from '../../engine/algorithms/spec';
 import type { RunConfig } from '../../engine/config';
 import { REWARD_NAMES } from '../../engine/rewards';
 import { ANSWER, ANSWER_END, BOS, VOCAB } from '../../engine/tokenizer';
@@ -195,11 +196,23 @@ export function expectedAdvantages(batch: InspectBatch, config: RunConfig): numb
   const beta = o.beta;
   if (o.klMode === 'reward' && beta > 0) return null;
   const rewards = batch.samples.map((s) => s.reward);
-  if (o.algorithm === 'grpo') return groupAdvantages(rewards, batch.groupSize, o.advantageScale);
-  if (o.algorithm === 'rloo') return batch.groupSize >= 2 ? rlooAdvantages(rewards, batch.groupSize) : null;
-  if (o.algorithm === 'reinforce') return reinforceAdvantages(rewards);
-  return null;
+  switch (ALGORITHM_SPECS[o.algorithm].baseline) {
+    case 'group':
+      return groupAdvantages(rewards, batch.groupSize, o.advantageScale);
+    case 'leave-one-out':
+      return batch.groupSize >= 2 ? rlooAdvantages(rewards, batch.groupSize) : null;
+    case 'batch-mean':
+      return reinforceAdvantages(rewards);
+    case 'critic':
+      return null; // GAE over the value head: not a function of the rewards alone
+  }
 }
+
+/** The baseline compares a response with the other responses to its own prompt (GRPO's group, RLOO's leave-one-out). */
+export const hasGroupBaseline = (config: RunConfig): boolean => {
+  const baseline = ALGORITHM_SPECS[config.objective.algorithm].baseline;
+  return baseline === 'group' || baseline === 'leave-one-out';
+};
 
 /** Reward functions with a non-zero weight first, then the rest (still computed, shown muted). */
 export function rewardRows(s: InspectSample, weights: RunConfig['rewards']['weights']): { name: string; value: number; weight: number }[] {

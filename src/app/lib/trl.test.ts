@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALGORITHM_SPECS } from '../../engine/algorithms/spec';
 import { PRESET_IDS, applyPreset, type PresetId } from '../../engine/presets';
 import type { RunConfig } from '../../engine/config';
 import { withValue } from './fields';
@@ -9,7 +10,8 @@ function expected(c: RunConfig): Record<string, string> {
   const o = c.objective;
   const alg = o.algorithm;
   return {
-    beta: alg === 'ppo-penalty' || alg === 'trpo' ? '0.0' : pyFloat(o.beta),
+    // PPO-Penalty's β is about π_old, not the reference: nothing in GRPO takes it.
+    beta: alg === 'ppo-penalty' ? '0.0' : pyFloat(o.beta),
     epsilon: pyFloat(o.epsLow),
     epsilon_high: pyFloat(o.epsHigh),
     num_generations: String(Math.max(2, c.sampling.groupSize)),
@@ -29,15 +31,15 @@ function expected(c: RunConfig): Record<string, string> {
 
 /** What each preset must say, by hand: its distinctive values and the knobs that do not carry over. */
 const BY_PRESET: Record<PresetId, { values: Record<string, string>; status?: Record<string, MapStatus>; unmapped?: string[]; note: RegExp; rewards: string }> = {
-  grpo: { values: { beta: '0.04', loss_type: '"grpo"', scale_rewards: '"group"', epsilon: '0.2', epsilon_high: '0.2', num_iterations: '1' }, status: { beta: 'exact', scale_rewards: 'exact' }, note: /GRPO family/, rewards: '[accuracy_reward, format_reward]' },
-  'dr-grpo': { values: { scale_rewards: '"none"', loss_type: '"dr_grpo"', beta: '0.04' }, status: { loss_type: 'exact' }, note: /GRPO family/, rewards: '[accuracy_reward, format_reward]' },
+  grpo: { values: { beta: '0.04', loss_type: '"grpo"', scale_rewards: '"group"', epsilon: '0.2', epsilon_high: '0.2', num_iterations: '1' }, status: { beta: 'exact', scale_rewards: 'exact' }, note: /GRPOTrainer runs it, knob for knob/, rewards: '[accuracy_reward, format_reward]' },
+  'dr-grpo': { values: { scale_rewards: '"none"', loss_type: '"dr_grpo"', beta: '0.04' }, status: { loss_type: 'exact' }, note: /knob for knob/, rewards: '[accuracy_reward, format_reward]' },
   dapo: {
     values: { loss_type: '"dapo"', epsilon: '0.2', epsilon_high: '0.28', beta: '0.0', steps_per_generation: '2', reward_weights: '[1.0, 0.2, 1.0]' },
     unmapped: ['tricks.dynamicSampling'],
-    note: /GRPO family/,
+    note: /knob for knob/,
     rewards: '[accuracy_reward, format_reward, length_reward]',
   },
-  gspo: { values: { importance_sampling_level: '"sequence"', epsilon: '0.0003', epsilon_high: '0.0004', beta: '0.0', steps_per_generation: '2' }, note: /GRPO family/, rewards: '[accuracy_reward, format_reward]' },
+  gspo: { values: { importance_sampling_level: '"sequence"', epsilon: '0.0003', epsilon_high: '0.0004', beta: '0.0', steps_per_generation: '2' }, note: /knob for knob/, rewards: '[accuracy_reward, format_reward]' },
   ppo: {
     values: { num_iterations: '2', steps_per_generation: '2', beta: '0.04', epsilon: '0.2' },
     status: { scale_rewards: 'none', beta: 'approx' },
@@ -45,8 +47,20 @@ const BY_PRESET: Record<PresetId, { values: Record<string, string>; status?: Rec
     note: /PPOTrainer/,
     rewards: '[accuracy_reward, format_reward]',
   },
-  'ppo-penalty': { values: { beta: '0.0', num_iterations: '2' }, status: { beta: 'none', epsilon: 'none' }, unmapped: ['objective.gamma / lambda', 'objective.klSchedule / targetKl'], note: /PPO-Penalty/, rewards: '[accuracy_reward, format_reward]' },
-  trpo: { values: { beta: '0.0' }, status: { epsilon: 'none', epsilon_high: 'none' }, unmapped: ['objective.trpoMaxKl'], note: /no TRPO trainer/, rewards: '[accuracy_reward, format_reward]' },
+  'ppo-penalty': {
+    values: { beta: '0.0', num_iterations: '2' },
+    status: { beta: 'none', epsilon: 'none', learning_rate: 'exact' },
+    unmapped: ['objective.gamma / lambda', 'objective.valueCoef / valueClip', 'optim.valueLr', 'objective.klSchedule / targetKl'],
+    note: /TRL has no PPO-Penalty/,
+    rewards: '[accuracy_reward, format_reward]',
+  },
+  trpo: {
+    values: { beta: '0.0' },
+    status: { epsilon: 'none', epsilon_high: 'none', learning_rate: 'approx', beta: 'exact' },
+    unmapped: ['objective.trpoMaxKl', 'objective.gamma / lambda', 'optim.valueLr'],
+    note: /no TRPO trainer/,
+    rewards: '[accuracy_reward, format_reward]',
+  },
   rloo: { values: { scale_rewards: '"none"', beta: '0.05' }, status: { scale_rewards: 'approx', beta: 'approx' }, unmapped: ['objective.klEstimator'], note: /RLOOTrainer/, rewards: '[accuracy_reward, format_reward]' },
   reinforce: { values: { scale_rewards: '"none"', beta: '0.0' }, status: { scale_rewards: 'approx' }, note: /batch-mean baseline/, rewards: '[accuracy_reward, format_reward]' },
 };
@@ -69,6 +83,8 @@ describe('Export to TRL: the mapping for every preset', () => {
       const unmapped = rows.filter((r) => !r.trl && r.status === 'none').map((r) => r.ours);
       for (const ours of want.unmapped ?? []) expect(unmapped, `${id}: ${ours} is said not to map`).toContain(ours);
       expect(notes.join(' ')).toMatch(want.note);
+      // The whole-run note is the algorithm's own (engine/algorithms/spec.ts), not a copy.
+      expect(notes[0]).toContain(ALGORITHM_SPECS[c.objective.algorithm].trl.note);
       expect(script).toContain(`reward_funcs=${want.rewards},`);
       // Every row explains itself; every written argument appears exactly once.
       for (const r of rows) expect(r.ours.length).toBeGreaterThan(0);
@@ -90,6 +106,23 @@ describe('Export to TRL: the mapping for every preset', () => {
     expect(script).toContain('reward_funcs=[accuracy_reward, format_reward, length_reward, hackable_reward],');
     expect(script).toContain('def hackable_reward(');
     expect(script).not.toContain('def step_reward(');
+  });
+
+  it('reads the algorithm\'s facts, not its name: TRPO\'s β is KL to the reference, its lr unused', () => {
+    const c = withValue(applyPreset('trpo'), 'objective.beta', 0.02);
+    const byArg = new Map(trlMapping(c).rows.filter((r) => r.trl).map((r) => [r.trl, r]));
+    // TRPO puts β·KL(π_θ ‖ π_ref) in its loss, as GRPOTrainer does: the value carries over.
+    expect(byArg.get('beta')?.value).toBe('0.02');
+    expect(byArg.get('learning_rate')?.note).toMatch(/TRPO ignores it/);
+    // A schedule TRPO ignores is not blamed for a difference; an early stop it ignores is not listed.
+    const scheduled = withValue(withValue(c, 'objective.klSchedule', 'adaptive'), 'objective.earlyStopKl', 0.05);
+    const rows = trlMapping(scheduled).rows;
+    expect(rows.find((r) => r.trl === 'beta')?.note).not.toMatch(/adaptive/);
+    expect(rows.map((r) => r.ours)).not.toContain('objective.earlyStopKl');
+    // PPO-Clip reads both: both are named.
+    const ppo = trlMapping(withValue(withValue(applyPreset('ppo'), 'objective.klSchedule', 'adaptive'), 'objective.earlyStopKl', 0.05)).rows;
+    expect(ppo.find((r) => r.trl === 'beta')?.note).toMatch(/adaptive here/);
+    expect(ppo.map((r) => r.ours)).toContain('objective.earlyStopKl');
   });
 
   it('writes Python literals and file names', () => {

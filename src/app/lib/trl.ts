@@ -1,3 +1,4 @@
+import { ALGORITHM_SPECS, ignoresKnob } from '../../engine/algorithms/spec';
 import type { RunConfig } from '../../engine/config';
 import { REWARD_DOCS, REWARD_NAMES, type RewardName } from '../../engine/rewards';
 
@@ -10,6 +11,9 @@ import { REWARD_DOCS, REWARD_NAMES, type RewardName } from '../../engine/rewards
  * epochs x minibatches optimizer steps on them. In TRL that is generation_batch_size = B*G
  * completions, steps_per_generation = minibatches, num_iterations = epochs, and
  * per_device_train_batch_size = B*G / minibatches completions per step (one process).
+ *
+ * What differs per algorithm (its baseline, clip, critic, what β weighs, its TRL trainer and
+ * note) is read from the algorithm's spec (engine/algorithms/spec.ts), never from its id.
  */
 
 export type MapStatus = 'exact' | 'approx' | 'none';
@@ -59,6 +63,7 @@ function schedulerType(o: RunConfig['optim']): string {
 export function trlMapping(c: RunConfig): TrlMapping {
   const o = c.objective;
   const alg = o.algorithm;
+  const spec = ALGORITHM_SPECS[alg];
   const { promptsPerIter: b, groupSize: g } = c.sampling;
   const { epochs, minibatches } = c.optim;
   const stepsPerIter = epochs * minibatches;
@@ -66,10 +71,11 @@ export function trlMapping(c: RunConfig): TrlMapping {
   const notes: string[] = [];
   const row = (trl: string, value: string, ours: string, ourValue: unknown, status: MapStatus, note = '') =>
     rows.push({ trl, value, ours, ourValue: String(ourValue), status, note });
-  const clips = alg === 'grpo' || alg === 'ppo' || alg === 'reinforce' || alg === 'rloo';
+  const clips = spec.clips;
 
   // ---- optimisation
-  row('learning_rate', pyFloat(c.optim.lr), 'optim.lr', c.optim.lr, 'exact', 'Adam(W) step size; a real VLM wants far less (TRL defaults to 1e-6).');
+  if (spec.usesLearningRate) row('learning_rate', pyFloat(c.optim.lr), 'optim.lr', c.optim.lr, 'exact', 'Adam(W) step size; a real VLM wants far less (TRL defaults to 1e-6).');
+  else row('learning_rate', pyFloat(c.optim.lr), 'optim.lr', c.optim.lr, 'approx', `${spec.title} ignores it (the policy's step comes from its trust region); GRPOTrainer needs one, so the script passes it.`);
   const completions = b * g;
   const perStep = completions / minibatches;
   const divisible = Number.isInteger(perStep);
@@ -97,29 +103,33 @@ export function trlMapping(c: RunConfig): TrlMapping {
   row('max_completion_length', pyInt(c.sampling.maxNewTokens), 'sampling.maxNewTokens', c.sampling.maxNewTokens, 'exact', 'L_max, in tokens of the real tokenizer (the playground\'s are words).');
 
   // ---- objective
-  const grpoLike = alg === 'grpo';
-  if (alg === 'rloo') {
-    row('scale_rewards', pyStr('none'), 'objective.algorithm = rloo', 'leave-one-out', 'approx', 'r - group mean is (G-1)/G times RLOO\'s advantage (a learning-rate factor). TRL\'s RLOOTrainer is the exact match.');
-  } else if (alg === 'reinforce') {
-    row('scale_rewards', pyStr('none'), 'objective.algorithm = reinforce', 'batch-mean baseline', 'approx', 'GRPO\'s baseline is the group mean, REINFORCE\'s here the batch mean.');
-  } else if (grpoLike) {
-    row('scale_rewards', pyStr(o.advantageScale), 'objective.advantageScale', o.advantageScale, 'exact', 'group: (r - mean) / std of the group; batch: std of the batch; none: Dr. GRPO.');
-  } else {
-    row('scale_rewards', pyStr('group'), `objective.algorithm = ${alg}`, 'critic + GAE', 'none', 'GRPOTrainer has no critic: the group baseline replaces the value head and GAE.');
+  switch (spec.baseline) {
+    case 'leave-one-out':
+      row('scale_rewards', pyStr('none'), `objective.algorithm = ${alg}`, 'leave-one-out', 'approx', 'r - group mean is (G-1)/G times RLOO\'s advantage (a learning-rate factor). TRL\'s RLOOTrainer is the exact match.');
+      break;
+    case 'batch-mean':
+      row('scale_rewards', pyStr('none'), `objective.algorithm = ${alg}`, 'batch-mean baseline', 'approx', `GRPO's baseline is the group mean, ${spec.title}'s here the batch mean.`);
+      break;
+    case 'group':
+      row('scale_rewards', pyStr(o.advantageScale), 'objective.advantageScale', o.advantageScale, 'exact', 'group: (r - mean) / std of the group; batch: std of the batch; none: Dr. GRPO.');
+      break;
+    case 'critic':
+      row('scale_rewards', pyStr('group'), `objective.algorithm = ${alg}`, 'critic + GAE', 'none', 'GRPOTrainer has no critic: the group baseline replaces the value head and GAE.');
+      break;
   }
   row('loss_type', pyStr(LOSS_TYPE[o.lossAggregation]), 'objective.lossAggregation', o.lossAggregation, 'exact', 'token-mean = dapo, seq-mean-token-mean = grpo, seq-mean-token-sum-norm = dr_grpo (normaliser max_completion_length).');
   row('importance_sampling_level', pyStr(o.ratioLevel), 'objective.ratioLevel', o.ratioLevel, 'exact', o.ratioLevel === 'sequence' ? 'GSPO\'s length-normalised sequence ratio.' : 'Per-token ratio.');
-  row('epsilon', pyFloat(o.epsLow), 'objective.epsLow', o.epsLow, clips ? 'exact' : 'none', clips ? 'Lower clip 1 - ε.' : `${alg} does not clip; TRL always does.`);
-  row('epsilon_high', pyFloat(o.epsHigh), 'objective.epsHigh', o.epsHigh, clips ? 'exact' : 'none', clips ? 'Upper clip 1 + ε_high (DAPO\'s clip-higher).' : `${alg} does not clip.`);
+  row('epsilon', pyFloat(o.epsLow), 'objective.epsLow', o.epsLow, clips ? 'exact' : 'none', clips ? 'Lower clip 1 - ε.' : `${spec.title} does not clip; TRL always does.`);
+  row('epsilon_high', pyFloat(o.epsHigh), 'objective.epsHigh', o.epsHigh, clips ? 'exact' : 'none', clips ? 'Upper clip 1 + ε_high (DAPO\'s clip-higher).' : `${spec.title} does not clip.`);
 
   // The KL term: TRL's GRPO puts β · k3(π_θ, π_ref) in the loss, β fixed.
-  if (alg === 'ppo-penalty' || alg === 'trpo') {
-    row('beta', pyFloat(0), 'objective.beta', o.beta, 'none', alg === 'trpo' ? 'TRPO bounds KL(π_old‖π) by a trust region, not a penalty to a reference.' : 'PPO-Penalty\'s β weighs KL(π_old‖π), not KL to a reference: GRPO has no such term.');
+  if (spec.betaMeaning === 'old-policy-kl') {
+    row('beta', pyFloat(0), 'objective.beta', o.beta, 'none', `${spec.title}'s β weighs KL(π_old‖π), not KL to a reference: GRPO has no such term.`);
   } else {
     const why: string[] = [];
     if (o.klMode === 'reward') why.push('the playground subtracts β·KL from the reward; TRL GRPO adds it to the loss');
     if (o.beta > 0 && o.klEstimator !== 'k3') why.push(`TRL GRPO uses k3, this run ${o.klEstimator}`);
-    if (o.klSchedule !== 'fixed') why.push(`β is ${o.klSchedule} here, fixed in TRL`);
+    if (o.klSchedule !== 'fixed' && !ignoresKnob(alg, 'objective.klSchedule')) why.push(`β is ${o.klSchedule} here, fixed in TRL`);
     row('beta', pyFloat(o.beta), 'objective.beta', o.beta, why.length ? 'approx' : 'exact', why.length ? `${why.join('; ')}.` : o.beta === 0 ? 'No reference model is loaded.' : 'β · k3 KL to the frozen reference, in the loss.');
   }
 
@@ -144,17 +154,15 @@ export function trlMapping(c: RunConfig): TrlMapping {
   const none = (ours: string, value: unknown, note: string) => row('', '', ours, value, 'none', note);
   if (o.klEstimator !== 'k3' && o.beta > 0) none('objective.klEstimator', o.klEstimator, 'GRPOTrainer\'s KL is always k3.');
   if (o.entropyCoef > 0) none('objective.entropyCoef', o.entropyCoef, 'No entropy bonus in GRPOTrainer.');
-  if (o.earlyStopKl > 0) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping in GRPOTrainer.');
-  if (alg === 'ppo' || alg === 'ppo-penalty' || alg === 'trpo') {
+  if (o.earlyStopKl > 0 && !ignoresKnob(alg, 'objective.earlyStopKl')) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping in GRPOTrainer.');
+  if (spec.critic) {
     none('objective.gamma / lambda', `${o.gamma} / ${o.lambda}`, 'GAE needs a critic. TRL\'s PPOTrainer has gamma and lam (with a reward model, not reward functions).');
-  }
-  if (alg === 'ppo') {
     none('objective.valueCoef / valueClip', `${o.valueCoef} / ${o.valueClip}`, 'Value loss: PPOConfig vf_coef / cliprange_value.');
-    none('objective.whitenAdvantages', o.whitenAdvantages, 'PPO whitens GAE advantages; GRPO\'s group scaling stands in for it.');
+    none('objective.whitenAdvantages', o.whitenAdvantages, `${spec.title} whitens GAE advantages; GRPO's group scaling stands in for it.`);
     none('optim.valueLr', c.optim.valueLr, 'No value head in GRPOTrainer.');
   }
-  if (alg === 'ppo-penalty') none('objective.klSchedule / targetKl', `${o.klSchedule} / ${o.targetKl}`, 'No adaptive KL penalty in GRPOTrainer.');
-  if (alg === 'trpo') none('objective.trpoMaxKl', o.trpoMaxKl, 'TRL has no TRPO trainer (no conjugate gradient, no line search).');
+  if (spec.stepControl === 'kl-penalty') none('objective.klSchedule / targetKl', `${o.klSchedule} / ${o.targetKl}`, 'No adaptive KL penalty in GRPOTrainer.');
+  if (spec.stepControl === 'trust-region') none('objective.trpoMaxKl', o.trpoMaxKl, 'No trust region in GRPOTrainer (no conjugate gradient, no line search).');
   const t = c.tricks;
   if (t.dynamicSampling) none('tricks.dynamicSampling', true, 'No dynamic sampling in GRPOTrainer (veRL has it): zero-variance groups just give zero advantage.');
   if (t.onlineFilter) none('tricks.onlineFilter', `(${t.filterLow}, ${t.filterHigh})`, 'Filter the prompts by pass rate yourself before training.');
@@ -164,21 +172,12 @@ export function trlMapping(c: RunConfig): TrlMapping {
   none('model.*', `${c.model.dModel}d × ${c.model.nLayers} layers`, 'Pick a real VLM (MODEL in the script).');
   if (c.run.init === 'sft') none('run.init', 'sft', 'Warm-start with SFTTrainer on gold traces first, as the playground\'s checkpoints were made.');
 
-  // ---- whole-run notes
-  if (alg === 'ppo' || alg === 'ppo-penalty') {
+  // ---- whole-run notes: the algorithm's own TRL counterpart (its spec), then what PPOTrainer would take
+  notes.push(`This run is ${spec.title}. ${spec.trl.note}`);
+  if (spec.trl.trainer === 'PPOTrainer') {
     notes.push(
-      `This run is ${alg === 'ppo' ? 'PPO-Clip' : 'PPO-Penalty'}: it learns a critic and uses GAE. The script runs the closest GRPO setup instead ` +
-        '(same learning rate, clip range, epochs, sampling and rewards; the group mean replaces the critic). ' +
-        'For PPO proper, TRL\'s PPOTrainer/PPOConfig (gamma, lam, vf_coef, cliprange, cliprange_value, kl_coef, num_ppo_epochs, num_mini_batches, whiten_rewards) takes a reward model rather than reward functions.',
+      'For PPO proper, TRL\'s PPOTrainer/PPOConfig (gamma, lam, vf_coef, cliprange, cliprange_value, kl_coef, num_ppo_epochs, num_mini_batches, whiten_rewards) takes a reward model rather than reward functions.',
     );
-  } else if (alg === 'trpo') {
-    notes.push('This run is TRPO: TRL has no TRPO trainer. The script runs GRPO with the same sampling and rewards; the trust region does not carry over.');
-  } else if (alg === 'rloo') {
-    notes.push('This run is RLOO: TRL\'s RLOOTrainer is the exact match; this GRPO script with scale_rewards="none" has the same baseline up to a factor (G-1)/G.');
-  } else if (alg === 'reinforce') {
-    notes.push('This run is REINFORCE with a batch-mean baseline: the script uses GRPO\'s group-mean baseline (scale_rewards="none"), the nearest TRL has.');
-  } else {
-    notes.push('GRPO family: every objective knob below maps to a GRPOConfig argument.');
   }
   return { rows, notes, rewards };
 }

@@ -6,7 +6,7 @@ import { PromptCard } from '../components/inspect/PromptCard';
 import { ResponseCard } from '../components/inspect/ResponseCard';
 import { TokenDetail } from '../components/inspect/TokenDetail';
 import { fmt } from '../lib/format';
-import { batchRewardMean, expectedAdvantages, groupViews, heatScale, orderGroups } from '../lib/inspect';
+import { batchRewardMean, expectedAdvantages, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
 import { useApp } from '../store';
 
 /** One stored rollout batch, down to the token: groups, responses, rewards, advantages, heatmaps, attention. */
@@ -68,8 +68,7 @@ export function InspectView() {
   const mine = batchRewardMean(batch);
   const filtered = run.config.tricks.dynamicSampling || run.config.tricks.onlineFilter;
   const ppo = batch.samples.some((x) => x.values !== undefined);
-  const alg = run.config.objective.algorithm;
-  const groupBaseline = alg === 'grpo' || alg === 'rloo';
+  const groupBaseline = hasGroupBaseline(run.config);
   const focus = s.focusToken;
   const att = s.attention?.key.startsWith(`${runId}/${batch.iteration}/`) ? s.attention : null;
   const attSample = att ? batch.samples[att.sample] : undefined;

@@ -86,7 +86,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     adaptiveKlMetric: 'kl/ref',
     usesLearningRate: true,
     knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS],
-    trl: { trainer: 'GRPOTrainer', exact: false, note: 'TRL has no plain REINFORCE trainer: the closest is GRPOTrainer with scale_rewards off (a group-mean baseline instead of the batch mean).' },
+    trl: { trainer: 'GRPOTrainer', exact: false, note: 'TRL has no plain REINFORCE trainer: the script runs GRPOTrainer with scale_rewards="none", a group-mean baseline where this run has a batch-mean baseline.' },
   },
   rloo: {
     id: 'rloo',
@@ -102,7 +102,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     adaptiveKlMetric: 'kl/ref',
     usesLearningRate: true,
     knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS],
-    trl: { trainer: 'RLOOTrainer', exact: false, note: 'TRL has an RLOOTrainer; the script runs GRPOTrainer, whose group-mean baseline differs from leave-one-out by a factor G/(G-1).' },
+    trl: { trainer: 'RLOOTrainer', exact: false, note: 'TRL\'s RLOOTrainer is the exact match; the script runs GRPOTrainer with scale_rewards="none", whose advantage r - group mean is (G-1)/G times the leave-one-out one.' },
   },
   ppo: {
     id: 'ppo',
@@ -118,7 +118,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     adaptiveKlMetric: 'kl/ref',
     usesLearningRate: true,
     knobs: [...ADAM, ...CLIP, ...REFERENCE_KL, ...LOSS, ...CRITIC],
-    trl: { trainer: 'PPOTrainer', exact: false, note: 'It learns a critic and uses GAE; the script runs the closest GRPO setup instead (TRL\'s PPOTrainer needs a separate reward model).' },
+    trl: { trainer: 'PPOTrainer', exact: false, note: 'It learns a critic and uses GAE. The script runs the closest GRPO setup instead (same learning rate, clip range, epochs, sampling and rewards; the group mean replaces the critic): TRL\'s PPOTrainer needs a separate reward model.' },
   },
   'ppo-penalty': {
     id: 'ppo-penalty',

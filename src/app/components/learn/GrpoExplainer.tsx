@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import { ALGORITHM_SPECS } from '../../../engine/algorithms/spec';
 import { groupViews } from '../../lib/inspect';
 import { besselStd, groupAdvantages, mean, rlooAdvantages } from '../../lib/rlmath';
 import { fmt } from '../../lib/format';
@@ -29,7 +30,7 @@ export function GrpoExplainer() {
   const runGroup = useMemo(() => (ctx.batch ? (groupViews(ctx.batch).find((g) => !g.zeroVariance) ?? null) : null), [ctx.batch]);
   const g0 = Math.min(MAX_G, Math.max(MIN_G, ctx.config.sampling.groupSize));
   const [raw, setRaw] = useState<string[]>(() => initialRewards(runGroup?.rewards.length ?? g0, runGroup?.rewards.slice(0, MAX_G) ?? null));
-  const [scheme, setScheme] = useState<Scheme>(ctx.config.objective.algorithm === 'rloo' ? 'rloo' : ctx.config.objective.advantageScale);
+  const [scheme, setScheme] = useState<Scheme>(ALGORITHM_SPECS[ctx.config.objective.algorithm].baseline === 'leave-one-out' ? 'rloo' : ctx.config.objective.advantageScale);
   const schemeId = useId();
 
   const parsed = raw.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));

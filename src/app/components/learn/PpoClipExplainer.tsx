@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { ALGORITHM_SPECS, ignoresKnob } from '../../../engine/algorithms/spec';
 import { countClipped, ratioPoints, type RatioPoint } from '../../lib/inspect';
 import { clipState, clippedSurrogate, trustRegionStep } from '../../lib/rlmath';
 import { fmt, pct } from '../../lib/format';
@@ -139,9 +140,12 @@ export function PpoClipExplainer() {
   const o = ctx.config.objective;
   const [epsLow, setEpsLow] = useState(o.epsLow);
   const [epsHigh, setEpsHigh] = useState(o.epsHigh);
-  const [beta, setBeta] = useState(o.algorithm === 'ppo-penalty' ? o.beta : 2);
-  const [delta, setDelta] = useState(o.algorithm === 'trpo' ? Math.min(0.1, o.trpoMaxKl) : 0.02);
-  const whitened = o.whitenAdvantages && (o.algorithm === 'ppo' || o.algorithm === 'ppo-penalty' || o.algorithm === 'trpo');
+  const spec = ALGORITHM_SPECS[o.algorithm];
+  // The toys start at the run's own β and δ where the run has them (a KL(π_old ‖ π) penalty; a trust region).
+  const [beta, setBeta] = useState(spec.betaMeaning === 'old-policy-kl' ? o.beta : 2);
+  const [delta, setDelta] = useState(spec.stepControl === 'trust-region' ? Math.min(DELTA_MAX, o.trpoMaxKl) : 0.02);
+  // The dots sit at the advantages the trainer used: whitened only where the algorithm reads that knob (the critic's GAE).
+  const whitened = o.whitenAdvantages && !ignoresKnob(o.algorithm, 'objective.whitenAdvantages');
   const points = useMemo(() => (ctx.batch ? ratioPoints(ctx.batch, whitened) : []), [ctx.batch, whitened]);
   const now = countClipped(points, epsLow, epsHigh);
   const atRun = points.filter((p) => p.clipped !== 0).length;
