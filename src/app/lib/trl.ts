@@ -129,7 +129,7 @@ export function trlMapping(c: RunConfig): TrlMapping {
     const why: string[] = [];
     if (o.klMode === 'reward') why.push('the playground subtracts β·KL from the reward; TRL GRPO adds it to the loss');
     if (o.beta > 0 && o.klEstimator !== 'k3') why.push(`TRL GRPO uses k3, this run ${o.klEstimator}`);
-    if (o.klSchedule !== 'fixed' && !ignoresKnob(alg, 'objective.klSchedule')) why.push(`β is ${o.klSchedule} here, fixed in TRL`);
+    if (o.klSchedule !== 'fixed') why.push(`β is ${o.klSchedule} here, fixed in TRL`);
     row('beta', pyFloat(o.beta), 'objective.beta', o.beta, why.length ? 'approx' : 'exact', why.length ? `${why.join('; ')}.` : o.beta === 0 ? 'No reference model is loaded.' : 'β · k3 KL to the frozen reference, in the loss.');
   }
 
