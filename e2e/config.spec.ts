@@ -45,3 +45,33 @@ test('choosing a preset marks the knobs it sets', async ({ playground, page }) =
   // Settings no preset owns survive the switch (the tiny model from the link).
   await expect(playground.input('model.dModel')).toHaveValue('16');
 });
+
+test('knobs the chosen algorithm ignores are marked, read out, and still editable', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('objective');
+  await playground.openGroup('optim');
+  // GRPO (the default) has no critic: gamma is marked, beside its name and in its description.
+  const gamma = playground.input('objective.gamma');
+  await expect(playground.field('objective.gamma')).toHaveAttribute('data-ignored', 'true');
+  await expect(page.getByTestId('ignored-objective.gamma')).toHaveText('ignored by GRPO');
+  await expect(gamma).toHaveAccessibleName(/ignored by GRPO/);
+  await expect(gamma).toHaveAccessibleDescription(/GRPO does not read this knob/);
+  await expect(playground.field('objective.epsHigh')).toHaveAttribute('data-ignored', 'false');
+  // Still editable: the value is taken, and no error blocks Start.
+  await gamma.fill('0.9');
+  await expect(gamma).toHaveValue('0.9');
+  await expect(page.getByTestId('config-errors')).toHaveCount(0);
+
+  // Choosing PPO-Clip (which learns a critic) unmarks it; the value typed under GRPO is kept.
+  await playground.input('objective.algorithm').selectOption('ppo');
+  await expect(playground.field('objective.gamma')).toHaveAttribute('data-ignored', 'false');
+  await expect(page.getByTestId('ignored-objective.gamma')).toHaveCount(0);
+  await expect(gamma).toHaveValue('0.9');
+
+  // TRPO's step comes from its trust region: the learning rate and the clip are marked.
+  await page.getByTestId('preset-select').selectOption('trpo');
+  await expect(page.getByTestId('ignored-optim.lr')).toHaveText('ignored by TRPO');
+  await expect(playground.field('objective.epsLow')).toHaveAttribute('data-ignored', 'true');
+  await expect(playground.field('objective.trpoMaxKl')).toHaveAttribute('data-ignored', 'false');
+  await expect(playground.field('optim.epochs')).toHaveAttribute('data-ignored', 'false');
+});

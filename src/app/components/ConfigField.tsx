@@ -1,5 +1,5 @@
 import { memo, useId } from 'react';
-import { boundsHint, type DraftValue, type FieldSpec } from '../lib/fields';
+import { boundsHint, type DraftValue, type FieldSpec, type Ignored } from '../lib/fields';
 
 interface Props {
   spec: FieldSpec;
@@ -7,11 +7,17 @@ interface Props {
   error: string | undefined;
   /** The selected preset sets this knob. */
   fromPreset: boolean;
+  /** The chosen algorithm never reads this knob (null where it does). */
+  ignored: Ignored | null;
   onChange: (path: string, value: DraftValue) => void;
 }
 
-/** One config knob: label, input, bounds, help text (the schema's .describe()) and its error. */
-function ConfigFieldImpl({ spec, value, error, fromPreset, onChange }: Props) {
+/**
+ * One config knob: label, input, bounds, help text (the schema's .describe()) and its error.
+ * A knob the chosen algorithm ignores is dimmed and says so, beside its name (part of the input's
+ * label) and before its help (its description), yet stays editable.
+ */
+function ConfigFieldImpl({ spec, value, error, fromPreset, ignored, onChange }: Props) {
   const id = useId();
   const helpId = `${id}-help`;
   const errId = `${id}-err`;
@@ -53,12 +59,21 @@ function ConfigFieldImpl({ spec, value, error, fromPreset, onChange }: Props) {
   }
   const hint = boundsHint(spec);
   return (
-    <div className={`field${error ? ' field-invalid' : ''}${spec.kind === 'boolean' ? ' field-check' : ''}`} data-testid={`field-${spec.path}`}>
+    <div
+      className={`field${error ? ' field-invalid' : ''}${spec.kind === 'boolean' ? ' field-check' : ''}${ignored ? ' field-ignored' : ''}`}
+      data-testid={`field-${spec.path}`}
+      data-ignored={ignored ? 'true' : 'false'}
+    >
       <label htmlFor={id}>
         <span className="field-name">{spec.key}</span>
         {fromPreset && (
           <span className="preset-mark" title="Set by the selected preset">
             preset
+          </span>
+        )}
+        {ignored && (
+          <span className="ignored-mark" data-testid={`ignored-${spec.path}`}>
+            {ignored.mark}
           </span>
         )}
       </label>
@@ -69,6 +84,7 @@ function ConfigFieldImpl({ spec, value, error, fromPreset, onChange }: Props) {
         </p>
       )}
       <p id={helpId} className="field-help">
+        {ignored && <span className="ignored-why">{ignored.why} </span>}
         {spec.help}
         {hint && <span className="field-bounds"> ({hint})</span>}
       </p>

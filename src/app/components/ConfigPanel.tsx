@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { FIELDS, GROUPS, type FieldSpec, type GroupId } from '../lib/fields';
+import { FIELDS, GROUPS, draftAlgorithm, ignoredKnob, type FieldSpec, type GroupId } from '../lib/fields';
 import { presetPaths } from '../lib/presets';
 import { lessonById } from '../lessons';
 import { useApp } from '../store';
@@ -26,6 +26,10 @@ export function ConfigPanel() {
     })),
   );
   const owned = useMemo(() => presetPaths(preset), [preset]);
+  // The knobs the chosen algorithm never reads (its spec), marked while it is chosen. One object
+  // per knob and algorithm, so the memoised fields re-render only when the algorithm changes.
+  const algorithm = draftAlgorithm(draft);
+  const ignored = useMemo(() => new Map(FIELDS.map((f) => [f.path, ignoredKnob(algorithm, f.path)])), [algorithm]);
   // A lesson shows only its own controls (and any field with an error, so Start is never blocked unseen).
   const lesson = showAll ? undefined : lessonById(lessonId);
   const shows = (f: FieldSpec) => !lesson || lesson.controls.includes(f.path) || errors[f.path] !== undefined;
@@ -50,7 +54,15 @@ export function ConfigPanel() {
             </summary>
             <div className="config-fields">
               {fields.map((f) => (
-                <ConfigField key={f.path} spec={f} value={draft[f.path]} error={errors[f.path]} fromPreset={owned.has(f.path)} onChange={setField} />
+                <ConfigField
+                  key={f.path}
+                  spec={f}
+                  value={draft[f.path]}
+                  error={errors[f.path]}
+                  fromPreset={owned.has(f.path)}
+                  ignored={ignored.get(f.path) ?? null}
+                  onChange={setField}
+                />
               ))}
             </div>
           </details>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG } from '../../engine/config';
-import { FIELDS, FIELD_BY_PATH, GROUPS, boundsHint, configToDraft, parseDraft } from './fields';
+import { applyPreset } from '../../engine/presets';
+import { FIELDS, FIELD_BY_PATH, GROUPS, boundsHint, configToDraft, draftAlgorithm, ignoredKnob, parseDraft } from './fields';
 
 describe('config fields from the zod schema', () => {
   it('has a field for every leaf, in the issue\'s groups, each with help text', () => {
@@ -37,5 +38,36 @@ describe('config fields from the zod schema', () => {
     expect(errors['sampling.maxNewTokens']).toContain('maxResponseLen');
     expect(errors['model.imageSize']).toContain("task's image size (16)");
     expect(errors['task.difficulty']).toContain('has 3 levels');
+  });
+
+  it('marks the knobs the chosen algorithm ignores, from its spec', () => {
+    const marked = (preset: string) => FIELDS.filter((f) => ignoredKnob(draftAlgorithm(configToDraft(applyPreset(preset))), f.path)).map((f) => f.path);
+    const grpo = marked('grpo');
+    expect(grpo).toEqual(expect.arrayContaining(['objective.gamma', 'objective.lambda', 'objective.valueCoef', 'optim.valueLr', 'objective.trpoMaxKl']));
+    expect(grpo).not.toContain('objective.epsHigh');
+    expect(grpo).not.toContain('optim.lr');
+    const trpo = marked('trpo');
+    expect(trpo).toEqual(expect.arrayContaining(['optim.lr', 'objective.epsLow', 'objective.epsHigh', 'objective.advantageScale']));
+    expect(trpo).not.toContain('objective.trpoMaxKl');
+    expect(trpo).not.toContain('optim.epochs'); // its value head still trains over epochs x minibatches
+    expect(marked('ppo')).not.toContain('objective.gamma');
+    // Only objective and optim knobs: sampling, rewards, tricks, task, model and run act for every algorithm.
+    for (const preset of ['grpo', 'trpo', 'ppo-penalty', 'reinforce']) {
+      for (const path of marked(preset)) expect(path, `${preset} ${path}`).toMatch(/^(objective|optim)\./);
+    }
+    expect(grpo).not.toContain('objective.algorithm');
+  });
+
+  it('says what it marks, naming the algorithm; nothing while no known algorithm is chosen', () => {
+    const draft = configToDraft(DEFAULT_RUN_CONFIG);
+    expect(ignoredKnob(draftAlgorithm(draft), 'objective.gamma')).toEqual({
+      mark: 'ignored by GRPO',
+      why: expect.stringMatching(/^GRPO does not read this knob/) as unknown as string,
+    });
+    expect(ignoredKnob(draftAlgorithm({ ...draft, 'objective.algorithm': 'trpo' }), 'optim.lr')?.mark).toBe('ignored by TRPO');
+    expect(ignoredKnob(draftAlgorithm({ ...draft, 'objective.algorithm': 'ppo' }), 'objective.gamma')).toBeNull();
+    expect(draftAlgorithm({ ...draft, 'objective.algorithm': 'sarsa' })).toBeNull();
+    expect(draftAlgorithm({ ...draft, 'objective.algorithm': 'constructor' })).toBeNull();
+    expect(ignoredKnob(null, 'objective.gamma')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALGORITHM_SPECS, ignoresKnob, isAlgorithmId, type AlgorithmId } from '../../engine/algorithms/spec';
 import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../../engine/config';
 import { getPath, setPath } from '../../engine/paths';
 
@@ -196,6 +197,31 @@ export function withValue(config: RunConfig, path: string, value: unknown): RunC
   const copy = structuredClone(config) as unknown as Record<string, unknown>;
   setPath(copy, path, value);
   return RunConfigSchema.parse(copy);
+}
+
+// ---------------------------------------------------------------------------------------
+// Knobs the chosen algorithm never reads (engine/algorithms/spec.ts): marked, not hidden, so a
+// learner sees that gamma does nothing under GRPO, and still editable, so a value survives a
+// switch to PPO and back.
+
+/** The algorithm the draft has chosen; null while its select holds no known algorithm. */
+export function draftAlgorithm(draft: Draft): AlgorithmId | null {
+  const v = draft['objective.algorithm'];
+  return typeof v === 'string' && isAlgorithmId(v) ? v : null;
+}
+
+export interface Ignored {
+  /** The short mark beside the knob's name: "ignored by GRPO". */
+  mark: string;
+  /** The sentence before its help text, for everyone (screen readers read it with the help). */
+  why: string;
+}
+
+/** How to mark a knob the algorithm ignores, or null where it reads it (or no algorithm is chosen). */
+export function ignoredKnob(algorithm: AlgorithmId | null, path: string): Ignored | null {
+  if (!algorithm || !ignoresKnob(algorithm, path)) return null;
+  const { title } = ALGORITHM_SPECS[algorithm];
+  return { mark: `ignored by ${title}`, why: `${title} does not read this knob: changing it changes nothing in this run (the value is kept for other algorithms).` };
 }
 
 /** Bounds as a short hint: "1–64, whole". */

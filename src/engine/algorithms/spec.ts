@@ -176,6 +176,9 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
 
 export const algorithmSpec = (id: AlgorithmId): AlgorithmSpec => ALGORITHM_SPECS[id];
 
+/** Whether a string from outside (a form's select, a link) names an algorithm. */
+export const isAlgorithmId = (id: string): id is AlgorithmId => Object.hasOwn(ALGORITHM_SPECS, id);
+
 /** True when `path` (a dotted RunConfig path) is an objective/optim knob this algorithm ignores. */
 export function ignoresKnob(id: AlgorithmId, path: string): boolean {
   const knobbed = path.startsWith('objective.') || path.startsWith('optim.');
