@@ -105,7 +105,7 @@ function getPreset(id: string): Preset {
 const clone = <T>(x: T): T => (x === undefined ? x : (JSON.parse(JSON.stringify(x)) as T));
 
 /** Every knob some preset sets: applying a preset resets these to their defaults first. */
-export const PRESET_KNOBS: readonly string[] = [...new Set(Object.values(PRESETS).flatMap((p) => leaves(p.overrides as Json).map(([k]) => k)))];
+export const PRESET_KNOBS: readonly string[] = [...new Set(Object.values(PRESETS).flatMap((p) => leaves(p.overrides).map(([k]) => k)))];
 
 /**
  * The config a preset gives: `base` (task, model, seed, run length... default: the defaults)
@@ -116,7 +116,7 @@ export function applyPreset(id: string, base: RunConfigInput = {}): RunConfig {
   const preset = getPreset(id);
   const merged = clone(RunConfigSchema.parse(base)) as unknown as Json;
   for (const path of PRESET_KNOBS) setPath(merged, path, clone(getPath(DEFAULT_RUN_CONFIG, path)));
-  for (const [path, value] of leaves(preset.overrides as Json)) setPath(merged, path, value);
+  for (const [path, value] of leaves(preset.overrides)) setPath(merged, path, value);
   merged.preset = id;
   return RunConfigSchema.parse(merged);
 }
@@ -131,7 +131,7 @@ export interface KnobDiff {
 /** The knobs a preset sets to something other than the default (GRPO): how it differs from GRPO. */
 export function presetDiff(id: string): KnobDiff[] {
   const preset = getPreset(id);
-  return leaves(preset.overrides as Json)
+  return leaves(preset.overrides)
     .map(([path, value]) => ({ path, value, default: getPath(DEFAULT_RUN_CONFIG, path) }))
     .filter((d) => d.value !== d.default);
 }
