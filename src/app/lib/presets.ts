@@ -1,5 +1,5 @@
 import type { RunConfig } from '../../engine/config';
-import { leaves, type Json } from '../../engine/paths';
+import { leaves } from '../../engine/paths';
 import { PRESETS, applyPreset, presetDiff } from '../../engine/presets';
 import { valueAt } from './fields';
 
@@ -29,7 +29,7 @@ export const DEFAULT_PRESET = 'grpo';
 function knobsOf(id: string): Knob[] {
   const config = applyPreset(id);
   const changed = new Set(presetDiff(id).map((d) => d.path));
-  return leaves(PRESETS[id as keyof typeof PRESETS].overrides as Json).map(([path]) => ({ path, value: valueAt(config, path), changed: changed.has(path) }));
+  return leaves(PRESETS[id as keyof typeof PRESETS].overrides).map(([path]) => ({ path, value: valueAt(config, path), changed: changed.has(path) }));
 }
 
 export const PRESET_LIST: readonly PresetInfo[] = Object.values(PRESETS).map((p) => ({
