@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ignoresKnob } from '../../engine/algorithms/spec';
 import { CHARTS } from '../charts/specs';
 import { FIELD_BY_PATH, valueAt } from '../lib/fields';
 import { decodeHash } from '../lib/hash';
@@ -41,6 +42,8 @@ describe('lessons', () => {
       expect(state.notices).toEqual([]);
       expect(state.preset).toBe(lesson.preset);
       for (const [path, value] of Object.entries(lesson.settings)) expect(valueAt(state.config, path)).toBe(value);
+      // A lesson shows only controls that act: none its algorithm ignores (the panel would mark it).
+      for (const path of lesson.controls) expect(ignoresKnob(state.config.objective.algorithm, path), `${path} is ignored by ${state.config.objective.algorithm}`).toBe(false);
     });
   }
 
