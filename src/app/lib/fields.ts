@@ -221,7 +221,7 @@ export interface Ignored {
 export function ignoredKnob(algorithm: AlgorithmId | null, path: string): Ignored | null {
   if (!algorithm || !ignoresKnob(algorithm, path)) return null;
   const { title } = ALGORITHM_SPECS[algorithm];
-  return { mark: `ignored by ${title}`, why: `${title} does not read this knob: changing it changes nothing in this run (the value is kept for other algorithms).` };
+  return { mark: `ignored by ${title}`, why: `${title} does not read this knob: changing it changes nothing in this run.` };
 }
 
 /** Bounds as a short hint: "1–64, whole". */
