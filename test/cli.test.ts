@@ -95,7 +95,7 @@ describe('runCli: usage errors exit 2 with the usage line, other errors 1', () =
   }
 
   it('a UsageError: status 2, "error: <message>" then the usage, nothing on stdout', async () => {
-    const r = await run(async () => parseTrainArgs(['--bogus']) as never);
+    const r = await run(() => Promise.resolve().then(() => void parseTrainArgs(['--bogus'])));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: Unknown option '--bogus'/);
     expect(r.stderr).toMatch(/\nusage: npm run x/);
@@ -110,7 +110,7 @@ describe('runCli: usage errors exit 2 with the usage line, other errors 1', () =
   });
 
   it('success: status 0', async () => {
-    expect((await run(async () => undefined)).status).toBe(0);
+    expect((await run(() => Promise.resolve())).status).toBe(0);
   });
 });
 
