@@ -1,5 +1,6 @@
 /**
- * One update step of every algorithm, checked against the objective written out by hand.
+ * One update step of every algorithm (and the GRPO presets dapo, dr-grpo, gspo), checked against
+ * the objective written out by hand.
  *
  * The toy: a "policy" whose only policy parameter is a logit vector b over a 3-token vocabulary
  * (the same distribution π = softmax(b) at every position, whatever the image and prompt) and
@@ -229,6 +230,14 @@ describe('one update step on a toy, against the objective by hand', () => {
     expect(config.objective.lossAggregation).toBe('seq-mean-token-sum-norm');
     const A = SCORES.map((r) => r - mean(SCORES));
     expectClose(db, policyGradient('seq-mean-token-sum-norm', (i) => A[i]!).map((g) => adamStep(g, LR)));
+  });
+
+  it('gspo (a GRPO preset): the sequence ratio s_i = exp(mean_t log ρ) has d s_i = (1/|o_i|) Σ_t d log π at ρ = 1, so the step is GRPO\'s', () => {
+    const { config, db } = oneUpdate('gspo');
+    expect(config.objective.ratioLevel).toBe('sequence');
+    expect(config.objective.advantageScale).toBe('group');
+    const A = SCORES.map((r) => (r - mean(SCORES)) / (besselStd(SCORES) + 1e-4));
+    expectClose(db, policyGradient(config.objective.lossAggregation, (i) => A[i]!).map((g) => adamStep(g, LR)));
   });
 
   it.each(['ppo', 'ppo-penalty'] as const)('%s: whitened GAE advantages per token; the value head steps toward the returns', (preset) => {
