@@ -13,7 +13,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // The engine must never reach into the app or the worker (DESIGN.md: imports run one way).
+      // The engine must never reach into the app or the worker (docs/ARCHITECTURE.md: imports run one way; test/architecture.test.ts checks the whole graph).
       'no-restricted-imports': ['error', { patterns: ['**/app/**', '**/worker/**'] }],
     },
   },

@@ -1,36 +1,132 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+/**
+ * The CLIs' argument validation, in-process: each CLI's parser (src/cli/*Args.ts) refuses a
+ * bad flag with one line naming it, and runCli turns that into "error: ..." + the usage line on
+ * stderr and exit status 2 (other errors: status 1). Real processes are spawned only in
+ * test/train-cli.slow.test.ts (npm's pre-hook, one end-to-end run).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Policy } from '../src/engine/model';
+import { createTrainer } from '../src/engine/train/trainer';
+import { UsageError, runCli } from '../src/cli/args';
+import { USAGE as BENCH_USAGE, parseBenchArgs, pickBackends } from '../src/cli/benchArgs';
+import { USAGE as EVAL_USAGE, parseEvalArgs } from '../src/cli/evalArgs';
+import { fileHandler } from '../src/cli/fileHandler';
+import { USAGE as PRETRAIN_USAGE, parsePretrainArgs } from '../src/cli/pretrainArgs';
+import { USAGE as TABLE_USAGE, finishedRuns, parseTableArgs } from '../src/cli/tableArgs';
+import { USAGE as TRAIN_USAGE, buildConfig, parseTrainArgs, warmStartError } from '../src/cli/trainArgs';
 
-/** Run a CLI the way `npm run <x> --` does, without npm's own noise. */
-function cli(script: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Run one CLI's validation as its main does, up to the first thing that needs a backend. */
+const VALIDATE: Record<string, (argv: string[]) => unknown> = {
+  eval: parseEvalArgs,
+  pretrain: parsePretrainArgs,
+  bench: (argv) => pickBackends(parseBenchArgs(argv)),
+  table: (argv) => finishedRuns(parseTableArgs(argv).dir),
+  train: (argv) => buildConfig(parseTrainArgs(argv)),
+};
+
+async function usageError(script: string, argv: string[]): Promise<string> {
+  try {
+    await VALIDATE[script]!(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`${script} ${JSON.stringify(argv)} was accepted`);
 }
 
-describe('CLI argument validation', () => {
+describe('CLI argument validation (in-process)', () => {
   it.each([
-    ['eval', ['--task', 'nope'], /--task: expected one of count, digit-sum, compare, area/],
-    ['eval', ['--task', 'count', '--n=-5'], /--n: .*>=\s*1/],
-    ['eval', ['--task', 'count', '--n', 'lots'], /--n: /],
-    ['eval', ['--task', 'count', '--split', 'test'], /--split: /],
+    ['eval', ['--task', 'nope'], /^--task: expected one of count, digit-sum, compare, area/],
+    ['eval', ['--task', 'count', '--n=-5'], /^--n: .*>=\s*1/],
+    ['eval', ['--task', 'count', '--n', 'lots'], /^--n: /],
+    ['eval', ['--task', 'count', '--split', 'test'], /^--split: /],
     ['eval', ['--task', 'count', '--bogus'], /Unknown option '--bogus'/],
-    ['eval', [], /--task: /],
-    ['pretrain', ['--backend', 'webgpu'], /--backend: /],
-    ['bench', ['--backends', 'cpu,tpu'], /--backends: "tpu" is not a backend/],
-    ['bench', ['--only', 'gpu'], /--only: /],
-    ['table', ['--at', '50,x'], /--at: expected iterations separated by commas/],
-    ['table', ['--dir', '/nonexistent-dir'], /--dir: cannot read \/nonexistent-dir/],
-  ])('%s %j exits 2 with a clear message', (script, args, message) => {
-    const r = cli(script, args);
+    ['eval', [], /^--task: /],
+    ['pretrain', ['--backend', 'webgpu'], /^--backend: /],
+    ['bench', ['--backends', 'cpu,tpu'], /^--backends: "tpu" is not a backend/],
+    ['bench', ['--only', 'gpu'], /^--only: /],
+    ['bench', ['--growth', '10', '--growth-at', '10'], /^--growth-at: must be below --growth/],
+    ['table', ['--at', '50,x'], /^--at: expected iterations separated by commas/],
+    ['table', ['--dir', '/nonexistent-dir'], /^--dir: cannot read \/nonexistent-dir/],
+    ['train', ['--preset', 'ppo2'], /^--preset: expected one of reinforce, rloo, ppo, ppo-penalty, trpo, grpo, dr-grpo, dapo, gspo/],
+    ['train', ['--task', 'sudoku'], /^--task: expected one of/],
+    ['train', ['--iterations', '0'], /^--iterations: /],
+    ['train', ['--backend', 'webgpu'], /^--backend: /],
+    ['train', ['--set', 'objective.betta=0.1'], /^--set: unknown config field "objective.betta"/],
+    ['train', ['--set', '__proto__.polluted=1'], /^--set: unknown config field "__proto__.polluted"/],
+    ['train', ['--set', 'objective.beta=-1'], /^--set objective.beta: /],
+    ['train', ['--set', 'objective.klMode=sideways'], /^--set objective.klMode: /],
+    ['train', ['--set', 'beta'], /^--set: expected section.knob=value/],
+    ['train', ['--bogus'], /Unknown option '--bogus'/],
+  ])('%s %j: a usage error naming the flag', async (script, argv, message) => {
+    expect(await usageError(script, argv)).toMatch(message);
+  });
+
+  it('every usage line starts "usage: npm run <script>"', () => {
+    const usages = { eval: EVAL_USAGE, pretrain: PRETRAIN_USAGE, bench: BENCH_USAGE, table: TABLE_USAGE, train: TRAIN_USAGE };
+    for (const [script, usage] of Object.entries(usages)) expect(usage).toMatch(new RegExp(`^usage: npm run ${script}\\b`));
+  });
+
+  it('accepts good flags: train builds the preset, task and every --set into one config', () => {
+    const config = buildConfig(parseTrainArgs(['--preset', 'dapo', '--task', 'count', '--iterations', '7', '--seed', '4', '--init', 'scratch', '--set', 'objective.beta=0.02', '--set', 'objective.klEstimator=k2']));
+    expect(config.preset).toBe('dapo');
+    expect(config.task.task).toBe('count');
+    expect(config.run).toMatchObject({ iterations: 7, seed: 4, init: 'scratch' });
+    expect(config.objective).toMatchObject({ beta: 0.02, klEstimator: 'k2' });
+    expect(parseEvalArgs(['--task', 'area', '--n', '12', '--sample'])).toMatchObject({ task: 'area', n: 12, sample: true, split: 'id', backend: 'wasm' });
+    expect(pickBackends(parseBenchArgs(['--only', 'node', '--backends', 'wasm']))).toEqual({ node: ['wasm'], browser: [] });
+  });
+});
+
+describe('runCli: usage errors exit 2 with the usage line, other errors 1', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  async function run(main: () => Promise<void>): Promise<{ status: number | undefined; stderr: string; stdout: string }> {
+    let stderr = '';
+    let stdout = '';
+    let resolveExit!: (code: number | undefined) => void;
+    const exited = new Promise<number | undefined>((r) => (resolveExit = r));
+    vi.spyOn(process, 'exit').mockImplementation(((code?: number) => resolveExit(code)) as never);
+    vi.spyOn(process.stderr, 'write').mockImplementation(((s: string) => ((stderr += s), true)) as never);
+    vi.spyOn(process.stdout, 'write').mockImplementation(((s: string) => ((stdout += s), true)) as never);
+    runCli('usage: npm run x -- [--flag]', main);
+    const status = await exited;
+    vi.restoreAllMocks();
+    return { status, stderr, stdout };
+  }
+
+  it('a UsageError: status 2, "error: <message>" then the usage, nothing on stdout', async () => {
+    const r = await run(() => Promise.resolve().then(() => void parseTrainArgs(['--bogus'])));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).toMatch(/usage: npm run/);
+    expect(r.stderr).toMatch(/^error: Unknown option '--bogus'/);
+    expect(r.stderr).toMatch(/\nusage: npm run x/);
     expect(r.stdout).toBe('');
   });
 
-  it('eval refuses a checkpoint directory that does not exist (exit 1, says which)', () => {
-    const r = cli('eval', ['--task', 'count', '--checkpoint', '/nonexistent/ckpt', '--backend', 'cpu']);
+  it('any other error: status 1, its message, no usage', async () => {
+    const r = await run(() => Policy.fromCheckpoint(fileHandler('/nonexistent/ckpt')).then(() => undefined));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/\/nonexistent\/ckpt/);
+    expect(r.stderr).not.toMatch(/usage:/);
+  });
+
+  it('success: status 0', async () => {
+    expect((await run(() => Promise.resolve())).status).toBe(0);
+  });
+});
+
+describe('missing checkpoints', () => {
+  it('eval: a checkpoint directory that does not exist is named', async () => {
+    await expect(Policy.fromCheckpoint(fileHandler('/nonexistent/ckpt'))).rejects.toThrow(/\/nonexistent\/ckpt/);
+  });
+
+  it('train: a missing warm start is named, with what to do', async () => {
+    const config = buildConfig(parseTrainArgs(['--task', 'count', '--iterations', '1']));
+    const err = await createTrainer(config, { loadWarmStart: () => fileHandler('/nonexistent/ckpt') }).then(
+      () => null,
+      (e: unknown) => warmStartError(e, config.run.init),
+    );
+    expect(err?.message).toMatch(/\/nonexistent\/ckpt/);
+    expect(err?.message).toMatch(/npm run pretrain|--init scratch/);
   });
 });

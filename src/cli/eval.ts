@@ -2,45 +2,19 @@
  * npm run eval -- --task digit-sum --checkpoint public/checkpoints/digit-sum --split ood [--json]
  * Held-out accuracy, pass@k, format rate and mean length of a checkpoint.
  */
-import { z } from 'zod';
 import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_TASK_SETTINGS } from '../engine/config';
 import { Policy } from '../engine/model';
 import { TASKS } from '../engine/tasks';
-import { TASK_IDS } from '../engine/tasks/types';
 import { evaluate } from '../engine/train/evaluate';
-import { NODE_BACKENDS, initBackend } from './backend';
+import { initBackend } from './backend';
 import { fileHandler } from './fileHandler';
-import { numArg, parseCli, runCli } from './args';
+import { runCli } from './args';
+import { USAGE, parseEvalArgs } from './evalArgs';
 import { Progress } from './progress';
 import { formatEvalTable } from './evalTable';
 
-const USAGE = `usage: npm run eval -- --task <${TASK_IDS.join('|')}> [--checkpoint DIR] [--split id|ood] [--n 256]
-       [--sample] [--k 1] [--temperature 1] (greedy unless --sample or k > 1: k samples per prompt give pass@k)
-       [--difficulty mixed|1..]
-       [--backend wasm|cpu] [--json]`;
-
-const Args = z.object({
-  task: z.enum(TASK_IDS, { message: `expected one of ${TASK_IDS.join(', ')}` }),
-  checkpoint: z.string().optional(),
-  split: z.enum(['id', 'ood']).default('id'),
-  n: numArg(z.number().int().min(1).max(100_000)).default(256),
-  k: numArg(z.number().int().min(1).max(64)).default(1),
-  temperature: numArg(z.number().positive().max(10)).default(1),
-  difficulty: z.union([z.literal('mixed'), numArg(z.number().int().min(1).max(10))]).default('mixed'),
-  backend: z.enum(NODE_BACKENDS).default('wasm'),
-  sample: z.boolean().default(false),
-  json: z.boolean().default(false),
-});
-
-const OPTIONS = {
-  task: { type: 'string' }, checkpoint: { type: 'string' }, split: { type: 'string' }, n: { type: 'string' },
-  k: { type: 'string' }, temperature: { type: 'string' }, difficulty: { type: 'string' }, backend: { type: 'string' },
-  sample: { type: 'boolean' }, json: { type: 'boolean' },
-} as const;
-
-
 runCli(USAGE, async () => {
-  const args = parseCli(process.argv.slice(2), OPTIONS, Args);
+  const args = parseEvalArgs(process.argv.slice(2));
   await initBackend(args.backend);
   const task = TASKS[args.task];
   const policy = await Policy.fromCheckpoint(fileHandler(args.checkpoint ?? `public/checkpoints/${args.task}`));

@@ -4,27 +4,18 @@
  * fixed seeds for the weights and the prompts.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_TASK_SETTINGS } from '../engine/config';
 import { DEFAULT_MODEL_CONFIG, Policy, saveCheckpoint } from '../engine/model';
 import { TASKS } from '../engine/tasks';
 import { TASK_IDS, type TaskId } from '../engine/tasks/types';
 import { evaluate, type EvalResult } from '../engine/train/evaluate';
 import { warmStart, type SftConfig } from '../engine/train/sft';
-import { NODE_BACKENDS, initBackend } from './backend';
+import { initBackend } from './backend';
 import { fileHandler } from './fileHandler';
-import { parseCli, runCli } from './args';
+import { runCli } from './args';
+import { USAGE, parsePretrainArgs } from './pretrainArgs';
 import { Progress } from './progress';
 import { formatEvalTable } from './evalTable';
-
-const USAGE = `usage: npm run pretrain -- [--task all|${TASK_IDS.join('|')}] [--out public/checkpoints] [--backend wasm|cpu]`;
-
-const Args = z.object({
-  task: z.enum(['all', ...TASK_IDS], { message: `expected all or one of ${TASK_IDS.join(', ')}` }).default('all'),
-  out: z.string().min(1).default('public/checkpoints'),
-  backend: z.enum(NODE_BACKENDS).default('wasm'),
-});
-const OPTIONS = { task: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } } as const;
 
 /**
  * Per-task SFT settings. The stop rule (format >= 90%, accuracy in 20-60% on held-out ID
@@ -52,7 +43,7 @@ export interface ManifestEntry {
 }
 
 runCli(USAGE, async () => {
-  const args = parseCli(process.argv.slice(2), OPTIONS, Args);
+  const args = parsePretrainArgs(process.argv.slice(2));
   const backend = await initBackend(args.backend);
   const tasks = args.task === 'all' ? [...TASK_IDS] : [args.task];
   const manifest: ManifestEntry[] = [];

@@ -1,5 +1,5 @@
 /**
- * The RL math contract (DESIGN.md): pure functions over tfjs tensors, named as in TRL and
+ * The RL math contract (docs/ARCHITECTURE.md, "External contracts"): pure functions over tfjs tensors, named as in TRL and
  * veRL so a reader can cross-check. Imports only @tensorflow/tfjs-core.
  *
  * Gradients: tfjs-core on its own registers no gradient functions (the @tensorflow/tfjs union

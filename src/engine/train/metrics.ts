@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * One metrics record per iteration, with namespaced keys (DESIGN.md). Per-function reward
+ * One metrics record per iteration, with namespaced keys (docs/ARCHITECTURE.md, "External contracts"). Per-function reward
  * keys (`reward/<fn>/mean`) and the KL estimator in use (`kl/estimator`) come on top.
  * A key whose quantity does not apply (value loss without a critic) is absent, not 0.
  *

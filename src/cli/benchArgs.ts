@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`'s flags: usage, schema, parser, and the backends they select (imported by
+ * bench.ts and tested in-process).
+ */
+import { z } from 'zod';
+import { BROWSER_BACKENDS } from '../bench/schema';
+import { NODE_BACKENDS, type NodeBackend } from './backend';
+import { numArg, parseCli, UsageError } from './args';
+
+export const USAGE = `usage: npm run bench -- [--only all|node|browser|generate] [--backends ${[...new Set([...NODE_BACKENDS, ...BROWSER_BACKENDS])].join(',')}]
+       [--iterations 3] [--growth 200] [--growth-at 10] [--growth-config tiny|default] [--limits-ms 150]
+       [--prompts 8] [--group 8] [--repeats 3] [--fps-seconds 10] [--port 4390] [--out bench] [--profile]
+--backends filters both environments (cpu and wasm run in Node and in the browser); --only generate is Node's generation benchmark alone.`;
+
+const Args = z
+  .object({
+    only: z.enum(['all', 'node', 'browser', 'generate'], { message: 'expected all, node, browser or generate' }).default('all'),
+    backends: z.string().optional(),
+    iterations: numArg(z.number().int().min(1).max(50)).default(3),
+    growth: numArg(z.number().int().min(0).max(10_000)).default(200),
+    'growth-at': numArg(z.number().int().min(1).max(10_000)).default(10),
+    'growth-config': z.enum(['tiny', 'default'], { message: 'expected tiny or default' }).default('tiny'),
+    'limits-ms': numArg(z.number().int().min(10).max(10_000)).default(150),
+    prompts: numArg(z.number().int().min(1).max(64)).default(8),
+    group: numArg(z.number().int().min(1).max(32)).default(8),
+    repeats: numArg(z.number().int().min(1).max(20)).default(3),
+    'fps-seconds': numArg(z.number().int().min(1).max(300)).default(10),
+    port: numArg(z.number().int().min(1024).max(65_535)).default(4390),
+    out: z.string().min(1).default('bench'),
+    profile: z.boolean().default(false),
+  })
+  .refine((a) => a.growth === 0 || a['growth-at'] < a.growth, { message: 'must be below --growth (0 turns the growth run off)', path: ['growth-at'] });
+export type BenchArgs = z.infer<typeof Args>;
+
+const OPTIONS = {
+  only: { type: 'string' },
+  backends: { type: 'string' },
+  iterations: { type: 'string' },
+  growth: { type: 'string' },
+  'growth-at': { type: 'string' },
+  'growth-config': { type: 'string' },
+  'limits-ms': { type: 'string' },
+  prompts: { type: 'string' },
+  group: { type: 'string' },
+  repeats: { type: 'string' },
+  'fps-seconds': { type: 'string' },
+  port: { type: 'string' },
+  out: { type: 'string' },
+  profile: { type: 'boolean' },
+} as const;
+
+/** The validated flags of `npm run bench`; throws UsageError on a bad one. */
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  return parseCli(argv, OPTIONS, Args);
+}
+
+export /** The backends each environment runs: all of them, or those named in --backends. */
+function pickBackends(args: BenchArgs): { node: NodeBackend[]; browser: (typeof BROWSER_BACKENDS)[number][] } {
+  const node = args.only === 'browser' ? [] : [...NODE_BACKENDS];
+  const browser = args.only === 'all' || args.only === 'browser' ? [...BROWSER_BACKENDS] : [];
+  if (args.backends === undefined) return { node, browser };
+  const wanted = args.backends.split(',').map((b) => b.trim());
+  const known = new Set<string>([...node, ...browser]);
+  for (const b of wanted) {
+    if (!known.has(b)) throw new UsageError(`--backends: "${b}" is not a backend of --only ${args.only} (expected some of ${[...known].join(', ')})`);
+  }
+  return { node: node.filter((b) => wanted.includes(b)), browser: browser.filter((b) => wanted.includes(b)) };
+}

@@ -1,0 +1,34 @@
+/** `npm run eval`'s flags: usage, schema and parser (imported by eval.ts and tested in-process). */
+import { z } from 'zod';
+import { TASK_IDS } from '../engine/tasks/types';
+import { NODE_BACKENDS } from './backend';
+import { numArg, parseCli } from './args';
+
+export const USAGE = `usage: npm run eval -- --task <${TASK_IDS.join('|')}> [--checkpoint DIR] [--split id|ood] [--n 256]
+       [--sample] [--k 1] [--temperature 1] (greedy unless --sample or k > 1: k samples per prompt give pass@k)
+       [--difficulty mixed|1..]
+       [--backend wasm|cpu] [--json]`;
+
+const Args = z.object({
+  task: z.enum(TASK_IDS, { message: `expected one of ${TASK_IDS.join(', ')}` }),
+  checkpoint: z.string().optional(),
+  split: z.enum(['id', 'ood']).default('id'),
+  n: numArg(z.number().int().min(1).max(100_000)).default(256),
+  k: numArg(z.number().int().min(1).max(64)).default(1),
+  temperature: numArg(z.number().positive().max(10)).default(1),
+  difficulty: z.union([z.literal('mixed'), numArg(z.number().int().min(1).max(10))]).default('mixed'),
+  backend: z.enum(NODE_BACKENDS).default('wasm'),
+  sample: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+const OPTIONS = {
+  task: { type: 'string' }, checkpoint: { type: 'string' }, split: { type: 'string' }, n: { type: 'string' },
+  k: { type: 'string' }, temperature: { type: 'string' }, difficulty: { type: 'string' }, backend: { type: 'string' },
+  sample: { type: 'boolean' }, json: { type: 'boolean' },
+} as const;
+
+/** The validated flags of `npm run eval`; throws UsageError on a bad one. */
+export function parseEvalArgs(argv: string[]): z.infer<typeof Args> {
+  return parseCli(argv, OPTIONS, Args);
+}
