@@ -1,8 +1,7 @@
 /**
  * What every algorithm file shares: the rollout batch it trains on, the clipped-surrogate
- * objective (with its KL and entropy terms), the epochs x minibatches loop with Adam and
- * global grad-norm clipping, and a recorder that keeps every diagnostic on the device until
- * the trainer reads them all back at once.
+ * objective (rl's policy loss with its KL and entropy terms), and the epochs x minibatches
+ * loop with Adam and global grad-norm clipping. Diagnostics go to a ./recorder.ts Recorder.
  *
  * Shapes: N = rows of the batch (numGroups · G responses, group by group), T = response
  * positions (maxNewTokens), P = prompt length.
@@ -11,8 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
 import type { ForwardOutput, Policy } from '../model';
 import type { Rng } from '../random';
-import { aggregate, klPenalty, maskedMean, maskedStats, policyLossTerms } from '../rl';
+import { klPenalty, maskedMean, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient } from '../rl';
 import { Adam, clipByGlobalNorm } from './optim';
+import type { Recorder, TokenArrayName, TokenArrays } from './recorder';
 
 // ---------------------------------------------------------------------------------------
 // The batch
@@ -84,12 +84,6 @@ export function disposeRows(r: Rows): void {
 // ---------------------------------------------------------------------------------------
 // Small tensor helpers
 
-/** Identity forward, zero gradient (torch's `.detach()`); tfjs-core has no such op. */
-export const stopGradient = tf.customGrad((...args) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-}) as <T extends tf.Tensor>(x: T) => T;
-
 /** The policy's parameters without the value head: what the policy gradient moves. */
 export function policyParams(policy: Policy): tf.Variable[] {
   const value = new Set(policy.valueHeadVariables);
@@ -107,113 +101,7 @@ export function singleUpdate(config: RunConfig): boolean {
  * [N] -> [N], a new tensor.
  */
 export function scoresWithKlPenalty(b: Batch, beta: number, kind: RunConfig['objective']['klEstimator']): tf.Tensor1D {
-  return tf.tidy(() => {
-    if (!b.refLogp || beta === 0) return tf.clone(b.scores);
-    const kl = tf.mul(klPenalty(b.oldLogp, b.refLogp, kind), b.mask); // [N, T]
-    return tf.sub(b.scores, tf.mul(tf.sum(kl, 1), beta));
-  });
-}
-
-// ---------------------------------------------------------------------------------------
-// Recorder: diagnostics stay on the device until one readback
-
-export interface RecordedValues {
-  values: Record<string, number>;
-  /** Per-token arrays [N, T] in row order, row-major. */
-  tokens: Record<string, Float32Array>;
-  /** Per-row arrays [N]. */
-  rows: Record<string, Float32Array>;
-  /** Other flat arrays (rollout images for the inspector). */
-  raw: Record<string, Float32Array>;
-}
-
-/**
- * Collects scalar metrics (averaged over the updates of an iteration, as TRL logs them),
- * host numbers, and per-token arrays for the inspector. `read()` concatenates everything into
- * one tensor and reads it once: on WebGPU every readback is a pipeline stall.
- */
-export class Recorder {
-  private readonly sums = new Map<string, { total: tf.Scalar; count: number }>();
-  private readonly host = new Map<string, number>();
-  private readonly arrays = new Map<string, { kind: 'tokens' | 'rows' | 'raw'; t: tf.Tensor }>();
-
-  /** Add a scalar to the running mean of `key`; takes ownership of t. */
-  mean(key: string, t: tf.Scalar): void {
-    const prev = this.sums.get(key);
-    if (!prev) {
-      this.sums.set(key, { total: t, count: 1 });
-      return;
-    }
-    const total = tf.tidy(() => tf.add<tf.Scalar>(prev.total, t));
-    tf.dispose([prev.total, t]);
-    this.sums.set(key, { total, count: prev.count + 1 });
-  }
-
-  /** Set `key` to a scalar (replacing any earlier value); takes ownership of t. */
-  set(key: string, t: tf.Scalar): void {
-    const prev = this.sums.get(key);
-    if (prev) prev.total.dispose();
-    this.sums.set(key, { total: t, count: 1 });
-  }
-
-  /** A number known on the host already. */
-  setHost(key: string, value: number): void {
-    this.host.set(key, value);
-  }
-
-  /** mean and std (population) of x over mask, as `<prefix>/mean` and `<prefix>/std`. */
-  stats(prefix: string, x: tf.Tensor, mask?: tf.Tensor): void {
-    const s = tf.tidy(() => {
-      const st = maskedStats(x, mask ?? tf.onesLike(x));
-      return { mean: st.mean, std: st.std };
-    });
-    this.set(`${prefix}/mean`, s.mean);
-    this.set(`${prefix}/std`, s.std);
-  }
-
-  /** Keep an array for the readback; takes ownership. */
-  array(key: string, kind: 'tokens' | 'rows' | 'raw', t: tf.Tensor): void {
-    const prev = this.arrays.get(key);
-    if (prev) prev.t.dispose();
-    this.arrays.set(key, { kind, t });
-  }
-
-  /** Everything, in one readback. Disposes the recorded tensors. */
-  async read(): Promise<RecordedValues> {
-    const scalarKeys = [...this.sums.keys()];
-    const arrayKeys = [...this.arrays.keys()];
-    const flat = tf.tidy(() => {
-      const parts: tf.Tensor[] = [];
-      if (scalarKeys.length > 0) parts.push(tf.stack(scalarKeys.map((k) => tf.div(this.sums.get(k)!.total, this.sums.get(k)!.count))));
-      for (const k of arrayKeys) parts.push(tf.reshape(tf.cast(this.arrays.get(k)!.t, 'float32'), [-1]));
-      return parts.length > 0 ? tf.concat(parts) : tf.zeros([0]);
-    });
-    let data: Float32Array;
-    try {
-      data = (await flat.data()) as Float32Array;
-    } finally {
-      flat.dispose();
-    }
-    const out: RecordedValues = { values: {}, tokens: {}, rows: {}, raw: {} };
-    scalarKeys.forEach((k, i) => (out.values[k] = data[i]!));
-    let offset = scalarKeys.length;
-    for (const k of arrayKeys) {
-      const { kind, t } = this.arrays.get(k)!;
-      out[kind][k] = data.slice(offset, offset + t.size);
-      offset += t.size;
-    }
-    for (const [k, v] of this.host) out.values[k] = v;
-    this.dispose();
-    return out;
-  }
-
-  dispose(): void {
-    for (const { total } of this.sums.values()) total.dispose();
-    for (const { t } of this.arrays.values()) t.dispose();
-    this.sums.clear();
-    this.arrays.clear();
-    this.host.clear();
-  }
+  return b.refLogp ? rewardsWithKlPenalty(b.scores, b.oldLogp, b.refLogp, b.mask, beta, kind) : tf.clone(b.scores);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -256,7 +144,7 @@ export interface ObjectiveOptions {
 export interface LossTerms {
   loss: tf.Scalar;
   record: Record<string, tf.Scalar>;
-  tokens: Record<string, tf.Tensor2D>;
+  tokens: TokenArrays;
 }
 
 /**
@@ -272,11 +160,10 @@ export interface LossTerms {
  */
 export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput, opts: ObjectiveOptions): LossTerms {
   const o = ctx.config.objective;
-  const mask = mb.mask;
-  const oldLogp = singleUpdate(ctx.config) ? stopGradient(fwd.logp) : mb.oldLogp;
+  const { mask } = mb;
   const terms = policyLossTerms({
     logp: fwd.logp,
-    oldLogp,
+    oldLogp: singleUpdate(ctx.config) ? stopGradient(fwd.logp) : mb.oldLogp,
     advantages: mb.advantages,
     mask,
     epsLow: opts.epsLow,
@@ -285,29 +172,25 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
     aggregation: o.lossAggregation,
     maxLen: ctx.batch.T,
   });
-  const agg = (x: tf.Tensor2D) => aggregate(x, mask, o.lossAggregation, ctx.batch.T);
-  let loss = agg(terms.perToken);
-  const record: Record<string, tf.Scalar> = {};
-  const tokens: Record<string, tf.Tensor2D> = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
-  // k3 estimate of KL(π_old || π_θ) on the sampled tokens, as CleanRL's approx_kl.
-  record['policy/approx_kl'] = maskedMean(tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio), mask) as tf.Scalar;
+  const policy = policyLossFromTerms(terms, mask, o.lossAggregation, ctx.batch.T);
+  const record: Record<string, tf.Scalar> = { 'policy/approx_kl': policy.approxKl };
+  const tokens: TokenArrays = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
   if (opts.reportClip) {
-    const low = maskedMean(terms.clippedLow, mask) as tf.Scalar;
-    const high = maskedMean(terms.clippedHigh, mask) as tf.Scalar;
-    record['clip/low'] = low;
-    record['clip/high'] = high;
-    record['clip/region'] = tf.add(low, high);
-    tokens.clipped = tf.sub(terms.clippedHigh, terms.clippedLow);
+    Object.assign(record, { 'clip/low': policy.clipFracLow, 'clip/high': policy.clipFracHigh, 'clip/region': policy.clipFrac });
+    tokens.clipped = tf.sub<tf.Tensor2D>(terms.clippedHigh, terms.clippedLow);
   }
-  if (mb.refLogp) {
-    const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D; // [m, T]
-    if (o.klMode === 'loss') {
-      record['kl/ref'] = maskedMean(kl, mask) as tf.Scalar;
-      if (opts.beta > 0) loss = tf.add(loss, tf.mul(agg(kl), opts.beta));
-    }
-    tokens.kl = kl;
-  }
-  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(agg(fwd.entropy), o.entropyCoef));
+  const kl = mb.refLogp ? (klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D) : null; // [m, T]
+  if (kl) tokens.kl = kl;
+  if (kl && o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mask) as tf.Scalar;
+  const loss = regularisedLoss(policy.loss, {
+    mask,
+    aggregation: o.lossAggregation,
+    maxLen: ctx.batch.T,
+    kl: o.klMode === 'loss' ? kl : null,
+    beta: opts.beta,
+    entropy: fwd.entropy,
+    entropyCoef: o.entropyCoef,
+  });
   record['entropy'] = maskedMean(fwd.entropy, mask) as tf.Scalar;
   record['loss/policy'] = loss;
   return { loss, record, tokens };
@@ -403,7 +286,7 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fw
   return epochsRun;
 }
 
-type TokenPart = { idx: number[]; tokens: Record<string, tf.Tensor2D> };
+type TokenPart = { idx: number[]; tokens: TokenArrays };
 
 function disposeParts(parts: TokenPart[]): void {
   tf.dispose(parts.flatMap((p) => Object.values(p.tokens)));
@@ -416,12 +299,12 @@ function storeTokens(rec: Recorder, parts: TokenPart[], n: number): void {
   const identity = order.every((row, pos) => row === pos);
   const inverse = new Array<number>(n);
   order.forEach((row, pos) => (inverse[row] = pos));
-  for (const key of Object.keys(parts[0]!.tokens)) {
+  for (const name of Object.keys(parts[0]!.tokens) as TokenArrayName[]) {
     const t = tf.tidy(() => {
-      const cat = parts.length === 1 ? tf.clone(parts[0]!.tokens[key]!) : tf.concat(parts.map((p) => p.tokens[key]!));
+      const cat = parts.length === 1 ? tf.clone(parts[0]!.tokens[name]!) : tf.concat(parts.map((p) => p.tokens[name]!));
       return identity ? cat : tf.gather(cat, tf.tensor1d(inverse, 'int32'));
     });
-    rec.array(key, 'tokens', t);
+    rec.tokens(name, t);
   }
   disposeParts(parts);
 }

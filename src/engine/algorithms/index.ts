@@ -40,8 +40,8 @@ export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = Obje
 ) as Record<AlgorithmId, Algorithm>;
 
 export { PRESETS, PRESET_IDS, PRESET_KNOBS, applyPreset, presetDiff, isPresetId, setPath, type Preset, type PresetId, type KnobDiff, type ConfigOverrides } from './presets';
-export { Recorder, stopGradient, type Batch, type UpdateContext, type RecordedValues } from './common';
+export { type Batch, type UpdateContext } from './common';
+export { Recorder, type InspectorArrays, type RecordedValues, type TokenArrayName } from './recorder';
 export { Adam, clipByGlobalNorm } from './optim';
-export { gaeOnDevice } from './ppo';
 export { fisherVectorProduct, flatten, unflatten } from './trpo';
 export { reinforceAdvantages } from './reinforce';

@@ -27,10 +27,11 @@
  * take host decisions on scalars.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { aggregate, backtrackingLineSearch, conjugateGradient, klPenalty, maskedMean, trustRegionStepScale, valueLoss } from '../rl';
+import { NO_CLIP, backtrackingLineSearch, conjugateGradient, klPenalty, maskedMean, oldPolicyKl, policyLoss, regularisedLoss, trustRegionStepScale, valueLoss } from '../rl';
 import { Rng, mixSeed } from '../random';
 import { criticAdvantages } from './ppo';
 import { batchRows, disposeRows, gatherRows, policyParams, runUpdates, type LossTerms, type Rows, type UpdateContext } from './common';
+import type { TokenArrays } from './recorder';
 
 // ---------------------------------------------------------------------------------------
 // Flat parameter vectors
@@ -100,26 +101,25 @@ export function fisherVectorProduct(kl: () => tf.Scalar, vars: readonly tf.Varia
 // ---------------------------------------------------------------------------------------
 // The TRPO step
 
-/** Surrogate loss (to minimise) and k3 KL(π_old || π_θ) of rows under the current parameters. */
+/**
+ * Surrogate loss (to minimise) and k3 KL(π_old || π_θ) of rows under the current parameters:
+ * rl's policy loss without clipping (NO_CLIP: -ρ·Â aggregated), plus the reference-KL and
+ * entropy terms of every other algorithm, and the policy loss's approx KL.
+ */
 function surrogateAndKl(ctx: UpdateContext, rows: Rows): { loss: tf.Scalar; kl: tf.Scalar } {
   const o = ctx.config.objective;
   const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
-  const logRatio = tf.sub(fwd.logp, rows.oldLogp);
-  const ratio = tf.exp(logRatio);
-  const adv = rows.advantages.rank === 1 ? tf.expandDims(rows.advantages, 1) : rows.advantages;
-  let loss = aggregate(tf.neg(tf.mul(ratio, adv)) as tf.Tensor2D, rows.mask, o.lossAggregation, ctx.batch.T);
-  if (rows.refLogp && o.klMode === 'loss' && ctx.beta > 0) {
-    loss = tf.add(loss, tf.mul(aggregate(klPenalty(fwd.logp, rows.refLogp, o.klEstimator) as tf.Tensor2D, rows.mask, o.lossAggregation, ctx.batch.T), ctx.beta));
-  }
-  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(aggregate(fwd.entropy, rows.mask, o.lossAggregation, ctx.batch.T), o.entropyCoef));
-  const kl = maskedMean(tf.sub(tf.sub(ratio, 1), logRatio), rows.mask) as tf.Scalar;
-  return { loss, kl };
+  const { mask } = rows;
+  const policy = policyLoss({ logp: fwd.logp, oldLogp: rows.oldLogp, advantages: rows.advantages, mask, ...NO_CLIP, level: 'token', aggregation: o.lossAggregation, maxLen: ctx.batch.T });
+  const kl = rows.refLogp && o.klMode === 'loss' ? (klPenalty(fwd.logp, rows.refLogp, o.klEstimator) as tf.Tensor2D) : null;
+  const loss = regularisedLoss(policy.loss, { mask, aggregation: o.lossAggregation, maxLen: ctx.batch.T, kl, beta: ctx.beta, entropy: fwd.entropy, entropyCoef: o.entropyCoef });
+  return { loss, kl: policy.approxKl };
 }
 
 /** Mean k3 KL(π_old || π_θ) of rows: the constraint, and the function whose Hessian is F. */
 function meanKl(ctx: UpdateContext, rows: Rows): tf.Scalar {
   const { logp } = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
-  return maskedMean(klPenalty(rows.oldLogp, logp, 'k3'), rows.mask) as tf.Scalar;
+  return maskedMean(oldPolicyKl(logp, rows.oldLogp), rows.mask) as tf.Scalar;
 }
 
 const read = (t: tf.Scalar): number => {
@@ -193,7 +193,7 @@ export function trpoUpdate(ctx: UpdateContext): void {
     const clip = o.valueClip;
     const vLoss = valueLoss(fwd.values, mb.oldValues!, mb.returns!, mb.mask, clip > 0 ? clip : undefined).loss;
     const record: Record<string, tf.Scalar> = { 'loss/value': vLoss, entropy: maskedMean(fwd.entropy, mb.mask) as tf.Scalar };
-    const tokens: Record<string, tf.Tensor2D> = { logp: fwd.logp, ratio: tf.exp(tf.sub<tf.Tensor2D>(fwd.logp, mb.oldLogp)), entropy: fwd.entropy };
+    const tokens: TokenArrays = { logp: fwd.logp, ratio: tf.exp(tf.sub<tf.Tensor2D>(fwd.logp, mb.oldLogp)), entropy: fwd.entropy };
     if (mb.refLogp) {
       const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D;
       tokens.kl = kl;

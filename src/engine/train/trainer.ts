@@ -14,7 +14,7 @@
  * metrics on the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ALGORITHM_REGISTRY, Adam, Recorder, type Batch, type UpdateContext } from '../algorithms';
+import { ALGORITHM_REGISTRY, Adam, Recorder, type Batch, type TokenArrayName, type UpdateContext } from '../algorithms';
 import { policyParams } from '../algorithms/common';
 import { RunConfigSchema, type RunConfig } from '../config';
 import { Policy, diffConfigs, saveCheckpoint } from '../model';
@@ -246,9 +246,9 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
           keepTokens,
         };
         if (keepTokens) {
-          rec.array('oldLogp', 'tokens', tf.clone(batch.oldLogp));
-          if (batch.refLogp) rec.array('refLogp', 'tokens', tf.clone(batch.refLogp));
-          if (assembled.rolloutImages) rec.array('rolloutImages', 'raw', tf.clone(assembled.rolloutImages));
+          rec.tokens('oldLogp', tf.clone(batch.oldLogp));
+          if (batch.refLogp) rec.tokens('refLogp', tf.clone(batch.refLogp));
+          if (assembled.rolloutImages) rec.rolloutImages(tf.clone(assembled.rolloutImages));
         }
         if (ref && config.objective.klMode === 'reward' && batch.refLogp) {
           const { oldLogp, refLogp, mask } = batch;
@@ -327,7 +327,7 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
     const size = config.task.imageSize;
     const pixels = size * size * 3;
     const prompts = a.instances.map((inst, k) => {
-      const rolled = r.raw['rolloutImages']?.slice(k * pixels, (k + 1) * pixels);
+      const rolled = r.inspector.rolloutImages?.slice(k * pixels, (k + 1) * pixels);
       return {
         image: rolled ?? inst.image,
         ...(rolled ? { cleanImage: inst.image } : {}),
@@ -337,8 +337,8 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
         difficulty: inst.difficulty,
       };
     });
-    const row = (key: string, i: number, len: number): number[] | undefined => {
-      const arr = r.tokens[key];
+    const row = (key: TokenArrayName, i: number, len: number): number[] | undefined => {
+      const arr = r.inspector.tokens[key];
       return arr ? Array.from(arr.subarray(i * T, i * T + len)) : undefined;
     };
     const zeros = (len: number) => new Array<number>(len).fill(0);
@@ -350,7 +350,7 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
         tokens: Array.from(s.tokens.subarray(0, len)),
         reward: s.scored.total,
         rewardByFn: byFn,
-        advantage: r.rows['advantage']?.[i] ?? 0,
+        advantage: r.inspector.advantage?.[i] ?? 0,
         logp: row('logp', i, len) ?? zeros(len),
         oldLogp: row('oldLogp', i, len) ?? zeros(len),
         ratio: row('ratio', i, len) ?? zeros(len),
