@@ -2,7 +2,7 @@ import type { RunConfig } from '../../engine/config';
 import { REWARD_NAMES } from '../../engine/rewards';
 import { ANSWER, ANSWER_END, BOS, VOCAB } from '../../engine/tokenizer';
 import type { InspectBatch, InspectPrompt, InspectSample } from '../../engine/train/types';
-import { besselStd, groupAdvantages, mean, populationStd, reinforceAdvantages, rlooAdvantages } from './rlmath';
+import { besselStd, groupAdvantages, mean, populationStd, reinforceAdvantages, rlooAdvantages } from '../../engine/rl/host';
 
 /**
  * The Inspect view's reading of one stored rollout batch (InspectBatch): groups of G

@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { groupViews } from '../../lib/inspect';
-import { besselStd, groupAdvantages, mean, rlooAdvantages } from '../../lib/rlmath';
+import { besselStd, groupAdvantages, mean, rlooAdvantages } from '../../../engine/rl/host';
 import { fmt } from '../../lib/format';
 import { Formula, texNum } from './Formula';
 import { linear } from './plot';

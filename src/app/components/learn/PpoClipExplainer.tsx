@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { countClipped, ratioPoints, type RatioPoint } from '../../lib/inspect';
-import { clipState, clippedSurrogate, trustRegionStep } from '../../lib/rlmath';
+import { clipState, clippedSurrogate } from '../../../engine/rl/host';
+import { trustRegionStep } from '../../lib/toys';
 import { fmt, pct } from '../../lib/format';
 import { Formula, texNum } from './Formula';
 import { linear, path, range } from './plot';
