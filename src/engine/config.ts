@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALGORITHM_SPECS } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
 import { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS } from './rl/host';
 import { TASKS } from './tasks';
@@ -128,7 +129,7 @@ export const RunConfigSchema = z.object({
     const at = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     if (c.task.imageSize !== c.model.imageSize) at(['model', 'imageSize'], `Must equal the task's image size (${c.task.imageSize}).`);
     if (c.sampling.maxNewTokens > c.model.maxResponseLen) at(['sampling', 'maxNewTokens'], `Must be at most the model's maxResponseLen (${c.model.maxResponseLen}).`);
-    if (c.objective.algorithm === 'rloo' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], 'RLOO needs at least 2 samples per prompt (a leave-one-out baseline).');
+    if (ALGORITHM_SPECS[c.objective.algorithm].baseline === 'leave-one-out' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], 'RLOO needs at least 2 samples per prompt (a leave-one-out baseline).');
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
