@@ -1,9 +1,12 @@
 /**
  * The RL maths the trainer runs (DESIGN.md): pure functions over tfjs tensors, named as in
- * TRL and veRL so a reader can cross-check. Every function here is called by the algorithms
- * (../algorithms) or the trainer (../train), so a hand-checked number in these tests is a
- * guarantee about training; slower reference implementations live in the tests as oracles.
- * Imports only @tensorflow/tfjs-core, and ./host.ts imports nothing at all.
+ * TRL and veRL so a reader can cross-check. The algorithms (../algorithms), the trainer
+ * (../train) and the policy's forward pass call these very functions, so a hand-checked number
+ * in these tests is a guarantee about training; slower reference implementations (GAE's
+ * backward loop) live in the tests as oracles. A few exports are kept for outside tools and
+ * are compositions of the trained functions or checked against them: policyLoss (is
+ * policyLossFromTerms after policyLossTerms), entropyFromLogits, groupStd, sequenceLengths,
+ * maskedSum, maskedVar. Imports only @tensorflow/tfjs-core, and ./host.ts imports nothing.
  *
  * Gradients: tfjs-core on its own registers no gradient functions (the @tensorflow/tfjs union
  * package does). Whatever entry point differentiates these losses must import
@@ -17,7 +20,7 @@
  *   kl            klPenalty (k1, k2, k3), rewardsWithKlPenalty (KL in the reward)
  *   losses        policyLossTerms -> policyLoss / policyLossFromTerms (PPO, GRPO, DAPO, GSPO; NO_CLIP
  *                 for PPO-Penalty and TRPO), oldPolicyKl, regularisedLoss, aggregate, valueLoss
- *   diagnostics   explainedVariance, entropyFromLogits, maskedStats
+ *   diagnostics   explainedVariance, entropyFromLogProbs (the policy's forward), maskedStats
  *   trustRegion   conjugateGradient, backtrackingLineSearch (TRPO), KL controllers
  *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths
  *   stopGradient  torch's .detach()
@@ -46,7 +49,7 @@ export {
 } from './losses';
 export type { PolicyLossInput, PolicyLossOutput, PolicyLossTerms, RegularisedLossOptions, ValueLossOutput } from './losses';
 
-export { entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
+export { entropyFromLogProbs, entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
 export type { MaskedStats } from './diagnostics';
 
 export {
