@@ -10,10 +10,13 @@ import { mean, populationStd, splitGroups } from '../rl/host';
 import type { AssembledBatch, HostSample } from './rollout';
 import type { InspectBatch, InspectPrompt, InspectSample } from './types';
 
+/** The host side of an assembled batch: all a snapshot reads of it. */
+export type SnapshotSource = Pick<AssembledBatch, 'groupSize' | 'instances' | 'samples'>;
+
 /** Every update records these; a missing one is a bug in the algorithm, not a zero. */
 const ALWAYS_RECORDED = ['logp', 'oldLogp', 'ratio', 'entropy'] as const satisfies readonly TokenArrayName[];
 
-function prompts(config: RunConfig, a: AssembledBatch, arrays: InspectorArrays): InspectPrompt[] {
+function prompts(config: RunConfig, a: SnapshotSource, arrays: InspectorArrays): InspectPrompt[] {
   const size = config.task.imageSize;
   const pixels = size * size * 3;
   return a.instances.map((inst, k) => {
@@ -65,7 +68,7 @@ function sample(arrays: InspectorArrays, advantage: Float32Array, T: number, g: 
 }
 
 /** The Inspect view's snapshot of iteration `iteration`'s batch. */
-export function inspectSnapshot(config: RunConfig, iteration: number, a: AssembledBatch, arrays: InspectorArrays): InspectBatch {
+export function inspectSnapshot(config: RunConfig, iteration: number, a: SnapshotSource, arrays: InspectorArrays): InspectBatch {
   const g = a.groupSize;
   const T = config.sampling.maxNewTokens;
   const advantage = arrays.advantage;
