@@ -7,9 +7,12 @@
  *   grpo.ts       GRPO, and through its knobs Dr. GRPO, DAPO, GSPO
  *   spec.ts       each algorithm's facts as data (baseline, clip, critic, reference, knobs, TRL)
  *   presets.ts    PRESETS, applyPreset, presetDiff
+ *   common.ts     the batch, the shared surrogate (built on ../rl's policy loss), the epochs x minibatches loop
+ *   recorder.ts   the Recorder: metrics and the Inspect view's typed arrays, read back once
+ *   optim.ts      Adam with a per-step learning rate, global grad-norm clipping
  *
- * The trainer (../train/trainer.ts) does the rollout, the rewards, the reference and critic
- * passes; an algorithm turns that batch into advantages and parameter updates.
+ * The maths is ../rl's. The trainer (../train/iteration.ts) does the rollout, the rewards, the
+ * reference and critic passes; an algorithm turns that batch into advantages and parameter updates.
  */
 import { ALGORITHM_SPECS, type AlgorithmId, type AlgorithmSpec } from './spec';
 import type { UpdateContext } from './common';
