@@ -220,16 +220,15 @@ function epochOrder(n: number, minibatches: number, rng: Rng): number[] {
  * norms, and, from the last epoch run, the per-token arrays in row order for the inspector.
  * Returns the epochs run.
  */
-export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fwd: ForwardOutput) => LossTerms, opts: UpdateLoopOptions): number {
+export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: LossFn, opts: UpdateLoopOptions): number {
   const { policy, config, rec } = ctx;
   const n = ctx.batch.n;
-  const { epochs } = config.optim;
   const minibatches = Math.min(config.optim.minibatches, n);
   const policyVars = opts.onlyValue ? [] : policyParams(policy);
   const vars = [...policyVars, ...(opts.withValue || opts.onlyValue ? policy.valueHeadVariables : [])];
   let epochsRun = 0;
   let lastTokens: TokenPart[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = 0; epoch < config.optim.epochs; epoch++) {
     const order = epochOrder(n, minibatches, ctx.rng);
     disposeParts(lastTokens); // only the last epoch's arrays are kept
     lastTokens = [];
@@ -238,36 +237,11 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fw
       const idx = order.slice(Math.floor((k * n) / minibatches), Math.floor(((k + 1) * n) / minibatches));
       const idxT = minibatches > 1 ? tf.tensor1d(idx, 'int32') : null;
       const mb = idxT ? gatherRows(rows, idxT) : rows;
-      let kept: LossTerms | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const fwd = policy.forward(mb.images, mb.prompts, mb.tokens, { temperature: config.sampling.temperature });
-        const terms = lossFn(mb, fwd);
-        // Diagnostics must outlive variableGrads' tidy: keep them (disposed below or by the recorder).
-        for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);
-        if (ctx.keepTokens) for (const t of Object.values(terms.tokens)) tf.keep(t);
-        kept = terms;
-        return terms.loss;
-      }, vars);
-      const terms = kept as LossTerms | null;
-      if (!terms) throw new Error('runUpdates: the loss function returned nothing');
-      const ordered = vars.map((v) => grads[v.name] ?? tf.zerosLike(v)); // every variable, in order
-      const clipped = clipByGlobalNorm(ordered, config.optim.gradClip);
-      if (policyVars.length > 0) ctx.policyOpt.step(clipped.grads.slice(0, policyVars.length), ctx.lr);
-      if (vars.length > policyVars.length) ctx.valueOpt.step(clipped.grads.slice(policyVars.length), ctx.valueLr);
-      rec.mean(opts.onlyValue ? 'grad/value_norm' : 'grad/norm', clipped.norm);
-      let lossRecorded = false;
-      for (const [key, t] of Object.entries(terms.record)) {
-        if (key === 'policy/approx_kl' && opts.earlyStopKl > 0) {
-          const prev: tf.Scalar | null = epochKl;
-          epochKl = tf.tidy((): tf.Scalar => (prev ? tf.add<tf.Scalar>(prev, t) : tf.clone(t)));
-          prev?.dispose();
-        }
-        lossRecorded ||= t === value;
-        rec.mean(key, t);
-      }
-      if (!lossRecorded) value.dispose();
+      const { value, terms, grads } = lossAndGrads(ctx, mb, lossFn, vars);
+      applyGrads(ctx, grads, policyVars.length, opts.onlyValue ? 'grad/value_norm' : 'grad/norm');
+      epochKl = recordTerms(rec, terms, value, opts.earlyStopKl > 0 ? epochKl : null, opts.earlyStopKl > 0);
       if (ctx.keepTokens) lastTokens.push({ idx, tokens: terms.tokens });
-      tf.dispose([...clipped.grads, ...ordered]);
+      tf.dispose(grads);
       if (idxT) {
         idxT.dispose();
         disposeRows(mb);
@@ -284,6 +258,55 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fw
   if (ctx.keepTokens) storeTokens(rec, lastTokens, n);
   rec.setHost('policy/epochs', epochsRun);
   return epochsRun;
+}
+
+type LossFn = (mb: Rows, fwd: ForwardOutput) => LossTerms;
+
+/** forward -> loss -> the gradient of every variable, in order. The loss's diagnostics are kept past variableGrads' tidy. */
+function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Variable[]): { value: tf.Scalar; terms: LossTerms; grads: tf.Tensor[] } {
+  let kept: LossTerms | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, { temperature: ctx.config.sampling.temperature });
+    const terms = lossFn(mb, fwd);
+    // Diagnostics must outlive variableGrads' tidy: keep them (disposed by the recorder, or below).
+    for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);
+    if (ctx.keepTokens) for (const t of Object.values(terms.tokens)) tf.keep(t);
+    kept = terms;
+    return terms.loss;
+  }, vars);
+  const terms = kept as LossTerms | null;
+  if (!terms) throw new Error('runUpdates: the loss function returned nothing');
+  const ordered = vars.map((v) => grads[v.name] ?? tf.zerosLike(v)); // every variable, in order
+  return { value, terms, grads: ordered };
+}
+
+/** Clip the global norm, then Adam: the first nPolicy gradients at lr, the value head's at valueLr. Records the norm before clipping. */
+function applyGrads(ctx: UpdateContext, grads: tf.Tensor[], nPolicy: number, normKey: string): void {
+  const clipped = clipByGlobalNorm(grads, ctx.config.optim.gradClip);
+  if (nPolicy > 0) ctx.policyOpt.step(clipped.grads.slice(0, nPolicy), ctx.lr);
+  if (grads.length > nPolicy) ctx.valueOpt.step(clipped.grads.slice(nPolicy), ctx.valueLr);
+  ctx.rec.mean(normKey, clipped.norm);
+  tf.dispose(clipped.grads);
+}
+
+/**
+ * Add a minibatch's scalars to the iteration's means (the recorder owns them from here). With
+ * early stopping, returns the epoch's running sum of approx KL (taking ownership of epochKl).
+ */
+function recordTerms(rec: Recorder, terms: LossTerms, value: tf.Scalar, epochKl: tf.Scalar | null, earlyStop: boolean): tf.Scalar | null {
+  let lossRecorded = false;
+  let klSum = epochKl;
+  for (const [key, t] of Object.entries(terms.record)) {
+    if (key === 'policy/approx_kl' && earlyStop) {
+      const prev: tf.Scalar | null = klSum;
+      klSum = tf.tidy((): tf.Scalar => (prev ? tf.add<tf.Scalar>(prev, t) : tf.clone(t)));
+      prev?.dispose();
+    }
+    lossRecorded ||= t === value;
+    rec.mean(key, t);
+  }
+  if (!lossRecorded) value.dispose();
+  return klSum;
 }
 
 type TokenPart = { idx: number[]; tokens: TokenArrays };
