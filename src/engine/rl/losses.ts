@@ -225,21 +225,23 @@ export function policyLoss(input: PolicyLossInput): PolicyLossOutput {
 /**
  * `policyLoss` from terms already computed: what the trainer calls, since it also keeps the
  * per-token terms for the Inspect view. policyLoss is exactly this after policyLossTerms.
- * Call inside a tidy (the terms stay the caller's).
+ * The terms stay the caller's; the five scalars are new.
  */
 export function policyLossFromTerms(terms: PolicyLossTerms, mask: tf.Tensor2D, aggregation: LossAggregation, maxLen?: number): PolicyLossOutput {
-  const m = asFloat32(mask);
-  const loss = aggregate(terms.perToken, m, aggregation, maxLen);
-  const clipFracLow = maskedMean(terms.clippedLow, m) as tf.Scalar;
-  const clipFracHigh = maskedMean(terms.clippedHigh, m) as tf.Scalar;
-  const k3 = tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio); // (ρ - 1) - log ρ
-  return {
-    loss,
-    clipFracLow,
-    clipFracHigh,
-    clipFrac: tf.add(clipFracLow, clipFracHigh),
-    approxKl: maskedMean(k3, m) as tf.Scalar,
-  };
+  return tf.tidy(() => {
+    const m = asFloat32(mask);
+    const loss = aggregate(terms.perToken, m, aggregation, maxLen);
+    const clipFracLow = maskedMean(terms.clippedLow, m) as tf.Scalar;
+    const clipFracHigh = maskedMean(terms.clippedHigh, m) as tf.Scalar;
+    const k3 = tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio); // (ρ - 1) - log ρ
+    return {
+      loss,
+      clipFracLow,
+      clipFracHigh,
+      clipFrac: tf.add(clipFracLow, clipFracHigh),
+      approxKl: maskedMean(k3, m) as tf.Scalar,
+    };
+  });
 }
 
 /**
@@ -272,15 +274,17 @@ export type RegularisedLossOptions = {
  *   L = policy + β · agg(KL_t) - c_H · agg(H_t)
  *
  * each term aggregated like the policy loss (aggregation is linear, so this is the
- * aggregate of the per-token sum). Terms with a zero weight are left out, not added as 0.
- * Call inside a tidy.
+ * aggregate of the per-token sum). Terms with a zero weight are left out, not added as 0:
+ * then `policy` itself comes back.
  */
 export function regularisedLoss(policy: tf.Scalar, o: RegularisedLossOptions): tf.Scalar {
   const agg = (x: tf.Tensor2D) => aggregate(x, o.mask, o.aggregation, o.maxLen);
-  let loss = policy;
-  if (o.kl && o.beta > 0) loss = tf.add(loss, tf.mul(agg(o.kl), o.beta));
-  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(agg(o.entropy), o.entropyCoef));
-  return loss;
+  return tf.tidy(() => {
+    let loss = policy;
+    if (o.kl && o.beta > 0) loss = tf.add(loss, tf.mul(agg(o.kl), o.beta));
+    if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(agg(o.entropy), o.entropyCoef));
+    return loss;
+  });
 }
 
 // ---------------------------------------------------------------------------------------

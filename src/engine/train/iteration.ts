@@ -4,6 +4,7 @@
  *   1. collect     B prompts -> G rollouts each, scored on the host (+ dynamic sampling's refills)   ./collect.ts
  *   2. passes      the reference's and the critic's passes over the kept batch                        ./passes.ts
  *   3. update      the algorithm's advantages and parameter steps, then one readback                 ./update.ts
+ *                  (./update.ts runs 2 and 3: they share the batch's tensors and their disposal)
  *   4. metrics     the record: rollout, update, schedule and timing metrics (divergence stops here)
  *   5. controllers adaptive β and the curriculum observe the record
  *   6. inspect     the Inspect view's copy of the batch                                               ./inspect.ts
