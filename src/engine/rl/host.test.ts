@@ -2,7 +2,7 @@
 // tensor versions the trainer runs.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { groupStd, reinforceBaselineAdvantages, groupAdvantages as tfGroup, rlooAdvantages as tfRloo } from './advantages';
+import { groupStd, reinforceBaselineAdvantages, groupAdvantages as tfGroup, rlooAdvantages as tfRloo, whiten as tfWhiten } from './advantages';
 import { gae as tfGae } from './gae';
 import { klPenalty } from './kl';
 import { aggregate as tfAggregate, policyLossTerms } from './losses';
@@ -20,6 +20,7 @@ import {
   rlooAdvantages,
   splitGroups,
   tokenWeights,
+  whiten,
 } from './host';
 
 const REWARDS = [1, 0, 0.2, 1, 0, 0, 0, 0, 1.2, -1, 0.5, 0.3];
@@ -50,6 +51,12 @@ describe('advantages agree with engine/rl', () => {
     for (const g of [2, 3, 4]) close(splitGroups(REWARDS, g).map(besselStd), arr(groupStd(tf.tensor1d(REWARDS), g)));
     expect(splitGroups([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
     expect(() => splitGroups([1, 2, 3], 0)).toThrow(/groups of 0/);
+  });
+  it('whiten: by hand, and as the tensor whiten with every value valid', () => {
+    // [0, 2, 4]: mean 2, Bessel variance (4 + 0 + 4) / 2 = 4, std 2 (+ 1e-8 inside the root).
+    close(whiten([0, 2, 4]), [-1, 0, 1]);
+    close(whiten(REWARDS), arr(tfWhiten(tf.tensor1d(REWARDS), tf.ones([REWARDS.length]))));
+    expect(whiten([3])).toEqual([0]);
   });
   it('reinforceAdvantages', () => close(reinforceAdvantages(REWARDS), arr(reinforceBaselineAdvantages(tf.tensor1d(REWARDS)))));
   it('hand-computed: group [1, 0, 0, 1] -> +-0.866, an all-equal group -> 0', () => {

@@ -93,6 +93,16 @@ export function reinforceAdvantages(rewards: readonly number[]): number[] {
   return rewards.map((r) => r - m);
 }
 
+/**
+ * Whitening (TRL / veRL `masked_whiten`, ./advantages.ts `whiten` with every value valid), as
+ * PPO's GAE advantages are whitened over the batch: (x - mean) / sqrt(Bessel variance + 1e-8).
+ */
+export function whiten(xs: readonly number[]): number[] {
+  const m = mean(xs);
+  const variance = xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : 0;
+  return xs.map((x) => (x - m) / Math.sqrt(variance + 1e-8));
+}
+
 // ---------------------------------------------------------------------------------------
 // GAE, KL, the clipped surrogate, aggregation, one number or one row at a time
 
