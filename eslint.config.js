@@ -37,7 +37,9 @@ export default tseslint.config(
           patterns: [
             { group: ['@tensorflow/*'], allowTypeImports: true, message: 'tfjs lives in the worker.' },
             { group: ['**/worker/trainer.worker*', '**/worker/runner*', '**/worker/backend*', '**/worker/db*'], message: 'Go through worker/client.' },
-            { group: ['**/engine/train/trainer*', '**/engine/model/**', '**/engine/rl/**', '**/engine/algorithms/*', '!**/engine/algorithms/spec'], allowTypeImports: true, message: 'The engine runs in the worker.' },
+            // engine/rl/host is the RL maths on plain numbers, and imports nothing: the explainers and Inspect share it with the trainer.
+            { group: ['**/engine/train/trainer*', '**/engine/model/**', '**/engine/rl/**', '!**/engine/rl/host', '**/engine/algorithms/*', '!**/engine/algorithms/spec'], allowTypeImports: true, message: 'The engine runs in the worker.' },
+            { regex: 'engine/rl(/index)?$', allowTypeImports: true, message: 'The engine runs in the worker: the page may import engine/rl/host only.' },
           ],
         },
       ],
@@ -58,6 +60,13 @@ export default tseslint.config(
     rules: {
       // engine/rl is pure maths: it imports only tfjs.
       'no-restricted-imports': ['error', { patterns: ['../*', '!./*', '**/app/**', '**/worker/**', '**/model/**', '**/tasks/**'] }],
+    },
+  },
+  {
+    files: ['src/engine/rl/host.ts'],
+    rules: {
+      // The page imports it: no tfjs, nothing at all.
+      'no-restricted-imports': ['error', { patterns: ['*'] }],
     },
   },
 );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALGORITHM_SPECS } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
+import { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS } from './rl/host';
 import { TASKS } from './tasks';
 import { TASK_IDS } from './tasks/types';
 
@@ -46,14 +47,14 @@ export const OptimSchema = z.object({
 export const ALGORITHMS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo'] as const;
 export const ObjectiveSchema = z.object({
   algorithm: z.enum(ALGORITHMS).default('grpo').describe('The family: REINFORCE with baseline, RLOO, PPO-Clip with a critic, PPO-Penalty, TRPO, or GRPO (Dr. GRPO, DAPO and GSPO are GRPO presets).'),
-  advantageScale: z.enum(['group', 'batch', 'none']).default('group').describe('GRPO advantage (r - mean_group) / (std + 1e-4): std of the group, of the batch, or none (Dr. GRPO). TRL: scale_rewards.'),
+  advantageScale: z.enum(ADVANTAGE_SCALES).default('group').describe('GRPO advantage (r - mean_group) / (std + 1e-4): std of the group, of the batch, or none (Dr. GRPO). TRL: scale_rewards.'),
   whitenAdvantages: z.boolean().default(true).describe('PPO: normalise GAE advantages to mean 0, std 1 over the batch.'),
   epsLow: z.number().min(0).max(1).default(0.2).describe('Clip the ratio below at 1 - epsLow (PPO-Clip). TRL: epsilon.'),
   epsHigh: z.number().min(0).max(10).default(0.2).describe('Clip the ratio above at 1 + epsHigh; DAPO\'s clip-higher raises it to 0.28. TRL: epsilon_high.'),
-  ratioLevel: z.enum(['token', 'sequence']).default('token').describe('Importance ratio per token (PPO, GRPO) or per sequence, length-normalised (GSPO). TRL: importance_sampling_level.'),
-  lossAggregation: z.enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm']).default('seq-mean-token-mean').describe('How per-token losses are averaged: over all tokens (DAPO), per sequence then over sequences (GRPO), or token sums / L_max (Dr. GRPO). TRL: loss_type = dapo | grpo | dr_grpo.'),
+  ratioLevel: z.enum(POLICY_LOSS_LEVELS).default('token').describe('Importance ratio per token (PPO, GRPO) or per sequence, length-normalised (GSPO). TRL: importance_sampling_level.'),
+  lossAggregation: z.enum(LOSS_AGGREGATIONS).default('seq-mean-token-mean').describe('How per-token losses are averaged: over all tokens (DAPO), per sequence then over sequences (GRPO), or token sums / L_max (Dr. GRPO). TRL: loss_type = dapo | grpo | dr_grpo.'),
   beta: z.number().min(0).max(10).default(0.04).describe('Weight of the KL to the frozen reference policy. 0 drops the reference model entirely. TRL: beta.'),
-  klEstimator: z.enum(['k1', 'k2', 'k3']).default('k3').describe('Per-token KL estimate with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO uses k3).'),
+  klEstimator: z.enum(KL_ESTIMATORS).default('k3').describe('Per-token KL estimate with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO uses k3).'),
   klMode: z.enum(['loss', 'reward']).default('loss').describe('KL as a term in the loss (GRPO) or subtracted from the per-token reward (PPO/RLHF).'),
   klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL (PPO-Penalty, Ziegler et al.); or decayed over the run (dynamic KL of OThink-MR1).'),
   targetKl: z.number().positive().max(10).default(0.02).describe('Adaptive beta: the KL it steers toward.'),

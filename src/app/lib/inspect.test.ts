@@ -5,7 +5,7 @@ import type { InspectBatch, InspectSample } from '../../engine/train/types';
 import { addBatch } from '../store/runsSlice';
 import { withValue } from './fields';
 import { answerPosition, batchRewardMean, countClipped, expectedAdvantages, hasGroupBaseline, ratioPoints, groupViews, heatColor, heatScale, orderGroups, questionText, rewardRows, tokenNumbers } from './inspect';
-import { groupAdvantages } from './rlmath';
+import { groupAdvantages } from '../../engine/rl/host';
 
 const RESPONSE = encode('<think> 3 + 4 = 7 </think> <answer> 7 </answer> <eos>');
 

@@ -3,7 +3,7 @@ import type { RunConfig } from '../../engine/config';
 import { REWARD_NAMES } from '../../engine/rewards';
 import { ANSWER, ANSWER_END, BOS, VOCAB } from '../../engine/tokenizer';
 import type { InspectBatch, InspectPrompt, InspectSample } from '../../engine/train/types';
-import { besselStd, groupAdvantages, mean, populationStd, reinforceAdvantages, rlooAdvantages } from './rlmath';
+import { besselStd, clipState, groupAdvantages, mean, populationStd, reinforceAdvantages, rlooAdvantages, whiten as whitened } from '../../engine/rl/host';
 
 /**
  * The Inspect view's reading of one stored rollout batch (InspectBatch): groups of G
@@ -236,11 +236,7 @@ export function ratioPoints(batch: InspectBatch, whiten = false): RatioPoint[] {
   const raw = batch.samples.flatMap((s) => s.tokens.map((_, t) => s.tokenAdvantages?.[t] ?? s.advantage));
   const perToken = batch.samples.some((s) => s.tokenAdvantages !== undefined);
   let adv = raw;
-  if (whiten && perToken && raw.length > 1) {
-    const m = mean(raw);
-    const variance = raw.reduce((a, x) => a + (x - m) ** 2, 0) / (raw.length - 1);
-    adv = raw.map((x) => (x - m) / Math.sqrt(variance + 1e-8));
-  }
+  if (whiten && perToken && raw.length > 1) adv = whitened(raw);
   let k = 0;
   return batch.samples.flatMap((s) => s.tokens.map((_, t) => ({ ratio: s.ratio[t] ?? 1, advantage: adv[k++]!, clipped: s.clipped[t] ?? 0 })));
 }
@@ -250,8 +246,9 @@ export function countClipped(points: readonly RatioPoint[], epsLow: number, epsH
   let low = 0;
   let high = 0;
   for (const p of points) {
-    if (p.ratio < 1 - epsLow && p.advantage < 0) low++;
-    else if (p.ratio > 1 + epsHigh && p.advantage > 0) high++;
+    const state = clipState(p.ratio, p.advantage, epsLow, epsHigh);
+    if (state < 0) low++;
+    else if (state > 0) high++;
   }
   return { low, high };
 }

@@ -1,12 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { gae } from '../rl';
 import { REWARD_NAMES } from '../rewards';
 import { METRIC_KEYS, type MetricKey } from '../train/metrics';
 import { SCRATCH_DEPS, tinyConfig } from '../train/testing';
 import { createTrainer } from '../train/trainer';
 import { ALGORITHM_REGISTRY } from '.';
-import { gaeOnDevice } from './ppo';
 import { PRESET_IDS, type PresetId } from '../presets';
 
 /** Keys of METRIC_KEYS that do not apply to a preset's algorithm (absent, not 0). */
@@ -16,10 +13,11 @@ function notApplicable(id: PresetId, hasReference: boolean, evalIteration: boole
   const out = new Set<MetricKey>();
   if (!evalIteration) out.add('acc/eval_id').add('acc/eval_ood');
   if (!ALGORITHM_REGISTRY[algo].critic) out.add('loss/value').add('value/explained_var');
-  if (algo === 'ppo-penalty' || algo === 'trpo') out.add('clip/low').add('clip/high').add('clip/region');
+  const spec = ALGORITHM_REGISTRY[algo];
+  if (!spec.clips) out.add('clip/low').add('clip/high').add('clip/region');
   if (!hasReference) out.add('kl/ref');
-  if (!hasReference && algo !== 'ppo-penalty') out.add('kl/beta');
-  if (algo === 'trpo') out.add('lr');
+  if (!hasReference && spec.betaMeaning !== 'old-policy-kl') out.add('kl/beta');
+  if (!spec.usesLearningRate) out.add('lr');
   return out;
 }
 
@@ -77,33 +75,6 @@ describe('one update per rollout', () => {
     } finally {
       trainer.dispose();
     }
-  });
-});
-
-describe('GAE on the device', () => {
-  it('equals rl/gae on prefix masks, including an empty and a full row', () => {
-    const rewards = tf.tensor2d([[0, 0, 1, 0], [0, 0, 0, 0.5], [0.3, 0, 0, 0], [1, 2, 3, 4]]);
-    const values = tf.tensor2d([[0.1, 0.2, 0.3, 9], [0.5, -0.2, 0.1, 0.4], [7, 7, 7, 7], [0.1, 0.1, 0.1, 0.1]]);
-    const mask = tf.tensor2d([[1, 1, 1, 0], [1, 1, 1, 1], [0, 0, 0, 0], [1, 1, 0, 0]]);
-    for (const [gamma, lambda] of [[1, 0.95], [0.9, 0.5], [1, 1], [0.99, 0]] as const) {
-      const want = gae(rewards, values, mask, gamma, lambda);
-      const got = gaeOnDevice(rewards, values, mask, gamma, lambda);
-      const close = (xs: ArrayLike<number>): unknown[] => Array.from(xs).map((x): unknown => expect.closeTo(x, 5));
-      expect(Array.from(got.advantages.dataSync())).toEqual(close(want.advantages.dataSync()));
-      expect(Array.from(got.returns.dataSync())).toEqual(close(want.returns.dataSync()));
-      tf.dispose([want.advantages, want.returns, got.advantages, got.returns]);
-    }
-    tf.dispose([rewards, values, mask]);
-  });
-
-  it('hand case: reward 1 on the last of 3 tokens, V = 0, γ = 1, λ = 0.5 gives Â = [0.25, 0.5, 1]', () => {
-    const r = tf.tensor2d([[0, 0, 1]]);
-    const v = tf.zeros<tf.Rank.R2>([1, 3]);
-    const m = tf.ones<tf.Rank.R2>([1, 3]);
-    const { advantages, returns } = gaeOnDevice(r, v, m, 1, 0.5);
-    expect(Array.from(advantages.dataSync())).toEqual([0.25, 0.5, 1]);
-    expect(Array.from(returns.dataSync())).toEqual([0.25, 0.5, 1]);
-    tf.dispose([r, v, m, advantages, returns]);
   });
 });
 

@@ -1,8 +1,7 @@
 /**
  * What every algorithm file shares: the rollout batch it trains on, the clipped-surrogate
- * objective (with its KL and entropy terms), the epochs x minibatches loop with Adam and
- * global grad-norm clipping, and a recorder that keeps every diagnostic on the device until
- * the trainer reads them all back at once.
+ * objective (rl's policy loss with its KL and entropy terms), and the epochs x minibatches
+ * loop with Adam and global grad-norm clipping. Diagnostics go to a ./recorder.ts Recorder.
  *
  * Shapes: N = rows of the batch (numGroups · G responses, group by group), T = response
  * positions (maxNewTokens), P = prompt length.
@@ -11,8 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
 import type { ForwardOutput, Policy } from '../model';
 import type { Rng } from '../random';
-import { aggregate, klPenalty, maskedMean, maskedStats, policyLossTerms } from '../rl';
+import { klPenalty, maskedMean, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient } from '../rl';
 import { Adam, clipByGlobalNorm } from './optim';
+import type { Recorder, TokenArrayName, TokenArrays } from './recorder';
 
 // ---------------------------------------------------------------------------------------
 // The batch
@@ -84,12 +84,6 @@ export function disposeRows(r: Rows): void {
 // ---------------------------------------------------------------------------------------
 // Small tensor helpers
 
-/** Identity forward, zero gradient (torch's `.detach()`); tfjs-core has no such op. */
-export const stopGradient = tf.customGrad((...args) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-}) as <T extends tf.Tensor>(x: T) => T;
-
 /** The policy's parameters without the value head: what the policy gradient moves. */
 export function policyParams(policy: Policy): tf.Variable[] {
   const value = new Set(policy.valueHeadVariables);
@@ -107,113 +101,7 @@ export function singleUpdate(config: RunConfig): boolean {
  * [N] -> [N], a new tensor.
  */
 export function scoresWithKlPenalty(b: Batch, beta: number, kind: RunConfig['objective']['klEstimator']): tf.Tensor1D {
-  return tf.tidy(() => {
-    if (!b.refLogp || beta === 0) return tf.clone(b.scores);
-    const kl = tf.mul(klPenalty(b.oldLogp, b.refLogp, kind), b.mask); // [N, T]
-    return tf.sub(b.scores, tf.mul(tf.sum(kl, 1), beta));
-  });
-}
-
-// ---------------------------------------------------------------------------------------
-// Recorder: diagnostics stay on the device until one readback
-
-export interface RecordedValues {
-  values: Record<string, number>;
-  /** Per-token arrays [N, T] in row order, row-major. */
-  tokens: Record<string, Float32Array>;
-  /** Per-row arrays [N]. */
-  rows: Record<string, Float32Array>;
-  /** Other flat arrays (rollout images for the inspector). */
-  raw: Record<string, Float32Array>;
-}
-
-/**
- * Collects scalar metrics (averaged over the updates of an iteration, as TRL logs them),
- * host numbers, and per-token arrays for the inspector. `read()` concatenates everything into
- * one tensor and reads it once: on WebGPU every readback is a pipeline stall.
- */
-export class Recorder {
-  private readonly sums = new Map<string, { total: tf.Scalar; count: number }>();
-  private readonly host = new Map<string, number>();
-  private readonly arrays = new Map<string, { kind: 'tokens' | 'rows' | 'raw'; t: tf.Tensor }>();
-
-  /** Add a scalar to the running mean of `key`; takes ownership of t. */
-  mean(key: string, t: tf.Scalar): void {
-    const prev = this.sums.get(key);
-    if (!prev) {
-      this.sums.set(key, { total: t, count: 1 });
-      return;
-    }
-    const total = tf.tidy(() => tf.add<tf.Scalar>(prev.total, t));
-    tf.dispose([prev.total, t]);
-    this.sums.set(key, { total, count: prev.count + 1 });
-  }
-
-  /** Set `key` to a scalar (replacing any earlier value); takes ownership of t. */
-  set(key: string, t: tf.Scalar): void {
-    const prev = this.sums.get(key);
-    if (prev) prev.total.dispose();
-    this.sums.set(key, { total: t, count: 1 });
-  }
-
-  /** A number known on the host already. */
-  setHost(key: string, value: number): void {
-    this.host.set(key, value);
-  }
-
-  /** mean and std (population) of x over mask, as `<prefix>/mean` and `<prefix>/std`. */
-  stats(prefix: string, x: tf.Tensor, mask?: tf.Tensor): void {
-    const s = tf.tidy(() => {
-      const st = maskedStats(x, mask ?? tf.onesLike(x));
-      return { mean: st.mean, std: st.std };
-    });
-    this.set(`${prefix}/mean`, s.mean);
-    this.set(`${prefix}/std`, s.std);
-  }
-
-  /** Keep an array for the readback; takes ownership. */
-  array(key: string, kind: 'tokens' | 'rows' | 'raw', t: tf.Tensor): void {
-    const prev = this.arrays.get(key);
-    if (prev) prev.t.dispose();
-    this.arrays.set(key, { kind, t });
-  }
-
-  /** Everything, in one readback. Disposes the recorded tensors. */
-  async read(): Promise<RecordedValues> {
-    const scalarKeys = [...this.sums.keys()];
-    const arrayKeys = [...this.arrays.keys()];
-    const flat = tf.tidy(() => {
-      const parts: tf.Tensor[] = [];
-      if (scalarKeys.length > 0) parts.push(tf.stack(scalarKeys.map((k) => tf.div(this.sums.get(k)!.total, this.sums.get(k)!.count))));
-      for (const k of arrayKeys) parts.push(tf.reshape(tf.cast(this.arrays.get(k)!.t, 'float32'), [-1]));
-      return parts.length > 0 ? tf.concat(parts) : tf.zeros([0]);
-    });
-    let data: Float32Array;
-    try {
-      data = (await flat.data()) as Float32Array;
-    } finally {
-      flat.dispose();
-    }
-    const out: RecordedValues = { values: {}, tokens: {}, rows: {}, raw: {} };
-    scalarKeys.forEach((k, i) => (out.values[k] = data[i]!));
-    let offset = scalarKeys.length;
-    for (const k of arrayKeys) {
-      const { kind, t } = this.arrays.get(k)!;
-      out[kind][k] = data.slice(offset, offset + t.size);
-      offset += t.size;
-    }
-    for (const [k, v] of this.host) out.values[k] = v;
-    this.dispose();
-    return out;
-  }
-
-  dispose(): void {
-    for (const { total } of this.sums.values()) total.dispose();
-    for (const { t } of this.arrays.values()) t.dispose();
-    this.sums.clear();
-    this.arrays.clear();
-    this.host.clear();
-  }
+  return b.refLogp ? rewardsWithKlPenalty(b.scores, b.oldLogp, b.refLogp, b.mask, beta, kind) : tf.clone(b.scores);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -256,7 +144,7 @@ export interface ObjectiveOptions {
 export interface LossTerms {
   loss: tf.Scalar;
   record: Record<string, tf.Scalar>;
-  tokens: Record<string, tf.Tensor2D>;
+  tokens: TokenArrays;
 }
 
 /**
@@ -272,11 +160,10 @@ export interface LossTerms {
  */
 export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput, opts: ObjectiveOptions): LossTerms {
   const o = ctx.config.objective;
-  const mask = mb.mask;
-  const oldLogp = singleUpdate(ctx.config) ? stopGradient(fwd.logp) : mb.oldLogp;
+  const { mask } = mb;
   const terms = policyLossTerms({
     logp: fwd.logp,
-    oldLogp,
+    oldLogp: singleUpdate(ctx.config) ? stopGradient(fwd.logp) : mb.oldLogp,
     advantages: mb.advantages,
     mask,
     epsLow: opts.epsLow,
@@ -285,29 +172,25 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
     aggregation: o.lossAggregation,
     maxLen: ctx.batch.T,
   });
-  const agg = (x: tf.Tensor2D) => aggregate(x, mask, o.lossAggregation, ctx.batch.T);
-  let loss = agg(terms.perToken);
-  const record: Record<string, tf.Scalar> = {};
-  const tokens: Record<string, tf.Tensor2D> = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
-  // k3 estimate of KL(π_old || π_θ) on the sampled tokens, as CleanRL's approx_kl.
-  record['policy/approx_kl'] = maskedMean(tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio), mask) as tf.Scalar;
+  const policy = policyLossFromTerms(terms, mask, o.lossAggregation, ctx.batch.T);
+  const record: Record<string, tf.Scalar> = { 'policy/approx_kl': policy.approxKl };
+  const tokens: TokenArrays = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
   if (opts.reportClip) {
-    const low = maskedMean(terms.clippedLow, mask) as tf.Scalar;
-    const high = maskedMean(terms.clippedHigh, mask) as tf.Scalar;
-    record['clip/low'] = low;
-    record['clip/high'] = high;
-    record['clip/region'] = tf.add(low, high);
-    tokens.clipped = tf.sub(terms.clippedHigh, terms.clippedLow);
+    Object.assign(record, { 'clip/low': policy.clipFracLow, 'clip/high': policy.clipFracHigh, 'clip/region': policy.clipFrac });
+    tokens.clipped = tf.sub<tf.Tensor2D>(terms.clippedHigh, terms.clippedLow);
   }
-  if (mb.refLogp) {
-    const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D; // [m, T]
-    if (o.klMode === 'loss') {
-      record['kl/ref'] = maskedMean(kl, mask) as tf.Scalar;
-      if (opts.beta > 0) loss = tf.add(loss, tf.mul(agg(kl), opts.beta));
-    }
-    tokens.kl = kl;
-  }
-  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(agg(fwd.entropy), o.entropyCoef));
+  const kl = mb.refLogp ? (klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D) : null; // [m, T]
+  if (kl) tokens.kl = kl;
+  if (kl && o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mask) as tf.Scalar;
+  const loss = regularisedLoss(policy.loss, {
+    mask,
+    aggregation: o.lossAggregation,
+    maxLen: ctx.batch.T,
+    kl: o.klMode === 'loss' ? kl : null,
+    beta: opts.beta,
+    entropy: fwd.entropy,
+    entropyCoef: o.entropyCoef,
+  });
   record['entropy'] = maskedMean(fwd.entropy, mask) as tf.Scalar;
   record['loss/policy'] = loss;
   return { loss, record, tokens };
@@ -337,16 +220,15 @@ function epochOrder(n: number, minibatches: number, rng: Rng): number[] {
  * norms, and, from the last epoch run, the per-token arrays in row order for the inspector.
  * Returns the epochs run.
  */
-export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fwd: ForwardOutput) => LossTerms, opts: UpdateLoopOptions): number {
+export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: LossFn, opts: UpdateLoopOptions): number {
   const { policy, config, rec } = ctx;
   const n = ctx.batch.n;
-  const { epochs } = config.optim;
   const minibatches = Math.min(config.optim.minibatches, n);
   const policyVars = opts.onlyValue ? [] : policyParams(policy);
   const vars = [...policyVars, ...(opts.withValue || opts.onlyValue ? policy.valueHeadVariables : [])];
   let epochsRun = 0;
   let lastTokens: TokenPart[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = 0; epoch < config.optim.epochs; epoch++) {
     const order = epochOrder(n, minibatches, ctx.rng);
     disposeParts(lastTokens); // only the last epoch's arrays are kept
     lastTokens = [];
@@ -355,36 +237,11 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fw
       const idx = order.slice(Math.floor((k * n) / minibatches), Math.floor(((k + 1) * n) / minibatches));
       const idxT = minibatches > 1 ? tf.tensor1d(idx, 'int32') : null;
       const mb = idxT ? gatherRows(rows, idxT) : rows;
-      let kept: LossTerms | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const fwd = policy.forward(mb.images, mb.prompts, mb.tokens, { temperature: config.sampling.temperature });
-        const terms = lossFn(mb, fwd);
-        // Diagnostics must outlive variableGrads' tidy: keep them (disposed below or by the recorder).
-        for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);
-        if (ctx.keepTokens) for (const t of Object.values(terms.tokens)) tf.keep(t);
-        kept = terms;
-        return terms.loss;
-      }, vars);
-      const terms = kept as LossTerms | null;
-      if (!terms) throw new Error('runUpdates: the loss function returned nothing');
-      const ordered = vars.map((v) => grads[v.name] ?? tf.zerosLike(v)); // every variable, in order
-      const clipped = clipByGlobalNorm(ordered, config.optim.gradClip);
-      if (policyVars.length > 0) ctx.policyOpt.step(clipped.grads.slice(0, policyVars.length), ctx.lr);
-      if (vars.length > policyVars.length) ctx.valueOpt.step(clipped.grads.slice(policyVars.length), ctx.valueLr);
-      rec.mean(opts.onlyValue ? 'grad/value_norm' : 'grad/norm', clipped.norm);
-      let lossRecorded = false;
-      for (const [key, t] of Object.entries(terms.record)) {
-        if (key === 'policy/approx_kl' && opts.earlyStopKl > 0) {
-          const prev: tf.Scalar | null = epochKl;
-          epochKl = tf.tidy((): tf.Scalar => (prev ? tf.add<tf.Scalar>(prev, t) : tf.clone(t)));
-          prev?.dispose();
-        }
-        lossRecorded ||= t === value;
-        rec.mean(key, t);
-      }
-      if (!lossRecorded) value.dispose();
+      const { value, terms, grads } = lossAndGrads(ctx, mb, lossFn, vars);
+      applyGrads(ctx, grads, policyVars.length, opts.onlyValue ? 'grad/value_norm' : 'grad/norm');
+      epochKl = recordTerms(rec, terms, value, opts.earlyStopKl > 0 ? epochKl : null, opts.earlyStopKl > 0);
       if (ctx.keepTokens) lastTokens.push({ idx, tokens: terms.tokens });
-      tf.dispose([...clipped.grads, ...ordered]);
+      tf.dispose(grads);
       if (idxT) {
         idxT.dispose();
         disposeRows(mb);
@@ -403,7 +260,56 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: (mb: Rows, fw
   return epochsRun;
 }
 
-type TokenPart = { idx: number[]; tokens: Record<string, tf.Tensor2D> };
+type LossFn = (mb: Rows, fwd: ForwardOutput) => LossTerms;
+
+/** forward -> loss -> the gradient of every variable, in order. The loss's diagnostics are kept past variableGrads' tidy. */
+function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Variable[]): { value: tf.Scalar; terms: LossTerms; grads: tf.Tensor[] } {
+  let kept: LossTerms | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, { temperature: ctx.config.sampling.temperature });
+    const terms = lossFn(mb, fwd);
+    // Diagnostics must outlive variableGrads' tidy: keep them (disposed by the recorder, or below).
+    for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);
+    if (ctx.keepTokens) for (const t of Object.values(terms.tokens)) tf.keep(t);
+    kept = terms;
+    return terms.loss;
+  }, vars);
+  const terms = kept as LossTerms | null;
+  if (!terms) throw new Error('runUpdates: the loss function returned nothing');
+  const ordered = vars.map((v) => grads[v.name] ?? tf.zerosLike(v)); // every variable, in order
+  return { value, terms, grads: ordered };
+}
+
+/** Clip the global norm, then Adam: the first nPolicy gradients at lr, the value head's at valueLr. Records the norm before clipping. */
+function applyGrads(ctx: UpdateContext, grads: tf.Tensor[], nPolicy: number, normKey: string): void {
+  const clipped = clipByGlobalNorm(grads, ctx.config.optim.gradClip);
+  if (nPolicy > 0) ctx.policyOpt.step(clipped.grads.slice(0, nPolicy), ctx.lr);
+  if (grads.length > nPolicy) ctx.valueOpt.step(clipped.grads.slice(nPolicy), ctx.valueLr);
+  ctx.rec.mean(normKey, clipped.norm);
+  tf.dispose(clipped.grads);
+}
+
+/**
+ * Add a minibatch's scalars to the iteration's means (the recorder owns them from here). With
+ * early stopping, returns the epoch's running sum of approx KL (taking ownership of epochKl).
+ */
+function recordTerms(rec: Recorder, terms: LossTerms, value: tf.Scalar, epochKl: tf.Scalar | null, earlyStop: boolean): tf.Scalar | null {
+  let lossRecorded = false;
+  let klSum = epochKl;
+  for (const [key, t] of Object.entries(terms.record)) {
+    if (key === 'policy/approx_kl' && earlyStop) {
+      const prev: tf.Scalar | null = klSum;
+      klSum = tf.tidy((): tf.Scalar => (prev ? tf.add<tf.Scalar>(prev, t) : tf.clone(t)));
+      prev?.dispose();
+    }
+    lossRecorded ||= t === value;
+    rec.mean(key, t);
+  }
+  if (!lossRecorded) value.dispose();
+  return klSum;
+}
+
+type TokenPart = { idx: number[]; tokens: TokenArrays };
 
 function disposeParts(parts: TokenPart[]): void {
   tf.dispose(parts.flatMap((p) => Object.values(p.tokens)));
@@ -416,12 +322,12 @@ function storeTokens(rec: Recorder, parts: TokenPart[], n: number): void {
   const identity = order.every((row, pos) => row === pos);
   const inverse = new Array<number>(n);
   order.forEach((row, pos) => (inverse[row] = pos));
-  for (const key of Object.keys(parts[0]!.tokens)) {
+  for (const name of Object.keys(parts[0]!.tokens) as TokenArrayName[]) {
     const t = tf.tidy(() => {
-      const cat = parts.length === 1 ? tf.clone(parts[0]!.tokens[key]!) : tf.concat(parts.map((p) => p.tokens[key]!));
+      const cat = parts.length === 1 ? tf.clone(parts[0]!.tokens[name]!) : tf.concat(parts.map((p) => p.tokens[name]!));
       return identity ? cat : tf.gather(cat, tf.tensor1d(inverse, 'int32'));
     });
-    rec.array(key, 'tokens', t);
+    rec.tokens(name, t);
   }
   disposeParts(parts);
 }

@@ -31,7 +31,7 @@ export function grpoUpdate(ctx: UpdateContext): void {
     return groupAdvantages(scores, batch.groupSize, o.advantageScale);
   });
   ctx.rec.stats('adv', advantages);
-  ctx.rec.array('advantage', 'rows', tf.clone(advantages));
+  ctx.rec.advantages(tf.clone(advantages));
   // 2. mu epochs x minibatches of the clipped surrogate minus β · k3 KL to the reference.
   const beta = o.klMode === 'loss' ? ctx.beta : 0;
   runUpdates(ctx, batchRows(batch, advantages), (mb, fwd) => surrogateObjective(ctx, mb, fwd, { epsLow: o.epsLow, epsHigh: o.epsHigh, beta, reportClip: true }), {

@@ -7,9 +7,12 @@
  *   trpo.ts       TRPO: conjugate gradient on finite-difference Fisher-vector products + line search
  *   grpo.ts       GRPO, and through its knobs Dr. GRPO, DAPO, GSPO
  *   spec.ts       each algorithm's facts as data (baseline, clip, critic, reference, knobs, TRL)
+ *   common.ts     the batch, the shared surrogate (built on ../rl's policy loss), the epochs x minibatches loop
+ *   recorder.ts   the Recorder: metrics and the Inspect view's typed arrays, read back once
+ *   optim.ts      Adam with a per-step learning rate, global grad-norm clipping
  *
- * The trainer (../train/trainer.ts) does the rollout, the rewards, the reference and critic
- * passes; an algorithm turns that batch into advantages and parameter updates.
+ * The maths is ../rl's. The trainer (../train/iteration.ts) does the rollout, the rewards, the
+ * reference and critic passes; an algorithm turns that batch into advantages and parameter updates.
  */
 import { ALGORITHM_SPECS, type AlgorithmId, type AlgorithmSpec } from './spec';
 import type { UpdateContext } from './common';
@@ -39,8 +42,8 @@ export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = Obje
   Object.values(ALGORITHM_SPECS).map((spec) => [spec.id, { ...spec, update: UPDATES[spec.id] }]),
 ) as Record<AlgorithmId, Algorithm>;
 
-export { Recorder, stopGradient, type Batch, type UpdateContext, type RecordedValues } from './common';
+export { type Batch, type UpdateContext } from './common';
+export { Recorder, type InspectorArrays, type RecordedValues, type TokenArrayName } from './recorder';
 export { Adam, clipByGlobalNorm } from './optim';
-export { gaeOnDevice } from './ppo';
 export { fisherVectorProduct, flatten, unflatten } from './trpo';
 export { reinforceAdvantages } from './reinforce';

@@ -4,7 +4,7 @@
  *
  *   1. token rewards: the response's score on its last valid token, minus β · KL_t to the
  *      reference on every token when klMode = 'reward' (TRL: kl_coef, k1 per token);
- *   2. GAE(γ, λ) over the response's tokens with the value head's predictions V_t;
+ *   2. GAE(γ, λ) over the response's tokens with the value head's predictions V_t (rl/gae);
  *   3. advantages whitened over the batch (CleanRL norm_adv);
  *   4. mu epochs x minibatches of
  *        L = clipped surrogate + c_V · clipped value loss - c_H · entropy  (+ β · KL if klMode 'loss'),
@@ -23,31 +23,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardOutput } from '../model';
-import { aggregate, explainedVariance, klPenalty, maskedMean, rewardsAtLastToken, valueLoss, whiten } from '../rl';
+import { NO_CLIP, aggregate, explainedVariance, gae, maskedMean, oldPolicyKl, rewardsAtLastToken, rewardsWithKlPenalty, valueLoss, whiten } from '../rl';
 import { batchRows, runUpdates, surrogateObjective, type Batch, type LossTerms, type Rows, type UpdateContext } from './common';
-
-/**
- * GAE on the device (no readback), for responses whose valid tokens are a prefix of the row
- * (as every rollout's are). With δ_t = r_t + γ V_{t+1} m_{t+1} - V_t (masked),
- *
- *   Â_t = Σ_{k >= t} (γλ)^{k-t} δ_k   =  (δ · M)_t,   M[k, t] = (γλ)^{k-t} for k >= t, else 0,
- *
- * one [N, T] x [T, T] matmul instead of a backward loop. Equal to rl/gae (tested) under the
- * prefix-mask assumption. Returns {advantages, returns = Â + V}, both 0 where masked.
- */
-export function gaeOnDevice(rewards: tf.Tensor2D, values: tf.Tensor2D, mask: tf.Tensor2D, gamma: number, lambda: number): { advantages: tf.Tensor2D; returns: tf.Tensor2D } {
-  const [n, t] = rewards.shape;
-  const discount = new Float32Array(t * t);
-  for (let k = 0; k < t; k++) for (let j = 0; j <= k; j++) discount[k * t + j] = (gamma * lambda) ** (k - j);
-  return tf.tidy(() => {
-    const shift = (x: tf.Tensor2D) => tf.concat([tf.slice(x, [0, 1], [n, t - 1]), tf.zeros([n, 1])], 1); // x_{t+1}, 0 past the end
-    const nextValues = tf.mul(shift(values), shift(mask)); // [N, T]: V_{t+1}, 0 after the last valid token
-    const delta = tf.mul(tf.sub(tf.add(rewards, tf.mul(nextValues, gamma)), values), mask); // [N, T]
-    const advantages = tf.mul<tf.Tensor2D>(tf.matMul(delta, tf.tensor2d(discount, [t, t])), mask); // [N, T]
-    const returns = tf.mul<tf.Tensor2D>(tf.add(advantages, values), mask);
-    return { advantages, returns };
-  });
-}
 
 /** Steps 1-3 above, shared with TRPO: token rewards, GAE, whitening. Records value/adv diagnostics. */
 export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D; returns: tf.Tensor2D; oldValues: tf.Tensor2D } {
@@ -58,19 +35,18 @@ export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D;
   const { advantages, returns } = tf.tidy(() => {
     let tokenRewards = rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
     if (o.klMode === 'reward' && batch.refLogp && ctx.beta > 0) {
-      const kl = tf.mul(klPenalty(batch.oldLogp, batch.refLogp, o.klEstimator), batch.mask);
-      tokenRewards = tf.sub(tokenRewards, tf.mul(kl, ctx.beta));
+      tokenRewards = rewardsWithKlPenalty(tokenRewards, batch.oldLogp, batch.refLogp, batch.mask, ctx.beta, o.klEstimator);
     }
-    return gaeOnDevice(tokenRewards, oldValues, batch.mask, o.gamma, o.lambda);
+    return gae(tokenRewards, oldValues, batch.mask, o.gamma, o.lambda);
   });
   rec.stats('adv', advantages, batch.mask); // before whitening: the whitened ones are mean 0, std 1 by construction
   rec.set('value/explained_var', explainedVariance(oldValues, returns, batch.mask));
   rec.set('value/mean', maskedMean(oldValues, batch.mask) as tf.Scalar);
   if (ctx.keepTokens) {
-    rec.array('values', 'tokens', tf.clone(oldValues));
-    rec.array('returns', 'tokens', tf.clone(returns));
-    rec.array('tokenAdvantages', 'tokens', tf.clone(advantages));
-    rec.array('advantage', 'rows', tf.tidy(() => maskedMean(advantages, batch.mask, 1)));
+    rec.tokens('values', tf.clone(oldValues));
+    rec.tokens('returns', tf.clone(returns));
+    rec.tokens('tokenAdvantages', tf.clone(advantages));
+    rec.advantages(tf.tidy(() => maskedMean(advantages, batch.mask, 1) as tf.Tensor1D));
   }
   if (!o.whitenAdvantages) return { advantages, returns, oldValues };
   const white = whiten(advantages, batch.mask) as tf.Tensor2D;
@@ -99,9 +75,8 @@ function ppoClipLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossTerm
  */
 function ppoPenaltyLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossTerms {
   const o = ctx.config.objective;
-  const policy = surrogateObjective(ctx, mb, fwd, { epsLow: Infinity, epsHigh: Infinity, beta: 0, reportClip: false });
-  // ρ - 1 - log ρ with ρ = π_θ / π_old: the estimator klPenalty(oldLogp, logp, 'k3') computes.
-  const klOld = klPenalty(mb.oldLogp, fwd.logp, 'k3') as tf.Tensor2D;
+  const policy = surrogateObjective(ctx, mb, fwd, { ...NO_CLIP, beta: 0, reportClip: false });
+  const klOld = oldPolicyKl(fwd.logp, mb.oldLogp); // [m, T]
   const penalty = tf.mul(aggregate(klOld, mb.mask, o.lossAggregation, ctx.batch.T), ctx.beta);
   const policyLoss = tf.add<tf.Scalar>(policy.loss, penalty);
   const vLoss = valueTerm(ctx, mb, fwd);
@@ -129,6 +104,6 @@ export function ppoUpdate(ctx: UpdateContext, variant: 'clip' | 'penalty'): void
 function klAfterUpdate(ctx: UpdateContext, b: Batch): tf.Scalar {
   return tf.tidy(() => {
     const { logp } = ctx.policy.forward(b.images, b.prompts, b.tokens, { temperature: ctx.config.sampling.temperature });
-    return maskedMean(klPenalty(b.oldLogp, logp, 'k3'), b.mask) as tf.Scalar;
+    return maskedMean(oldPolicyKl(logp, b.oldLogp), b.mask) as tf.Scalar;
   });
 }

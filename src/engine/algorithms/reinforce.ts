@@ -33,7 +33,7 @@ export function reinforceUpdate(ctx: UpdateContext, kind: 'reinforce' | 'rloo'):
     return reinforceAdvantages(scores, batch.groupSize, kind);
   });
   ctx.rec.stats('adv', advantages);
-  ctx.rec.array('advantage', 'rows', tf.clone(advantages));
+  ctx.rec.advantages(tf.clone(advantages));
   // 2. Policy-gradient steps on -A · ratio (ratio = 1 on the first step).
   const beta = o.klMode === 'loss' ? ctx.beta : 0;
   runUpdates(ctx, batchRows(batch, advantages), (mb, fwd) => surrogateObjective(ctx, mb, fwd, { epsLow: o.epsLow, epsHigh: o.epsHigh, beta, reportClip: true }), {

@@ -27,10 +27,12 @@
  * take host decisions on scalars.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { aggregate, backtrackingLineSearch, conjugateGradient, klPenalty, maskedMean, trustRegionStepScale, valueLoss } from '../rl';
+import { NO_CLIP, backtrackingLineSearch, conjugateGradient, klPenalty, maskedMean, oldPolicyKl, policyLoss, regularisedLoss, trustRegionStepScale, valueLoss } from '../rl';
 import { Rng, mixSeed } from '../random';
 import { criticAdvantages } from './ppo';
 import { batchRows, disposeRows, gatherRows, policyParams, runUpdates, type LossTerms, type Rows, type UpdateContext } from './common';
+import type { ForwardOutput } from '../model';
+import type { TokenArrays } from './recorder';
 
 // ---------------------------------------------------------------------------------------
 // Flat parameter vectors
@@ -100,26 +102,25 @@ export function fisherVectorProduct(kl: () => tf.Scalar, vars: readonly tf.Varia
 // ---------------------------------------------------------------------------------------
 // The TRPO step
 
-/** Surrogate loss (to minimise) and k3 KL(π_old || π_θ) of rows under the current parameters. */
+/**
+ * Surrogate loss (to minimise) and k3 KL(π_old || π_θ) of rows under the current parameters:
+ * rl's policy loss without clipping (NO_CLIP: -ρ·Â aggregated), plus the reference-KL and
+ * entropy terms of every other algorithm, and the policy loss's approx KL.
+ */
 function surrogateAndKl(ctx: UpdateContext, rows: Rows): { loss: tf.Scalar; kl: tf.Scalar } {
   const o = ctx.config.objective;
   const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
-  const logRatio = tf.sub(fwd.logp, rows.oldLogp);
-  const ratio = tf.exp(logRatio);
-  const adv = rows.advantages.rank === 1 ? tf.expandDims(rows.advantages, 1) : rows.advantages;
-  let loss = aggregate(tf.neg(tf.mul(ratio, adv)) as tf.Tensor2D, rows.mask, o.lossAggregation, ctx.batch.T);
-  if (rows.refLogp && o.klMode === 'loss' && ctx.beta > 0) {
-    loss = tf.add(loss, tf.mul(aggregate(klPenalty(fwd.logp, rows.refLogp, o.klEstimator) as tf.Tensor2D, rows.mask, o.lossAggregation, ctx.batch.T), ctx.beta));
-  }
-  if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(aggregate(fwd.entropy, rows.mask, o.lossAggregation, ctx.batch.T), o.entropyCoef));
-  const kl = maskedMean(tf.sub(tf.sub(ratio, 1), logRatio), rows.mask) as tf.Scalar;
-  return { loss, kl };
+  const { mask } = rows;
+  const policy = policyLoss({ logp: fwd.logp, oldLogp: rows.oldLogp, advantages: rows.advantages, mask, ...NO_CLIP, level: 'token', aggregation: o.lossAggregation, maxLen: ctx.batch.T });
+  const kl = rows.refLogp && o.klMode === 'loss' ? (klPenalty(fwd.logp, rows.refLogp, o.klEstimator) as tf.Tensor2D) : null;
+  const loss = regularisedLoss(policy.loss, { mask, aggregation: o.lossAggregation, maxLen: ctx.batch.T, kl, beta: ctx.beta, entropy: fwd.entropy, entropyCoef: o.entropyCoef });
+  return { loss, kl: policy.approxKl };
 }
 
 /** Mean k3 KL(π_old || π_θ) of rows: the constraint, and the function whose Hessian is F. */
 function meanKl(ctx: UpdateContext, rows: Rows): tf.Scalar {
   const { logp } = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
-  return maskedMean(klPenalty(rows.oldLogp, logp, 'k3'), rows.mask) as tf.Scalar;
+  return maskedMean(oldPolicyKl(logp, rows.oldLogp), rows.mask) as tf.Scalar;
 }
 
 const read = (t: tf.Scalar): number => {
@@ -128,25 +129,20 @@ const read = (t: tf.Scalar): number => {
   return x;
 };
 
-export function trpoUpdate(ctx: UpdateContext): void {
-  const { batch, config, rec, policy } = ctx;
-  const o = config.objective;
-  const vars = policyParams(policy);
-
-  // Advantages from the critic (as PPO: token rewards -> GAE -> whitening).
-  const { advantages, returns, oldValues } = criticAdvantages(ctx);
-  const rows = batchRows(batch, advantages, { oldValues, returns });
-
-  // 1. Policy gradient of the surrogate at θ_old. g points uphill for the objective (-loss).
-  const { value: loss0T, grads } = tf.variableGrads(() => surrogateAndKl(ctx, rows).loss, vars);
+/** Step 1: g = -∇ loss at θ_old (uphill for the objective), and the loss there. */
+function policyGradient(ctx: UpdateContext, rows: Rows, vars: tf.Variable[]): { g: tf.Tensor1D; lossBefore: number } {
+  const { value, grads } = tf.variableGrads(() => surrogateAndKl(ctx, rows).loss, vars);
   const g = tf.tidy(() => tf.neg<tf.Tensor1D>(flatten(vars.map((x) => grads[x.name] ?? tf.zerosLike(x)))));
   tf.dispose(Object.values(grads));
-  const lossBefore = read(loss0T);
-  rec.set('grad/norm', tf.norm(g) as tf.Scalar);
+  return { g, lossBefore: read(value) };
+}
 
-  // 2. x ≈ F⁻¹ g with Fisher-vector products on a subsample of rows.
-  const fisherRows = Math.max(1, Math.min(batch.n, Math.round(batch.n * o.trpoFisherFrac)));
-  const sub = fisherRows < batch.n ? new Rng(mixSeed(ctx.rng.int(0, 2 ** 31 - 1), 0xf15e)).shuffle(Array.from({ length: batch.n }, (_, i) => i)).slice(0, fisherRows) : null;
+/** Step 2: x ≈ F⁻¹ g by conjugate gradient, with Fisher-vector products on a seeded subsample of the rows; and xᵀFx. */
+function naturalDirection(ctx: UpdateContext, rows: Rows, vars: tf.Variable[], g: tf.Tensor1D): { x: tf.Tensor1D; xFx: number; iterations: number } {
+  const { n } = ctx.batch;
+  const o = ctx.config.objective;
+  const fisherRows = Math.max(1, Math.min(n, Math.round(n * o.trpoFisherFrac)));
+  const sub = fisherRows < n ? new Rng(mixSeed(ctx.rng.int(0, 2 ** 31 - 1), 0xf15e)).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, fisherRows) : null;
   const subIdx = sub ? tf.tensor1d(sub, 'int32') : null;
   const fisherData = subIdx ? gatherRows(rows, subIdx) : rows;
   const fvp = fisherVectorProduct(() => meanKl(ctx, fisherData), vars, o.trpoDamping);
@@ -154,14 +150,19 @@ export function trpoUpdate(ctx: UpdateContext): void {
   const fx = fvp(cg.x);
   const xFx = read(tf.dot(cg.x, fx) as tf.Scalar);
   fx.dispose();
+  if (subIdx) {
+    subIdx.dispose();
+    disposeRows(fisherData);
+  }
+  return { x: cg.x, xFx, iterations: cg.iterations };
+}
 
-  // 3. Scale to the trust-region boundary.
-  const stepScale = trustRegionStepScale(xFx, o.trpoMaxKl);
-  const fullStep = tf.tidy(() => tf.mul<tf.Tensor1D>(cg.x, stepScale));
+/** Steps 3-4: scale x to the trust-region boundary, then backtrack along it on the whole batch; θ moves only if a step is accepted. */
+function trustRegionStep(ctx: UpdateContext, rows: Rows, vars: tf.Variable[], g: tf.Tensor1D, x: tf.Tensor1D, xFx: number, lossBefore: number) {
+  const o = ctx.config.objective;
+  const fullStep = tf.tidy(() => tf.mul<tf.Tensor1D>(x, trustRegionStepScale(xFx, o.trpoMaxKl)));
   const expectedImprove = read(tf.dot(g, fullStep) as tf.Scalar);
-
-  // 4. Backtracking line search on the whole batch.
-  const base = vars.map((x) => tf.clone(x));
+  const base = vars.map((v) => tf.clone(v));
   const search = backtrackingLineSearch({
     evaluate: (frac) => {
       assignOffset(vars, base, fullStep, frac);
@@ -174,32 +175,46 @@ export function trpoUpdate(ctx: UpdateContext): void {
     maxBacktracks: o.trpoBacktracks,
   });
   if (search.accepted) assignOffset(vars, base, fullStep, search.stepFrac);
-  else vars.forEach((x, i) => x.assign(base[i]!));
-  tf.dispose([...base, g, cg.x, fullStep]);
-  if (subIdx) {
-    subIdx.dispose();
-    disposeRows(fisherData);
+  else vars.forEach((v, i) => v.assign(base[i]!));
+  tf.dispose([...base, fullStep]);
+  return { search, expectedImprove };
+}
+
+/** Step 5's loss: the value head's clipped loss alone, recording entropy and KL to the reference on the way. */
+function valueFitLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossTerms {
+  const o = ctx.config.objective;
+  const vLoss = valueLoss(fwd.values, mb.oldValues!, mb.returns!, mb.mask, o.valueClip > 0 ? o.valueClip : undefined).loss;
+  const record: Record<string, tf.Scalar> = { 'loss/value': vLoss, entropy: maskedMean(fwd.entropy, mb.mask) as tf.Scalar };
+  const tokens: TokenArrays = { logp: fwd.logp, ratio: tf.exp(tf.sub<tf.Tensor2D>(fwd.logp, mb.oldLogp)), entropy: fwd.entropy };
+  if (mb.refLogp) {
+    const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D;
+    tokens.kl = kl;
+    if (o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mb.mask) as tf.Scalar;
   }
+  return { loss: vLoss, record, tokens };
+}
+
+export function trpoUpdate(ctx: UpdateContext): void {
+  const { batch, rec, policy } = ctx;
+  const vars = policyParams(policy);
+  // Advantages from the critic (as PPO: token rewards -> GAE -> whitening).
+  const { advantages, returns, oldValues } = criticAdvantages(ctx);
+  const rows = batchRows(batch, advantages, { oldValues, returns });
+
+  const { g, lossBefore } = policyGradient(ctx, rows, vars); // 1
+  rec.set('grad/norm', tf.norm(g) as tf.Scalar);
+  const { x, xFx, iterations } = naturalDirection(ctx, rows, vars, g); // 2
+  const { search, expectedImprove } = trustRegionStep(ctx, rows, vars, g, x, xFx, lossBefore); // 3, 4
+  tf.dispose([g, x]);
   rec.setHost('loss/policy', search.accepted ? search.loss : lossBefore);
   rec.setHost('policy/approx_kl', search.kl);
   rec.setHost('trpo/step_frac', search.stepFrac);
   rec.setHost('trpo/backtracks', search.backtracks);
   rec.setHost('trpo/accepted', search.accepted ? 1 : 0);
-  rec.setHost('trpo/cg_iters', cg.iterations);
+  rec.setHost('trpo/cg_iters', iterations);
   rec.setHost('trpo/expected_improve', expectedImprove);
 
-  // 5. Fit the value head to the returns (Adam, value head only), recording entropy and KL to ref on the way.
-  runUpdates(ctx, rows, (mb, fwd): LossTerms => {
-    const clip = o.valueClip;
-    const vLoss = valueLoss(fwd.values, mb.oldValues!, mb.returns!, mb.mask, clip > 0 ? clip : undefined).loss;
-    const record: Record<string, tf.Scalar> = { 'loss/value': vLoss, entropy: maskedMean(fwd.entropy, mb.mask) as tf.Scalar };
-    const tokens: Record<string, tf.Tensor2D> = { logp: fwd.logp, ratio: tf.exp(tf.sub<tf.Tensor2D>(fwd.logp, mb.oldLogp)), entropy: fwd.entropy };
-    if (mb.refLogp) {
-      const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D;
-      tokens.kl = kl;
-      if (o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mb.mask) as tf.Scalar;
-    }
-    return { loss: vLoss, record, tokens };
-  }, { withValue: false, earlyStopKl: 0, onlyValue: true });
+  // 5. Fit the value head to the returns (Adam, value head only: the trust region holds).
+  runUpdates(ctx, rows, (mb, fwd) => valueFitLoss(ctx, mb, fwd), { withValue: false, earlyStopKl: 0, onlyValue: true });
   tf.dispose([advantages, returns]);
 }

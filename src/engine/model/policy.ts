@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfig, ModelConfigSchema, maxSeqLen, numPatches } from './config';
+import { entropyFromLogProbs } from '../rl';
 import { PAD } from '../tokenizer';
 import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
 import { generate, type SampleOptions, type SampleResult } from './sampling';
@@ -376,7 +377,7 @@ export class Policy {
       const chosen = oneHotFloat(ids, this.config.vocabSize); // [N, T, V]
       return {
         logp: tf.sum<tf.Tensor2D>(tf.mul(chosen, logpAll), -1), // [N, T]: gather by one-hot (differentiable everywhere)
-        entropy: tf.neg(tf.sum(tf.mul(tf.exp(logpAll), logpAll), -1)) as tf.Tensor2D, // [N, T]
+        entropy: entropyFromLogProbs(logpAll as tf.Tensor3D), // [N, T]
         values: this.net.values(h) as tf.Tensor2D, // [N, T]
       };
     });

@@ -7,21 +7,8 @@
  * Every function returns a new tensor the caller disposes.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { STD_EPS, type AdvantageScale } from './host';
 import { assertRank, assertSameShape, asFloat32, maskOut, maskedMean, maskedVar } from './masked';
-
-/**
- * How GRPO scales the centred rewards (TRL's `scale_rewards`):
- * - 'group': divide by the group's std (GRPO, Shao et al. 2024, arXiv:2402.03300).
- * - 'batch': divide by the std of all N raw rewards (TRL `scale_rewards='batch'`: group
- *   mean, batch std, which is more robust when many groups have near-zero spread).
- * - 'none': no division (Dr. GRPO, Liu et al. 2025, arXiv:2503.20783: the std term biases
- *   updates toward too-easy and too-hard prompts).
- */
-export type AdvantageScale = 'group' | 'batch' | 'none';
-export const ADVANTAGE_SCALES: readonly AdvantageScale[] = ['group', 'batch', 'none'];
-
-/** Added to the std before dividing, as TRL does: a zero-variance group gives 0, not NaN. */
-export const STD_EPS = 1e-4;
 
 function assertGroups(rewards: tf.Tensor, groupSize: number, fn: string): void {
   assertRank(rewards, 1, `${fn}: rewards`, '[N]');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
+import { entropyFromLogProbs, entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
 import { close, expectNoLeak } from './testing.test-utils';
 
 describe('entropyFromLogits', () => {
@@ -24,6 +24,14 @@ describe('entropyFromLogits', () => {
   });
 
   it('does not leak', () => expectNoLeak(() => entropyFromLogits(logits), 1));
+
+  it('is entropyFromLogProbs (what the policy calls) of logSoftmax', () => {
+    // log p = [ln ½, ln ½]: H = ln 2;  [ln ¼, ln ¾]: 0.5623351;  [0, -100] (saturated): 100 · e^-100 ≈ 0.
+    const lp = tf.tensor3d([[[Math.log(0.5), Math.log(0.5)], [Math.log(0.25), Math.log(0.75)], [0, -100]]]);
+    close(entropyFromLogProbs(lp), [[Math.LN2, 0.25 * Math.log(4) + 0.75 * Math.log(4 / 3), 0]]);
+    close(entropyFromLogProbs(tf.logSoftmax<tf.Tensor3D>(logits)), entropyFromLogits(logits).arraySync());
+    expectNoLeak(() => entropyFromLogProbs(lp), 1);
+  });
 });
 
 describe('explainedVariance', () => {

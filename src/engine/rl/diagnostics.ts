@@ -7,20 +7,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import { asFloat32, assertRank, assertSameShape, maskedMean, maskedVar } from './masked';
 
 /**
- * Entropy of the next-token distribution at every position, in nats:
+ * Entropy of the next-token distribution at every position, in nats, from its
+ * log-probabilities (what the policy's forward pass computes, so the model calls this):
  *
- *   H = -Σ_v p_v log p_v,   log p = logSoftmax(logits)
+ *   H = -Σ_v p_v log p_v = -Σ_v exp(log p_v) · log p_v
  *
- * computed from log-probabilities so a saturated softmax (p_v = 0) gives 0·(-large), not
- * 0·(-Infinity) = NaN. logits: [N, T, V] -> [N, T]. Differentiable, so an entropy bonus
- * is -coef · aggregate(entropyFromLogits(logits), mask, ...).
+ * From log-probabilities, a saturated softmax (p_v = 0) gives 0·(-large), not 0·(-Infinity)
+ * = NaN. logProbs: [N, T, V] -> [N, T]. Differentiable, so an entropy bonus is
+ * -coef · aggregate(entropy, mask, ...).
  */
+export function entropyFromLogProbs(logProbs: tf.Tensor3D): tf.Tensor2D {
+  assertRank(logProbs, 3, 'entropyFromLogProbs: logProbs', '[N, T, V]');
+  return tf.tidy(() => tf.neg(tf.sum<tf.Tensor2D>(tf.mul(tf.exp(logProbs), logProbs), -1))); // [N, T]
+}
+
+/** `entropyFromLogProbs` of logSoftmax(logits). logits: [N, T, V] -> [N, T]. */
 export function entropyFromLogits(logits: tf.Tensor3D): tf.Tensor2D {
   assertRank(logits, 3, 'entropyFromLogits: logits', '[N, T, V]');
-  return tf.tidy(() => {
-    const logProbs = tf.logSoftmax(logits); // [N, T, V]
-    return tf.neg(tf.sum<tf.Tensor2D>(tf.mul(tf.exp(logProbs), logProbs), -1)); // [N, T]
-  });
+  return tf.tidy(() => entropyFromLogProbs(tf.logSoftmax(logits)));
 }
 
 /**

@@ -3,6 +3,33 @@ import { describe, expect, it } from 'vitest';
 import { gae, rewardsAtLastToken } from './gae';
 import { close, expectNoLeak } from './testing.test-utils';
 
+/**
+ * The oracle: GAE's backward recursion written out, per row, on host arrays (CleanRL
+ * `ppo.py`, TRL `PPOTrainer`). A masked position is terminal: nothing flows back through it.
+ * `gae` (one matmul on the device) must agree with it wherever valid tokens are a prefix.
+ */
+function gaeRecursion(rewards: number[][], values: number[][], mask: number[][], gamma: number, lambda: number): { advantages: number[][]; returns: number[][] } {
+  const advantages = rewards.map((row) => row.map(() => 0));
+  const returns = rewards.map((row) => row.map(() => 0));
+  rewards.forEach((row, b) => {
+    let nextValue = 0; // V_{t+1}
+    let nextAdv = 0; // Â_{t+1}
+    for (let t = row.length - 1; t >= 0; t--) {
+      if (!(mask[b]![t]! > 0)) {
+        nextValue = 0;
+        nextAdv = 0;
+        continue;
+      }
+      const delta = row[t]! + gamma * nextValue - values[b]![t]!;
+      nextAdv = delta + gamma * lambda * nextAdv;
+      advantages[b]![t] = nextAdv;
+      returns[b]![t] = nextAdv + values[b]![t]!;
+      nextValue = values[b]![t]!;
+    }
+  });
+  return { advantages, returns };
+}
+
 describe('gae', () => {
   const gamma = 0.9;
   const lambda = 0.8; // γλ = 0.72
@@ -77,6 +104,29 @@ describe('gae', () => {
   it('rejects mismatched shapes and out-of-range γ', () => {
     expect(() => gae(rewards, tf.zeros([3, 2]), mask, gamma, lambda)).toThrow(/rewards and values must have the same shape/);
     expect(() => gae(rewards, values, mask, 1.5, lambda)).toThrow(/gamma/);
+  });
+
+  it('reward 1 on the last of 3 tokens, V = 0, γ = 1, λ = 0.5: Â = [0.25, 0.5, 1] exactly', () => {
+    const { advantages, returns } = gae(tf.tensor2d([[0, 0, 1]]), tf.zeros([1, 3]), tf.ones([1, 3]), 1, 0.5);
+    expect(Array.from(advantages.dataSync())).toEqual([0.25, 0.5, 1]);
+    expect(Array.from(returns.dataSync())).toEqual([0.25, 0.5, 1]);
+  });
+
+  it('equals the backward recursion on prefix masks (an empty row, a full row, junk in the padding)', () => {
+    const r = [[0, 0, 1, 0], [0, 0, 0, 0.5], [0.3, 0, 0, 0], [1, 2, 3, 4]];
+    const v = [[0.1, 0.2, 0.3, 9], [0.5, -0.2, 0.1, 0.4], [7, 7, 7, 7], [0.1, 0.1, 0.1, 0.1]];
+    const m = [[1, 1, 1, 0], [1, 1, 1, 1], [0, 0, 0, 0], [1, 1, 0, 0]];
+    for (const [g, l] of [[1, 0.95], [0.9, 0.5], [1, 1], [0.99, 0], [0, 0.7]] as const) {
+      const want = gaeRecursion(r, v, m, g, l);
+      const got = gae(tf.tensor2d(r), tf.tensor2d(v), tf.tensor2d(m), g, l);
+      close(got.advantages, want.advantages);
+      close(got.returns, want.returns);
+    }
+  });
+
+  it('padding holding NaN or Infinity does not reach the results', () => {
+    const { advantages } = gae(tf.tensor2d([[1, NaN]]), tf.tensor2d([[0.5, Infinity]]), tf.tensor2d([[1, 0]]), gamma, lambda);
+    close(advantages, [[0.5, 0]]);
   });
 
   it('does not leak', () => expectNoLeak(() => gae(rewards, values, mask, gamma, lambda), 2));

@@ -7,7 +7,7 @@
  * exactly what TRL's PPOTrainer gets by zeroing values and rewards past the end.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { asFloat32, assertRank, assertSameShape } from './masked';
+import { asFloat32, assertRank, assertSameShape, maskOut } from './masked';
 
 export type GaeResult = {
   /** Â_t, [B, T]; 0 at masked positions. */
@@ -17,18 +17,20 @@ export type GaeResult = {
 };
 
 /**
- * Backward recursion, per row, over valid positions t (CleanRL `ppo.py`, TRL `PPOTrainer`):
+ * GAE as PPO trains with it (CleanRL `ppo.py`, TRL `PPOTrainer`), on the device with no
+ * readback. Per row, over valid positions t:
  *
  *   δ_t = r_t + γ · V_{t+1} - V_t            (V_{t+1} = 0 past the last valid token)
- *   Â_t = δ_t + γ · λ · Â_{t+1}              (Â_{t+1} = 0 past the last valid token)
+ *   Â_t = δ_t + γ · λ · Â_{t+1}  =  Σ_{k >= t} (γλ)^{k-t} δ_k
  *   R_t = Â_t + V_t
  *
- * A masked position breaks the chain: it is treated as terminal, so nothing flows back
- * through it. A fully masked row gives all zeros.
- *
- * The recursion is sequential in t, so it runs on host arrays (one readback of three [B, T]
- * tensors, T <= 64) and the results go back as new tensors. Advantages and returns are
- * targets, not differentiated through, so nothing is lost by leaving the graph here.
+ * The backward recursion is sequential in t; its closed form is one [N, T] x [T, T] matmul,
+ * Â = δ · M with M[k, t] = (γλ)^{k-t} for k >= t, else 0. That sum runs to the end of the
+ * row, so it equals the recursion when the valid tokens are a prefix of each row (every
+ * rollout's are: the mask is 1 up to and including <eos>); gae.test.ts checks it against the
+ * recursion itself. Padding may hold anything: it is masked out of δ and of the results.
+ * A fully masked row gives all zeros. Advantages and returns are targets, not differentiated
+ * through.
  */
 export function gae(rewards: tf.Tensor2D, values: tf.Tensor2D, mask: tf.Tensor2D, gamma: number, lambda: number): GaeResult {
   assertRank(rewards, 2, 'gae: rewards', '[B, T]');
@@ -36,31 +38,20 @@ export function gae(rewards: tf.Tensor2D, values: tf.Tensor2D, mask: tf.Tensor2D
   assertSameShape(rewards, mask, 'gae: rewards', 'mask');
   tf.util.assert(gamma >= 0 && gamma <= 1, () => `gae: gamma must be in [0, 1], got ${gamma}`);
   tf.util.assert(lambda >= 0 && lambda <= 1, () => `gae: lambda must be in [0, 1], got ${lambda}`);
-  const [b, t] = rewards.shape;
-  const r = rewards.dataSync();
-  const v = values.dataSync();
-  const m = mask.dataSync();
-  const adv = new Float32Array(b * t);
-  const ret = new Float32Array(b * t);
-  for (let row = 0; row < b; row++) {
-    let nextValue = 0; // V_{t+1}
-    let nextAdv = 0; // Â_{t+1}
-    for (let col = t - 1; col >= 0; col--) {
-      const i = row * t + col;
-      if (!(m[i]! > 0)) {
-        // Terminal: whatever the padding holds, it contributes nothing.
-        nextValue = 0;
-        nextAdv = 0;
-        continue;
-      }
-      const delta = r[i]! + gamma * nextValue - v[i]!;
-      nextAdv = delta + gamma * lambda * nextAdv;
-      adv[i] = nextAdv;
-      ret[i] = nextAdv + v[i]!;
-      nextValue = v[i]!;
-    }
-  }
-  return { advantages: tf.tensor2d(adv, [b, t]), returns: tf.tensor2d(ret, [b, t]) };
+  const [n, t] = rewards.shape;
+  const discount = new Float32Array(t * t); // M, [T, T]
+  for (let k = 0; k < t; k++) for (let j = 0; j <= k; j++) discount[k * t + j] = (gamma * lambda) ** (k - j);
+  return tf.tidy(() => {
+    const m = asFloat32(mask);
+    // Padding may hold junk (NaN, Infinity): select it away before any arithmetic.
+    const [r, v] = [maskOut(asFloat32(rewards), m), maskOut(asFloat32(values), m)];
+    const shift = (x: tf.Tensor2D) => tf.concat([tf.slice(x, [0, 1], [n, t - 1]), tf.zeros([n, 1])], 1); // x_{t+1}, 0 past the end
+    const nextValues = tf.mul(shift(v), shift(m)); // [N, T]: V_{t+1}, 0 after the last valid token
+    const delta = tf.mul(tf.sub(tf.add(r, tf.mul(nextValues, gamma)), v), m); // [N, T]
+    const advantages = tf.mul<tf.Tensor2D>(tf.matMul(delta, tf.tensor2d(discount, [t, t])), m); // [N, T]
+    const returns = tf.mul<tf.Tensor2D>(tf.add(advantages, v), m); // [N, T]
+    return { advantages, returns };
+  });
 }
 
 /**

@@ -1,33 +1,55 @@
 /**
- * The RL math contract (docs/ARCHITECTURE.md, "External contracts"): pure functions over tfjs tensors, named as in TRL and
- * veRL so a reader can cross-check. Imports only @tensorflow/tfjs-core.
+ * The RL maths the trainer runs (the contract in docs/ARCHITECTURE.md, "External contracts"): pure functions over tfjs tensors, named as in
+ * TRL and veRL so a reader can cross-check. The algorithms (../algorithms), the trainer
+ * (../train) and the policy's forward pass call these very functions, so a hand-checked number
+ * in these tests is a guarantee about training; slower reference implementations (GAE's
+ * backward loop) live in the tests as oracles. A few exports are kept for outside tools and
+ * are compositions of the trained functions or checked against them: policyLoss (is
+ * policyLossFromTerms after policyLossTerms), entropyFromLogits, groupStd, sequenceLengths,
+ * maskedSum, maskedVar. Imports only @tensorflow/tfjs-core, and ./host.ts imports nothing.
  *
  * Gradients: tfjs-core on its own registers no gradient functions (the @tensorflow/tfjs union
  * package does). Whatever entry point differentiates these losses must import
  * '@tensorflow/tfjs-core/dist/register_all_gradients' once; this module does not, so that
  * inference-only code stays lean.
  *
- *   advantages   groupAdvantages (GRPO, Dr. GRPO), rlooAdvantages, reinforceBaselineAdvantages, whiten
- *   gae          gae (PPO), rewardsAtLastToken
- *   kl           klPenalty (k1, k2, k3)
- *   losses       policyLoss (PPO / GRPO / DAPO / GSPO), aggregate, valueLoss
- *   diagnostics  explainedVariance, entropyFromLogits, maskedStats
- *   trustRegion  conjugateGradient, backtrackingLineSearch (TRPO), KL controllers
- *   masked       maskedMean, maskedSum, maskedVar, sequenceLengths
+ *   host          the options' names (advantage scales, KL estimators, aggregations, ratio
+ *                 levels) and the maths on plain numbers, for the page and the trainer's host side
+ *   advantages    groupAdvantages (GRPO, Dr. GRPO), rlooAdvantages, reinforceBaselineAdvantages, whiten
+ *   gae           gae (PPO, TRPO: one matmul on the device), rewardsAtLastToken
+ *   kl            klPenalty (k1, k2, k3), rewardsWithKlPenalty (KL in the reward)
+ *   losses        policyLossTerms -> policyLoss / policyLossFromTerms (PPO, GRPO, DAPO, GSPO; NO_CLIP
+ *                 for PPO-Penalty and TRPO), oldPolicyKl, regularisedLoss, aggregate, valueLoss
+ *   diagnostics   explainedVariance, entropyFromLogProbs (the policy's forward), maskedStats
+ *   trustRegion   conjugateGradient, backtrackingLineSearch (TRPO), KL controllers
+ *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths
+ *   stopGradient  torch's .detach()
  */
-export { ADVANTAGE_SCALES, STD_EPS, groupAdvantages, groupStd, reinforceBaselineAdvantages, rlooAdvantages, whiten } from './advantages';
-export type { AdvantageScale } from './advantages';
+export { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS, STD_EPS } from './host';
+export type { AdvantageScale, KlEstimator, LossAggregation, PolicyLossLevel } from './host';
+
+export { groupAdvantages, groupStd, reinforceBaselineAdvantages, rlooAdvantages, whiten } from './advantages';
 
 export { gae, rewardsAtLastToken } from './gae';
 export type { GaeResult } from './gae';
 
-export { KL_ESTIMATORS, klPenalty } from './kl';
-export type { KlEstimator, KlPenaltyOptions } from './kl';
+export { klPenalty, rewardsWithKlPenalty } from './kl';
+export type { KlPenaltyOptions } from './kl';
 
-export { LOG_RATIO_CLAMP, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS, aggregate, policyLoss, policyLossTerms, valueLoss } from './losses';
-export type { LossAggregation, PolicyLossInput, PolicyLossLevel, PolicyLossOutput, PolicyLossTerms, ValueLossOutput } from './losses';
+export {
+  LOG_RATIO_CLAMP,
+  NO_CLIP,
+  aggregate,
+  oldPolicyKl,
+  policyLoss,
+  policyLossFromTerms,
+  policyLossTerms,
+  regularisedLoss,
+  valueLoss,
+} from './losses';
+export type { PolicyLossInput, PolicyLossOutput, PolicyLossTerms, RegularisedLossOptions, ValueLossOutput } from './losses';
 
-export { entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
+export { entropyFromLogProbs, entropyFromLogits, explainedVariance, maskedStats } from './diagnostics';
 export type { MaskedStats } from './diagnostics';
 
 export {
@@ -40,3 +62,4 @@ export {
 export type { ConjugateGradientResult, KLController, LineSearchOptions, LineSearchResult } from './trustRegion';
 
 export { maskedMean, maskedSum, maskedVar, sequenceLengths } from './masked';
+export { stopGradient } from './stopGradient';

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { klPenalty } from './kl';
-import { close } from './testing.test-utils';
+import { klPenalty, rewardsWithKlPenalty } from './kl';
+import { close, expectNoLeak } from './testing.test-utils';
 
 describe('klPenalty', () => {
   // x = logp - refLogp = [0, 0.5, -1].
@@ -59,5 +59,44 @@ describe('klPenalty', () => {
       });
       expect(tf.memory().numTensors).toBe(before);
     }
+  });
+});
+
+describe('rewardsWithKlPenalty (KL in the reward)', () => {
+  // k1 per token: x = logp - refLogp = [[0.5, 1, junk], [-0.25, 0, 0]]; row 0's third token is padding.
+  const logp = tf.tensor2d([
+    [-0.5, 0, 7],
+    [-1.25, -1, -1],
+  ]);
+  const refLogp = tf.tensor2d([
+    [-1, -1, 0],
+    [-1, -1, -1],
+  ]);
+  const mask = tf.tensor2d([
+    [1, 1, 0],
+    [1, 1, 1],
+  ]);
+
+  it('per response: r_i - β · Σ_t KL_t', () => {
+    // β = 0.5: row 0: 1 - 0.5 · 1.5 = 0.25;  row 1: 2 - 0.5 · (-0.25) = 2.125
+    close(rewardsWithKlPenalty(tf.tensor1d([1, 2]), logp, refLogp, mask, 0.5, 'k1'), [0.25, 2.125]);
+  });
+
+  it('per token: r_t - β · KL_t, padding untouched', () => {
+    // k2 = x²/2: [[0.125, 0.5, -], [0.03125, 0, 0]]; β = 2.
+    const r = tf.tensor2d([
+      [0, 1, 0],
+      [0, 0, 3],
+    ]);
+    close(rewardsWithKlPenalty(r, logp, refLogp, mask, 2, 'k2'), [
+      [-0.25, 0, 0],
+      [-0.0625, 0, 3],
+    ]);
+  });
+
+  it('β = 0 gives the rewards back; does not leak', () => {
+    const r = tf.tensor1d([1, 2]);
+    close(rewardsWithKlPenalty(r, logp, refLogp, mask, 0, 'k3'), [1, 2]);
+    expectNoLeak(() => rewardsWithKlPenalty(r, logp, refLogp, mask, 0.5, 'k3'), 1);
   });
 });

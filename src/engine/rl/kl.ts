@@ -14,10 +14,8 @@
  * (e.g. `aggregate(beta * klPenalty(...), mask, ...)`). Differentiable w.r.t. logp.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { KL_ESTIMATORS, type KlEstimator } from './host';
 import { assertSameShape, maskOut } from './masked';
-
-export type KlEstimator = 'k1' | 'k2' | 'k3';
-export const KL_ESTIMATORS: readonly KlEstimator[] = ['k1', 'k2', 'k3'];
 
 export type KlPenaltyOptions = {
   /**
@@ -56,5 +54,34 @@ export function klPenalty(logp: tf.Tensor, refLogp: tf.Tensor, kind: KlEstimator
         throw new Error(`klPenalty: unknown estimator "${String(kind)}"; expected one of ${KL_ESTIMATORS.join(', ')}`);
     }
     return clamp === undefined ? kl : tf.clipByValue(kl, -clamp, clamp);
+  });
+}
+
+/**
+ * KL in the reward instead of the loss (Ziegler et al. 2019, arXiv:1909.08593; TRL
+ * `PPOTrainer`; veRL `use_kl_in_reward`): subtract β times the per-token KL of the sampling
+ * policy to the reference, on the sampled tokens, from the rewards:
+ *
+ *   per token, rewards [N, T] (PPO's token rewards):  r_t - β · KL_t · m_t
+ *   per response, rewards [N] (critic-free scores):   r_i - β · Σ_t KL_{i,t} · m_{i,t}
+ *
+ * logp is log π_old of the sampled tokens (the rewards are fixed before the update), refLogp
+ * log π_ref, mask the response mask, all [N, T]. Returns a new tensor shaped like rewards.
+ */
+export function rewardsWithKlPenalty<R extends tf.Tensor1D | tf.Tensor2D>(
+  rewards: R,
+  logp: tf.Tensor2D,
+  refLogp: tf.Tensor2D,
+  mask: tf.Tensor2D,
+  beta: number,
+  kind: KlEstimator,
+): R {
+  assertSameShape(logp, mask, 'rewardsWithKlPenalty: logp', 'mask');
+  tf.util.assert(rewards.shape[0] === logp.shape[0], () => `rewardsWithKlPenalty: rewards has ${rewards.shape[0]} rows but logp has ${logp.shape[0]}`);
+  if (rewards.rank === 2) assertSameShape(rewards, logp, 'rewardsWithKlPenalty: rewards [N, T]', 'logp');
+  return tf.tidy(() => {
+    if (beta === 0) return tf.clone(rewards);
+    const kl = tf.mul(klPenalty(logp, refLogp, kind), mask); // [N, T]
+    return rewards.rank === 1 ? tf.sub(rewards, tf.mul(tf.sum(kl, 1), beta)) : tf.sub(rewards, tf.mul(kl, beta));
   });
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { aggregate, policyLoss, policyLossTerms, valueLoss, type LossAggregation, type PolicyLossInput } from './losses';
+import type { LossAggregation } from './host';
+import { NO_CLIP, aggregate, oldPolicyKl, policyLoss, policyLossFromTerms, policyLossTerms, regularisedLoss, valueLoss, type PolicyLossInput } from './losses';
 import { close, expectNoLeak } from './testing.test-utils';
 
 const num = (t: tf.Tensor): number => t.dataSync()[0]!;
@@ -369,5 +370,102 @@ describe('valueLoss', () => {
   it('does not leak', () => {
     expectNoLeak(() => valueLoss(values, oldValues, returns, mask, 0.2), 2);
     expectNoLeak(() => valueLoss(values, oldValues, returns, mask), 2);
+  });
+});
+
+describe('policyLossFromTerms (what the trainer calls)', () => {
+  it('is policyLoss, number for number, on both levels and every aggregation', () => {
+    const input: PolicyLossInput = {
+      logp: tf.tensor2d([
+        [-0.2, -1.3, -0.7],
+        [-2.1, -0.4, -9],
+      ]),
+      oldLogp: tf.tensor2d([
+        [-0.5, -1, -0.6],
+        [-2, -0.9, 0],
+      ]),
+      advantages: tf.tensor1d([0.8, -1.1]),
+      mask: tf.tensor2d([
+        [1, 1, 1],
+        [1, 1, 0],
+      ]),
+      epsLow: 0.2,
+      epsHigh: 0.28,
+      level: 'token',
+      aggregation: 'token-mean',
+    };
+    for (const level of ['token', 'sequence'] as const) {
+      for (const aggregation of AGGREGATIONS) {
+        const want = policyLoss({ ...input, level, aggregation, maxLen: 4 });
+        const got = tf.tidy(() => policyLossFromTerms(policyLossTerms({ ...input, level, aggregation, maxLen: 4 }), input.mask, aggregation, 4));
+        for (const k of ['loss', 'clipFracLow', 'clipFracHigh', 'clipFrac', 'approxKl'] as const) expect(num(got[k]), `${level} ${aggregation} ${k}`).toBe(num(want[k]));
+      }
+    }
+    const terms = policyLossTerms(input);
+    expectNoLeak(() => policyLossFromTerms(terms, input.mask, 'token-mean'), 5);
+  });
+});
+
+describe('NO_CLIP (PPO-Penalty, TRPO)', () => {
+  it('gives the plain surrogate -ρ·A and never reports clipping', () => {
+    // r = e^0.5 = 1.6487213 with A = +1, and e^-1 = 0.3678794 with A = -1: both far outside any clip range.
+    // token-mean: (-1.6487213 + 0.3678794) / 2 = -0.6404210
+    const out = policyLoss({
+      logp: tf.tensor2d([[0.5, -1]]),
+      oldLogp: tf.zeros([1, 2]),
+      advantages: tf.tensor2d([[1, -1]]),
+      mask: tf.ones([1, 2]),
+      ...NO_CLIP,
+      level: 'token',
+      aggregation: 'token-mean',
+    });
+    close(out.loss, (-Math.exp(0.5) + Math.exp(-1)) / 2);
+    close(out.clipFrac, 0);
+  });
+});
+
+describe('oldPolicyKl', () => {
+  it('ρ - 1 - log ρ per token, ρ = π_θ / π_old', () => {
+    // log ρ = [0, 0.5, -1]: [0, e^0.5 - 1.5 = 0.1487213, e^-1 = 0.3678794]
+    const kl = oldPolicyKl(tf.tensor2d([[-1, -0.5, -3]]), tf.tensor2d([[-1, -1, -2]]));
+    close(kl, [[0, Math.exp(0.5) - 1.5, Math.exp(-1)]]);
+    const [lp, old] = [tf.tensor2d([[-1, -0.5]]), tf.tensor2d([[-1, -1]])];
+    expectNoLeak(() => oldPolicyKl(lp, old), 1);
+  });
+});
+
+describe('regularisedLoss', () => {
+  // Two rows, the second one token long. KL = [[0.2, 0.4], [1, junk]], H = [[2, 2], [1, junk]].
+  const mask = tf.tensor2d([
+    [1, 1],
+    [1, 0],
+  ]);
+  const kl = tf.tensor2d([
+    [0.2, 0.4],
+    [1, 50],
+  ]);
+  const entropy = tf.tensor2d([
+    [2, 2],
+    [1, 50],
+  ]);
+
+  it('policy + β·agg(KL) - c_H·agg(H), each aggregated like the policy loss', () => {
+    // seq-mean-token-mean: agg(KL) = (0.3 + 1) / 2 = 0.65; agg(H) = (2 + 1) / 2 = 1.5.
+    // 0.5 + 0.1 · 0.65 - 0.01 · 1.5 = 0.5 + 0.065 - 0.015 = 0.55
+    const loss = regularisedLoss(tf.scalar(0.5), { mask, aggregation: 'seq-mean-token-mean', kl, beta: 0.1, entropy, entropyCoef: 0.01 });
+    close(loss, 0.55);
+    // token-mean: agg(KL) = 1.6 / 3, agg(H) = 5 / 3: 0.5 + 0.16/3 - 0.05/3 = 0.5366667
+    close(regularisedLoss(tf.scalar(0.5), { mask, aggregation: 'token-mean', kl, beta: 0.1, entropy, entropyCoef: 0.01 }), 0.5 + 0.11 / 3);
+  });
+
+  it('zero weights, or no KL, leave the policy loss as it is', () => {
+    const policy = tf.scalar(0.5);
+    expect(regularisedLoss(policy, { mask, aggregation: 'token-mean', kl, beta: 0, entropy, entropyCoef: 0 })).toBe(policy);
+    expect(regularisedLoss(policy, { mask, aggregation: 'token-mean', kl: null, beta: 1, entropy, entropyCoef: 0 })).toBe(policy);
+  });
+
+  it('does not leak', () => {
+    const policy = tf.scalar(0.5);
+    expectNoLeak(() => regularisedLoss(policy, { mask, aggregation: 'token-mean', kl, beta: 0.1, entropy, entropyCoef: 0.01 }), 1);
   });
 });

@@ -8,14 +8,17 @@
  * so it can sit inside `tf.variableGrads`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS, type LossAggregation, type PolicyLossLevel } from './host';
+import { klPenalty } from './kl';
 import { asFloat32, assertRank, assertSameShape, maskOut, maskedMean, maskedSum } from './masked';
+import { stopGradient } from './stopGradient';
 
 // ---------------------------------------------------------------------------------------
 // Aggregation: per-token losses [N, T] -> one scalar
 // ---------------------------------------------------------------------------------------
 
 /**
- * How per-token losses become one number; names are veRL's `loss_agg_mode`. They differ in
+ * How per-token losses become one number (`LossAggregation`, declared in ./host.ts); names are veRL's `loss_agg_mode`. They differ in
  * how much each token weighs, which is the whole point of DAPO's and Dr. GRPO's fixes:
  *
  * - 'token-mean':              Σ_{i,t} L·m / Σ_{i,t} m. Every token weighs the same, so long
@@ -30,8 +33,6 @@ import { asFloat32, assertRank, assertSameShape, maskOut, maskedMean, maskedSum 
  * dropped from the batch) neither counts nor produces NaN. (TRL's dr_grpo divides by all N rows;
  * the two agree whenever no row is fully masked.)
  */
-export type LossAggregation = 'token-mean' | 'seq-mean-token-mean' | 'seq-mean-token-sum-norm';
-export const LOSS_AGGREGATIONS: readonly LossAggregation[] = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'];
 
 /**
  * Aggregate per-token values [N, T] into a scalar (see `LossAggregation`). maxLen is the
@@ -60,14 +61,12 @@ export function aggregate(perToken: tf.Tensor2D, mask: tf.Tensor2D, aggregation:
 // Policy loss
 // ---------------------------------------------------------------------------------------
 
-/**
- * Where the importance ratio lives:
+/*
+ * Where the importance ratio lives (`PolicyLossLevel`, declared in ./host.ts):
  * - 'token':    r_{i,t} = π_θ(y_t) / π_old(y_t), clipped per token (PPO, GRPO, DAPO).
  * - 'sequence': s_i = exp( mean_t log(π_θ(y_t) / π_old(y_t)) ), the length-normalised sequence
  *               ratio, clipped per sequence (GSPO, Zheng et al. 2025, arXiv:2507.18071).
  */
-export type PolicyLossLevel = 'token' | 'sequence';
-export const POLICY_LOSS_LEVELS: readonly PolicyLossLevel[] = ['token', 'sequence'];
 
 /**
  * Per-token log-ratios are clamped into [-20, 20] before exp, as veRL does, so a wild
@@ -122,13 +121,10 @@ export type PolicyLossTerms = {
 };
 
 /**
- * Identity forward, zero gradient (torch's `.detach()`); tfjs-core has no such op, so it is
- * built with customGrad. Needed for GSPO's token-level form below.
+ * No clipping: the plain importance-weighted surrogate -ρ·A, which PPO-Penalty (arXiv:1707.06347
+ * eq. 8) and TRPO (arXiv:1502.05477) optimise; their step is bounded by a KL instead.
  */
-const stopGradient = tf.customGrad((...args) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-});
+export const NO_CLIP = { epsLow: Infinity, epsHigh: Infinity } as const;
 
 function assertPolicyInput(input: PolicyLossInput): void {
   const { logp, oldLogp, advantages, mask, epsLow, epsHigh } = input;
@@ -223,10 +219,18 @@ export function policyLossTerms(input: PolicyLossInput): PolicyLossTerms {
  */
 export function policyLoss(input: PolicyLossInput): PolicyLossOutput {
   assertPolicyInput(input);
+  return tf.tidy(() => policyLossFromTerms(policyLossTerms(input), input.mask, input.aggregation, input.maxLen));
+}
+
+/**
+ * `policyLoss` from terms already computed: what the trainer calls, since it also keeps the
+ * per-token terms for the Inspect view. policyLoss is exactly this after policyLossTerms.
+ * The terms stay the caller's; the five scalars are new.
+ */
+export function policyLossFromTerms(terms: PolicyLossTerms, mask: tf.Tensor2D, aggregation: LossAggregation, maxLen?: number): PolicyLossOutput {
   return tf.tidy(() => {
-    const m = asFloat32(input.mask);
-    const terms = policyLossTerms(input);
-    const loss = aggregate(terms.perToken, m, input.aggregation, input.maxLen);
+    const m = asFloat32(mask);
+    const loss = aggregate(terms.perToken, m, aggregation, maxLen);
     const clipFracLow = maskedMean(terms.clippedLow, m) as tf.Scalar;
     const clipFracHigh = maskedMean(terms.clippedHigh, m) as tf.Scalar;
     const k3 = tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio); // (ρ - 1) - log ρ
@@ -237,6 +241,49 @@ export function policyLoss(input: PolicyLossInput): PolicyLossOutput {
       clipFrac: tf.add(clipFracLow, clipFracHigh),
       approxKl: maskedMean(k3, m) as tf.Scalar,
     };
+  });
+}
+
+/**
+ * KL(π_old || π_θ) per token, the k3 estimate on tokens sampled from π_old:
+ * ρ - 1 - log ρ with ρ = π_θ / π_old, i.e. klPenalty with the two policies swapped.
+ * PPO-Penalty's penalty, TRPO's constraint (whose Hessian at θ_old is the empirical Fisher),
+ * and PPO-Penalty's measured KL after the update. Differentiable w.r.t. logp. [N, T] -> [N, T].
+ */
+export function oldPolicyKl(logp: tf.Tensor2D, oldLogp: tf.Tensor2D): tf.Tensor2D {
+  return klPenalty(oldLogp, logp, 'k3') as tf.Tensor2D;
+}
+
+export type RegularisedLossOptions = {
+  mask: tf.Tensor2D;
+  aggregation: LossAggregation;
+  /** Constant normaliser for 'seq-mean-token-sum-norm' (defaults to T). */
+  maxLen?: number;
+  /** Per-token KL to the reference, [N, T], and its weight β; no term when absent or β = 0. */
+  kl?: tf.Tensor2D | null;
+  beta: number;
+  /** Per-token entropy, [N, T], and its bonus coefficient c_H; no term when c_H = 0. */
+  entropy: tf.Tensor2D;
+  entropyCoef: number;
+};
+
+/**
+ * The loss every policy-gradient update here minimises, as TRL's GRPOTrainer (KL in the
+ * loss, arXiv:2402.03300 eq. 3) plus PPO's entropy bonus (arXiv:1707.06347 eq. 9):
+ *
+ *   L = policy + β · agg(KL_t) - c_H · agg(H_t)
+ *
+ * each term aggregated like the policy loss (aggregation is linear, so this is the
+ * aggregate of the per-token sum). Terms with a zero weight are left out, not added as 0:
+ * then `policy` itself comes back.
+ */
+export function regularisedLoss(policy: tf.Scalar, o: RegularisedLossOptions): tf.Scalar {
+  const agg = (x: tf.Tensor2D) => aggregate(x, o.mask, o.aggregation, o.maxLen);
+  return tf.tidy(() => {
+    let loss = policy;
+    if (o.kl && o.beta > 0) loss = tf.add(loss, tf.mul(agg(o.kl), o.beta));
+    if (o.entropyCoef > 0) loss = tf.sub(loss, tf.mul(agg(o.entropy), o.entropyCoef));
+    return loss;
   });
 }
 

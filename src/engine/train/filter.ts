@@ -9,33 +9,21 @@
  *   mean accuracy is strictly inside (filterLow, filterHigh), i.e. neither solved nor hopeless.
  */
 import type { RunConfig } from '../config';
+import { besselStd, mean, splitGroups } from '../rl/host';
 
 export interface GroupStats {
   /** Mean total reward of the group. */
   mean: number;
-  /** Bessel-corrected std of the group's total rewards (as rl/groupStd). */
+  /** Bessel-corrected std of the group's total rewards (as rl/groupStd; 0 for G = 1). */
   std: number;
   /** Mean accuracy reward of the group. */
   accuracy: number;
 }
 
 /** Per-group stats of N = numGroups · G samples laid out group by group. */
-export function groupStats(totals: ArrayLike<number>, accuracies: ArrayLike<number>, groupSize: number): GroupStats[] {
-  const groups = Math.floor(totals.length / groupSize);
-  const out: GroupStats[] = [];
-  for (let p = 0; p < groups; p++) {
-    let sum = 0;
-    let acc = 0;
-    for (let g = 0; g < groupSize; g++) {
-      sum += totals[p * groupSize + g]!;
-      acc += accuracies[p * groupSize + g]!;
-    }
-    const mean = sum / groupSize;
-    let ss = 0;
-    for (let g = 0; g < groupSize; g++) ss += (totals[p * groupSize + g]! - mean) ** 2;
-    out.push({ mean, std: groupSize > 1 ? Math.sqrt(ss / (groupSize - 1)) : 0, accuracy: acc / groupSize });
-  }
-  return out;
+export function groupStats(totals: readonly number[], accuracies: readonly number[], groupSize: number): GroupStats[] {
+  const accuracyGroups = splitGroups(accuracies, groupSize);
+  return splitGroups(totals, groupSize).map((g, p) => ({ mean: mean(g), std: besselStd(g), accuracy: mean(accuracyGroups[p]!) }));
 }
 
 /** Whether a group has any spread in its rewards. Exact comparison: rule-based rewards are exact. */

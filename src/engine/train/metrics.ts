@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KL_ESTIMATORS } from '../rl/host';
 
 /**
  * One metrics record per iteration, with namespaced keys (docs/ARCHITECTURE.md, "External contracts"). Per-function reward
@@ -33,7 +34,7 @@ export const MetricsRecordSchema = z
     /** ms since the run started (for the wall-time x axis). */
     wallMs: z.number().min(0),
     /** 'k1' | 'k2' | 'k3': which estimator `kl/ref` used. */
-    klEstimator: z.enum(['k1', 'k2', 'k3']),
+    klEstimator: z.enum(KL_ESTIMATORS),
     /** Task level this iteration sampled at (curriculum). */
     difficulty: z.number().int().min(1),
     values: z.record(z.string(), z.number()),

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { words } from '../../lib/inspect';
 import { fmt } from '../../lib/format';
-import { gae } from '../../lib/rlmath';
+import { gae } from '../../../engine/rl/host';
 import { Formula, texNum } from './Formula';
 import { linear } from './plot';
 import { Slider } from './Slider';

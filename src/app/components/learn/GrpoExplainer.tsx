@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import { ALGORITHM_SPECS } from '../../../engine/algorithms/spec';
 import { groupViews } from '../../lib/inspect';
-import { besselStd, groupAdvantages, mean, rlooAdvantages } from '../../lib/rlmath';
+import { besselStd, groupAdvantages, mean, rlooAdvantages } from '../../../engine/rl/host';
 import { fmt } from '../../lib/format';
 import { Formula, texNum } from './Formula';
 import { linear } from './plot';

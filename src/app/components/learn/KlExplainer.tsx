@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { fmt } from '../../lib/format';
-import { klEstimate, klSamplingDemo, type KlKind } from '../../lib/rlmath';
+import { klEstimate, type KlEstimator as KlKind } from '../../../engine/rl/host';
+import { klSamplingDemo } from '../../lib/toys';
 import { Formula, texNum } from './Formula';
 import { linear, path, range } from './plot';
 import { Slider } from './Slider';

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { fmt } from '../../lib/format';
-import { tokenWeights, type Aggregation } from '../../lib/rlmath';
+import { tokenWeights, type LossAggregation as Aggregation } from '../../../engine/rl/host';
 import { Formula } from './Formula';
 import { linear } from './plot';
 import { useRunContext } from './useRunContext';

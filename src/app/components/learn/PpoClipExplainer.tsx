@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { ALGORITHM_SPECS, ignoresKnob } from '../../../engine/algorithms/spec';
 import { countClipped, ratioPoints, type RatioPoint } from '../../lib/inspect';
-import { clipState, clippedSurrogate, trustRegionStep } from '../../lib/rlmath';
+import { clipState, clippedSurrogate } from '../../../engine/rl/host';
+import { trustRegionStep } from '../../lib/toys';
 import { fmt, pct } from '../../lib/format';
 import { Formula, texNum } from './Formula';
 import { linear, path, range } from './plot';

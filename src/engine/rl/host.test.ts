@@ -1,9 +1,11 @@
-// The page's mirror of the RL maths is checked against the engine's tensor version itself
-// (a test, run in Node: the page never loads tfjs).
-/* eslint-disable no-restricted-imports */
+// The host maths (the page's and the trainer's host side) checked by hand and against the
+// tensor versions the trainer runs.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { aggregate as tfAggregate, gae as tfGae, groupAdvantages as tfGroup, klPenalty, policyLossTerms, rlooAdvantages as tfRloo } from '../../engine/rl';
+import { groupStd, reinforceBaselineAdvantages, groupAdvantages as tfGroup, rlooAdvantages as tfRloo, whiten as tfWhiten } from './advantages';
+import { gae as tfGae } from './gae';
+import { klPenalty } from './kl';
+import { aggregate as tfAggregate, policyLossTerms } from './losses';
 import {
   aggregate,
   besselStd,
@@ -12,14 +14,14 @@ import {
   gae,
   groupAdvantages,
   klEstimate,
-  klSamplingDemo,
   mean,
   populationStd,
   reinforceAdvantages,
   rlooAdvantages,
+  splitGroups,
   tokenWeights,
-  trustRegionStep,
-} from './rlmath';
+  whiten,
+} from './host';
 
 const REWARDS = [1, 0, 0.2, 1, 0, 0, 0, 0, 1.2, -1, 0.5, 0.3];
 
@@ -45,6 +47,18 @@ describe('advantages agree with engine/rl', () => {
   it('rlooAdvantages', () => {
     for (const g of [2, 4]) close(rlooAdvantages(REWARDS, g), arr(tfRloo(tf.tensor1d(REWARDS), g)));
   });
+  it('besselStd of each group is groupStd (the std the group filters and zero_std_frac read)', () => {
+    for (const g of [2, 3, 4]) close(splitGroups(REWARDS, g).map(besselStd), arr(groupStd(tf.tensor1d(REWARDS), g)));
+    expect(splitGroups([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
+    expect(() => splitGroups([1, 2, 3], 0)).toThrow(/groups of 0/);
+  });
+  it('whiten: by hand, and as the tensor whiten with every value valid', () => {
+    // [0, 2, 4]: mean 2, Bessel variance (4 + 0 + 4) / 2 = 4, std 2 (+ 1e-8 inside the root).
+    close(whiten([0, 2, 4]), [-1, 0, 1]);
+    close(whiten(REWARDS), arr(tfWhiten(tf.tensor1d(REWARDS), tf.ones([REWARDS.length]))));
+    expect(whiten([3])).toEqual([0]);
+  });
+  it('reinforceAdvantages', () => close(reinforceAdvantages(REWARDS), arr(reinforceBaselineAdvantages(tf.tensor1d(REWARDS)))));
   it('hand-computed: group [1, 0, 0, 1] -> +-0.866, an all-equal group -> 0', () => {
     // mean 0.5, Bessel std sqrt(1/3) = 0.57735; 0.5 / (0.57735 + 1e-4) = 0.86588
     close(groupAdvantages([1, 0, 0, 1], 4, 'group'), [0.86588, -0.86588, -0.86588, 0.86588]);
@@ -111,27 +125,5 @@ describe('GAE, KL, the clipped surrogate and aggregation agree with engine/rl', 
     close(tokenWeights([2, 4], 'seq-mean-token-mean', 8), [1 / 4, 1 / 8]);
     close(tokenWeights([2, 4], 'token-mean', 8), [1 / 6, 1 / 6]);
     close(tokenWeights([2, 4], 'seq-mean-token-sum-norm', 8), [1 / 16, 1 / 16]);
-  });
-});
-
-describe('toys', () => {
-  it('the KL sampling demo: k1 and k3 unbiased, k3 with less variance, k2 biased', () => {
-    const { trueKl, stats } = klSamplingDemo(1, 20_000, 3);
-    expect(trueKl).toBe(0.5);
-    expect(stats.k1.mean).toBeCloseTo(0.5, 1);
-    expect(stats.k3.mean).toBeCloseTo(0.5, 1);
-    expect(stats.k3.std).toBeLessThan(stats.k1.std);
-    expect(stats.k2.mean).toBeCloseTo(0.625, 1); // biased: E[x^2/2] = (mu^4/4 + mu^2)/2
-  });
-
-  it('the trust-region step sits on the KL ellipse and gains more than the gradient step', () => {
-    const F = [4, 1, 0.5] as const;
-    const { natural, gradient, ellipse, gain } = trustRegionStep([1, 1], F, 0.02);
-    const kl = (d: readonly number[]) => 0.5 * (F[0] * d[0]! ** 2 + 2 * F[1] * d[0]! * d[1]! + F[2] * d[1]! ** 2);
-    expect(kl(natural)).toBeCloseTo(0.02, 8);
-    expect(kl(gradient)).toBeCloseTo(0.02, 8);
-    for (const p of ellipse) expect(kl(p)).toBeCloseTo(0.02, 8);
-    expect(gain.natural).toBeGreaterThan(gain.gradient);
-    expect(() => trustRegionStep([1, 1], [1, 2, 1], 0.1)).toThrow(/positive definite/);
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * The RL maths on plain numbers, and the names of the RL options, for the code that must not
+ * load tfjs: the page (the GRPO, KL, PPO, GAE and length explainers; the Inspect view's group
+ * stats and advantages) and the trainer's host-side bookkeeping (group filters, the Inspect
+ * snapshot, the rollout metrics). It imports nothing, so the page may import it (the eslint
+ * config allows exactly this module of engine/rl).
+ *
+ * Each function is the tensor version's formula for one sample, one group or one row, with
+ * the same constants; host.test.ts checks every one by hand and against the tensor version.
+ */
+
+// ---------------------------------------------------------------------------------------
+// The options' names, declared once: config.ts's schema, the tensor functions and the page use these.
+
+/**
+ * How GRPO scales the centred rewards (TRL's `scale_rewards`):
+ * - 'group': divide by the group's std (GRPO, Shao et al. 2024, arXiv:2402.03300).
+ * - 'batch': divide by the std of all N raw rewards (TRL `scale_rewards='batch'`: group
+ *   mean, batch std, which is more robust when many groups have near-zero spread).
+ * - 'none': no division (Dr. GRPO, Liu et al. 2025, arXiv:2503.20783: the std term biases
+ *   updates toward too-easy and too-hard prompts).
+ */
+export const ADVANTAGE_SCALES = ['group', 'batch', 'none'] as const;
+export type AdvantageScale = (typeof ADVANTAGE_SCALES)[number];
+
+/** Schulman's per-token KL estimators (see ./kl.ts): k1 = x, k2 = x²/2, k3 = e^-x + x - 1. */
+export const KL_ESTIMATORS = ['k1', 'k2', 'k3'] as const;
+export type KlEstimator = (typeof KL_ESTIMATORS)[number];
+
+/** veRL's `loss_agg_mode`: how per-token losses become one number (see ./losses.ts `aggregate`). */
+export const LOSS_AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
+export type LossAggregation = (typeof LOSS_AGGREGATIONS)[number];
+
+/** Where the importance ratio lives: per token (PPO, GRPO) or per sequence (GSPO, arXiv:2507.18071). */
+export const POLICY_LOSS_LEVELS = ['token', 'sequence'] as const;
+export type PolicyLossLevel = (typeof POLICY_LOSS_LEVELS)[number];
+
+/** Added to the std before dividing, as TRL does: a zero-variance group gives 0, not NaN. */
+export const STD_EPS = 1e-4;
+
+// ---------------------------------------------------------------------------------------
+// Means and stds
+
+export const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/** Sample std with Bessel's correction (torch.std's default, which TRL and the engine use); 0 for fewer than 2 values. */
+export function besselStd(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+/** Population std (divide by n): a description of this batch, as `reward/std` and the Inspect snapshot's group stats. */
+export function populationStd(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length);
+}
+
+/** N values laid out group by group (the G samples of each prompt adjacent) -> N / G groups. */
+export function splitGroups<T>(xs: readonly T[], groupSize: number): T[][] {
+  if (!Number.isInteger(groupSize) || groupSize < 1 || xs.length % groupSize !== 0) {
+    throw new Error(`${xs.length} values do not split into groups of ${groupSize}`);
+  }
+  return Array.from({ length: xs.length / groupSize }, (_, k) => xs.slice(k * groupSize, (k + 1) * groupSize));
+}
+
+// ---------------------------------------------------------------------------------------
+// Critic-free advantages (tensor versions: ./advantages.ts)
+
+/** GRPO: A_i = (r_i - group mean) / (std + 1e-4), std of the group or of the whole batch; 'none' = Dr. GRPO. */
+export function groupAdvantages(rewards: readonly number[], groupSize: number, scale: AdvantageScale): number[] {
+  const batchStd = besselStd(rewards);
+  return splitGroups(rewards, groupSize).flatMap((g) => {
+    const m = mean(g);
+    const std = scale === 'group' ? besselStd(g) : batchStd;
+    return g.map((r) => (scale === 'none' ? r - m : (r - m) / (std + STD_EPS)));
+  });
+}
+
+/** RLOO (arXiv:2402.14740): r_i minus the mean of the other G-1 rewards of its group. */
+export function rlooAdvantages(rewards: readonly number[], groupSize: number): number[] {
+  if (groupSize < 2) throw new Error(`rlooAdvantages: needs groupSize >= 2 (a leave-one-out baseline), got ${groupSize}`);
+  return splitGroups(rewards, groupSize).flatMap((g) => {
+    const sum = g.reduce((a, b) => a + b, 0);
+    return g.map((r) => r - (sum - r) / (groupSize - 1));
+  });
+}
+
+/** REINFORCE with the batch-mean baseline (Williams 1992). */
+export function reinforceAdvantages(rewards: readonly number[]): number[] {
+  const m = mean(rewards);
+  return rewards.map((r) => r - m);
+}
+
+/**
+ * Whitening (TRL / veRL `masked_whiten`, ./advantages.ts `whiten` with every value valid), as
+ * PPO's GAE advantages are whitened over the batch: (x - mean) / sqrt(Bessel variance + 1e-8).
+ */
+export function whiten(xs: readonly number[]): number[] {
+  const m = mean(xs);
+  const variance = xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : 0;
+  return xs.map((x) => (x - m) / Math.sqrt(variance + 1e-8));
+}
+
+// ---------------------------------------------------------------------------------------
+// GAE, KL, the clipped surrogate, aggregation, one number or one row at a time
+
+/**
+ * GAE (arXiv:1506.02438) over one response, every position valid: δ_t = r_t + γ V_{t+1} - V_t,
+ * Â_t = δ_t + γλ Â_{t+1}, R_t = Â_t + V_t, with V and Â zero past the end (./gae.ts on one row).
+ */
+export function gae(rewards: readonly number[], values: readonly number[], gamma: number, lambda: number): { advantages: number[]; returns: number[]; deltas: number[] } {
+  if (rewards.length !== values.length) throw new Error('gae: rewards and values differ in length');
+  const T = rewards.length;
+  const advantages = new Array<number>(T).fill(0);
+  const returns = new Array<number>(T).fill(0);
+  const deltas = new Array<number>(T).fill(0);
+  let nextValue = 0;
+  let nextAdv = 0;
+  for (let t = T - 1; t >= 0; t--) {
+    const delta = rewards[t]! + gamma * nextValue - values[t]!;
+    deltas[t] = delta;
+    nextAdv = delta + gamma * lambda * nextAdv;
+    advantages[t] = nextAdv;
+    returns[t] = nextAdv + values[t]!;
+    nextValue = values[t]!;
+  }
+  return { advantages, returns, deltas };
+}
+
+/** Per-token KL estimate with x = log π - log π_ref: k1 = x, k2 = x²/2, k3 = e^-x + x - 1 (./kl.ts). */
+export function klEstimate(x: number, kind: KlEstimator): number {
+  if (kind === 'k1') return x;
+  if (kind === 'k2') return (x * x) / 2;
+  return Math.exp(-x) + x - 1;
+}
+
+/** The PPO-Clip objective of one token (to maximise; arXiv:1707.06347 eq. 7): min(ρA, clip(ρ, 1-epsLow, 1+epsHigh)A). */
+export function clippedSurrogate(ratio: number, advantage: number, epsLow: number, epsHigh: number): number {
+  const clipped = Math.min(Math.max(ratio, 1 - epsLow), 1 + epsHigh);
+  return Math.min(ratio * advantage, clipped * advantage);
+}
+
+/** -1: the lower clip cut the gradient (ρ < 1-epsLow, A < 0); +1: the upper (ρ > 1+epsHigh, A > 0); 0 otherwise. */
+export function clipState(ratio: number, advantage: number, epsLow: number, epsHigh: number): -1 | 0 | 1 {
+  if (ratio < 1 - epsLow && advantage < 0) return -1;
+  if (ratio > 1 + epsHigh && advantage > 0) return 1;
+  return 0;
+}
+
+/**
+ * How much one token of response i weighs in the aggregated loss (its gradient is this times
+ * the token's own): token-mean 1/Σ|o|, seq-mean-token-mean 1/(N |o_i|), sum-norm 1/(N L_max),
+ * N counting the non-empty responses.
+ */
+export function tokenWeights(lengths: readonly number[], aggregation: LossAggregation, maxLen: number): number[] {
+  const live = lengths.filter((l) => l > 0).length;
+  const total = lengths.reduce((a, b) => a + b, 0);
+  return lengths.map((len) => {
+    if (len === 0) return 0;
+    if (aggregation === 'token-mean') return 1 / total;
+    if (aggregation === 'seq-mean-token-mean') return 1 / (live * len);
+    return 1 / (live * maxLen);
+  });
+}
+
+/** The aggregated loss of per-token losses (ragged rows, no padding), as ./losses.ts `aggregate`. */
+export function aggregate(perToken: readonly (readonly number[])[], aggregation: LossAggregation, maxLen: number): number {
+  const w = tokenWeights(
+    perToken.map((r) => r.length),
+    aggregation,
+    maxLen,
+  );
+  return perToken.reduce((a, row, i) => a + w[i]! * row.reduce((x, y) => x + y, 0), 0);
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { InspectorArrays } from '../algorithms';
+import { RunConfigSchema, type RunConfig } from '../config';
+import type { TaskInstance } from '../tasks/types';
+import { inspectSnapshot, type SnapshotSource } from './inspect';
+import type { HostSample } from './rollout';
+
+// One prompt, G = 2 responses of lengths 2 and 1, T = 3 (99 marks padding the snapshot must cut).
+// The snapshot reads only maxNewTokens and imageSize of the config.
+const defaults = RunConfigSchema.parse({});
+const config: RunConfig = { ...defaults, sampling: { ...defaults.sampling, maxNewTokens: 3 }, task: { ...defaults.task, imageSize: 16 } };
+const instance = { image: new Float32Array(16 * 16 * 3).fill(0.5), promptTokens: [1, 2], answer: '3', difficulty: 1 } as unknown as TaskInstance;
+const host = (tokens: number[], length: number, total: number): HostSample => ({
+  tokens: Int32Array.from(tokens),
+  length,
+  truncated: false,
+  scored: { total, byFn: { accuracy: total, format: 0, step: 0, length: 0, hackable: 0 } },
+});
+const source: SnapshotSource = { groupSize: 2, instances: [instance], samples: [host([7, 8, 0], 2, 1), host([9, 0, 0], 1, 0)] };
+const arr = (xs: number[]) => Float32Array.from(xs);
+const arrays: InspectorArrays = {
+  tokens: {
+    logp: arr([-1, -2, 99, -3, 99, 99]),
+    oldLogp: arr([-1.5, -2, 99, -3, 99, 99]),
+    ratio: arr([1.1, 1, 99, 0.9, 99, 99]),
+    entropy: arr([2, 2, 99, 1, 99, 99]),
+    clipped: arr([1, 0, 99, -1, 99, 99]),
+  },
+  advantage: arr([0.7, -0.7]),
+};
+
+describe('inspectSnapshot', () => {
+  it('cuts each row at its response length and reads every array by name', () => {
+    const b = inspectSnapshot(config, 5, source, arrays);
+    expect(b.iteration).toBe(5);
+    const [s0, s1] = b.samples;
+    expect(s0).toMatchObject({ promptIndex: 0, tokens: [7, 8], reward: 1, advantage: expect.closeTo(0.7, 6) as unknown, logp: [-1, -2], oldLogp: [-1.5, -2], clipped: [1, 0] });
+    expect(s1).toMatchObject({ promptIndex: 0, tokens: [9], reward: 0, logp: [-3], ratio: [expect.closeTo(0.9, 6)], entropy: [1], clipped: [-1] });
+    // No reference, no critic: kl reads 0, and the optional arrays are absent.
+    expect(s0!.kl).toEqual([0, 0]);
+    expect(s0).not.toHaveProperty('refLogp');
+    expect(s0).not.toHaveProperty('values');
+  });
+
+  it('group stats: mean and population std of the group rewards [1, 0] = 0.5 and 0.5', () => {
+    expect(inspectSnapshot(config, 1, source, arrays).groupStats).toEqual([{ mean: 0.5, std: 0.5 }]);
+  });
+
+  it('a missing advantage or always-recorded array is an error, not a silent zero', () => {
+    expect(() => inspectSnapshot(config, 1, source, { ...arrays, advantage: undefined })).toThrow(/no advantages/);
+    const { ratio: _ratio, ...noRatio } = arrays.tokens;
+    expect(() => inspectSnapshot(config, 1, source, { ...arrays, tokens: noRatio })).toThrow(/no 'ratio'/);
+  });
+
+  it('the rollout image, when recorded, is what the prompt shows (the clean one kept beside it)', () => {
+    const noisy = new Float32Array(16 * 16 * 3).fill(0.1);
+    const p = inspectSnapshot(config, 1, source, { ...arrays, rolloutImages: noisy }).prompts[0]!;
+    expect(p.image).toEqual(noisy);
+    expect(p.cleanImage).toBe(instance.image);
+  });
+});

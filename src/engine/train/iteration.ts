@@ -1,0 +1,98 @@
+/**
+ * One iteration, phase by phase:
+ *
+ *   1. collect     B prompts -> G rollouts each, scored on the host (+ dynamic sampling's refills)   ./collect.ts
+ *   2. passes      the reference's and the critic's passes over the kept batch                        ./passes.ts
+ *   3. update      the algorithm's advantages and parameter steps, then one readback                 ./update.ts
+ *                  (./update.ts runs 2 and 3: they share the batch's tensors and their disposal)
+ *   4. metrics     the record: rollout, update, schedule and timing metrics (divergence stops here)
+ *   5. controllers adaptive β and the curriculum observe the record
+ *   6. inspect     the Inspect view's copy of the batch                                               ./inspect.ts
+ *   7. evaluation  held-out ID / OOD accuracy, every evalEvery iterations
+ *
+ * Readbacks: the rollout's tokens, then everything else at the end of the update; more only
+ * for dynamic sampling's extra rounds, early stopping on KL, TRPO's line search, and evaluation.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { collectRollouts, rolloutPhaseMetrics, type Rollouts } from './collect';
+import { now } from './clock';
+import { DivergedError, findDivergence } from './divergence';
+import { inspectSnapshot } from './inspect';
+import type { MetricsRecord } from './metrics';
+import { disposeAssembled } from './rollout';
+import { evaluateRun, planIteration, type IterationPlan, type RunState } from './run';
+import type { UpdateOutcome } from './update';
+import { updatePolicy } from './update';
+
+/** NaN/Infinity anywhere, or weights blown up (./divergence.ts): the run stops here, for good. */
+function stopIfDiverged(run: RunState, plan: IterationPlan, values: Record<string, number>, update: UpdateOutcome): void {
+  const diverged = findDivergence(values);
+  if (!diverged) return;
+  if (update.assembled) disposeAssembled(update.assembled);
+  run.iteration = plan.number; // the iteration happened; the weights are now garbage and must not be saved
+  run.divergedAt = new DivergedError(plan.number, diverged);
+  throw run.divergedAt;
+}
+
+/** Step sizes, β, and the phases' times (see ./metrics.ts for what each time covers). */
+function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Rollouts, update: UpdateOutcome): Record<string, number> {
+  const { config, algorithm } = run;
+  const { sampling, tricks, objective } = config;
+  const values: Record<string, number> = {};
+  if (algorithm.usesLearningRate) values['lr'] = plan.lr; // TRPO's step comes from its trust region
+  if (run.ref || algorithm.betaMeaning === 'old-policy-kl' || objective.klSchedule !== 'fixed') values['kl/beta'] = plan.beta;
+  values['time/rollout_ms'] = rollouts.ms;
+  values['time/update_ms'] = update.ms;
+  values['time/reward_ms'] = rollouts.rounds.reduce((sum, r) => sum + r.rewardMs, 0);
+  values['time/logprob_ms'] = update.logprobMs;
+  const generated = rollouts.rounds.length * sampling.promptsPerIter * sampling.groupSize * sampling.maxNewTokens;
+  values['throughput/tokens_per_s'] = generated / (rollouts.ms / 1000);
+  if (tricks.noisyRollout) values['noise/std'] = tricks.noiseStd * Math.max(0, 1 - plan.t / tricks.noiseAnneal);
+  return values;
+}
+
+/** Adaptive β reads its KL metric (the algorithm spec says which); the curriculum reads train accuracy. */
+function observeControllers(run: RunState, plan: IterationPlan, values: Record<string, number>): void {
+  const klForBeta = values[run.algorithm.adaptiveKlMetric];
+  if (klForBeta !== undefined) run.betas.observe(klForBeta);
+  if (run.curriculum.observe(values['acc/train'] ?? NaN)) run.note(`iteration ${plan.number}: curriculum moved up to level ${run.curriculum.difficulty}`);
+}
+
+/** Keep the batch for the Inspect view (the last keepBatches of them), then free its tensors. */
+function keepForInspect(run: RunState, plan: IterationPlan, update: UpdateOutcome): void {
+  const { assembled } = update;
+  if (!assembled) return;
+  try {
+    if (run.config.run.keepBatches > 0) {
+      run.inspect.push(inspectSnapshot(run.config, plan.number, assembled, update.recorded.inspector));
+      while (run.inspect.length > run.config.run.keepBatches) run.inspect.shift();
+    }
+  } finally {
+    disposeAssembled(assembled);
+  }
+}
+
+async function evaluationMetrics(run: RunState): Promise<Record<string, number>> {
+  const started = now();
+  const { id, ood } = await evaluateRun(run);
+  return { 'acc/eval_id': id.accuracy, 'acc/eval_ood': ood.accuracy, 'format/eval_id': id.formatRate, 'time/eval_ms': now() - started };
+}
+
+export async function runIteration(run: RunState): Promise<MetricsRecord> {
+  const plan = planIteration(run);
+  const rollouts = await collectRollouts(run, plan.number);
+  const values = rolloutPhaseMetrics(run, plan.number, rollouts);
+  const update = await updatePolicy(run, plan, rollouts);
+  Object.assign(values, update.recorded.values);
+  stopIfDiverged(run, plan, values, update);
+  Object.assign(values, scheduleAndTimeMetrics(run, plan, rollouts, update));
+  observeControllers(run, plan, values);
+  keepForInspect(run, plan, update);
+  run.iteration = plan.number;
+  const { evalEvery } = run.config.run;
+  if (evalEvery > 0 && plan.number % evalEvery === 0) Object.assign(values, await evaluationMetrics(run));
+  const mem = tf.memory();
+  values['mem/tensors'] = mem.numTensors;
+  values['mem/bytes'] = mem.numBytes;
+  return { iteration: plan.number, wallMs: now() - run.startedAt, klEstimator: run.config.objective.klEstimator, difficulty: plan.difficulty, values };
+}

@@ -1,0 +1,82 @@
+/**
+ * Phases 2 and 3 of an iteration: assemble the kept groups into one batch, run the reference
+ * and critic passes, and hand the batch to the algorithm's update (../algorithms). Every
+ * diagnostic goes to one Recorder and comes back in one readback at the end, with the
+ * weights' RMS for the divergence check.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Recorder, type Batch, type RecordedValues } from '../algorithms';
+import { Rng, mixSeed } from '../random';
+import { klPenalty, maskedMean } from '../rl';
+import { perturbsImages } from './augment';
+import { now } from './clock';
+import type { Rollouts } from './collect';
+import { WEIGHT_RMS_KEY, weightRms } from './divergence';
+import { disposePassTensors, referenceAndCriticPasses } from './passes';
+import { assembleBatch, disposeAssembled, disposeRound, type AssembledBatch } from './rollout';
+import type { IterationPlan, RunState } from './run';
+
+export interface UpdateOutcome {
+  /** The batch's host side, for the Inspect view; null when every group was filtered out. The caller disposes it. */
+  assembled: AssembledBatch | null;
+  recorded: RecordedValues;
+  /** Wall time of the phase, and of the reference / critic passes inside it, ms. */
+  ms: number;
+  logprobMs: number;
+}
+
+/** The batch's own arrays for the Inspect view, and the reference KL when it went into the reward. */
+function recordBatch(run: RunState, rec: Recorder, batch: Batch, assembled: AssembledBatch): void {
+  const { config } = run;
+  if (config.run.keepBatches > 0) {
+    rec.tokens('oldLogp', tf.clone(batch.oldLogp));
+    if (batch.refLogp) rec.tokens('refLogp', tf.clone(batch.refLogp));
+    if (assembled.rolloutImages) rec.rolloutImages(tf.clone(assembled.rolloutImages));
+  }
+  // With the KL in the loss the algorithm records kl/ref itself; in the reward it is measured here, on the sampled tokens.
+  if (run.ref && config.objective.klMode === 'reward' && batch.refLogp) {
+    const { oldLogp, refLogp, mask } = batch;
+    rec.set('kl/ref', tf.tidy(() => maskedMean(klPenalty(oldLogp, refLogp, config.objective.klEstimator), mask) as tf.Scalar));
+  }
+}
+
+/** The algorithm's update on the batch. */
+function train(run: RunState, plan: IterationPlan, batch: Batch, rec: Recorder): void {
+  const { config, policy, policyOpt, valueOpt } = run;
+  const { beta, lr, valueLr } = plan;
+  const rng = new Rng(mixSeed(config.run.seed, plan.number, 0x3b)); // minibatch order
+  run.algorithm.update({ config, policy, policyOpt, valueOpt, batch, beta, lr, valueLr, rng, rec, keepTokens: config.run.keepBatches > 0 });
+}
+
+/** Assemble, pass, update, read back. Disposes the rollout rounds whatever happens. */
+export async function updatePolicy(run: RunState, plan: IterationPlan, rollouts: Rollouts): Promise<UpdateOutcome> {
+  const started = now();
+  const rec = new Recorder();
+  let assembled: AssembledBatch | null = null;
+  let batch: Batch | null = null;
+  let logprobMs = 0;
+  let recorded: RecordedValues;
+  let ok = false;
+  try {
+    if (rollouts.kept.length > 0) {
+      assembled = assembleBatch(rollouts.rounds, rollouts.kept, run.config.sampling.groupSize);
+      const passesStarted = now();
+      batch = referenceAndCriticPasses(run, assembled, perturbsImages(run.config.tricks, plan.t));
+      logprobMs = now() - passesStarted;
+      recordBatch(run, rec, batch, assembled);
+      train(run, plan, batch, rec);
+    } else {
+      run.note(`iteration ${plan.number}: every group was filtered out; no update this iteration`);
+    }
+    // The weights after the update, for the divergence check: one more scalar in the same readback.
+    rec.set(WEIGHT_RMS_KEY, weightRms(run.policy.trainableVariables));
+    recorded = await rec.read(); // the one readback of the update
+    ok = true;
+  } finally {
+    if (!ok && assembled) disposeAssembled(assembled);
+    rec.dispose();
+    if (batch) disposePassTensors(batch);
+    rollouts.rounds.forEach(disposeRound);
+  }
+  return { assembled, recorded, ms: now() - started, logprobMs };
+}
