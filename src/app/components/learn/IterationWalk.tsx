@@ -78,7 +78,7 @@ export function IterationWalk() {
           {walk.steps.map((s, i) => (
             <li key={s.id}>
               <button type="button" className="link" aria-current={i === index ? 'step' : undefined} data-testid={`walk-goto-${s.id}`} onClick={() => go(i)}>
-                {s.title}
+                {i + 1}. {s.title}
               </button>
             </li>
           ))}

@@ -95,9 +95,14 @@ function DiffRow({ d, nameA, nameB }: { d: TermDiff; nameA: string; nameB: strin
         <div className="objective-diff-side">
           Both: {d.a?.value}
           {d.a && <Formula tex={d.a.tex} label={d.a.text} />}
+          {d.knobs.length > 0 && (
+            <p className="field-help">
+              Same knobs: {d.knobs.map((k) => `${k.path} = ${show(k.a)}`).join(', ')}.
+            </p>
+          )}
         </div>
       )}
-      {d.knobs.length > 0 && (
+      {d.differs && d.knobs.length > 0 && (
         <table className="objective-knobs">
           <caption className="sr-only">Knobs behind the {d.role} term</caption>
           <thead>
