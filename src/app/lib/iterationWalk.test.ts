@@ -100,6 +100,18 @@ describe('the walk through one iteration', () => {
     expect(Number(grpo[5])).toBeCloseTo(1.2 * a - 0.04 * 0.01, 3); // clipped at 1 + 0.2
   });
 
+  it('PPO-Penalty: ρ·Â minus β·(ρ − 1 − log ρ), with the β the run logged; an entropy bonus adds c_H·H', () => {
+    const c = applyPreset('ppo-penalty');
+    c.sampling.groupSize = 4;
+    c.objective.whitenAdvantages = false; // the batch has no per-token advantages: the sequence ones are used as they are
+    c.objective.entropyCoef = 0.01;
+    const walk = buildWalk(fromInspectBatch(batch(1.25)), c, { ...record, values: { ...record.values, 'kl/beta': 2 } }, 'run');
+    const row = walk.steps.find((s) => s.id === 'tokens')!.table!.rows[0]!;
+    const a = 0.5 / (Math.sqrt(1 / 3) + 1e-4);
+    expect(Number(row[5])).toBeCloseTo(1.25 * a - 2 * (0.25 - Math.log(1.25)) + 0.01 * 1, 3);
+    expect(walk.steps.find((s) => s.id === 'tokens')!.text).toContain('KL from π_old');
+  });
+
   it('the new metrics point comes from the record of the batch\'s own iteration', () => {
     expect(recordFor([{ ...record, iteration: 4 }, record], 5)).toBe(record);
     expect(recordFor([{ ...record, iteration: 4 }], 5)).toBeNull();
@@ -111,7 +123,7 @@ describe('the walk through one iteration', () => {
 
   it('the adapter reads only what the walk needs', () => {
     const w = fromInspectBatch(batch());
-    expect(Object.keys(w.samples[0]!).sort()).toEqual(['advantage', 'clipped', 'kl', 'logp', 'promptIndex', 'ratio', 'reward', 'rewardByFn', 'tokens']);
+    expect(Object.keys(w.samples[0]!).sort()).toEqual(['advantage', 'clipped', 'entropy', 'kl', 'logp', 'promptIndex', 'ratio', 'reward', 'rewardByFn', 'tokens']);
   });
 
   it('a worked example for every preset when there is no run: one group of G, with reward spread', () => {

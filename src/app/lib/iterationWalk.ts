@@ -35,6 +35,8 @@ export interface WalkSample {
   clipped: number[];
   /** Per-token KL estimate to the reference (empty without one). */
   kl: number[];
+  /** Per-token entropy of the policy (nats). */
+  entropy: number[];
   /** PPO/TRPO: GAE's per-token advantages before whitening. */
   tokenAdvantages?: number[];
 }
@@ -69,6 +71,7 @@ export function fromInspectBatch(b: InspectBatch): WalkBatch {
       ratio: s.ratio,
       clipped: s.clipped,
       kl: s.kl,
+      entropy: s.entropy,
       ...(s.tokenAdvantages ? { tokenAdvantages: s.tokenAdvantages } : {}),
     })),
   };
@@ -111,7 +114,8 @@ export function workedExample(config: RunConfig): WalkBatch {
     // After more than one update the policy has moved a little: ratios off 1 by up to ±30%.
     const ratio = tokens.map((_, t) => (many ? Math.exp(0.3 * wobble(i + 3, t)) : 1));
     const kl = hasRef ? tokens.map((_, t) => klEstimate(0.15 * wobble(i + 5, t), o.klEstimator)) : [];
-    return { promptIndex: 0, tokens, reward, rewardByFn, advantage: 0, logp, ratio, clipped: [], kl };
+    const entropy = tokens.map((_, t) => 0.4 + 0.3 * Math.abs(wobble(i + 7, t)));
+    return { promptIndex: 0, tokens, reward, rewardByFn, advantage: 0, logp, ratio, clipped: [], kl, entropy };
   });
   const adv = exampleAdvantages(samples.map((s) => s.reward), g, config);
   samples.forEach((s, i) => {
@@ -216,16 +220,20 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
   const maxLen = config.sampling.maxNewTokens;
   const v = (key: string): number | undefined => record?.values[key];
 
-  // Per-token objective, as the loss adds it up: surrogate (clipped or not) minus β·KL where KL is in the loss.
+  // Per-token objective, as the loss adds it up: the surrogate (clipped or not), minus β·KL to
+  // the reference where that KL is in the loss, minus PPO-Penalty's β·KL(π_old‖π_θ) (its k3
+  // estimate ρ − 1 − log ρ, as engine/algorithms/ppo.ts), plus the entropy bonus.
   const tokenAdv = trainedTokenAdvantages(batch, config);
   const klInLoss = term('kl') !== undefined && o.klMode === 'loss';
+  const penalty = spec.stepControl === 'kl-penalty';
   const beta = v('kl/beta') ?? o.beta;
   const perToken = batch.samples.map((s, i) =>
     s.tokens.map((_, t) => {
       const r = s.ratio[t] ?? 1;
       const a = tokenAdv[i]![t]!;
       const surr = spec.clips ? clippedSurrogate(r, a, o.epsLow, o.epsHigh) : r * a;
-      return surr - (klInLoss ? beta * (s.kl[t] ?? 0) : 0);
+      const kl = klInLoss ? beta * (s.kl[t] ?? 0) : penalty ? beta * (r - 1 - Math.log(Math.max(r, 1e-12))) : 0;
+      return surr - kl + o.entropyCoef * (s.entropy[t] ?? 0);
     }),
   );
   const objectiveValue = aggregate(perToken, o.lossAggregation, maxLen);
@@ -306,7 +314,9 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
       topic: 'ppo-clip',
       text:
         `Every token of response ${focusPos + 1} gets its ratio ρ = π_θ/π_old${spec.clips ? `, clipped to [${1 - o.epsLow}, ${1 + o.epsHigh}] where the advantage pushes it out` : ''}` +
-        `${klInLoss ? `, minus β = ${fmt(beta, 3)} times its KL to the reference` : ''}. ` +
+        `${klInLoss ? `, minus β = ${fmt(beta, 3)} times its KL to the reference` : ''}` +
+        `${penalty ? `, minus β = ${fmt(beta, 3)} times its KL from π_old (ρ − 1 − log ρ)` : ''}` +
+        `${o.entropyCoef > 0 ? `, plus ${o.entropyCoef} × its entropy` : ''}. ` +
         (config.optim.epochs * config.optim.minibatches === 1 && spec.usesLearningRate ? 'With one update per rollout every ratio is exactly 1 and nothing is clipped. ' : '') +
         `The ratios shown are from the iteration's last update.`,
       tex: term(spec.clips ? 'clip' : spec.stepControl === 'kl-penalty' ? 'penalty' : 'surrogate')?.tex,
