@@ -166,6 +166,8 @@ export interface WalkStep {
 export interface Walk {
   source: 'run' | 'example';
   iteration: number;
+  /** Every prompt of the batch, for the first step's thumbnails. */
+  prompts: WalkPrompt[];
   /** The prompt the walk follows, and its response that later steps zoom into. */
   prompt: WalkPrompt;
   promptIndex: number;
@@ -379,7 +381,7 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
       ],
     },
   ];
-  return { source, iteration: batch.iteration, prompt, promptIndex, focusSample: focus.i, steps };
+  return { source, iteration: batch.iteration, prompts: batch.prompts, prompt, promptIndex, focusSample: focus.i, steps };
 }
 
 /** The next step index when playing: stops at the last. */

@@ -8,6 +8,8 @@ import { useRunContext } from './useRunContext';
 
 /** How long Play shows each step. */
 const STEP_MS = 4500;
+/** Thumbnails of the batch's prompts in the first step (B can be 256). */
+const MAX_THUMBS = 32;
 
 /**
  * One iteration of the live run, step by step (prompts to the new metrics point), from its
@@ -108,7 +110,20 @@ export function IterationWalk() {
           {index + 1}. {step.title}
         </h4>
         <p>{step.text}</p>
-        {step.id === 'prompt' && <PixelImage image={walk.prompt.image} size={walk.prompt.imageSize} scale={5} label={`The image of prompt ${walk.promptIndex + 1}`} testId="walk-image" />}
+        {step.id === 'prompt' && (
+          <div className="walk-prompts">
+            <PixelImage image={walk.prompt.image} size={walk.prompt.imageSize} scale={5} label={`The image of prompt ${walk.promptIndex + 1}, the one followed`} testId="walk-image" />
+            {walk.prompts.length > 1 && (
+              <ul className="walk-thumbs" aria-label={`All ${walk.prompts.length} prompts of the batch`}>
+                {walk.prompts.slice(0, MAX_THUMBS).map((p, i) => (
+                  <li key={i} className={i === walk.promptIndex ? 'walk-followed' : undefined}>
+                    <PixelImage image={p.image} size={p.imageSize} scale={2} label={`Prompt ${i + 1}${i === walk.promptIndex ? ' (followed)' : ''}: answer ${p.answer}`} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
         {step.tex && <Formula tex={step.tex} label={`${step.title}, with this batch's numbers`} />}
         {step.facts && (
           <dl className="walk-facts">
