@@ -153,6 +153,14 @@ describe('diffObjectives', () => {
     expect(kl.knobs).toContainEqual({ path: 'objective.beta', a: 0.04, b: 0, changed: true });
   });
 
+  it('a user\'s mixture against a preset: GRPO with clip-higher already has DAPO\'s clip, so only the rest differs', () => {
+    const mine = applyPreset('grpo');
+    mine.objective.epsHigh = 0.28;
+    const differs = diffObjectives(mine, applyPreset('dapo')).filter((d) => d.differs).map((d) => d.id);
+    expect(differs).not.toContain('clip');
+    expect(differs).toEqual(expect.arrayContaining(['aggregation', 'kl', 'filter']));
+  });
+
   it('a config against itself differs nowhere', () => {
     for (const id of PRESET_IDS) expect(diffObjectives(applyPreset(id), applyPreset(id)).filter((d) => d.differs)).toEqual([]);
   });

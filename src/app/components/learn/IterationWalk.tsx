@@ -20,14 +20,16 @@ export function IterationWalk() {
   const ctx = useRunContext();
   const openTopic = useApp((s) => s.openTopic);
   const records = useApp((s) => (ctx.runId ? s.metrics[ctx.runId] : undefined));
+  // Only fromInspectBatch reads the InspectBatch (its internals are being reshaped elsewhere).
+  const latest = useMemo(() => (ctx.batch ? fromInspectBatch(ctx.batch) : null), [ctx.batch]);
   // The walk holds on to the batch it opened with: a live run would otherwise change it under the reader every iteration.
-  const [pinned, setPinned] = useState(ctx.batch);
+  const [pinned, setPinned] = useState(latest);
   const [index, setIndex] = useState(0);
   const [playing, setPlaying] = useState(false);
   const helpId = useId();
 
   const walk = useMemo(() => {
-    const batch = pinned ? fromInspectBatch(pinned) : workedExample(ctx.config);
+    const batch = pinned ?? workedExample(ctx.config);
     return buildWalk(batch, ctx.config, pinned ? recordFor(records, pinned.iteration) : null, pinned ? 'run' : 'example');
   }, [pinned, ctx.config, records]);
   const count = walk.steps.length;
@@ -57,7 +59,7 @@ export function IterationWalk() {
     setPlaying(!playing);
   };
   const topicTitle = LEARN_TOPICS.find((t) => t.id === step.topic)?.title ?? step.topic;
-  const newer = ctx.batch && ctx.batch.iteration !== pinned?.iteration ? ctx.batch : null;
+  const newer = latest && latest.iteration !== pinned?.iteration ? latest : null;
 
   return (
     <section className="explainer walk" aria-labelledby="walk-title" data-testid="explainer-iteration" onKeyDown={onKeyDown}>
