@@ -3,7 +3,7 @@ import { applyPreset } from '../../engine/presets';
 import { encode, id } from '../../engine/tokenizer';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import type { InspectBatch, InspectSample } from '../../engine/train/types';
-import { buildWalk, fromInspectBatch, nextStep, prevStep, recordFor, workedExample } from './iterationWalk';
+import { buildWalk, fromInspectBatch, nextStep, prevStep, recordFor, walkable, workedExample } from './iterationWalk';
 import { groupAdvantages } from './rlmath';
 
 const RIGHT = encode('<think> 3 + 4 = 7 </think> <answer> 7 </answer> <eos>');
@@ -136,6 +136,15 @@ describe('the walk through one iteration', () => {
       expect(walk.steps).toHaveLength(9);
       expect(walk.steps.at(-1)!.text).toContain('Start a run');
     }
+  });
+
+  it('a prompt with no responses is skipped; a batch with none is not walkable', () => {
+    const b = fromInspectBatch(batch());
+    const onlySecond = { ...b, samples: b.samples.filter((s) => s.promptIndex === 1).map((s) => ({ ...s, reward: 0 })) };
+    expect(buildWalk(onlySecond, config(), null, 'run').promptIndex).toBe(1);
+    expect(walkable(onlySecond)).toBe(true);
+    expect(walkable({ ...b, samples: [] })).toBe(false);
+    expect(walkable(null)).toBe(false);
   });
 
   it('steps stop at both ends', () => {

@@ -175,6 +175,9 @@ export interface Walk {
   steps: WalkStep[];
 }
 
+/** A batch the walk can follow: at least one prompt with a response (else the worked example). */
+export const walkable = (b: WalkBatch | null): b is WalkBatch => b !== null && b.samples.some((s) => b.prompts[s.promptIndex] !== undefined);
+
 /** The batch's iteration's metrics record, if it is among the records given. */
 export const recordFor = (records: readonly MetricsRecord[] | undefined, iteration: number): MetricsRecord | null => records?.find((r) => r.iteration === iteration) ?? null;
 
@@ -210,7 +213,7 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
   // The prompt to follow: the first whose rewards differ (a zero-variance group teaches nothing).
   const groups = batch.prompts.map((_, p) => batch.samples.map((s, i) => ({ s, i })).filter((x) => x.s.promptIndex === p));
   const spread = groups.findIndex((gr) => gr.some((x) => x.s.reward !== gr[0]?.s.reward));
-  const promptIndex = Math.max(0, spread);
+  const promptIndex = spread >= 0 ? spread : Math.max(0, groups.findIndex((gr) => gr.length > 0));
   const group = groups[promptIndex] ?? [];
   const rewards = group.map((x) => x.s.reward);
   const focus = group.reduce((best, x) => (Math.abs(x.s.advantage) > Math.abs(best.s.advantage) ? x : best), group[0]!);

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { LEARN_TOPICS } from '../../lessons';
-import { buildWalk, fromInspectBatch, nextStep, prevStep, recordFor, workedExample } from '../../lib/iterationWalk';
+import { buildWalk, fromInspectBatch, nextStep, prevStep, recordFor, walkable, workedExample } from '../../lib/iterationWalk';
 import { useApp } from '../../store';
 import { PixelImage } from '../inspect/PixelImage';
 import { Formula } from './Formula';
@@ -21,7 +21,10 @@ export function IterationWalk() {
   const openTopic = useApp((s) => s.openTopic);
   const records = useApp((s) => (ctx.runId ? s.metrics[ctx.runId] : undefined));
   // Only fromInspectBatch reads the InspectBatch (its internals are being reshaped elsewhere).
-  const latest = useMemo(() => (ctx.batch ? fromInspectBatch(ctx.batch) : null), [ctx.batch]);
+  const latest = useMemo(() => {
+    const b = ctx.batch ? fromInspectBatch(ctx.batch) : null;
+    return walkable(b) ? b : null;
+  }, [ctx.batch]);
   // The walk holds on to the batch it opened with: a live run would otherwise change it under the reader every iteration.
   const [pinned, setPinned] = useState(latest);
   const [index, setIndex] = useState(0);
