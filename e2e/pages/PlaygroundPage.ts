@@ -122,7 +122,7 @@ export class PlaygroundPage {
     await expect(this.page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
   }
 
-  /** Learn view, one explainer (mdp, ppo-clip, grpo, kl, gae, length, lessons, trl). */
+  /** Learn view, one explainer (mdp, ppo-clip, grpo, kl, gae, length, objectives, iteration, lessons, trl). */
   async openTopic(topic: string): Promise<void> {
     await this.openView('learn');
     await this.page.getByTestId(`topic-${topic}`).click();

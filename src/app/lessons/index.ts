@@ -45,6 +45,8 @@ export const LEARN_TOPICS = [
   { id: 'kl', title: 'KL estimators' },
   { id: 'gae', title: 'GAE' },
   { id: 'length', title: 'Length and aggregation' },
+  { id: 'objectives', title: 'Objectives, term by term' },
+  { id: 'iteration', title: 'One iteration, step by step' },
   { id: 'lessons', title: 'Lessons' },
   { id: 'trl', title: 'Export to TRL' },
 ] as const;

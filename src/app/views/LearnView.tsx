@@ -2,10 +2,12 @@ import type { ComponentType } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { GaeExplainer } from '../components/learn/GaeExplainer';
 import { GrpoExplainer } from '../components/learn/GrpoExplainer';
+import { IterationWalk } from '../components/learn/IterationWalk';
 import { KlExplainer } from '../components/learn/KlExplainer';
 import { LengthExplainer } from '../components/learn/LengthExplainer';
 import { LessonList } from '../components/learn/LessonList';
 import { MdpExplainer } from '../components/learn/MdpExplainer';
+import { ObjectivesExplainer } from '../components/learn/ObjectivesExplainer';
 import { PpoClipExplainer } from '../components/learn/PpoClipExplainer';
 import { TrlPanel } from '../components/learn/TrlPanel';
 import { LEARN_TOPICS, type LearnTopic } from '../lessons';
@@ -18,6 +20,8 @@ const EXPLAINERS: Record<LearnTopic, ComponentType> = {
   kl: KlExplainer,
   gae: GaeExplainer,
   length: LengthExplainer,
+  objectives: ObjectivesExplainer,
+  iteration: IterationWalk,
   lessons: LessonList,
   trl: TrlPanel,
 };
