@@ -4,7 +4,7 @@ import { encode, id } from '../../engine/tokenizer';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import type { InspectBatch, InspectSample } from '../../engine/train/types';
 import { buildWalk, fromInspectBatch, nextStep, prevStep, recordFor, walkable, workedExample } from './iterationWalk';
-import { groupAdvantages } from './rlmath';
+import { groupAdvantages } from '../../engine/rl/host';
 
 const RIGHT = encode('<think> 3 + 4 = 7 </think> <answer> 7 </answer> <eos>');
 const WRONG = encode('<think> 3 + 4 = 6 </think> <answer> 6 </answer> <eos>');

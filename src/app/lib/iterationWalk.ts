@@ -9,7 +9,7 @@ import type { LearnTopic } from '../lessons';
 import { fmt } from './format';
 import { questionText, words } from './inspect';
 import { buildObjective, referenceBetaEverPositive } from './objectives';
-import { aggregate, besselStd, clipState, clippedSurrogate, groupAdvantages, klEstimate, mean, reinforceAdvantages, rlooAdvantages, tokenWeights } from './rlmath';
+import { aggregate, besselStd, clipState, clippedSurrogate, groupAdvantages, klEstimate, mean, reinforceAdvantages, rlooAdvantages, tokenWeights } from '../../engine/rl/host';
 import { texNum } from './tex';
 
 /**

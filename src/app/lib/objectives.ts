@@ -212,8 +212,9 @@ function advantageTerm(c: RunConfig): ObjectiveTerm {
   }
 }
 
-/** TRPO's surrogate is always per token; every other family reads ratioLevel. */
-const sequenceRatio = (c: RunConfig): boolean => c.objective.ratioLevel === 'sequence' && c.objective.algorithm !== 'trpo';
+/** Whether the algorithm reads ratioLevel at all (TRPO's surrogate is always per token). */
+const readsRatioLevel = (c: RunConfig): boolean => (ALGORITHM_SPECS[c.objective.algorithm].knobs as readonly string[]).includes('objective.ratioLevel');
+const sequenceRatio = (c: RunConfig): boolean => c.objective.ratioLevel === 'sequence' && readsRatioLevel(c);
 
 function ratioTerm(c: RunConfig): ObjectiveTerm {
   const one = c.optim.epochs * c.optim.minibatches === 1 && ALGORITHM_SPECS[c.objective.algorithm].usesLearningRate;
@@ -235,7 +236,7 @@ function ratioTerm(c: RunConfig): ObjectiveTerm {
     value: 'token-level',
     tex: `\\rho_{i,t}(\\theta) = \\frac{\\pi_\\theta(o_{i,t}\\mid q, o_{i,<t})}{${OLD}(o_{i,t}\\mid q, o_{i,<t})}`,
     text: `One ratio per token: how much more likely the policy being trained makes it than the policy that sampled it.${oneNote}`,
-    knobs: c.objective.algorithm === 'trpo' ? [] : ['objective.ratioLevel'],
+    knobs: readsRatioLevel(c) ? ['objective.ratioLevel'] : [],
     source: 'arXiv:1707.06347',
   };
 }
