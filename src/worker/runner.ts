@@ -9,8 +9,11 @@ import type { TaskId } from '../engine/tasks/types';
 import { Policy } from '../engine/model';
 import { padPrompt } from '../engine/tokenizer';
 import { deviceLost, fallBackFrom } from './backend';
-import { deleteCheckpoint, getCheckpoint, isQuotaError, putCheckpoint } from './db';
-import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, RunStatus, WorkerEvent } from './protocol';
+import { isQuotaError } from './db';
+import { Journal } from './journal';
+import { enforce, settled, type Command, type RunStatus } from './lifecycle';
+import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, WorkerEvent } from './protocol';
+import { getCheckpoint, getRun } from './queries';
 
 /**
  * The worker's side of training: one slot per live run, and one scheduler that steps the
@@ -57,6 +60,8 @@ export class Runner {
   private looping = false;
   private rr = 0;
   private lostMessage: string | null = null;
+  /** Every write to storage, in order, each announced to the page once settled. */
+  readonly journal: Journal;
   /** The policy behind the attention view: the latest checkpoint of one run, loaded once. */
   private attn: { runId: string; iteration: number; savedAt: number; policy: Policy } | null = null;
 
@@ -65,6 +70,7 @@ export class Runner {
     private backend: BackendInfo,
     private readonly baseUrl: string,
   ) {
+    this.journal = new Journal(emit, () => this.pauseAll());
     this.watchDevice();
   }
 
@@ -73,6 +79,7 @@ export class Runner {
 
   async create(runId: string, rawConfig: RunConfig, opts: CreateOptions = {}): Promise<{ iteration: number }> {
     const config = RunConfigSchema.parse(rawConfig); // a boundary: never trust what was posted
+    await this.mayCreate(runId, opts.resume === true);
     const old = this.slots.get(runId);
     if (old) await this.serial(() => Promise.resolve(this.disposeSlot(old)));
     this.emitStatus(runId, 'loading', 0);
@@ -104,8 +111,29 @@ export class Runner {
     }
   }
 
-  start(runId: string): void {
+  /**
+   * `create` builds a run just added (its record says 'loading', nothing built it yet), resumes
+   * one ('resume') or starts one over ('reset'): each only where the lifecycle allows.
+   */
+  private async mayCreate(runId: string, resume: boolean): Promise<void> {
+    const stored = await getRun(runId);
+    if (!stored) throw new Error(`No run ${runId} in storage (it was deleted, or never added).`);
+    const slot = this.slots.get(runId);
+    const fresh = !slot && stored.status === 'loading' && stored.iteration === 0 && stored.checkpointIteration === undefined;
+    if (fresh && !resume) return;
+    // A live status with no trainer here was left by a worker that is gone: interrupted.
+    enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset');
+  }
+
+  /** The live run `runId`, if `command` is allowed in its status (else the lifecycle's refusal). */
+  private allowed(runId: string, command: Command): Slot {
     const slot = this.need(runId);
+    enforce(slot.status, command);
+    return slot;
+  }
+
+  start(runId: string): void {
+    const slot = this.allowed(runId, 'start');
     if (slot.trainer.done) {
       void this.serial(() => this.finish(slot, 'done'));
       return;
@@ -116,21 +144,29 @@ export class Runner {
   }
 
   async pause(runId: string): Promise<void> {
-    const slot = this.need(runId);
-    if (slot.want !== 'run') return;
+    const slot = this.allowed(runId, 'pause');
     slot.want = 'idle';
     this.setStatus(slot, 'pausing');
     await this.serial(async () => {
-      if (!this.slots.has(runId)) return; // finished or stopped meanwhile
+      if (this.slots.get(runId) !== slot || slot.status !== 'pausing') return; // finished, stopped or paused meanwhile
       this.setStatus(slot, 'paused');
       this.maybeInspect(slot, true); // the batches the throttle held back while running
-      await this.checkpoint(slot);
+      await this.checkpoint(slot).catch((e: unknown) => this.emit({ type: 'note', runId, note: `Paused; the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}).` }));
     });
   }
 
+  /** Storage is full: pause every running run here rather than train on what cannot be kept. */
+  private pauseAll(): void {
+    for (const slot of this.slots.values()) if (slot.status === 'running') void this.pause(slot.id).catch(() => undefined);
+  }
+
   step(runId: string): Promise<MetricsRecord | null> {
-    const slot = this.need(runId);
-    if (slot.want === 'run') return Promise.reject(new Error('The run is running: pause it before stepping.'));
+    let slot: Slot;
+    try {
+      slot = this.allowed(runId, 'step');
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     return new Promise((resolve, reject) => {
       slot.steps.push({ resolve, reject });
       this.kick();
@@ -140,6 +176,7 @@ export class Runner {
   async stop(runId: string): Promise<void> {
     const slot = this.slots.get(runId);
     if (!slot) return;
+    enforce(slot.status, 'stop');
     slot.want = 'idle';
     this.setStatus(slot, 'stopping');
     await this.serial(async () => {
@@ -148,8 +185,9 @@ export class Runner {
   }
 
   async reset(runId: string): Promise<void> {
-    const slot = this.need(runId);
+    const slot = this.allowed(runId, 'reset');
     slot.want = 'idle';
+    this.emitStatus(runId, 'loading', 0);
     await this.serial(async () => {
       this.disposeSlot(slot);
       this.pendingMetrics.delete(runId);
@@ -161,7 +199,7 @@ export class Runner {
   }
 
   evaluate(runId: string, n?: number) {
-    const slot = this.need(runId);
+    const slot = this.allowed(runId, 'evaluate');
     return this.serial(() => slot.trainer.evaluate(n));
   }
 
@@ -260,8 +298,6 @@ export class Runner {
     };
     let iteration = 0;
     let wallMs = 0;
-    // A fresh start (new run, reset) must not be resumable into an older checkpoint later.
-    if (!resume) await deleteCheckpoint(runId);
     if (resume) {
       const ckpt = await getCheckpoint(runId);
       if (ckpt) {
@@ -271,6 +307,10 @@ export class Runner {
         wallMs = ckpt.wallMs;
       }
     }
+    // What was saved past the starting point is gone (a fresh start loses its checkpoint too:
+    // it must not be resumable into an older one later).
+    this.pendingMetrics.delete(runId);
+    await this.journal.truncate(runId, iteration + 1);
     const trainer = await Promise.resolve(createTrainer(config, deps));
     return { trainer, iteration, wallMs };
   }
@@ -363,7 +403,7 @@ export class Runner {
         // more space; the user frees some and resumes. Training on would only widen the gap
         // between what is saved and what a reload would lose.
         slot.want = 'idle';
-        this.setStatus(slot, 'paused');
+        if (slot.status !== 'paused') this.setStatus(slot, 'paused');
         const next = isQuotaError(e) ? 'Free some space, then resume or save again.' : 'Resume or save again.';
         this.emit({ type: 'note', runId: slot.id, note: `Paused: the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}). ${next}` });
       }
@@ -418,13 +458,15 @@ export class Runner {
     const wallMs = slot.wallMs;
     await slot.trainer.saveCheckpoint({
       save: async (artifacts) => {
-        await putCheckpoint({ runId: slot.id, iteration, wallMs, savedAt: Date.now(), artifacts });
+        // With the records not saved yet, in one transaction: the checkpoint is never ahead of the metrics.
+        const records = this.pendingMetrics.get(slot.id) ?? [];
+        this.pendingMetrics.delete(slot.id);
+        await this.journal.checkpoint(slot.id, records, { runId: slot.id, iteration, wallMs, savedAt: Date.now(), artifacts });
         return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
       },
     });
     slot.lastCheckpointIter = iteration;
     slot.lastCheckpointAt = performance.now();
-    this.emit({ type: 'checkpoint', runId: slot.id, iteration });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -507,8 +549,8 @@ export class Runner {
   }
 
   private emitStatus(runId: string, status: RunStatus, iteration: number, error?: string): void {
-    this.flush(); // metrics first: a status event never overtakes the iterations before it
-    this.emit({ type: 'status', runId, status, iteration, ...(error !== undefined ? { error } : {}) });
+    this.flush(); // metrics first: a status is never stored or sent before the iterations that led to it
+    this.journal.status(runId, status, iteration, error);
   }
 
   private queueMetrics(runId: string, record: MetricsRecord): void {
@@ -525,9 +567,7 @@ export class Runner {
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    for (const [runId, records] of this.pendingMetrics) {
-      if (records.length > 0) this.emit({ type: 'metrics', runId, records });
-    }
+    for (const [runId, records] of this.pendingMetrics) this.journal.metrics(runId, records);
     this.pendingMetrics = new Map();
   }
 }

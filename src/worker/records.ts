@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { MetricsRecordSchema } from '../engine/train/metrics';
+import { compactMetrics, createRun, deleteRun, failNextWrites, importRun, isQuotaError, restoreRun, StorageFullError, updateRunFields, type RunSnapshot } from './db';
+import { StoredRunSchema } from './dbSchema';
+import { enforce, isLive, settled } from './lifecycle';
+import { RunFieldsSchema, type TrainerApi, type WriteResult } from './protocol';
+import { getRun } from './queries';
+import type { Runner } from './runner';
+
+/**
+ * The writes the page asks for (TrainerApi): each input parsed with zod (it crossed a boundary),
+ * each queued behind the training's own writes (Journal), each answered with a WriteResult
+ * rather than a thrown error, so what was not saved and why survive the trip back.
+ */
+type RecordsApi = Pick<TrainerApi, 'addRun' | 'updateRun' | 'importRun' | 'deleteRun' | 'undoDelete' | 'compact' | 'retrySaving' | 'failNextWrites'>;
+
+const RunIdSchema = z.string().min(1);
+
+/** A failure as the page is told of it. */
+function failed(e: unknown, what: string): WriteResult {
+  const message = e instanceof Error ? e.message : String(e);
+  return { ok: false, full: isQuotaError(e), what: e instanceof StorageFullError ? e.what : what, message };
+}
+
+async function attempt(what: string, body: () => Promise<unknown>): Promise<WriteResult> {
+  try {
+    await body();
+    return { ok: true };
+  } catch (e) {
+    return failed(e, what);
+  }
+}
+
+export function recordsApi(runner: Runner): RecordsApi {
+  const journal = runner.journal;
+  /** What Delete removed, per run, as stored at that moment: Undo puts exactly that back. */
+  const deleted = new Map<string, RunSnapshot>();
+  const queued = (what: string, body: () => Promise<unknown>) => journal.serial(() => attempt(what, body));
+  return {
+    addRun: (raw) => {
+      const run = StoredRunSchema.parse(raw);
+      return queued(`the new run "${run.name}"`, () => createRun({ ...run, status: 'loading', iteration: 0, wallMs: 0 }));
+    },
+    updateRun: (runId, raw) => {
+      const fields = RunFieldsSchema.parse(raw);
+      return queued(`the run "${fields.name ?? 'changes'}"`, async () => {
+        const stored = await getRun(RunIdSchema.parse(runId));
+        if (stored) enforce(stored.status, 'rename');
+        await updateRunFields(runId, fields);
+      });
+    },
+    importRun: (rawRun, rawMetrics) => {
+      const run = StoredRunSchema.parse(rawRun);
+      const metrics = z.array(MetricsRecordSchema).parse(rawMetrics);
+      // The record says what its saved records reach, as every write keeps it (db.commit).
+      const last = metrics.at(-1);
+      const { checkpointIteration: _c, ...record } = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0 };
+      return queued(`the imported run "${run.name}"`, () => importRun(record, metrics));
+    },
+    deleteRun: async (rawId) => {
+      const runId = RunIdSchema.parse(rawId);
+      await runner.dispose(runId);
+      journal.forget(runId);
+      return queued('the deletion of a run', async () => {
+        const snapshot = await deleteRun(runId);
+        // A run whose worker is gone (or just disposed) comes back resumable, not live.
+        if (snapshot) deleted.set(runId, { ...snapshot, run: { ...snapshot.run, status: isLive(snapshot.run.status) ? 'interrupted' : settled(snapshot.run.status, false) } });
+      });
+    },
+    undoDelete: (rawId) => {
+      const runId = RunIdSchema.parse(rawId);
+      const snapshot = deleted.get(runId);
+      if (!snapshot) return Promise.resolve({ ok: false, full: false, what: 'the deleted run', message: 'Nothing to undo: this run was not deleted here.' });
+      return queued(`the restored run "${snapshot.run.name}"`, async () => {
+        await restoreRun(snapshot);
+        deleted.delete(runId);
+      });
+    },
+    compact: (rawId, rawDrop, rawThrough) => {
+      const runId = RunIdSchema.parse(rawId);
+      const drop = z.array(z.number().int().min(1)).parse(rawDrop);
+      const through = z.number().int().min(0).parse(rawThrough);
+      return queued('the compacted metrics', () => compactMetrics(runId, drop, through));
+    },
+    retrySaving: async () => {
+      const left = await journal.retry();
+      return left === null ? { ok: true } : { ok: false, full: true, what: 'what waited to be saved', message: left };
+    },
+    failNextWrites: (n) => Promise.resolve(failNextWrites(z.number().int().min(0).parse(n))),
+  };
+}
