@@ -78,7 +78,8 @@ export class Journal {
   /** Cut a run back to the iterations before `from` (a reset, a resume), its checkpoint too when `from` is 1. */
   truncate(runId: string, from: number): Promise<void> {
     const kept = (this.unsaved.get(runId) ?? []).filter((r) => r.iteration < from);
-    this.unsaved.set(runId, kept);
+    if (kept.length > 0) this.unsaved.set(runId, kept);
+    else this.unsaved.delete(runId);
     return this.serial(async () => {
       if (from <= 1) await deleteCheckpoint(runId);
       await truncateMetrics(runId, from);
