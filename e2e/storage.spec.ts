@@ -275,3 +275,43 @@ test('two tabs: a run training in one is read-only in the other, each trains its
   await expect(orphan.getByTestId('btn-resume')).toBeVisible();
   expect(errorsB, 'console errors in tab B').toEqual([]);
 });
+
+test('Reset (Shift+R) of a finished run can be undone like Delete: its metrics and checkpoint come back as stored', async ({ playground, page }) => {
+  const id = await runToDone(playground, { 'run.iterations': 12, name: 'finished' });
+  const row = rowNamed(playground, 'finished');
+  await expect(row).toHaveAttribute('data-points', '12');
+  const before = await readStored(page);
+  expect(before.checkpoints).toContain(id);
+
+  await page.locator('body').press('Shift+R');
+  const undo = page.getByTestId('notice-undo').filter({ hasText: 'Reset "finished" to iteration 0.' });
+  await expect(undo).toBeVisible();
+  await playground.waitStatus('ready');
+  await expect(row).toHaveAttribute('data-points', '0');
+  await expect.poll(async () => (await readStored(page)).metrics[id] ?? []).toEqual([]);
+
+  await undo.getByTestId('btn-undo').click();
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row).toHaveAttribute('data-points', '12');
+  await expect(row).toHaveAttribute('data-checkpoint', '12');
+  expect(await readStored(page)).toEqual(before);
+});
+
+test('Undo after Delete puts back what was stored when it was deleted, not the copy the page held', async ({ playground, page, context }) => {
+  const id = await runToDone(playground, { 'run.iterations': 3, name: 'as shown here' });
+  const other = await context.newPage();
+  const b = new PlaygroundPage(other);
+  await b.goto();
+  await expect(rowNamed(b, 'as shown here')).toHaveAttribute('data-status', 'done');
+  // Another writer renames the run in storage, and this tab has not heard yet (as when the
+  // other tab's worker wrote just before this tab's Delete).
+  await tamper(page, { cloneRunAs: { from: id, id, patch: { name: 'as stored' } } });
+  await rowNamed(playground, 'as shown here').getByTestId('btn-delete').click();
+  await expect(rowNamed(b, 'as shown here')).toHaveCount(0);
+  await page.getByTestId('notice-undo').getByTestId('btn-undo').click();
+
+  await expect(rowNamed(playground, 'as stored')).toHaveAttribute('data-points', '3');
+  await expect(rowNamed(b, 'as stored')).toHaveAttribute('data-status', 'done');
+  expect((await readStored(page)).runs.map((r) => r.name)).toEqual(['as stored']);
+  await other.close();
+});

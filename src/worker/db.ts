@@ -1,5 +1,5 @@
 import type { MetricsRecord } from '../engine/train/metrics';
-import { compactedAfterTruncate, openPlaygroundDb, runRange, type PlaygroundDb, type RunFields, type StoredCheckpoint, type StoredRun } from './dbSchema';
+import { compactedAfterTruncate, openPlaygroundDb, runRange, type PlaygroundDb, type RunFields, type RunSnapshot, type StoredCheckpoint, type StoredRun } from './dbSchema';
 import type { RunStatus } from './lifecycle';
 
 /**
@@ -222,13 +222,6 @@ export async function deleteCheckpoint(runId: string): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Delete and undo
 
-/** Everything about a run, for delete-with-undo. */
-export interface RunSnapshot {
-  run: StoredRun;
-  metrics: MetricsRecord[];
-  checkpoint?: StoredCheckpoint;
-}
-
 /** Delete a run, its metrics and its checkpoint; resolves with what they were, read in the same transaction. */
 export async function deleteRun(runId: string): Promise<RunSnapshot | null> {
   return write(`the deletion of a run`, async (db) => {
@@ -244,7 +237,10 @@ export async function deleteRun(runId: string): Promise<RunSnapshot | null> {
   }, true);
 }
 
-/** Undo a delete: the run, its metrics and its checkpoint come back together or not at all. */
+/**
+ * Undo a delete or a reset: the run, its metrics and its checkpoint come back as they were,
+ * replacing whatever the run has now, together or not at all.
+ */
 export async function restoreRun(snapshot: RunSnapshot): Promise<void> {
   const { run, metrics, checkpoint } = snapshot;
   await write(`the restored run "${run.name}"`, async (db) => {
@@ -255,7 +251,10 @@ export async function restoreRun(snapshot: RunSnapshot): Promise<void> {
     const record: StoredRun = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0 };
     if (checkpoint) record.checkpointIteration = checkpoint.iteration;
     else delete record.checkpointIteration;
+    // Requests in one transaction run in order: what a reset run wrote since goes first.
     await settle(tx, [
+      store.delete(runRange(run.id)),
+      tx.objectStore('checkpoints').delete(run.id),
       tx.objectStore('runs').put(record),
       ...metrics.map((r) => store.put({ ...r, runId: run.id })),
       ...(checkpoint ? [tx.objectStore('checkpoints').put(checkpoint)] : []),

@@ -60,6 +60,13 @@ export interface StoredCheckpoint {
   artifacts: tf.io.ModelArtifacts;
 }
 
+/** Everything about a run, for Undo (after a delete or a reset). */
+export interface RunSnapshot {
+  run: StoredRun;
+  metrics: MetricsRecord[];
+  checkpoint?: StoredCheckpoint;
+}
+
 export interface PlaygroundSchema extends DBSchema {
   runs: { key: string; value: StoredRun };
   /** One row per iteration, key [runId, iteration]: appends are cheap and a range drops a tail. */

@@ -116,7 +116,7 @@ export interface TrainerApi {
   step(runId: string): Promise<MetricsRecord | null>;
   /** End the run: save its final checkpoint and free its tensors. */
   stop(runId: string): Promise<void>;
-  /** Throw the run's progress away and rebuild it at iteration 0 (status 'ready'). */
+  /** Throw the run's progress away (kept for `undo`) and rebuild it at iteration 0 (status 'ready'). */
   reset(runId: string): Promise<void>;
   /** Held-out ID and OOD accuracy of a live run now. */
   evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
@@ -132,10 +132,13 @@ export interface TrainerApi {
   updateRun(runId: string, fields: RunFields): Promise<WriteResult>;
   /** A run read from a file: its record and metrics land together or not at all. */
   importRun(run: StoredRun, metrics: MetricsRecord[]): Promise<WriteResult>;
-  /** Free the run's trainer (if live) and delete its record, metrics and checkpoint; kept for `undoDelete`. */
+  /** Free the run's trainer (if live) and delete its record, metrics and checkpoint; kept for `undo`. */
   deleteRun(runId: string): Promise<WriteResult>;
-  /** Put back what `deleteRun` removed, as it was stored then. */
-  undoDelete(runId: string): Promise<WriteResult>;
+  /**
+   * Put back what the run's last delete or reset removed, as it was stored then (a trainer
+   * built since is freed; the run comes back not live).
+   */
+  undo(runId: string): Promise<WriteResult>;
   /** Drop thinned metrics records (app/lib/compaction.ts) and note how far thinning reached. */
   compact(runId: string, drop: number[], through: number): Promise<WriteResult>;
   /** Write whatever storage refused earlier (after room was made). */

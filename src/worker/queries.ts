@@ -1,5 +1,5 @@
 import type { MetricsRecord } from '../engine/train/metrics';
-import { openPlaygroundDb, runRange, type StoredCheckpoint, type StoredRun } from './dbSchema';
+import { openPlaygroundDb, runRange, type RunSnapshot, type StoredCheckpoint, type StoredRun } from './dbSchema';
 
 /**
  * Read-only queries on the playground's IndexedDB, for the page and the worker alike. Every
@@ -28,6 +28,15 @@ export async function loadMetrics(runId: string, from = 0): Promise<MetricsRecor
 export async function getCheckpoint(runId: string): Promise<StoredCheckpoint | undefined> {
   const db = await openPlaygroundDb();
   return db.transaction('checkpoints', 'readonly').store.get(runId);
+}
+
+/** Everything stored of a run (record, metrics, checkpoint), read in one readonly transaction. */
+export async function snapshotRun(runId: string): Promise<RunSnapshot | null> {
+  const db = await openPlaygroundDb();
+  const tx = db.transaction(['runs', 'metrics', 'checkpoints'], 'readonly');
+  const [run, rows, checkpoint] = await Promise.all([tx.objectStore('runs').get(runId), tx.objectStore('metrics').getAll(runRange(runId)), tx.objectStore('checkpoints').get(runId)]);
+  if (!run) return null;
+  return { run, metrics: rows.map(({ runId: _r, ...r }) => r), ...(checkpoint ? { checkpoint } : {}) };
 }
 
 /** How much of its quota the site uses, where the browser says (null where it does not). */

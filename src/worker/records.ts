@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MetricsRecordSchema } from '../engine/train/metrics';
-import { compactMetrics, createRun, deleteRun, failNextWrites, importRun, isQuotaError, restoreRun, StorageFullError, updateRunFields, type RunSnapshot } from './db';
+import { compactMetrics, createRun, deleteRun, failNextWrites, importRun, isQuotaError, restoreRun, StorageFullError, updateRunFields } from './db';
 import { StoredRunSchema } from './dbSchema';
-import { enforce, isLive, settled } from './lifecycle';
+import { enforce } from './lifecycle';
 import { RunFieldsSchema, type TrainerApi, type WriteResult } from './protocol';
 import { getRun } from './queries';
 import type { Runner } from './runner';
@@ -12,7 +12,7 @@ import type { Runner } from './runner';
  * each queued behind the training's own writes (Journal), each answered with a WriteResult
  * rather than a thrown error, so what was not saved and why survive the trip back.
  */
-type RecordsApi = Pick<TrainerApi, 'addRun' | 'updateRun' | 'importRun' | 'deleteRun' | 'undoDelete' | 'compact' | 'retrySaving' | 'failNextWrites'>;
+type RecordsApi = Pick<TrainerApi, 'addRun' | 'updateRun' | 'importRun' | 'deleteRun' | 'undo' | 'compact' | 'retrySaving' | 'failNextWrites'>;
 
 const RunIdSchema = z.string().min(1);
 
@@ -33,8 +33,6 @@ async function attempt(what: string, body: () => Promise<unknown>): Promise<Writ
 
 export function recordsApi(runner: Runner): RecordsApi {
   const journal = runner.journal;
-  /** What Delete removed, per run, as stored at that moment: Undo puts exactly that back. */
-  const deleted = new Map<string, RunSnapshot>();
   const queued = (what: string, body: () => Promise<unknown>) => journal.serial(() => attempt(what, body));
   return {
     addRun: (raw) => {
@@ -62,18 +60,20 @@ export function recordsApi(runner: Runner): RecordsApi {
       await runner.dispose(runId);
       journal.forget(runId);
       return queued('the deletion of a run', async () => {
+        // Read in the deleting transaction: Undo puts back what was stored, not an older copy.
         const snapshot = await deleteRun(runId);
-        // A run whose worker is gone (or just disposed) comes back resumable, not live.
-        if (snapshot) deleted.set(runId, { ...snapshot, run: { ...snapshot.run, status: isLive(snapshot.run.status) ? 'interrupted' : settled(snapshot.run.status, false) } });
+        if (snapshot) runner.undo.keep(snapshot);
       });
     },
-    undoDelete: (rawId) => {
+    undo: async (rawId) => {
       const runId = RunIdSchema.parse(rawId);
-      const snapshot = deleted.get(runId);
-      if (!snapshot) return Promise.resolve({ ok: false, full: false, what: 'the deleted run', message: 'Nothing to undo: this run was not deleted here.' });
+      const snapshot = runner.undo.peek(runId);
+      if (!snapshot) return { ok: false, full: false, what: 'the run', message: 'Nothing to undo: this run was not deleted or reset here.' };
+      await runner.dispose(runId); // a trainer built by the reset: its progress is what Undo throws away
+      journal.forget(runId);
       return queued(`the restored run "${snapshot.run.name}"`, async () => {
         await restoreRun(snapshot);
-        deleted.delete(runId);
+        runner.undo.done(runId);
       });
     },
     compact: (rawId, rawDrop, rawThrough) => {

@@ -11,6 +11,7 @@ import { padPrompt } from '../engine/tokenizer';
 import { deviceLost, fallBackFrom } from './backend';
 import { isQuotaError } from './db';
 import { Journal } from './journal';
+import { UndoStore } from './undo';
 import { enforce, settled, type Command, type RunStatus } from './lifecycle';
 import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, WorkerEvent } from './protocol';
 import { getCheckpoint, getRun } from './queries';
@@ -62,6 +63,8 @@ export class Runner {
   private lostMessage: string | null = null;
   /** Every write to storage, in order, each announced to the page once settled. */
   readonly journal: Journal;
+  /** What a reset (here) or a delete (records.ts) threw away, for Undo. */
+  readonly undo = new UndoStore();
   /** The policy behind the attention view: the latest checkpoint of one run, loaded once. */
   private attn: { runId: string; iteration: number; savedAt: number; policy: Policy } | null = null;
 
@@ -79,7 +82,9 @@ export class Runner {
 
   async create(runId: string, rawConfig: RunConfig, opts: CreateOptions = {}): Promise<{ iteration: number }> {
     const config = RunConfigSchema.parse(rawConfig); // a boundary: never trust what was posted
-    await this.mayCreate(runId, opts.resume === true);
+    const resetting = await this.mayCreate(runId, opts.resume === true);
+    // After the writes queued before it: what Undo brings back is what was stored.
+    if (resetting) await this.journal.serial(() => this.undo.keepStored(runId));
     const old = this.slots.get(runId);
     if (old) await this.serial(() => Promise.resolve(this.disposeSlot(old)));
     this.emitStatus(runId, 'loading', 0);
@@ -113,16 +118,18 @@ export class Runner {
 
   /**
    * `create` builds a run just added (its record says 'loading', nothing built it yet), resumes
-   * one ('resume') or starts one over ('reset'): each only where the lifecycle allows.
+   * one ('resume') or starts one over ('reset'): each only where the lifecycle allows. True for
+   * a reset (its progress is kept for Undo first).
    */
-  private async mayCreate(runId: string, resume: boolean): Promise<void> {
+  private async mayCreate(runId: string, resume: boolean): Promise<boolean> {
     const stored = await getRun(runId);
     if (!stored) throw new Error(`No run ${runId} in storage (it was deleted, or never added).`);
     const slot = this.slots.get(runId);
     const fresh = !slot && stored.status === 'loading' && stored.iteration === 0 && stored.checkpointIteration === undefined;
-    if (fresh && !resume) return;
+    if (fresh && !resume) return false;
     // A live status with no trainer here was left by a worker that is gone: interrupted.
     enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset');
+    return !resume;
   }
 
   /** The live run `runId`, if `command` is allowed in its status (else the lifecycle's refusal). */
@@ -189,6 +196,8 @@ export class Runner {
     slot.want = 'idle';
     this.emitStatus(runId, 'loading', 0);
     await this.serial(async () => {
+      this.flush(); // the iterations it ran are kept for Undo too
+      await this.journal.serial(() => this.undo.keepStored(runId));
       this.disposeSlot(slot);
       this.pendingMetrics.delete(runId);
       const built = await this.build(runId, slot.config, false);

@@ -26,8 +26,8 @@ export interface RunsSlice {
   notes: Record<string, string[]>;
   activeRunId: string | null;
   runsLoaded: boolean;
-  /** The run Delete removed last (the worker keeps what Undo puts back). */
-  lastDeleted: { id: string; name: string } | null;
+  /** The run the last Delete or Reset threw away (the worker keeps what Undo puts back). */
+  lastUndoable: { id: string; name: string } | null;
 
   loadRuns: () => Promise<void>;
   handleEvent: (e: WorkerEvent) => void;
@@ -61,7 +61,8 @@ export interface RunsSlice {
   toggleRun: (id: string) => void;
   duplicateRun: (id: string) => void;
   deleteRun: (id: string) => Promise<void>;
-  undoDelete: () => Promise<void>;
+  /** Undo the last Delete or Reset: the run comes back as it was stored then. */
+  undoLast: () => Promise<void>;
   exportRun: (id: string, kind: 'json' | 'csv') => void;
   importRun: (text: string) => Promise<string | null>;
 }
@@ -187,7 +188,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     notes: {},
     activeRunId: null,
     runsLoaded: false,
-    lastDeleted: null,
+    lastUndoable: null,
 
     loadRuns: async () => {
       // Live runs left by a closed page become 'interrupted'; other tabs' runs stay theirs; each is checked (storageSlice).
@@ -334,12 +335,18 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       if (!run || get().refuseForeign(id, 'Reset')) return;
       if (!can(run.status, 'reset')) return void get().notify('error', `Reset refused: ${refusal(run.status, 'reset')}`);
       if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Reset refused: "${run.name}" is in use in another tab.`);
+      const lost = run.iteration > 0 || run.checkpointIteration !== undefined;
       truncate(id, 0);
       set((s) => ({ metrics: { ...s.metrics, [id]: [] } }));
       mirror(id, { iteration: 0, wallMs: 0, checkpointIteration: undefined });
       const live = (await attempt('Reset failed', () => api().list()))?.some((r) => r.runId === id);
-      if (live) await attempt('Reset failed', () => api().reset(id));
-      else if (!(await attempt('Reset failed', () => api().create(id, run.config)))) get().releaseRun(id);
+      // The worker keeps what the reset throws away, as Delete does: Undo brings it back.
+      const done = live ? (await attempt('Reset failed', () => api().reset(id))) !== null : (await attempt('Reset failed', () => api().create(id, run.config))) !== null;
+      if (!done && !live) get().releaseRun(id);
+      if (done && lost) {
+        set({ lastUndoable: { id, name: run.name } });
+        get().notify('undo', `Reset "${run.name}" to iteration 0.`);
+      }
     },
     resumeRun: async (id, edited) => {
       const run = get().runs[id];
@@ -435,15 +442,17 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       get().releaseRun(id);
       if (!ok) return;
       get().announceRuns([id]);
-      set((s) => ({ ...forgetRun(s, id), lastDeleted: { id, name: run.name } }));
+      set((s) => ({ ...forgetRun(s, id), lastUndoable: { id, name: run.name } }));
       get().notify('undo', `Deleted "${run.name}".`);
     },
-    undoDelete: async () => {
-      const last = get().lastDeleted;
+    undoLast: async () => {
+      const last = get().lastUndoable;
       if (!last) return;
-      // One transaction in the worker: all of it or none, as it was stored when deleted.
-      if (!(await saved(`the restored run "${last.name}"`, () => api().undoDelete(last.id)))) return;
-      set((s) => ({ lastDeleted: null, notices: s.notices.filter((n) => n.kind !== 'undo') }));
+      // One transaction in the worker: all of it or none, as it was stored when deleted or reset
+      // (a trainer the reset built is freed: the run comes back not live, and not held here).
+      if (!(await saved(`the restored run "${last.name}"`, () => api().undo(last.id)))) return;
+      get().releaseRun(last.id);
+      set((s) => ({ lastUndoable: null, notices: s.notices.filter((n) => n.kind !== 'undo') }));
       get().announceRuns([last.id]);
       await get().refreshRun(last.id);
     },
