@@ -5,13 +5,12 @@ import { DivergedError } from '../engine/train/divergence';
 import { memoryBudgetBytes, memoryRefusal } from '../engine/train/memory';
 import { createTrainer } from '../engine/train/trainer';
 import type { TrainerDeps, TrainerHandle } from '../engine/train/types';
-import type { TaskId } from '../engine/tasks/types';
-import { Policy } from '../engine/model';
-import { padPrompt } from '../engine/tokenizer';
 import { deviceLost, fallBackFrom } from './backend';
 import { isQuotaError } from './db';
+import { AttentionView } from './attention';
 import { Journal } from './journal';
 import { UndoStore } from './undo';
+import { warmStartHandler } from './warmStart';
 import { enforce, settled, type Command, type RunStatus } from './lifecycle';
 import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, WorkerEvent } from './protocol';
 import { getCheckpoint, getRun } from './queries';
@@ -51,7 +50,6 @@ const deviceMemoryGiB = (): number | undefined => (globalThis as { navigator?: {
 /** Errors that say the backend itself broke rather than the run's maths. */
 const BACKEND_FAILURE = /device (was )?lost|context lost|lost context|webgpu|webgl|out of memory|GPUBuffer|mapAsync|failed to compile|wasm/i;
 
-export class MissingCheckpointError extends Error {}
 
 export class Runner {
   private readonly slots = new Map<string, Slot>();
@@ -66,7 +64,7 @@ export class Runner {
   /** What a reset (here) or a delete (records.ts) threw away, for Undo. */
   readonly undo = new UndoStore();
   /** The policy behind the attention view: the latest checkpoint of one run, loaded once. */
-  private attn: { runId: string; iteration: number; savedAt: number; policy: Policy } | null = null;
+  private readonly attn = new AttentionView();
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
@@ -259,38 +257,8 @@ export class Runner {
       if (slot && slot.want !== 'run' && slot.trainer.iteration > slot.lastCheckpointIter) await this.checkpoint(slot);
       const ckpt = await getCheckpoint(runId);
       if (!ckpt) throw new Error('This run has no saved weights yet: run at least one iteration first.');
-      if (!this.attn || this.attn.runId !== runId || this.attn.iteration !== ckpt.iteration || this.attn.savedAt !== ckpt.savedAt) {
-        this.disposeAttention();
-        const artifacts = ckpt.artifacts;
-        const policy = await Policy.fromCheckpoint({ load: () => Promise.resolve(artifacts) });
-        this.attn = { runId, iteration: ckpt.iteration, savedAt: ckpt.savedAt, policy };
-      }
-      const { policy, iteration } = this.attn;
-      const c = policy.config;
-      if (req.imageSize !== c.imageSize) throw new Error(`The image is ${req.imageSize} px but the model takes ${c.imageSize} px.`);
-      const tokens = req.tokens.slice(0, c.maxResponseLen);
-      if (req.position >= tokens.length) throw new Error(`Position ${req.position} is past the response (${tokens.length} tokens).`);
-      const grid = c.imageSize / c.patchSize;
-      const att = tf.tidy(() => {
-        const images = tf.tensor4d(req.image, [1, c.imageSize, c.imageSize, 3]);
-        const prompts = tf.tensor2d([padPrompt(req.promptTokens, c.promptLen)], [1, c.promptLen], 'int32');
-        const responses = tf.tensor2d([tokens], [1, tokens.length], 'int32');
-        return policy.attentionToImage(images, prompts, responses, req.position); // [1, H, P]
-      });
-      const heads = (await att.array())[0]!; // [H, P]
-      att.dispose();
-      const mean = heads[0]!.map((_, p) => heads.reduce((a, h) => a + h[p]!, 0) / heads.length);
-      return { iteration, layer: c.nLayers - 1, grid, heads, mean };
+      return this.attn.explain(ckpt, req);
     });
-  }
-
-  private disposeAttention(): void {
-    try {
-      this.attn?.policy.dispose();
-    } catch {
-      // Its tensors may have lived on a backend that failed.
-    }
-    this.attn = null;
   }
 
   list() {
@@ -302,7 +270,7 @@ export class Runner {
 
   private async build(runId: string, config: RunConfig, resume: boolean): Promise<{ trainer: TrainerHandle; iteration: number; wallMs: number }> {
     const deps: TrainerDeps = {
-      loadWarmStart: (task) => this.warmStartHandler(task),
+      loadWarmStart: (task) => warmStartHandler(task, this.baseUrl),
       onNote: (note) => this.emit({ type: 'note', runId, note }),
     };
     let iteration = 0;
@@ -322,26 +290,6 @@ export class Runner {
     await this.journal.truncate(runId, iteration + 1);
     const trainer = await Promise.resolve(createTrainer(config, deps));
     return { trainer, iteration, wallMs };
-  }
-
-  /** The task's warm-start checkpoint, fetched relative to the page; a clear error if it was never made. */
-  private warmStartHandler(task: TaskId): tf.io.IOHandler {
-    const url = new URL(`checkpoints/${task}/model.json`, this.baseUrl).href;
-    const http = tf.io.browserHTTPRequest(url);
-    return {
-      load: async () => {
-        const res = await fetch(url, { method: 'HEAD' }).catch(() => null);
-        const type = res?.headers.get('content-type') ?? '';
-        if (!res?.ok || !type.includes('json')) {
-          throw new MissingCheckpointError(
-            `No warm-start checkpoint for the task "${task}" (checkpoints/${task}/model.json was not found). ` +
-              'Run `npm run pretrain` to make it, or set Run → init to "scratch".',
-          );
-        }
-        if (!http.load) throw new Error('tf.io.browserHTTPRequest has no load()');
-        return http.load();
-      },
-    };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -506,7 +454,7 @@ export class Runner {
 
   private async recover(why: string): Promise<void> {
     this.lostMessage = null;
-    this.disposeAttention();
+    this.attn.dispose();
     const failed = this.backend.name;
     this.backend = await fallBackFrom(failed, why);
     this.emit({ type: 'backend', info: this.backend, message: this.backend.reason });
