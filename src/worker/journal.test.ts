@@ -64,6 +64,15 @@ describe('the journal: the worker writes, then tells', () => {
     expect(log).toEqual(['commit 1,2', 'emit metrics', 'status paused', 'emit status']);
   });
 
+  it('sends an event with nothing to store in its turn, never ahead of a status still being stored', async () => {
+    const { j, events } = journal();
+    j.status('r', 'running', 0);
+    j.send({ type: 'note', runId: 'r', note: 'after' });
+    await j.serial(() => Promise.resolve());
+    expect(events.map((e) => e.type)).toEqual(['status', 'note']);
+    expect(log).toEqual(['status running', 'emit status', 'emit note']);
+  });
+
   it('writes a checkpoint with the records not saved yet, in one commit', async () => {
     const { j } = journal();
     await j.checkpoint('r', [rec(9), rec(10)], ckpt(10));

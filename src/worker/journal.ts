@@ -34,6 +34,11 @@ export class Journal {
     return run;
   }
 
+  /** An event with nothing to store (a note, an Inspect batch): sent in its turn. */
+  send(e: WorkerEvent): void {
+    void this.serial(() => Promise.resolve(this.emit(e)));
+  }
+
   /** New records of a run: saved (with its iteration), then sent. */
   metrics(runId: string, records: readonly MetricsRecord[]): void {
     if (records.length === 0) return;

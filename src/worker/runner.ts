@@ -67,11 +67,11 @@ export class Runner {
   private readonly attn = new AttentionView();
 
   constructor(
-    private readonly emit: (e: WorkerEvent) => void,
+    send: (e: WorkerEvent) => void,
     private backend: BackendInfo,
     private readonly baseUrl: string,
   ) {
-    this.journal = new Journal(emit, () => this.pauseAll());
+    this.journal = new Journal(send, () => this.pauseAll());
     this.watchDevice();
   }
 
@@ -498,6 +498,11 @@ export class Runner {
     const slot = this.slots.get(runId);
     if (!slot) throw new Error(`No live run ${runId} in the worker (create it first).`);
     return slot;
+  }
+
+  /** Every event goes out in the journal's order: none overtakes a status or metrics still being stored. */
+  private emit(e: WorkerEvent): void {
+    this.journal.send(e);
   }
 
   private setStatus(slot: Slot, status: RunStatus): void {
