@@ -31,10 +31,40 @@ async function attempt(what: string, body: () => Promise<unknown>): Promise<Writ
   }
 }
 
+type Queued = (what: string, body: () => Promise<unknown>) => Promise<WriteResult>;
+
+/** Delete and its Undo (which also undoes a reset): what comes back is what was stored at that moment. */
+function deletions(runner: Runner, queued: Queued): Pick<RecordsApi, 'deleteRun' | 'undo'> {
+  return {
+    deleteRun: async (rawId) => {
+      const runId = RunIdSchema.parse(rawId);
+      await runner.dispose(runId);
+      runner.journal.forget(runId);
+      return queued('the deletion of a run', async () => {
+        // Read in the deleting transaction: Undo puts back what was stored, not an older copy.
+        const snapshot = await deleteRun(runId);
+        if (snapshot) runner.undo.keep(snapshot);
+      });
+    },
+    undo: async (rawId) => {
+      const runId = RunIdSchema.parse(rawId);
+      const snapshot = runner.undo.peek(runId);
+      if (!snapshot) return { ok: false, full: false, what: 'the run', message: 'Nothing to undo: this run was not deleted or reset here.' };
+      await runner.dispose(runId); // a trainer built by the reset: its progress is what Undo throws away
+      runner.journal.forget(runId);
+      return queued(`the restored run "${snapshot.run.name}"`, async () => {
+        await restoreRun(snapshot);
+        runner.undo.done(runId);
+      });
+    },
+  };
+}
+
 export function recordsApi(runner: Runner): RecordsApi {
   const journal = runner.journal;
-  const queued = (what: string, body: () => Promise<unknown>) => journal.serial(() => attempt(what, body));
+  const queued: Queued = (what, body) => journal.serial(() => attempt(what, body));
   return {
+    ...deletions(runner, queued),
     addRun: (raw) => {
       const run = StoredRunSchema.parse(raw);
       return queued(`the new run "${run.name}"`, () => createRun({ ...run, status: 'loading', iteration: 0, wallMs: 0 }));
@@ -54,27 +84,6 @@ export function recordsApi(runner: Runner): RecordsApi {
       const last = metrics.at(-1);
       const { checkpointIteration: _c, ...record } = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0 };
       return queued(`the imported run "${run.name}"`, () => importRun(record, metrics));
-    },
-    deleteRun: async (rawId) => {
-      const runId = RunIdSchema.parse(rawId);
-      await runner.dispose(runId);
-      journal.forget(runId);
-      return queued('the deletion of a run', async () => {
-        // Read in the deleting transaction: Undo puts back what was stored, not an older copy.
-        const snapshot = await deleteRun(runId);
-        if (snapshot) runner.undo.keep(snapshot);
-      });
-    },
-    undo: async (rawId) => {
-      const runId = RunIdSchema.parse(rawId);
-      const snapshot = runner.undo.peek(runId);
-      if (!snapshot) return { ok: false, full: false, what: 'the run', message: 'Nothing to undo: this run was not deleted or reset here.' };
-      await runner.dispose(runId); // a trainer built by the reset: its progress is what Undo throws away
-      journal.forget(runId);
-      return queued(`the restored run "${snapshot.run.name}"`, async () => {
-        await restoreRun(snapshot);
-        runner.undo.done(runId);
-      });
     },
     compact: (rawId, rawDrop, rawThrough) => {
       const runId = RunIdSchema.parse(rawId);
