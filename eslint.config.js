@@ -22,7 +22,8 @@ export default tseslint.config(
     files: ['src/app/**/*.{ts,tsx}', 'src/worker/**/*.ts', 'e2e/**/*.ts', 'playwright.config.ts', 'vite.config.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.app.json', './tsconfig.worker.json', './tsconfig.e2e.json'],
+        // tsconfig.node.json: the worker's Node-run tests (src/worker/*.test.ts).
+        project: ['./tsconfig.app.json', './tsconfig.worker.json', './tsconfig.e2e.json', './tsconfig.node.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -41,7 +41,7 @@ function readStored(page: Page): Promise<Stored> {
 }
 
 /** Change stored data as a page dying mid-write could have left it. */
-function tamper(page: Page, op: { deleteMetrics?: { runId: string; iterations: number[] }; cloneRunAs?: { from: string; id: string; patch: Record<string, unknown> } }): Promise<void> {
+function tamper(page: Page, op: { cloneRunAs?: { from: string; id: string; patch: Record<string, unknown> } }): Promise<void> {
   return page.evaluate(async (o) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open('rft-playground');
@@ -49,7 +49,6 @@ function tamper(page: Page, op: { deleteMetrics?: { runId: string; iterations: n
       req.onerror = () => reject(req.error ?? new Error('open failed'));
     });
     const tx = db.transaction(['runs', 'metrics'], 'readwrite');
-    if (o.deleteMetrics) for (const it of o.deleteMetrics.iterations) tx.objectStore('metrics').delete([o.deleteMetrics.runId, it]);
     if (o.cloneRunAs) {
       const { from, id, patch } = o.cloneRunAs;
       const req = tx.objectStore('runs').get(from);
@@ -72,28 +71,35 @@ async function runToDone(playground: PlaygroundPage, config: Record<string, stri
   return (await playground.runRows.first().getAttribute('data-run-id')) ?? '';
 }
 
-test('a run whose last writes were lost, or whose creation never finished, is shown as incomplete after a reload', async ({ playground, page }) => {
-  const id = await runToDone(playground, { 'run.iterations': 5, name: 'cut short' });
-  await expect(rowNamed(playground, 'cut short')).toHaveAttribute('data-points', '5');
-  await expect(playground.runRows.first()).toHaveAttribute('data-incomplete', 'false');
-  // As a page that died between writes leaves it: the record says 5, the metrics stop at 3;
-  // and a second run whose record was written but whose creation never finished.
-  await tamper(page, { deleteMetrics: { runId: id, iterations: [4, 5] }, cloneRunAs: { from: id, id: 'never-built', patch: { name: 'never built', status: 'loading', iteration: 0, checkpointIteration: undefined, createdAt: Date.now() } } });
+test('a page closed mid-run leaves metrics, iteration and checkpoint that agree, and a half-created run reads as interrupted', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 5000, name: 'cut short' } });
+  await playground.start.click();
+  const row = rowNamed(playground, 'cut short');
+  // Past a checkpoint (every 10 iterations), so the reload lands between two of them.
+  await expect.poll(async () => Number(await row.getAttribute('data-checkpoint'))).toBeGreaterThanOrEqual(10);
+  const id = (await row.getAttribute('data-run-id')) ?? '';
+  // And a run whose record was written but whose creation never finished.
+  await tamper(page, { cloneRunAs: { from: id, id: 'never-built', patch: { name: 'never built', status: 'loading', iteration: 0, checkpointIteration: undefined, createdAt: Date.now() } } });
 
   await page.reload();
   await playground.waitReady();
+  // The worker wrote metrics, iteration and checkpoint in one transaction each time: what a
+  // reload finds is whole, with the checkpoint never ahead of the metrics.
+  const stored = await readStored(page);
+  const run = stored.runs.find((r) => r.id === id)!;
+  expect(stored.metrics[id]).toEqual(Array.from({ length: run.iteration }, (_, i) => i + 1));
+  expect(run.checkpointIteration).toBeGreaterThanOrEqual(10);
+  expect(run.checkpointIteration).toBeLessThanOrEqual(run.iteration);
+  expect(stored.checkpoints).toContain(id);
   const cut = rowNamed(playground, 'cut short');
-  await expect(cut).toHaveAttribute('data-incomplete', 'true');
-  await expect(cut.getByTestId('run-incomplete')).toHaveText('incomplete: metrics end at iteration 3 of 5');
-  await expect(cut).toHaveAttribute('data-points', '3');
-  await expect(cut).toHaveAttribute('data-status', 'done'); // its status as stored, with the badge beside it
-  const never = rowNamed(playground, 'never built');
-  await expect(never).toHaveAttribute('data-status', 'interrupted');
-  await expect(never.getByTestId('run-incomplete')).toHaveText('incomplete: the page closed while it was being created, before any iteration was saved');
-  await expect(page.getByTestId('notice-error').filter({ hasText: '2 saved runs are incomplete' })).toBeVisible();
-  // Incomplete runs can still be deleted like any other.
+  await expect(cut).toHaveAttribute('data-status', 'interrupted');
+  await expect(cut).toHaveAttribute('data-points', String(run.iteration));
+  await expect(cut).toHaveAttribute('data-iteration', String(run.iteration));
+  await expect(rowNamed(playground, 'never built')).toHaveAttribute('data-status', 'interrupted');
+  await expect(page.getByTestId('run-incomplete')).toHaveCount(0);
+  // Both can still be deleted like any other.
   await cut.getByTestId('btn-delete').click();
-  await never.getByTestId('btn-delete').click();
+  await rowNamed(playground, 'never built').getByTestId('btn-delete').click();
   await expect(playground.runsList).toHaveAttribute('data-count', '0');
 });
 
@@ -103,7 +109,7 @@ test('a full quota says what was not saved, pauses training, offers to delete ol
   await playground.start.click();
   await playground.waitIterationAtLeast(2);
 
-  // The next write the page makes fails as a full quota would.
+  // The next write the worker makes fails as a full quota would.
   await page.evaluate(() => (window as unknown as { __rftStorage: { failNextWrites(n: number): void } }).__rftStorage.failNextWrites(1));
   const banner = page.getByTestId('storage-full');
   await expect(banner).toBeVisible();
@@ -134,7 +140,6 @@ test('a full quota says what was not saved, pauses training, offers to delete ol
   await page.reload();
   await playground.waitReady();
   await expect(rowNamed(playground, 'long run')).toHaveAttribute('data-points', String(n));
-  await expect(rowNamed(playground, 'long run')).toHaveAttribute('data-incomplete', 'false');
 });
 
 test('a malformed import produces its message and changes nothing', async ({ playground, page }, testInfo) => {
@@ -181,7 +186,6 @@ test('a malformed import produces its message and changes nothing', async ({ pla
   await page.getByTestId('btn-dismiss-storage').click();
   await page.getByTestId('import-input').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(good) });
   await expect(playground.runsList).toHaveAttribute('data-count', '2');
-  await expect(playground.runRows.first()).toHaveAttribute('data-incomplete', 'false');
 });
 
 test('a malformed link (URL hash) produces its notice and changes nothing', async ({ playground, page }) => {
@@ -270,4 +274,44 @@ test('two tabs: a run training in one is read-only in the other, each trains its
   await expect(orphan).toHaveAttribute('data-foreign', 'false');
   await expect(orphan.getByTestId('btn-resume')).toBeVisible();
   expect(errorsB, 'console errors in tab B').toEqual([]);
+});
+
+test('Reset (Shift+R) of a finished run can be undone like Delete: its metrics and checkpoint come back as stored', async ({ playground, page }) => {
+  const id = await runToDone(playground, { 'run.iterations': 12, name: 'finished' });
+  const row = rowNamed(playground, 'finished');
+  await expect(row).toHaveAttribute('data-points', '12');
+  const before = await readStored(page);
+  expect(before.checkpoints).toContain(id);
+
+  await page.locator('body').press('Shift+R');
+  const undo = page.getByTestId('notice-undo').filter({ hasText: 'Reset "finished" to iteration 0.' });
+  await expect(undo).toBeVisible();
+  await playground.waitStatus('ready');
+  await expect(row).toHaveAttribute('data-points', '0');
+  await expect.poll(async () => (await readStored(page)).metrics[id] ?? []).toEqual([]);
+
+  await undo.getByTestId('btn-undo').click();
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row).toHaveAttribute('data-points', '12');
+  await expect(row).toHaveAttribute('data-checkpoint', '12');
+  expect(await readStored(page)).toEqual(before);
+});
+
+test('Undo after Delete puts back what was stored when it was deleted, not the copy the page held', async ({ playground, page, context }) => {
+  const id = await runToDone(playground, { 'run.iterations': 3, name: 'as shown here' });
+  const other = await context.newPage();
+  const b = new PlaygroundPage(other);
+  await b.goto();
+  await expect(rowNamed(b, 'as shown here')).toHaveAttribute('data-status', 'done');
+  // Another writer renames the run in storage, and this tab has not heard yet (as when the
+  // other tab's worker wrote just before this tab's Delete).
+  await tamper(page, { cloneRunAs: { from: id, id, patch: { name: 'as stored' } } });
+  await rowNamed(playground, 'as shown here').getByTestId('btn-delete').click();
+  await expect(rowNamed(b, 'as shown here')).toHaveCount(0);
+  await page.getByTestId('notice-undo').getByTestId('btn-undo').click();
+
+  await expect(rowNamed(playground, 'as stored')).toHaveAttribute('data-points', '3');
+  await expect(rowNamed(b, 'as stored')).toHaveAttribute('data-status', 'done');
+  expect((await readStored(page)).runs.map((r) => r.name)).toEqual(['as stored']);
+  await other.close();
 });

@@ -1,4 +1,3 @@
-import { runsDb } from '../worker/client';
 import { BackendRequestSchema, type BackendRequest } from '../worker/protocol';
 import { useApp } from './store';
 import { isOwnHash } from './store/configSlice';
@@ -21,8 +20,13 @@ export function bootstrap(): void {
   const topic = params.get('topic');
   if (isLearnTopic(topic)) app.openTopic(topic);
   // ?debug: the store on window, for the console and the end-to-end tests, and a storage fault
-  // switch (`__rftStorage.failNextWrites(n)`: the next n writes fail as a full quota would).
-  if (params.has('debug')) Object.assign(window, { __rft: useApp, __rftStorage: { failNextWrites: runsDb.failNextWrites } });
+  // switch (`__rftStorage.failNextWrites(n)`: the worker's next n writes fail as a full quota would).
+  const failNextWrites = async (n: number): Promise<void> => {
+    const client = useApp.getState().client;
+    if (!client?.connected) throw new Error('The trainer worker is not running.');
+    await client.api.failNextWrites(n);
+  };
+  if (params.has('debug')) Object.assign(window, { __rft: useApp, __rftStorage: { failNextWrites } });
 
   app.loadHash(location.hash);
   window.addEventListener('hashchange', () => {

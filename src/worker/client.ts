@@ -106,8 +106,10 @@ export class TrainerClient {
   }
 }
 
-export type { AttentionRequest, AttentionResult, BackendInfo, BackendRequest, WorkerEvent, RunStatus } from './protocol';
-export { isLive, BACKENDS, RUN_STATUSES } from './protocol';
-// Persistence is shared with the worker (it writes checkpoints): the page reaches it through here.
-export * as runsDb from './db';
-export type { StoredRun, RunSnapshot } from './db';
+export type { AttentionRequest, AttentionResult, BackendInfo, BackendRequest, WorkerEvent, RunStatus, WriteResult } from './protocol';
+export { isLive, BACKENDS, RUN_STATUSES, WriteResultSchema } from './protocol';
+export { can, refusal, settled, type Command } from './lifecycle';
+// The page reads storage (readonly transactions) and asks the worker for every write.
+export * as runsQuery from './queries';
+export type { StoredRun } from './dbSchema';
+export { compactedAfterTruncate } from './dbSchema';

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
-import type { RunConfig } from '../engine/config';
+import { RunConfigSchema, type RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
 import type { InspectBatch } from '../engine/train/types';
+import type { RunFields, StoredRun } from './dbSchema';
+import { RUN_STATUSES, type RunStatus } from './lifecycle';
 
 /**
  * The one typed bridge between the page and the trainer worker (comlink). Calls go
@@ -29,21 +31,7 @@ export const BackendInfoSchema = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
-export const RUN_STATUSES = [
-  'loading', // building the trainer (warm-start checkpoint, reference model)
-  'ready', // built, iteration 0 or resumed, not running
-  'running',
-  'pausing', // finishing the iteration in flight
-  'paused',
-  'stopping',
-  'done', // reached config.run.iterations
-  'stopped',
-  'error',
-  'interrupted', // the page went away mid-run; resumable from the last checkpoint
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const LIVE_STATUSES: readonly RunStatus[] = ['loading', 'ready', 'running', 'pausing', 'paused', 'stopping'];
-export const isLive = (s: RunStatus): boolean => LIVE_STATUSES.includes(s);
+export { RUN_STATUSES, LIVE_STATUSES, isLive, type RunStatus } from './lifecycle';
 
 /** The Inspect batch carries typed arrays; it is checked only for its outline. */
 const InspectBatchSchema = z.custom<InspectBatch>(
@@ -63,6 +51,8 @@ export const WorkerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('inspect'), runId: z.string(), batch: InspectBatchSchema }),
   z.object({ type: z.literal('note'), runId: z.string(), note: z.string() }),
   z.object({ type: z.literal('checkpoint'), runId: z.string(), iteration: z.number().int().min(0) }),
+  /** A write to storage failed (`full`: for quota); `what` was not saved. */
+  z.object({ type: z.literal('storage'), full: z.boolean(), what: z.string(), message: z.string() }),
   /** The backend changed after a failure (WebGPU device lost...): `message` says what happened. */
   z.object({ type: z.literal('backend'), info: BackendInfoSchema, message: z.string() }),
 ]);
@@ -95,6 +85,19 @@ export interface AttentionResult {
   mean: number[];
 }
 
+/** What a write the page asked for came to: done, or refused with what was not saved and why. */
+export const WriteResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), full: z.boolean(), what: z.string(), message: z.string() }),
+]);
+export type WriteResult = z.infer<typeof WriteResultSchema>;
+
+/** The fields of a run a person edits (TrainerApi.updateRun). */
+export const RunFieldsSchema = z
+  .object({ name: z.string().min(1).max(200), config: RunConfigSchema, color: z.string(), visible: z.boolean(), group: z.string() })
+  .partial()
+  .strict() satisfies z.ZodType<RunFields>;
+
 export interface CreateOptions {
   /** Continue from the run's last saved checkpoint (if it has none, start over at iteration 0). */
   resume?: boolean;
@@ -113,7 +116,7 @@ export interface TrainerApi {
   step(runId: string): Promise<MetricsRecord | null>;
   /** End the run: save its final checkpoint and free its tensors. */
   stop(runId: string): Promise<void>;
-  /** Throw the run's progress away and rebuild it at iteration 0 (status 'ready'). */
+  /** Throw the run's progress away (kept for `undo`) and rebuild it at iteration 0 (status 'ready'). */
   reset(runId: string): Promise<void>;
   /** Held-out ID and OOD accuracy of a live run now. */
   evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
@@ -121,8 +124,27 @@ export interface TrainerApi {
   saveCheckpoint(runId: string): Promise<number>;
   /** Replace a live run's trainer with one resumed from its saved checkpoint. */
   loadCheckpoint(runId: string): Promise<{ iteration: number }>;
-  /** Free a run's trainer without saving (used when a run is deleted). */
-  dispose(runId: string): Promise<void>;
+
+  // Storage: the worker is its only writer; the page asks here and reads through queries.ts.
+  /** Store a new run's record (status 'loading'), before `create` builds it. */
+  addRun(run: StoredRun): Promise<WriteResult>;
+  /** Change the fields a person edits (name, config, colour, visibility, group). */
+  updateRun(runId: string, fields: RunFields): Promise<WriteResult>;
+  /** A run read from a file: its record and metrics land together or not at all. */
+  importRun(run: StoredRun, metrics: MetricsRecord[]): Promise<WriteResult>;
+  /** Free the run's trainer (if live) and delete its record, metrics and checkpoint; kept for `undo`. */
+  deleteRun(runId: string): Promise<WriteResult>;
+  /**
+   * Put back what the run's last delete or reset removed, as it was stored then (a trainer
+   * built since is freed; the run comes back not live).
+   */
+  undo(runId: string): Promise<WriteResult>;
+  /** Drop thinned metrics records (app/lib/compaction.ts) and note how far thinning reached. */
+  compact(runId: string, drop: number[], through: number): Promise<WriteResult>;
+  /** Write whatever storage refused earlier (after room was made). */
+  retrySaving(): Promise<WriteResult>;
+  /** For tests (`?debug`): the next `n` writes fail as a full quota would (deletions never do). */
+  failNextWrites(n: number): Promise<void>;
   /** Destroy the WebGPU device (as a driver reset would), to exercise the fallback path. */
   simulateBackendFailure(): Promise<void>;
   /**
@@ -142,4 +164,4 @@ export interface TrainerApi {
 }
 
 /** What the worker needs to know about a config to build it; re-exported for the client. */
-export type { RunConfig, MetricsRecord, InspectBatch, EvalResult };
+export type { RunConfig, MetricsRecord, InspectBatch, EvalResult, RunFields, StoredRun };

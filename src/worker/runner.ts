@@ -5,12 +5,15 @@ import { DivergedError } from '../engine/train/divergence';
 import { memoryBudgetBytes, memoryRefusal } from '../engine/train/memory';
 import { createTrainer } from '../engine/train/trainer';
 import type { TrainerDeps, TrainerHandle } from '../engine/train/types';
-import type { TaskId } from '../engine/tasks/types';
-import { Policy } from '../engine/model';
-import { padPrompt } from '../engine/tokenizer';
 import { deviceLost, fallBackFrom } from './backend';
-import { deleteCheckpoint, getCheckpoint, isQuotaError, putCheckpoint } from './db';
-import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, RunStatus, WorkerEvent } from './protocol';
+import { isQuotaError } from './db';
+import { AttentionView } from './attention';
+import { Journal } from './journal';
+import { UndoStore } from './undo';
+import { warmStartHandler } from './warmStart';
+import { enforce, settled, type Command, type RunStatus } from './lifecycle';
+import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, WorkerEvent } from './protocol';
+import { getCheckpoint, getRun } from './queries';
 
 /**
  * The worker's side of training: one slot per live run, and one scheduler that steps the
@@ -47,7 +50,6 @@ const deviceMemoryGiB = (): number | undefined => (globalThis as { navigator?: {
 /** Errors that say the backend itself broke rather than the run's maths. */
 const BACKEND_FAILURE = /device (was )?lost|context lost|lost context|webgpu|webgl|out of memory|GPUBuffer|mapAsync|failed to compile|wasm/i;
 
-export class MissingCheckpointError extends Error {}
 
 export class Runner {
   private readonly slots = new Map<string, Slot>();
@@ -57,14 +59,19 @@ export class Runner {
   private looping = false;
   private rr = 0;
   private lostMessage: string | null = null;
+  /** Every write to storage, in order, each announced to the page once settled. */
+  readonly journal: Journal;
+  /** What a reset (here) or a delete (records.ts) threw away, for Undo. */
+  readonly undo = new UndoStore();
   /** The policy behind the attention view: the latest checkpoint of one run, loaded once. */
-  private attn: { runId: string; iteration: number; savedAt: number; policy: Policy } | null = null;
+  private readonly attn = new AttentionView();
 
   constructor(
-    private readonly emit: (e: WorkerEvent) => void,
+    send: (e: WorkerEvent) => void,
     private backend: BackendInfo,
     private readonly baseUrl: string,
   ) {
+    this.journal = new Journal(send, () => this.pauseAll());
     this.watchDevice();
   }
 
@@ -73,6 +80,9 @@ export class Runner {
 
   async create(runId: string, rawConfig: RunConfig, opts: CreateOptions = {}): Promise<{ iteration: number }> {
     const config = RunConfigSchema.parse(rawConfig); // a boundary: never trust what was posted
+    const resetting = await this.mayCreate(runId, opts.resume === true);
+    // After the writes queued before it: what Undo brings back is what was stored.
+    if (resetting) await this.journal.serial(() => this.undo.keepStored(runId));
     const old = this.slots.get(runId);
     if (old) await this.serial(() => Promise.resolve(this.disposeSlot(old)));
     this.emitStatus(runId, 'loading', 0);
@@ -104,8 +114,31 @@ export class Runner {
     }
   }
 
-  start(runId: string): void {
+  /**
+   * `create` builds a run just added (its record says 'loading', nothing built it yet), resumes
+   * one ('resume') or starts one over ('reset'): each only where the lifecycle allows. True for
+   * a reset (its progress is kept for Undo first).
+   */
+  private async mayCreate(runId: string, resume: boolean): Promise<boolean> {
+    const stored = await getRun(runId);
+    if (!stored) throw new Error(`No run ${runId} in storage (it was deleted, or never added).`);
+    const slot = this.slots.get(runId);
+    const fresh = !slot && stored.status === 'loading' && stored.iteration === 0 && stored.checkpointIteration === undefined;
+    if (fresh && !resume) return false;
+    // A live status with no trainer here was left by a worker that is gone: interrupted.
+    enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset');
+    return !resume;
+  }
+
+  /** The live run `runId`, if `command` is allowed in its status (else the lifecycle's refusal). */
+  private allowed(runId: string, command: Command): Slot {
     const slot = this.need(runId);
+    enforce(slot.status, command);
+    return slot;
+  }
+
+  start(runId: string): void {
+    const slot = this.allowed(runId, 'start');
     if (slot.trainer.done) {
       void this.serial(() => this.finish(slot, 'done'));
       return;
@@ -116,21 +149,29 @@ export class Runner {
   }
 
   async pause(runId: string): Promise<void> {
-    const slot = this.need(runId);
-    if (slot.want !== 'run') return;
+    const slot = this.allowed(runId, 'pause');
     slot.want = 'idle';
     this.setStatus(slot, 'pausing');
     await this.serial(async () => {
-      if (!this.slots.has(runId)) return; // finished or stopped meanwhile
+      if (this.slots.get(runId) !== slot || slot.status !== 'pausing') return; // finished, stopped or paused meanwhile
       this.setStatus(slot, 'paused');
       this.maybeInspect(slot, true); // the batches the throttle held back while running
-      await this.checkpoint(slot);
+      await this.checkpoint(slot).catch((e: unknown) => this.emit({ type: 'note', runId, note: `Paused; the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}).` }));
     });
   }
 
+  /** Storage is full: pause every running run here rather than train on what cannot be kept. */
+  private pauseAll(): void {
+    for (const slot of this.slots.values()) if (slot.status === 'running') void this.pause(slot.id).catch(() => undefined);
+  }
+
   step(runId: string): Promise<MetricsRecord | null> {
-    const slot = this.need(runId);
-    if (slot.want === 'run') return Promise.reject(new Error('The run is running: pause it before stepping.'));
+    let slot: Slot;
+    try {
+      slot = this.allowed(runId, 'step');
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     return new Promise((resolve, reject) => {
       slot.steps.push({ resolve, reject });
       this.kick();
@@ -140,6 +181,7 @@ export class Runner {
   async stop(runId: string): Promise<void> {
     const slot = this.slots.get(runId);
     if (!slot) return;
+    enforce(slot.status, 'stop');
     slot.want = 'idle';
     this.setStatus(slot, 'stopping');
     await this.serial(async () => {
@@ -148,9 +190,12 @@ export class Runner {
   }
 
   async reset(runId: string): Promise<void> {
-    const slot = this.need(runId);
+    const slot = this.allowed(runId, 'reset');
     slot.want = 'idle';
+    this.emitStatus(runId, 'loading', 0);
     await this.serial(async () => {
+      this.flush(); // the iterations it ran are kept for Undo too
+      await this.journal.serial(() => this.undo.keepStored(runId));
       this.disposeSlot(slot);
       this.pendingMetrics.delete(runId);
       const built = await this.build(runId, slot.config, false);
@@ -161,7 +206,7 @@ export class Runner {
   }
 
   evaluate(runId: string, n?: number) {
-    const slot = this.need(runId);
+    const slot = this.allowed(runId, 'evaluate');
     return this.serial(() => slot.trainer.evaluate(n));
   }
 
@@ -212,38 +257,8 @@ export class Runner {
       if (slot && slot.want !== 'run' && slot.trainer.iteration > slot.lastCheckpointIter) await this.checkpoint(slot);
       const ckpt = await getCheckpoint(runId);
       if (!ckpt) throw new Error('This run has no saved weights yet: run at least one iteration first.');
-      if (!this.attn || this.attn.runId !== runId || this.attn.iteration !== ckpt.iteration || this.attn.savedAt !== ckpt.savedAt) {
-        this.disposeAttention();
-        const artifacts = ckpt.artifacts;
-        const policy = await Policy.fromCheckpoint({ load: () => Promise.resolve(artifacts) });
-        this.attn = { runId, iteration: ckpt.iteration, savedAt: ckpt.savedAt, policy };
-      }
-      const { policy, iteration } = this.attn;
-      const c = policy.config;
-      if (req.imageSize !== c.imageSize) throw new Error(`The image is ${req.imageSize} px but the model takes ${c.imageSize} px.`);
-      const tokens = req.tokens.slice(0, c.maxResponseLen);
-      if (req.position >= tokens.length) throw new Error(`Position ${req.position} is past the response (${tokens.length} tokens).`);
-      const grid = c.imageSize / c.patchSize;
-      const att = tf.tidy(() => {
-        const images = tf.tensor4d(req.image, [1, c.imageSize, c.imageSize, 3]);
-        const prompts = tf.tensor2d([padPrompt(req.promptTokens, c.promptLen)], [1, c.promptLen], 'int32');
-        const responses = tf.tensor2d([tokens], [1, tokens.length], 'int32');
-        return policy.attentionToImage(images, prompts, responses, req.position); // [1, H, P]
-      });
-      const heads = (await att.array())[0]!; // [H, P]
-      att.dispose();
-      const mean = heads[0]!.map((_, p) => heads.reduce((a, h) => a + h[p]!, 0) / heads.length);
-      return { iteration, layer: c.nLayers - 1, grid, heads, mean };
+      return this.attn.explain(ckpt, req);
     });
-  }
-
-  private disposeAttention(): void {
-    try {
-      this.attn?.policy.dispose();
-    } catch {
-      // Its tensors may have lived on a backend that failed.
-    }
-    this.attn = null;
   }
 
   list() {
@@ -255,13 +270,11 @@ export class Runner {
 
   private async build(runId: string, config: RunConfig, resume: boolean): Promise<{ trainer: TrainerHandle; iteration: number; wallMs: number }> {
     const deps: TrainerDeps = {
-      loadWarmStart: (task) => this.warmStartHandler(task),
+      loadWarmStart: (task) => warmStartHandler(task, this.baseUrl),
       onNote: (note) => this.emit({ type: 'note', runId, note }),
     };
     let iteration = 0;
     let wallMs = 0;
-    // A fresh start (new run, reset) must not be resumable into an older checkpoint later.
-    if (!resume) await deleteCheckpoint(runId);
     if (resume) {
       const ckpt = await getCheckpoint(runId);
       if (ckpt) {
@@ -271,28 +284,12 @@ export class Runner {
         wallMs = ckpt.wallMs;
       }
     }
+    // What was saved past the starting point is gone (a fresh start loses its checkpoint too:
+    // it must not be resumable into an older one later).
+    this.pendingMetrics.delete(runId);
+    await this.journal.truncate(runId, iteration + 1);
     const trainer = await Promise.resolve(createTrainer(config, deps));
     return { trainer, iteration, wallMs };
-  }
-
-  /** The task's warm-start checkpoint, fetched relative to the page; a clear error if it was never made. */
-  private warmStartHandler(task: TaskId): tf.io.IOHandler {
-    const url = new URL(`checkpoints/${task}/model.json`, this.baseUrl).href;
-    const http = tf.io.browserHTTPRequest(url);
-    return {
-      load: async () => {
-        const res = await fetch(url, { method: 'HEAD' }).catch(() => null);
-        const type = res?.headers.get('content-type') ?? '';
-        if (!res?.ok || !type.includes('json')) {
-          throw new MissingCheckpointError(
-            `No warm-start checkpoint for the task "${task}" (checkpoints/${task}/model.json was not found). ` +
-              'Run `npm run pretrain` to make it, or set Run → init to "scratch".',
-          );
-        }
-        if (!http.load) throw new Error('tf.io.browserHTTPRequest has no load()');
-        return http.load();
-      },
-    };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -363,7 +360,7 @@ export class Runner {
         // more space; the user frees some and resumes. Training on would only widen the gap
         // between what is saved and what a reload would lose.
         slot.want = 'idle';
-        this.setStatus(slot, 'paused');
+        if (slot.status !== 'paused') this.setStatus(slot, 'paused');
         const next = isQuotaError(e) ? 'Free some space, then resume or save again.' : 'Resume or save again.';
         this.emit({ type: 'note', runId: slot.id, note: `Paused: the checkpoint at iteration ${slot.trainer.iteration} was not saved (${message(e)}). ${next}` });
       }
@@ -418,13 +415,15 @@ export class Runner {
     const wallMs = slot.wallMs;
     await slot.trainer.saveCheckpoint({
       save: async (artifacts) => {
-        await putCheckpoint({ runId: slot.id, iteration, wallMs, savedAt: Date.now(), artifacts });
+        // With the records not saved yet, in one transaction: the checkpoint is never ahead of the metrics.
+        const records = this.pendingMetrics.get(slot.id) ?? [];
+        this.pendingMetrics.delete(slot.id);
+        await this.journal.checkpoint(slot.id, records, { runId: slot.id, iteration, wallMs, savedAt: Date.now(), artifacts });
         return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
       },
     });
     slot.lastCheckpointIter = iteration;
     slot.lastCheckpointAt = performance.now();
-    this.emit({ type: 'checkpoint', runId: slot.id, iteration });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -455,7 +454,7 @@ export class Runner {
 
   private async recover(why: string): Promise<void> {
     this.lostMessage = null;
-    this.disposeAttention();
+    this.attn.dispose();
     const failed = this.backend.name;
     this.backend = await fallBackFrom(failed, why);
     this.emit({ type: 'backend', info: this.backend, message: this.backend.reason });
@@ -501,14 +500,19 @@ export class Runner {
     return slot;
   }
 
+  /** Every event goes out in the journal's order: none overtakes a status or metrics still being stored. */
+  private emit(e: WorkerEvent): void {
+    this.journal.send(e);
+  }
+
   private setStatus(slot: Slot, status: RunStatus): void {
     slot.status = status;
     this.emitStatus(slot.id, status, slot.trainer.iteration);
   }
 
   private emitStatus(runId: string, status: RunStatus, iteration: number, error?: string): void {
-    this.flush(); // metrics first: a status event never overtakes the iterations before it
-    this.emit({ type: 'status', runId, status, iteration, ...(error !== undefined ? { error } : {}) });
+    this.flush(); // metrics first: a status is never stored or sent before the iterations that led to it
+    this.journal.status(runId, status, iteration, error);
   }
 
   private queueMetrics(runId: string, record: MetricsRecord): void {
@@ -525,9 +529,7 @@ export class Runner {
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    for (const [runId, records] of this.pendingMetrics) {
-      if (records.length > 0) this.emit({ type: 'metrics', runId, records });
-    }
+    for (const [runId, records] of this.pendingMetrics) this.journal.metrics(runId, records);
     this.pendingMetrics = new Map();
   }
 }

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RunConfigSchema } from '../engine/config';
 import { selectBackend } from './backend';
 import { AttentionRequestSchema, BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
+import { recordsApi } from './records';
 import { Runner } from './runner';
 
 /**
@@ -20,6 +21,13 @@ let backend: BackendInfo | null = null;
 function need(): Runner {
   if (!runner) throw new Error('The worker is not initialised: call init() first.');
   return runner;
+}
+
+/** The page's writes, once the runner (and its journal) exist. */
+let records: ReturnType<typeof recordsApi> | null = null;
+function store(): ReturnType<typeof recordsApi> {
+  records ??= recordsApi(need());
+  return records;
 }
 
 /** Hold the lock `name` until this worker dies (see TrainerApi.holdLifeline). */
@@ -54,7 +62,14 @@ const api: TrainerApi = {
   evaluate: (runId, n) => need().evaluate(runId, n),
   saveCheckpoint: (runId) => need().saveCheckpoint(runId),
   loadCheckpoint: (runId) => need().loadCheckpoint(runId),
-  dispose: (runId) => need().dispose(runId),
+  addRun: (run) => store().addRun(run),
+  updateRun: (runId, fields) => store().updateRun(runId, fields),
+  importRun: (run, metrics) => store().importRun(run, metrics),
+  deleteRun: (runId) => store().deleteRun(runId),
+  undo: (runId) => store().undo(runId),
+  compact: (runId, drop, through) => store().compact(runId, drop, through),
+  retrySaving: () => store().retrySaving(),
+  failNextWrites: (n) => store().failNextWrites(n),
   simulateBackendFailure: () => Promise.resolve(need().simulateBackendFailure()),
   holdLifeline: (name) => holdLifeline(name),
   attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isLive } from '../../worker/client';
+import { can, isLive } from '../../worker/client';
 import { useApp } from '../store';
 import { Progress } from './Progress';
 
@@ -26,12 +26,13 @@ export function Controls() {
       evaluateActive: st.evaluateActive,
     })),
   );
+  // What each button may do comes from the lifecycle's table (worker/lifecycle.ts), which the
+  // worker enforces too. Start and Step on a run that is not live make a new run from the panel.
   const status = s.active?.status;
-  const running = status === 'running';
-  const resumable = status === 'paused' || status === 'ready';
-  const busy = status === 'loading' || status === 'pausing' || status === 'stopping';
-  const live = status !== undefined && isLive(status);
-  const canStart = s.workerReady && !running && !busy;
+  const fresh = status === undefined || !isLive(status);
+  const resumable = can(status, 'start');
+  const canStart = s.workerReady && (resumable || fresh);
+  const canStep = s.workerReady && (can(status, 'step') || fresh);
   const startRefused = !resumable && !s.valid;
 
   useEffect(() => {
@@ -65,10 +66,10 @@ export function Controls() {
         >
           {resumable ? 'Resume' : 'Start'}
         </button>
-        <button type="button" data-testid="btn-pause" aria-keyshortcuts="Space" title="Pause after this iteration (Space)" disabled={!running} onClick={() => void s.pauseActive()}>
+        <button type="button" data-testid="btn-pause" aria-keyshortcuts="Space" title="Pause after this iteration (Space)" disabled={!can(status, 'pause')} onClick={() => void s.pauseActive()}>
           Pause
         </button>
-        <button type="button" data-testid="btn-step" aria-keyshortcuts="." title="One iteration (.)" disabled={!s.workerReady || running || busy} onClick={() => void s.stepActive()}>
+        <button type="button" data-testid="btn-step" aria-keyshortcuts="." title="One iteration (.)" disabled={!canStep} onClick={() => void s.stepActive()}>
           Step
         </button>
         <button
@@ -76,15 +77,15 @@ export function Controls() {
           data-testid="btn-stop"
           aria-keyshortcuts="X"
           title={status === 'stopping' ? 'Stop now: kill the worker (X)' : 'Stop the run (X)'}
-          disabled={!live || status === 'loading'}
+          disabled={!can(status, 'stop')}
           onClick={() => void s.stopActive()}
         >
           {status === 'stopping' ? 'Stop now' : 'Stop'}
         </button>
-        <button type="button" data-testid="btn-reset" aria-keyshortcuts="Shift+R" title="Back to iteration 0 (Shift+R)" disabled={!s.workerReady || !s.active || busy || running} onClick={() => void s.resetActive()}>
+        <button type="button" data-testid="btn-reset" aria-keyshortcuts="Shift+R" title="Back to iteration 0 (Shift+R)" disabled={!s.workerReady || !can(status, 'reset')} onClick={() => void s.resetActive()}>
           Reset
         </button>
-        <button type="button" data-testid="btn-evaluate" title="Held-out ID and OOD accuracy now" disabled={!live || running || busy} onClick={() => void s.evaluateActive()}>
+        <button type="button" data-testid="btn-evaluate" title="Held-out ID and OOD accuracy now" disabled={!can(status, 'evaluate')} onClick={() => void s.evaluateActive()}>
           Evaluate
         </button>
         <span className="shortcut-hint">Space start/pause · . step · X stop · Shift+R reset</span>

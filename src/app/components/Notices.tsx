@@ -6,7 +6,7 @@ import type { Notice } from '../store/uiSlice';
 const LIFETIME_MS: Record<Notice['kind'], number | null> = { info: 6000, undo: 10_000, error: null };
 
 function NoticeItem({ notice }: { notice: Notice }) {
-  const { dismiss, undoDelete } = useApp(useShallow((s) => ({ dismiss: s.dismiss, undoDelete: s.undoDelete })));
+  const { dismiss, undoLast } = useApp(useShallow((s) => ({ dismiss: s.dismiss, undoLast: s.undoLast })));
   useEffect(() => {
     const ms = LIFETIME_MS[notice.kind];
     if (ms === null) return;
@@ -22,7 +22,7 @@ function NoticeItem({ notice }: { notice: Notice }) {
           data-testid="btn-undo"
           onClick={() => {
             dismiss(notice.id);
-            void undoDelete();
+            void undoLast();
           }}
         >
           Undo

@@ -1,9 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { StoredRun } from '../../worker/client';
+import { can } from '../../worker/client';
 import { configChanges, resumeBlocker } from '../lib/resumeConfig';
 import { useApp } from '../store';
-
-const RESUMABLE: ReadonlySet<StoredRun['status']> = new Set(['error', 'stopped', 'interrupted']);
 
 /**
  * For the active run once it is over (diverged or failed, stopped, interrupted, done):
@@ -26,8 +24,8 @@ export function RunRecovery() {
   const from = run.checkpointIteration ?? 0;
   const changes = config ? configChanges(run.config, config) : [];
   const blocker = config ? resumeBlocker(run.config, config, from) : 'Fix the invalid fields in the panel first.';
-  // A finished run is offered only once the panel gives it more iterations to run.
-  if (!RESUMABLE.has(run.status) && !(run.status === 'done' && blocker === null)) return null;
+  // Where the lifecycle allows a resume; a finished run only once the panel gives it more iterations to run.
+  if (!can(run.status, 'resume') || (run.status === 'done' && blocker !== null)) return null;
   const failed = run.status === 'error';
   const label = `Resume from checkpoint (iteration ${from})`;
   return (

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { StoredRun } from '../../worker/client';
+import { can, type StoredRun } from '../../worker/client';
 import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
 import { useApp } from '../store';
@@ -8,7 +8,7 @@ import { mb } from '../lib/format';
 
 const FOREIGN_HELP = 'This run is training in another tab of this browser: control it there. Here it is read-only and updates as that tab saves.';
 
-function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; active: boolean; points: number; foreign: boolean; incomplete: string | undefined }) {
+function RunRow({ run, active, points, foreign }: { run: StoredRun; active: boolean; points: number; foreign: boolean }) {
   const a = useApp(
     useShallow((s) => ({
       select: s.selectRun,
@@ -22,14 +22,15 @@ function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; 
   );
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(run.name);
-  const canResume = !foreign && (run.status === 'interrupted' || (run.status === 'stopped' && run.iteration < run.config.run.iterations));
+  // Errors and finished runs are resumed from the recovery panel (RunRecovery), with a config to edit.
+  const canResume = !foreign && can(run.status, 'resume') && run.status !== 'error' && (run.status === 'interrupted' || run.iteration < run.config.run.iterations);
   const readOnly = foreign ? FOREIGN_HELP : undefined;
   const commit = () => {
     a.rename(run.id, name);
     setEditing(false);
   };
   return (
-    <tr className={active ? 'active' : undefined} data-testid="run-row" data-run-id={run.id} data-status={run.status} data-iteration={run.iteration} data-checkpoint={run.checkpointIteration ?? 0} data-points={points} data-foreign={foreign} data-incomplete={incomplete !== undefined} aria-selected={active}>
+    <tr className={active ? 'active' : undefined} data-testid="run-row" data-run-id={run.id} data-status={run.status} data-iteration={run.iteration} data-checkpoint={run.checkpointIteration ?? 0} data-points={points} data-foreign={foreign} aria-selected={active}>
       <td>
         <input type="checkbox" aria-label={`Show ${run.name} in the charts`} checked={run.visible} onChange={() => a.toggle(run.id)} />
       </td>
@@ -68,11 +69,6 @@ function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; 
             training in another tab
           </span>
         )}
-        {incomplete && (
-          <span className="badge badge-incomplete" data-testid="run-incomplete" title="What was saved of this run stops short of what its record says: a page closed, or a write failed, mid-run. The charts show what was saved.">
-            {incomplete}
-          </span>
-        )}
       </td>
       <td className="num" data-testid="run-iteration" title={run.compactedThrough ? `Metrics up to iteration ${run.compactedThrough} are thinned to every few iterations (evaluations all kept) to save space.` : undefined}>
         {run.iteration} / {run.config.run.iterations}
@@ -85,7 +81,7 @@ function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; 
         )}
         <button
           type="button"
-          disabled={foreign}
+          disabled={foreign || !can(run.status, 'rename')}
           title={readOnly}
           onClick={() => {
             setName(run.name);
@@ -103,7 +99,7 @@ function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; 
         <button type="button" data-testid="btn-export-csv" onClick={() => a.exportRun(run.id, 'csv')}>
           CSV
         </button>
-        <button type="button" className="danger" data-testid="btn-delete" disabled={foreign} title={readOnly ?? 'Delete this run and its saved data (Undo brings it back)'} onClick={() => void a.remove(run.id)}>
+        <button type="button" className="danger" data-testid="btn-delete" disabled={foreign || !can(run.status, 'delete')} title={readOnly ?? 'Delete this run and its saved data (Undo brings it back)'} onClick={() => void a.remove(run.id)}>
           Delete
         </button>
       </td>
@@ -113,7 +109,7 @@ function RunRow({ run, active, points, foreign, incomplete }: { run: StoredRun; 
 
 /** Every run: show/hide, rename, duplicate, delete (with undo), export, import. */
 export function RunsList() {
-  const { order, runs, metrics, activeRunId, importRun, notify, loaded, foreign, incomplete } = useApp(
+  const { order, runs, metrics, activeRunId, importRun, notify, loaded, foreign } = useApp(
     useShallow((s) => ({
       order: s.order,
       runs: s.runs,
@@ -123,7 +119,6 @@ export function RunsList() {
       notify: s.notify,
       loaded: s.runsLoaded,
       foreign: s.foreignRuns,
-      incomplete: s.incomplete,
     })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
@@ -171,7 +166,7 @@ export function RunsList() {
           <tbody>
             {[...order].reverse().map((id) => {
               const run = runs[id];
-              return run ? <RunRow key={id} run={run} active={id === activeRunId} points={metrics[id]?.length ?? 0} foreign={foreign[id] === true} incomplete={incomplete[id]} /> : null;
+              return run ? <RunRow key={id} run={run} active={id === activeRunId} points={metrics[id]?.length ?? 0} foreign={foreign[id] === true} /> : null;
             })}
           </tbody>
         </table>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../engine/train/metrics';
-import { runsDb } from '../../worker/client';
+import { compactedAfterTruncate } from '../../worker/client';
 import { COMPACTION, isEvalRecord, planCompaction, strideFor } from './compaction';
 
 const rec = (iteration: number, evalEvery = 0): MetricsRecord => ({
@@ -64,7 +64,6 @@ describe('metrics compaction', () => {
 });
 
 describe('the thinning mark after a truncation (worker/db.ts compactedAfterTruncate)', () => {
-  const { compactedAfterTruncate } = runsDb;
   it('keeps the mark when the cut is past it', () => {
     expect(compactedAfterTruncate(1500, 2001)).toBe(1500);
   });

@@ -1,4 +1,5 @@
 import { TASK_IDS, type TaskId } from '../../engine/tasks/types';
+import { can } from '../../worker/client';
 import { hasPreset, presetTitle, switchPreset } from '../lib/presets';
 import type { AppState, Slice } from './types';
 
@@ -68,7 +69,8 @@ export const createCompareSlice: Slice<CompareSlice> = (set, get) => ({
     for (const id of latestComparison(get())) {
       if (get().foreignRuns[id]) continue; // another tab's comparison: that tab stops it
       const status = get().runs[id]?.status;
-      if (status === 'running' || status === 'paused' || status === 'ready' || status === 'pausing') await get().stopRun(id);
+      // (One already stopping needs no second Stop: that one would kill the worker.)
+      if (can(status, 'stop') && status !== 'stopping') await get().stopRun(id);
     }
   },
 });

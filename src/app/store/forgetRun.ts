@@ -8,12 +8,11 @@ export function without<T>(rec: Record<string, T>, id: string): Record<string, T
 }
 
 /** The state without run `id`: everything the page keeps per run, and its place in the list. */
-export function forgetRun(s: AppState, id: string): Pick<AppState, 'runs' | 'metrics' | 'inspect' | 'incomplete' | 'foreignRuns' | 'order' | 'activeRunId'> {
+export function forgetRun(s: AppState, id: string): Pick<AppState, 'runs' | 'metrics' | 'inspect' | 'foreignRuns' | 'order' | 'activeRunId'> {
   return {
     runs: without(s.runs, id),
     metrics: without(s.metrics, id),
     inspect: without(s.inspect, id),
-    incomplete: without(s.incomplete, id),
     foreignRuns: without(s.foreignRuns, id),
     order: s.order.filter((o) => o !== id),
     activeRunId: s.activeRunId === id ? null : s.activeRunId,

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../../engine/config';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import type { InspectBatch } from '../../engine/train/types';
-import { isLive, runsDb, type RunSnapshot, type StoredRun, type WorkerEvent } from '../../worker/client';
+import { can, compactedAfterTruncate, isLive, refusal, runsQuery, WriteResultSchema, type StoredRun, type WorkerEvent, type WriteResult } from '../../worker/client';
 import { nextColor } from '../lib/colors';
 import { planCompaction } from '../lib/compaction';
 import { downloadText } from '../lib/download';
@@ -11,9 +11,10 @@ import { forgetRun } from './forgetRun';
 import type { Slice } from './types';
 
 /**
- * Runs: their records (persisted in IndexedDB), their metrics (streamed from the worker,
- * throttled into the store), and every verb on them. The store is the only place that
- * talks to the worker's API.
+ * Runs: a projection of what the worker said (statuses, metrics streamed and throttled into
+ * the store, checkpoints) and of what storage holds, plus every verb on them. Nothing here
+ * writes storage: each change is a worker call (TrainerApi), and the worker is the runs'
+ * only writer. The store is the only place that talks to the worker's API.
  */
 export interface RunsSlice {
   runs: Record<string, StoredRun>;
@@ -25,7 +26,8 @@ export interface RunsSlice {
   notes: Record<string, string[]>;
   activeRunId: string | null;
   runsLoaded: boolean;
-  lastDeleted: RunSnapshot | null;
+  /** The run the last Delete or Reset threw away (the worker keeps what Undo puts back). */
+  lastUndoable: { id: string; name: string } | null;
 
   loadRuns: () => Promise<void>;
   handleEvent: (e: WorkerEvent) => void;
@@ -59,7 +61,8 @@ export interface RunsSlice {
   toggleRun: (id: string) => void;
   duplicateRun: (id: string) => void;
   deleteRun: (id: string) => Promise<void>;
-  undoDelete: () => Promise<void>;
+  /** Undo the last Delete or Reset: the run comes back as it was stored then. */
+  undoLast: () => Promise<void>;
   exportRun: (id: string, kind: 'json' | 'csv') => void;
   importRun: (text: string) => Promise<string | null>;
 }
@@ -90,26 +93,33 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
   let pending = new Map<string, MetricsRecord[]>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  /** Save the page's fields of a run (never one another tab is training: that tab writes it). */
-  const persist = async (id: string): Promise<void> => {
+  /** The projection of one run, changed here only (what the worker said, or an edit it was asked to save). */
+  const mirror = (id: string, p: Partial<StoredRun>): void => {
     const run = get().runs[id];
-    if (!run || get().foreignRuns[id]) return;
+    if (run) set((s) => ({ runs: { ...s.runs, [id]: { ...run, ...p } } }));
+  };
+
+  /** A write the worker was asked for: its result parsed (it crossed a boundary), a failure reported. */
+  const saved = async (what: string, call: () => Promise<WriteResult>): Promise<boolean> => {
     try {
-      await runsDb.updateRun(run);
-      get().announceRuns([id]);
+      const result = WriteResultSchema.parse(await call());
+      if (!result.ok) get().onWriteFailed(result);
+      return result.ok;
     } catch (e) {
-      get().onStorageError(e, `the run "${run.name}"`);
+      get().notify('error', `Could not save ${what}: ${errText(e)}`);
+      return false;
     }
   };
 
-  const patch = (id: string, p: Partial<StoredRun>): Promise<void> => {
+  /** Edit the fields a person owns (never on a run another tab is training: that tab's worker writes it). */
+  const edit = async (id: string, fields: Pick<Partial<StoredRun>, 'name' | 'config' | 'visible'>): Promise<void> => {
     const run = get().runs[id];
-    if (!run) return Promise.resolve();
-    set((s) => ({ runs: { ...s.runs, [id]: { ...run, ...p } } }));
-    return persist(id);
+    if (!run || get().foreignRuns[id]) return;
+    mirror(id, fields);
+    if (await saved(`the run "${run.name}"`, () => api().updateRun(id, fields))) get().announceRuns([id]);
   };
 
-  /** Past COMPACTION.maxRecords, thin a run's old records here and in storage alike (lib/compaction.ts). */
+  /** Past COMPACTION.maxRecords, thin a run's old records here, and ask the worker to thin storage alike (lib/compaction.ts). */
   const compact = (id: string) => {
     const plan = planCompaction(get().metrics[id] ?? []);
     if (!plan) return;
@@ -117,10 +127,10 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       metrics: { ...s.metrics, [id]: plan.keep },
       ...(s.runs[id] ? { runs: { ...s.runs, [id]: { ...s.runs[id], compactedThrough: Math.max(s.runs[id].compactedThrough ?? 0, plan.through) } } } : {}),
     }));
-    runsDb.compactMetrics(id, plan.drop, plan.through).catch((e: unknown) => get().onStorageError(e, 'the compacted metrics'));
+    void saved('the compacted metrics', () => api().compact(id, plan.drop, plan.through));
   };
 
-  /** Apply buffered metrics in one store update (the charts redraw at most every FLUSH_MS). */
+  /** Apply buffered metrics in one store update (the charts redraw at most every FLUSH_MS); the worker has stored them. */
   const flush = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
@@ -136,13 +146,9 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       nextMetrics[id] = merge(metrics[id] ?? [], records);
       const last = records.at(-1)!;
       nextRuns[id] = { ...run, iteration: last.iteration, wallMs: last.wallMs };
-      // The records and the run's iteration are one transaction (worker/db.ts).
-      runsDb
-        .appendMetrics(id, records)
-        .then(() => get().announceRuns([id]))
-        .catch((e: unknown) => get().onStorageError(e, 'metrics'));
     }
     set({ runs: nextRuns, metrics: nextMetrics });
+    get().announceRuns([...batch.keys()]);
     for (const id of batch.keys()) compact(id);
   };
 
@@ -162,19 +168,14 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     }
   };
 
+  /** The projection cut back to `keepUpTo` (a reset, a resume): the worker cut storage the same way. */
   const truncate = (id: string, keepUpTo: number) => {
     const records = get().metrics[id] ?? [];
     if (records.length > 0 && records.at(-1)!.iteration > keepUpTo) {
       set((s) => ({ metrics: { ...s.metrics, [id]: records.filter((r) => r.iteration <= keepUpTo) } }));
     }
     const run = get().runs[id];
-    if (run?.compactedThrough !== undefined) {
-      set((s) => ({ runs: { ...s.runs, [id]: { ...run, compactedThrough: runsDb.compactedAfterTruncate(run.compactedThrough, keepUpTo + 1) } } }));
-    }
-    runsDb
-      .truncateMetrics(id, keepUpTo + 1)
-      .then(() => get().announceRuns([id]))
-      .catch((e: unknown) => get().onStorageError(e, 'the shortened metrics'));
+    if (run?.compactedThrough !== undefined) mirror(id, { compactedThrough: compactedAfterTruncate(run.compactedThrough, keepUpTo + 1) });
     const batches = get().inspect[id];
     if (batches?.some((b) => b.iteration > keepUpTo)) set((s) => ({ inspect: { ...s.inspect, [id]: batches.filter((b) => b.iteration <= keepUpTo) } }));
   };
@@ -187,7 +188,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     notes: {},
     activeRunId: null,
     runsLoaded: false,
-    lastDeleted: null,
+    lastUndoable: null,
 
     loadRuns: async () => {
       // Live runs left by a closed page become 'interrupted'; other tabs' runs stay theirs; each is checked (storageSlice).
@@ -221,13 +222,14 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
           // does, and anything streamed past it is gone.
           const meaningful = e.status !== 'loading' && !(e.status === 'error' && e.iteration === 0);
           if (meaningful) truncate(e.runId, e.iteration);
-          const saved = patch(e.runId, {
+          mirror(e.runId, {
             status: e.status,
             ...(meaningful ? { iteration: e.iteration } : {}),
             ...(e.status === 'error' ? { error: e.error ?? 'unknown error' } : { error: undefined }),
           });
-          // Let other tabs have the run only once its final status is stored (they read it then).
-          if (!isLive(e.status)) void saved.finally(() => get().releaseRun(e.runId));
+          get().announceRuns([e.runId]);
+          // The worker stored the status before saying it: other tabs may have the run now.
+          if (!isLive(e.status)) get().releaseRun(e.runId);
           if (e.status === 'error' && e.error) get().notify('error', `${run.name}: ${e.error}`);
           return;
         }
@@ -245,6 +247,9 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
           set((s) => ({ inspect: { ...s.inspect, [e.runId]: addBatch(s.inspect[e.runId] ?? [], e.batch, keep) } }));
           return;
         }
+        case 'storage':
+          get().onWriteFailed({ ok: false, full: e.full, what: e.what, message: e.message });
+          return;
         case 'backend':
           set({ backend: e.info });
           get().notify('error', e.message);
@@ -254,8 +259,13 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
 
     onWorkerCrash: (message, opts = {}) => {
       flush();
+      // Storage keeps the live status the dead worker wrote last; a live status no tab holds
+      // reads as 'interrupted' everywhere (storageSlice), so letting go of the lock is enough.
       for (const run of Object.values(get().runs)) {
-        if (isLive(run.status) && !get().foreignRuns[run.id]) void patch(run.id, { status: 'interrupted' }).finally(() => get().releaseRun(run.id));
+        if (isLive(run.status) && !get().foreignRuns[run.id]) {
+          mirror(run.id, { status: 'interrupted' });
+          get().releaseRun(run.id);
+        }
       }
       if (opts.notify !== false) get().notify('error', message);
     },
@@ -279,11 +289,8 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       };
       // Held while the run is live here: other tabs show it read-only (storageSlice).
       await get().claimRun(id);
-      try {
-        await runsDb.createRun(run);
-      } catch (e) {
+      if (!(await saved(`the new run "${name}"`, () => api().addRun(run)))) {
         get().releaseRun(id);
-        get().onStorageError(e, `the new run "${name}"`);
         return null;
       }
       get().announceRuns([id]);
@@ -299,7 +306,8 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       } catch (e) {
         // The worker's 'error' status event has already said why; say it here only if it could not.
         if (get().runs[id]?.status !== 'error') {
-          void patch(id, { status: 'error', error: errText(e) }).finally(() => get().releaseRun(id));
+          mirror(id, { status: 'error', error: errText(e) });
+          get().releaseRun(id);
           get().notify('error', `Could not create "${name}": ${errText(e)}`);
         }
         return null;
@@ -325,13 +333,20 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     resetRun: async (id) => {
       const run = get().runs[id];
       if (!run || get().refuseForeign(id, 'Reset')) return;
+      if (!can(run.status, 'reset')) return void get().notify('error', `Reset refused: ${refusal(run.status, 'reset')}`);
       if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Reset refused: "${run.name}" is in use in another tab.`);
+      const lost = run.iteration > 0 || run.checkpointIteration !== undefined;
       truncate(id, 0);
       set((s) => ({ metrics: { ...s.metrics, [id]: [] } }));
-      void patch(id, { iteration: 0, wallMs: 0, checkpointIteration: undefined });
+      mirror(id, { iteration: 0, wallMs: 0, checkpointIteration: undefined });
       const live = (await attempt('Reset failed', () => api().list()))?.some((r) => r.runId === id);
-      if (live) await attempt('Reset failed', () => api().reset(id));
-      else if (!(await attempt('Reset failed', () => api().create(id, run.config)))) get().releaseRun(id);
+      // The worker keeps what the reset throws away, as Delete does: Undo brings it back.
+      const done = live ? (await attempt('Reset failed', () => api().reset(id))) !== null : (await attempt('Reset failed', () => api().create(id, run.config))) !== null;
+      if (!done && !live) get().releaseRun(id);
+      if (done && lost) {
+        set({ lastUndoable: { id, name: run.name } });
+        get().notify('undo', `Reset "${run.name}" to iteration 0.`);
+      }
     },
     resumeRun: async (id, edited) => {
       const run = get().runs[id];
@@ -340,7 +355,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       const config = edited ? { ...edited, name: run.name } : run.config;
       const res = await attempt(`Could not resume "${run.name}"`, () => api().create(id, config, { resume: true }));
       if (!res) return get().releaseRun(id);
-      if (edited) void patch(id, { config });
+      if (edited) await edit(id, { config });
       truncate(id, res.iteration);
       if (res.iteration < config.run.iterations) await get().startRun(id);
     },
@@ -348,8 +363,8 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     startActive: async () => {
       const { activeRunId, runs, config, errors } = get();
       const active = activeRunId ? runs[activeRunId] : undefined;
-      if (active && (active.status === 'paused' || active.status === 'ready')) return get().startRun(active.id);
-      if (active && (active.status === 'running' || active.status === 'loading' || active.status === 'pausing')) return;
+      if (active && can(active.status, 'start')) return get().startRun(active.id);
+      if (active && isLive(active.status)) return;
       if (!config) {
         const n = Object.keys(errors).length;
         get().notify('error', `Start refused: ${n} field${n === 1 ? ' has an invalid value' : 's have invalid values'}. Fix ${n === 1 ? 'it' : 'them'} first.`);
@@ -360,12 +375,12 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     },
     pauseActive: async () => {
       const id = get().activeRunId;
-      if (id && get().runs[id]?.status === 'running') await get().pauseRun(id);
+      if (id && can(get().runs[id]?.status, 'pause')) await get().pauseRun(id);
     },
     stepActive: async () => {
       const { activeRunId, runs, config } = get();
       const active = activeRunId ? runs[activeRunId] : undefined;
-      if (active && (active.status === 'paused' || active.status === 'ready')) return get().stepRun(active.id);
+      if (active && can(active.status, 'step')) return get().stepRun(active.id);
       if (active && isLive(active.status)) return;
       if (!config) {
         get().notify('error', 'Step refused: fix the invalid fields first.');
@@ -380,7 +395,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       // Another tab's run: refused here (a second Stop would otherwise kill this tab's worker).
       if (!run || get().refuseForeign(run.id, 'Stop')) return;
       if (run.status === 'stopping') return get().abortWorker(); // a second Stop: don't wait for the iteration
-      if (isLive(run.status)) await get().stopRun(run.id);
+      if (can(run.status, 'stop')) await get().stopRun(run.id);
     },
     resetActive: async () => {
       const id = get().activeRunId;
@@ -390,7 +405,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     evaluateActive: async () => {
       const id = get().activeRunId;
       const run = id ? get().runs[id] : undefined;
-      if (!run || !isLive(run.status) || get().refuseForeign(run.id, 'Evaluate')) return;
+      if (!run || !can(run.status, 'evaluate') || get().refuseForeign(run.id, 'Evaluate')) return;
       const res = await attempt('Evaluation failed', () => api().evaluate(run.id));
       if (res) {
         const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -402,13 +417,13 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     renameRun: (id, name) => {
       const run = get().runs[id];
       const clean = name.trim().slice(0, 80);
-      if (run && clean && !get().refuseForeign(id, 'Rename')) void patch(id, { name: clean, config: { ...run.config, name: clean } });
+      if (run && clean && !get().refuseForeign(id, 'Rename')) void edit(id, { name: clean, config: { ...run.config, name: clean } });
     },
     toggleRun: (id) => {
       const run = get().runs[id];
       // Another tab's run: drawn or not here only (that tab writes its record).
-      if (run && get().foreignRuns[id]) set((s) => ({ runs: { ...s.runs, [id]: { ...run, visible: !run.visible } } }));
-      else if (run) void patch(id, { visible: !run.visible });
+      if (run && get().foreignRuns[id]) mirror(id, { visible: !run.visible });
+      else if (run) void edit(id, { visible: !run.visible });
     },
     duplicateRun: (id) => {
       const run = get().runs[id];
@@ -422,38 +437,24 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       if (!run || get().refuseForeign(id, 'Delete')) return;
       // Held for the delete, so another tab cannot resume the run while it goes.
       if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Delete refused: "${run.name}" is in use in another tab.`);
-      if (isLive(run.status)) await attempt('Delete', () => api().dispose(id));
-      const snapshot = await runsDb.deleteRunEverywhere(id).catch(() => null);
+      // The worker frees a live run's trainer, then deletes what is stored, keeping it for Undo.
+      const ok = await saved(`the deletion of "${run.name}"`, () => api().deleteRun(id));
       get().releaseRun(id);
+      if (!ok) return;
       get().announceRuns([id]);
-      const metrics = get().metrics[id] ?? [];
-      set((s) => ({
-        ...forgetRun(s, id),
-        lastDeleted: {
-          run: { ...run, status: isLive(run.status) ? 'interrupted' : run.status },
-          metrics: metrics.length >= (snapshot?.metrics.length ?? 0) ? metrics : (snapshot?.metrics ?? []),
-          ...(snapshot?.checkpoint ? { checkpoint: snapshot.checkpoint } : {}),
-        },
-      }));
+      set((s) => ({ ...forgetRun(s, id), lastUndoable: { id, name: run.name } }));
       get().notify('undo', `Deleted "${run.name}".`);
     },
-    undoDelete: async () => {
-      const snap = get().lastDeleted;
-      if (!snap) return;
-      try {
-        await runsDb.restoreRun(snap); // one transaction: all of it or none
-      } catch (e) {
-        get().onStorageError(e, `the restored run "${snap.run.name}"`);
-        return;
-      }
-      get().announceRuns([snap.run.id]);
-      set((s) => ({
-        runs: { ...s.runs, [snap.run.id]: snap.run },
-        metrics: { ...s.metrics, [snap.run.id]: snap.metrics },
-        order: [...s.order, snap.run.id].sort((a, b) => (s.runs[a]?.createdAt ?? snap.run.createdAt) - (s.runs[b]?.createdAt ?? snap.run.createdAt)),
-        lastDeleted: null,
-        notices: s.notices.filter((n) => n.kind !== 'undo'),
-      }));
+    undoLast: async () => {
+      const last = get().lastUndoable;
+      if (!last) return;
+      // One transaction in the worker: all of it or none, as it was stored when deleted or reset
+      // (a trainer the reset built is freed: the run comes back not live, and not held here).
+      if (!(await saved(`the restored run "${last.name}"`, () => api().undo(last.id)))) return;
+      get().releaseRun(last.id);
+      set((s) => ({ lastUndoable: null, notices: s.notices.filter((n) => n.kind !== 'undo') }));
+      get().announceRuns([last.id]);
+      await get().refreshRun(last.id);
     },
     exportRun: (id, kind) => {
       flush();
@@ -487,16 +488,22 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         wallMs: file.run.wallMs,
         ...(file.run.compactedThrough ? { compactedThrough: file.run.compactedThrough } : {}),
       };
+      // One transaction in the worker: nothing is kept of a failed import.
+      let result: WriteResult;
       try {
-        await runsDb.importRun(run, file.metrics); // one transaction: nothing is kept of a failed import
+        result = WriteResultSchema.parse(await api().importRun(run, file.metrics));
       } catch (e) {
-        get().notify('error', `Import failed: ${errText(e)} Nothing was changed.`);
-        if (runsDb.isQuotaError(e)) get().onStorageError(e, `the imported run "${run.name}"`);
+        result = { ok: false, full: false, what: `the imported run "${run.name}"`, message: errText(e) };
+      }
+      if (!result.ok) {
+        get().notify('error', `Import failed: ${result.message} Nothing was changed.`);
+        if (result.full) get().onWriteFailed(result);
         return null;
       }
       get().announceRuns([id]);
-      get().checkRun(run, run.status, file.metrics, false);
-      set((s) => ({ runs: { ...s.runs, [id]: run }, order: [...s.order, id], metrics: { ...s.metrics, [id]: file.metrics }, activeRunId: id }));
+      // As stored: the record's iteration is that of its last metrics record.
+      const stored = (await runsQuery.getRun(id)) ?? run;
+      set((s) => ({ runs: { ...s.runs, [id]: stored }, order: [...s.order, id], metrics: { ...s.metrics, [id]: file.metrics }, activeRunId: id }));
       get().notify('info', `Imported "${run.name}" (${file.metrics.length} iterations).`);
       return id;
     },
