@@ -98,7 +98,8 @@ test('killing the worker mid-run shows the error state and the run list is intac
   await expect(playground.start).toBeDisabled();
   const points = Number(await row.getAttribute('data-points'));
   expect(points).toBeGreaterThanOrEqual(3);
-  await expect(row).toHaveAttribute('data-iteration', String(points)); // every record that arrived is kept
+  // Every record the worker stored is shown, and they agree with the stored iteration.
+  await expect(row).toHaveAttribute('data-iteration', String(points));
 
   await banner.getByTestId('btn-restart-worker').focus();
   await page.keyboard.press('Enter');

@@ -261,10 +261,16 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       flush();
       // Storage keeps the live status the dead worker wrote last; a live status no tab holds
       // reads as 'interrupted' everywhere (storageSlice), so letting go of the lock is enough.
+      // The dead worker stored records before it told the page (worker/journal.ts), so storage
+      // can be ahead of the events that arrived: show each run as stored, not as last heard.
       for (const run of Object.values(get().runs)) {
         if (isLive(run.status) && !get().foreignRuns[run.id]) {
-          mirror(run.id, { status: 'interrupted' });
           get().releaseRun(run.id);
+          void get()
+            .refreshRun(run.id)
+            .then(() => {
+              if (isLive(get().runs[run.id]?.status ?? 'stopped')) mirror(run.id, { status: 'interrupted' });
+            });
         }
       }
       if (opts.notify !== false) get().notify('error', message);
