@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { downloadText } from '../../lib/download';
 import { presetTitle } from '../../lib/presets';
-import { trlFileName, trlMapping, trlScript, type MapStatus } from '../../lib/trl';
+import { trlFileName, trlMapping, trlScript, type MapStatus } from '../../../engine/export/trl';
 import { useApp } from '../../store';
 
 const STATUS_TEXT: Record<MapStatus, string> = { exact: 'maps', approx: 'close', none: 'does not map' };

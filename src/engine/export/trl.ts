@@ -1,6 +1,6 @@
-import { ALGORITHM_SPECS, ignoresKnob } from '../../engine/algorithms/spec';
-import type { RunConfig } from '../../engine/config';
-import { REWARD_DOCS, REWARD_NAMES, type RewardName } from '../../engine/rewards';
+import { ALGORITHM_SPECS, ignoresKnob } from '../algorithms/spec';
+import type { RunConfig } from '../config';
+import { REWARD_DOCS, REWARD_NAMES, type RewardName } from '../rewards';
 
 /**
  * "Export to TRL": a run's config as a Python script for Hugging Face TRL's GRPOTrainer, with

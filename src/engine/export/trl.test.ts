@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ALGORITHM_SPECS } from '../../engine/algorithms/spec';
-import { PRESET_IDS, applyPreset, type PresetId } from '../../engine/presets';
-import type { RunConfig } from '../../engine/config';
-import { withValue } from './fields';
+import { ALGORITHM_SPECS } from '../algorithms/spec';
+import { PRESET_IDS, applyPreset, type PresetId } from '../presets';
+import { RunConfigSchema, type RunConfig } from '../config';
+import { setPath, type Json } from '../paths';
 import { pyFloat, trlFileName, trlMapping, trlScript, type MapStatus } from './trl';
+
+/** A config with one knob changed, validated (the app's fields.withValue, which the engine may not import). */
+function withValue(config: RunConfig, path: string, value: unknown): RunConfig {
+  const copy = structuredClone(config) as unknown as Json;
+  setPath(copy, path, value);
+  return RunConfigSchema.parse(copy);
+}
 
 /** The GRPOConfig arguments the issue names, as each must read for a config. */
 function expected(c: RunConfig): Record<string, string> {
