@@ -29,7 +29,10 @@ export interface ZipEntry {
   data: Uint8Array | string;
 }
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** TextEncoder/TextDecoder exist in browsers, workers and Node; the engine's tsconfig has neither DOM nor Node types. */
+const text = globalThis as unknown as { TextEncoder: new () => { encode(s: string): Uint8Array }; TextDecoder: new () => { decode(b: Uint8Array): string } };
+export const utf8 = (s: string): Uint8Array => new text.TextEncoder().encode(s);
+export const fromUtf8 = (b: Uint8Array): string => new text.TextDecoder().decode(b);
 const LIMIT = 0xffffffff;
 
 /** The archive's bytes. Throws on an empty, absolute, '..' or duplicate path. */
@@ -129,7 +132,6 @@ export function unzip(archive: Uint8Array): Map<string, Uint8Array> {
   const count = view.getUint16(end + 10, true);
   let p = view.getUint32(end + 16, true);
   const out = new Map<string, Uint8Array>();
-  const dec = new TextDecoder();
   for (let k = 0; k < count; k++) {
     if (view.getUint32(p, true) !== 0x02014b50) throw new Error('unzip: bad central directory.');
     const method = view.getUint16(p + 10, true);
@@ -139,7 +141,7 @@ export function unzip(archive: Uint8Array): Map<string, Uint8Array> {
     const extraLen = view.getUint16(p + 30, true);
     const commentLen = view.getUint16(p + 32, true);
     const local = view.getUint32(p + 42, true);
-    const name = dec.decode(archive.subarray(p + 46, p + 46 + nameLen));
+    const name = fromUtf8(archive.subarray(p + 46, p + 46 + nameLen));
     if (method !== 0) throw new Error(`unzip: ${name} is compressed (method ${method}); only stored entries are read.`);
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     const data = archive.subarray(start, start + size);
