@@ -92,7 +92,7 @@ describe('bundle', () => {
     expect(readme).toMatch(/No counterpart in TRL: .*`run.init`/);
     const script = fromUtf8(files.get('trl/train_grpo.py')!);
     expect(script).toContain('from rewards import accuracy_reward, format_reward');
-    expect(script).toContain('load_dataset("imagefolder", data_dir=os.path.join(os.path.dirname(HERE), "data", "train"), split="train")');
+    expect(script).toContain('load_dataset("imagefolder", data_dir=os.path.join(HERE, "data", "train"), split="train")');
     expect(bundleFileName('GRPO · count #1')).toBe('GRPO-count-1.bundle.zip');
   });
 

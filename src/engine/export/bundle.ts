@@ -122,34 +122,56 @@ Import TRL's \`trainer_state.json\`, EasyR1's \`experiment_log.jsonl\` or a W&B 
 `;
 }
 
-/** The bundle's files, in archive order. */
-export function bundleFiles(c: RunConfig, o: BundleOptions = {}): ZipEntry[] {
+/**
+ * The bundle's files, built in steps: yields the share done (0..1) between pieces of work (a
+ * chunk of images, the scripts), returns the files in archive order. The app awaits a frame
+ * between steps to show progress; bundleFiles runs it straight through.
+ */
+export function* bundleSteps(c: RunConfig, o: BundleOptions = {}): Generator<number, ZipEntry[], void> {
   const n = o.n ?? DEFAULT_BUNDLE_N;
   if (!Number.isInteger(n) || n < 1 || n > MAX_BUNDLE_N) throw new Error(`Bundle: n must be an integer in 1..${MAX_BUNDLE_N}, got ${n}.`);
   const splits = taskSplits(c, { n });
-  o.onProgress?.(0.1);
-  const data = splits.flatMap(splitFiles);
-  o.onProgress?.(0.7);
+  yield 0.1;
+  const total = splits.reduce((s, x) => s + x.rows.length, 0);
+  const data: ZipEntry[] = [];
+  let done = 0;
+  for (const split of splits) {
+    const files = splitFiles(split, (k) => {
+      done++;
+      return k;
+    });
+    data.push(...files);
+    yield 0.1 + (0.8 * done) / total;
+  }
   const test = splits.find((s) => s.name === 'test')!;
   const ood = splits.find((s) => s.name === 'ood')!;
   const cases = rewardCases([...test.instances.slice(0, 8), ...ood.instances.slice(0, 4)], { maxNewTokens: c.sampling.maxNewTokens, cache: c.rewards.overlongCache, seed: c.run.seed });
   const counts = Object.fromEntries(splits.map((s) => [s.name, s.rows.length]));
   const ctx = { runName: o.runName, presetTitle: o.presetTitle, iteration: o.iteration };
-  const files: ZipEntry[] = [
+  yield 0.95;
+  return [
     { path: 'README.md', data: bundleReadme(c, o, counts, cases.length) },
     { path: 'config.json', data: `${JSON.stringify(c, null, 2)}\n` },
     ...(o.metrics ? [{ path: 'metrics.jsonl', data: o.metrics.map((m) => JSON.stringify(m)).join('\n') + (o.metrics.length ? '\n' : '') }] : []),
     { path: 'rewards.py', data: rewardsPy(rewardsPyOptions(c)) },
     { path: 'check_rewards.py', data: CHECK_REWARDS_PY },
     { path: 'tests/reward_cases.jsonl', data: cases.map((x) => JSON.stringify(x)).join('\n') + '\n' },
-    { path: 'trl/train_grpo.py', data: trlScript(c, { ...ctx, rewards: 'module' }).replace('sys.path.insert(0, HERE)', 'sys.path.insert(0, os.path.dirname(HERE))  # rewards.py sits in the bundle\'s root').replace('os.path.join(HERE, "data", "train")', 'os.path.join(os.path.dirname(HERE), "data", "train")') },
+    { path: 'trl/train_grpo.py', data: trlScript(c, { ...ctx, rewards: 'module', root: '..' }) },
     { path: 'trl/mapping.md', data: `${table('GRPOConfig', trlMapping(c).rows.map((r) => ({ ...r, key: r.trl })))}\n` },
     { path: 'easyr1/config.yaml', data: easyr1Yaml(c, [`EasyR1 config exported from RFT Playground (${o.runName ?? c.preset}); keys as in hiyouga/EasyR1 examples/config.yaml @ ${EASYR1_COMMIT.slice(0, 12)}.`, 'Run from the bundle root: python3 -m verl.trainer.main config=easyr1/config.yaml']) },
     { path: 'easyr1/format_prompt.jinja', data: FORMAT_PROMPT_JINJA },
     { path: 'easyr1/mapping.md', data: `${table('config.yaml', easyr1Mapping(c))}\n` },
     ...data,
   ];
-  return files;
+}
+
+/** The bundle's files, in archive order (bundleSteps run straight through, reporting to onProgress). */
+export function bundleFiles(c: RunConfig, o: BundleOptions = {}): ZipEntry[] {
+  const steps = bundleSteps(c, o);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    o.onProgress?.(r.value);
+  }
 }
 
 /** The bundle as ZIP bytes. */

@@ -77,8 +77,11 @@ export function taskSplits(c: RunConfig, { n }: DataOptions): DataSplit[] {
 }
 
 /** The files of one split: data/<split>/metadata.jsonl and data/<split>/NNNNN.png. */
-export function splitFiles(s: DataSplit): { path: string; data: Uint8Array | string }[] {
+export function splitFiles(s: DataSplit, onImage?: (k: number) => void): { path: string; data: Uint8Array | string }[] {
   const files: { path: string; data: Uint8Array | string }[] = [{ path: `data/${s.name}/metadata.jsonl`, data: s.rows.map((r) => JSON.stringify(r)).join('\n') + '\n' }];
-  s.instances.forEach((inst, k) => files.push({ path: `data/${s.name}/${s.rows[k]!.file_name}`, data: encodePng(inst.image, inst.imageSize) }));
+  s.instances.forEach((inst, k) => {
+    files.push({ path: `data/${s.name}/${s.rows[k]!.file_name}`, data: encodePng(inst.image, inst.imageSize) });
+    onImage?.(k);
+  });
   return files;
 }

@@ -112,7 +112,8 @@ describe('Export to TRL: the mapping for every preset', () => {
     }
     expect(script).toContain('reward_funcs=[accuracy_reward, format_reward, length_reward, hackable_reward],');
     expect(script).toContain('def hackable_reward(');
-    expect(script).not.toContain('def step_reward(');
+    // The script carries all of rewards.py; only the weighted functions are passed.
+    expect(script).not.toMatch(/reward_funcs=\[[^\]]*step_reward/);
   });
 
   it('reads the algorithm\'s facts, not its name: TRPO\'s β is KL to the reference, its lr and early stop unused', () => {

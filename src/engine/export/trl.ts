@@ -207,6 +207,8 @@ export interface ScriptContext {
    * 'inline' (default): paste rewards.py into the script, so the one file stands alone.
    */
   rewards?: 'module' | 'inline';
+  /** Where rewards.py and data/ are, relative to the script's folder ('.' by default; the bundle's script sits in trl/). */
+  root?: '.' | '..';
 }
 
 /** The prompt a real chat VLM gets: the playground's question, with the output grammar spelled out. */
@@ -258,7 +260,7 @@ export function trlScript(c: RunConfig, ctx: ScriptContext = {}): string {
     'from datasets import load_dataset',
     'from trl import GRPOConfig, GRPOTrainer',
     '',
-    'HERE = os.path.dirname(os.path.abspath(__file__))',
+    ctx.root === '..' ? 'HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the bundle\'s root' : 'HERE = os.path.dirname(os.path.abspath(__file__))',
     'sys.path.insert(0, HERE)',
     '',
     ...rewardCode,
