@@ -3,18 +3,13 @@
  * format's source (test/fixtures/external/README.md cites them: transformers TrainerState and
  * TRL 1.9.0 GRPOTrainer's metric names; EasyR1's FileLogger experiment_log.jsonl; a W&B panel's
  * CSV export), the broken versions of each (truncated, missing steps, strings where numbers
- * belong, over the 64 MB limit, checked by size without allocating it), and the app's adapter
- * to its own run file, which the store's usual import then takes.
+ * belong, over the 64 MB limit, checked by size without allocating it). The app's adapter to
+ * its own run file is tested beside it (src/app/lib/externalRun.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXT_PREFIX, MAX_EXTERNAL_BYTES, detectExternalFormat, mappingTable, parseTrainerState, parseVerlJsonl, parseWandbCsv, type ExternalRun } from '../src/engine/export/external';
 import { METRIC_KEYS } from '../src/engine/train/metrics';
-// The app's adapter is plain TS (engine records in, its run file out); checked here against the app's own parser.
-// eslint-disable-next-line no-restricted-imports
-import { parseRunFile } from '../src/app/lib/exportRun';
-// eslint-disable-next-line no-restricted-imports
-import { importText } from '../src/app/lib/externalRun';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/external/${name}`, 'utf8');
 const TRL = fixture('trainer_state.json');
@@ -135,11 +130,9 @@ describe('W&B CSV export', () => {
   });
 });
 
-describe('size, detection, the mapping tables and the app\'s adapter', () => {
+describe('size, detection and the mapping tables', () => {
   it('refuses a file over 64 MB by its size, before parsing (no 64 MB string made)', () => {
     for (const parse of [parseTrainerState, parseVerlJsonl, parseWandbCsv]) expect(() => parse(TRL, 'big', MAX_EXTERNAL_BYTES + 1)).toThrow(/^File too large: 64\.0 MB \(at most 64\.0 MB\)\.$/);
-    const r = importText(VERL, 'experiment_log.jsonl', 200 * 1024 * 1024);
-    expect(r).toEqual({ error: 'veRL / EasyR1 metrics JSONL: File too large: 200.0 MB (at most 64.0 MB).' });
   });
 
   it('tells the formats apart, and leaves the playground\'s own files alone', () => {
@@ -157,22 +150,5 @@ describe('size, detection, the mapping tables and the app\'s adapter', () => {
       expect(rows.length).toBeGreaterThan(10);
       for (const r of rows) for (const k of r.to.split(', ')) expect(known.has(k) || /^reward\/\w+\/mean$/.test(k), `${f}: ${r.from} -> ${k}`).toBe(true);
     }
-  });
-
-  it('turns each fixture into a run file the app\'s own import accepts: done, marked with its source', () => {
-    for (const [text, name, format] of [[TRL, 'trainer_state.json', 'trl'], [VERL, 'experiment_log.jsonl', 'verl'], [WANDB, 'wandb.csv', 'wandb']] as const) {
-      const r = importText(text, name);
-      if ('error' in r) throw new Error(r.error);
-      expect(r.note).toMatch(/metrics mapped onto the playground's, \d+ kept under their own names/);
-      const file = parseRunFile(r.text);
-      expect(file.run.status).toBe('done');
-      expect(file.run.source).toEqual({ format, file: name });
-      expect(file.metrics).toHaveLength(4);
-      expect(file.run.iteration).toBe(4);
-    }
-    // A broken external file: an error naming the format and the problem; nothing to store.
-    expect(importText(TRL.slice(0, 100), 'trainer_state.json')).toEqual({ error: 'TRL trainer_state.json: Truncated file: the trainer_state.json stops before its JSON ends.' });
-    // Anything else passes through to the app's own parser unchanged.
-    expect(importText('{"format": "rft-playground/run"}', 'run.json')).toEqual({ text: '{"format": "rft-playground/run"}' });
   });
 });
