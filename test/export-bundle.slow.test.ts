@@ -81,4 +81,19 @@ describe.skipIf(!python)('the exported bundle runs in Python', () => {
     expect(check.stdout.trim()).toBe(`${cases.length} cases, 0 mismatches`);
     expect(check.status).toBe(0);
   });
+
+  it('npm run export writes the same bundle as a folder, and exits 2 naming a bad flag', { timeout: 120_000 }, () => {
+    const tsx = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/export.ts', ...args], { encoding: 'utf8' });
+    const out = join(dir, 'cli');
+    const ok = tsx(['--preset', 'gspo', '--task', 'area', '--n', '8', '--out', out]);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/-> .*cli/);
+    const check = py(['check_rewards.py'], out);
+    expect(check.stdout).toMatch(/^\d+ cases, 0 mismatches$/m);
+    expect(readFileSync(join(out, 'trl', 'train_grpo.py'), 'utf8')).toContain('importance_sampling_level="sequence",');
+    const bad = tsx(['--n', '0', '--out', join(dir, 'x.zip')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --n: /);
+  });
 });

@@ -107,7 +107,7 @@ export function TrlPanel() {
           'The config in the Train panel (no run yet)'
         )}{' '}
         as a Python script for Hugging Face TRL's GRPOTrainer: the same hyperparameters mapped one by one, the reward functions written out, a real VLM in place of
-        the toy. Point it at your data and run it on a GPU.
+        the toy. The bundle below carries the data, the rewards and an EasyR1 config too.
       </p>
       {mapping.notes.map((n) => (
         <p key={n} className="callout">
