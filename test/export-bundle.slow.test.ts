@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../src/engine/export/bundle';
+import { EASYR1_KEYS } from '../src/engine/export/easyr1';
 import { KNOWN_GRPO_OPTIONS } from '../src/engine/export/grpoConfigFields';
 import { CHECK_REWARDS_PY, rewardsPy } from '../src/engine/export/rewardsPy';
 import { rewardCases } from '../src/engine/export/samples';
@@ -59,6 +60,17 @@ describe.skipIf(!python)('the exported bundle runs in Python', () => {
     const compiled = py(['-m', 'py_compile', 'rewards.py', 'check_rewards.py', 'trl/train_grpo.py'], join(dir, 'b'));
     expect(compiled.stderr).toBe('');
     expect(compiled.status).toBe(0);
+
+    // The EasyR1 config parses as YAML (where PyYAML is installed): every key one EasyR1 has, numbers as numbers.
+    const yaml = py(['-c', 'import json, yaml; c = yaml.safe_load(open("easyr1/config.yaml")); flat = lambda d, p="": [kv for k, v in d.items() for kv in (flat(v, p + k + ".") if isinstance(v, dict) else [(p + k, v)])]; print(json.dumps(dict(flat(c))))'], join(dir, 'b'));
+    if (yaml.status === 0) {
+      const flat = JSON.parse(yaml.stdout) as Record<string, unknown>;
+      for (const key of Object.keys(flat)) expect(EASYR1_KEYS.has(key), `EasyR1 key ${key}`).toBe(true);
+      expect(flat['worker.actor.optim.lr']).toBe(config.optim.lr);
+      expect(flat['worker.rollout.n']).toBe(4);
+      expect(flat['data.max_response_length']).toBe(12);
+      expect(flat['trainer.logger']).toEqual(['console', 'file']);
+    } else expect(yaml.stderr).toMatch(/No module named 'yaml'/);
 
     const kw = py(['-c', 'import ast; t=ast.parse(open("trl/train_grpo.py").read()); c=[n for n in ast.walk(t) if isinstance(n, ast.Call) and getattr(n.func, "id", "")=="GRPOConfig"]; print(",".join(k.arg for k in c[0].keywords))'], join(dir, 'b'));
     const args = kw.stdout.trim().split(',');

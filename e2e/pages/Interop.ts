@@ -18,11 +18,13 @@ export class InteropPage {
     this.importInput = page.getByTestId('import-input');
   }
 
-  /** Learn → "Graduate", then the bundle of the active run (or the panel's config). */
+  /** Learn → "Graduate", then the bundle of the active run (or the panel's config), pressed from the keyboard. */
   async downloadBundle(): Promise<Download> {
     await this.playground.openTopic('trl');
     await expect(this.bundleButton).toBeEnabled();
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.bundleButton.click()]);
+    await expect(this.bundleButton).toHaveAccessibleDescription(/One .zip to run this experiment on a real trainer/);
+    await this.bundleButton.focus();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.keyboard.press('Enter')]);
     await expect(this.bundleButton).toHaveAttribute('aria-busy', 'false');
     return download;
   }
