@@ -118,7 +118,7 @@ ${eNone.length ? `No counterpart in EasyR1: ${eNone.map((r) => `\`${r.ours}\``).
 
 ## Bring the run back
 
-Import TRL's \`trainer_state.json\`, EasyR1's \`experiment_log.jsonl\` or a W&B CSV export in the playground (Train view, "Import run"): the curves appear next to the browser runs, with their metric names mapped onto the playground's.
+Import TRL's \`trainer_state.json\` (in \`rft-${c.preset}-${c.task.task}/checkpoint-<step>/\`), EasyR1's \`experiment_log.jsonl\` (in \`checkpoints/easy_r1/rft-${c.preset}-${c.task.task}/\`) or a W&B CSV export in the playground (the runs list's "Import run"): the curves appear next to the browser runs, read-only, with their metric names mapped onto the playground's (the tables are in Learn → Graduate); anything without a counterpart is charted under its own name.
 `;
 }
 
