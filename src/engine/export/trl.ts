@@ -246,7 +246,7 @@ export function trlScript(c: RunConfig, ctx: ScriptContext = {}): string {
   const funcs = rewards.map((r) => `${r.name}_reward`);
   const rewardCode =
     ctx.rewards === 'module'
-      ? [`from rewards import ${funcs.join(', ')}  # rewards.py, next to this script`]
+      ? [`from rewards import ${funcs.join(', ')}  # rewards.py, in ${ctx.root === '..' ? 'the bundle\'s root' : 'this folder'}`]
       : ['# ---- Reward functions (src/engine/rewards and each task\'s scoreSteps, ported line for line; the bundle ships them as rewards.py)', rewardsPy(rewardsPyOptions(c)).replace(/^"""[\s\S]*?"""\n/, '').replace(/^import (json|re)\n/gm, '')];
 
   return [
