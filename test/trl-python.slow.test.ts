@@ -2,14 +2,12 @@
  * The "Export to TRL" scripts are Python: every preset's script must at least parse (ast.parse),
  * and its GRPOConfig(...) call must name each argument once. Skipped where python3 is missing.
  * (Node-side, because the app's tsconfig has no Node types; the mapping itself is checked in
- * src/app/lib/trl.test.ts.)
+ * src/engine/export/trl.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PRESET_IDS, applyPreset } from '../src/engine/presets';
-// The app's exporter is plain TS (engine config in, a string out); this Node test runs its output through Python.
-// eslint-disable-next-line no-restricted-imports
-import { trlScript } from '../src/app/lib/trl';
+import { trlScript } from '../src/engine/export/trl';
 
 const python = spawnSync('python3', ['--version']).status === 0;
 

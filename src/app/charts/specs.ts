@@ -73,6 +73,15 @@ export const CHARTS: readonly ChartSpec[] = [
   { id: 'policy-loss', title: 'Policy loss', series: [{ key: 'loss/policy', label: 'loss' }] },
   { id: 'grad', title: 'Grad norm', series: [{ key: 'grad/norm', label: '‖g‖ (before clip)' }] },
   {
+    // Runs imported from TRL / veRL / W&B (src/engine/export/external.ts) keep what has no key here under `ext/<their name>`.
+    id: 'imported',
+    title: 'Imported, no counterpart',
+    series: [],
+    pattern: /^ext\/(.+)$/,
+    optional: true,
+    note: 'Metrics of an imported run that no playground metric matches, under their own names.',
+  },
+  {
     id: 'time',
     title: 'Step time (ms)',
     series: [

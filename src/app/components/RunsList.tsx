@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { can, type StoredRun } from '../../worker/client';
 import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
+import { importText } from '../lib/externalRun';
 import { presetTitle } from '../lib/presets';
 import { useApp } from '../store';
 import { mb } from '../lib/format';
@@ -126,12 +127,15 @@ export function RunsList() {
     <section className="runs" aria-label="Runs" data-testid="runs-list" data-count={order.length} data-loaded={loaded}>
       <header className="runs-header">
         <h2>Runs</h2>
-        <label className="import" title="Add a run exported as JSON by this app (at most 64 MB). A file that is not one is refused with the reason, and nothing stored changes.">
-          Import JSON
+        <label
+          className="import"
+          title="Add a run: one exported as JSON by this app, a TRL trainer_state.json, a veRL/EasyR1 experiment_log.jsonl or a W&B CSV export (at most 64 MB; the others' metric names are mapped onto this app's, see Learn → Graduate). A file that is none of these is refused with the reason, and nothing stored changes."
+        >
+          Import run
           <input
             ref={fileRef}
             type="file"
-            accept="application/json,.json"
+            accept="application/json,.json,.jsonl,.csv,text/csv"
             data-testid="import-input"
             onChange={(e) => {
               const file = e.target.files?.[0];
@@ -139,7 +143,13 @@ export function RunsList() {
               // Refused unread when too large (parseRunFile checks the text again).
               const tooLarge = file.size > MAX_RUN_FILE_BYTES;
               if (tooLarge) notify('error', `Import failed: file too large (${mb(file.size)}, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
-              void (tooLarge ? Promise.resolve() : file.text().then(importRun)).finally(() => {
+              // Another trainer's logs (TRL, veRL/EasyR1, W&B CSV) become a run file first (lib/externalRun.ts); the app's own pass through.
+              const load = (text: string) => {
+                const r = importText(text, file.name, file.size);
+                if ('error' in r) return void notify('error', `Import failed: ${r.error} Nothing was changed.`);
+                return importRun(r.text).then((id) => void (id && r.note && notify('info', r.note)));
+              };
+              void (tooLarge ? Promise.resolve() : file.text().then(load)).finally(() => {
                 if (fileRef.current) fileRef.current.value = '';
               });
             }}

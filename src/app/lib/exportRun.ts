@@ -23,6 +23,17 @@ export const RunFileSchema = z.object({
     color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
     /** Metrics at or before this iteration were thinned on purpose (compaction): gaps there are not losses. */
     compactedThrough: z.number().int().min(0).optional(),
+    /**
+     * Set on a run imported from another trainer's logs (src/app/lib/externalRun.ts): which
+     * format and file it came from. Such a run is read-only: status 'done', no checkpoint, a
+     * placeholder config (the trainer's own config is not in its logs).
+     */
+    source: z
+      .object({
+        format: z.enum(['trl', 'verl', 'wandb']),
+        file: z.string().max(200),
+      })
+      .optional(),
   }),
   config: RunConfigSchema,
   metrics: z.array(MetricsRecordSchema),

@@ -1,11 +1,92 @@
-import { useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { DEFAULT_BUNDLE_N } from '../../../engine/export/bundle';
+import { FORMAT_TITLES, mappingTable, type ExternalFormat } from '../../../engine/export/external';
+import { downloadBundle } from '../../lib/bundleDownload';
 import { downloadText } from '../../lib/download';
 import { presetTitle } from '../../lib/presets';
-import { trlFileName, trlMapping, trlScript, type MapStatus } from '../../lib/trl';
+import { trlFileName, trlMapping, trlScript, type MapStatus } from '../../../engine/export/trl';
 import { useApp } from '../../store';
 
 const STATUS_TEXT: Record<MapStatus, string> = { exact: 'maps', approx: 'close', none: 'does not map' };
+
+/** "Download bundle (.zip)": the data, rewards.py, the TRL script and the EasyR1 config in one archive, with progress. */
+function BundleButton({ config, name, iteration, runId }: { config: Parameters<typeof downloadBundle>[0]; name: string; iteration?: number; runId?: string }) {
+  const { metrics, notify } = useApp(useShallow((s) => ({ metrics: runId ? s.metrics[runId] : undefined, notify: s.notify })));
+  const [share, setShare] = useState<number | null>(null);
+  const helpId = useId();
+  const busy = share !== null;
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="btn-export-bundle"
+        aria-describedby={helpId}
+        aria-busy={busy}
+        disabled={busy}
+        onClick={() => {
+          setShare(0);
+          downloadBundle(config, name, { presetTitle: presetTitle(config.preset), iteration, metrics, n: DEFAULT_BUNDLE_N }, setShare)
+            .then((file) => notify('info', `Saved ${file}: data, rewards.py, a TRL script and an EasyR1 config (see its README.md).`))
+            .catch((e: unknown) => notify('error', `Bundle failed: ${e instanceof Error ? e.message : String(e)}`))
+            .finally(() => setShare(null));
+        }}
+      >
+        Download bundle (.zip)
+      </button>
+      {busy && (
+        <span className="bundle-progress" role="status" data-testid="bundle-progress">
+          <progress max={1} value={share} aria-label="Building the bundle" /> {Math.round(share * 100)}%
+        </span>
+      )}
+      <p id={helpId} className="muted" data-testid="bundle-help">
+        One .zip to run this experiment on a real trainer: {DEFAULT_BUNDLE_N} training prompts of the task (plus held-out ID and OOD ones) as PNG +
+        metadata.jsonl in Hugging Face's ImageFolder layout, the reward functions in Python (with a check against these), a TRL script, an EasyR1 (veRL)
+        config, and a README saying how to run each and what does not carry over. <code>npm run export</code> makes the same from the command line.
+      </p>
+    </>
+  );
+}
+
+/** How another trainer's metric names land on the playground's, per format (src/engine/export/external.ts). */
+function ImportMappings() {
+  const formats: ExternalFormat[] = ['trl', 'verl', 'wandb'];
+  return (
+    <details data-testid="import-mappings">
+      <summary>Bring real runs back: how imported metrics map</summary>
+      <p>
+        “Import run” (the runs list) also reads a TRL <code>trainer_state.json</code>, a veRL/EasyR1 <code>experiment_log.jsonl</code> and a W&amp;B CSV
+        export. They are stored read-only, their metrics renamed as below; anything else is kept under its own name in the chart “Imported, no
+        counterpart”.
+      </p>
+      {formats.map((f) => (
+        <table key={f} className="trl-table" data-testid={`import-map-${f}`}>
+          <caption>{FORMAT_TITLES[f]}</caption>
+          <thead>
+            <tr>
+              <th scope="col">their metric</th>
+              <th scope="col">playground</th>
+              <th scope="col">note</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mappingTable(f).map((r) => (
+              <tr key={r.from}>
+                <td>
+                  <code>{r.from}</code>
+                </td>
+                <td>
+                  <code>{r.to}</code>
+                </td>
+                <td className="muted">{r.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </details>
+  );
+}
 
 /** "Export to TRL": the active run's config (or the panel's) as a GRPOTrainer script, with the mapping table. */
 export function TrlPanel() {
@@ -26,7 +107,7 @@ export function TrlPanel() {
           'The config in the Train panel (no run yet)'
         )}{' '}
         as a Python script for Hugging Face TRL's GRPOTrainer: the same hyperparameters mapped one by one, the reward functions written out, a real VLM in place of
-        the toy. Point it at your data and run it on a GPU.
+        the toy. The bundle below carries the data, the rewards and an EasyR1 config too.
       </p>
       {mapping.notes.map((n) => (
         <p key={n} className="callout">
@@ -37,6 +118,7 @@ export function TrlPanel() {
         <button type="button" className="primary" data-testid="btn-export-trl" onClick={() => downloadText(trlFileName(name), script, 'text/x-python')}>
           Export to TRL (.py)
         </button>
+        <BundleButton config={config} name={name} {...(run ? { iteration: run.iteration, runId: run.id } : {})} />
       </div>
       <table className="trl-table" data-testid="trl-table">
         <caption>How each knob maps</caption>
@@ -77,6 +159,7 @@ export function TrlPanel() {
           {script}
         </pre>
       </details>
+      <ImportMappings />
     </section>
   );
 }

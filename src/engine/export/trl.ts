@@ -1,6 +1,7 @@
-import { ALGORITHM_SPECS, ignoresKnob } from '../../engine/algorithms/spec';
-import type { RunConfig } from '../../engine/config';
-import { REWARD_DOCS, REWARD_NAMES, type RewardName } from '../../engine/rewards';
+import { ALGORITHM_SPECS, ignoresKnob } from '../algorithms/spec';
+import type { RunConfig } from '../config';
+import { REWARD_DOCS, REWARD_NAMES, type RewardName } from '../rewards';
+import { rewardsPy, rewardsPyOptions } from './rewardsPy';
 
 /**
  * "Export to TRL": a run's config as a Python script for Hugging Face TRL's GRPOTrainer, with
@@ -133,6 +134,8 @@ export function trlMapping(c: RunConfig): TrlMapping {
     row('beta', pyFloat(o.beta), 'objective.beta', o.beta, why.length ? 'approx' : 'exact', why.length ? `${why.join('; ')}.` : o.beta === 0 ? 'No reference model is loaded.' : 'β · k3 KL to the frozen reference, in the loss.');
   }
 
+  if (o.entropyCoef > 0) row('entropy_coef', pyFloat(o.entropyCoef), 'objective.entropyCoef', o.entropyCoef, 'exact', 'Entropy bonus, mean per-token entropy (GRPOConfig.entropy_coef, TRL 1.9.0).');
+
   // ---- rewards
   const weighted = REWARD_NAMES.filter((n) => c.rewards.weights[n] !== 0);
   const rewards = (weighted.length > 0 ? weighted : (['accuracy'] as RewardName[])).map((name) => ({ name, weight: c.rewards.weights[name] }));
@@ -145,15 +148,14 @@ export function trlMapping(c: RunConfig): TrlMapping {
     'One weight per function in reward_funcs; the weighted sum is the reward.',
   );
   for (const r of rewards) {
-    const approx = r.name === 'step';
-    row('', '', `reward: ${r.name}`, r.weight, approx ? 'approx' : 'exact', approx ? 'Written as "share of gold steps matched in place": each task scores its own steps (src/engine/tasks).' : `${r.name}_reward in the script. ${REWARD_DOCS[r.name]}`);
+    const tokens = r.name === 'length';
+    row('', '', `reward: ${r.name}`, r.weight, tokens ? 'approx' : 'exact', `${r.name}_reward (rewards.py, checked against the TypeScript). ${REWARD_DOCS[r.name]}${tokens ? ' Counted in the real tokenizer\'s tokens, not the playground\'s words.' : ''}`);
   }
   if (c.rewards.weights.length !== 0) row('', '', 'rewards.overlongCache', c.rewards.overlongCache, 'exact', 'L_CACHE in length_reward.');
 
   // ---- what has no GRPOConfig counterpart
   const none = (ours: string, value: unknown, note: string) => row('', '', ours, value, 'none', note);
   if (o.klEstimator !== 'k3' && o.beta > 0) none('objective.klEstimator', o.klEstimator, 'GRPOTrainer\'s KL is always k3.');
-  if (o.entropyCoef > 0) none('objective.entropyCoef', o.entropyCoef, 'No entropy bonus in GRPOTrainer.');
   if (o.earlyStopKl > 0 && !ignoresKnob(alg, 'objective.earlyStopKl')) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping in GRPOTrainer.');
   if (spec.critic) {
     none('objective.gamma / lambda', `${o.gamma} / ${o.lambda}`, 'GAE needs a critic. TRL\'s PPOTrainer has gamma and lam (with a reward model, not reward functions).');
@@ -185,44 +187,13 @@ export function trlMapping(c: RunConfig): TrlMapping {
 // ---------------------------------------------------------------------------------------
 // The script
 
-const REWARD_PY: Record<RewardName, string> = {
-  accuracy: `def accuracy_reward(completions, solution, **kwargs):
-    """1.0 if the word inside <answer> ... </answer> is the gold answer, else 0.0 (DeepSeek-R1)."""
-    out = []
-    for completion, gold in zip(completions, solution):
-        m = ANSWER_RE.search(_text(completion))
-        out.append(1.0 if m and m.group(1).strip() == str(gold).strip() else 0.0)
-    return out`,
-  format: `def format_reward(completions, **kwargs):
-    """1.0 if the completion is exactly <think> ... </think> <answer> X </answer>, else 0.0."""
-    return [1.0 if FORMAT_RE.match(_text(c).strip()) else 0.0 for c in completions]`,
-  step: `def step_reward(completions, trace, **kwargs):
-    """Process reward (StepGRPO): share of the gold reasoning steps the <think> trace gets right, in place."""
-    out = []
-    for completion, gold in zip(completions, trace):
-        m = THINK_RE.search(_text(completion))
-        got = m.group(1).split() if m else []
-        gold_steps = list(gold) if not isinstance(gold, str) else gold.split()
-        right = sum(1 for k, word in enumerate(gold_steps) if k < len(got) and got[k] == word)
-        out.append(right / len(gold_steps) if gold_steps and m else 0.0)
-    return out`,
-  length: `def length_reward(completion_ids, **kwargs):
-    """DAPO's soft overlong punishment: 0 while short, a ramp to -1 over the last L_CACHE tokens, -1 if cut off."""
-    free = MAX_COMPLETION_LENGTH - min(L_CACHE, MAX_COMPLETION_LENGTH)
-    out = []
-    for ids in completion_ids:
-        n = len(ids)
-        if n >= MAX_COMPLETION_LENGTH:
-            out.append(-1.0)  # truncated (no end-of-sequence token within the budget)
-        elif n <= free:
-            out.append(0.0)
-        else:
-            out.append((free - n) / (MAX_COMPLETION_LENGTH - free))
-    return out`,
-  hackable: `def hackable_reward(completions, **kwargs):
-    """Deliberately hackable: 1.0 for saying "because", right or wrong (watch reward hacking)."""
-    return [1.0 if re.search(r"\\bbecause\\b", _text(c)) else 0.0 for c in completions]`,
-};
+/**
+ * The TRL release the script is written for, and where its option names were checked:
+ * trl/trainer/grpo_config.py at tag v1.9.0 (commit 35def3ee000a87f6839e66f4b7749b06274ed1b3),
+ * whose GRPOConfig subclasses transformers.TrainingArguments (trl/trainer/base_config.py).
+ * grpoConfigFields.ts lists both; trl.test.ts checks every argument the script names.
+ */
+export const TRL_VERSION = '1.9.0';
 
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ').trim();
 
@@ -231,6 +202,21 @@ export interface ScriptContext {
   presetTitle?: string;
   /** Iterations the run has done (the script says where the browser run stood). */
   iteration?: number;
+  /**
+   * 'module': import the reward functions from the bundle's rewards.py (the bundle);
+   * 'inline' (default): paste rewards.py into the script, so the one file stands alone.
+   */
+  rewards?: 'module' | 'inline';
+  /** Where rewards.py and data/ are, relative to the script's folder ('.' by default; the bundle's script sits in trl/). */
+  root?: '.' | '..';
+}
+
+/** The prompt a real chat VLM gets: the playground's question, with the output grammar spelled out. */
+export const INSTRUCTION = 'Answer in the form <think> your steps </think> <answer> one word </answer>. Question: ';
+
+/** The GRPOConfig arguments the script writes, in order (the mapped rows, then its own). */
+export function trlScriptArgs(c: RunConfig): string[] {
+  return ['output_dir', ...trlMapping(c).rows.filter((r) => r.trl !== '').map((r) => r.trl), 'mask_truncated_completions', 'logging_steps'];
 }
 
 /** The whole Python script for a run's config. */
@@ -252,46 +238,47 @@ export function trlScript(c: RunConfig, ctx: ScriptContext = {}): string {
     ...notes.map((n) => `# ${oneLine(n)}`),
     ...(unmapped.length > 0 ? ['#', '# Not carried over (no GRPOConfig counterpart):', ...unmapped.map((r) => `#   - ${r.ours} = ${oneLine(r.ourValue)}: ${oneLine(r.note)}`)] : []),
     '#',
-    '# pip install trl transformers datasets accelerate   (a TRL with GRPOConfig.importance_sampling_level)',
+    `# Written for TRL ${TRL_VERSION} (every GRPOConfig option below exists in trl/trainer/grpo_config.py at v${TRL_VERSION}):`,
+    `#   pip install "trl==${TRL_VERSION}" transformers datasets accelerate pillow`,
+    '# The data: data/train (ImageFolder: metadata.jsonl + PNGs), as the bundle from "Download bundle" ships it.',
   ].filter((l): l is string => l !== null);
 
-  const needs = new Set(rewards.map((r) => r.name));
-  const helpers = [
-    'def _text(completion):',
-    '    """A completion is a string (standard format) or a list of chat messages (conversational)."""',
-    '    return completion if isinstance(completion, str) else completion[-1]["content"]',
-  ];
-  const regexes = [
-    needs.has('accuracy') ? 'ANSWER_RE = re.compile(r"<answer>\\s*(.*?)\\s*</answer>", re.S)' : null,
-    needs.has('format') ? 'FORMAT_RE = re.compile(r"^<think>(.*?)</think>\\s*<answer>\\s*\\S+\\s*</answer>$", re.S)' : null,
-    needs.has('step') ? 'THINK_RE = re.compile(r"<think>(.*?)</think>", re.S)' : null,
-  ].filter((l): l is string => l !== null);
+  const funcs = rewards.map((r) => `${r.name}_reward`);
+  const rewardCode =
+    ctx.rewards === 'module'
+      ? [`from rewards import ${funcs.join(', ')}  # rewards.py, in ${ctx.root === '..' ? 'the bundle\'s root' : 'this folder'}`]
+      : ['# ---- Reward functions (src/engine/rewards and each task\'s scoreSteps, ported line for line; the bundle ships them as rewards.py)', rewardsPy(rewardsPyOptions(c)).replace(/^"""[\s\S]*?"""\n/, '').replace(/^import (json|re)\n/gm, '')];
 
   return [
     ...header,
     '',
+    'import json',
+    'import os',
     'import re',
+    'import sys',
     '',
     'from datasets import load_dataset',
     'from trl import GRPOConfig, GRPOTrainer',
     '',
+    ctx.root === '..' ? 'HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the bundle\'s root' : 'HERE = os.path.dirname(os.path.abspath(__file__))',
+    'sys.path.insert(0, HERE)',
+    '',
+    ...rewardCode,
+    '',
     '# Any chat VLM; the playground trained a tiny word-level model, so expect to retune the learning rate.',
     'MODEL = "Qwen/Qwen2.5-VL-3B-Instruct"',
-    `MAX_COMPLETION_LENGTH = ${pyInt(c.sampling.maxNewTokens)}`,
-    `L_CACHE = ${pyInt(c.rewards.overlongCache)}  # rewards.overlongCache`,
-    '',
-    '# The data: one row per question with "prompt" (the question), "image", "solution" (the gold',
-    '# answer) and, for step_reward, "trace" (the gold reasoning steps). The playground\'s tasks are',
-    `# procedural (src/engine/tasks/${c.task.task}.ts): regenerate them, or use any image-question set.`,
-    'dataset = load_dataset("json", data_files={"train": "train.jsonl"}, split="train")',
-    '',
-    '# ---- Reward functions (src/engine/rewards), as TRL callables: one float per completion.',
-    ...regexes,
+    `INSTRUCTION = ${pyStr(INSTRUCTION)}`,
     '',
     '',
-    ...helpers,
-    ...rewards.flatMap((r) => ['', '', REWARD_PY[r.name]]),
+    'def as_chat(example):',
+    '    """The question as a conversational prompt with the image (TRL reads the "image" column for VLMs)."""',
+    '    example["prompt"] = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": INSTRUCTION + example["prompt"]}]}]',
+    '    return example',
     '',
+    '',
+    '# One row per question: "image", "prompt", "solution" (gold answer), "trace" (gold steps), "task".',
+    'train_dataset = load_dataset("imagefolder", data_dir=os.path.join(HERE, "data", "train"), split="train")',
+    'train_dataset = train_dataset.remove_columns(["images", "ground_truth"]).map(as_chat)',
     '',
     'config = GRPOConfig(',
     `    output_dir=${pyStr(`rft-${c.preset}-${c.task.task}`)},`,
@@ -302,9 +289,9 @@ export function trlScript(c: RunConfig, ctx: ScriptContext = {}): string {
     '',
     'trainer = GRPOTrainer(',
     '    model=MODEL,',
-    `    reward_funcs=[${rewards.map((r) => `${r.name}_reward`).join(', ')}],`,
+    `    reward_funcs=[${funcs.join(', ')}],`,
     '    args=config,',
-    '    train_dataset=dataset,',
+    '    train_dataset=train_dataset,',
     ')',
     '',
     'if __name__ == "__main__":',

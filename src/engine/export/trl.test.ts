@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ALGORITHM_SPECS } from '../../engine/algorithms/spec';
-import { PRESET_IDS, applyPreset, type PresetId } from '../../engine/presets';
-import type { RunConfig } from '../../engine/config';
-import { withValue } from './fields';
+import { ALGORITHM_SPECS } from '../algorithms/spec';
+import { PRESET_IDS, applyPreset, type PresetId } from '../presets';
+import { RunConfigSchema, type RunConfig } from '../config';
+import { setPath, type Json } from '../paths';
 import { pyFloat, trlFileName, trlMapping, trlScript, type MapStatus } from './trl';
+
+/** A config with one knob changed, validated (the app's fields.withValue, which the engine may not import). */
+function withValue(config: RunConfig, path: string, value: unknown): RunConfig {
+  const copy = structuredClone(config) as unknown as Json;
+  setPath(copy, path, value);
+  return RunConfigSchema.parse(copy);
+}
 
 /** The GRPOConfig arguments the issue names, as each must read for a config. */
 function expected(c: RunConfig): Record<string, string> {
@@ -105,7 +112,8 @@ describe('Export to TRL: the mapping for every preset', () => {
     }
     expect(script).toContain('reward_funcs=[accuracy_reward, format_reward, length_reward, hackable_reward],');
     expect(script).toContain('def hackable_reward(');
-    expect(script).not.toContain('def step_reward(');
+    // The script carries all of rewards.py; only the weighted functions are passed.
+    expect(script).not.toMatch(/reward_funcs=\[[^\]]*step_reward/);
   });
 
   it('reads the algorithm\'s facts, not its name: TRPO\'s β is KL to the reference, its lr and early stop unused', () => {

@@ -1,0 +1,323 @@
+/**
+ * The reward functions as one Python module (standard library only), written into the bundle
+ * as rewards.py: a line-for-line port of src/engine/rewards (parse.ts, functions.ts) and of each
+ * task's scoreSteps (src/engine/tasks/*.ts), on words instead of token ids. The playground's
+ * tokenizer is word-level, so its text (decode with keepPad) split on whitespace is the token
+ * sequence. test/export-bundle.slow.test.ts runs it with python3 on a few hundred sampled
+ * responses and requires the TypeScript scores exactly.
+ *
+ * On top, adapters for the trainers: TRL's reward-function signature (completions + dataset
+ * columns as kwargs, TRL v1.9.0 trl/trainer/grpo_trainer.py) and EasyR1's batch reward
+ * function (list of {response, response_length, ground_truth}, hiyouga/EasyR1
+ * verl/workers/reward/function.py, REWARD_TYPE = "batch" as in examples/reward_function/math.py).
+ * A real model's decoded text has no "<eos>" word: the adapters add one unless the completion
+ * used its whole budget (then it was cut off, as a playground response without <eos> is).
+ */
+import type { RunConfig } from '../config';
+import { REWARD_NAMES, type RewardName } from '../rewards';
+import { SPECIAL_TOKENS, VOCAB } from '../tokenizer';
+
+const pyList = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+
+export interface RewardsPyOptions {
+  maxNewTokens: number;
+  lengthCache: number;
+  weights: Partial<Record<RewardName, number>>;
+}
+
+export function rewardsPyOptions(c: RunConfig): RewardsPyOptions {
+  return { maxNewTokens: c.sampling.maxNewTokens, lengthCache: c.rewards.overlongCache, weights: c.rewards.weights };
+}
+
+const num = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x).replace('e+', 'e'));
+
+/** rewards.py for a run: the scoring core, the run's constants, and the trainer adapters. */
+export function rewardsPy(o: RewardsPyOptions): string {
+  const weights = REWARD_NAMES.map((n) => `    ${JSON.stringify(n)}: ${num(o.weights[n] ?? 0)},`).join('\n');
+  return String.raw`"""RFT Playground's reward functions in Python (standard library only).
+
+A port of src/engine/rewards (parse.ts, functions.ts) and of each task's scoreSteps
+(src/engine/tasks/*.ts). Responses are lists of words: the playground's tokenizer is
+word-level, so a response's text split on whitespace is its token sequence.
+
+    python3 check_rewards.py      # re-checks these functions against the TypeScript scores
+
+Adapters: accuracy_reward, format_reward, step_reward, length_reward, hackable_reward take
+TRL's reward-function arguments (completions, completion_ids, dataset columns as kwargs);
+compute_score takes EasyR1's batch reward inputs.
+"""
+
+import json
+import re
+
+# ---- this run's constants (written by the exporter)
+MAX_COMPLETION_LENGTH = ${o.maxNewTokens}  # sampling.maxNewTokens (L_max)
+L_CACHE = ${o.lengthCache}  # rewards.overlongCache (DAPO's soft overlong band)
+WEIGHTS = {  # rewards.weights: the reward is the weighted sum
+${weights}
+}
+
+SPECIAL = frozenset(${pyList(SPECIAL_TOKENS)})
+VOCAB = frozenset(${pyList(VOCAB)})
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def _index(xs, x, start=0):
+    try:
+        return xs.index(x, start)
+    except ValueError:
+        return -1
+
+
+def _plain(w):
+    """A word that may stand in the trace or as the answer: in the vocabulary, not a tag or <pad>."""
+    return w in VOCAB and w not in SPECIAL
+
+
+def parse_response(words):
+    """src/engine/rewards/parse.ts: the grammar <think> trace </think> <answer> X </answer> <eos>."""
+    eos_at = _index(words, "<eos>")
+    eos_reached = eos_at >= 0
+    body = list(words[:eos_at]) if eos_reached else list(words)
+    think = _index(body, "<think>")
+    think_end = -1 if think < 0 else _index(body, "</think>", think + 1)
+    trace = None if think_end < 0 else body[think + 1:think_end]
+    open_ = _index(body, "<answer>")
+    close = -1 if open_ < 0 else _index(body, "</answer>", open_ + 1)
+    inner = [] if close < 0 else body[open_ + 1:close]
+    answer = " ".join(inner) if inner else None
+    well_formed = (
+        eos_reached
+        and think == 0
+        and trace is not None
+        and all(_plain(w) for w in trace)
+        and open_ == think_end + 1
+        and close == open_ + 2
+        and close == len(body) - 1
+        and all(_plain(w) for w in inner)
+    )
+    return {
+        "trace": trace,
+        "answer": answer,
+        "well_formed": bool(well_formed),
+        "eos_reached": eos_reached,
+        "length": eos_at + 1 if eos_reached else len(words),
+    }
+
+
+# ---- each task's process reward (scoreSteps)
+
+def _steps_count(answer, gold_trace, trace):
+    if len(trace) == 0:
+        return 0.0
+    n = int(answer)
+    expected = ["0"] if n == 0 else [str(i + 1) for i in range(n)]
+    in_order = all(i < len(trace) and trace[i] == w for i, w in enumerate(expected))
+    stops_at_n = trace[-1] == answer
+    return (int(in_order) + int(stops_at_n)) / 2
+
+
+def _num(w):
+    return int(w) if w is not None and _NUMBER.fullmatch(w) else None
+
+
+def _equations(trace):
+    out = []
+    i = 0
+    while i + 4 < len(trace):
+        if trace[i + 1] == "+" and trace[i + 3] == "=":
+            out.append([_num(trace[i]), _num(trace[i + 2]), _num(trace[i + 4])])
+            i += 5
+        else:
+            i += 1
+    return out
+
+
+def _steps_digit_sum(answer, gold_trace, trace):
+    gold = _equations(gold_trace)
+    got = _equations(trace)
+    steps = 0
+    right = 0
+    for k, eq in enumerate(gold):
+        for slot in range(0 if k == 0 else 1, 3):
+            steps += 1
+            if k < len(got) and got[k][slot] == eq[slot]:
+                right += 1
+    return 0.0 if steps == 0 else right / steps
+
+
+def _steps_compare(answer, gold_trace, trace):
+    steps = 0
+    right = 0
+    for i in range(0, len(gold_trace) - 1, 2):
+        steps += 1
+        at = _index(trace, gold_trace[i])
+        if at >= 0 and at + 1 < len(trace) and trace[at + 1] == gold_trace[i + 1]:
+            right += 1
+    return 0.0 if steps == 0 else right / steps
+
+
+def _after(trace, marker):
+    at = _index(trace, marker)
+    return None if at < 0 or at + 1 >= len(trace) else trace[at + 1]
+
+
+def _steps_area(answer, gold_trace, trace):
+    markers = ["width", "height", "="]
+    right = sum(1 for m in markers if _after(trace, m) is not None and _after(trace, m) == _after(gold_trace, m))
+    return right / len(markers)
+
+
+SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area}
+
+
+# ---- the reward functions (src/engine/rewards/functions.ts), on a response's words
+
+def accuracy_score(words, answer):
+    return 1.0 if parse_response(words)["answer"] == answer else 0.0
+
+
+def format_score(words):
+    return 1.0 if parse_response(words)["well_formed"] else 0.0
+
+
+def step_score(words, task, answer, gold_trace):
+    trace = parse_response(words)["trace"]
+    return 0.0 if trace is None else float(SCORE_STEPS[task](answer, list(gold_trace), trace))
+
+
+def length_score(words, max_new_tokens=MAX_COMPLETION_LENGTH, cache=L_CACHE):
+    p = parse_response(words)
+    return _length(p["length"], p["eos_reached"], max_new_tokens, cache)
+
+
+def _length(n, eos_reached, l_max, cache):
+    if not eos_reached or n > l_max:
+        return -1.0
+    free = l_max - min(cache, l_max)
+    return 0.0 if n <= free else (free - n) / (l_max - free)
+
+
+def hackable_score(words):
+    p = parse_response(words)
+    said = words[:p["length"]] if p["eos_reached"] else words
+    return 1.0 if "because" in said else 0.0
+
+
+def score_all(words, task, answer, gold_trace, max_new_tokens=MAX_COMPLETION_LENGTH, cache=L_CACHE):
+    """Every function's unweighted value, as scoreSample's byFn."""
+    return {
+        "accuracy": accuracy_score(words, answer),
+        "format": format_score(words),
+        "step": step_score(words, task, answer, gold_trace),
+        "length": length_score(words, max_new_tokens, cache),
+        "hackable": hackable_score(words),
+    }
+
+
+def words_of(text):
+    """A response's words; tags written without spaces ("<answer>7</answer>") are split off."""
+    return re.sub(r"(</?think>|</?answer>|<eos>|<pad>)", r" \1 ", text).split()
+
+
+# ---- TRL adapters: one float per completion; dataset columns arrive as kwargs
+
+def _text(completion):
+    """A completion is a string (standard format) or a list of chat messages (conversational)."""
+    return completion if isinstance(completion, str) else completion[-1]["content"]
+
+
+def _completion_words(completion, ids=None):
+    """A real model's decoded text has no <eos> word: add one unless the completion was cut off."""
+    words = words_of(_text(completion))
+    truncated = ids is not None and len(ids) >= MAX_COMPLETION_LENGTH
+    if not truncated and "<eos>" not in words:
+        words.append("<eos>")
+    return words
+
+
+def _ids(kwargs, n):
+    ids = kwargs.get("completion_ids")
+    return ids if ids is not None else [None] * n
+
+
+def accuracy_reward(completions, solution, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [accuracy_score(_completion_words(c, i), str(s)) for c, s, i in zip(completions, solution, ids)]
+
+
+def format_reward(completions, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [format_score(_completion_words(c, i)) for c, i in zip(completions, ids)]
+
+
+def step_reward(completions, task, solution, trace, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [step_score(_completion_words(c, i), t, str(s), g.split()) for c, t, s, g, i in zip(completions, task, solution, trace, ids)]
+
+
+def length_reward(completions, completion_ids, **kwargs):
+    """Counted in the real tokenizer's tokens; cut off (no end within the budget) is -1."""
+    return [_length(len(i), len(i) < MAX_COMPLETION_LENGTH, MAX_COMPLETION_LENGTH, L_CACHE) for i in completion_ids]
+
+
+def hackable_reward(completions, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [hackable_score(_completion_words(c, i)) for c, i in zip(completions, ids)]
+
+
+# ---- EasyR1 adapter (worker.reward.reward_function: ./rewards.py:compute_score)
+
+REWARD_NAME = "rft_playground"
+REWARD_TYPE = "batch"
+
+
+def compute_score(reward_inputs, **kwargs):
+    """reward_inputs: [{"response", "response_length", "ground_truth"}]; ground_truth is this bundle's JSON {"task", "answer", "trace"}."""
+    out = []
+    for r in reward_inputs:
+        gold = json.loads(r["ground_truth"])
+        words = words_of(r["response"])
+        truncated = r["response_length"] >= MAX_COMPLETION_LENGTH
+        if not truncated and "<eos>" not in words:
+            words.append("<eos>")
+        scores = score_all(words, gold["task"], gold["answer"], gold["trace"].split())
+        scores["length"] = _length(r["response_length"], not truncated, MAX_COMPLETION_LENGTH, L_CACHE)
+        overall = sum(WEIGHTS[k] * v for k, v in scores.items() if WEIGHTS.get(k, 0) != 0)
+        out.append({"overall": overall, **scores})
+    return out
+`;
+}
+
+/** check_rewards.py: re-scores the shipped cases (tests/reward_cases.jsonl) and compares with the TypeScript scores. */
+export const CHECK_REWARDS_PY = String.raw`"""Checks rewards.py against the playground's TypeScript rewards.
+
+tests/reward_cases.jsonl holds sampled responses (correct, wrong, malformed, truncated) with
+the scores src/engine/rewards gave them. Exit status 0 when every score matches exactly.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rewards  # noqa: E402
+
+path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests", "reward_cases.jsonl")
+bad = 0
+n = 0
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        n += 1
+        got = rewards.score_all(rewards.words_of(case["text"]), case["task"], case["answer"], case["trace"].split(), case["max_new_tokens"], case["cache"])
+        for name, want in case["scores"].items():
+            if got[name] != want:
+                bad += 1
+                if bad <= 20:
+                    print(f"case {n} ({case['kind']}): {name} = {got[name]!r}, TypeScript says {want!r}: {case['text']!r}")
+print(f"{n} cases, {bad} mismatches")
+sys.exit(1 if bad or n == 0 else 0)
+`;

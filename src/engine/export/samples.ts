@@ -1,0 +1,102 @@
+/**
+ * Sampled responses for the reward parity check: for each task instance, the gold response
+ * and its usual failures (wrong answer, missing tags, empty answer, extra tokens, a garbled or
+ * half-right trace, truncation, "because", padding after <eos>, random token soup), scored by
+ * the TypeScript rewards. The bundle ships them as tests/reward_cases.jsonl, and check_rewards.py
+ * re-scores them with rewards.py.
+ */
+import { Rng } from '../random';
+import { REWARD_NAMES, scoreSample, type RewardName } from '../rewards';
+import type { TaskInstance } from '../tasks/types';
+import { EOS, PAD, VOCAB, decode, formatResponse, id } from '../tokenizer';
+
+export interface RewardCase {
+  kind: string;
+  task: string;
+  answer: string;
+  /** The gold trace, words separated by spaces. */
+  trace: string;
+  /** The response as text: its words, <pad> included, separated by spaces. */
+  text: string;
+  max_new_tokens: number;
+  cache: number;
+  /** Every reward function's unweighted value (scoreSample's byFn). */
+  scores: Record<RewardName, number>;
+}
+
+const ALL_WEIGHTS = Object.fromEntries(REWARD_NAMES.map((n) => [n, 1])) as Record<RewardName, number>;
+
+/** The kinds of response made per instance, and how. */
+function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, number[]][] {
+  const gold = formatResponse(inst.goldTrace, inst.answer);
+  const [THINK, THINK_END, ANSWER, ANSWER_END] = ['<think>', '</think>', '<answer>', '</answer>'].map(id) as [number, number, number, number];
+  const trace = inst.goldTrace.map(id);
+  const plainIds = VOCAB.map((_, i) => i).filter((i) => i > 6);
+  const other = (w: string): number => {
+    let t: number;
+    do t = rng.pick(plainIds);
+    while (VOCAB[t] === w);
+    return t;
+  };
+  const ans = id(inst.answer);
+  const garble = trace.map((t) => (rng.next() < 0.4 ? other(VOCAB[t]!) : t));
+  const one = trace.slice();
+  if (one.length > 0) {
+    const k = rng.int(0, one.length - 1);
+    one[k] = other(VOCAB[one[k]!]!);
+  }
+  const out: [string, number[]][] = [
+    ['correct', gold],
+    ['wrong-answer', [THINK, ...trace, THINK_END, ANSWER, other(inst.answer), ANSWER_END, EOS]],
+    ['missing-think', [ANSWER, ans, ANSWER_END, EOS]],
+    ['missing-answer-tags', [THINK, ...trace, THINK_END, ans, EOS]],
+    ['no-tags', [...trace, ans, EOS]],
+    ['empty-answer', [THINK, ...trace, THINK_END, ANSWER, ANSWER_END, EOS]],
+    ['two-word-answer', [THINK, ...trace, THINK_END, ANSWER, ans, ans, ANSWER_END, EOS]],
+    ['extra-after', [...gold.slice(0, -1), other(''), EOS]],
+    ['extra-before', [other(''), ...gold]],
+    ['because', [THINK, id('because'), ...trace, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
+    ['garbled-trace', [THINK, ...garble, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
+    ['one-step-wrong', [THINK, ...one, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
+    ['empty-trace', [THINK, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
+    ['out-of-order', [ANSWER, ans, ANSWER_END, THINK, ...trace, THINK_END, EOS]],
+    ['pad-inside', [THINK, ...trace, THINK_END, ANSWER, PAD, ANSWER_END, EOS]],
+    ['junk-after-eos', [...gold, id('because'), ANSWER, ANSWER_END]],
+    ['truncated', gold.slice(0, rng.int(1, Math.max(1, gold.length - 1)))],
+    ['no-eos', gold.slice(0, -1)],
+    ['empty', []],
+    ['eos-only', [EOS]],
+    ['soup', Array.from({ length: rng.int(1, maxNewTokens) }, () => rng.int(0, VOCAB.length - 1))],
+    ['long-trace', [THINK, ...trace, ...Array.from({ length: maxNewTokens }, () => rng.pick(plainIds)), THINK_END, ANSWER, ans, ANSWER_END, EOS]],
+  ];
+  return out;
+}
+
+/** A response as the sampler returns it: at most maxNewTokens ids, <pad> after <eos>. */
+function asSampled(tokens: number[], maxNewTokens: number): number[] {
+  const cut = tokens.slice(0, maxNewTokens);
+  return cut.includes(EOS) ? [...cut, ...new Array<number>(maxNewTokens - cut.length).fill(PAD)] : cut;
+}
+
+/** Cases for the given instances, scored by src/engine/rewards. */
+export function rewardCases(instances: readonly TaskInstance[], opts: { maxNewTokens: number; cache: number; seed?: number }): RewardCase[] {
+  const rng = new Rng(opts.seed ?? 7);
+  const out: RewardCase[] = [];
+  for (const inst of instances) {
+    for (const [kind, raw] of variants(inst, rng, opts.maxNewTokens)) {
+      const tokens = asSampled(raw, opts.maxNewTokens);
+      const { byFn } = scoreSample({ tokens, maxNewTokens: opts.maxNewTokens }, inst, ALL_WEIGHTS, { lengthCache: opts.cache });
+      out.push({
+        kind,
+        task: inst.taskId,
+        answer: inst.answer,
+        trace: inst.goldTrace.join(' '),
+        text: decode(tokens, { keepPad: true }),
+        max_new_tokens: opts.maxNewTokens,
+        cache: opts.cache,
+        scores: byFn,
+      });
+    }
+  }
+  return out;
+}

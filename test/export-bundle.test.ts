@@ -1,0 +1,133 @@
+/**
+ * The bundle's pieces in-process (fast): the ZIP writer against its own reader and known
+ * CRCs, the PNG encoder against node:zlib, the bundle's file list and data layout, and the
+ * option names the TRL script and the EasyR1 config use, checked against the lists copied
+ * from TRL 1.9.0 and EasyR1 (src/engine/export/grpoConfigFields.ts, easyr1.ts). Python runs
+ * in test/export-bundle.slow.test.ts.
+ */
+import { inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { PRESET_IDS, applyPreset } from '../src/engine/presets';
+import { bundleFiles, buildBundle, bundleFileName } from '../src/engine/export/bundle';
+import { EASYR1_KEYS, easyr1Mapping, easyr1Yaml } from '../src/engine/export/easyr1';
+import { KNOWN_GRPO_OPTIONS } from '../src/engine/export/grpoConfigFields';
+import { encodePng } from '../src/engine/export/png';
+import { rewardCases } from '../src/engine/export/samples';
+import { TRL_VERSION, trlScript, trlScriptArgs } from '../src/engine/export/trl';
+import { crc32, fromUtf8, unzip, utf8, zip } from '../src/engine/export/zip';
+import { TASKS, TASK_IDS } from '../src/engine/tasks';
+
+describe('zip', () => {
+  it('computes the standard CRC-32 and reads back what it wrote', () => {
+    expect(crc32(utf8('123456789'))).toBe(0xcbf43926);
+    const files = [
+      { path: 'a.txt', data: 'hello' },
+      { path: 'dir/b.bin', data: new Uint8Array([0, 1, 2, 255]) },
+      { path: 'dir/ünï.txt', data: '' },
+    ];
+    const back = unzip(zip(files));
+    expect([...back.keys()]).toEqual(['a.txt', 'dir/b.bin', 'dir/ünï.txt']);
+    expect(fromUtf8(back.get('a.txt')!)).toBe('hello');
+    expect([...back.get('dir/b.bin')!]).toEqual([0, 1, 2, 255]);
+    expect(back.get('dir/ünï.txt')!.length).toBe(0);
+  });
+  it('refuses unsafe or repeated paths, and a damaged archive', () => {
+    for (const path of ['', '/abs', 'a/../b', 'a\\b']) expect(() => zip([{ path, data: 'x' }])).toThrow(/bad path/);
+    expect(() => zip([{ path: 'a', data: 'x' }, { path: 'a', data: 'y' }])).toThrow(/twice/);
+    const z = zip([{ path: 'a', data: 'xyz' }]);
+    expect(() => unzip(z.subarray(0, 10))).toThrow(/not a ZIP, or truncated/);
+    const bad = z.slice();
+    bad[31] = bad[31]! ^ 1; // a byte of the entry's data (after the 30-byte header and the 1-byte name)
+    expect(() => unzip(bad)).toThrow(/CRC mismatch/);
+  });
+});
+
+describe('png', () => {
+  it('encodes RGB that zlib inflates back to the same pixels', () => {
+    const inst = TASKS['digit-sum'].generate({ seed: 3, split: 'id', difficulty: 3, imageSize: 32, jitter: 0.5 });
+    const png = encodePng(inst.image, 32);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const view = new DataView(png.buffer, png.byteOffset);
+    expect(view.getUint32(16)).toBe(32); // IHDR width
+    // Chunks: IHDR (8 + 13 + 4 bytes after the signature), then IDAT.
+    const idatLen = view.getUint32(33);
+    expect(fromUtf8(png.subarray(37, 41))).toBe('IDAT');
+    expect(crc32(png.subarray(37, 41 + idatLen))).toBe(view.getUint32(41 + idatLen));
+    const raw = inflateSync(png.subarray(41, 41 + idatLen));
+    expect(raw.length).toBe(32 * (1 + 96));
+    for (let y = 0; y < 32; y++) {
+      expect(raw[y * 97]).toBe(0);
+      for (let i = 0; i < 96; i++) expect(raw[y * 97 + 1 + i]).toBe(Math.round(inst.image[y * 96 + i]! * 255));
+    }
+    expect(() => encodePng(new Float32Array(5), 2)).toThrow(/expected 12/);
+  });
+});
+
+describe('bundle', () => {
+  it('holds the data in ImageFolder layout, the rewards, both trainers\' configs and a README', () => {
+    const c = applyPreset('grpo', { task: { task: 'count' } });
+    const progress: number[] = [];
+    const archive = buildBundle(c, { n: 20, runName: 'my run', metrics: [], onProgress: (p) => progress.push(p) });
+    const files = unzip(archive);
+    const names = [...files.keys()];
+    for (const f of ['README.md', 'config.json', 'metrics.jsonl', 'rewards.py', 'check_rewards.py', 'tests/reward_cases.jsonl', 'trl/train_grpo.py', 'trl/mapping.md', 'easyr1/config.yaml', 'easyr1/format_prompt.jinja', 'easyr1/mapping.md']) {
+      expect(names).toContain(f);
+    }
+    expect(progress.at(-1)).toBe(1);
+    for (const [split, n] of [['train', 20], ['test', 16], ['ood', 16]] as const) {
+      const rows = fromUtf8(files.get(`data/${split}/metadata.jsonl`)!).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(rows).toHaveLength(n);
+      for (const r of rows) {
+        expect(files.has(`data/${split}/${String(r.file_name)}`)).toBe(true);
+        expect(r.images).toEqual([`${split}/${String(r.file_name)}`]);
+        expect(r.split).toBe(split === 'ood' ? 'ood' : 'id');
+        expect(r.task).toBe('count');
+        expect(JSON.parse(String(r.ground_truth))).toEqual({ task: 'count', answer: r.solution, trace: r.trace });
+      }
+    }
+    expect(names.filter((n) => n.endsWith('.png'))).toHaveLength(52);
+    const readme = fromUtf8(files.get('README.md')!);
+    expect(readme).toContain(`trl==${TRL_VERSION}`);
+    expect(readme).toContain('python3 -m verl.trainer.main config=easyr1/config.yaml');
+    expect(readme).toMatch(/No counterpart in TRL: .*`run.init`/);
+    const script = fromUtf8(files.get('trl/train_grpo.py')!);
+    expect(script).toContain('from rewards import accuracy_reward, format_reward');
+    expect(script).toContain('load_dataset("imagefolder", data_dir=os.path.join(HERE, "data", "train"), split="train")');
+    expect(bundleFileName('GRPO · count #1')).toBe('GRPO-count-1.bundle.zip');
+  });
+
+  it('is the same bytes for the same config (fixed timestamps, seeded data)', () => {
+    const c = applyPreset('dapo');
+    expect(buildBundle(c, { n: 4 })).toEqual(buildBundle(c, { n: 4 }));
+    expect(() => bundleFiles(c, { n: 0 })).toThrow(/n must be an integer/);
+  });
+});
+
+describe('option names exist in the trainers they are written for', () => {
+  for (const id of PRESET_IDS) {
+    it(id, () => {
+      const c = applyPreset(id, { objective: { entropyCoef: 0.01 } });
+      const script = trlScript(c);
+      const call = /^config = GRPOConfig\(\n([\s\S]*?)^\)/m.exec(script)![1]!;
+      const named = [...call.matchAll(/^ {4}([a-z_]+)=/gm)].map((m) => m[1]!);
+      expect(named).toEqual(trlScriptArgs(c));
+      for (const arg of named) expect(KNOWN_GRPO_OPTIONS.has(arg), `GRPOConfig(${arg}=...) in TRL ${TRL_VERSION}`).toBe(true);
+      for (const r of easyr1Mapping(c)) if (r.key) expect(EASYR1_KEYS.has(r.key), `EasyR1 key ${r.key}`).toBe(true);
+      expect(easyr1Yaml(c)).not.toMatch(/: \d+e-\d/); // YAML 1.1 reads "1e-7" as a string
+    });
+  }
+});
+
+describe('reward cases', () => {
+  it('cover every task with right, wrong and malformed responses, scored by the TypeScript rewards', () => {
+    const insts = TASK_IDS.flatMap((t) => [1, 2].map((seed) => TASKS[t].generate({ seed, split: 'id', difficulty: 2, imageSize: 32, jitter: 0.5 })));
+    const cases = rewardCases(insts, { maxNewTokens: 24, cache: 4 });
+    expect(new Set(cases.map((c) => c.task))).toEqual(new Set(TASK_IDS));
+    const byKind = (k: string) => cases.filter((c) => c.kind === k);
+    for (const c of byKind('correct')) expect(c.scores).toMatchObject({ accuracy: 1, format: 1, step: 1 });
+    for (const c of byKind('wrong-answer')) expect(c.scores).toMatchObject({ accuracy: 0, format: 1 });
+    for (const c of byKind('empty-answer')) expect(c.scores).toMatchObject({ accuracy: 0, format: 0 });
+    for (const c of byKind('truncated')) expect(c.scores.length).toBe(-1);
+    for (const c of byKind('because')) expect(c.scores.hackable).toBe(1);
+  });
+});
