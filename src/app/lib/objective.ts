@@ -185,7 +185,7 @@ export function updateSentence(e: UpdateEffect): string {
   const parts: string[] = [];
   if (e.positive > 0) parts.push(`of the ${e.positive} tokens with A>0, ${pct(e.positiveUp, e.positive)} became likelier`);
   if (e.negative > 0) parts.push(`of the ${e.negative} with A<0, ${pct(e.negativeDown, e.negative)} became less likely`);
-  if (parts.length === 0) return 'Every advantage was 0: the update had no policy-gradient signal from this batch.';
+  if (parts.length === 0) return 'Every advantage was 0: no policy-gradient signal from this batch (whatever moved, moved through the KL and entropy terms or other batches\' shared parameters).';
   const s = parts.join('; ');
   return `After the update, ${s}.`;
 }
