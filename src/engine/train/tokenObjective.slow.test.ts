@@ -5,9 +5,9 @@
  * own numbers; and the Δ log-prob pass after the update is there without changing what trains.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunConfigInput } from '../config';
+import type { RunConfig, RunConfigInput } from '../config';
 import type { PresetId } from '../presets';
-import { LOSS_AGGREGATIONS, tokenObjective, whiten } from '../rl/host';
+import { LOSS_AGGREGATIONS, klEstimate, tokenObjective, whiten } from '../rl/host';
 import { SCRATCH_DEPS, tinyConfig } from './testing';
 import { createTrainer } from './trainer';
 import type { InspectBatch } from './types';
@@ -27,6 +27,22 @@ async function oneStep(preset: PresetId, overrides: RunConfigInput) {
 /** Σ over every token of the snapshot of the recorded shares, in float64. */
 const contributionSum = (b: InspectBatch): number => b.samples.reduce((a, s) => a + (s.contribution ?? []).reduce((x, y) => x + y, 0), 0);
 
+/** rl/host's tokenObjective from the snapshot's own numbers gives each recorded share (PPO: A_t is GAE's, whitened as the loss saw it). */
+function expectHostTwin(config: RunConfig, values: Record<string, number>, batch: InspectBatch): void {
+  const o = config.objective;
+  const samples = batch.samples;
+  const raw = samples.flatMap((s) => s.tokens.map((_, t) => s.tokenAdvantages?.[t] ?? s.advantage));
+  const adv = samples.some((s) => s.tokenAdvantages) && o.whitenAdvantages ? whiten(raw) : raw;
+  const beta = o.klMode === 'loss' ? (values['kl/beta'] ?? 0) : 0;
+  let k = 0;
+  for (const s of samples) {
+    s.tokens.forEach((_, t) => {
+      const share = tokenObjective({ ratio: s.ratio[t]!, advantage: adv[k++]!, epsLow: o.epsLow, epsHigh: o.epsHigh, beta, kl: s.kl[t]!, entropyCoef: o.entropyCoef, entropy: s.entropy[t]!, weight: s.lossWeight![t]! });
+      expect(share.contribution).toBeCloseTo(s.contribution![t]!, 5);
+    });
+  }
+}
+
 describe('the token objective sums to the logged loss', () => {
   for (const preset of PRESETS) {
     for (const aggregation of LOSS_AGGREGATIONS) {
@@ -37,18 +53,7 @@ describe('the token objective sums to the logged loss', () => {
         expect(samples.every((s) => s.contribution?.length === s.tokens.length && s.lossWeight?.length === s.tokens.length)).toBe(true);
         expect(contributionSum(batch)).toBeCloseTo(values['loss/policy']!, 6);
 
-        // The host twin from the snapshot's numbers (PPO: A_t is GAE's, whitened over the batch as the loss saw it).
-        const o = config.objective;
-        const raw = samples.flatMap((s) => s.tokens.map((_, t) => s.tokenAdvantages?.[t] ?? s.advantage));
-        const adv = samples.some((s) => s.tokenAdvantages) && o.whitenAdvantages ? whiten(raw) : raw;
-        const beta = o.klMode === 'loss' ? (values['kl/beta'] ?? 0) : 0;
-        let k = 0;
-        for (const s of samples) {
-          s.tokens.forEach((_, t) => {
-            const share = tokenObjective({ ratio: s.ratio[t]!, advantage: adv[k++]!, epsLow: o.epsLow, epsHigh: o.epsHigh, beta, kl: s.kl[t]!, entropyCoef, entropy: s.entropy[t]!, weight: s.lossWeight![t]! });
-            expect(share.contribution).toBeCloseTo(s.contribution![t]!, 5);
-          });
-        }
+        expectHostTwin(config, values, batch);
         // Every token of a row has the row's weight pattern: the aggregation's denominators.
         const n = samples.filter((s) => s.tokens.length > 0).length;
         const total = samples.reduce((a, s) => a + s.tokens.length, 0);
@@ -61,15 +66,30 @@ describe('the token objective sums to the logged loss', () => {
   }
 
   it('with minibatches, Σ shares ÷ steps is the logged mean over the steps (GSPO: ratios move after the first step)', async () => {
-    const { values, batch } = await oneStep('gspo', { optim: { epochs: 1, minibatches: 2 } });
+    const gspo = await oneStep('gspo', { optim: { epochs: 1, minibatches: 2 } });
+    const { values, batch } = gspo;
+    const { config } = gspo;
     expect(contributionSum(batch) / 2).toBeCloseTo(values['loss/policy']!, 6);
+    expectHostTwin(config, values, batch);
     // The sequence ratio: one value per response.
     for (const s of batch.samples) expect(new Set(s.ratio.map((r) => r.toFixed(6))).size).toBeLessThanOrEqual(1);
   });
 
   it('PPO-Penalty: the shares include β · KL(π_old ‖ π_θ)', async () => {
-    const { values, batch } = await oneStep('ppo-penalty', { optim: { epochs: 1, minibatches: 1 } });
+    const { config, values, batch } = await oneStep('ppo-penalty', { optim: { epochs: 1, minibatches: 1 } });
     expect(contributionSum(batch)).toBeCloseTo(values['loss/policy']!, 6);
+    // The host twin: no clip, -ρA + β · k3(log π_old - log π) per token, A_t whitened GAE.
+    const beta = values['kl/beta']!;
+    const raw = batch.samples.flatMap((s) => s.tokens.map((_, t) => s.tokenAdvantages![t]!));
+    const adv = config.objective.whitenAdvantages ? whiten(raw) : raw;
+    let k = 0;
+    for (const s of batch.samples) {
+      s.tokens.forEach((_, t) => {
+        const penalty = beta * klEstimate(s.oldLogp[t]! - s.logp[t]!, 'k3');
+        const x = tokenObjective({ ratio: s.ratio[t]!, advantage: adv[k++]!, epsLow: Infinity, epsHigh: Infinity, beta: 0, kl: 0, entropyCoef: 0, entropy: 0, oldPolicyPenalty: penalty, weight: s.lossWeight![t]! });
+        expect(x.contribution).toBeCloseTo(s.contribution![t]!, 5);
+      });
+    }
   });
 });
 
