@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { InspectPage } from './pages/InspectPage';
 
 /** Rewards as the trainer computed them: GRPO's advantage is (r - mean) / (Bessel std + 1e-4) per group. */
 function grpoAdvantages(rewards: number[]): number[] {
@@ -92,4 +93,45 @@ test('heatmaps switch, a token shows its numbers, zero-variance groups explain t
   const weights = (await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-weight'))))).filter((w) => w >= 0);
   expect(weights).toHaveLength(16);
   expect(weights.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-5);
+});
+
+test('a token shows its whole objective with the run\'s numbers; the shares sum to the logged loss; loss-share and Δ log-prob heatmaps', async ({ playground, page }) => {
+  // GRPO with the KL in the loss (β 0.04, k3) and an entropy bonus, so every line of the objective appears;
+  // rewards a scratch model can vary on (as above), so some advantages are not 0.
+  await playground.goto({
+    debug: true,
+    config: { 'run.iterations': 2, 'run.keepBatches': 2, 'sampling.groupSize': G, 'objective.entropyCoef': 0.01, 'rewards.weights.hackable': 1, 'rewards.weights.length': 1 },
+  });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  await playground.openView('inspect');
+  const inspect = new InspectPage(page);
+  await expect(inspect.view).toHaveAttribute('data-batches', '2');
+  const runId = (await inspect.view.getAttribute('data-run-id'))!;
+  const iteration = await inspect.iteration();
+
+  // The batch's Σ-check: one update per rollout, so the recorded shares sum to the logged loss/policy.
+  const logged = await playground.metric(runId, iteration, 'loss/policy');
+  expect(logged).toBeDefined();
+  await expect(inspect.sumCheck).toHaveAttribute('data-matches', 'true');
+  expect(Number(await inspect.sumCheck.getAttribute('data-sum'))).toBeCloseTo(logged!, 5);
+  await expect(inspect.sumCheck).toContainText('logged loss/policy');
+  // One sentence on what the update did (a batch whose rewards all tie has no signal, and says so).
+  await expect(inspect.updateEffect).toContainText(/After the update, of the \d+ tokens with A>0, \d+% became likelier|Every advantage was 0/);
+  const [positive, up] = await Promise.all([inspect.updateEffect.getAttribute('data-positive'), inspect.updateEffect.getAttribute('data-positive-up')]);
+  expect(Number(up)).toBeLessThanOrEqual(Number(positive));
+
+  await inspect.selectToken(0, 1);
+  await expect(inspect.objective).toBeVisible();
+  for (const line of ['r_t', 'A_t', 'clip(r_t)·A_t', 'min took', 'β·KL_t (k3)', '− c_H·H_t', 'weight w', 'w·ℓ_t']) await expect(inspect.objective).toContainText(line);
+  await expect(inspect.objective).toHaveAttribute('data-branch', 'equal'); // r = 1: both branches agree
+  // The page's recomputation (rl/host) equals the share the trainer recorded for this token.
+  const share = Number(await inspect.objective.getAttribute('data-share'));
+  expect(share).toBeCloseTo(Number(await inspect.objective.getAttribute('data-recorded')), 6);
+  await expect(inspect.detail).toContainText('log π after − log π before');
+
+  await inspect.heatmap('contribution');
+  await expect(inspect.token(0, 1)).toHaveAttribute('aria-label', /contribution -?\d/);
+  await inspect.heatmap('dlogp');
+  await expect(inspect.token(0, 1)).toHaveAttribute('aria-label', /dlogp -?\d/);
 });

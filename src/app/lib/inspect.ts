@@ -10,7 +10,7 @@ import { besselStd, clipState, groupAdvantages, mean, populationStd, reinforceAd
  * responses per prompt, their statistics, sorting and filtering, and the token heatmaps.
  */
 
-export type HeatMode = 'logp' | 'ratio' | 'clipped' | 'kl' | 'entropy' | 'value' | 'advantage' | 'return';
+export type HeatMode = 'logp' | 'ratio' | 'clipped' | 'kl' | 'entropy' | 'contribution' | 'dlogp' | 'value' | 'advantage' | 'return';
 
 export const HEAT_MODES: readonly { id: HeatMode; label: string; help: string; ppo?: boolean }[] = [
   { id: 'logp', label: 'log-prob', help: 'log π(token): darker = the policy found this token less likely (more surprising).' },
@@ -18,6 +18,16 @@ export const HEAT_MODES: readonly { id: HeatMode; label: string; help: string; p
   { id: 'clipped', label: 'clipped', help: 'Tokens whose gradient the clip cut: orange = low (r < 1−ε_low, A < 0), purple = high (r > 1+ε_high, A > 0).' },
   { id: 'kl', label: 'KL', help: 'Per-token KL estimate to the reference model (the run\'s estimator; 0 without a reference).' },
   { id: 'entropy', label: 'entropy', help: 'Entropy of the policy\'s next-token distribution at this position (nats): darker = more undecided.' },
+  {
+    id: 'contribution',
+    label: 'loss share',
+    help: 'Each token\'s share of loss/policy: its weight under the loss aggregation × its term −min(rA, clip(r)A) + β·KL − c_H·H. Green = lowers the loss (the step makes the token likelier), red = raises it (less likely).',
+  },
+  {
+    id: 'dlogp',
+    label: 'Δ log-prob after update',
+    help: 'log π after the update − log π before it (one more forward pass over this batch): green = became likelier, red = less likely. Compare with the advantage: even at r = 1, nothing clipped, A > 0 tokens move up.',
+  },
   { id: 'value', label: 'value V', help: 'PPO: the value head\'s prediction at this token.', ppo: true },
   { id: 'advantage', label: 'GAE Â', help: 'PPO: the per-token advantage from GAE, before whitening (the loss whitens them over the batch when objective.whitenAdvantages is on).', ppo: true },
   { id: 'return', label: 'return', help: 'PPO: the λ-return, the value head\'s target.', ppo: true },
@@ -105,6 +115,13 @@ export function answerPosition(tokens: readonly number[]): number | null {
   return open + 1;
 }
 
+/** log π after the update − log π before it (log π_old, the policy that sampled); undefined when not recorded. */
+export function logpDelta(s: InspectSample, t: number): number | undefined {
+  const after = s.logpAfter?.[t];
+  const before = s.oldLogp[t];
+  return after === undefined || before === undefined ? undefined : after - before;
+}
+
 /** The number a heatmap shows for token t, or undefined where the mode does not apply. */
 export function heatValue(s: InspectSample, t: number, mode: HeatMode): number | undefined {
   switch (mode) {
@@ -118,6 +135,10 @@ export function heatValue(s: InspectSample, t: number, mode: HeatMode): number |
       return s.kl[t];
     case 'entropy':
       return s.entropy[t];
+    case 'contribution':
+      return s.contribution?.[t];
+    case 'dlogp':
+      return logpDelta(s, t);
     case 'value':
       return s.values?.[t];
     case 'advantage':
@@ -161,6 +182,9 @@ export function heatColor(mode: HeatMode, v: number | undefined, scale: number):
       const x = Math.log(Math.max(v, 1e-12));
       return x >= 0 ? rgba(GREEN, x / scale) : rgba(RED, -x / scale);
     }
+    case 'contribution':
+      // A negative share lowers the loss: descent makes that token likelier (green, as Δ log-prob's green).
+      return v <= 0 ? rgba(GREEN, -v / scale) : rgba(RED, v / scale);
     default:
       return v >= 0 ? rgba(GREEN, v / scale) : rgba(RED, -v / scale);
   }
@@ -182,6 +206,9 @@ export function tokenNumbers(s: InspectSample, t: number): { label: string; valu
     { label: 'KL', value: num(s.kl[t]) },
     { label: 'entropy', value: num(s.entropy[t]) },
   ];
+  const after = s.logpAfter?.[t];
+  const delta = logpDelta(s, t);
+  if (delta !== undefined) rows.push({ label: 'log π after − log π before', value: `${num(after)} − ${num(s.oldLogp[t])} = ${num(delta)}` });
   if (s.values) rows.push({ label: 'value V', value: num(s.values[t]) }, { label: 'GAE Â', value: num(s.tokenAdvantages?.[t]) }, { label: 'return', value: num(s.returns?.[t]) });
   else rows.push({ label: 'advantage', value: num(s.advantage) });
   return rows;

@@ -2,9 +2,11 @@ import { useCallback, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { GroupList } from '../components/inspect/GroupList';
 import { InspectToolbar } from '../components/inspect/InspectToolbar';
+import { ObjectiveCheck } from '../components/inspect/ObjectiveCheck';
 import { PromptCard } from '../components/inspect/PromptCard';
 import { ResponseCard } from '../components/inspect/ResponseCard';
 import { TokenDetail } from '../components/inspect/TokenDetail';
+import { TokenObjective } from '../components/inspect/TokenObjective';
 import { fmt } from '../lib/format';
 import { batchRewardMean, expectedAdvantages, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
 import { useApp } from '../store';
@@ -90,6 +92,7 @@ export function InspectView() {
         {filtered && ' (this run filters groups: the batch holds the kept ones, the metric all the first round\'s).'}
         {run.config.optim.epochs * run.config.optim.minibatches === 1 && ' One update per rollout: every ratio is exactly 1, nothing is clipped.'}
       </p>
+      <ObjectiveCheck batch={batch} config={run.config} values={record?.values} />
       <div className="inspect-body">
         <GroupList groups={shown} total={groups.length} selected={group.index} onSelect={s.setPrompt} groupBaseline={groupBaseline} />
         <div className="inspect-main">
@@ -113,6 +116,7 @@ export function InspectView() {
             ))}
           </div>
           <TokenDetail sample={focus ? batch.samples[focus.sample] : undefined} index={focus ? focus.sample - (group.samples[0]?.index ?? 0) : 0} t={focus?.t ?? 0} />
+          {focus && <TokenObjective batch={batch} config={run.config} values={record?.values} sample={focus.sample} t={focus.t} />}
         </div>
       </div>
     </div>

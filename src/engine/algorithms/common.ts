@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
 import type { ForwardOutput, Policy } from '../model';
 import type { Rng } from '../random';
-import { klPenalty, maskedMean, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient } from '../rl';
+import { klPenalty, maskedMean, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient, tokenLossWeights } from '../rl';
 import { Adam, clipByGlobalNorm } from './optim';
 import type { Recorder, TokenArrayName, TokenArrays } from './recorder';
 
@@ -193,7 +193,31 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
   });
   record['entropy'] = maskedMean(fwd.entropy, mask) as tf.Scalar;
   record['loss/policy'] = loss;
+  if (ctx.keepTokens) {
+    const perToken = regularisedPerToken(terms.perToken, o.klMode === 'loss' ? kl : null, opts.beta, fwd.entropy, o.entropyCoef);
+    Object.assign(tokens, tokenShares(perToken, mask, ctx));
+  }
   return { loss, record, tokens };
+}
+
+/** -min(ρA, clip(ρ)A) + β·KL_t - c_H·H_t per token, [m, T]: what `regularisedLoss` aggregates, term by term. */
+function regularisedPerToken(policy: tf.Tensor2D, kl: tf.Tensor2D | null, beta: number, entropy: tf.Tensor2D, entropyCoef: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    let x = policy;
+    if (kl && beta > 0) x = tf.add(x, tf.mul(kl, beta));
+    if (entropyCoef > 0) x = tf.sub(x, tf.mul(entropy, entropyCoef));
+    return x;
+  });
+}
+
+/**
+ * Each token's weight under the aggregation (over this minibatch's rows, as the loss counts
+ * them) and its share weight × term of the loss: summed over the minibatch it is the loss this
+ * step took, so Inspect shows what trained. Two [m, T] arrays for the one readback.
+ */
+export function tokenShares(perToken: tf.Tensor2D, mask: tf.Tensor2D, ctx: UpdateContext): Pick<TokenArrays, 'lossWeight' | 'contribution'> {
+  const lossWeight = tokenLossWeights(mask, ctx.config.objective.lossAggregation, ctx.batch.T); // [m, T]
+  return { lossWeight, contribution: tf.mul<tf.Tensor2D>(lossWeight, perToken) };
 }
 
 // ---------------------------------------------------------------------------------------

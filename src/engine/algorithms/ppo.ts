@@ -82,6 +82,9 @@ function ppoPenaltyLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossT
   const vLoss = valueTerm(ctx, mb, fwd);
   policy.record['loss/policy'] = policyLoss;
   policy.record['loss/value'] = vLoss;
+  const { lossWeight, contribution } = policy.tokens;
+  // Inspect's per-token share of loss/policy gains the penalty's: weight · β · KL(π_old ‖ π_θ)_t.
+  if (lossWeight && contribution) policy.tokens.contribution = tf.add<tf.Tensor2D>(contribution, tf.mul(lossWeight, tf.mul(klOld, ctx.beta)));
   return { ...policy, loss: tf.add(policyLoss, tf.mul(vLoss, o.valueCoef)) };
 }
 

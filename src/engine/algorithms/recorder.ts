@@ -24,6 +24,12 @@ export type TokenArrayName =
   /** Per-token KL to the reference (when there is one). */
   | 'kl'
   | 'entropy'
+  /** The token's weight under the loss aggregation, over its minibatch's rows (0 on padding). */
+  | 'lossWeight'
+  /** lossWeight × the token's loss term (-min(ρA, clip(ρ)A) + β·KL - c_H·H): its share of loss/policy at its step. */
+  | 'contribution'
+  /** log π_θ after the iteration's update, from one more teacher-forced pass over the kept batch. */
+  | 'logpAfter'
   /** Critic algorithms: V_old, the GAE returns and advantages (before whitening). */
   | 'values'
   | 'returns'

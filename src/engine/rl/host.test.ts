@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { groupStd, reinforceBaselineAdvantages, groupAdvantages as tfGroup, rlooAdvantages as tfRloo, whiten as tfWhiten } from './advantages';
 import { gae as tfGae } from './gae';
 import { klPenalty } from './kl';
-import { aggregate as tfAggregate, policyLossTerms } from './losses';
+import { aggregate as tfAggregate, policyLoss, policyLossTerms, regularisedLoss, tokenLossWeights } from './losses';
 import {
   aggregate,
   besselStd,
@@ -19,6 +19,7 @@ import {
   reinforceAdvantages,
   rlooAdvantages,
   splitGroups,
+  tokenObjective,
   tokenWeights,
   whiten,
 } from './host';
@@ -125,5 +126,74 @@ describe('GAE, KL, the clipped surrogate and aggregation agree with engine/rl', 
     close(tokenWeights([2, 4], 'seq-mean-token-mean', 8), [1 / 4, 1 / 8]);
     close(tokenWeights([2, 4], 'token-mean', 8), [1 / 6, 1 / 6]);
     close(tokenWeights([2, 4], 'seq-mean-token-sum-norm', 8), [1 / 16, 1 / 16]);
+  });
+});
+
+describe("one token's objective (Inspect's token panel)", () => {
+  const base = { epsLow: 0.2, epsHigh: 0.28, beta: 0, kl: 0, entropyCoef: 0, entropy: 0, weight: 1 };
+
+  it('takes the min branch PPO-Clip takes, with DAPO\'s asymmetric bounds, by hand', () => {
+    // ρ = 1.5, A = 2: ρA = 3 > clip(ρ)A = 1.28 · 2 = 2.56, the clipped branch (upper clip, 1 + 0.28).
+    expect(tokenObjective({ ...base, ratio: 1.5, advantage: 2 })).toMatchObject({ unclipped: 3, clipped: 2.56, branch: 'clipped', policy: -2.56 });
+    // ρ = 0.5, A = -1: ρA = -0.5, clip(ρ)A = 0.8 · -1 = -0.8: the lower clip's branch.
+    expect(tokenObjective({ ...base, ratio: 0.5, advantage: -1 })).toMatchObject({ unclipped: -0.5, clipped: -0.8, branch: 'clipped' });
+    // ρ = 1.5, A = -1: ρA = -1.5 < clip(ρ)A = -1.28: the unclipped branch (the clip never rescues a bad move).
+    expect(tokenObjective({ ...base, ratio: 1.5, advantage: -1 })).toMatchObject({ unclipped: -1.5, branch: 'unclipped', policy: 1.5 });
+    // One update per rollout: ρ = 1, both branches agree.
+    expect(tokenObjective({ ...base, ratio: 1, advantage: 0.7 })).toMatchObject({ branch: 'equal', policy: -0.7 });
+    // No clip (PPO-Penalty): ρA whatever ρ, plus its β·KL(π_old ‖ π_θ) term.
+    expect(tokenObjective({ ...base, epsLow: Infinity, epsHigh: Infinity, ratio: 3, advantage: 1, oldPolicyPenalty: 0.1 })).toMatchObject({ branch: 'equal', policy: -3, total: -2.9 });
+  });
+
+  it('adds β·KL and -c_H·H and weighs the sum: -2.56 + 0.04·0.5 - 0.01·2 = -2.56, × 1/6', () => {
+    const x = tokenObjective({ ...base, ratio: 1.5, advantage: 2, beta: 0.04, kl: 0.5, entropyCoef: 0.01, entropy: 2, weight: 1 / 6 });
+    expect(x.klTerm).toBeCloseTo(0.02, 12);
+    expect(x.entropyTerm).toBeCloseTo(-0.02, 12);
+    expect(x.total).toBeCloseTo(-2.56, 12);
+    expect(x.contribution).toBeCloseTo(-2.56 / 6, 12);
+  });
+
+  it('tokenLossWeights (the trainer\'s) equals tokenWeights (the page\'s); an empty row weighs nothing', () => {
+    const lengths = [2, 0, 4];
+    const T = 5;
+    const mask = tf.tensor2d(lengths.map((l) => Array.from({ length: T }, (_, t) => (t < l ? 1 : 0))));
+    for (const agg of ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const) {
+      const w = arr(tokenLossWeights(mask, agg, 8));
+      const host = tokenWeights(lengths, agg, 8);
+      lengths.forEach((l, i) => {
+        for (let t = 0; t < T; t++) expect(w[i * T + t], `${agg} row ${i} t ${t}`).toBeCloseTo(t < l ? host[i]! : 0, 7);
+      });
+    }
+    mask.dispose();
+  });
+
+  it('Σ weight × term over a hand batch is the loss the tensor maths gives (1e-6), for every aggregation', () => {
+    // Two responses (lengths 3 and 1), T = 4; ratios away from 1 so both clips act; KL and entropy in the loss.
+    const logp = [[-1, -0.5, -2, 0], [-0.3, 0, 0, 0]];
+    const oldLogp = [[-1.4, -0.5, -1.5, 0], [-0.2, 0, 0, 0]];
+    const refLogp = [[-1.2, -0.4, -2.2, 0], [-0.5, 0, 0, 0]];
+    const entropy = [[1.5, 0.8, 2, 0], [0.3, 0, 0, 0]];
+    const advantages = [1.2, -0.7];
+    const lengths = [3, 1];
+    const mask = logp.map((row, i) => row.map((_, t) => (t < lengths[i]! ? 1 : 0)));
+    const [epsLow, epsHigh, beta, entropyCoef, maxLen] = [0.2, 0.28, 0.04, 0.01, 4];
+    for (const aggregation of ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const) {
+      const weights = tokenWeights(lengths, aggregation, maxLen);
+      let sum = 0;
+      logp.forEach((row, i) => {
+        for (let t = 0; t < lengths[i]!; t++) {
+          const ratio = Math.exp(row[t]! - oldLogp[i]![t]!);
+          const kl = klEstimate(row[t]! - refLogp[i]![t]!, 'k3');
+          sum += tokenObjective({ ratio, advantage: advantages[i]!, epsLow, epsHigh, beta, kl, entropyCoef, entropy: entropy[i]![t]!, weight: weights[i]! }).contribution;
+        }
+      });
+      const loss = tf.tidy(() => {
+        const [lp, m, ent] = [tf.tensor2d(logp), tf.tensor2d(mask), tf.tensor2d(entropy)];
+        const input = { logp: lp, oldLogp: tf.tensor2d(oldLogp), advantages: tf.tensor1d(advantages), mask: m, epsLow, epsHigh, level: 'token' as const, aggregation, maxLen };
+        const kl = klPenalty(lp, tf.tensor2d(refLogp), 'k3') as tf.Tensor2D;
+        return regularisedLoss(policyLoss(input).loss, { mask: m, aggregation, maxLen, kl, beta, entropy: ent, entropyCoef });
+      });
+      expect(sum, aggregation).toBeCloseTo(arr(loss)[0]!, 6);
+    }
   });
 });

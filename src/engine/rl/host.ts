@@ -174,3 +174,66 @@ export function aggregate(perToken: readonly (readonly number[])[], aggregation:
   );
   return perToken.reduce((a, row, i) => a + w[i]! * row.reduce((x, y) => x + y, 0), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// One token's share of the loss (Inspect's token objective; the trainer records the same
+// product on the device, ../algorithms/common.ts `surrogateObjective`)
+
+export interface TokenObjectiveInput {
+  /** ρ the loss used: r_t per token, or GSPO's s_i on every token of the sequence. */
+  ratio: number;
+  /** The advantage the loss used (PPO: the whitened GAE Â_t). */
+  advantage: number;
+  /** Clip range; Infinity for the unclipped surrogate (PPO-Penalty). */
+  epsLow: number;
+  epsHigh: number;
+  /** β·KL_t to the reference, when the KL is in the loss (else beta 0). */
+  beta: number;
+  kl: number;
+  /** c_H·H_t, the entropy bonus (entropyCoef 0: none). */
+  entropyCoef: number;
+  entropy: number;
+  /** PPO-Penalty: β·KL(π_old ‖ π_θ)_t, the k3 estimate on this token (0 otherwise). */
+  oldPolicyPenalty?: number;
+  /** The token's weight under the run's aggregation (`tokenWeights`, or the trainer's record). */
+  weight: number;
+}
+
+export interface TokenObjective {
+  /** ρ·A and clip(ρ, 1-ε_low, 1+ε_high)·A. */
+  unclipped: number;
+  clipped: number;
+  /** Which one min(ρA, clip(ρ)A) took; 'equal' when they coincide (ρ inside the range, or A = 0). */
+  branch: 'unclipped' | 'clipped' | 'equal';
+  /** -min(ρA, clip(ρ)A): the policy term of the loss. */
+  policy: number;
+  /** +β·KL_t, -c_H·H_t, +PPO-Penalty's term. */
+  klTerm: number;
+  entropyTerm: number;
+  penaltyTerm: number;
+  /** The token's whole loss term, and weight × it: its share of loss/policy. */
+  total: number;
+  contribution: number;
+}
+
+/**
+ * One token's term of the loss every policy-gradient update here minimises (rl/losses.ts
+ * `policyLossTerms` + `regularisedLoss`; PPO arXiv:1707.06347 eq. 7 and 9, GRPO
+ * arXiv:2402.03300 eq. 3, DAPO's asymmetric clip arXiv:2503.14476):
+ *   ℓ_t = -min(ρA, clip(ρ, 1-ε_low, 1+ε_high)A) + β·KL_t - c_H·H_t
+ * and its share of the aggregated loss, weight·ℓ_t.
+ */
+export function tokenObjective(x: TokenObjectiveInput): TokenObjective {
+  const lo = 1 - x.epsLow;
+  const hi = 1 + x.epsHigh;
+  const clippedRatio = Math.min(Math.max(x.ratio, lo), hi); // Infinity bounds leave ρ alone
+  const unclipped = x.ratio * x.advantage;
+  const clipped = clippedRatio * x.advantage;
+  const branch = unclipped === clipped ? 'equal' : unclipped < clipped ? 'unclipped' : 'clipped';
+  const policy = -Math.min(unclipped, clipped);
+  const klTerm = x.beta > 0 ? x.beta * x.kl : 0;
+  const entropyTerm = x.entropyCoef > 0 ? -x.entropyCoef * x.entropy : 0;
+  const penaltyTerm = x.oldPolicyPenalty ?? 0;
+  const total = policy + klTerm + entropyTerm + penaltyTerm;
+  return { unclipped, clipped, branch, policy, klTerm, entropyTerm, penaltyTerm, total, contribution: x.weight * total };
+}

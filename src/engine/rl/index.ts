@@ -19,7 +19,7 @@
  *   gae           gae (PPO, TRPO: one matmul on the device), rewardsAtLastToken
  *   kl            klPenalty (k1, k2, k3), rewardsWithKlPenalty (KL in the reward)
  *   losses        policyLossTerms -> policyLoss / policyLossFromTerms (PPO, GRPO, DAPO, GSPO; NO_CLIP
- *                 for PPO-Penalty and TRPO), oldPolicyKl, regularisedLoss, aggregate, valueLoss
+ *                 for PPO-Penalty and TRPO), oldPolicyKl, regularisedLoss, aggregate, tokenLossWeights, valueLoss
  *   diagnostics   explainedVariance, entropyFromLogProbs (the policy's forward), maskedStats
  *   trustRegion   conjugateGradient, backtrackingLineSearch (TRPO), KL controllers
  *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths
@@ -45,6 +45,7 @@ export {
   policyLossFromTerms,
   policyLossTerms,
   regularisedLoss,
+  tokenLossWeights,
   valueLoss,
 } from './losses';
 export type { PolicyLossInput, PolicyLossOutput, PolicyLossTerms, RegularisedLossOptions, ValueLossOutput } from './losses';

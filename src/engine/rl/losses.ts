@@ -57,6 +57,29 @@ export function aggregate(perToken: tf.Tensor2D, mask: tf.Tensor2D, aggregation:
   });
 }
 
+/**
+ * The weight `aggregate` gives each token, [N, T]: aggregate(x) = Σ_{i,t} w_{i,t}·x_{i,t}
+ * (it is linear). token-mean 1/Σm, seq-mean-token-mean 1/(N'·|o_i|), seq-mean-token-sum-norm
+ * 1/(N'·maxLen), N' the rows with at least one valid token, 0 on padding: the same
+ * denominators as `aggregate`, over the rows of whatever batch or minibatch it is given.
+ * Inspect multiplies it into each token's loss term to show the token's share of the loss.
+ */
+export function tokenLossWeights(mask: tf.Tensor2D, aggregation: LossAggregation, maxLen?: number): tf.Tensor2D {
+  assertRank(mask, 2, 'tokenLossWeights: mask', '[N, T]');
+  const normaliser = maxLen ?? mask.shape[1];
+  return tf.tidy(() => {
+    const m = asFloat32(mask);
+    if (aggregation === 'token-mean') return tf.div<tf.Tensor2D>(m, tf.maximum(tf.sum(m), 1));
+    const lengths = tf.sum(m, 1, true); // [N, 1]
+    const live = tf.maximum(tf.sum(tf.cast(tf.greater(lengths, 0), 'float32')), 1); // N'
+    let perRow: tf.Tensor; // [N, 1]: the row's tokens' shared denominator before dividing by N'
+    if (aggregation === 'seq-mean-token-mean') perRow = tf.maximum(lengths, 1);
+    else if (aggregation === 'seq-mean-token-sum-norm') perRow = tf.mul(tf.onesLike(lengths), normaliser);
+    else throw new Error(`tokenLossWeights: unknown aggregation "${String(aggregation)}"; expected one of ${LOSS_AGGREGATIONS.join(', ')}`);
+    return tf.div<tf.Tensor2D>(m, tf.mul(perRow, live));
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Policy loss
 // ---------------------------------------------------------------------------------------

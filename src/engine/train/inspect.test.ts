@@ -40,6 +40,15 @@ describe('inspectSnapshot', () => {
     expect(s0!.kl).toEqual([0, 0]);
     expect(s0).not.toHaveProperty('refLogp');
     expect(s0).not.toHaveProperty('values');
+    expect(s0).not.toHaveProperty('contribution'); // not recorded (TRPO): absent, not zeros
+  });
+
+  it('carries the loss weights, the per-token shares and log π after the update, cut like the rest', () => {
+    const tokens = { ...arrays.tokens, lossWeight: arr([0.25, 0.25, 0, 0.5, 0, 0]), contribution: arr([-0.1, 0.2, 99, 0.3, 99, 99]), logpAfter: arr([-0.9, -2.1, 99, -3.2, 99, 99]) };
+    const [s0, s1] = inspectSnapshot(config, 1, source, { ...arrays, tokens }).samples;
+    expect(s0).toMatchObject({ lossWeight: [0.25, 0.25], logpAfter: [expect.closeTo(-0.9, 6) as unknown, expect.closeTo(-2.1, 6) as unknown] });
+    expect(s0!.contribution).toHaveLength(2);
+    expect(s1).toMatchObject({ lossWeight: [0.5], contribution: [expect.closeTo(0.3, 6) as unknown] });
   });
 
   it('group stats: mean and population std of the group rewards [1, 0] = 0.5 and 0.5', () => {

@@ -60,8 +60,10 @@ function sample(arrays: InspectorArrays, advantage: Float32Array, T: number, g: 
     kl: row('kl') ?? zeros(), // not recorded: no reference model
     entropy,
   };
-  const refLogp = row('refLogp');
-  if (refLogp) out.refLogp = refLogp;
+  for (const name of ['refLogp', 'lossWeight', 'contribution', 'logpAfter'] as const) {
+    const r = row(name);
+    if (r) out[name] = r;
+  }
   const [values, tokenAdvantages, returns] = [row('values'), row('tokenAdvantages'), row('returns')];
   if (values && tokenAdvantages && returns) Object.assign(out, { values, tokenAdvantages, returns }); // critic algorithms
   return out;

@@ -38,6 +38,15 @@ export interface InspectSample {
   clipped: number[];
   kl: number[];
   entropy: number[];
+  /**
+   * The token's weight under the loss aggregation (over the rows of its minibatch) and its
+   * share weight × (-min(ρA, clip(ρ)A) + β·KL - c_H·H) of loss/policy at its optimizer step,
+   * from the last epoch. Absent where the algorithm does not record them (TRPO).
+   */
+  lossWeight?: number[];
+  contribution?: number[];
+  /** log π_θ after the iteration's update (one more teacher-forced pass over this batch). */
+  logpAfter?: number[];
   /** PPO: value predictions, GAE advantages and returns per token. */
   values?: number[];
   tokenAdvantages?: number[];

@@ -48,6 +48,17 @@ function train(run: RunState, plan: IterationPlan, batch: Batch, rec: Recorder):
   run.algorithm.update({ config, policy, policyOpt, valueOpt, batch, beta, lr, valueLr, rng, rec, keepTokens: config.run.keepBatches > 0 });
 }
 
+/**
+ * What the update did, token by token: log π_θ of the kept batch after the update, from one
+ * more teacher-forced pass (no sampling, no RNG, no gradient), for Inspect's Δ log-prob. Only
+ * when batches are kept; it joins the same readback.
+ */
+function recordAfterUpdate(run: RunState, rec: Recorder, batch: Batch): void {
+  if (run.config.run.keepBatches <= 0) return;
+  const { temperature } = run.config.sampling;
+  rec.tokens('logpAfter', tf.tidy(() => run.policy.forward(batch.images, batch.prompts, batch.tokens, { temperature }).logp)); // [N, T]
+}
+
 /** Assemble, pass, update, read back. Disposes the rollout rounds whatever happens. */
 export async function updatePolicy(run: RunState, plan: IterationPlan, rollouts: Rollouts): Promise<UpdateOutcome> {
   const started = now();
@@ -65,6 +76,7 @@ export async function updatePolicy(run: RunState, plan: IterationPlan, rollouts:
       logprobMs = now() - passesStarted;
       recordBatch(run, rec, batch, assembled);
       train(run, plan, batch, rec);
+      recordAfterUpdate(run, rec, batch);
     } else {
       run.note(`iteration ${plan.number}: every group was filtered out; no update this iteration`);
     }
