@@ -39,4 +39,22 @@ test('a TRL trainer_state.json, a veRL/EasyR1 JSONL and a W&B CSV import as read
   await page.getByTestId('import-input').setInputFiles({ name: 'trainer_state.json', mimeType: 'application/json', buffer: Buffer.from('{"log_history": [{"step": 1, "reward": 0.5}') });
   await expect(page.getByTestId('notice-error').filter({ hasText: 'TRL trainer_state.json: Truncated file' })).toBeVisible();
   await expect(playground.runRows).toHaveCount(3);
+
+  // In Compare, beside a live comparison: each imported run is picked and drawn with it.
+  await playground.openView('compare');
+  await page.getByTestId('compare-preset-dapo').uncheck();
+  await page.getByTestId('compare-budget').fill('30');
+  await page.getByTestId('btn-compare').click();
+  const workspace = page.getByTestId('compare-workspace');
+  await expect(workspace).toHaveAttribute('data-runs', '2');
+  const saved = page.getByTestId('compare-saved');
+  await expect(saved).toContainText('imported from TRL');
+  for (const box of await saved.getByRole('checkbox').all()) await box.check();
+  await expect(workspace).toHaveAttribute('data-runs', '5');
+  await expect(workspace).toHaveAttribute('data-live', 'true');
+  const charts = page.getByTestId('compare-charts');
+  await expect(playground.chart('reward', charts)).toHaveAttribute('data-runs', '5');
+  await expect(playground.chart('imported', charts)).toHaveAttribute('data-runs', '3');
+  await page.getByTestId('btn-compare-stop').click();
+  await expect(workspace).toHaveAttribute('data-live', 'false');
 });

@@ -112,4 +112,4 @@ export { can, refusal, settled, type Command } from './lifecycle';
 // The page reads storage (readonly transactions) and asks the worker for every write.
 export * as runsQuery from './queries';
 export type { StoredRun } from './dbSchema';
-export { compactedAfterTruncate } from './dbSchema';
+export { compactedAfterTruncate, ExternalSourceSchema, type ExternalSource } from './dbSchema';

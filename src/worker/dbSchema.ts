@@ -11,6 +11,10 @@ import { RUN_STATUSES, type RunStatus } from './lifecycle';
  * worker only; test/db-writers.test.ts holds every other module to that).
  */
 
+/** Which trainer's logs a run was imported from (TRL trainer_state.json, veRL/EasyR1 JSONL, a W&B CSV). */
+export const ExternalSourceSchema = z.object({ format: z.enum(['trl', 'verl', 'wandb']), file: z.string().max(200) });
+export type ExternalSource = z.infer<typeof ExternalSourceSchema>;
+
 export interface StoredRun {
   id: string;
   name: string;
@@ -30,6 +34,8 @@ export interface StoredRun {
   checkpointIteration?: number;
   /** Metrics at or before this iteration were thinned by compaction (app/lib/compaction.ts). */
   compactedThrough?: number;
+  /** Set on a run imported from another trainer's logs: read-only, with a placeholder config. */
+  source?: ExternalSource;
 }
 
 /** The fields a person edits: name, config, colour, visibility, group. */
@@ -50,6 +56,7 @@ export const StoredRunSchema = z.object({
   error: z.string().optional(),
   checkpointIteration: z.number().int().min(0).optional(),
   compactedThrough: z.number().int().min(0).optional(),
+  source: ExternalSourceSchema.optional(),
 }) satisfies z.ZodType<StoredRun>;
 
 export interface StoredCheckpoint {

@@ -92,7 +92,7 @@ export const CHARTS: readonly ChartSpec[] = [
 ];
 
 /** The charts the Compare view shows. */
-export const COMPARE_CHARTS = ['reward', 'accuracy', 'kl', 'length'] as const;
+export const COMPARE_CHARTS = ['reward', 'accuracy', 'kl', 'length', 'imported'] as const;
 
 /** Dash patterns tell a chart's series apart; colour tells runs apart. */
 export const DASHES = ['', '5 3', '2 2', '8 3 2 3', '1 3'] as const;

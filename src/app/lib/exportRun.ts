@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../../engine/config';
 import { METRIC_KEYS, MetricsRecordSchema, type MetricsRecord } from '../../engine/train/metrics';
-import { RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
+import { ExternalSourceSchema, RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
 import { mb } from './format';
 
 /**
@@ -28,12 +28,7 @@ export const RunFileSchema = z.object({
      * format and file it came from. Such a run is read-only: status 'done', no checkpoint, a
      * placeholder config (the trainer's own config is not in its logs).
      */
-    source: z
-      .object({
-        format: z.enum(['trl', 'verl', 'wandb']),
-        file: z.string().max(200),
-      })
-      .optional(),
+    source: ExternalSourceSchema.optional(),
   }),
   config: RunConfigSchema,
   metrics: z.array(MetricsRecordSchema),
@@ -59,6 +54,7 @@ export function runToFile(run: StoredRun, metrics: readonly MetricsRecord[]): Ru
       wallMs: run.wallMs,
       color: run.color,
       ...(run.compactedThrough ? { compactedThrough: run.compactedThrough } : {}),
+      ...(run.source ? { source: run.source } : {}),
     },
     config: run.config,
     metrics: metrics.map(finiteOnly),

@@ -13,6 +13,9 @@ export interface CompareSlice {
   compareSeed: number;
   compareBudget: number;
   compareError: string | null;
+  /** Saved runs (finished, imported from TRL / veRL / W&B...) drawn beside the comparison. */
+  compareSaved: string[];
+  toggleCompareSaved: (id: string) => void;
   toggleComparePreset: (id: string) => void;
   setCompareTask: (task: TaskId) => void;
   setCompareSeed: (seed: number) => void;
@@ -30,6 +33,9 @@ export const createCompareSlice: Slice<CompareSlice> = (set, get) => ({
   compareSeed: 1,
   compareBudget: 50,
   compareError: null,
+  compareSaved: [],
+  toggleCompareSaved: (id) =>
+    set((s) => ({ compareSaved: s.compareSaved.includes(id) ? s.compareSaved.filter((r) => r !== id) : [...s.compareSaved, id] })),
   toggleComparePreset: (id) =>
     set((s) => ({
       comparePresets: s.comparePresets.includes(id) ? s.comparePresets.filter((p) => p !== id) : [...s.comparePresets, id],
@@ -80,4 +86,10 @@ export function latestComparison(s: Pick<AppState, 'runs' | 'order'>): string[] 
   let group: string | undefined;
   for (const id of s.order) group = s.runs[id]?.group ?? group;
   return group ? s.order.filter((id) => s.runs[id]?.group === group) : [];
+}
+
+/** What Compare draws: the newest comparison, then the saved runs picked beside it that still exist. */
+export function comparedRuns(s: Pick<AppState, 'runs' | 'order' | 'compareSaved'>): string[] {
+  const latest = latestComparison(s);
+  return [...latest, ...s.compareSaved.filter((id) => s.runs[id] && !latest.includes(id))];
 }

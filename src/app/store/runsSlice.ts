@@ -493,6 +493,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         iteration: file.run.iteration,
         wallMs: file.run.wallMs,
         ...(file.run.compactedThrough ? { compactedThrough: file.run.compactedThrough } : {}),
+        ...(file.run.source ? { source: file.run.source } : {}),
       };
       // One transaction in the worker: nothing is kept of a failed import.
       let result: WriteResult;

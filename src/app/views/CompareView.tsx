@@ -8,7 +8,7 @@ import { ChartToolbar } from '../components/ChartToolbar';
 import { SummaryTable } from '../components/SummaryTable';
 import { PRESET_LIST } from '../lib/presets';
 import { useApp } from '../store';
-import { MAX_COMPARE, MIN_COMPARE, latestComparison } from '../store/compareSlice';
+import { MAX_COMPARE, MIN_COMPARE, comparedRuns, latestComparison } from '../store/compareSlice';
 
 function CompareForm() {
   const s = useApp(
@@ -84,10 +84,37 @@ function CompareForm() {
   );
 }
 
-/** 2-4 presets on one task, seed and budget, interleaved, with a summary table. */
+const SOURCE_NAMES = { trl: 'TRL', verl: 'veRL/EasyR1', wandb: 'W&B' } as const;
+
+/** Any saved run (a finished one, or one imported from another trainer's logs) can be drawn beside the comparison. */
+function SavedRunsPicker() {
+  const { runs, order, saved, toggle } = useApp(useShallow((s) => ({ runs: s.runs, order: s.order, saved: s.compareSaved, toggle: s.toggleCompareSaved })));
+  const latest = latestComparison({ runs, order });
+  const candidates = order.filter((id) => runs[id] && !latest.includes(id));
+  if (candidates.length === 0) return null;
+  return (
+    <fieldset className="compare-saved" data-testid="compare-saved">
+      <legend>Saved runs beside it</legend>
+      <p className="compare-help">Draw any saved run with the comparison: an earlier run, or a real run imported from TRL, veRL/EasyR1 or a W&amp;B CSV (Train view, Import). Each chart explains its metric whatever trained it.</p>
+      <div className="preset-checks">
+        {candidates.map((id) => {
+          const run = runs[id]!;
+          return (
+            <label key={id}>
+              <input type="checkbox" data-testid={`compare-saved-${id}`} checked={saved.includes(id)} onChange={() => toggle(id)} /> {run.name || id.slice(0, 8)}
+              {run.source ? <span className="muted"> (imported from {SOURCE_NAMES[run.source.format]})</span> : null}
+            </label>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
+/** 2-4 presets on one task, seed and budget, interleaved, with a summary table; saved runs may be drawn beside them. */
 export function CompareView() {
-  const { runs, order } = useApp(useShallow((s) => ({ runs: s.runs, order: s.order })));
-  const key = latestComparison({ runs, order }).join(',');
+  const { runs, order, saved } = useApp(useShallow((s) => ({ runs: s.runs, order: s.order, saved: s.compareSaved })));
+  const key = comparedRuns({ runs, order, compareSaved: saved }).join(',');
   const ids = useMemo(() => (key ? key.split(',') : []), [key]);
   const live = ids.some((id) => {
     const st = runs[id]?.status;
@@ -97,10 +124,11 @@ export function CompareView() {
     <div className="compare-view">
       <aside className="sidebar">
         <CompareForm />
+        <SavedRunsPicker />
       </aside>
       <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length}>
         {ids.length === 0 ? (
-          <p className="empty">Pick presets and press “Run comparison”.</p>
+          <p className="empty">Pick presets and press “Run comparison”, or pick saved runs to draw.</p>
         ) : (
           <>
             <SummaryTable runIds={ids} />
