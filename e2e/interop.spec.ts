@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { unzip } from '../src/engine/export/zip';
 import { test, expect } from './fixtures';
 import { InteropPage } from './pages/Interop';
@@ -19,6 +22,24 @@ test('"Download bundle" saves a zip with the data, rewards.py, the TRL script an
   const metrics = new TextDecoder().decode(files.get('metrics.jsonl')).trim().split('\n');
   expect(metrics).toHaveLength(2); // the active run's own records
   expect(new TextDecoder().decode(files.get('trl/train_grpo.py'))).toContain('# Run: bundle me');
+
+  // What the page made runs as shipped: the Python rewards re-score the TypeScript scores of its
+  // cases exactly, and every Python file compiles (the system python3, standard library only).
+  const dir = await mkdtemp(join(tmpdir(), 'rft-bundle-'));
+  try {
+    for (const [name, bytes] of files) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), bytes);
+    }
+    const check = spawnSync('python3', ['check_rewards.py'], { cwd: dir, encoding: 'utf8' });
+    expect(check.stdout).toMatch(/^\d+ cases, 0 mismatches$/m);
+    expect(check.status).toBe(0);
+    const compiled = spawnSync('python3', ['-m', 'py_compile', 'rewards.py', 'check_rewards.py', 'trl/train_grpo.py'], { cwd: dir, encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a TRL trainer_state.json, a veRL/EasyR1 JSONL and a W&B CSV import as read-only runs with their curves', async ({ playground, page }) => {
