@@ -6,6 +6,8 @@ import { ChartGrid } from '../charts/ChartGrid';
 import { COMPARE_CHARTS } from '../charts/specs';
 import { ChartToolbar } from '../components/ChartToolbar';
 import { SummaryTable } from '../components/SummaryTable';
+import { EvalPanel } from '../components/tools/EvalPanel';
+import { ForkPanel } from '../components/tools/ForkPanel';
 import { PRESET_LIST } from '../lib/presets';
 import { useApp } from '../store';
 import { MAX_COMPARE, MIN_COMPARE, latestComparison } from '../store/compareSlice';
@@ -97,6 +99,7 @@ export function CompareView() {
     <div className="compare-view">
       <aside className="sidebar">
         <CompareForm />
+        <ForkPanel />
       </aside>
       <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length}>
         {ids.length === 0 ? (
@@ -108,6 +111,7 @@ export function CompareView() {
             <ChartGrid runIds={ids} only={COMPARE_CHARTS} syncId="compare" testId="compare-charts" />
           </>
         )}
+        <EvalPanel preferred={ids} />
       </section>
     </div>
   );
