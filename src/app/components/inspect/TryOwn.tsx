@@ -113,12 +113,11 @@ function DrawingCanvas({ size, img, onChange }: { size: number; img: Float32Arra
             role="radio"
             aria-checked={i === color}
             title={c.name}
+            aria-label={c.name}
             data-testid={`own-color-${c.name.split(' ')[0]}`}
             style={{ background: `rgb(${c.rgb.map((v) => Math.round(v * 255)).join(',')})`, width: 24, height: 24, outline: i === color ? '2px solid currentColor' : undefined }}
             onClick={() => setColor(i)}
-          >
-            <span className="visually-hidden">{c.name}</span>
-          </button>
+          />
         ))}
         <label htmlFor={ids.pen}>Pen</label>
         <select id={ids.pen} value={pen} onChange={(e) => setPen(Number(e.target.value))}>
