@@ -2,15 +2,15 @@ import { test, expect } from './fixtures';
 import { ToolsPage } from './pages/ToolsPage';
 
 /** A tiny run trained to its end (3 iterations): it has a saved checkpoint. */
-async function trainedRun(playground: import('./pages/PlaygroundPage').PlaygroundPage, view?: 'compare' | 'inspect'): Promise<void> {
-  await playground.goto({ config: { 'run.iterations': 3 } });
+async function trainedRun(playground: import('./pages/PlaygroundPage').PlaygroundPage, view?: 'compare' | 'inspect', backend?: 'wasm'): Promise<void> {
+  await playground.goto({ config: { 'run.iterations': 3 }, debug: true, ...(backend ? { backend } : {}) });
   await playground.start.click();
   await playground.waitStatus('done');
   if (view) await playground.openView(view);
 }
 
-test('fork a run at its checkpoint: A and B appear together in Compare and both train on', async ({ playground, page }) => {
-  await trainedRun(playground, 'compare');
+test('fork a run at its checkpoint: A and B appear together in Compare, train on, and (wasm, inert knob) match exactly', async ({ playground, page }) => {
+  await trainedRun(playground, 'compare', 'wasm');
   const tools = new ToolsPage(page);
   await expect(tools.fork.getByTestId('fork-determinism')).toContainText('backend');
   // A value the schema refuses is answered with a sentence, and nothing is forked.
@@ -24,6 +24,16 @@ test('fork a run at its checkpoint: A and B appear together in Compare and both 
   await expect(workspace).toHaveAttribute('data-live', 'false', { timeout: 110_000 });
   // Each branch kept the source's 3 iterations and ran 2 more.
   await expect.poll(() => playground.chartPoints('reward', page.getByTestId('compare-charts'))).toBe(5);
+  await expect(tools.fork.getByTestId('fork-determinism')).toHaveAttribute('data-identical', 'true');
+  // TINY updates once per rollout, so every ratio is 1 and epsHigh never acts: B is A, number for number.
+  const [a, b] = (await workspace.getAttribute('data-run-ids'))!.split(',');
+  for (const it of [4, 5]) {
+    for (const key of ['reward/mean', 'loss/policy', 'grad/norm']) {
+      const va = await playground.metric(a!, it, key);
+      expect(va, `${key} at ${it}`).toBeDefined();
+      expect(await playground.metric(b!, it, key), `${key} at ${it}`).toBe(va);
+    }
+  }
 });
 
 test('pass@k, best@N and majority@N of a tiny run, with standard errors', async ({ playground, page }) => {

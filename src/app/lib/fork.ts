@@ -54,7 +54,10 @@ export function forkDeterminism(backend: string | undefined): Determinism {
     case 'cpu':
       return { identical: true, text: 'cpu backend: deterministic. A and B compute the same numbers until the knob first acts.' };
     case 'wasm':
-      return { identical: true, text: 'wasm backend: deterministic for a fixed thread count (the same page, the same machine). A and B agree until the knob first acts.' };
+      return {
+        identical: true,
+        text: 'wasm backend: deterministic for a fixed thread count, and this page runs wasm on one thread (it is not cross-origin isolated). A and B agree until the knob first acts.',
+      };
     default:
       return {
         identical: false,

@@ -101,7 +101,7 @@ export function CompareView() {
         <CompareForm />
         <ForkPanel />
       </aside>
-      <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length}>
+      <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length} data-run-ids={ids.join(',')}>
         {ids.length === 0 ? (
           <p className="empty">Pick presets and press “Run comparison”.</p>
         ) : (
