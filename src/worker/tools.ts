@@ -4,7 +4,7 @@ import type { TaskInstance } from '../engine/tasks/types';
 import { BOS, encode, isKnownWord } from '../engine/tokenizer';
 import { sampledEvaluation, sampleResponses, scoreOwn } from '../engine/train/sampledEval';
 import { restoreRun } from './db';
-import type { StoredCheckpoint, StoredRun } from './dbSchema';
+import { compactedAfterTruncate, type StoredCheckpoint, type StoredRun } from './dbSchema';
 import { getRun, snapshotRun } from './queries';
 import type { Runner } from './runner';
 import {
@@ -95,10 +95,12 @@ function fixedByWeights(c: RunConfig): string {
 }
 
 /** One branch's record: the source's, renamed, in the fork's group, not live (a resume builds it). */
-function branch(source: StoredRun, spec: { id: string; name: string; color: string }, config: RunConfig, group: string, iterations: number): StoredRun {
-  const { error: _e, compactedThrough: _c, ...rest } = source;
+function branch(source: StoredRun, spec: { id: string; name: string; color: string }, config: RunConfig, group: string, from: number, iterations: number): StoredRun {
+  const { error: _e, compactedThrough, ...rest } = source;
   const cfg = RunConfigSchema.parse({ ...config, name: spec.name, run: { ...config.run, iterations } });
-  return { ...rest, id: spec.id, name: spec.name, color: spec.color, config: cfg, status: 'stopped', visible: true, createdAt: Date.now(), group };
+  // The history it shares was thinned as far as the source's was (up to the checkpoint).
+  const thinned = compactedAfterTruncate(compactedThrough, from + 1);
+  return { ...rest, id: spec.id, name: spec.name, color: spec.color, config: cfg, status: 'stopped', visible: true, createdAt: Date.now(), group, ...(thinned !== undefined ? { compactedThrough: thinned } : {}) };
 }
 
 /**
@@ -117,7 +119,7 @@ export async function forkRun(runner: Runner, sourceId: string, raw: ForkRequest
     }
     const metrics = snap.metrics.filter((r) => r.iteration <= ckpt.iteration);
     const total = ckpt.iteration + req.extra;
-    const runs = [branch(snap.run, req.a, snap.run.config, req.group, total), branch(snap.run, req.b, req.b.config, req.group, total)];
+    const runs = [branch(snap.run, req.a, snap.run.config, req.group, ckpt.iteration, total), branch(snap.run, req.b, req.b.config, req.group, ckpt.iteration, total)];
     for (const run of runs) {
       await runner.journal.serial(() => restoreRun({ run, metrics, checkpoint: { ...ckpt, runId: run.id } }));
       runner.journal.send({ type: 'note', runId: run.id, note: `Forked from "${snap.run.name}" at iteration ${ckpt.iteration} (${run.id === req.a.id ? 'A: unchanged' : `B: ${req.knob}`}); Adam's moments start afresh.` });
