@@ -54,6 +54,7 @@ test('Try your own: draw with the mouse, ask, and see G samples with rewards and
   const tools = new ToolsPage(page);
   await tools.openTryOwn();
   await tools.drawStroke(0.2, 0.2, 0.7, 0.6);
+  await tools.paintWithKeys(['ArrowRight', 'ArrowRight', 'Shift+ArrowDown', 'Space']);
   const question = tools.own.getByTestId('own-question');
   await question.fill('sum of purple digits ?');
   await expect(tools.own.getByTestId('own-question-error')).toContainText('"purple"');

@@ -34,6 +34,14 @@ export class ToolsPage {
     await expect(this.own).toBeVisible();
   }
 
+  /** The keyboard way: focus the canvas, move the cursor and paint (Space; Shift+arrow paints as it moves). */
+  async paintWithKeys(keys: readonly string[]): Promise<void> {
+    const before = Number(await this.own.getAttribute('data-version'));
+    await this.own.getByTestId('own-canvas').focus();
+    for (const key of keys) await this.page.keyboard.press(key);
+    await expect.poll(async () => Number(await this.own.getAttribute('data-version'))).toBeGreaterThan(before);
+  }
+
   /** A stroke across the canvas with the mouse, from (fx0, fy0) to (fx1, fy1) in fractions of its side. */
   async drawStroke(fx0: number, fy0: number, fx1: number, fy1: number): Promise<void> {
     const canvas = this.own.getByTestId('own-canvas');
