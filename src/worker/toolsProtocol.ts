@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../engine/config';
+import type { Split } from '../engine/tasks/types';
 import type { SampledEvalResult, OwnSample } from '../engine/train/sampledEval';
 
 /**
@@ -8,9 +9,14 @@ import type { SampledEvalResult, OwnSample } from '../engine/train/sampledEval';
  * ./protocol.ts so those tools' shapes live in one place.
  */
 
-/** The held-out splits the sampled evaluation offers, in order (a task's splits; add one here and it appears in the page). */
-export const EVAL_SPLITS = ['id', 'ood'] as const;
-export const EvalSplitSchema = z.enum(EVAL_SPLITS);
+/**
+ * The held-out splits the sampled evaluation offers, in this order. A record over the tasks'
+ * `Split` type: a split added there fails the typecheck until it has a place here, and then
+ * appears in the page's split list by itself.
+ */
+const SPLIT_ORDER: Readonly<Record<Split, number>> = { id: 0, ood: 1 };
+export const EVAL_SPLITS: readonly Split[] = (Object.keys(SPLIT_ORDER) as Split[]).sort((a, b) => SPLIT_ORDER[a] - SPLIT_ORDER[b]);
+export const EvalSplitSchema = z.custom<Split>((v) => typeof v === 'string' && (EVAL_SPLITS as readonly string[]).includes(v), `split must be one of ${EVAL_SPLITS.join(', ')}`);
 
 export const EvaluateRunRequestSchema = z
   .object({

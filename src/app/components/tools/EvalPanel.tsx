@@ -26,7 +26,7 @@ export function EvalPanel({ preferred }: { preferred?: readonly string[] }) {
     return r && (r.checkpointIteration !== undefined || isLive(r.status));
   });
   const [picked, setPicked] = useState<string>('');
-  const [split, setSplit] = useState<string>(EVAL_SPLITS[0]);
+  const [split, setSplit] = useState<string>(EVAL_SPLITS[0] ?? 'id');
   const [n, setN] = useState(8);
   const [k, setK] = useState(4);
   const [prompts, setPrompts] = useState(16);
@@ -40,8 +40,8 @@ export function EvalPanel({ preferred }: { preferred?: readonly string[] }) {
         className="compare-knobs"
         onSubmit={(e) => {
           e.preventDefault();
-          const sp = EVAL_SPLITS.find((x) => x === split) ?? EVAL_SPLITS[0];
-          if (runId && !invalid) void s.evaluate(runId, { split: sp, n, k, prompts });
+          const sp = EVAL_SPLITS.find((x) => x === split);
+          if (runId && sp && !invalid) void s.evaluate(runId, { split: sp, n, k, prompts });
         }}
       >
         <label htmlFor={ids.run}>Run</label>
