@@ -1,6 +1,9 @@
 import { test, expect } from './fixtures';
 import { ToolsPage } from './pages/ToolsPage';
 
+/** A 4 x 4 RGB PNG: the left two columns red, the right two blue. */
+const HALF_RED_HALF_BLUE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAE0lEQVR4nGP4z8AARGDiPwNxHACeow/xfxmViwAAAABJRU5ErkJggg==';
+
 /** A tiny run trained to its end (3 iterations): it has a saved checkpoint. */
 async function trainedRun(playground: import('./pages/PlaygroundPage').PlaygroundPage, view?: 'compare' | 'inspect', backend?: 'wasm'): Promise<void> {
   await playground.goto({ config: { 'run.iterations': 3 }, debug: true, ...(backend ? { backend } : {}) });
@@ -49,10 +52,14 @@ test('pass@k, best@N and majority@N of a tiny run, with standard errors', async 
   expect(p).toBeLessThanOrEqual(1);
 });
 
-test('Try your own: draw with the mouse, ask, and see G samples with rewards and attention', async ({ playground, page }) => {
+test('Try your own: upload a picture, draw with the mouse and keys, ask, and see G samples with rewards and attention', async ({ playground, page }) => {
   await trainedRun(playground, 'inspect');
   const tools = new ToolsPage(page);
   await tools.openTryOwn();
+  // A 4 x 4 picture, left half red, right half blue: scaled to the task's 32 x 32 in the page.
+  await tools.upload(Buffer.from(HALF_RED_HALF_BLUE_PNG, 'base64'));
+  expect(await tools.pixel(0, 0)).toEqual([255, 0, 0]);
+  expect(await tools.pixel(31, 31)).toEqual([0, 0, 255]);
   await tools.drawStroke(0.2, 0.2, 0.7, 0.6);
   await tools.paintWithKeys(['ArrowRight', 'ArrowRight', 'Shift+ArrowDown', 'Space']);
   const question = tools.own.getByTestId('own-question');

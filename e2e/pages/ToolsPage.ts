@@ -42,6 +42,18 @@ export class ToolsPage {
     await expect.poll(async () => Number(await this.own.getAttribute('data-version'))).toBeGreaterThan(before);
   }
 
+  /** Upload a picture (a PNG's bytes) and wait for the canvas to take it. */
+  async upload(png: Buffer): Promise<void> {
+    const before = Number(await this.own.getAttribute('data-version'));
+    await this.own.getByTestId('own-file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(async () => Number(await this.own.getAttribute('data-version'))).toBeGreaterThan(before);
+  }
+
+  /** The canvas's pixel (x, y) as RGB bytes. */
+  async pixel(x: number, y: number): Promise<number[]> {
+    return this.own.getByTestId('own-canvas').evaluate((el, [px, py]) => Array.from((el as HTMLCanvasElement).getContext('2d')!.getImageData(px!, py!, 1, 1).data.slice(0, 3)), [x, y]);
+  }
+
   /** A stroke across the canvas with the mouse, from (fx0, fy0) to (fx1, fy1) in fractions of its side. */
   async drawStroke(fx0: number, fy0: number, fx1: number, fy1: number): Promise<void> {
     const canvas = this.own.getByTestId('own-canvas');
