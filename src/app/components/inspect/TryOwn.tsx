@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { TASKS } from '../../../engine/tasks';
 import type { TaskId } from '../../../engine/tasks/types';
@@ -49,7 +49,7 @@ async function loadFile(file: File, size: number, mode: Resampling): Promise<Flo
   return resample(data, canvas.width, canvas.height, size, mode);
 }
 
-function DrawingCanvas({ size, img, onChange }: { size: number; img: Float32Array; onChange: () => void }) {
+function DrawingCanvas({ size, img, onChange, overlay }: { size: number; img: Float32Array; onChange: () => void; overlay?: ReactNode }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [color, setColor] = useState(0);
   const [pen, setPen] = useState(2);
@@ -83,6 +83,7 @@ function DrawingCanvas({ size, img, onChange }: { size: number; img: Float32Arra
   };
   return (
     <div className="own-canvas">
+      <div style={{ position: 'relative', width: VIEW_PX, height: VIEW_PX }}>
       <canvas
         ref={ref}
         width={size}
@@ -105,6 +106,8 @@ function DrawingCanvas({ size, img, onChange }: { size: number; img: Float32Arra
         }}
         onKeyDown={onKey}
       />
+      {overlay}
+      </div>
       <div className="own-pens" role="radiogroup" aria-label="Pen colour">
         {PEN_COLORS.map((c, i) => (
           <button
@@ -151,7 +154,7 @@ function AttentionGrid({ grid, mean }: { grid: number; mean: number[] }) {
   return (
     <div className="own-attention" data-testid="own-attention" style={{ position: 'absolute', inset: 0, display: 'grid', gridTemplateColumns: `repeat(${grid}, 1fr)`, pointerEvents: 'none' }}>
       {mean.map((v, i) => (
-        <div key={i} style={{ background: `rgba(255, 140, 0, ${(0.75 * v) / max})` }} title={`patch ${i}: ${(100 * v).toFixed(1)}%`} />
+        <div key={i} style={{ background: `rgba(255, 140, 0, ${(0.6 * v) / max})` }} title={`patch ${i}: ${(100 * v).toFixed(1)}%`} />
       ))}
     </div>
   );
@@ -242,10 +245,7 @@ export function TryOwn() {
         </select>
       </div>
       <div className="own-body">
-        <div style={{ position: 'relative', width: VIEW_PX, height: VIEW_PX }}>
-          <DrawingCanvas size={size} img={img} onChange={() => setVersion((v) => v + 1)} />
-          {att && s.own.status === 'done' && <AttentionGrid grid={att.grid} mean={att.mean} />}
-        </div>
+        <DrawingCanvas size={size} img={img} onChange={() => setVersion((v) => v + 1)} overlay={att && s.own.status === 'done' ? <AttentionGrid grid={att.grid} mean={att.mean} /> : null} />
         <form
           className="own-form"
           onSubmit={(e) => {
