@@ -30,7 +30,8 @@ export class AttentionView {
     return { iteration, layer: c.nLayers - 1, grid: c.imageSize / c.patchSize, heads, mean };
   }
 
-  private async policyFor(ckpt: StoredCheckpoint): Promise<{ policy: Policy; iteration: number }> {
+  /** The policy of `ckpt`, rebuilt once and kept while it is the newest asked for. */
+  async policyFor(ckpt: StoredCheckpoint): Promise<{ policy: Policy; iteration: number }> {
     const l = this.loaded;
     if (l && l.runId === ckpt.runId && l.iteration === ckpt.iteration && l.savedAt === ckpt.savedAt) return l;
     this.dispose();

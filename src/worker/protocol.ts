@@ -5,6 +5,7 @@ import type { EvalResult } from '../engine/train/evaluate';
 import type { InspectBatch } from '../engine/train/types';
 import type { RunFields, StoredRun } from './dbSchema';
 import { RUN_STATUSES, type RunStatus } from './lifecycle';
+import type { EvaluateRunRequest, EvaluateRunResult, ForkRequest, ForkResult, OwnRequest, OwnResult } from './toolsProtocol';
 
 /**
  * The one typed bridge between the page and the trainer worker (comlink). Calls go
@@ -161,6 +162,19 @@ export interface TrainerApi {
   attention(runId: string, request: AttentionRequest): Promise<AttentionResult>;
   /** Live runs in the worker and their status. */
   list(): Promise<{ runId: string; status: RunStatus; iteration: number }[]>;
+  /**
+   * Greedy accuracy, then pass@k, best@N and majority@N (N = request.n samples per prompt) with
+   * binomial standard errors, on a held-out split, with the run's newest saved weights.
+   * `onProgress` (a comlink proxy) hears (done, total) prompts.
+   */
+  evaluateRun(runId: string, request: EvaluateRunRequest, onProgress?: (done: number, total: number) => void): Promise<EvaluateRunResult>;
+  /** "Try your own": G samples of the run's newest weights on a person's image and question, scored when a gold answer is given. */
+  sampleOwn(runId: string, request: OwnRequest): Promise<OwnResult>;
+  /**
+   * Two new runs from the source's newest checkpoint (A unchanged, B with one knob changed), in a
+   * new comparison group, stored not live: the page resumes both.
+   */
+  forkRun(sourceId: string, request: ForkRequest): Promise<ForkResult>;
 }
 
 /** What the worker needs to know about a config to build it; re-exported for the client. */

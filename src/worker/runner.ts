@@ -14,6 +14,8 @@ import { warmStartHandler } from './warmStart';
 import { enforce, settled, type Command, type RunStatus } from './lifecycle';
 import type { AttentionRequest, AttentionResult, BackendInfo, CreateOptions, WorkerEvent } from './protocol';
 import { getCheckpoint, getRun } from './queries';
+import type { StoredCheckpoint } from './dbSchema';
+import type { Policy } from '../engine/model';
 
 /**
  * The worker's side of training: one slot per live run, and one scheduler that steps the
@@ -252,13 +254,26 @@ export class Runner {
    * a running one answers from its last checkpoint (at most CHECKPOINT_EVERY_ITERS behind).
    */
   async attention(runId: string, req: AttentionRequest): Promise<AttentionResult> {
+    return this.latestCheckpoint(runId, (ckpt) => this.attn.explain(ckpt, req));
+  }
+
+  /**
+   * `fn` with the run's newest saved checkpoint, in turn with all trainer work: a live run that
+   * is not running is checkpointed first, a running one answers from its last checkpoint.
+   */
+  latestCheckpoint<T>(runId: string, fn: (ckpt: StoredCheckpoint) => Promise<T>): Promise<T> {
     return this.serial(async () => {
       const slot = this.slots.get(runId);
       if (slot && slot.want !== 'run' && slot.trainer.iteration > slot.lastCheckpointIter) await this.checkpoint(slot);
       const ckpt = await getCheckpoint(runId);
       if (!ckpt) throw new Error('This run has no saved weights yet: run at least one iteration first.');
-      return this.attn.explain(ckpt, req);
+      return fn(ckpt);
     });
+  }
+
+  /** The policy of a saved checkpoint (the attention view's, kept while that checkpoint is the newest). */
+  policyOf(ckpt: StoredCheckpoint): Promise<{ policy: Policy; iteration: number }> {
+    return this.attn.policyFor(ckpt);
   }
 
   list() {

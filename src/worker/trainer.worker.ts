@@ -9,6 +9,7 @@ import { selectBackend } from './backend';
 import { AttentionRequestSchema, BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { recordsApi } from './records';
 import { Runner } from './runner';
+import { evaluateRun, forkRun, sampleOwn } from './tools';
 
 /**
  * The trainer worker: owns TensorFlow.js, the backend and every live trainer. The page
@@ -74,6 +75,9 @@ const api: TrainerApi = {
   holdLifeline: (name) => holdLifeline(name),
   attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),
   list: () => Promise.resolve(runner ? runner.list() : []),
+  evaluateRun: (runId, request, onProgress) => evaluateRun(need(), runId, request, onProgress),
+  sampleOwn: (runId, request) => sampleOwn(need(), runId, request),
+  forkRun: (sourceId, request) => forkRun(need(), sourceId, request),
 };
 
 Comlink.expose(api);

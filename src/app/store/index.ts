@@ -5,6 +5,7 @@ import { createInspectSlice } from './inspectSlice';
 import { createLearnSlice } from './learnSlice';
 import { createRunsSlice } from './runsSlice';
 import { createStorageSlice } from './storageSlice';
+import { createToolsSlice } from './toolsSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
 import { createWorkerSlice } from './workerSlice';
@@ -19,6 +20,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createInspectSlice(...a),
   ...createLearnSlice(...a),
   ...createStorageSlice(...a),
+  ...createToolsSlice(...a),
 }));
 
 export type { AppState };

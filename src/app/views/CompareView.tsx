@@ -6,6 +6,8 @@ import { ChartGrid } from '../charts/ChartGrid';
 import { COMPARE_CHARTS } from '../charts/specs';
 import { ChartToolbar } from '../components/ChartToolbar';
 import { SummaryTable } from '../components/SummaryTable';
+import { EvalPanel } from '../components/tools/EvalPanel';
+import { ForkPanel } from '../components/tools/ForkPanel';
 import { PRESET_LIST } from '../lib/presets';
 import { useApp } from '../store';
 import { MAX_COMPARE, MIN_COMPARE, comparedRuns, latestComparison } from '../store/compareSlice';
@@ -125,8 +127,9 @@ export function CompareView() {
       <aside className="sidebar">
         <CompareForm />
         <SavedRunsPicker />
+        <ForkPanel />
       </aside>
-      <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length}>
+      <section className="workspace" data-testid="compare-workspace" data-live={live} data-runs={ids.length} data-run-ids={ids.join(',')}>
         {ids.length === 0 ? (
           <p className="empty">Pick presets and press “Run comparison”, or pick saved runs to draw.</p>
         ) : (
@@ -136,6 +139,7 @@ export function CompareView() {
             <ChartGrid runIds={ids} only={COMPARE_CHARTS} syncId="compare" testId="compare-charts" />
           </>
         )}
+        <EvalPanel preferred={ids} />
       </section>
     </div>
   );

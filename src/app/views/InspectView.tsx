@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { GroupList } from '../components/inspect/GroupList';
 import { InspectToolbar } from '../components/inspect/InspectToolbar';
@@ -7,12 +7,13 @@ import { PromptCard } from '../components/inspect/PromptCard';
 import { ResponseCard } from '../components/inspect/ResponseCard';
 import { TokenDetail } from '../components/inspect/TokenDetail';
 import { TokenObjective } from '../components/inspect/TokenObjective';
+import { TryOwn } from '../components/inspect/TryOwn';
 import { fmt } from '../lib/format';
 import { batchRewardMean, expectedAdvantages, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
 import { useApp } from '../store';
 
 /** One stored rollout batch, down to the token: groups, responses, rewards, advantages, heatmaps, attention. */
-export function InspectView() {
+function BatchInspector() {
   const s = useApp(
     useShallow((st) => ({
       runs: st.runs,
@@ -120,5 +121,23 @@ export function InspectView() {
         </div>
       </div>
     </div>
+  );
+}
+
+/** Inspect: the stored rollout batches, or "Try your own" (the policy on a person's image and question). */
+export function InspectView() {
+  const [tab, setTab] = useState<'batches' | 'own'>('batches');
+  return (
+    <>
+      <div className="inspect-tabs" role="tablist" aria-label="Inspect">
+        <button type="button" role="tab" aria-selected={tab === 'batches'} data-testid="inspect-tab-batches" onClick={() => setTab('batches')}>
+          Rollout batches
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'own'} data-testid="inspect-tab-own" onClick={() => setTab('own')}>
+          Try your own
+        </button>
+      </div>
+      {tab === 'batches' ? <BatchInspector /> : <TryOwn />}
+    </>
   );
 }
