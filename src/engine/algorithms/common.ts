@@ -252,32 +252,46 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: LossFn, opts:
   const vars = [...policyVars, ...(opts.withValue || opts.onlyValue ? policy.valueHeadVariables : [])];
   let epochsRun = 0;
   let lastTokens: TokenPart[] = [];
-  for (let epoch = 0; epoch < config.optim.epochs; epoch++) {
-    const order = epochOrder(n, minibatches, ctx.rng);
-    disposeParts(lastTokens); // only the last epoch's arrays are kept
-    lastTokens = [];
-    let epochKl: tf.Scalar | null = null;
-    for (let k = 0; k < minibatches; k++) {
-      const idx = order.slice(Math.floor((k * n) / minibatches), Math.floor(((k + 1) * n) / minibatches));
-      const idxT = minibatches > 1 ? tf.tensor1d(idx, 'int32') : null;
-      const mb = idxT ? gatherRows(rows, idxT) : rows;
-      const { value, terms, grads } = lossAndGrads(ctx, mb, lossFn, vars);
-      applyGrads(ctx, grads, policyVars.length, opts.onlyValue ? 'grad/value_norm' : 'grad/norm');
-      epochKl = recordTerms(rec, terms, value, opts.earlyStopKl > 0 ? epochKl : null, opts.earlyStopKl > 0);
-      if (ctx.keepTokens) lastTokens.push({ idx, tokens: terms.tokens });
-      tf.dispose(grads);
-      if (idxT) {
-        idxT.dispose();
-        disposeRows(mb);
+  let epochKl: tf.Scalar | null = null;
+  try {
+    for (let epoch = 0; epoch < config.optim.epochs; epoch++) {
+      const order = epochOrder(n, minibatches, ctx.rng);
+      disposeParts(lastTokens); // only the last epoch's arrays are kept
+      lastTokens = [];
+      for (let k = 0; k < minibatches; k++) {
+        const idx = order.slice(Math.floor((k * n) / minibatches), Math.floor(((k + 1) * n) / minibatches));
+        const idxT = minibatches > 1 ? tf.tensor1d(idx, 'int32') : null;
+        const mb = idxT ? gatherRows(rows, idxT) : rows;
+        // A step that throws (a lost device, a bad value) must not strand its minibatch: other runs share the engine.
+        try {
+          const { value, terms, grads } = lossAndGrads(ctx, mb, lossFn, vars);
+          try {
+            applyGrads(ctx, grads, policyVars.length, opts.onlyValue ? 'grad/value_norm' : 'grad/norm');
+          } finally {
+            tf.dispose(grads);
+          }
+          epochKl = recordTerms(rec, terms, value, opts.earlyStopKl > 0 ? epochKl : null, opts.earlyStopKl > 0);
+          if (ctx.keepTokens) lastTokens.push({ idx, tokens: terms.tokens });
+        } finally {
+          if (idxT) {
+            idxT.dispose();
+            disposeRows(mb);
+          }
+        }
+      }
+      epochsRun++;
+      if (epochKl) {
+        // One readback per epoch, only when early stopping is on (CleanRL's target_kl).
+        const meanKl = epochKl.dataSync()[0]! / minibatches;
+        epochKl.dispose();
+        epochKl = null;
+        if (meanKl > opts.earlyStopKl) break;
       }
     }
-    epochsRun++;
-    if (epochKl) {
-      // One readback per epoch, only when early stopping is on (CleanRL's target_kl).
-      const meanKl = epochKl.dataSync()[0]! / minibatches;
-      epochKl.dispose();
-      if (meanKl > opts.earlyStopKl) break;
-    }
+  } catch (e) {
+    disposeParts(lastTokens);
+    epochKl?.dispose();
+    throw e;
   }
   if (ctx.keepTokens) storeTokens(rec, lastTokens, n);
   rec.setHost('policy/epochs', epochsRun);

@@ -18,10 +18,16 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
   let oldValues: tf.Tensor2D | null = null;
   if (algorithm.critic || recomputeOld) {
     // One pass gives both V_old and log π_old (the same code path as the update's forward).
-    const out = tf.tidy(() => {
-      const f = policy.forward(a.images, a.prompts, a.tokens, { temperature });
-      return { logp: tf.mul<tf.Tensor2D>(f.logp, a.mask), values: tf.mul<tf.Tensor2D>(f.values, a.mask) }; // [N, T] each
-    });
+    let out: { logp: tf.Tensor2D; values: tf.Tensor2D };
+    try {
+      out = tf.tidy(() => {
+        const f = policy.forward(a.images, a.prompts, a.tokens, { temperature });
+        return { logp: tf.mul<tf.Tensor2D>(f.logp, a.mask), values: tf.mul<tf.Tensor2D>(f.values, a.mask) }; // [N, T] each
+      });
+    } catch (e) {
+      refLogp?.dispose(); // the caller never sees this batch, so it could not dispose it
+      throw e;
+    }
     oldLogp = out.logp;
     if (algorithm.critic) oldValues = out.values;
     else out.values.dispose();
