@@ -131,6 +131,8 @@ export const RunConfigSchema = z.object({
     if (c.sampling.maxNewTokens > c.model.maxResponseLen) at(['sampling', 'maxNewTokens'], `Must be at most the model's maxResponseLen (${c.model.maxResponseLen}).`);
     const alg = ALGORITHM_SPECS[c.objective.algorithm];
     if (alg.baseline === 'leave-one-out' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (a leave-one-out baseline).`);
+    // A group of one is its own mean: every advantage is 0 and the run would train silently on nothing.
+    if (alg.baseline === 'group' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (its baseline is the group's mean; a group of 1 gives every advantage 0).`);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
