@@ -1,14 +1,12 @@
 // One zero-variance rule (host.ts isZeroVariance) for the metric, dynamic sampling, the
-// advantages and Inspect: weighted sums of rule rewards are equal up to rounding, not exactly,
+// advantages and Inspect (src/app/lib/inspect.test.ts): weighted sums of rule rewards are equal up to rounding, not exactly,
 // and continuous rewards that genuinely differ are never called equal.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { groupViews } from '../../app/lib/inspect';
-import { REWARD_NAMES, type RewardName } from '../rewards';
-import { groupFilter, groupStats, hasSignal, keptGroups } from '../train/filter';
-import type { InspectBatch } from '../train/types';
-import { groupAdvantages as tfGroup, groupStd } from './advantages';
-import { besselStd, groupAdvantages, groupIsZeroVariance, isZeroVariance, mean } from './host';
+import { REWARD_NAMES, type RewardName } from '../src/engine/rewards';
+import { groupFilter, groupStats, hasSignal, keptGroups } from '../src/engine/train/filter';
+import { groupAdvantages as tfGroup, groupStd } from '../src/engine/rl/advantages';
+import { besselStd, groupAdvantages, groupIsZeroVariance, isZeroVariance, mean } from '../src/engine/rl/host';
 
 /** The total as rewards/index.ts scoreSample sums it: over REWARD_NAMES in order, weight × value when the weight is non-zero. */
 function weighted(values: Partial<Record<RewardName, number>>, weights: Partial<Record<RewardName, number>>): number {
@@ -75,18 +73,5 @@ describe('zero-variance groups with weighted and continuous rewards', () => {
     const stds = Array.from(std.dataSync());
     std.dispose();
     expect(stds.map((s, p) => isZeroVariance(s, mean(rewards.slice(p * G, (p + 1) * G))))).toEqual([true, true, true, false, false, false]);
-  });
-
-  it('Inspect: the zero-variance badge agrees with the rule', () => {
-    const groups = [...EQUAL, ...CONTINUOUS];
-    const prompt = { image: new Float32Array(3), imageSize: 1, promptTokens: [], answer: '0', difficulty: 1 };
-    const batch = {
-      iteration: 1,
-      groupSize: G,
-      prompts: groups.map(() => prompt),
-      samples: groups.flatMap((rs, p) => rs.map((reward) => ({ promptIndex: p, tokens: [], reward, rewardByFn: {}, advantage: 0, logp: [], oldLogp: [], ratio: [], clipped: [], kl: [], entropy: [] }))),
-      groupStats: [],
-    } as unknown as InspectBatch;
-    expect(groupViews(batch).map((g) => g.zeroVariance)).toEqual([true, true, true, false, false, false]);
   });
 });
