@@ -13,6 +13,9 @@ import { TASK_IDS } from './tasks/types';
 
 export const DEFAULT_MAX_NEW_TOKENS = 24;
 
+/** The longest run name, everywhere a name is checked: the config, run files, the worker's store. */
+export const MAX_RUN_NAME_LENGTH = 200;
+
 export const TaskSettingsSchema = z.object({
   task: z.enum(TASK_IDS).default('digit-sum').describe('Which visual-reasoning task the prompts come from.'),
   difficulty: z.number().int().min(1).max(5).default(1).describe('Task level (curriculum learning raises it).'),
@@ -112,7 +115,7 @@ export const RunSchema = z.object({
 });
 
 export const RunConfigSchema = z.object({
-  name: z.string().max(80).default('').describe('Run name (shown in the runs list).'),
+  name: z.string().max(MAX_RUN_NAME_LENGTH).default('').describe('Run name (shown in the runs list).'),
   preset: z.string().max(40).default('grpo').describe('The preset these values started from.'),
   task: TaskSettingsSchema.default(DEFAULT_TASK_SETTINGS),
   model: ModelConfigSchema.default(DEFAULT_MODEL_CONFIG),

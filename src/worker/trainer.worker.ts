@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RunConfigSchema } from '../engine/config';
+import { parseOrExplain } from '../engine/issues';
 import { selectBackend } from './backend';
 import { AttentionRequestSchema, BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { recordsApi } from './records';
@@ -53,7 +54,7 @@ const api: TrainerApi = {
     runner = new Runner(emit, backend, baseUrl);
     return backend;
   },
-  create: (runId, config, opts) => need().create(runId, RunConfigSchema.parse(config), opts),
+  create: (runId, config, opts) => need().create(runId, parseOrExplain(RunConfigSchema, config, 'Invalid config'), opts),
   start: (runId) => Promise.resolve(need().start(runId)),
   pause: (runId) => need().pause(runId),
   step: (runId) => need().step(runId),

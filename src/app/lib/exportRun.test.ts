@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG } from '../../engine/config';
+import { DEFAULT_RUN_CONFIG, MAX_RUN_NAME_LENGTH, RunConfigSchema } from '../../engine/config';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import type { StoredRun } from '../../worker/client';
 import { metricsCsv, parseRunFile, runFileJson, safeFileName } from './exportRun';
+import { withValue } from './fields';
 
 const run: StoredRun = {
   id: 'x',
@@ -74,5 +75,26 @@ describe('run files', () => {
     expect(lines[1]).toBe('1,0.400,k3,1,0.5,,0.25');
     expect(lines[2]).toBe('2,0.900,k3,1,0.75,,');
     expect(safeFileName(run.name)).toBe('my-run-v1');
+  });
+});
+
+describe('run files: the name limit is the config\'s, messages are sentences', () => {
+  it('an imported run with a long name can be resumed under "Edit its config" (the page keeps the run name in the config)', () => {
+    const name = 'n'.repeat(MAX_RUN_NAME_LENGTH);
+    const file = parseRunFile(runFileJson({ ...run, name }, metrics));
+    expect(file.run.name).toBe(name);
+    // runsSlice.resumeRun sends { ...edited, name: run.name } to the worker, which parses it with RunConfigSchema.
+    expect(RunConfigSchema.safeParse({ ...file.config, name: file.run.name }).success).toBe(true);
+    expect(() => parseRunFile(runFileJson({ ...run, name: `${name}x` }, metrics))).toThrow(`Not a playground run file at run.name: Must be at most ${MAX_RUN_NAME_LENGTH} characters long.`);
+  });
+
+  it('an invalid config in a file is named in a sentence, never as zod JSON', () => {
+    const bad = JSON.parse(runFileJson(run, metrics)) as { config: { sampling: { groupSize: number } } };
+    bad.config.sampling.groupSize = 0;
+    expect(() => parseRunFile(JSON.stringify(bad))).toThrow('Invalid config at config.sampling.groupSize: Must be at least 1. This app cannot build that model or run.');
+  });
+
+  it('withValue refuses a bad value with a sentence (the config panel, presets)', () => {
+    expect(() => withValue(DEFAULT_RUN_CONFIG, 'sampling.groupSize', 0)).toThrow(/^Invalid config: sampling\.groupSize: Must be at least 1\./);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RunConfigSchema } from '../../engine/config';
+import { MAX_RUN_NAME_LENGTH, RunConfigSchema } from '../../engine/config';
+import { issueMessage, issuePath } from '../../engine/issues';
 import { METRIC_KEYS, MetricsRecordSchema, type MetricsRecord } from '../../engine/train/metrics';
 import { RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
 import { mb } from './format';
@@ -15,7 +16,7 @@ export const RunFileSchema = z.object({
   format: z.literal(RUN_FILE_FORMAT),
   version: z.literal(1),
   run: z.object({
-    name: z.string().max(200),
+    name: z.string().max(MAX_RUN_NAME_LENGTH),
     status: z.enum(RUN_STATUSES),
     createdAt: z.number(),
     iteration: z.number().int().min(0),
@@ -113,11 +114,11 @@ export function parseRunFile(text: string): RunFile {
   if (head.version !== 1) throw new Error(`Unsupported run file version ${shown(head.version)}: this app reads version 1.`);
   const parsed = RunFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
+    const issue = parsed.error.issues[0]!;
+    const path = issuePath(issue);
     // The config is checked by the same schema (cross-field rules included) as the panel's.
-    if (path === 'config' || path.startsWith('config.')) throw new Error(`Invalid config at ${path}: ${issue?.message ?? 'invalid'} (this app cannot build that model or run).`);
-    throw new Error(`Not a playground run file${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
+    if (path === 'config' || path.startsWith('config.')) throw new Error(`Invalid config at ${path}: ${issueMessage(issue)} This app cannot build that model or run.`);
+    throw new Error(`Not a playground run file${path ? ` at ${path}` : ''}: ${issueMessage(issue)}`);
   }
   const file = parsed.data;
   checkMetricsOrder(file);
