@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, MAX_RUN_NAME_LENGTH, RunConfigSchema } from '../../engine/config';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import type { StoredRun } from '../../worker/client';
-import { metricsCsv, parseRunFile, runFileJson, safeFileName } from './exportRun';
+import { csvCell, metricsCsv, parseRunFile, runFileJson, safeFileName } from './exportRun';
 import { withValue } from './fields';
 
 const run: StoredRun = {
@@ -96,5 +96,28 @@ describe('run files: the name limit is the config\'s, messages are sentences', (
 
   it('withValue refuses a bad value with a sentence (the config panel, presets)', () => {
     expect(() => withValue(DEFAULT_RUN_CONFIG, 'sampling.groupSize', 0)).toThrow(/^Invalid config: sampling\.groupSize: Must be at least 1\./);
+  });
+});
+
+describe('CSV export: no formula from an imported file runs in a spreadsheet (OWASP CSV injection)', () => {
+  it('metric names starting =, +, -, @, tab or CR get a leading quote and are quoted; numbers stay numbers', () => {
+    const names = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', 'plain,comma'];
+    const imported = parseRunFile(JSON.stringify({ ...JSON.parse(runFileJson(run, metrics)), metrics: [{ iteration: 1, wallMs: 0, klEstimator: 'k3', difficulty: 1, values: Object.fromEntries(names.map((n, i) => [n, -i - 0.5])) }] }));
+    const [header, row] = metricsCsv(imported.metrics).split('\n');
+    const cell: Record<string, string> = {
+      '=HYPERLINK("http://x","y")': `"'=HYPERLINK(""http://x"",""y"")"`,
+      '+1+1': `"'+1+1"`,
+      '-2+3': `"'-2+3"`,
+      '@SUM(A1)': `"'@SUM(A1)"`,
+      '\tcmd': `"'\tcmd"`,
+      '\rcmd': `"'\rcmd"`,
+      'plain,comma': '"plain,comma"',
+    };
+    const order = [...names].sort();
+    expect(header).toBe(['iteration,wall_s,kl_estimator,difficulty', ...order.map((n) => cell[n])].join(','));
+    // Every value is a plain number, a negative one included.
+    expect(row).toBe(['1,0.000,k3,1', ...order.map((n) => String(-names.indexOf(n) - 0.5))].join(','));
+    expect(csvCell('-')).toBe(`"'-"`);
+    expect(csvCell('reward/mean')).toBe('reward/mean');
   });
 });

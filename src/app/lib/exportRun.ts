@@ -127,7 +127,19 @@ export function parseRunFile(text: string): RunFile {
   return file;
 }
 
-const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** A text cell a spreadsheet would run as a formula: =, +, -, @, tab or carriage return first. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell (a metric name from an imported file, the KL estimator): quoted when it holds a
+ * quote, comma or line break, and, per OWASP's CSV-injection guidance, a cell that would start a
+ * formula gets a leading ' and is quoted. Numbers never pass through here: -0.5 stays a number.
+ */
+export const csvCell = (s: string): string => {
+  const formula = FORMULA_START.test(s);
+  const text = formula ? `'${s}` : s;
+  return formula || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
 
 export function metricsCsv(metrics: readonly MetricsRecord[]): string {
   const seen = new Set<string>();
@@ -138,7 +150,7 @@ export function metricsCsv(metrics: readonly MetricsRecord[]): string {
   const header = ['iteration', 'wall_s', 'kl_estimator', 'difficulty', ...keys];
   const lines = [header.map(csvCell).join(',')];
   for (const r of metrics) {
-    const cells = [String(r.iteration), (r.wallMs / 1000).toFixed(3), r.klEstimator, String(r.difficulty)];
+    const cells = [String(r.iteration), (r.wallMs / 1000).toFixed(3), csvCell(r.klEstimator), String(r.difficulty)];
     for (const k of keys) {
       const v = r.values[k];
       cells.push(v === undefined || !Number.isFinite(v) ? '' : String(v));
