@@ -78,6 +78,15 @@ describe('CLI argument validation (in-process)', () => {
   });
 });
 
+describe('--set refuses keys that are not own fields of RunConfig, prototype keys at every depth', () => {
+  it.each(['__proto__', 'constructor', 'prototype', 'toString'])('%s', async (key) => {
+    for (const path of [key, `${key}.polluted`, `objective.${key}`, `objective.${key}.polluted`, `rewards.weights.${key}`, `model.${key}.prototype`]) {
+      expect(await usageError('train', ['--set', `${path}=1`]), path).toBe(`--set: unknown config field "${path}"`);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe('runCli: usage errors exit 2 with the usage line, other errors 1', () => {
   afterEach(() => vi.restoreAllMocks());
 

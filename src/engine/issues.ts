@@ -21,7 +21,7 @@ export function issueMessage(issue: Issue): string {
   if (issue.code === 'too_big') return `Must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : ''}.`;
   if (issue.code === 'invalid_type' && issue.expected === 'int') return 'Must be a whole number.';
   if (issue.code === 'invalid_value') return issue.values.length === 1 ? `Must be ${JSON.stringify(issue.values[0])}.` : `Must be one of: ${issue.values.map(String).join(', ')}.`;
-  if (issue.code === 'unrecognized_keys') return `Not a field here: ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}.`;
+  if (issue.code === 'unrecognized_keys') return `Unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}.`;
   return sentence(issue.message);
 }
 

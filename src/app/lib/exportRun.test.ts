@@ -121,3 +121,30 @@ describe('CSV export: no formula from an imported file runs in a spreadsheet (OW
     expect(csvCell('reward/mean')).toBe('reward/mean');
   });
 });
+
+describe('run files: keys that are not fields are refused, prototype keys at any depth', () => {
+  const good = runFileJson(run, metrics);
+  /** The file with `"key": {}` added (as JSON text, so "__proto__" is an own key, as JSON.parse makes it) in the object at `at`. */
+  function withKey(at: string, key: string): string {
+    const json = JSON.parse(good) as Record<string, unknown>;
+    const marker = '"__MARKER__": 0';
+    let o: Record<string, unknown> = json;
+    for (const k of at.split('.').filter(Boolean)) o = o[k] as Record<string, unknown>;
+    o.__MARKER__ = 0;
+    return JSON.stringify(json).replace(marker.replace(' ', ''), `"${key}":{"polluted":1}`);
+  }
+
+  it.each(['__proto__', 'constructor', 'prototype'])('%s at every depth is refused with a sentence naming where', (key) => {
+    for (const at of ['', 'run', 'config', 'config.sampling', 'config.rewards.weights', 'metrics.0', 'metrics.0.values']) {
+      const text = withKey(at, key);
+      expect(text).toContain(`"${key}":{"polluted":1}`);
+      expect(() => parseRunFile(text), `${key} at ${at || 'top'}`).toThrow(`Not a playground run file: it has the key "${key}" at ${at ? `${at}.` : ''}${key}, which is no field of a run file.`);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('an unknown key at the top or in run is refused; the config parses as everywhere', () => {
+    expect(() => parseRunFile(withKey('', 'extra'))).toThrow('Not a playground run file: Unknown field "extra".');
+    expect(() => parseRunFile(withKey('run', 'extra'))).toThrow('Not a playground run file at run: Unknown field "extra".');
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_RUN_NAME_LENGTH, RunConfigSchema } from '../../engine/config';
 import { issueMessage, issuePath } from '../../engine/issues';
+import { forbiddenKeyPath } from '../../engine/paths';
 import { METRIC_KEYS, MetricsRecordSchema, type MetricsRecord } from '../../engine/train/metrics';
 import { RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
 import { mb } from './format';
@@ -12,10 +13,11 @@ import { mb } from './format';
 
 export const RUN_FILE_FORMAT = 'rft-playground/run';
 
-export const RunFileSchema = z.object({
+/** Strict where an unknown key means a bad file (this app writes exactly these keys); the config is RunConfigSchema, as everywhere. */
+export const RunFileSchema = z.strictObject({
   format: z.literal(RUN_FILE_FORMAT),
   version: z.literal(1),
-  run: z.object({
+  run: z.strictObject({
     name: z.string().max(MAX_RUN_NAME_LENGTH),
     status: z.enum(RUN_STATUSES),
     createdAt: z.number(),
@@ -76,6 +78,8 @@ const shown = (v: unknown): string => {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 };
 
+const cut = (s: string): string => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
 /** JSON.parse failed because the text stops before the JSON does (a cut-off download or copy). */
 function endsEarly(text: string, message: string): boolean {
   if (/end of JSON input|Unterminated/i.test(message)) return true;
@@ -109,6 +113,8 @@ export function parseRunFile(text: string): RunFile {
     throw new Error(`Not JSON: ${message}`, { cause: e });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`Not a playground run file: it holds ${Array.isArray(json) ? 'an array' : shown(json)}, not an object.`);
+  const forbidden = forbiddenKeyPath(json);
+  if (forbidden) throw new Error(`Not a playground run file: it has the key "${forbidden.split('.').at(-1)}" at ${cut(forbidden)}, which is no field of a run file.`);
   const head = json as { format?: unknown; version?: unknown };
   if (head.format !== RUN_FILE_FORMAT) throw new Error(`Not a playground run file: its format is ${shown(head.format)}, expected "${RUN_FILE_FORMAT}".`);
   if (head.version !== 1) throw new Error(`Unsupported run file version ${shown(head.version)}: this app reads version 1.`);

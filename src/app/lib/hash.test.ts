@@ -130,3 +130,16 @@ describe('the URL hash: part by part (reliability issue)', () => {
     expect(linkNotice([])).toBeNull();
   });
 });
+
+describe('the URL hash: keys that are not own fields', () => {
+  const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
+  it.each(KEYS)('"%s" at every depth is one notice and changes nothing', (key) => {
+    for (const rawKey of [key, `${key}.polluted`, `sampling.${key}`, `sampling.${key}.polluted`, `rewards.weights.${key}`, `model.${key}.prototype`]) {
+      const state = decodeHash(`#${encodeURIComponent(rawKey)}=1&seed=3`);
+      expect(state.notices, rawKey).toEqual([`Ignored unknown setting "${rawKey}".`]);
+      expect(state.config.run.seed).toBe(3);
+      expect({ ...state.config, preset: 'grpo', run: { ...state.config.run, seed: 1 } }).toEqual(presetConfig('grpo'));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -116,7 +116,8 @@ function decodeParams(params: URLSearchParams): HashState {
   const parts: Parts = new Map();
   for (const [rawKey, raw] of params) {
     if (rawKey === 'preset') continue;
-    const path = SHORTHAND[rawKey] ?? rawKey;
+    // Own keys only: SHORTHAND['constructor'] would be Object's constructor.
+    const path = Object.hasOwn(SHORTHAND, rawKey) ? SHORTHAND[rawKey]! : rawKey;
     const spec = FIELD_BY_PATH.get(path);
     if (!spec || spec.kind === 'fixed') {
       notices.push(`Ignored unknown setting "${shown(rawKey)}".`);
