@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import '../engine/zodJitless'; // first, before any schema is built: no eval probe under the CSP
 import * as Comlink from 'comlink';
 // tfjs-core first (its flags), then its gradients: the trainer differentiates, and
 // tfjs-core registers no gradients by itself.
