@@ -3,6 +3,7 @@ import { access, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { issueMessage } from '../engine/issues';
 
 /** A usage error: the CLI prints its message and the usage line, then exits with status 2. */
 export class UsageError extends Error {}
@@ -24,7 +25,7 @@ export function parseCli<S extends z.ZodType>(argv: string[], options: Options, 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const flag = issue.path.length ? `--${String(issue.path[0])}` : 'arguments';
-    throw new UsageError(`${flag}: ${issue.message}`);
+    throw new UsageError(`${flag}: ${issueMessage(issue)}`);
   }
   return parsed.data;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RunConfigSchema } from './config';
-import { parseOrExplain, zodSentences } from './issues';
+import { errorText, parseOrExplain, zodSentences } from './issues';
 
 const isJson = (s: string) => /^\s*[[{]/.test(s) || s.includes('"code"');
 
@@ -28,5 +28,17 @@ describe('zodSentences / parseOrExplain', () => {
     } catch (e) {
       expect(isJson((e as Error).message.replace(/^Invalid config: /, ''))).toBe(false);
     }
+  });
+});
+
+describe('errorText', () => {
+  it("turns a ZodError, or zod's issue JSON that crossed the worker boundary as a plain Error, into sentences", () => {
+    const r = RunConfigSchema.safeParse({ name: 'x'.repeat(300) });
+    expect(errorText(r.error)).toBe('name: Must be at most 200 characters long.');
+    // comlink sends an Error's name and message: the message is zod's JSON.
+    expect(errorText(new Error(r.error!.message))).toBe('name: Must be at most 200 characters long.');
+    expect(errorText(new Error('disk full'))).toBe('disk full');
+    expect(errorText(new Error('[1, 2]'))).toBe('[1, 2]');
+    expect(errorText('plain')).toBe('plain');
   });
 });

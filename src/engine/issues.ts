@@ -17,6 +17,8 @@ const sentence = (s: string): string => {
 
 /** One issue's message, without its path: "Must be at least 1." */
 export function issueMessage(issue: Issue): string {
+  // A schema's own message (z.enum(..., { message })) is kept; zod's defaults are reworded.
+  if (!/^(Too small|Too big|Invalid|Unrecognized)/.test(issue.message)) return sentence(issue.message);
   if (issue.code === 'too_small') return `Must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : ''}.`;
   if (issue.code === 'too_big') return `Must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : ''}.`;
   if (issue.code === 'invalid_type' && issue.expected === 'int') return 'Must be a whole number.';
@@ -39,6 +41,32 @@ export function issueSentence(issue: Issue, prefix = ''): string {
 /** Every issue as a sentence, the first few spelled out and the rest counted. */
 export function zodSentences(error: z.ZodError, prefix = ''): string {
   const all = error.issues.map((i) => issueSentence(i, prefix));
+  const more = all.length - MAX_SENTENCES;
+  return more > 0 ? `${all.slice(0, MAX_SENTENCES).join(' ')} …and ${more} more.` : all.join(' ');
+}
+
+/** Whether a parsed value looks like zod issues (what a ZodError's message holds, also after crossing a worker boundary). */
+function asIssues(x: unknown): Issue[] | null {
+  if (!Array.isArray(x) || x.length === 0) return null;
+  const ok = x.every((i: unknown) => typeof i === 'object' && i !== null && Array.isArray((i as Issue).path) && typeof (i as Issue).message === 'string' && typeof (i as Issue).code === 'string');
+  return ok ? (x as Issue[]) : null;
+}
+
+/**
+ * Any error as text for a notice: a ZodError, or an Error whose message is zod's issue JSON (a
+ * worker's parse refusal arrives as a plain Error through comlink), becomes sentences.
+ */
+export function errorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!/^\s*\[/.test(message)) return message;
+  let issues: Issue[] | null = null;
+  try {
+    issues = asIssues(JSON.parse(message));
+  } catch {
+    return message;
+  }
+  if (!issues) return message;
+  const all = issues.map((i) => issueSentence(i));
   const more = all.length - MAX_SENTENCES;
   return more > 0 ? `${all.slice(0, MAX_SENTENCES).join(' ')} …and ${more} more.` : all.join(' ');
 }
