@@ -59,12 +59,13 @@ function asIssues(x: unknown): Issue[] | null {
 export function errorText(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   if (!/^\s*\[/.test(message)) return message;
-  let issues: Issue[] | null = null;
+  let parsed: unknown;
   try {
-    issues = asIssues(JSON.parse(message));
+    parsed = JSON.parse(message);
   } catch {
     return message;
   }
+  const issues = asIssues(parsed);
   if (!issues) return message;
   const all = issues.map((i) => issueSentence(i));
   const more = all.length - MAX_SENTENCES;
