@@ -153,7 +153,8 @@ function applyRules(base: RunConfig, parts: Parts, notices: string[]): RunConfig
     if (parsed.success) return parsed.data;
     const { path, issue } = blamedPart(base, parts, parsed.error.issues);
     const part = parts.get(path)!.pop()!;
-    notices.push(ignored(part, issueSentence(issue), keptValue(parts, base, path)));
+    // The rule's own field needs no naming twice; another field it names does.
+    notices.push(ignored(part, issuePath(issue) === path ? issueMessage(issue) : issueSentence(issue), keptValue(parts, base, path)));
   }
 }
 
