@@ -9,7 +9,7 @@
 import type { RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
 import { createTrainer } from '../engine/train/trainer';
-import { createdFile, runCli } from './args';
+import { createdFile, runCli, writableDir } from './args';
 import { initBackend } from './backend';
 import { fileHandler } from './fileHandler';
 import { Progress } from './progress';
@@ -36,6 +36,7 @@ runCli(USAGE, async () => {
   const config = buildConfig(args);
   // Before any model is built: a path that cannot be written fails now, naming --out.
   const out = args.out ? await createdFile(args.out, '--out') : null;
+  if (args.save) await writableDir(args.save, '--save'); // not after the whole run
   const backend = await initBackend(args.backend); // also registers tfjs's gradients
 
   const warmStart = args['warm-start'];
