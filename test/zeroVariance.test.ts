@@ -4,7 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { REWARD_NAMES, type RewardName } from '../src/engine/rewards';
+import { DEFAULT_RUN_CONFIG } from '../src/engine/config';
+import { rolloutPhaseMetrics, type Rollouts } from '../src/engine/train/collect';
 import { groupFilter, groupStats, hasSignal, keptGroups } from '../src/engine/train/filter';
+import type { RunState } from '../src/engine/train/run';
 import { groupAdvantages as tfGroup, groupStd } from '../src/engine/rl/advantages';
 import { besselStd, groupAdvantages, groupIsZeroVariance, isZeroVariance, mean } from '../src/engine/rl/host';
 
@@ -55,6 +58,15 @@ describe('zero-variance groups with weighted and continuous rewards', () => {
     const tricks = { dynamicSampling: true, onlineFilter: false, filterLow: 0, filterHigh: 1, maxExtraRounds: 2 };
     const keep = groupFilter(tricks as unknown as Parameters<typeof groupFilter>[0]);
     expect(keptGroups(stats, keep)).toEqual([3, 4, 5]);
+  });
+
+  it('the metric: groups/zero_std_frac counts the equal weighted groups (rolloutPhaseMetrics)', () => {
+    const groups = [...EQUAL, ...CONTINUOUS];
+    const totals = groups.flat();
+    const firstStats = groupStats(totals, totals.map(() => 0.5), G);
+    const run = { config: DEFAULT_RUN_CONFIG } as unknown as RunState;
+    const values = rolloutPhaseMetrics(run, 1, { rounds: [{ samples: [] }], kept: [], firstStats, ms: 0 } as unknown as Rollouts);
+    expect(values['groups/zero_std_frac']).toBe(3 / 6);
   });
 
   it('advantages: exactly 0 for an equal group (host and tensor), non-zero for continuous spread', () => {
