@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { test, expect } from './fixtures';
 
 interface RunFile {
@@ -94,4 +94,29 @@ test('A chart saves as a PNG of its own size, drawn in the page', async ({ playg
   expect(png.readUInt32BE(16)).toBe(Math.ceil(box!.width * 2));
   expect(png.readUInt32BE(20)).toBe(Math.ceil((box!.height + 22) * 2));
   expect(png.length).toBeGreaterThan(2000); // lines and axes, not a blank canvas
+});
+
+test('an imported run with a long name resumes under "Edit its config" (one name limit, 200)', async ({ playground, page }, testInfo) => {
+  await playground.goto({ config: { 'run.iterations': 2, 'run.evalEvery': 0 } });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  const [download] = await Promise.all([page.waitForEvent('download'), playground.runRows.first().getByTestId('btn-export-json').click()]);
+  const file = JSON.parse(await readFile(await download.path(), 'utf8')) as RunFile;
+  const name = `long ${'n'.repeat(150)}`;
+  const path = testInfo.outputPath('long.run.json');
+  await writeFile(path, JSON.stringify({ ...file, run: { ...file.run, name } }));
+  await page.getByTestId('import-input').setInputFiles(path);
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first();
+  await expect(imported.getByTestId('run-name')).toHaveText(name);
+
+  const recovery = page.getByTestId('run-recovery');
+  await recovery.getByTestId('btn-edit-run-config').click();
+  await playground.openGroup('run');
+  await playground.input('run.iterations').fill('3');
+  await recovery.getByTestId('btn-resume-checkpoint').click();
+  await expect(imported).toHaveAttribute('data-status', /running|done/);
+  await playground.waitStatus('done');
+  await expect(imported).toHaveAttribute('data-iteration', '3');
+  await expect(page.getByTestId('notice-error')).toHaveCount(0);
 });

@@ -7,7 +7,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Policy } from '../src/engine/model';
 import { createTrainer } from '../src/engine/train/trainer';
-import { UsageError, runCli } from '../src/cli/args';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError, createdFile, runCli, writableDir } from '../src/cli/args';
 import { USAGE as BENCH_USAGE, parseBenchArgs, pickBackends } from '../src/cli/benchArgs';
 import { USAGE as EVAL_USAGE, parseEvalArgs } from '../src/cli/evalArgs';
 import { fileHandler } from '../src/cli/fileHandler';
@@ -37,7 +40,7 @@ async function usageError(script: string, argv: string[]): Promise<string> {
 describe('CLI argument validation (in-process)', () => {
   it.each([
     ['eval', ['--task', 'nope'], /^--task: expected one of count, digit-sum, compare, area/],
-    ['eval', ['--task', 'count', '--n=-5'], /^--n: .*>=\s*1/],
+    ['eval', ['--task', 'count', '--n=-5'], /^--n: Must be at least 1\.$/],
     ['eval', ['--task', 'count', '--n', 'lots'], /^--n: /],
     ['eval', ['--task', 'count', '--split', 'test'], /^--split: /],
     ['eval', ['--task', 'count', '--bogus'], /Unknown option '--bogus'/],
@@ -75,6 +78,48 @@ describe('CLI argument validation (in-process)', () => {
     expect(config.objective).toMatchObject({ beta: 0.02, klEstimator: 'k2' });
     expect(parseEvalArgs(['--task', 'area', '--n', '12', '--sample'])).toMatchObject({ task: 'area', n: 12, sample: true, split: 'id', backend: 'wasm' });
     expect(pickBackends(parseBenchArgs(['--only', 'node', '--backends', 'wasm']))).toEqual({ node: ['wasm'], browser: [] });
+  });
+});
+
+describe('out-of-range and unwritable flags exit 2 naming the flag, before any work', () => {
+  it.each([
+    ['eval', ['--task', 'count', '--difficulty', '4'], /^--difficulty: the count task has levels 1\.\.3\.$/],
+    ['eval', ['--task', 'count', '--difficulty', '1.5'], /^--difficulty: expected mixed or a level/],
+    ['eval', ['--task', 'count', '--n', '0x10'], /^--n: expected a number\.$/],
+    ['train', ['--iterations', '0x10'], /^--iterations: expected a number\.$/],
+    ['train', ['--seed', 'Infinity'], /^--seed: expected a number\.$/],
+    ['bench', ['--port', '0b10000000000'], /^--port: expected a number\.$/],
+    ['train', ['--set', 'sampling.groupSize=1'], /^--set sampling\.groupSize: GRPO needs at least 2/],
+  ])('%s %j', async (script, argv, message) => {
+    expect(await usageError(script, argv)).toMatch(message);
+  });
+
+  it('accepts each numeric flag at its bounds', () => {
+    expect(parseEvalArgs(['--task', 'count', '--difficulty', '3', '--n', '100000', '--k', '64', '--temperature', '10']).difficulty).toBe(3);
+    expect(parseTrainArgs(['--iterations', '100000', '--seed', '0', '--eval-n', '4096']).iterations).toBe(100000);
+    expect(parseBenchArgs(['--port', '65535', '--iterations', '50', '--growth', '0']).port).toBe(65535);
+  });
+
+  it('--out under a file (or a directory that cannot be made) is refused at once, naming --out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-out-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(createdFile(join(file, 'run.jsonl'), '--out')).rejects.toThrow(new RegExp(`^--out: cannot create ${file}/run\\.jsonl \\(`));
+    await expect(createdFile(join(file, 'run.jsonl'), '--out')).rejects.toBeInstanceOf(UsageError);
+    await expect(writableDir(join(file, 'checkpoints'), '--out')).rejects.toThrow(/^--out: cannot write to .*a-file\/checkpoints \(/);
+    const ok = await createdFile(join(dir, 'deep', 'run.jsonl'), '--out');
+    await ok.close();
+    await writableDir(join(dir, 'ckpt'), '--out');
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('--set refuses keys that are not own fields of RunConfig, prototype keys at every depth', () => {
+  it.each(['__proto__', 'constructor', 'prototype', 'toString'])('%s', async (key) => {
+    for (const path of [key, `${key}.polluted`, `objective.${key}`, `objective.${key}.polluted`, `rewards.weights.${key}`, `model.${key}.prototype`]) {
+      expect(await usageError('train', ['--set', `${path}=1`]), path).toBe(`--set: unknown config field "${path}"`);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 

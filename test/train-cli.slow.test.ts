@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,21 @@ describe('npm run train', () => {
     expect(status).toBe(2);
     expect(stderr).toMatch(/usage: npm run train/);
   }, 60_000);
+
+  it('an --out that cannot be created exits 2 naming --out, before any model is built', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rft-train-'));
+    try {
+      const file = join(dir, 'a-file');
+      writeFileSync(file, 'x');
+      // A missing warm start would fail later with exit 1: --out is refused before it is looked for.
+      const r = train(['--task', 'count', '--warm-start', join(dir, 'no-checkpoint'), '--out', join(file, 'run.jsonl')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^error: --out: cannot create .*a-file\/run\.jsonl \(/);
+      expect(r.stderr).not.toMatch(/no-checkpoint/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('runs a tiny model: one JSON line per iteration and a before -> after summary', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rft-train-'));

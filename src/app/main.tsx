@@ -1,3 +1,5 @@
+// First, before any schema is built: no eval probe under the CSP.
+import '../engine/zodJitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

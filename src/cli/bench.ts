@@ -18,7 +18,7 @@ import { runEngineBench, type EngineBenchOptions } from '../bench/engineBench';
 import { resultsMarkdown } from '../bench/report';
 import { BenchEntrySchema, type BenchEntry } from '../bench/schema';
 import { initBackend, type NodeBackend } from './backend';
-import { runCli } from './args';
+import { runCli, writableDir } from './args';
 import { USAGE, parseBenchArgs, pickBackends, type BenchArgs } from './benchArgs';
 import { fileHandler } from './fileHandler';
 
@@ -84,6 +84,7 @@ async function readExisting(path: string): Promise<BenchEntry[]> {
 
 runCli(USAGE, async () => {
   const args = parseBenchArgs(process.argv.slice(2));
+  await writableDir(args.out, '--out'); // now, not after the runs
   const { node, browser } = pickBackends(args);
   const fresh: BenchEntry[] = [];
   for (const b of node) fresh.push(await benchNode(b, args));

@@ -1,5 +1,6 @@
 /** `npm run eval`'s flags: usage, schema and parser (imported by eval.ts and tested in-process). */
 import { z } from 'zod';
+import { TASKS } from '../engine/tasks';
 import { TASK_IDS } from '../engine/tasks/types';
 import { NODE_BACKENDS } from './backend';
 import { numArg, parseCli } from './args';
@@ -16,10 +17,14 @@ const Args = z.object({
   n: numArg(z.number().int().min(1).max(100_000)).default(256),
   k: numArg(z.number().int().min(1).max(64)).default(1),
   temperature: numArg(z.number().positive().max(10)).default(1),
-  difficulty: z.union([z.literal('mixed'), numArg(z.number().int().min(1).max(10))]).default('mixed'),
+  difficulty: z.union([z.literal('mixed'), numArg(z.number().int().min(1).max(10))], { message: 'expected mixed or a level 1, 2, ...' }).default('mixed'),
   backend: z.enum(NODE_BACKENDS).default('wasm'),
   sample: z.boolean().default(false),
   json: z.boolean().default(false),
+}).superRefine((a, ctx) => {
+  // The task's own levels: past them the engine would refuse later, with exit status 1.
+  const levels = TASKS[a.task].levels;
+  if (a.difficulty !== 'mixed' && a.difficulty > levels) ctx.addIssue({ code: 'custom', path: ['difficulty'], message: `the ${a.task} task has levels 1..${levels}` });
 });
 
 const OPTIONS = {

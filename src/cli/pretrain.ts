@@ -12,7 +12,7 @@ import { evaluate, type EvalResult } from '../engine/train/evaluate';
 import { warmStart, type SftConfig } from '../engine/train/sft';
 import { initBackend } from './backend';
 import { fileHandler } from './fileHandler';
-import { runCli } from './args';
+import { runCli, writableDir } from './args';
 import { USAGE, parsePretrainArgs } from './pretrainArgs';
 import { Progress } from './progress';
 import { formatEvalTable } from './evalTable';
@@ -44,6 +44,7 @@ export interface ManifestEntry {
 
 runCli(USAGE, async () => {
   const args = parsePretrainArgs(process.argv.slice(2));
+  await writableDir(args.out, '--out'); // now, not after minutes of training
   const backend = await initBackend(args.backend);
   const tasks = args.task === 'all' ? [...TASK_IDS] : [args.task];
   const manifest: ManifestEntry[] = [];

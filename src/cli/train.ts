@@ -6,12 +6,10 @@
  * (a MetricsRecord) in --out, and a summary on stdout: held-out accuracy before -> after on
  * ID and OOD prompts, wall time and seconds per iteration.
  */
-import { mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
 import { createTrainer } from '../engine/train/trainer';
-import { runCli } from './args';
+import { createdFile, runCli, writableDir } from './args';
 import { initBackend } from './backend';
 import { fileHandler } from './fileHandler';
 import { Progress } from './progress';
@@ -36,6 +34,9 @@ function summary(config: RunConfig, backend: string, before: { id: EvalResult; o
 runCli(USAGE, async () => {
   const args = parseTrainArgs(process.argv.slice(2));
   const config = buildConfig(args);
+  // Before any model is built: a path that cannot be written fails now, naming --out.
+  const out = args.out ? await createdFile(args.out, '--out') : null;
+  if (args.save) await writableDir(args.save, '--save'); // not after the whole run
   const backend = await initBackend(args.backend); // also registers tfjs's gradients
 
   const warmStart = args['warm-start'];
@@ -44,13 +45,10 @@ runCli(USAGE, async () => {
     onNote: (note) => {
       if (!args.quiet) process.stderr.write(`\n${note}\n`);
     },
-  }).catch((e: unknown) => {
+  }).catch(async (e: unknown) => {
+    await out?.close();
     throw warmStartError(e, config.run.init);
   });
-  const out = args.out ? await (async () => {
-    await mkdir(dirname(args.out!), { recursive: true });
-    return open(args.out!, 'w');
-  })() : null;
   try {
     const before = await trainer.evaluate(args['eval-n']);
     const progress = new Progress(`${config.preset} ${config.task.task}`, config.run.iterations, args.quiet);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../engine/config';
+import { issueMessage } from '../engine/issues';
 import { hasPath, setPath, type Json } from '../engine/paths';
 import { PRESET_IDS, applyPreset } from '../engine/presets';
 import { TASK_IDS } from '../engine/tasks/types';
@@ -76,7 +77,7 @@ export function buildConfig(args: TrainArgs): RunConfig {
   const parsed = RunConfigSchema.safeParse(base);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--set ${issue.path.join('.')}: ${issue.message}`);
+    throw new UsageError(`--set ${issue.path.join('.')}: ${issueMessage(issue)}`);
   }
   return parsed.data;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, RunConfigSchema } from './config';
+import { ALGORITHM_SPECS } from './algorithms/spec';
 
 /** The first issue's path and message for a config with some fields changed. */
 function firstIssue(patch: Record<string, Record<string, unknown>>): { path: string; message: string } | null {
@@ -29,11 +30,23 @@ describe('RunConfigSchema', () => {
     [{ task: { imageSize: 48 } }, 'model.imageSize', /task's image size \(48\)/],
     [{ sampling: { maxNewTokens: 40 } }, 'sampling.maxNewTokens', /maxResponseLen \(32\)/],
     [{ objective: { algorithm: 'rloo' }, sampling: { groupSize: 1 } }, 'sampling.groupSize', /RLOO needs at least 2/],
+    [{ objective: { algorithm: 'grpo' }, sampling: { groupSize: 1 } }, 'sampling.groupSize', /GRPO needs at least 2 .*group's mean/],
     [{ task: { difficulty: 5 } }, 'task.difficulty', /has 3 levels/],
     [{ tricks: { filterLow: 0.5, filterHigh: 0.5 } }, 'tricks.filterHigh', /above filterLow/],
   ])('refuses cross-field conflict %j at the field to fix', (patch, path, message) => {
     const issue = firstIssue(patch);
     expect(issue?.path).toBe(path);
     expect(issue?.message).toMatch(message);
+  });
+});
+
+describe('a group of one', () => {
+  it('is refused at sampling.groupSize for every algorithm whose baseline is the group (read from the spec), accepted for the others', () => {
+    for (const [algorithm, spec] of Object.entries(ALGORITHM_SPECS)) {
+      const r = RunConfigSchema.safeParse({ objective: { algorithm }, sampling: { groupSize: 1 } });
+      const needsGroup = spec.baseline === 'group' || spec.baseline === 'leave-one-out';
+      expect(r.success, algorithm).toBe(!needsGroup);
+      if (!r.success) expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['sampling.groupSize']);
+    }
   });
 });

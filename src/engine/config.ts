@@ -13,6 +13,9 @@ import { TASK_IDS } from './tasks/types';
 
 export const DEFAULT_MAX_NEW_TOKENS = 24;
 
+/** The longest run name, everywhere a name is checked: the config, run files, the worker's store. */
+export const MAX_RUN_NAME_LENGTH = 200;
+
 export const TaskSettingsSchema = z.object({
   task: z.enum(TASK_IDS).default('digit-sum').describe('Which visual-reasoning task the prompts come from.'),
   difficulty: z.number().int().min(1).max(5).default(1).describe('Task level (curriculum learning raises it).'),
@@ -112,7 +115,7 @@ export const RunSchema = z.object({
 });
 
 export const RunConfigSchema = z.object({
-  name: z.string().max(80).default('').describe('Run name (shown in the runs list).'),
+  name: z.string().max(MAX_RUN_NAME_LENGTH).default('').describe('Run name (shown in the runs list).'),
   preset: z.string().max(40).default('grpo').describe('The preset these values started from.'),
   task: TaskSettingsSchema.default(DEFAULT_TASK_SETTINGS),
   model: ModelConfigSchema.default(DEFAULT_MODEL_CONFIG),
@@ -131,6 +134,8 @@ export const RunConfigSchema = z.object({
     if (c.sampling.maxNewTokens > c.model.maxResponseLen) at(['sampling', 'maxNewTokens'], `Must be at most the model's maxResponseLen (${c.model.maxResponseLen}).`);
     const alg = ALGORITHM_SPECS[c.objective.algorithm];
     if (alg.baseline === 'leave-one-out' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (a leave-one-out baseline).`);
+    // A group of one is its own mean: every advantage is 0 and the run would train silently on nothing.
+    if (alg.baseline === 'group' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (its baseline is the group's mean; a group of 1 gives every advantage 0).`);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);

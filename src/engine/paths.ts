@@ -58,6 +58,26 @@ export function setPath(obj: Json, path: string, value: unknown): void {
   o[keys[keys.length - 1]!] = value;
 }
 
+/**
+ * Where a JSON value (arrays included, any depth) has a key that names prototype machinery
+ * ("run.__proto__", "metrics.0.values.constructor"), or null. JSON.parse makes `"__proto__"` an
+ * own key, and zod objects drop unknown keys silently, so a file's parser asks this first.
+ * Iterative: a deeply nested file cannot overflow the stack.
+ */
+export function forbiddenKeyPath(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    for (const [k, child] of Object.entries(v)) {
+      const here = at ? `${at}.${k}` : k;
+      if (FORBIDDEN_KEYS.has(k)) return here;
+      stack.push([child, here]);
+    }
+  }
+  return null;
+}
+
 /** Every leaf of a nested object as [dotted path, value], depth first in key order (arrays are leaves). */
 export function leaves(obj: Json, prefix = ''): [string, unknown][] {
   return Object.entries(obj).flatMap(([k, v]) => (isObject(v) ? leaves(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]]));

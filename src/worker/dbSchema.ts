@@ -1,7 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { RunConfigSchema, type RunConfig } from '../engine/config';
+import { MAX_RUN_NAME_LENGTH, RunConfigSchema, type RunConfig } from '../engine/config';
 import type { MetricsRecord } from '../engine/train/metrics';
 import { RUN_STATUSES, type RunStatus } from './lifecycle';
 
@@ -44,7 +44,7 @@ export type RunFields = Partial<Pick<StoredRun, 'name' | 'config' | 'color' | 'v
 /** A run record as it crosses from the page to the worker (import, new run). */
 export const StoredRunSchema = z.object({
   id: z.string().min(1),
-  name: z.string().max(200),
+  name: z.string().max(MAX_RUN_NAME_LENGTH),
   config: RunConfigSchema,
   status: z.enum(RUN_STATUSES),
   color: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
-import { RunConfigSchema, type RunConfig } from '../engine/config';
+import { MAX_RUN_NAME_LENGTH, RunConfigSchema, type RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
 import type { InspectBatch } from '../engine/train/types';
 import type { RunFields, StoredRun } from './dbSchema';
@@ -95,7 +95,7 @@ export type WriteResult = z.infer<typeof WriteResultSchema>;
 
 /** The fields of a run a person edits (TrainerApi.updateRun). */
 export const RunFieldsSchema = z
-  .object({ name: z.string().min(1).max(200), config: RunConfigSchema, color: z.string(), visible: z.boolean(), group: z.string() })
+  .object({ name: z.string().min(1).max(MAX_RUN_NAME_LENGTH), config: RunConfigSchema, color: z.string(), visible: z.boolean(), group: z.string() })
   .partial()
   .strict() satisfies z.ZodType<RunFields>;
 

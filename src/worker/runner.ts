@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RunConfigSchema, type RunConfig } from '../engine/config';
+import { parseOrExplain } from '../engine/issues';
 import type { MetricsRecord } from '../engine/train/metrics';
 import { DivergedError } from '../engine/train/divergence';
 import { memoryBudgetBytes, memoryRefusal } from '../engine/train/memory';
@@ -81,7 +82,7 @@ export class Runner {
   // The API's verbs
 
   async create(runId: string, rawConfig: RunConfig, opts: CreateOptions = {}): Promise<{ iteration: number }> {
-    const config = RunConfigSchema.parse(rawConfig); // a boundary: never trust what was posted
+    const config = parseOrExplain(RunConfigSchema, rawConfig, 'Invalid config'); // a boundary: never trust what was posted
     const resetting = await this.mayCreate(runId, opts.resume === true);
     // After the writes queued before it: what Undo brings back is what was stored.
     if (resetting) await this.journal.serial(() => this.undo.keepStored(runId));

@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
+import '../engine/zodJitless'; // first, before any schema is built: no eval probe under the CSP
 import * as Comlink from 'comlink';
 // tfjs-core first (its flags), then its gradients: the trainer differentiates, and
 // tfjs-core registers no gradients by itself.
 import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RunConfigSchema } from '../engine/config';
+import { parseOrExplain } from '../engine/issues';
 import { selectBackend } from './backend';
 import { AttentionRequestSchema, BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { recordsApi } from './records';
@@ -54,7 +56,7 @@ const api: TrainerApi = {
     runner = new Runner(emit, backend, baseUrl);
     return backend;
   },
-  create: (runId, config, opts) => need().create(runId, RunConfigSchema.parse(config), opts),
+  create: (runId, config, opts) => need().create(runId, parseOrExplain(RunConfigSchema, config, 'Invalid config'), opts),
   start: (runId) => Promise.resolve(need().start(runId)),
   pause: (runId) => need().pause(runId),
   step: (runId) => need().step(runId),

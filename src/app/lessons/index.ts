@@ -215,7 +215,7 @@ export function lessonParam(hash: string): string | null {
 
 /**
  * A lesson's hash: its preset and settings, overlaid by whatever else the URL says (a shared
- * link after edits), without the lesson parameter itself.
+ * link after edits; the last good value of a key counts), without the lesson parameter itself.
  */
 export function lessonConfigHash(lesson: Lesson, hash: string): string {
   const given = new URLSearchParams(hash.replace(/^#/, ''));
@@ -223,7 +223,8 @@ export function lessonConfigHash(lesson: Lesson, hash: string): string {
   const out = new URLSearchParams();
   out.set('preset', given.get('preset') ?? lesson.preset);
   for (const [k, v] of Object.entries(lesson.settings)) out.set(k, String(v));
-  for (const [k, v] of given) if (k !== 'preset') out.set(k, v);
+  // Appended, not replacing: a bad override is dropped by the hash reader and the lesson's value stays.
+  for (const [k, v] of given) if (k !== 'preset') out.append(k, v);
   return `#${out.toString()}`;
 }
 

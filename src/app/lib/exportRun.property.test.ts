@@ -47,7 +47,8 @@ const metric: fc.Arbitrary<MetricsRecord> = fc.record({
   klEstimator: fc.constantFrom('k1', 'k2', 'k3'),
   difficulty: fc.integer({ min: 1, max: 3 }),
   // -0 has no JSON form of its own (it reads back as 0), so it is not generated.
-  values: fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.double().map((v) => (Object.is(v, -0) ? 0 : v)), fc.constantFrom(NaN, Infinity))),
+  // Any metric name but the three a run file refuses at every depth (__proto__, constructor, prototype: see paths.forbiddenKeyPath).
+  values: fc.dictionary(fc.string({ maxLength: 12 }).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)), fc.oneof(fc.double().map((v) => (Object.is(v, -0) ? 0 : v)), fc.constantFrom(NaN, Infinity))),
 });
 /** Records strictly upward and within the run's iteration, as the app writes them. */
 const validFile = fc

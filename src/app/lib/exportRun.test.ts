@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG } from '../../engine/config';
+import { DEFAULT_RUN_CONFIG, MAX_RUN_NAME_LENGTH, RunConfigSchema } from '../../engine/config';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import type { StoredRun } from '../../worker/client';
-import { metricsCsv, parseRunFile, runFileJson, safeFileName } from './exportRun';
+import { csvCell, metricsCsv, parseRunFile, runFileJson, safeFileName } from './exportRun';
+import { withValue } from './fields';
 
 const run: StoredRun = {
   id: 'x',
@@ -74,5 +75,76 @@ describe('run files', () => {
     expect(lines[1]).toBe('1,0.400,k3,1,0.5,,0.25');
     expect(lines[2]).toBe('2,0.900,k3,1,0.75,,');
     expect(safeFileName(run.name)).toBe('my-run-v1');
+  });
+});
+
+describe('run files: the name limit is the config\'s, messages are sentences', () => {
+  it('an imported run with a long name can be resumed under "Edit its config" (the page keeps the run name in the config)', () => {
+    const name = 'n'.repeat(MAX_RUN_NAME_LENGTH);
+    const file = parseRunFile(runFileJson({ ...run, name }, metrics));
+    expect(file.run.name).toBe(name);
+    // runsSlice.resumeRun sends { ...edited, name: run.name } to the worker, which parses it with RunConfigSchema.
+    expect(RunConfigSchema.safeParse({ ...file.config, name: file.run.name }).success).toBe(true);
+    expect(() => parseRunFile(runFileJson({ ...run, name: `${name}x` }, metrics))).toThrow(`Not a playground run file at run.name: Must be at most ${MAX_RUN_NAME_LENGTH} characters long.`);
+  });
+
+  it('an invalid config in a file is named in a sentence, never as zod JSON', () => {
+    const bad = JSON.parse(runFileJson(run, metrics)) as { config: { sampling: { groupSize: number } } };
+    bad.config.sampling.groupSize = 0;
+    expect(() => parseRunFile(JSON.stringify(bad))).toThrow('Invalid config at config.sampling.groupSize: Must be at least 1. This app cannot build that model or run.');
+  });
+
+  it('withValue refuses a bad value with a sentence (the config panel, presets)', () => {
+    expect(() => withValue(DEFAULT_RUN_CONFIG, 'sampling.groupSize', 0)).toThrow(/^Invalid config: sampling\.groupSize: Must be at least 1\./);
+  });
+});
+
+describe('CSV export: no formula from an imported file runs in a spreadsheet (OWASP CSV injection)', () => {
+  it('metric names starting =, +, -, @, tab or CR get a leading quote and are quoted; numbers stay numbers', () => {
+    const names = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', 'plain,comma'];
+    const imported = parseRunFile(JSON.stringify({ ...JSON.parse(runFileJson(run, metrics)), metrics: [{ iteration: 1, wallMs: 0, klEstimator: 'k3', difficulty: 1, values: Object.fromEntries(names.map((n, i) => [n, -i - 0.5])) }] }));
+    const [header, row] = metricsCsv(imported.metrics).split('\n');
+    const cell: Record<string, string> = {
+      '=HYPERLINK("http://x","y")': `"'=HYPERLINK(""http://x"",""y"")"`,
+      '+1+1': `"'+1+1"`,
+      '-2+3': `"'-2+3"`,
+      '@SUM(A1)': `"'@SUM(A1)"`,
+      '\tcmd': `"'\tcmd"`,
+      '\rcmd': `"'\rcmd"`,
+      'plain,comma': '"plain,comma"',
+    };
+    const order = [...names].sort();
+    expect(header).toBe(['iteration,wall_s,kl_estimator,difficulty', ...order.map((n) => cell[n])].join(','));
+    // Every value is a plain number, a negative one included.
+    expect(row).toBe(['1,0.000,k3,1', ...order.map((n) => String(-names.indexOf(n) - 0.5))].join(','));
+    expect(csvCell('-')).toBe(`"'-"`);
+    expect(csvCell('reward/mean')).toBe('reward/mean');
+  });
+});
+
+describe('run files: keys that are not fields are refused, prototype keys at any depth', () => {
+  const good = runFileJson(run, metrics);
+  /** The file with `"key": {}` added (as JSON text, so "__proto__" is an own key, as JSON.parse makes it) in the object at `at`. */
+  function withKey(at: string, key: string): string {
+    const json = JSON.parse(good) as Record<string, unknown>;
+    const marker = '"__MARKER__": 0';
+    let o: Record<string, unknown> = json;
+    for (const k of at.split('.').filter(Boolean)) o = o[k] as Record<string, unknown>;
+    o.__MARKER__ = 0;
+    return JSON.stringify(json).replace(marker.replace(' ', ''), `"${key}":{"polluted":1}`);
+  }
+
+  it.each(['__proto__', 'constructor', 'prototype'])('%s at every depth is refused with a sentence naming where', (key) => {
+    for (const at of ['', 'run', 'config', 'config.sampling', 'config.rewards.weights', 'metrics.0', 'metrics.0.values']) {
+      const text = withKey(at, key);
+      expect(text).toContain(`"${key}":{"polluted":1}`);
+      expect(() => parseRunFile(text), `${key} at ${at || 'top'}`).toThrow(`Not a playground run file: it has the key "${key}" at ${at ? `${at}.` : ''}${key}, which is no field of a run file.`);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('an unknown key at the top or in run is refused; the config parses as everywhere', () => {
+    expect(() => parseRunFile(withKey('', 'extra'))).toThrow('Not a playground run file: Unknown field "extra".');
+    expect(() => parseRunFile(withKey('run', 'extra'))).toThrow('Not a playground run file at run: Unknown field "extra".');
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { RunConfigSchema } from '../../engine/config';
+import { MAX_RUN_NAME_LENGTH, RunConfigSchema } from '../../engine/config';
+import { issueMessage, issuePath } from '../../engine/issues';
+import { forbiddenKeyPath } from '../../engine/paths';
 import { METRIC_KEYS, MetricsRecordSchema, type MetricsRecord } from '../../engine/train/metrics';
 import { ExternalSourceSchema, RUN_STATUSES, isLive, type StoredRun } from '../../worker/client';
 import { mb } from './format';
@@ -11,11 +13,12 @@ import { mb } from './format';
 
 export const RUN_FILE_FORMAT = 'rft-playground/run';
 
-export const RunFileSchema = z.object({
+/** Strict where an unknown key means a bad file (this app writes exactly these keys); the config is RunConfigSchema, as everywhere. */
+export const RunFileSchema = z.strictObject({
   format: z.literal(RUN_FILE_FORMAT),
   version: z.literal(1),
-  run: z.object({
-    name: z.string().max(200),
+  run: z.strictObject({
+    name: z.string().max(MAX_RUN_NAME_LENGTH),
     status: z.enum(RUN_STATUSES),
     createdAt: z.number(),
     iteration: z.number().int().min(0),
@@ -82,6 +85,8 @@ const shown = (v: unknown): string => {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 };
 
+const cut = (s: string): string => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
 /** JSON.parse failed because the text stops before the JSON does (a cut-off download or copy). */
 function endsEarly(text: string, message: string): boolean {
   if (/end of JSON input|Unterminated/i.test(message)) return true;
@@ -115,16 +120,18 @@ export function parseRunFile(text: string): RunFile {
     throw new Error(`Not JSON: ${message}`, { cause: e });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`Not a playground run file: it holds ${Array.isArray(json) ? 'an array' : shown(json)}, not an object.`);
+  const forbidden = forbiddenKeyPath(json);
+  if (forbidden) throw new Error(`Not a playground run file: it has the key "${forbidden.split('.').at(-1)}" at ${cut(forbidden)}, which is no field of a run file.`);
   const head = json as { format?: unknown; version?: unknown };
   if (head.format !== RUN_FILE_FORMAT) throw new Error(`Not a playground run file: its format is ${shown(head.format)}, expected "${RUN_FILE_FORMAT}".`);
   if (head.version !== 1) throw new Error(`Unsupported run file version ${shown(head.version)}: this app reads version 1.`);
   const parsed = RunFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
+    const issue = parsed.error.issues[0]!;
+    const path = issuePath(issue);
     // The config is checked by the same schema (cross-field rules included) as the panel's.
-    if (path === 'config' || path.startsWith('config.')) throw new Error(`Invalid config at ${path}: ${issue?.message ?? 'invalid'} (this app cannot build that model or run).`);
-    throw new Error(`Not a playground run file${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
+    if (path === 'config' || path.startsWith('config.')) throw new Error(`Invalid config at ${path}: ${issueMessage(issue)} This app cannot build that model or run.`);
+    throw new Error(`Not a playground run file${path ? ` at ${path}` : ''}: ${issueMessage(issue)}`);
   }
   const file = parsed.data;
   checkMetricsOrder(file);
@@ -133,7 +140,19 @@ export function parseRunFile(text: string): RunFile {
   return file;
 }
 
-const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** A text cell a spreadsheet would run as a formula: =, +, -, @, tab or carriage return first. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell (a metric name from an imported file, the KL estimator): quoted when it holds a
+ * quote, comma or line break, and, per OWASP's CSV-injection guidance, a cell that would start a
+ * formula gets a leading ' and is quoted. Numbers never pass through here: -0.5 stays a number.
+ */
+export const csvCell = (s: string): string => {
+  const formula = FORMULA_START.test(s);
+  const text = formula ? `'${s}` : s;
+  return formula || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
 
 export function metricsCsv(metrics: readonly MetricsRecord[]): string {
   const seen = new Set<string>();
@@ -144,7 +163,7 @@ export function metricsCsv(metrics: readonly MetricsRecord[]): string {
   const header = ['iteration', 'wall_s', 'kl_estimator', 'difficulty', ...keys];
   const lines = [header.map(csvCell).join(',')];
   for (const r of metrics) {
-    const cells = [String(r.iteration), (r.wallMs / 1000).toFixed(3), r.klEstimator, String(r.difficulty)];
+    const cells = [String(r.iteration), (r.wallMs / 1000).toFixed(3), csvCell(r.klEstimator), String(r.difficulty)];
     for (const k of keys) {
       const v = r.values[k];
       cells.push(v === undefined || !Number.isFinite(v) ? '' : String(v));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALGORITHM_SPECS, ignoresKnob, isAlgorithmId, type AlgorithmId } from '../../engine/algorithms/spec';
 import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../../engine/config';
+import { issueMessage, parseOrExplain } from '../../engine/issues';
 import { getPath, setPath } from '../../engine/paths';
 
 /**
@@ -110,6 +111,17 @@ function buildFields(): FieldSpec[] {
 }
 
 export const FIELDS: readonly FieldSpec[] = buildFields();
+
+/** A field's own schema (bounds, type, options; no rule that ties it to another field), or undefined for a path that is not a field. */
+export function fieldSchema(path: string): z.ZodType | undefined {
+  let s: z.ZodType = RunConfigSchema;
+  for (const key of path.split('.')) {
+    const { inner } = unwrap(s);
+    if (!(inner instanceof z.ZodObject) || !Object.hasOwn(inner.shape, key)) return undefined;
+    s = (inner.shape as Record<string, z.ZodType>)[key]!;
+  }
+  return unwrap(s).inner;
+}
 export const FIELD_BY_PATH: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.path, f]));
 
 // ---------------------------------------------------------------------------------------
@@ -175,19 +187,12 @@ export function parseDraft(draft: Draft, preset: string): DraftParse {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
       const target = FIELD_BY_PATH.has(path) ? path : (FIELDS.find((f) => f.path.startsWith(`${path}.`))?.path ?? path);
-      errors[target] ??= humanise(issue);
+      errors[target] ??= issueMessage(issue);
     }
   }
   return { config: Object.keys(errors).length === 0 && parsed.success ? parsed.data : null, errors };
 }
 
-function humanise(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'too_small') return `Must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}.`;
-  if (issue.code === 'too_big') return `Must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}.`;
-  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'Must be a whole number.';
-  if (issue.code === 'invalid_value') return `Must be one of: ${issue.values.map(String).join(', ')}.`;
-  return issue.message;
-}
 
 export function valueAt(config: RunConfig, path: string): unknown {
   return getPath(config, path);
@@ -196,7 +201,7 @@ export function valueAt(config: RunConfig, path: string): unknown {
 export function withValue(config: RunConfig, path: string, value: unknown): RunConfig {
   const copy = structuredClone(config) as unknown as Record<string, unknown>;
   setPath(copy, path, value);
-  return RunConfigSchema.parse(copy);
+  return parseOrExplain(RunConfigSchema, copy, 'Invalid config');
 }
 
 // ---------------------------------------------------------------------------------------

@@ -79,6 +79,31 @@ describe('decodeHash under generated input', () => {
     );
   });
 
+  it('one notice per bad part at most: never more notices than parts, each answering one part', () => {
+    fc.assert(
+      fc.property(fc.array(param, { maxLength: 12 }), (params) => {
+        const state = checkState(hashOf(params));
+        // Never more notices than parts (a part that broke two rules used to get two).
+        expect(state.notices.length).toBeLessThanOrEqual(params.length);
+        // Each "Ignored k=v" notice answers one occurrence of k in the link.
+        // The keys as the reader sees them (a lone surrogate is encoded as U+FFFD).
+        const counts = new Map<string, number>();
+        for (const [k] of new URLSearchParams(hashOf(params).slice(1))) counts.set(k, (counts.get(k) ?? 0) + 1);
+        for (const n of state.notices) {
+          const m = n.startsWith('Ignored unknown setting') ? null : /^Ignored (.*?)="/.exec(n);
+          if (!m) continue;
+          // A key longer than 40 characters is shown cut, ending in …
+          const cut = m[1]!.endsWith('…');
+          const k = m[1]!.replace(/…$/, '');
+          const left = [...counts.keys()].find((key) => (cut ? key.startsWith(k) : key === k) && (counts.get(key) ?? 0) > 0);
+          expect(left, `notice without a part: ${n}`).toBeDefined();
+          counts.set(left!, counts.get(left!)! - 1);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('mutated valid hashes (characters dropped, doubled, swapped) still answer', () => {
     const valid = fc.tuple(fc.constantFrom(...PRESETS), fc.array(param, { maxLength: 6 })).map(([p, params]) => hashOf([['preset', p], ...params]));
     const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.nat(), fc.constantFrom('drop', 'dup', 'insert'), fc.string({ maxLength: 3 })), { maxLength: 5 })).map(([h, ops]) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHash, encodeHash, hashFor } from './hash';
+import { lessonById, lessonConfigHash } from '../lessons';
+import { decodeHash, encodeHash, hashFor, linkNotice } from './hash';
 import { presetConfig } from './presets';
 
 describe('the URL hash', () => {
@@ -79,5 +80,66 @@ describe('the URL hash: a link with nothing usable', () => {
     // One good setting among bad ones, or a valid preset, is worth applying.
     expect(decodeHash('#bogus=1&seed=4').usable).toBe(true);
     expect(decodeHash('#preset=ppo&bogus=1').usable).toBe(true);
+  });
+});
+
+describe('the URL hash: part by part (reliability issue)', () => {
+  const lesson = lessonById('grpo-no-critic')!;
+
+  it('a bad part does not knock out good parts that depend on each other', () => {
+    // dModel=30 and nHeads=5 fit only together; imageSize=48 breaks the rule model.imageSize = task.imageSize.
+    const state = decodeHash('#model.nHeads=5&model.dModel=30&task.imageSize=48&seed=6');
+    expect(state.config.model).toMatchObject({ dModel: 30, nHeads: 5 });
+    expect(state.config.run.seed).toBe(6);
+    expect(state.config.task.imageSize).toBe(presetConfig('grpo').task.imageSize);
+    expect(state.notices).toHaveLength(1);
+    expect(state.notices[0]).toMatch(/task\.imageSize="48".*model\.imageSize.*task's image size \(48\)/);
+  });
+
+  it('one notice per bad part, naming the rule that part broke', () => {
+    const state = decodeHash('#objective.algorithm=rloo&sampling.groupSize=0&sampling.temperature=hot&model.nHeads=3');
+    expect(state.notices).toHaveLength(3);
+    const [g, t, h] = state.notices;
+    expect(g).toMatch(/^Ignored sampling\.groupSize="0": Must be at least 1\./);
+    expect(t).toMatch(/^Ignored sampling\.temperature="hot"/);
+    expect(h).toMatch(/^Ignored model\.nHeads="3": .*multiple of nHeads/);
+    expect(state.config.objective.algorithm).toBe('rloo');
+  });
+
+  it("a lesson's own value stays when the link's override of it is bad", () => {
+    const state = decodeHash(lessonConfigHash(lesson, '#run.iterations=lots&run.evalEvery=-3&seed=5'));
+    expect(state.config.run.iterations).toBe(60);
+    expect(state.config.run.evalEvery).toBe(10);
+    expect(state.config.run.seed).toBe(5);
+    expect(state.notices).toHaveLength(2);
+    expect(state.notices.join(' ')).toMatch(/run\.iterations="lots".*Kept 60/);
+    expect(state.notices.join(' ')).toMatch(/run\.evalEvery="-3".*Kept 10/);
+    // A good override still wins over the lesson's value.
+    expect(decodeHash(lessonConfigHash(lesson, '#run.iterations=7')).config.run.iterations).toBe(7);
+  });
+
+  it('every notice is kept: many bad parts become one grouped notice', () => {
+    const bad = Array.from({ length: 8 }, (_, i) => `bogus${i}=1`).join('&');
+    const state = decodeHash(`#sampling.groupSize=0&${bad}`);
+    expect(state.notices).toHaveLength(9);
+    const one = linkNotice(state.notices)!;
+    expect(one).toMatch(/^URL: 9 parts of the link were ignored: /);
+    for (let i = 0; i < 8; i++) expect(one).toContain(`bogus${i}`);
+    expect(one).toContain('sampling.groupSize');
+    expect(linkNotice(['Ignored unknown setting "x".'])).toBe('URL: Ignored unknown setting "x".');
+    expect(linkNotice([])).toBeNull();
+  });
+});
+
+describe('the URL hash: keys that are not own fields', () => {
+  const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
+  it.each(KEYS)('"%s" at every depth is one notice and changes nothing', (key) => {
+    for (const rawKey of [key, `${key}.polluted`, `sampling.${key}`, `sampling.${key}.polluted`, `rewards.weights.${key}`, `model.${key}.prototype`]) {
+      const state = decodeHash(`#${encodeURIComponent(rawKey)}=1&seed=3`);
+      expect(state.notices, rawKey).toEqual([`Ignored unknown setting "${rawKey}".`]);
+      expect(state.config.run.seed).toBe(3);
+      expect({ ...state.config, preset: 'grpo', run: { ...state.config.run, seed: 1 } }).toEqual(presetConfig('grpo'));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

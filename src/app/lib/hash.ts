@@ -1,13 +1,17 @@
+import type { z } from 'zod';
 import { RunConfigSchema, type RunConfig } from '../../engine/config';
+import { issueMessage, issuePath, issueSentence } from '../../engine/issues';
 import { setPath } from '../../engine/paths';
-import { FIELD_BY_PATH, FIELDS, coerce, valueAt, withValue } from './fields';
+import { FIELD_BY_PATH, FIELDS, coerce, fieldSchema, valueAt, withValue, type FieldSpec } from './fields';
 import { DEFAULT_PRESET, hasPreset, presetConfig } from './presets';
 
 /**
  * The whole experiment lives in the URL hash, TensorFlow-Playground style:
  *   #preset=grpo&seed=7&sampling.groupSize=4&run.init=scratch
- * Only what differs from the preset is written. Reading is forgiving: each bad part is
- * dropped (its default kept) and named in a notice; the result always parses.
+ * Only what differs from the preset is written. Reading is forgiving and goes part by part:
+ * each part is checked alone (type, bounds, options), then the rules between fields drop only
+ * the part a failing rule names; each bad part gets one notice and every good part is kept.
+ * A key may repeat: the last good value counts (a lesson's settings, then a link's overrides).
  */
 
 export interface HashState {
@@ -43,7 +47,7 @@ export function encodeHash(preset: string, config: RunConfig): string {
 
 /** Longer than any hash encodeHash writes (every field changed is ~2,500 characters). */
 export const MAX_HASH_LENGTH = 8192;
-/** Notices one link can raise; the rest are counted in one last notice. */
+/** Notices one grouped link notice spells out; the rest are counted. */
 export const MAX_HASH_NOTICES = 20;
 
 /** A key or value from the link, cut short for a notice. */
@@ -54,12 +58,49 @@ export function decodeHash(hash: string): HashState {
     const preset = DEFAULT_PRESET;
     return { preset, config: { ...presetConfig(preset), preset }, notices: [`Ignored the link: it is too long (${hash.length} characters, at most ${MAX_HASH_LENGTH}).`], usable: false };
   }
-  const state = decodeParams(new URLSearchParams(hash.replace(/^#/, '')));
-  if (state.notices.length > MAX_HASH_NOTICES) {
-    const more = state.notices.length - (MAX_HASH_NOTICES - 1);
-    state.notices = [...state.notices.slice(0, MAX_HASH_NOTICES - 1), `…and ${more} more ignored settings.`];
-  }
-  return state;
+  return decodeParams(new URLSearchParams(hash.replace(/^#/, '')));
+}
+
+/**
+ * Every notice of one link as one notice, so none is pushed out of the page's notice list by
+ * the others: "URL: 3 parts of the link were ignored: ...". Null when there is nothing to say.
+ */
+export function linkNotice(notices: readonly string[]): string | null {
+  if (notices.length === 0) return null;
+  if (notices.length === 1) return `URL: ${notices[0]}`;
+  const listed = notices.slice(0, MAX_HASH_NOTICES);
+  const more = notices.length - listed.length;
+  return `URL: ${notices.length} parts of the link were ignored: ${listed.join(' ')}${more > 0 ? ` …and ${more} more.` : ''}`;
+}
+
+/** One setting of the link, its value as the schema's type. */
+interface Part {
+  rawKey: string;
+  raw: string;
+  value: unknown;
+}
+/** path -> the link's good values for it, in link order: the last one counts, the ones before it are what a dropped one falls back to (a lesson's own value under a shared link's override). */
+type Parts = Map<string, Part[]>;
+
+/** The value a path has once its newest part is dropped: the part before it, else the preset's. */
+function keptValue(parts: Parts, base: RunConfig, path: string): string {
+  const below = parts.get(path)?.at(-1);
+  return String(below ? below.value : valueAt(base, path));
+}
+
+function ignored(part: { rawKey: string; raw: string }, why: string, kept: string): string {
+  // The reason is ours, but a coerce error quotes the raw value: cut it to a readable length.
+  const reason = why.length > 200 ? `${why.slice(0, 200)}…` : why;
+  return `Ignored ${shown(part.rawKey)}="${shown(part.raw)}": ${reason} Kept ${kept}.`;
+}
+
+/** A part checked alone: its type, bounds and options (rules between fields come later). */
+function checkAlone(spec: FieldSpec, raw: string): { value: unknown } | { error: string } {
+  const c = coerce(spec, raw);
+  if ('error' in c) return c;
+  const parsed = fieldSchema(spec.path)?.safeParse(c.value);
+  if (parsed && !parsed.success) return { error: issueMessage(parsed.error.issues[0]!) };
+  return { value: parsed ? parsed.data : c.value };
 }
 
 function decodeParams(params: URLSearchParams): HashState {
@@ -71,61 +112,68 @@ function decodeParams(params: URLSearchParams): HashState {
     preset = DEFAULT_PRESET;
   }
   const base = presetConfig(preset);
-  const wanted = new Map<string, { rawKey: string; raw: string; value: unknown }>();
+  // Part by part: each one alone, so one bad part costs only itself.
+  const parts: Parts = new Map();
   for (const [rawKey, raw] of params) {
     if (rawKey === 'preset') continue;
-    const path = SHORTHAND[rawKey] ?? rawKey;
+    // Own keys only: SHORTHAND['constructor'] would be Object's constructor.
+    const path = Object.hasOwn(SHORTHAND, rawKey) ? SHORTHAND[rawKey]! : rawKey;
     const spec = FIELD_BY_PATH.get(path);
     if (!spec || spec.kind === 'fixed') {
       notices.push(`Ignored unknown setting "${shown(rawKey)}".`);
       continue;
     }
-    const c = coerce(spec, raw);
-    if ('error' in c) notices.push(`Ignored ${rawKey}="${shown(raw)}": ${shown(c.error)} Kept ${String(valueAt(base, path))}.`);
-    else wanted.set(path, { rawKey, raw, value: c.value });
+    const alone = checkAlone(spec, raw);
+    if ('error' in alone) notices.push(ignored({ rawKey, raw }, alone.error, keptValue(parts, base, path)));
+    else parts.set(path, [...(parts.get(path) ?? []), { rawKey, raw, value: alone.value }]);
   }
-  // Apply everything, then drop whatever the schema rejects (fields can constrain each other).
-  let config: RunConfig;
-  // Each pass either parses or drops at least one setting, so this ends. (Bounding it by
-  // wanted.size, which shrinks as settings drop, gave up early and lost the good ones.)
-  for (;;) {
-    const candidate = structuredClone(base) as unknown as Record<string, unknown>;
-    for (const [path, w] of wanted) setPath(candidate, path, w.value);
-    const parsed = RunConfigSchema.safeParse(candidate);
-    if (parsed.success) {
-      config = parsed.data;
-      break;
-    }
-    let dropped = false;
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
-      const w = wanted.get(path);
-      if (!w) continue;
-      notices.push(`Ignored ${w.rawKey}="${shown(w.raw)}": ${issue.message}. Kept ${String(valueAt(base, path))}.`);
-      wanted.delete(path);
-      dropped = true;
-    }
-    // A rule between fields can blame one the link did not set (dModel=25 fails on nHeads):
-    // add the link's settings one at a time and keep each one that still fits, naming the rest.
-    if (!dropped) {
-      let fitted = base;
-      for (const [path, w] of wanted) {
-        const candidate = structuredClone(fitted) as unknown as Record<string, unknown>;
-        setPath(candidate, path, w.value);
-        const one = RunConfigSchema.safeParse(candidate);
-        if (one.success) fitted = one.data;
-        else {
-          const issue = one.error.issues[0];
-          const blamed = issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : 'does not fit';
-          notices.push(`Ignored ${w.rawKey}="${shown(w.raw)}": ${blamed}. Kept ${String(valueAt(base, path))}.`);
-        }
-      }
-      config = fitted;
-      break;
-    }
-  }
-  const applied = [...wanted].some(([path, w]) => valueAt(config, path) === w.value);
+  const config = applyRules(base, parts, notices);
+  const applied = [...parts].some(([path, ps]) => ps.length > 0 && valueAt(config, path) === ps.at(-1)!.value);
   return { preset, config: { ...config, preset }, notices, usable: notices.length === 0 || presetNamed || applied };
+}
+
+/** The preset with each path's newest part set. */
+function withParts(base: RunConfig, parts: Parts, skip?: string): Record<string, unknown> {
+  const candidate = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [path, ps] of parts) {
+    const top = path === skip ? ps.at(-2) : ps.at(-1);
+    if (top) setPath(candidate, path, top.value);
+  }
+  return candidate;
+}
+
+/**
+ * Then the rules between fields: while one fails, drop only the part it names (its notice
+ * quotes that rule); a rule that names a field the link did not set (task.imageSize=48 breaks
+ * model.imageSize) drops the part whose absence clears it, the latest first.
+ */
+function applyRules(base: RunConfig, parts: Parts, notices: string[]): RunConfig {
+  for (;;) {
+    const parsed = RunConfigSchema.safeParse(withParts(base, parts));
+    if (parsed.success) return parsed.data;
+    const { path, issue } = blamedPart(base, parts, parsed.error.issues);
+    const part = parts.get(path)!.pop()!;
+    // The rule's own field needs no naming twice; another field it names does.
+    notices.push(ignored(part, issuePath(issue) === path ? issueMessage(issue) : issueSentence(issue), keptValue(parts, base, path)));
+  }
+}
+
+type Issue = z.core.$ZodIssue;
+const issueKey = (i: Issue): string => `${issuePath(i)}|${i.message}`;
+
+function blamedPart(base: RunConfig, parts: Parts, issues: readonly Issue[]): { path: string; issue: Issue } {
+  for (const issue of issues) {
+    const path = issuePath(issue);
+    if (parts.get(path)?.length) return { path, issue };
+  }
+  const issue = issues[0]!;
+  const live = [...parts].filter(([, ps]) => ps.length > 0).map(([path]) => path);
+  for (const path of [...live].reverse()) {
+    const without = RunConfigSchema.safeParse(withParts(base, parts, path));
+    if (without.success || !without.error.issues.some((i) => issueKey(i) === issueKey(issue))) return { path, issue };
+  }
+  // Only parts together break it: the latest goes, and the loop looks again. (The preset alone is valid, so this ends.)
+  return { path: live.at(-1)!, issue };
 }
 
 /** Convenience for tests and links: a hash from a preset plus a few dotted overrides. */

@@ -130,3 +130,11 @@ describe('Inspect: groups of a rollout batch', () => {
     expect(list.map((x) => x.iteration)).toEqual([2, 3]);
   });
 });
+
+describe('Inspect: the zero-variance badge reads rl/host isZeroVariance', () => {
+  it('equal weighted rewards (1·0 + 0.2·1, 0.1 + 0.2 vs 0.3) are zero-variance; continuous rewards 1e-5 apart are not', () => {
+    const w02 = 1 * 0 + 0.2 * 1;
+    const b = batch([Array(8).fill(w02) as number[], [0.1 + 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3], [0.5, 0.50001, 0.49999, 0.5, 0.5, 0.5, 0.5, 0.5]]);
+    expect(groupViews(b).map((g) => g.zeroVariance)).toEqual([true, true, false]);
+  });
+});

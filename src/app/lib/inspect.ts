@@ -3,7 +3,7 @@ import type { RunConfig } from '../../engine/config';
 import { REWARD_NAMES } from '../../engine/rewards';
 import { ANSWER, ANSWER_END, BOS, VOCAB } from '../../engine/tokenizer';
 import type { InspectBatch, InspectPrompt, InspectSample } from '../../engine/train/types';
-import { besselStd, clipState, groupAdvantages, mean, populationStd, reinforceAdvantages, rlooAdvantages, whiten as whitened } from '../../engine/rl/host';
+import { besselStd, clipState, groupAdvantages, groupIsZeroVariance, mean, populationStd, reinforceAdvantages, rlooAdvantages, whiten as whitened } from '../../engine/rl/host';
 
 /**
  * The Inspect view's reading of one stored rollout batch (InspectBatch): groups of G
@@ -83,7 +83,7 @@ export function groupViews(batch: InspectBatch): GroupView[] {
       mean: mean(rewards),
       std: besselStd(rewards),
       popStd: populationStd(rewards),
-      zeroVariance: rewards.every((r) => r === rewards[0]),
+      zeroVariance: groupIsZeroVariance(rewards),
       clippedTokens: samples.reduce((a, r) => a + r.sample.clipped.filter((c) => c !== 0).length, 0),
       tokens: samples.reduce((a, r) => a + r.sample.tokens.length, 0),
     };

@@ -9,7 +9,7 @@ import type { LearnTopic } from '../lessons';
 import { fmt } from './format';
 import { questionText, words } from './inspect';
 import { buildObjective, referenceBetaEverPositive } from './objectives';
-import { aggregate, besselStd, clipState, clippedSurrogate, groupAdvantages, klEstimate, mean, reinforceAdvantages, rlooAdvantages, tokenWeights } from '../../engine/rl/host';
+import { aggregate, besselStd, clipState, clippedSurrogate, groupAdvantages, groupIsZeroVariance, isZeroVariance, klEstimate, mean, reinforceAdvantages, rlooAdvantages, tokenWeights } from '../../engine/rl/host';
 import { texNum } from './tex';
 
 /**
@@ -219,7 +219,7 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
   const focus = group.reduce((best, x) => (Math.abs(x.s.advantage) > Math.abs(best.s.advantage) ? x : best), group[0]!);
   const focusPos = group.indexOf(focus);
   const prompt = batch.prompts[promptIndex]!;
-  const zeroGroups = groups.filter((gr) => gr.every((x) => x.s.reward === gr[0]?.s.reward)).length;
+  const zeroGroups = groups.filter((gr) => groupIsZeroVariance(gr.map((x) => x.s.reward))).length;
   const m = mean(rewards);
   const std = besselStd(rewards);
   const maxLen = config.sampling.maxNewTokens;
@@ -294,7 +294,7 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
       topic: 'grpo',
       text:
         `The ${g} rewards of the group have mean ${fmt(m, 4)} and std ${fmt(std, 4)} (Bessel). ` +
-        (std === 0 ? 'They are all equal, so this group teaches nothing: every advantage is 0. ' : '') +
+        (isZeroVariance(std, m) ? 'They are all equal, so this group teaches nothing: every advantage is 0. ' : '') +
         `${zeroGroups} of the ${b} groups in this batch ${zeroGroups === 1 ? 'has' : 'have'} all rewards equal and give no gradient${config.tricks.dynamicSampling ? ' (dynamic sampling drops them and samples more prompts)' : ''}.`,
       tex: `\\operatorname{mean}(r) = ${texNum(m, 4)},\\qquad \\operatorname{std}(r) = ${texNum(std, 4)},\\qquad \\text{zero-variance groups: } ${zeroGroups} / ${b}`,
     },

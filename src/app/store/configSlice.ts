@@ -1,6 +1,6 @@
 import type { RunConfig } from '../../engine/config';
 import { configToDraft, parseDraft, valueAt, type Draft, type DraftValue } from '../lib/fields';
-import { decodeHash, encodeHash } from '../lib/hash';
+import { decodeHash, encodeHash, linkNotice } from '../lib/hash';
 import { lessonById, lessonConfigHash, lessonParam, withLesson } from '../lessons';
 import { presetConfig, switchPreset } from '../lib/presets';
 import type { Slice } from './types';
@@ -67,7 +67,7 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
       // A link with nothing usable in it (all of it wrong) changes nothing: the page keeps its
       // config and lesson, says what was wrong, and puts its own link back in the address bar.
       if (!lesson && (!state.usable || (id !== null && /^#?&*$/.test(rest)))) {
-        for (const n of state.notices) get().notify('error', `URL: ${n}`);
+        const notice = linkNotice(state.notices); if (notice) get().notify('error', notice);
         get().notify('error', 'URL: nothing in the link could be used, so nothing was changed.');
         get().syncHash();
         return;
@@ -75,7 +75,7 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => {
       // A lesson link: the lesson's preset and settings, under whatever else the link says.
       set({ lessonId: lesson?.id ?? null, lessonStep: 0, showAllControls: false, ...(lesson ? { view: 'train' as const } : {}) });
       commit(state.preset, configToDraft(state.config));
-      for (const n of state.notices) get().notify('error', `URL: ${n}`);
+      const notice = linkNotice(state.notices); if (notice) get().notify('error', notice);
     },
     syncHash: () => {
       const { preset, config } = get();

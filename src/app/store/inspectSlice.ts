@@ -1,5 +1,6 @@
 import type { AttentionResult } from '../../worker/client';
 import type { GroupFilter, GroupOrder, HeatMode } from '../lib/inspect';
+import { errorText } from '../../engine/issues';
 import type { Slice } from './types';
 
 /**
@@ -40,7 +41,7 @@ export interface InspectSlice {
   clearAttention: () => void;
 }
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errText = errorText; // zod's issue JSON (a worker's refusal) as sentences
 
 export const createInspectSlice: Slice<InspectSlice> = (set, get) => ({
   inspectRunId: null,

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../../engine/config';
 import type { MetricsRecord } from '../../engine/train/metrics';
+import { errorText } from '../../engine/issues';
 import type { InspectBatch } from '../../engine/train/types';
 import { can, compactedAfterTruncate, isLive, refusal, runsQuery, WriteResultSchema, type StoredRun, type WorkerEvent, type WriteResult } from '../../worker/client';
 import { nextColor } from '../lib/colors';
@@ -73,7 +74,7 @@ const MAX_NOTES = 30;
 /** How long a verb waits for a run's lock (a tab watching the run holds it for an instant when it frees). */
 const CLAIM_WAIT_MS = 2000;
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errText = errorText; // zod's issue JSON (a worker's refusal) as sentences
 
 /** Merge new records onto a run's metrics; a record at or before the tail replaces the tail (resume, reset). */
 function merge(old: readonly MetricsRecord[], fresh: readonly MetricsRecord[]): MetricsRecord[] {

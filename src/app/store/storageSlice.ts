@@ -1,5 +1,6 @@
 import type { MetricsRecord } from '../../engine/train/metrics';
 import { runsQuery, settled, WriteResultSchema, type StoredRun, type WriteResult } from '../../worker/client';
+import { errorText } from '../../engine/issues';
 import { nearlyFullText, storageFullText } from '../lib/storage';
 import { TAB_CHANNEL, TabCoordinator, type LockManagerLike } from '../lib/tabs';
 import { forgetRun, without } from './forgetRun';
@@ -37,7 +38,7 @@ export interface StorageSlice {
   dismissStorageFull: () => void;
 }
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errText = errorText; // zod's issue JSON (a worker's refusal) as sentences
 
 export const createStorageSlice: Slice<StorageSlice> = (set, get) => {
   let tabs: TabCoordinator | null = null;

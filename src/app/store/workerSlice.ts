@@ -1,5 +1,6 @@
 import { TrainerClient, type BackendInfo, type BackendRequest } from '../../worker/client';
 import type { Slice } from './types';
+import { errorText } from '../../engine/issues';
 
 /**
  * The trainer worker: its client, the backend it chose, and restart after a crash. A worker
@@ -20,7 +21,7 @@ export interface WorkerSlice {
   abortWorker: () => void;
 }
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errText = errorText; // zod's issue JSON (a worker's refusal) as sentences
 
 export const createWorkerSlice: Slice<WorkerSlice> = (set, get) => {
   /** True while abortWorker kills the worker on purpose: that one restarts at once. */

@@ -7,7 +7,7 @@
  * Every function returns a new tensor the caller disposes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { STD_EPS, type AdvantageScale } from './host';
+import { STD_EPS, ZERO_VARIANCE_RTOL, type AdvantageScale } from './host';
 import { assertRank, assertSameShape, asFloat32, maskOut, maskedMean, maskedVar } from './masked';
 
 function assertGroups(rewards: tf.Tensor, groupSize: number, fn: string): void {
@@ -47,20 +47,21 @@ export function groupAdvantages(rewards: tf.Tensor1D, groupSize: number, scale: 
   return tf.tidy(() => {
     const r = asFloat32(rewards);
     const grouped = tf.reshape<tf.Rank.R2>(r, [n / groupSize, groupSize]); // [P, G]
-    const centred = tf.sub(grouped, tf.mean(grouped, 1, true)); // [P, G]
+    const groupMean = tf.mean(grouped, 1, true); // [P, 1]
+    const ownStd = tf.expandDims(besselStd(grouped), 1); // [P, 1]: each group's own std
+    // host.ts isZeroVariance: std <= 1e-6 · max(1, |mean|) -> exactly 0, not rounding / 1e-4.
+    const live = tf.cast(tf.greater(ownStd, tf.mul(tf.maximum(tf.abs(groupMean), 1), ZERO_VARIANCE_RTOL)), 'float32');
+    const centred = tf.mul(tf.sub(grouped, groupMean), live); // [P, G]
     if (scale === 'none') return tf.reshape(centred, [n]);
-    const std =
-      scale === 'group'
-        ? tf.expandDims(besselStd(grouped), 1) // [P, 1]: each group's own std
-        : besselStd(tf.reshape<tf.Rank.R2>(r, [1, n])); // [1]: one std over all N raw rewards
+    const std = scale === 'group' ? ownStd : besselStd(tf.reshape<tf.Rank.R2>(r, [1, n])); // [P, 1] or [1]: the batch's
     return tf.reshape(tf.div(centred, tf.add(std, STD_EPS)), [n]);
   });
 }
 
 /**
- * The Bessel-corrected std of each group's rewards, [N] -> [N / G]. A zero entry marks a
- * group with no learning signal: `groups/zero_std_frac` is the fraction of zeros here, and
- * DAPO's dynamic sampling (Yu et al. 2025, arXiv:2503.14476) keeps only the non-zero ones.
+ * The Bessel-corrected std of each group's rewards, [N] -> [N / G]. An entry that is zero up to
+ * rounding (host.ts `isZeroVariance`) marks a group with no learning signal: `groups/zero_std_frac`
+ * counts them, and DAPO's dynamic sampling (Yu et al. 2025, arXiv:2503.14476) drops them.
  */
 export function groupStd(rewards: tf.Tensor1D, groupSize: number): tf.Tensor1D {
   assertGroups(rewards, groupSize, 'groupStd');

@@ -57,6 +57,30 @@ export function populationStd(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length);
 }
 
+/**
+ * How far apart a group's rewards may be and still count as all equal: floating-point
+ * rounding, not signal. Weighted sums of exact rule rewards are not exact (eight rewards of
+ * 1·0 + 0.2·1 = 0.2 have a Bessel std of 3e-17, and 0.1 + 0.2 is not 0.3), and the trainer
+ * works in float32 (rounding ~6e-8 near 1). Relative to the reward's scale so that large
+ * continuous rewards are judged the same way; rewards that genuinely differ by 1e-5 or more
+ * (continuous rewards) are never called equal.
+ */
+export const ZERO_VARIANCE_RTOL = 1e-6;
+
+/**
+ * The one zero-variance rule (std <= 1e-6 · max(1, |mean|)): the group teaches nothing, its
+ * advantages are 0. `groups/zero_std_frac`, dynamic sampling (train/filter.ts), the
+ * advantages here and in ./advantages.ts, and the Inspect view all read it.
+ */
+export function isZeroVariance(std: number, groupMean: number): boolean {
+  return std <= ZERO_VARIANCE_RTOL * Math.max(1, Math.abs(groupMean));
+}
+
+/** isZeroVariance of one group's rewards (Bessel std, as the advantage uses). */
+export function groupIsZeroVariance(rewards: readonly number[]): boolean {
+  return isZeroVariance(besselStd(rewards), mean(rewards));
+}
+
 /** N values laid out group by group (the G samples of each prompt adjacent) -> N / G groups. */
 export function splitGroups<T>(xs: readonly T[], groupSize: number): T[][] {
   if (!Number.isInteger(groupSize) || groupSize < 1 || xs.length % groupSize !== 0) {
@@ -68,10 +92,14 @@ export function splitGroups<T>(xs: readonly T[], groupSize: number): T[][] {
 // ---------------------------------------------------------------------------------------
 // Critic-free advantages (tensor versions: ./advantages.ts)
 
-/** GRPO: A_i = (r_i - group mean) / (std + 1e-4), std of the group or of the whole batch; 'none' = Dr. GRPO. */
+/**
+ * GRPO: A_i = (r_i - group mean) / (std + 1e-4), std of the group or of the whole batch; 'none' = Dr. GRPO.
+ * A zero-variance group (isZeroVariance) gets exactly 0, not its rounding error over 1e-4.
+ */
 export function groupAdvantages(rewards: readonly number[], groupSize: number, scale: AdvantageScale): number[] {
   const batchStd = besselStd(rewards);
   return splitGroups(rewards, groupSize).flatMap((g) => {
+    if (groupIsZeroVariance(g)) return g.map(() => 0);
     const m = mean(g);
     const std = scale === 'group' ? besselStd(g) : batchStd;
     return g.map((r) => (scale === 'none' ? r - m : (r - m) / (std + STD_EPS)));

@@ -4,7 +4,7 @@
  * with reward spread are kept (./filter.ts). The rounds' tensors are the caller's to dispose.
  */
 import { now } from './clock';
-import { filtersGroups, groupFilter, groupStats, keptGroups, type GroupStats } from './filter';
+import { filtersGroups, groupFilter, groupStats, hasSignal, keptGroups, type GroupStats } from './filter';
 import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type RolloutRound } from './rollout';
 import type { RunState } from './run';
 
@@ -53,7 +53,7 @@ export async function collectRollouts(run: RunState, iteration: number): Promise
 export function rolloutPhaseMetrics(run: RunState, iteration: number, r: Rollouts): Record<string, number> {
   const { sampling, tricks } = run.config;
   const values = rolloutMetrics(r.rounds[0]!.samples);
-  if (sampling.groupSize > 1) values['groups/zero_std_frac'] = r.firstStats.filter((s) => s.std === 0).length / r.firstStats.length;
+  if (sampling.groupSize > 1) values['groups/zero_std_frac'] = r.firstStats.filter((s) => !hasSignal(s)).length / r.firstStats.length;
   if (!filtersGroups(tricks)) return values;
   values['groups/kept'] = r.kept.length;
   values['sampling/rounds'] = r.rounds.length;

@@ -9,7 +9,7 @@
  *   mean accuracy is strictly inside (filterLow, filterHigh), i.e. neither solved nor hopeless.
  */
 import type { RunConfig } from '../config';
-import { besselStd, mean, splitGroups } from '../rl/host';
+import { besselStd, isZeroVariance, mean, splitGroups } from '../rl/host';
 
 export interface GroupStats {
   /** Mean total reward of the group. */
@@ -26,9 +26,12 @@ export function groupStats(totals: readonly number[], accuracies: readonly numbe
   return splitGroups(totals, groupSize).map((g, p) => ({ mean: mean(g), std: besselStd(g), accuracy: mean(accuracyGroups[p]!) }));
 }
 
-/** Whether a group has any spread in its rewards. Exact comparison: rule-based rewards are exact. */
+/**
+ * Whether a group has any spread in its rewards, beyond floating-point rounding (rl/host.ts
+ * `isZeroVariance`: weighted sums of rule rewards are not exact). `groups/zero_std_frac` counts the others.
+ */
 export function hasSignal(s: GroupStats): boolean {
-  return s.std > 0;
+  return !isZeroVariance(s.std, s.mean);
 }
 
 /** MM-EUREKA's rule: filterLow < accuracy < filterHigh. */
