@@ -8,8 +8,9 @@ import type { InspectBatch } from '../../engine/train/types';
 import type { LearnTopic } from '../lessons';
 import { fmt } from './format';
 import { questionText, words } from './inspect';
+import { lossAdvantages } from './objective';
 import { buildObjective, referenceBetaEverPositive } from './objectives';
-import { aggregate, besselStd, clipState, clippedSurrogate, groupAdvantages, groupIsZeroVariance, isZeroVariance, klEstimate, mean, reinforceAdvantages, rlooAdvantages, tokenWeights } from '../../engine/rl/host';
+import { aggregate, besselStd, clipState, tokenObjective, groupAdvantages, groupIsZeroVariance, isZeroVariance, klEstimate, mean, reinforceAdvantages, rlooAdvantages, tokenWeights } from '../../engine/rl/host';
 import { texNum } from './tex';
 
 /**
@@ -183,24 +184,6 @@ export const recordFor = (records: readonly MetricsRecord[] | undefined, iterati
 
 const responseText = (tokens: readonly number[]): string => words(tokens).join(' ');
 
-/** Whiten x (Bessel variance + 1e-8), as engine/rl whiten does over the batch's valid tokens. */
-function whitenAll(x: number[]): number[] {
-  if (x.length < 2) return x;
-  const m = mean(x);
-  const v = x.reduce((a, y) => a + (y - m) ** 2, 0) / (x.length - 1);
-  return x.map((y) => (y - m) / Math.sqrt(v + 1e-8));
-}
-
-/** The advantage each token was trained with: GAE's (whitened where the run whitens), else its response's. */
-function trainedTokenAdvantages(batch: WalkBatch, config: RunConfig): number[][] {
-  const perToken = batch.samples.some((s) => s.tokenAdvantages !== undefined);
-  const raw = batch.samples.map((s) => s.tokens.map((_, t) => s.tokenAdvantages?.[t] ?? s.advantage));
-  if (!perToken || !config.objective.whitenAdvantages) return raw;
-  const flat = whitenAll(raw.flat());
-  let k = 0;
-  return raw.map((row) => row.map(() => flat[k++]!));
-}
-
 /** Build the walk of one batch under a config; `record` is that iteration's metrics (null for the example). */
 export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRecord | null, source: 'run' | 'example'): Walk {
   const o = config.objective;
@@ -228,17 +211,27 @@ export function buildWalk(batch: WalkBatch, config: RunConfig, record: MetricsRe
   // Per-token objective, as the loss adds it up: the surrogate (clipped or not), minus β·KL to
   // the reference where that KL is in the loss, minus PPO-Penalty's β·KL(π_old‖π_θ) (its k3
   // estimate ρ − 1 − log ρ, as engine/algorithms/ppo.ts), plus the entropy bonus.
-  const tokenAdv = trainedTokenAdvantages(batch, config);
+  const tokenAdv = lossAdvantages(batch, config);
   const klInLoss = term('kl') !== undefined && o.klMode === 'loss';
   const penalty = spec.stepControl === 'kl-penalty';
   const beta = v('kl/beta') ?? o.beta;
+  // The objective is minus the loss term engine/rl/host.ts's tokenObjective writes out (weight 1 here: aggregate weighs).
   const perToken = batch.samples.map((s, i) =>
     s.tokens.map((_, t) => {
       const r = s.ratio[t] ?? 1;
-      const a = tokenAdv[i]![t]!;
-      const surr = spec.clips ? clippedSurrogate(r, a, o.epsLow, o.epsHigh) : r * a;
-      const kl = klInLoss ? beta * (s.kl[t] ?? 0) : penalty ? beta * (r - 1 - Math.log(Math.max(r, 1e-12))) : 0;
-      return surr - kl + o.entropyCoef * (s.entropy[t] ?? 0);
+      return -tokenObjective({
+        ratio: r,
+        advantage: tokenAdv[i]![t]!,
+        epsLow: spec.clips ? o.epsLow : Infinity,
+        epsHigh: spec.clips ? o.epsHigh : Infinity,
+        beta: klInLoss ? beta : 0,
+        kl: s.kl[t] ?? 0,
+        entropyCoef: o.entropyCoef,
+        entropy: s.entropy[t] ?? 0,
+        // PPO-Penalty's β·KL(π_old‖π_θ), its k3 estimate at x = log π_old − log π_θ = −log ρ (engine/algorithms/ppo.ts).
+        oldPolicyPenalty: penalty ? beta * klEstimate(-Math.log(Math.max(r, 1e-12)), 'k3') : 0,
+        weight: 1,
+      }).total;
     }),
   );
   const objectiveValue = aggregate(perToken, o.lossAggregation, maxLen);

@@ -16,7 +16,12 @@ import { logpDelta } from './inspect';
  * RLOO, REINFORCE), or PPO's GAE Â_t, whitened over the batch's tokens when the run whitens
  * (the snapshot stores them before whitening; rl/host `whiten` is rl's, on plain numbers).
  */
-export function lossAdvantages(batch: InspectBatch, config: RunConfig): number[][] {
+/** What lossAdvantages reads of a batch (an InspectBatch, or the iteration walk's adapted copy). */
+export interface AdvantageRows {
+  samples: readonly { tokens: readonly number[]; advantage: number; tokenAdvantages?: readonly number[] }[];
+}
+
+export function lossAdvantages(batch: AdvantageRows, config: RunConfig): number[][] {
   const perToken = batch.samples.some((s) => s.tokenAdvantages !== undefined);
   if (!perToken) return batch.samples.map((s) => s.tokens.map(() => s.advantage));
   const raw = batch.samples.flatMap((s) => s.tokens.map((_, t) => s.tokenAdvantages?.[t] ?? 0));
