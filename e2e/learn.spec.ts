@@ -78,7 +78,7 @@ test('GRPO explainer: editing a reward updates the advantages to the right numbe
   await page.getByTestId('grpo-scheme-none').check();
   for (const [i, a] of [0.375, -0.625, -0.125, 0.375].entries()) expect(await adv(i)).toBeCloseTo(a, 10);
   // RLOO: r minus the mean of the other three: 1 - 1.5/3, 0 - 2.5/3, 0.5 - 2/3, 1 - 1.5/3.
-  await page.getByTestId('grpo-scheme-rloo').check();
+  await page.getByTestId('grpo-scheme-leave-one-out').check();
   for (const [i, a] of [0.5, -0.833333, -0.166667, 0.5].entries()) expect(await adv(i)).toBeCloseTo(a, 5);
 
   // An all-equal group: every advantage is 0, and the page says why that matters.

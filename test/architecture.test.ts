@@ -102,11 +102,17 @@ describe('the checks fail on planted violations', () => {
   it("c. `o.algorithm === 'ppo'`, `'trpo' !== alg` and `case 'grpo'` in a switch on the algorithm", () => {
     const found = algorithmComparisons(
       new Map([
-        ['src/app/planted.ts', "const a = o.algorithm === 'ppo';\nconst b = 'trpo' !== alg;\nswitch (config.objective.algorithm) {\n  case 'grpo': break;\n}\nconst ok = preset === 'dapo';"],
+        ['src/app/planted.ts', "const a = o.algorithm === 'ppo';\nconst b = 'trpo' !== alg;\nswitch (config.objective.algorithm) {\n  case 'grpo': break;\n}\nconst ok = preset === 'dapo';\nconst hidden = spec.id === 'rloo';\nswitch (kind) {\n  case 'ppo-penalty': break;\n}"],
         ['src/engine/algorithms/planted.ts', "const fine = alg === 'ppo';"],
       ]),
     );
-    expect(found).toEqual(["src/app/planted.ts:1: o.algorithm === 'ppo'", "src/app/planted.ts:2: 'trpo' !== alg", "src/app/planted.ts:4: 'grpo'"]);
+    expect(found).toEqual([
+      "src/app/planted.ts:1: o.algorithm === 'ppo'",
+      "src/app/planted.ts:2: 'trpo' !== alg",
+      "src/app/planted.ts:4: 'grpo'",
+      "src/app/planted.ts:7: spec.id === 'rloo'",
+      "src/app/planted.ts:9: 'ppo-penalty'",
+    ]);
   });
 
   it('d. a 61-line arrow function in src/worker, and a method in src/engine/train', () => {

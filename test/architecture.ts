@@ -193,7 +193,10 @@ export const ALGORITHM_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo',
 const ALG_NAME = /(?:\b|\.)(?:alg|algorithm)\b/;
 const COMPARE = [/(?:^|[^\w$])(?:[\w$.]*\.)?(?:alg|algorithm)\s*[!=]==?\s*['"`]/g, /['"`][\w-]*['"`]\s*[!=]==?\s*(?:[\w$]+\.)*(?:alg|algorithm)\b/g];
 
-/** "file:line: text" for every comparison of an algorithm name with a string, and every `case '<id>'` of a switch on one. */
+/** An algorithm id written as a string literal ('ppo', "trpo"). */
+const isAlgorithmLiteral = (e: ts.Expression): boolean => ts.isStringLiteralLike(e) && (ALGORITHM_IDS as readonly string[]).includes(e.text);
+
+/** "file:line: text" for every comparison of an algorithm name with a string, or of anything with an algorithm id's literal, and every `case '<id>'`. */
 export function algorithmComparisons(files: Files, exempt = 'src/engine/algorithms/'): string[] {
   const out: string[] = [];
   for (const [path, text] of files) {
@@ -206,10 +209,12 @@ export function algorithmComparisons(files: Files, exempt = 'src/engine/algorith
     const visit = (node: ts.Node) => {
       if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
         const src = node.getText(sf);
-        if (COMPARE.some((re) => ((re.lastIndex = 0), re.test(src)))) report(node);
-      } else if (ts.isSwitchStatement(node) && ALG_NAME.test(node.expression.getText(sf))) {
+        // By name (alg === '...'), or by value: any comparison with an algorithm id's literal, whatever holds it (spec.id === 'ppo').
+        if (COMPARE.some((re) => ((re.lastIndex = 0), re.test(src))) || [node.left, node.right].some(isAlgorithmLiteral)) report(node);
+      } else if (ts.isSwitchStatement(node)) {
+        const onAlgorithm = ALG_NAME.test(node.expression.getText(sf));
         for (const clause of node.caseBlock.clauses) {
-          if (ts.isCaseClause(clause) && ts.isStringLiteralLike(clause.expression) && (ALGORITHM_IDS as readonly string[]).includes(clause.expression.text)) report(clause.expression);
+          if (ts.isCaseClause(clause) && (onAlgorithm ? ts.isStringLiteralLike(clause.expression) && (ALGORITHM_IDS as readonly string[]).includes(clause.expression.text) : isAlgorithmLiteral(clause.expression))) report(clause.expression);
         }
       }
       ts.forEachChild(node, visit);

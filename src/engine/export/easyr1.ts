@@ -13,6 +13,7 @@
  */
 import { ALGORITHM_SPECS } from '../algorithms/spec';
 import type { RunConfig } from '../config';
+import { setPath } from '../paths';
 import type { MapStatus } from './trl';
 
 export interface Easyr1Row {
@@ -153,12 +154,7 @@ export function easyr1Yaml(c: RunConfig, header: string[] = []): string {
   const rows = easyr1Mapping(c).filter((r) => r.key !== '');
   type Node = { [k: string]: Node | Easyr1Row };
   const root: Node = {};
-  for (const r of rows) {
-    const parts = r.key.split('.');
-    let n = root;
-    for (const p of parts.slice(0, -1)) n = (n[p] ??= {}) as Node;
-    n[parts.at(-1)!] = r;
-  }
+  for (const r of rows) setPath(root, r.key, r);
   const lines: string[] = [...header.map((h) => `# ${h}`)];
   const isRow = (v: Node | Easyr1Row): v is Easyr1Row => typeof (v as Easyr1Row).key === 'string' && typeof (v as Easyr1Row).status === 'string';
   const walk = (n: Node, indent: string) => {

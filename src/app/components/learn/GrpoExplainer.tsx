@@ -7,13 +7,14 @@ import { Formula, texNum } from './Formula';
 import { linear } from './plot';
 import { useRunContext } from './useRunContext';
 
-type Scheme = 'group' | 'batch' | 'none' | 'rloo';
+/** GRPO's three scalings (advantageScale), and RLOO's leave-one-out baseline (the spec's baseline name). */
+type Scheme = 'group' | 'batch' | 'none' | 'leave-one-out';
 
 const SCHEMES: readonly { id: Scheme; label: string; help: string }[] = [
   { id: 'group', label: 'group std (GRPO)', help: '(r − group mean) / (group std + 10⁻⁴). TRL scale_rewards="group".' },
   { id: 'batch', label: 'batch std', help: 'Group mean, but the std of every reward in the batch: steadier when groups are small. TRL scale_rewards="batch".' },
   { id: 'none', label: 'none (Dr. GRPO)', help: 'r − group mean, no division: the std term favours too-easy and too-hard prompts. TRL scale_rewards="none".' },
-  { id: 'rloo', label: 'RLOO', help: 'r minus the mean of the other G − 1 rewards: an unbiased leave-one-out baseline.' },
+  { id: 'leave-one-out', label: 'RLOO', help: 'r minus the mean of the other G − 1 rewards: an unbiased leave-one-out baseline.' },
 ];
 
 const MIN_G = 2;
@@ -30,7 +31,7 @@ export function GrpoExplainer() {
   const runGroup = useMemo(() => (ctx.batch ? (groupViews(ctx.batch).find((g) => !g.zeroVariance) ?? null) : null), [ctx.batch]);
   const g0 = Math.min(MAX_G, Math.max(MIN_G, ctx.config.sampling.groupSize));
   const [raw, setRaw] = useState<string[]>(() => initialRewards(runGroup?.rewards.length ?? g0, runGroup?.rewards.slice(0, MAX_G) ?? null));
-  const [scheme, setScheme] = useState<Scheme>(ALGORITHM_SPECS[ctx.config.objective.algorithm].baseline === 'leave-one-out' ? 'rloo' : ctx.config.objective.advantageScale);
+  const [scheme, setScheme] = useState<Scheme>(ALGORITHM_SPECS[ctx.config.objective.algorithm].baseline === 'leave-one-out' ? 'leave-one-out' : ctx.config.objective.advantageScale);
   const schemeId = useId();
 
   const parsed = raw.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
@@ -40,7 +41,7 @@ export function GrpoExplainer() {
   // 'batch': this group plus the rest of the run's newest batch (or this group alone without a run).
   const others = ctx.batch && runGroup ? ctx.batch.samples.filter((s) => s.promptIndex !== runGroup.index).map((s) => s.reward) : [];
   const usableOthers = others.length % g === 0 ? others : [];
-  const adv = scheme === 'rloo' ? rlooAdvantages(r, g) : groupAdvantages([...r, ...usableOthers], g, scheme).slice(0, g);
+  const adv = scheme === 'leave-one-out' ? rlooAdvantages(r, g) : groupAdvantages([...r, ...usableOthers], g, scheme).slice(0, g);
   const m = mean(r);
   const std = besselStd(r);
   const batchStd = besselStd([...r, ...usableOthers]);
@@ -53,7 +54,7 @@ export function GrpoExplainer() {
     group: `\\hat A_i = \\frac{r_i - \\operatorname{mean}(r_{1..G})}{\\operatorname{std}(r_{1..G}) + 10^{-4}},\\qquad \\hat A_1 = \\frac{${texR} - ${texM}}{${texNum(std)} + 10^{-4}} = ${texNum(adv[0], 4)}`,
     batch: `\\hat A_i = \\frac{r_i - \\operatorname{mean}(r_{1..G})}{\\operatorname{std}(r_{\\text{batch}}) + 10^{-4}},\\qquad \\hat A_1 = \\frac{${texR} - ${texM}}{${texNum(batchStd)} + 10^{-4}} = ${texNum(adv[0], 4)}`,
     none: `\\hat A_i = r_i - \\operatorname{mean}(r_{1..G}),\\qquad \\hat A_1 = ${texR} - ${texM} = ${texNum(adv[0], 4)}`,
-    rloo: `\\hat A_i = r_i - \\frac{1}{G-1}\\sum_{j\\neq i} r_j,\\qquad \\hat A_1 = ${texR} - \\frac{${texNum(r.slice(1).reduce((a, b) => a + b, 0))}}{${g - 1}} = ${texNum(adv[0], 4)}`,
+    'leave-one-out': `\\hat A_i = r_i - \\frac{1}{G-1}\\sum_{j\\neq i} r_j,\\qquad \\hat A_1 = ${texR} - \\frac{${texNum(r.slice(1).reduce((a, b) => a + b, 0))}}{${g - 1}} = ${texNum(adv[0], 4)}`,
   };
 
   const maxAbs = Math.max(1e-9, ...adv.map(Math.abs));

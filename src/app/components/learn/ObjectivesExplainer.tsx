@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import type { RunConfig } from '../../../engine/config';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../../engine/config';
 import { PRESETS, PRESET_IDS, applyPreset } from '../../../engine/presets';
 import { buildObjective, diffObjectives, type ObjectiveTerm, type TermDiff } from '../../lib/objectives';
 import { Formula } from './Formula';
@@ -139,7 +139,8 @@ export function ObjectivesExplainer() {
   const currentLabel = ctx.runName ? `this run (${ctx.runName})` : 'the config panel';
   const [choice, setChoice] = useState<Choice>('current');
   const [left, setLeft] = useState<Choice>('current');
-  const [right, setRight] = useState<Choice>(ctx.config.preset === 'grpo' ? 'dapo' : 'grpo');
+  // B starts as GRPO (the default preset), or as DAPO when A already is GRPO.
+  const [right, setRight] = useState<Choice>(ctx.config.preset === DEFAULT_RUN_CONFIG.preset ? 'dapo' : 'grpo');
   const objective = useMemo(() => buildObjective(configFor(choice, ctx.config)), [choice, ctx.config]);
   const diff = useMemo(() => diffObjectives(configFor(left, ctx.config), configFor(right, ctx.config)), [left, right, ctx.config]);
   const name = (c: Choice) => (c === 'current' ? (ctx.runName ? 'this run' : 'panel') : PRESETS[c].title);
