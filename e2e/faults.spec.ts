@@ -132,3 +132,27 @@ test('a run too big for the device is refused up front with an estimate, and res
   await playground.waitStatus('done');
   await expect(playground.runRows.first()).toHaveAttribute('data-points', '3');
 });
+
+test('a WebGPU device lost while an iteration is in flight falls back once, to wasm, and the notice names WebGPU', async ({ playground, page }) => {
+  await playground.goto({ backend: 'webgpu', debug: true, config: { 'run.iterations': 5000 } });
+  await expect(playground.badge).toHaveAttribute('data-backend', 'webgpu');
+  await playground.start.click();
+  await playground.waitIterationAtLeast(2);
+  // Still running: the device goes while the scheduler is inside an iteration.
+  await expect(playground.status).toHaveAttribute('data-status', 'running');
+  await page.evaluate(async () => {
+    const store = (window as unknown as { __rft: { getState(): { client: { api: { simulateBackendFailure(): Promise<void> } } } } }).__rft;
+    await store.getState().client.api.simulateBackendFailure();
+  });
+  await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+  const after = await playground.currentIteration();
+  // Several iterations on the new backend: a stale 'lost' of the old device would have moved it again by now.
+  await playground.waitIterationAtLeast(after + 5);
+  await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+  const notices = page.getByTestId('notice-error');
+  await expect(notices.filter({ hasText: 'WebGPU failed' })).toHaveCount(1);
+  await expect(notices.filter({ hasText: 'WASM failed' })).toHaveCount(0);
+  await playground.stop.click();
+  await playground.waitStatus('stopped');
+  await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+});

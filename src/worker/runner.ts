@@ -59,6 +59,8 @@ export class Runner {
   private looping = false;
   private rr = 0;
   private lostMessage: string | null = null;
+  /** Which device watch is current: a loss reported by an older one is stale (see watchDevice). */
+  private deviceWatch = 0;
   /** Every write to storage, in order, each announced to the page once settled. */
   readonly journal: Journal;
   /** What a reset (here) or a delete (records.ts) threw away, for Undo. */
@@ -453,6 +455,7 @@ export class Runner {
   }
 
   private async recover(why: string): Promise<void> {
+    this.deviceWatch++; // the failed device's 'lost' may still settle, during the fallback or after it: ignored
     this.lostMessage = null;
     this.attn.dispose();
     const failed = this.backend.name;
@@ -479,9 +482,15 @@ export class Runner {
     }
   }
 
+  /**
+   * Watch the current device. A device lost mid-iteration usually fails the step first, and
+   * its `lost` promise settles only after the recovery moved on: that stale loss is ignored
+   * (else it would fall back a second time, from the healthy backend, and blame it).
+   */
   private watchDevice(): void {
+    const watched = ++this.deviceWatch;
     void deviceLost()?.then((msg) => {
-      this.lostMessage = msg;
+      if (this.deviceWatch === watched) this.lostMessage = msg;
     });
   }
 
