@@ -28,6 +28,8 @@ export interface RunsSlice {
   runsLoaded: boolean;
   /** The run the last Delete or Reset threw away (the worker keeps what Undo puts back). */
   lastUndoable: { id: string; name: string } | null;
+  /** A Start or Step that makes a new run is in flight: a second press (a double click) does nothing. */
+  starting: boolean;
 
   loadRuns: () => Promise<void>;
   handleEvent: (e: WorkerEvent) => void;
@@ -180,6 +182,17 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     if (batches?.some((b) => b.iteration > keepUpTo)) set((s) => ({ inspect: { ...s.inspect, [id]: batches.filter((b) => b.iteration <= keepUpTo) } }));
   };
 
+  /** Make a new run and act on it, once: `starting` is set from the press until the run exists and was told to start (or failed). */
+  const startNew = async (make: () => Promise<string | null>, then: (id: string) => Promise<void>): Promise<void> => {
+    set({ starting: true });
+    try {
+      const id = await make();
+      if (id) await then(id);
+    } finally {
+      set({ starting: false });
+    }
+  };
+
   return {
     runs: {},
     order: [],
@@ -189,6 +202,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     activeRunId: null,
     runsLoaded: false,
     lastUndoable: null,
+    starting: false,
 
     loadRuns: async () => {
       // Live runs left by a closed page become 'interrupted'; other tabs' runs stay theirs; each is checked (storageSlice).
@@ -361,7 +375,8 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     },
 
     startActive: async () => {
-      const { activeRunId, runs, config, errors } = get();
+      const { activeRunId, runs, config, errors, starting } = get();
+      if (starting) return; // the first press is still making its run
       const active = activeRunId ? runs[activeRunId] : undefined;
       if (active && can(active.status, 'start')) return get().startRun(active.id);
       if (active && isLive(active.status)) return;
@@ -370,15 +385,15 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         get().notify('error', `Start refused: ${n} field${n === 1 ? ' has an invalid value' : 's have invalid values'}. Fix ${n === 1 ? 'it' : 'them'} first.`);
         return;
       }
-      const id = await get().newRun(config, { activate: true });
-      if (id) await get().startRun(id);
+      await startNew(() => get().newRun(config, { activate: true }), (id) => get().startRun(id));
     },
     pauseActive: async () => {
       const id = get().activeRunId;
       if (id && can(get().runs[id]?.status, 'pause')) await get().pauseRun(id);
     },
     stepActive: async () => {
-      const { activeRunId, runs, config } = get();
+      const { activeRunId, runs, config, starting } = get();
+      if (starting) return;
       const active = activeRunId ? runs[activeRunId] : undefined;
       if (active && can(active.status, 'step')) return get().stepRun(active.id);
       if (active && isLive(active.status)) return;
@@ -386,8 +401,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         get().notify('error', 'Step refused: fix the invalid fields first.');
         return;
       }
-      const id = await get().newRun(config, { activate: true });
-      if (id) await get().stepRun(id);
+      await startNew(() => get().newRun(config, { activate: true }), (id) => get().stepRun(id));
     },
     stopActive: async () => {
       const id = get().activeRunId;
