@@ -95,3 +95,38 @@ test('A chart saves as a PNG of its own size, drawn in the page', async ({ playg
   expect(png.readUInt32BE(20)).toBe(Math.ceil((box!.height + 22) * 2));
   expect(png.length).toBeGreaterThan(2000); // lines and axes, not a blank canvas
 });
+
+test('an imported stopped run offers no Resume that would erase it, but continues as a new run from the warm start', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 5000, name: 'to import' } });
+  await playground.start.click();
+  await playground.waitIterationAtLeast(3);
+  await playground.stop.click();
+  await playground.waitStatus('stopped');
+  const original = playground.runRows.first();
+  const n = Number(await original.getAttribute('data-iteration'));
+  const [download] = await Promise.all([page.waitForEvent('download'), original.getByTestId('btn-export-json').click()]);
+  await page.getByTestId('import-input').setInputFiles(await download.path());
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first(); // newest first
+  const importedId = (await imported.getAttribute('data-run-id')) ?? '';
+  await expect(imported).toHaveAttribute('data-status', 'stopped');
+  await expect(imported).toHaveAttribute('data-points', String(n));
+  // It has no checkpoint (files carry none): a resume would restart at 0 and drop every record.
+  await expect(imported.getByTestId('btn-resume')).toHaveCount(0);
+  await expect(page.getByTestId('run-recovery')).toHaveCount(0);
+
+  await imported.getByTestId('btn-continue-new').click();
+  await expect(playground.runRows).toHaveCount(3);
+  await playground.waitIterationAtLeast(2); // the new run, active, trains from iteration 0
+  await playground.stop.click();
+  await playground.waitStatus('stopped');
+  const kept = page.locator(`[data-testid="run-row"][data-run-id="${importedId}"]`);
+  await expect(kept).toHaveAttribute('data-status', 'stopped');
+  await expect(kept).toHaveAttribute('data-points', String(n));
+  await expect(kept).toHaveAttribute('data-iteration', String(n));
+
+  await page.reload(); // the same from storage
+  await playground.waitReady();
+  await expect(kept).toHaveAttribute('data-points', String(n));
+  await expect(kept.getByTestId('btn-resume')).toHaveCount(0);
+});

@@ -30,6 +30,8 @@ export interface StoredRun {
   checkpointIteration?: number;
   /** Metrics at or before this iteration were thinned by compaction (app/lib/compaction.ts). */
   compactedThrough?: number;
+  /** Read from a file: it has metrics but never a checkpoint, so it cannot be resumed (lifecycle.ts). */
+  imported?: boolean;
 }
 
 /** The fields a person edits: name, config, colour, visibility, group. */
@@ -50,6 +52,7 @@ export const StoredRunSchema = z.object({
   error: z.string().optional(),
   checkpointIteration: z.number().int().min(0).optional(),
   compactedThrough: z.number().int().min(0).optional(),
+  imported: z.boolean().optional(),
 }) satisfies z.ZodType<StoredRun>;
 
 export interface StoredCheckpoint {

@@ -128,7 +128,7 @@ export class Runner {
     const fresh = !slot && stored.status === 'loading' && stored.iteration === 0 && stored.checkpointIteration === undefined;
     if (fresh && !resume) return false;
     // A live status with no trainer here was left by a worker that is gone: interrupted.
-    enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset');
+    enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset', stored);
     return !resume;
   }
 

@@ -48,6 +48,8 @@ export interface RunsSlice {
    * `config`, under that config from then on (a lower lr after a divergence, more iterations).
    */
   resumeRun: (id: string, config?: RunConfig) => Promise<void>;
+  /** A new run with this run's config, from the warm start, started; the run itself is left as it is (an imported run: no checkpoint to resume). */
+  continueAsNew: (id: string) => Promise<void>;
 
   /** The Train view's buttons: act on the active run, or start a new one from the panel. */
   startActive: () => Promise<void>;
@@ -365,6 +367,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     resumeRun: async (id, edited) => {
       const run = get().runs[id];
       if (!run || get().refuseForeign(id, 'Resume')) return;
+      if (!can(run.status, 'resume', run)) return void get().notify('error', `Resume refused: ${refusal(run.status, 'resume', run)}`);
       if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Resume refused: "${run.name}" is in use in another tab.`);
       const config = edited ? { ...edited, name: run.name } : run.config;
       const res = await attempt(`Could not resume "${run.name}"`, () => api().create(id, config, { resume: true }));
@@ -372,6 +375,12 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       if (edited) await edit(id, { config });
       truncate(id, res.iteration);
       if (res.iteration < config.run.iterations) await get().startRun(id);
+    },
+
+    continueAsNew: async (id) => {
+      const run = get().runs[id];
+      if (!run || get().starting) return;
+      await startNew(() => get().newRun(run.config, { name: `${run.name} (continued)`, activate: true }), (nid) => get().startRun(nid));
     },
 
     startActive: async () => {
