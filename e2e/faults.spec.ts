@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test, expect } from './fixtures';
 import type { PlaygroundPage } from './pages/PlaygroundPage';
 
@@ -155,4 +156,33 @@ test('a WebGPU device lost while an iteration is in flight falls back once, to w
   await playground.stop.click();
   await playground.waitStatus('stopped');
   await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+});
+
+test('a run diverging at iteration 1 is stored at iteration 0 with the divergence as its error, and its export re-imports alike', async ({ playground, page }) => {
+  await playground.goto({ config: { ...SIGNAL, 'run.iterations': 50, 'optim.lr': 1000, name: 'diverges' } });
+  await playground.start.click();
+  await playground.waitStatus('error');
+  await expect(page.getByTestId('run-error')).toHaveText(/^diverged at iteration 1: /);
+  const row = playground.runRows.first();
+  // Its iteration is that of its last saved record: none was saved, so 0 (not 1 with no metrics).
+  await expect(row).toHaveAttribute('data-iteration', '0');
+  await expect(row).toHaveAttribute('data-points', '0');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('btn-export-json').click()]);
+  const path = await download.path();
+  const file = JSON.parse(await readFile(path, 'utf8')) as { run: { iteration: number; status: string }; metrics: unknown[] };
+  expect(file.run).toMatchObject({ iteration: 0, status: 'error' });
+  expect(file.metrics).toEqual([]);
+
+  await page.getByTestId('import-input').setInputFiles(path);
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first();
+  await expect(imported).toHaveAttribute('data-status', 'error');
+  await expect(imported).toHaveAttribute('data-iteration', '0');
+  await expect(imported).toHaveAttribute('data-points', '0');
+
+  await page.reload(); // storage says the same
+  await playground.waitReady();
+  await expect(playground.runRows.nth(1)).toHaveAttribute('data-iteration', '0');
+  await expect(playground.runRows.nth(1)).toHaveAttribute('data-status', 'error');
 });

@@ -449,7 +449,8 @@ export class Runner {
       return;
     }
     this.flush();
-    const iteration = slot.trainer.iteration;
+    // The run's iteration is that of its last saved record: a diverged iteration saved none.
+    const iteration = e instanceof DivergedError ? e.iteration - 1 : slot.trainer.iteration;
     this.disposeSlot(slot);
     this.emitStatus(slot.id, 'error', iteration, msg);
   }
