@@ -87,6 +87,17 @@ function merge(old: readonly MetricsRecord[], fresh: readonly MetricsRecord[]): 
   return [...keep, ...fresh];
 }
 
+/** An imported file's records thinned as compaction would have (repeatedly: one pass may leave more than the limit), and how far. */
+function thinForImport(metrics: MetricsRecord[], through: number | undefined): { metrics: MetricsRecord[]; through: number | undefined } {
+  let kept = metrics;
+  let reach = through;
+  for (let plan = planCompaction(kept); plan; plan = planCompaction(kept)) {
+    kept = plan.keep;
+    reach = Math.max(reach ?? 0, plan.through);
+  }
+  return { metrics: kept, through: reach };
+}
+
 /** Add a batch (replacing one of the same iteration, as after a reset), keep the newest `keep`, oldest first. */
 export function addBatch(list: readonly InspectBatch[], batch: InspectBatch, keep: number): InspectBatch[] {
   const next = [...list.filter((b) => b.iteration < batch.iteration), batch];
@@ -496,6 +507,9 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         get().notify('error', `Import failed: ${errText(e)}`);
         return null;
       }
+      // Thinned as a long run is (evaluations and the first record kept), before anything is stored or drawn.
+      const thinned = thinForImport(file.metrics, file.run.compactedThrough);
+      file = { ...file, metrics: thinned.metrics, run: { ...file.run, ...(thinned.through ? { compactedThrough: thinned.through } : {}) } };
       const { runs, order } = get();
       const used = order.map((i) => runs[i]?.color ?? '');
       const id = crypto.randomUUID();
