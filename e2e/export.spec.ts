@@ -96,7 +96,7 @@ test('A chart saves as a PNG of its own size, drawn in the page', async ({ playg
   expect(png.length).toBeGreaterThan(2000); // lines and axes, not a blank canvas
 });
 
-test('an imported run with a long name resumes under "Edit its config" (one name limit, 200)', async ({ playground, page }, testInfo) => {
+test('an imported run with a long name continues as a new run under its config (one name limit, 200)', async ({ playground, page }, testInfo) => {
   await playground.goto({ config: { 'run.iterations': 2, 'run.evalEvery': 0 } });
   await playground.start.click();
   await playground.waitStatus('done');
@@ -110,13 +110,79 @@ test('an imported run with a long name resumes under "Edit its config" (one name
   const imported = playground.runRows.first();
   await expect(imported.getByTestId('run-name')).toHaveText(name);
 
-  const recovery = page.getByTestId('run-recovery');
-  await recovery.getByTestId('btn-edit-run-config').click();
-  await playground.openGroup('run');
-  await playground.input('run.iterations').fill('3');
-  await recovery.getByTestId('btn-resume-checkpoint').click();
-  await expect(imported).toHaveAttribute('data-status', /running|done/);
+  // It has no checkpoint, so it continues as a new run; its config (and the name's length) must pass the same checks.
+  await imported.getByTestId('btn-continue-new').click();
+  await expect(playground.runRows).toHaveCount(3);
   await playground.waitStatus('done');
-  await expect(imported).toHaveAttribute('data-iteration', '3');
+  await expect(playground.runRows.first()).toHaveAttribute('data-iteration', '2');
   await expect(page.getByTestId('notice-error')).toHaveCount(0);
+});
+
+test('an imported stopped run offers no Resume that would erase it, but continues as a new run from the warm start', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 5000, name: 'to import' } });
+  await playground.start.click();
+  await playground.waitIterationAtLeast(3);
+  await playground.stop.click();
+  await playground.waitStatus('stopped');
+  const original = playground.runRows.first();
+  const n = Number(await original.getAttribute('data-iteration'));
+  const [download] = await Promise.all([page.waitForEvent('download'), original.getByTestId('btn-export-json').click()]);
+  await page.getByTestId('import-input').setInputFiles(await download.path());
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first(); // newest first
+  const importedId = (await imported.getAttribute('data-run-id')) ?? '';
+  await expect(imported).toHaveAttribute('data-status', 'stopped');
+  await expect(imported).toHaveAttribute('data-points', String(n));
+  // It has no checkpoint (files carry none): a resume would restart at 0 and drop every record.
+  await expect(imported.getByTestId('btn-resume')).toHaveCount(0);
+  await expect(page.getByTestId('run-recovery')).toHaveCount(0);
+
+  await imported.getByTestId('btn-continue-new').click();
+  await expect(playground.runRows).toHaveCount(3);
+  await playground.waitIterationAtLeast(2); // the new run, active, trains from iteration 0
+  await playground.stop.click();
+  await playground.waitStatus('stopped');
+  const kept = page.locator(`[data-testid="run-row"][data-run-id="${importedId}"]`);
+  await expect(kept).toHaveAttribute('data-status', 'stopped');
+  await expect(kept).toHaveAttribute('data-points', String(n));
+  await expect(kept).toHaveAttribute('data-iteration', String(n));
+
+  await page.reload(); // the same from storage
+  await playground.waitReady();
+  await expect(kept).toHaveAttribute('data-points', String(n));
+  await expect(kept.getByTestId('btn-resume')).toHaveCount(0);
+});
+
+test('a large import (20,000 records) is thinned to at most 2,000 records, every evaluation kept', async ({ playground, page }) => {
+  await playground.goto({ debug: true, config: { 'run.iterations': 2, name: 'big' } });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  const [download] = await Promise.all([page.waitForEvent('download'), playground.runRows.first().getByTestId('btn-export-json').click()]);
+  const small = JSON.parse(await readFile(await download.path(), 'utf8')) as RunFile & { run: Record<string, unknown> };
+  const template = small.metrics[0]!;
+  const N = 20_000;
+  const metrics = Array.from({ length: N }, (_, i) => {
+    const iteration = i + 1;
+    // An evaluation every 500 iterations: never thinned.
+    const values = iteration % 500 === 0 ? { ...template.values, 'acc/eval_id': 0.5 } : template.values;
+    return { ...template, iteration, wallMs: iteration * 10, values };
+  });
+  const big = { ...small, run: { ...small.run, iteration: N, wallMs: N * 10 }, config: { ...(small.config as object), run: { ...(small.config as { run: object }).run, iterations: N } }, metrics };
+  await page.getByTestId('import-input').setInputFiles({ name: 'big.run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(big)) });
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first();
+  await expect(imported).toHaveAttribute('data-iteration', String(N));
+  const id = (await imported.getAttribute('data-run-id')) ?? '';
+  const kept = await page.evaluate((runId) => {
+    const s = (window as unknown as { __rft: { getState(): { metrics: Record<string, { iteration: number; values: Record<string, number> }[]> } } }).__rft.getState();
+    const list = s.metrics[runId] ?? [];
+    return { count: list.length, evals: list.filter((r) => 'acc/eval_id' in r.values).length, last: list.at(-1)?.iteration };
+  }, id);
+  expect(kept.count).toBeLessThanOrEqual(2000 + N / 500);
+  expect(kept.evals).toBe(N / 500);
+  expect(kept.last).toBe(N);
+  // Storage holds the same thinned records: a reload draws what the tab drew.
+  await page.reload();
+  await playground.waitReady();
+  await expect(page.locator(`[data-testid="run-row"][data-run-id="${id}"]`)).toHaveAttribute('data-points', String(kept.count));
 });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test, expect } from './fixtures';
 import type { PlaygroundPage } from './pages/PlaygroundPage';
 
@@ -132,4 +133,57 @@ test('a run too big for the device is refused up front with an estimate, and res
   await page.getByTestId('run-recovery').getByRole('button', { name: 'Resume from checkpoint (iteration 0)' }).click();
   await playground.waitStatus('done');
   await expect(playground.runRows.first()).toHaveAttribute('data-points', '3');
+});
+
+test('a WebGPU device lost while an iteration is in flight falls back once, to wasm, and the notice names WebGPU', async ({ playground, page }) => {
+  await playground.goto({ backend: 'webgpu', debug: true, config: { 'run.iterations': 5000 } });
+  await expect(playground.badge).toHaveAttribute('data-backend', 'webgpu');
+  await playground.start.click();
+  await playground.waitIterationAtLeast(2);
+  // Still running: the device goes while the scheduler is inside an iteration.
+  await expect(playground.status).toHaveAttribute('data-status', 'running');
+  await page.evaluate(async () => {
+    const store = (window as unknown as { __rft: { getState(): { client: { api: { simulateBackendFailure(): Promise<void> } } } } }).__rft;
+    await store.getState().client.api.simulateBackendFailure();
+  });
+  await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+  const after = await playground.currentIteration();
+  // Several iterations on the new backend: a stale 'lost' of the old device would have moved it again by now.
+  await playground.waitIterationAtLeast(after + 5);
+  await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+  const notices = page.getByTestId('notice-error');
+  await expect(notices.filter({ hasText: 'WebGPU failed' })).toHaveCount(1);
+  await expect(notices.filter({ hasText: 'WASM failed' })).toHaveCount(0);
+  await playground.stop.click();
+  await playground.waitStatus('stopped');
+  await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+});
+
+test('a run diverging at iteration 1 is stored at iteration 0 with the divergence as its error, and its export re-imports alike', async ({ playground, page }) => {
+  await playground.goto({ config: { ...SIGNAL, 'run.iterations': 50, 'optim.lr': 1000, name: 'diverges' } });
+  await playground.start.click();
+  await playground.waitStatus('error');
+  await expect(page.getByTestId('run-error')).toHaveText(/^diverged at iteration 1: /);
+  const row = playground.runRows.first();
+  // Its iteration is that of its last saved record: none was saved, so 0 (not 1 with no metrics).
+  await expect(row).toHaveAttribute('data-iteration', '0');
+  await expect(row).toHaveAttribute('data-points', '0');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('btn-export-json').click()]);
+  const path = await download.path();
+  const file = JSON.parse(await readFile(path, 'utf8')) as { run: { iteration: number; status: string }; metrics: unknown[] };
+  expect(file.run).toMatchObject({ iteration: 0, status: 'error' });
+  expect(file.metrics).toEqual([]);
+
+  await page.getByTestId('import-input').setInputFiles(path);
+  await expect(playground.runRows).toHaveCount(2);
+  const imported = playground.runRows.first();
+  await expect(imported).toHaveAttribute('data-status', 'error');
+  await expect(imported).toHaveAttribute('data-iteration', '0');
+  await expect(imported).toHaveAttribute('data-points', '0');
+
+  await page.reload(); // storage says the same
+  await playground.waitReady();
+  await expect(playground.runRows.nth(1)).toHaveAttribute('data-iteration', '0');
+  await expect(playground.runRows.nth(1)).toHaveAttribute('data-status', 'error');
 });

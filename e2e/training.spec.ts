@@ -137,3 +137,11 @@ test('a lost WebGPU device falls back to another backend and the run goes on fro
   await playground.stop.click();
   await playground.waitStatus('stopped');
 });
+
+test('double-clicking Start makes one run, not two', async ({ playground }) => {
+  await playground.goto({ config: { 'run.iterations': 3 } });
+  await playground.start.dblclick();
+  await playground.waitStatus('done');
+  await expect(playground.runsList).toHaveAttribute('data-count', '1');
+  await expect(playground.runRows).toHaveCount(1);
+});

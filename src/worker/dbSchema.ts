@@ -36,6 +36,8 @@ export interface StoredRun {
   compactedThrough?: number;
   /** Set on a run imported from another trainer's logs: read-only, with a placeholder config. */
   source?: ExternalSource;
+  /** Read from a file: it has metrics but never a checkpoint, so it cannot be resumed (lifecycle.ts). */
+  imported?: boolean;
 }
 
 /** The fields a person edits: name, config, colour, visibility, group. */
@@ -57,6 +59,7 @@ export const StoredRunSchema = z.object({
   checkpointIteration: z.number().int().min(0).optional(),
   compactedThrough: z.number().int().min(0).optional(),
   source: ExternalSourceSchema.optional(),
+  imported: z.boolean().optional(),
 }) satisfies z.ZodType<StoredRun>;
 
 export interface StoredCheckpoint {

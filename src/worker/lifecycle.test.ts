@@ -34,4 +34,15 @@ describe('the run lifecycle table', () => {
     expect(settled('running', true)).toBe('running');
     expect(settled('done', false)).toBe('done');
   });
+
+  it('refuses to resume an imported run with no checkpoint (it would be erased) and offers continue', () => {
+    const imported = { imported: true };
+    expect(can('stopped', 'resume', imported)).toBe(false);
+    expect(can('interrupted', 'resume', imported)).toBe(false);
+    expect(can('stopped', 'continue', imported)).toBe(true);
+    expect(can('stopped', 'resume', { imported: true, checkpointIteration: 4 })).toBe(true); // trained here since
+    expect(can('stopped', 'resume', {})).toBe(true);
+    expect(can('running', 'continue')).toBe(false);
+    expect(() => enforce('stopped', 'resume', imported)).toThrow('Cannot resume an imported run: it has no checkpoint');
+  });
 });

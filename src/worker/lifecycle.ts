@@ -23,16 +23,20 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const LIVE_STATUSES: readonly RunStatus[] = ['loading', 'ready', 'running', 'pausing', 'paused', 'stopping'];
 export const isLive = (s: RunStatus): boolean => LIVE_STATUSES.includes(s);
 
-export const COMMANDS = ['start', 'pause', 'step', 'stop', 'reset', 'resume', 'evaluate', 'delete', 'rename'] as const;
+export const COMMANDS = ['start', 'pause', 'step', 'stop', 'reset', 'resume', 'continue', 'evaluate', 'delete', 'rename'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Row = Partial<Record<Command, RunStatus>>;
-const FINISHED: Row = { reset: 'loading', resume: 'loading', delete: 'interrupted', rename: 'interrupted' };
+/**
+ * A run no worker holds. 'continue' makes a new run with its config (from the warm start) and
+ * leaves this one as it is: the way on for a run that cannot be resumed (see `can`).
+ */
+const finished = (s: RunStatus): Row => ({ reset: 'loading', resume: 'loading', continue: s, delete: s, rename: s });
 
 /**
  * (status, command) -> the status the command leads to (its first step: 'stop' goes through
- * 'stopping', 'resume' and 'reset' through 'loading'). A missing entry is a refusal. 'delete'
- * and 'rename' keep the status; their target is only a placeholder, see `next`.
+ * 'stopping', 'resume' and 'reset' through 'loading'). A missing entry is a refusal. 'delete',
+ * 'rename' and 'continue' keep the status; their target is only a placeholder, see `next`.
  */
 export const TRANSITIONS: Readonly<Record<RunStatus, Row>> = {
   loading: { delete: 'loading', rename: 'loading' },
@@ -42,14 +46,30 @@ export const TRANSITIONS: Readonly<Record<RunStatus, Row>> = {
   paused: { start: 'running', step: 'running', stop: 'stopping', reset: 'loading', evaluate: 'paused', delete: 'paused', rename: 'paused' },
   // A second Stop while stopping: the page kills the worker rather than wait for the iteration.
   stopping: { stop: 'stopping', delete: 'stopping', rename: 'stopping' },
-  done: { ...FINISHED, delete: 'done', rename: 'done' },
-  stopped: { ...FINISHED, delete: 'stopped', rename: 'stopped' },
-  error: { ...FINISHED, delete: 'error', rename: 'error' },
-  interrupted: FINISHED,
+  done: finished('done'),
+  stopped: finished('stopped'),
+  error: finished('error'),
+  interrupted: finished('interrupted'),
 };
 
-/** Whether `command` is allowed in `status`. */
-export function can(status: RunStatus | undefined, command: Command): boolean {
+/** What the table reads of a run beyond its status (a StoredRun has both fields). */
+export interface RunFacts {
+  /** The run came from a file. */
+  imported?: boolean;
+  /** Iteration of its saved checkpoint; undefined when it has none. */
+  checkpointIteration?: number;
+}
+
+/**
+ * Resume loads the run's checkpoint and drops every record past it. An imported run has none
+ * (run files carry no weights), so resuming it would restart at iteration 0 and erase all it
+ * brought: refused, and 'continue' is the way on.
+ */
+const resumeWouldErase = (run: RunFacts | undefined): boolean => run?.imported === true && run.checkpointIteration === undefined;
+
+/** Whether `command` is allowed in `status` (for 'resume', and for this run: pass it). */
+export function can(status: RunStatus | undefined, command: Command, run?: RunFacts): boolean {
+  if (command === 'resume' && resumeWouldErase(run)) return false;
   return status !== undefined && TRANSITIONS[status][command] !== undefined;
 }
 
@@ -64,13 +84,16 @@ const ALLOWED_IN = (command: Command): string =>
     .join(', ');
 
 /** The sentence a refused command is answered with. */
-export function refusal(status: RunStatus, command: Command): string {
+export function refusal(status: RunStatus, command: Command, run?: RunFacts): string {
+  if (command === 'resume' && resumeWouldErase(run)) {
+    return 'Cannot resume an imported run: it has no checkpoint (run files carry no weights), so resuming would restart it at iteration 0 and erase its imported metrics. Continue it as a new run instead.';
+  }
   return `Cannot ${command} a run that is '${status}': ${command} is allowed only when it is ${ALLOWED_IN(command) || 'never'}.`;
 }
 
 /** Throw the refusal when `command` is not allowed in `status`. */
-export function enforce(status: RunStatus, command: Command): void {
-  if (!can(status, command)) throw new Error(refusal(status, command));
+export function enforce(status: RunStatus, command: Command, run?: RunFacts): void {
+  if (!can(status, command, run)) throw new Error(refusal(status, command, run));
 }
 
 /** What a status left in storage means for a reader: a live status whose worker is gone is interrupted. */

@@ -82,7 +82,8 @@ export function recordsApi(runner: Runner): RecordsApi {
       const metrics = z.array(MetricsRecordSchema).parse(rawMetrics);
       // The record says what its saved records reach, as every write keeps it (db.commit).
       const last = metrics.at(-1);
-      const { checkpointIteration: _c, ...record } = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0 };
+      // Marked imported: it has no checkpoint, so the lifecycle refuses a resume that would erase it.
+      const { checkpointIteration: _c, ...record } = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0, imported: true };
       return queued(`the imported run "${run.name}"`, () => importRun(record, metrics));
     },
     compact: (rawId, rawDrop, rawThrough) => {

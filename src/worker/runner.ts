@@ -62,6 +62,8 @@ export class Runner {
   private looping = false;
   private rr = 0;
   private lostMessage: string | null = null;
+  /** Which device watch is current: a loss reported by an older one is stale (see watchDevice). */
+  private deviceWatch = 0;
   /** Every write to storage, in order, each announced to the page once settled. */
   readonly journal: Journal;
   /** What a reset (here) or a delete (records.ts) threw away, for Undo. */
@@ -129,7 +131,7 @@ export class Runner {
     const fresh = !slot && stored.status === 'loading' && stored.iteration === 0 && stored.checkpointIteration === undefined;
     if (fresh && !resume) return false;
     // A live status with no trainer here was left by a worker that is gone: interrupted.
-    enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset');
+    enforce(slot?.status ?? settled(stored.status, false), resume ? 'resume' : 'reset', stored);
     return !resume;
   }
 
@@ -463,12 +465,14 @@ export class Runner {
       return;
     }
     this.flush();
-    const iteration = slot.trainer.iteration;
+    // The run's iteration is that of its last saved record: a diverged iteration saved none.
+    const iteration = e instanceof DivergedError ? e.iteration - 1 : slot.trainer.iteration;
     this.disposeSlot(slot);
     this.emitStatus(slot.id, 'error', iteration, msg);
   }
 
   private async recover(why: string): Promise<void> {
+    this.deviceWatch++; // the failed device's 'lost' may still settle, during the fallback or after it: ignored
     this.lostMessage = null;
     this.attn.dispose();
     const failed = this.backend.name;
@@ -495,9 +499,15 @@ export class Runner {
     }
   }
 
+  /**
+   * Watch the current device. A device lost mid-iteration usually fails the step first, and
+   * its `lost` promise settles only after the recovery moved on: that stale loss is ignored
+   * (else it would fall back a second time, from the healthy backend, and blame it).
+   */
   private watchDevice(): void {
+    const watched = ++this.deviceWatch;
     void deviceLost()?.then((msg) => {
-      this.lostMessage = msg;
+      if (this.deviceWatch === watched) this.lostMessage = msg;
     });
   }
 

@@ -18,6 +18,7 @@ export function Controls() {
       active: st.activeRunId ? st.runs[st.activeRunId] : undefined,
       valid: st.config !== null,
       workerReady: st.workerState === 'ready',
+      starting: st.starting,
       startActive: st.startActive,
       pauseActive: st.pauseActive,
       stepActive: st.stepActive,
@@ -31,8 +32,9 @@ export function Controls() {
   const status = s.active?.status;
   const fresh = status === undefined || !isLive(status);
   const resumable = can(status, 'start');
-  const canStart = s.workerReady && (resumable || fresh);
-  const canStep = s.workerReady && (can(status, 'step') || fresh);
+  // Disabled from the first press until its new run exists: a double click makes one run.
+  const canStart = s.workerReady && !s.starting && (resumable || fresh);
+  const canStep = s.workerReady && !s.starting && (can(status, 'step') || fresh);
   const startRefused = !resumable && !s.valid;
 
   useEffect(() => {

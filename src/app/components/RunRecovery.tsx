@@ -25,7 +25,7 @@ export function RunRecovery() {
   const changes = config ? configChanges(run.config, config) : [];
   const blocker = config ? resumeBlocker(run.config, config, from) : 'Fix the invalid fields in the panel first.';
   // Where the lifecycle allows a resume; a finished run only once the panel gives it more iterations to run.
-  if (!can(run.status, 'resume') || (run.status === 'done' && blocker !== null)) return null;
+  if (!can(run.status, 'resume', run) || (run.status === 'done' && blocker !== null)) return null;
   const failed = run.status === 'error';
   const label = `Resume from checkpoint (iteration ${from})`;
   return (

@@ -19,12 +19,17 @@ function RunRow({ run, active, points, foreign }: { run: StoredRun; active: bool
       remove: s.deleteRun,
       exportRun: s.exportRun,
       resume: s.resumeRun,
+      continueAsNew: s.continueAsNew,
+      starting: s.starting,
     })),
   );
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(run.name);
   // Errors and finished runs are resumed from the recovery panel (RunRecovery), with a config to edit.
-  const canResume = !foreign && can(run.status, 'resume') && run.status !== 'error' && (run.status === 'interrupted' || run.iteration < run.config.run.iterations);
+  const canResume = !foreign && can(run.status, 'resume', run) && run.status !== 'error' && (run.status === 'interrupted' || run.iteration < run.config.run.iterations);
+  // An imported run cannot be resumed (no checkpoint: it would be erased); it goes on as a new run,
+  // unless another trainer's logs made it (its config is a placeholder: there is nothing to go on with).
+  const canContinue = !foreign && !run.source && can(run.status, 'continue') && !can(run.status, 'resume', run);
   const readOnly = foreign ? FOREIGN_HELP : undefined;
   const commit = () => {
     a.rename(run.id, name);
@@ -78,6 +83,17 @@ function RunRow({ run, active, points, foreign }: { run: StoredRun; active: bool
         {canResume && (
           <button type="button" data-testid="btn-resume" onClick={() => void a.resume(run.id)}>
             Resume
+          </button>
+        )}
+        {canContinue && (
+          <button
+            type="button"
+            data-testid="btn-continue-new"
+            disabled={a.starting}
+            title="It has no checkpoint to resume from: start a new run with its config, from the warm start. This run stays as it is."
+            onClick={() => void a.continueAsNew(run.id)}
+          >
+            Continue as a new run from the warm start
           </button>
         )}
         <button

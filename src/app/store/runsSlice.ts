@@ -29,6 +29,8 @@ export interface RunsSlice {
   runsLoaded: boolean;
   /** The run the last Delete or Reset threw away (the worker keeps what Undo puts back). */
   lastUndoable: { id: string; name: string } | null;
+  /** A Start or Step that makes a new run is in flight: a second press (a double click) does nothing. */
+  starting: boolean;
 
   loadRuns: () => Promise<void>;
   handleEvent: (e: WorkerEvent) => void;
@@ -47,6 +49,8 @@ export interface RunsSlice {
    * `config`, under that config from then on (a lower lr after a divergence, more iterations).
    */
   resumeRun: (id: string, config?: RunConfig) => Promise<void>;
+  /** A new run with this run's config, from the warm start, started; the run itself is left as it is (an imported run: no checkpoint to resume). */
+  continueAsNew: (id: string) => Promise<void>;
 
   /** The Train view's buttons: act on the active run, or start a new one from the panel. */
   startActive: () => Promise<void>;
@@ -82,6 +86,17 @@ function merge(old: readonly MetricsRecord[], fresh: readonly MetricsRecord[]): 
   const first = fresh[0]!.iteration;
   const keep = old.length > 0 && old.at(-1)!.iteration >= first ? old.filter((r) => r.iteration < first) : old;
   return [...keep, ...fresh];
+}
+
+/** An imported file's records thinned as compaction would have (repeatedly: one pass may leave more than the limit), and how far. */
+function thinForImport(metrics: MetricsRecord[], through: number | undefined): { metrics: MetricsRecord[]; through: number | undefined } {
+  let kept = metrics;
+  let reach = through;
+  for (let plan = planCompaction(kept); plan; plan = planCompaction(kept)) {
+    kept = plan.keep;
+    reach = Math.max(reach ?? 0, plan.through);
+  }
+  return { metrics: kept, through: reach };
 }
 
 /** Add a batch (replacing one of the same iteration, as after a reset), keep the newest `keep`, oldest first. */
@@ -181,6 +196,17 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     if (batches?.some((b) => b.iteration > keepUpTo)) set((s) => ({ inspect: { ...s.inspect, [id]: batches.filter((b) => b.iteration <= keepUpTo) } }));
   };
 
+  /** Make a new run and act on it, once: `starting` is set from the press until the run exists and was told to start (or failed). */
+  const startNew = async (make: () => Promise<string | null>, then: (id: string) => Promise<void>): Promise<void> => {
+    set({ starting: true });
+    try {
+      const id = await make();
+      if (id) await then(id);
+    } finally {
+      set({ starting: false });
+    }
+  };
+
   return {
     runs: {},
     order: [],
@@ -190,6 +216,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     activeRunId: null,
     runsLoaded: false,
     lastUndoable: null,
+    starting: false,
 
     loadRuns: async () => {
       // Live runs left by a closed page become 'interrupted'; other tabs' runs stay theirs; each is checked (storageSlice).
@@ -358,6 +385,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     resumeRun: async (id, edited) => {
       const run = get().runs[id];
       if (!run || get().refuseForeign(id, 'Resume')) return;
+      if (!can(run.status, 'resume', run)) return void get().notify('error', `Resume refused: ${refusal(run.status, 'resume', run)}`);
       if (!(await get().claimRun(id, CLAIM_WAIT_MS))) return void get().notify('error', `Resume refused: "${run.name}" is in use in another tab.`);
       const config = edited ? { ...edited, name: run.name } : run.config;
       const res = await attempt(`Could not resume "${run.name}"`, () => api().create(id, config, { resume: true }));
@@ -367,8 +395,15 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       if (res.iteration < config.run.iterations) await get().startRun(id);
     },
 
+    continueAsNew: async (id) => {
+      const run = get().runs[id];
+      if (!run || get().starting) return;
+      await startNew(() => get().newRun(run.config, { name: `${run.name} (continued)`, activate: true }), (nid) => get().startRun(nid));
+    },
+
     startActive: async () => {
-      const { activeRunId, runs, config, errors } = get();
+      const { activeRunId, runs, config, errors, starting } = get();
+      if (starting) return; // the first press is still making its run
       const active = activeRunId ? runs[activeRunId] : undefined;
       if (active && can(active.status, 'start')) return get().startRun(active.id);
       if (active && isLive(active.status)) return;
@@ -377,15 +412,15 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         get().notify('error', `Start refused: ${n} field${n === 1 ? ' has an invalid value' : 's have invalid values'}. Fix ${n === 1 ? 'it' : 'them'} first.`);
         return;
       }
-      const id = await get().newRun(config, { activate: true });
-      if (id) await get().startRun(id);
+      await startNew(() => get().newRun(config, { activate: true }), (id) => get().startRun(id));
     },
     pauseActive: async () => {
       const id = get().activeRunId;
       if (id && can(get().runs[id]?.status, 'pause')) await get().pauseRun(id);
     },
     stepActive: async () => {
-      const { activeRunId, runs, config } = get();
+      const { activeRunId, runs, config, starting } = get();
+      if (starting) return;
       const active = activeRunId ? runs[activeRunId] : undefined;
       if (active && can(active.status, 'step')) return get().stepRun(active.id);
       if (active && isLive(active.status)) return;
@@ -393,8 +428,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         get().notify('error', 'Step refused: fix the invalid fields first.');
         return;
       }
-      const id = await get().newRun(config, { activate: true });
-      if (id) await get().stepRun(id);
+      await startNew(() => get().newRun(config, { activate: true }), (id) => get().stepRun(id));
     },
     stopActive: async () => {
       const id = get().activeRunId;
@@ -480,6 +514,9 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         get().notify('error', `Import failed: ${errText(e)}`);
         return null;
       }
+      // Thinned as a long run is (evaluations and the first record kept), before anything is stored or drawn.
+      const thinned = thinForImport(file.metrics, file.run.compactedThrough);
+      file = { ...file, metrics: thinned.metrics, run: { ...file.run, ...(thinned.through ? { compactedThrough: thinned.through } : {}) } };
       const { runs, order } = get();
       const used = order.map((i) => runs[i]?.color ?? '');
       const id = crypto.randomUUID();
