@@ -54,9 +54,15 @@ const deviceMemoryGiB = (): number | undefined => (globalThis as { navigator?: {
 const BACKEND_FAILURE = /device (was )?lost|context lost|lost context|webgpu|webgl|out of memory|GPUBuffer|mapAsync|failed to compile|wasm/i;
 
 
+/** A build whose run was deleted before it finished: there is nothing to report about a run that is gone. */
+class AbandonedBuild extends Error {}
+
 export class Runner {
   private readonly slots = new Map<string, Slot>();
   private pendingMetrics = new Map<string, MetricsRecord[]>();
+  /** Runs whose trainer create() is building now, and those of them deleted meanwhile. */
+  private readonly building = new Set<string>();
+  private readonly abandoned = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private looping = false;
@@ -85,7 +91,19 @@ export class Runner {
 
   async create(runId: string, rawConfig: RunConfig, opts: CreateOptions = {}): Promise<{ iteration: number }> {
     const config = parseOrExplain(RunConfigSchema, rawConfig, 'Invalid config'); // a boundary: never trust what was posted
+    // Storage cannot tell this worker's own build in flight from a dead worker's: a second Resume would build twice.
+    if (this.building.has(runId)) throw new Error('This run is already being built: wait for it to be ready.');
     const resetting = await this.mayCreate(runId, opts.resume === true);
+    this.building.add(runId);
+    this.abandoned.delete(runId);
+    try {
+      return await this.createBuilt(runId, config, opts, resetting);
+    } finally {
+      this.building.delete(runId);
+    }
+  }
+
+  private async createBuilt(runId: string, config: RunConfig, opts: CreateOptions, resetting: boolean): Promise<{ iteration: number }> {
     // After the writes queued before it: what Undo brings back is what was stored.
     if (resetting) await this.journal.serial(() => this.undo.keepStored(runId));
     const old = this.slots.get(runId);
@@ -96,6 +114,11 @@ export class Runner {
       const refusal = memoryRefusal(config, memoryBudgetBytes(deviceMemoryGiB()));
       if (refusal) throw new Error(refusal);
       const { trainer, iteration, wallMs } = await this.serial(() => this.build(runId, config, opts.resume ?? false));
+      if (this.abandoned.delete(runId)) {
+        // Deleted while it was being built: free what was built, and say nothing more of the run.
+        trainer.dispose();
+        throw new AbandonedBuild('The run was deleted while it was being built.');
+      }
       const slot: Slot = {
         id: runId,
         config,
@@ -113,7 +136,7 @@ export class Runner {
       this.emitStatus(runId, 'ready', iteration);
       return { iteration };
     } catch (e) {
-      this.emitStatus(runId, 'error', 0, message(e));
+      if (!(e instanceof AbandonedBuild)) this.emitStatus(runId, 'error', 0, message(e));
       // A plain Error with the message: it crosses the worker boundary intact.
       throw new Error(message(e), { cause: e });
     }
@@ -203,7 +226,14 @@ export class Runner {
       await this.journal.serial(() => this.undo.keepStored(runId));
       this.disposeSlot(slot);
       this.pendingMetrics.delete(runId);
-      const built = await this.build(runId, slot.config, false);
+      let built;
+      try {
+        built = await this.build(runId, slot.config, false);
+      } catch (e) {
+        // As create() does: the run ends in 'error' with the reason (resumable), never stuck in 'loading'.
+        this.emitStatus(runId, 'error', 0, message(e));
+        throw new Error(message(e), { cause: e });
+      }
       Object.assign(slot, { trainer: built.trainer, wallMs: 0, lastCheckpointIter: 0, lastInspected: 0, status: 'ready', steps: [] });
       this.slots.set(runId, slot);
       this.emitStatus(runId, 'ready', 0);
@@ -238,9 +268,17 @@ export class Runner {
 
   async dispose(runId: string): Promise<void> {
     const slot = this.slots.get(runId);
-    if (!slot) return;
+    if (!slot) {
+      if (this.building.has(runId)) this.abandoned.add(runId); // create() frees it once built
+      return;
+    }
     slot.want = 'idle';
-    await this.serial(() => Promise.resolve(this.disposeSlot(slot)));
+    await this.serial(() => {
+      this.disposeSlot(slot);
+      // Records still waiting for the next flush belong to what was deleted or undone: never store them over it.
+      this.pendingMetrics.delete(runId);
+      return Promise.resolve();
+    });
   }
 
   /** Testing the fallback path: destroy the WebGPU device as a driver reset would. */
