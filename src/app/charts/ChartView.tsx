@@ -4,6 +4,7 @@ import { chartFileName, chartToPng } from '../lib/chartPng';
 import { downloadBlob } from '../lib/download';
 import { fmt } from '../lib/format';
 import type { XAxisMode } from '../lib/series';
+import { formatTick } from '../lib/ticks';
 import type { ChartLine } from './buildData';
 import type { DrawnChart } from './drawTurns';
 import { DASHES } from './specs';
@@ -47,8 +48,8 @@ const INITIAL_SIZE = { width: 300, height: 150 };
 const TICK_FONT_SIZE = 10;
 const X_DOMAIN = ['dataMin', 'dataMax'];
 const AUTO_DOMAIN = ['auto', 'auto'];
-const xTick = (v: number) => fmt(v, 3);
-const yTick = (v: number) => fmt(v, 4);
+const xTick = formatTick;
+const yTick = formatTick;
 
 /** Text's first-line offset for recharts' vertical anchors (its capHeight is 0.71em). */
 const ANCHOR_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
