@@ -1,0 +1,16 @@
+import { getPath } from '../../engine/paths';
+import type { Lesson } from '../lessons';
+
+/**
+ * Whether a run belongs to a lesson: trained with one of the lesson's presets, and with every
+ * lesson setting the learner cannot change from the lesson (not one of its controls, not a
+ * step's "set" button) as the lesson sets it. A run from an earlier lesson, or one started
+ * outside any lesson, is not the lesson's: the lesson's charts leave it out by default, so a
+ * run that collapsed elsewhere does not set their scale.
+ */
+export function lessonOwnsRun(lesson: Lesson, config: unknown): boolean {
+  const presets = new Set([lesson.preset, ...lesson.steps.flatMap((s) => (s.action?.kind === 'preset' ? [s.action.preset] : []))]);
+  if (!lesson.presetPicker && !presets.has(String(getPath(config, 'preset')))) return false;
+  const free = new Set([...lesson.controls, ...lesson.steps.flatMap((s) => (s.action?.kind === 'set' ? [s.action.path] : []))]);
+  return Object.entries(lesson.settings).every(([path, value]) => free.has(path) || getPath(config, path) === value);
+}
