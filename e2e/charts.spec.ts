@@ -7,6 +7,7 @@ test("a lesson charts only its own runs: a run that collapsed outside it is left
   await playground.waitStatus('error');
   const grid = page.getByTestId('chart-grid');
   await expect(grid).toHaveAttribute('data-runs', '1');
+  await expect(page.getByTestId('run-recovery')).toBeVisible(); // its own config: resume is offered
 
   await page.goto('/#lesson=grpo-no-critic');
   await playground.waitReady();
@@ -14,6 +15,8 @@ test("a lesson charts only its own runs: a run that collapsed outside it is left
   await expect(playground.runRows).toHaveCount(1); // still in the list...
   await expect(grid).toHaveAttribute('data-runs', '0'); // ...but not on the lesson's charts, so it sets none of their scales
   await expect(playground.chart('reward', grid)).toHaveAttribute('data-runs', '0');
+  // Nor is it offered a resume under the lesson's config, which did not come from it.
+  await expect(page.getByTestId('run-recovery')).toHaveCount(0);
   const toggle = page.getByTestId('show-other-runs');
   await expect(toggle).toContainText('Show other runs (1 not from this lesson)');
   await toggle.getByRole('checkbox').check();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LESSONS, lessonById } from '../lessons';
-import { lessonOwnsRun } from './lessonRuns';
+import { lessonOwnsRun, resumeOffered } from './lessonRuns';
 import { setPath } from '../../engine/paths';
 import { presetConfig } from './presets';
 
@@ -30,5 +30,19 @@ describe('which runs a lesson shows', () => {
   });
   it("holds for every lesson's own config", () => {
     for (const l of LESSONS) expect(lessonOwnsRun(l, lessonConfig(l.id).config), l.id).toBe(true);
+  });
+});
+
+describe('resume from checkpoint', () => {
+  it("is offered for the panel's own run, not for an unrelated run under a lesson's config", () => {
+    const { lesson, config } = lessonConfig('grpo-no-critic');
+    const collapsed = presetConfig(lesson.preset);
+    setPath(collapsed, 'optim.lr', 1000);
+    expect(resumeOffered(collapsed, config, lesson)).toBe(false);
+    expect(resumeOffered(config, config, lesson)).toBe(true);
+    const lowerLr = presetConfig(lesson.preset);
+    setPath(lowerLr, 'optim.lr', 1e-5);
+    expect(resumeOffered(collapsed, lowerLr, undefined)).toBe(true); // outside a lesson: the panel edits the run
+    expect(resumeOffered(presetConfig('ppo'), config, undefined)).toBe(false); // another preset is another run
   });
 });

@@ -14,3 +14,13 @@ export function lessonOwnsRun(lesson: Lesson, config: unknown): boolean {
   const free = new Set([...lesson.controls, ...lesson.steps.flatMap((s) => (s.action?.kind === 'set' ? [s.action.path] : []))]);
   return Object.entries(lesson.settings).every(([path, value]) => free.has(path) || getPath(config, path) === value);
 }
+
+/**
+ * Whether the Train view may offer to resume `runConfig` under the panel's config: only when
+ * the panel's config came from that run (same preset, and during a lesson only the lesson's own
+ * runs), not when a lesson's config sits in the panel beside an unrelated run.
+ */
+export function resumeOffered(runConfig: unknown, panelConfig: unknown, lesson: Lesson | undefined): boolean {
+  if (getPath(runConfig, 'preset') !== getPath(panelConfig, 'preset')) return false;
+  return lesson ? lessonOwnsRun(lesson, runConfig) : true;
+}
