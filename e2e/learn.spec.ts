@@ -39,7 +39,9 @@ test('PPO-Clip explainer: moving ε_high moves the plotted clip region and chang
   // The formula follows the slider, and the run's own clip fractions are substituted.
   const formulas = page.getByTestId('explainer-ppo-clip').getByTestId('formula');
   await expect(formulas.first()).toHaveAttribute('data-tex', /1\+1\\big\)/);
-  await expect(formulas.nth(1)).toHaveAttribute('data-tex', /iteration 3: clip\/low/);
+  await expect(formulas.nth(1)).toHaveAttribute('data-tex', /iteration 3, mean of its \d+ updates?: clip\/low/);
+  // The count of clipped tokens and the logged fractions are different numbers, and the text says which is which.
+  await expect(page.getByTestId('clip-count')).toContainText(/in the last epoch.*averaged/);
 
   // Every explainer shows its formula, typeset, with this run's numbers where it has them.
   for (const topic of EXPLAINERS) {

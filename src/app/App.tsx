@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from './components/BackendBadge';
+import { Glossary } from './components/Glossary';
 import { Notices } from './components/Notices';
 import { WorkerCrashBanner } from './components/WorkerCrashBanner';
 import { StorageAlert } from './components/StorageAlert';
@@ -50,6 +51,7 @@ export function App() {
             </button>
           ))}
         </nav>
+        <Glossary />
         <BackendBadge />
       </header>
       <Notices />

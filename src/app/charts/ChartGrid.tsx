@@ -28,7 +28,14 @@ export function ChartGrid({ runIds, only, syncId, testId }: Props) {
     .map((id) => {
       const r = runs[id];
       const o = r?.config.optim;
-      return r ? `${id}\u0000${r.name}\u0000${r.color}\u0000${o ? o.epochs * o.minibatches : 1}` : '';
+      // Reward components this run weighs 0 are not drawn (they would only add flat lines).
+      const weights: Record<string, number> = r?.config.rewards?.weights ?? {};
+      const hidden = Object.entries(weights)
+        .filter(([, w]) => w === 0)
+        .map(([name]) => `reward/${name}/mean`)
+        .join(',');
+      const evalN = r?.config.run?.evalN ?? '';
+      return r ? `${id}\u0000${r.name}\u0000${r.color}\u0000${o ? o.epochs * o.minibatches : 1}\u0000${hidden}\u0000${evalN}` : '';
     })
     .join('\u0001');
   const chartRuns: ChartRun[] = useMemo(
@@ -37,8 +44,15 @@ export function ChartGrid({ runIds, only, syncId, testId }: Props) {
         .split('\u0001')
         .filter(Boolean)
         .map((entry) => {
-          const [id = '', name = '', color = ''] = entry.split('\u0000');
-          return { id, name, color, records: deferredMetrics[id] ?? [] };
+          const [id = '', name = '', color = '', , hidden = '', evalN = ''] = entry.split('\u0000');
+          return {
+            id,
+            name,
+            color,
+            records: deferredMetrics[id] ?? [],
+            ...(hidden ? { hidden: hidden.split(',') } : {}),
+            ...(evalN ? { evalN: Number(evalN) } : {}),
+          };
         }),
     [looks, deferredMetrics],
   );

@@ -1,9 +1,12 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type BaseTickContentProps } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, type BaseTickContentProps } from 'recharts';
+import { GlossaryText } from '../components/GlossaryText';
 import { chartFileName, chartToPng } from '../lib/chartPng';
+import { seriesColor } from '../lib/colors';
 import { downloadBlob } from '../lib/download';
 import { fmt } from '../lib/format';
 import type { XAxisMode } from '../lib/series';
+import { formatTick } from '../lib/ticks';
 import type { ChartLine } from './buildData';
 import type { DrawnChart } from './drawTurns';
 import { DASHES } from './specs';
@@ -11,28 +14,42 @@ import { DASHES } from './specs';
 interface TooltipBodyProps {
   active?: boolean;
   label?: unknown;
-  payload?: readonly { dataKey?: unknown; value?: unknown }[];
+  payload?: readonly { dataKey?: unknown; value?: unknown; payload?: unknown }[];
   lines: readonly ChartLine[];
   names: ReadonlyMap<string, { name: string; color: string }>;
   xAxis: XAxisMode;
+  smoothing: number;
+  colorOf: (line: ChartLine) => string;
 }
 
-function TooltipBody({ active, label, payload, lines, names, xAxis }: TooltipBodyProps) {
+/** The hovered x's values: smoothed (with the raw value beside it) when smoothing is on, else raw. */
+function TooltipBody({ active, label, payload, lines, names, xAxis, smoothing, colorOf }: TooltipBodyProps) {
   if (!active || !payload || payload.length === 0) return null;
   const byKey = new Map(lines.map((l) => [l.dataKey, l]));
   const rows = payload.filter((p) => typeof p.dataKey === 'string' && byKey.has(p.dataKey));
+  const smoothed = smoothing > 0;
   return (
-    <div className="chart-tooltip">
-      <div className="chart-tooltip-x">{xAxis === 'iteration' ? `iteration ${String(label)}` : `${fmt(Number(label))} s`}</div>
+    <div className="chart-tooltip" data-testid="chart-tooltip">
+      <div className="chart-tooltip-x">
+        {xAxis === 'iteration' ? `iteration ${String(label)}` : `${fmt(Number(label))} s`}
+        <span className="chart-tooltip-kind">{smoothed ? ` · smoothed (EMA ${smoothing}), raw in brackets` : ' · raw values'}</span>
+      </div>
       {rows.map((p) => {
         const line = byKey.get(p.dataKey as string)!;
         const run = names.get(line.runId);
+        const row = p.payload as Record<string, unknown> | undefined;
+        const raw = row?.[line.rawKey];
+        const band = line.bandKey ? row?.[line.bandKey] : undefined;
         return (
           <div key={line.dataKey} className="chart-tooltip-row">
-            <span className="swatch" style={{ background: run?.color }} />
+            <span className="swatch" style={{ background: colorOf(line) }} />
             <span className="chart-tooltip-name">{run?.name}</span>
             <span className="chart-tooltip-series">{line.series.label}</span>
-            <span className="chart-tooltip-value">{fmt(Number(p.value))}</span>
+            <span className="chart-tooltip-value">
+              {fmt(Number(p.value))}
+              {smoothed && typeof raw === 'number' ? ` (raw ${fmt(raw)})` : ''}
+              {Array.isArray(band) ? ` ± ${fmt((Number(band[1]) - Number(band[0])) / 2, 2)} SE` : ''}
+            </span>
           </div>
         );
       })}
@@ -47,8 +64,11 @@ const INITIAL_SIZE = { width: 300, height: 150 };
 const TICK_FONT_SIZE = 10;
 const X_DOMAIN = ['dataMin', 'dataMax'];
 const AUTO_DOMAIN = ['auto', 'auto'];
-const xTick = (v: number) => fmt(v, 3);
-const yTick = (v: number) => fmt(v, 4);
+/** The tooltip stays inside the chart (and so the card), above the lines. */
+const NO_ESCAPE = { x: false, y: false };
+const TOOLTIP_WRAPPER = { zIndex: 2, maxWidth: '100%' };
+const xTick = formatTick;
+const yTick = formatTick;
 
 /** Text's first-line offset for recharts' vertical anchors (its capHeight is 0.71em). */
 const ANCHOR_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
@@ -84,12 +104,19 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
   const { spec, runs, xAxis, smoothing, syncId } = drawn.props;
   const { data } = drawn;
   const names = useMemo(() => new Map(runs.map((r) => [r.id, { name: r.name, color: r.color }])), [runs]);
-  const colorOf = (id: string) => names.get(id)?.color ?? '#888';
+  // One run with several series (the reward's components): each series its own colour. Several
+  // runs: colour tells runs apart and the dash tells series apart.
+  const bySeries = data.runsWithData === 1 && new Set(data.lines.map((l) => l.series.key)).size > 1;
+  const colorOf = useCallback(
+    (l: ChartLine) => (bySeries ? seriesColor(l.seriesIndex) : (names.get(l.runId)?.color ?? '#888')),
+    [bySeries, names],
+  );
+  const dashOf = (l: ChartLine) => (bySeries ? '' : DASHES[l.seriesIndex % DASHES.length]);
   const tooltip = useCallback(
-    (p: { active?: boolean; label?: unknown; payload?: readonly { dataKey?: unknown; value?: unknown }[] }) => (
-      <TooltipBody active={p.active} label={p.label} payload={p.payload} lines={data.lines} names={names} xAxis={xAxis} />
+    (p: { active?: boolean; label?: unknown; payload?: readonly { dataKey?: unknown; value?: unknown; payload?: unknown }[] }) => (
+      <TooltipBody active={p.active} label={p.label} payload={p.payload} lines={data.lines} names={names} xAxis={xAxis} smoothing={smoothing} colorOf={colorOf} />
     ),
-    [data.lines, names, xAxis],
+    [data.lines, names, xAxis, smoothing, colorOf],
   );
   const showRaw = smoothing > 0;
   const seriesLabels = [...new Map(data.lines.map((l) => [l.series.key, l])).values()];
@@ -126,7 +153,7 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
             {seriesLabels.map((l) => (
               <span key={l.series.key} className="legend-item">
                 <svg width="18" height="6" aria-hidden="true">
-                  <line x1="0" y1="3" x2="18" y2="3" stroke="currentColor" strokeWidth="2" strokeDasharray={DASHES[l.seriesIndex % DASHES.length]} />
+                  <line x1="0" y1="3" x2="18" y2="3" stroke={bySeries ? colorOf(l) : 'currentColor'} strokeWidth="2" strokeDasharray={dashOf(l)} />
                 </svg>
                 {l.series.label}
               </span>
@@ -140,27 +167,47 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
         )}
         {pngError && <span className="chart-png-error" role="alert">{pngError}</span>}
       </figcaption>
+      <p className="chart-explain" data-testid={`chart-explain-${spec.id}`}>
+        <GlossaryText text={spec.explain} />
+      </p>
       {/* The chart is there even before its data: the first points then add lines to a chart
           already drawn (and the recharts code already run once), not a whole chart at once. */}
       <div className="chart-body" ref={bodyRef}>
         <ResponsiveContainer width="100%" height="100%" initialDimension={INITIAL_SIZE}>
-          <LineChart data={empty ? WARM_UP_ROWS : data.rows} syncId={syncId} syncMethod="value" margin={MARGIN}>
+          <ComposedChart data={empty ? WARM_UP_ROWS : data.rows} syncId={syncId} syncMethod="value" margin={MARGIN}>
             <CartesianGrid stroke="#e6e8eb" vertical={false} />
             {/* interval={0}: every one of the ~5 nice ticks is drawn, so recharts need not measure
                 each label in the DOM to drop overlapping ones (they do not overlap at this size). */}
             <XAxis dataKey="x" type="number" domain={X_DOMAIN} tick={TickLabel} tickFormatter={xTick} allowDecimals={xAxis === 'wall'} interval={0} />
             <YAxis tick={TickLabel} width={48} domain={spec.domain ?? AUTO_DOMAIN} tickFormatter={yTick} interval={0} />
-            <Tooltip isAnimationActive={false} content={tooltip} />
+            <Tooltip isAnimationActive={false} content={tooltip} allowEscapeViewBox={NO_ESCAPE} wrapperStyle={TOOLTIP_WRAPPER} />
             {empty && <Line dataKey="y" stroke="none" dot={false} activeDot={false} isAnimationActive={false} tooltipType="none" />}
+            {drawnLines
+              .filter((l) => l.bandKey)
+              .map((l) => (
+                <Area
+                  key={l.bandKey}
+                  dataKey={l.bandKey!}
+                  className="se-band"
+                  stroke="none"
+                  fill={colorOf(l)}
+                  fillOpacity={0.15}
+                  connectNulls
+                  dot={false}
+                  activeDot={false}
+                  isAnimationActive={false}
+                  tooltipType="none"
+                />
+              ))}
             {showRaw &&
               drawnLines.map((l) => (
                 <Line
                   key={l.rawKey}
                   dataKey={l.rawKey}
-                  stroke={colorOf(l.runId)}
+                  stroke={colorOf(l)}
                   strokeOpacity={0.22}
                   strokeWidth={1}
-                  strokeDasharray={DASHES[l.seriesIndex % DASHES.length]}
+                  strokeDasharray={dashOf(l)}
                   dot={false}
                   activeDot={false}
                   connectNulls
@@ -173,21 +220,32 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
                 key={l.dataKey}
                 dataKey={l.dataKey}
                 className={`metric-line series-${l.seriesIndex}`}
-                stroke={colorOf(l.runId)}
+                stroke={colorOf(l)}
                 strokeWidth={1.75}
-                strokeDasharray={DASHES[l.seriesIndex % DASHES.length]}
+                strokeDasharray={dashOf(l)}
                 dot={data.maxPoints === 1}
                 connectNulls
                 isAnimationActive={false}
               />
             ))}
-          </LineChart>
+          </ComposedChart>
         </ResponsiveContainer>
-        {empty && <div className="chart-empty">No data yet</div>}
+        {empty && (
+          <div className="chart-empty" data-testid={`chart-empty-${spec.id}`}>
+            {spec.emptyNote && runsHaveData(runs) ? spec.emptyNote : 'No data yet'}
+          </div>
+        )}
       </div>
-      {spec.note && <p className="chart-note">{spec.note}</p>}
+      {spec.note && (
+        <p className="chart-note">
+          <GlossaryText text={spec.note} />
+        </p>
+      )}
     </figure>
   );
 }
+
+/** Some run has records at all (so an empty chart is not "no data yet" but a metric never measured). */
+const runsHaveData = (runs: readonly { records: readonly unknown[] }[]) => runs.some((r) => r.records.length > 0);
 
 export const ChartView = memo(ChartViewImpl);

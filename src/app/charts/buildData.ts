@@ -1,5 +1,6 @@
 import type { MetricsRecord } from '../../engine/train/metrics';
 import { downsample, metricPoints, type XAxisMode } from '../lib/series';
+import { seBand } from '../lib/stats';
 import type { ChartSpec, SeriesSpec } from './specs';
 
 /**
@@ -13,10 +14,17 @@ export interface ChartLine {
   runId: string;
   series: SeriesSpec;
   seriesIndex: number;
+  /** Held-out accuracies: the column of [p − SE, p + SE] around each raw point (SE = sqrt(p(1−p)/evalN)). */
+  bandKey?: string;
 }
 
+/** Series measured on evalN held-out prompts: drawn with a ±1 standard-error band. */
+export const SE_BAND_KEYS: ReadonlySet<string> = new Set(['acc/eval_id', 'acc/eval_ood']);
+
+export type ChartRow = Record<string, number | [number, number]> & { x: number };
+
 export interface ChartData {
-  rows: Record<string, number>[];
+  rows: ChartRow[];
   lines: ChartLine[];
   /** Most points any one line has (before downsampling): what e2e waits on. */
   maxPoints: number;
@@ -42,25 +50,28 @@ export function seriesFor(spec: ChartSpec, runs: readonly (readonly MetricsRecor
 
 export function buildChartData(
   spec: ChartSpec,
-  runs: readonly { id: string; records: readonly MetricsRecord[] }[],
+  runs: readonly { id: string; records: readonly MetricsRecord[]; hidden?: readonly string[]; evalN?: number }[],
   xAxis: XAxisMode,
   smoothing: number,
 ): ChartData {
   const series = seriesFor(spec, runs.map((r) => r.records));
-  const byX = new Map<number, Record<string, number>>();
+  const byX = new Map<number, ChartRow>();
   const lines: ChartLine[] = [];
   let maxPoints = 0;
   let runsWithData = 0;
   for (const run of runs) {
     let any = false;
     series.forEach((s, seriesIndex) => {
+      if (run.hidden?.includes(s.key)) return;
       const pts = metricPoints(run.records, s.key, xAxis, smoothing);
       if (pts.length === 0) return;
       any = true;
       maxPoints = Math.max(maxPoints, pts.length);
       const dataKey = `${run.id}|${s.key}`;
       const rawKey = `${dataKey}|raw`;
-      lines.push({ dataKey, rawKey, runId: run.id, series: s, seriesIndex });
+      const evalN = run.evalN;
+      const bandKey = SE_BAND_KEYS.has(s.key) && evalN !== undefined && evalN > 0 ? `${dataKey}|band` : undefined;
+      lines.push({ dataKey, rawKey, runId: run.id, series: s, seriesIndex, ...(bandKey ? { bandKey } : {}) });
       for (const p of downsample(pts, MAX_DRAWN)) {
         let row = byX.get(p.x);
         if (!row) {
@@ -69,10 +80,11 @@ export function buildChartData(
         }
         row[dataKey] = p.smooth;
         row[rawKey] = p.raw;
+        if (bandKey) row[bandKey] = seBand(p.raw, evalN!);
       }
     });
     if (any) runsWithData++;
   }
-  const rows = [...byX.values()].sort((a, b) => a.x! - b.x!);
+  const rows = [...byX.values()].sort((a, b) => a.x - b.x);
   return { rows, lines, maxPoints, runsWithData };
 }

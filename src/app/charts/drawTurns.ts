@@ -9,6 +9,10 @@ export interface ChartRun {
   name: string;
   color: string;
   records: readonly MetricsRecord[];
+  /** Series keys this run does not draw (reward components with weight 0). */
+  hidden?: readonly string[];
+  /** Prompts per held-out evaluation: the eval accuracies' standard-error band. */
+  evalN?: number;
 }
 
 export interface ChartProps {
@@ -38,7 +42,7 @@ const NO_LINES: ReadonlySet<string> = new Set();
 /** One turn toward `props`: its data, the lines already drawn that it still has, and at most NEW_LINES_PER_TURN more. */
 export const advanceChart: Advance<ChartProps, DrawnChart> = (drawn, props) => {
   const { spec, runs, xAxis, smoothing } = props;
-  const data = drawn?.props === props ? drawn.data : buildChartData(spec, runs.map((r) => ({ id: r.id, records: r.records })), xAxis, smoothing);
+  const data = drawn?.props === props ? drawn.data : buildChartData(spec, runs, xAxis, smoothing);
   const had = drawn?.lines ?? NO_LINES;
   const keys = data.lines.map((l) => l.dataKey);
   const fresh = keys.filter((k) => !had.has(k));

@@ -16,12 +16,23 @@ export interface ChartSpec {
   pattern?: RegExp;
   /** Show only when some run reports one of the series (PPO's value metrics). */
   optional?: boolean;
+  /** A fixed y range (fractions: [0, 1], so a chart of shares always reads the same). */
   domain?: [number, number];
   note?: string;
+  /** One plain-language line under the title: what up or down means, what healthy looks like. */
+  explain: string;
+  /** What the empty chart says when runs have data but none for this chart (instead of "No data yet"). */
+  emptyNote?: string;
 }
 
 export const CHARTS: readonly ChartSpec[] = [
-  { id: 'reward', title: 'Reward', series: [{ key: 'reward/mean', label: 'total' }], pattern: /^reward\/(.+)\/mean$/ },
+  {
+    id: 'reward',
+    title: 'Reward',
+    series: [{ key: 'reward/mean', label: 'total' }],
+    pattern: /^reward\/(.+)\/mean$/,
+    explain: 'Mean reward of the rollout\'s answers: up is the policy earning more. Healthy: rises, then levels off. Components with weight 0 are not drawn.',
+  },
   {
     id: 'accuracy',
     title: 'Accuracy',
@@ -29,11 +40,24 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'acc/train', label: 'train' },
       { key: 'acc/eval_id', label: 'eval ID' },
       { key: 'acc/eval_ood', label: 'eval OOD' },
+      { key: 'format/rate', label: 'format rate' },
     ],
     domain: [0, 1],
+    explain: 'Share of right answers (0 to 1); eval lines are held-out prompts, the band ±1 standard error of evalN prompts. Healthy: up, eval close to train.',
   },
-  { id: 'kl', title: 'KL to reference', series: [{ key: 'kl/ref', label: 'KL(π‖π_ref)' }] },
-  { id: 'approx-kl', title: 'Approx KL (π_old → π)', series: [{ key: 'policy/approx_kl', label: 'approx KL' }] },
+  {
+    id: 'kl',
+    title: 'KL to reference',
+    series: [{ key: 'kl/ref', label: 'KL(π‖π_ref)' }],
+    explain: 'How far the policy has drifted from the reference (the start model). 0 is no change; a slow rise is normal, a jump means the policy is running away.',
+    emptyNote: 'Not measured: with β = 0 the trainer keeps no reference model, so there is no KL to it. Set β > 0 to chart it; Approx KL still shows each update\'s step.',
+  },
+  {
+    id: 'approx-kl',
+    title: 'Approx KL (π_old → π)',
+    series: [{ key: 'policy/approx_kl', label: 'approx KL' }],
+    explain: 'How far one iteration\'s update moved the policy from π_old, the one that sampled the rollout. Small (about 0.01 or less) is healthy; big means steps too large.',
+  },
   {
     id: 'clip',
     title: 'Clip fraction',
@@ -41,9 +65,16 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'clip/low', label: 'low (r<1−ε, A<0)' },
       { key: 'clip/high', label: 'high (r>1+ε, A>0)' },
     ],
+    domain: [0, 1],
+    explain: 'Share of tokens (0 to 1, averaged over the updates) whose ratio π/π_old left the clip range and stopped giving gradient. A few percent is healthy; high means steps too large.',
     note: 'With one epoch and one minibatch the ratio is exactly 1, so nothing is clipped: these stay at 0.',
   },
-  { id: 'entropy', title: 'Entropy', series: [{ key: 'entropy', label: 'entropy (nats/token)' }] },
+  {
+    id: 'entropy',
+    title: 'Entropy',
+    series: [{ key: 'entropy', label: 'entropy (nats/token)' }],
+    explain: 'How unsure the policy is about its next token. It falls as the policy grows confident; a fall to near 0 early means it stopped exploring.',
+  },
   {
     id: 'length',
     title: 'Response length',
@@ -51,15 +82,29 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'len/mean', label: 'mean' },
       { key: 'len/max', label: 'max' },
     ],
+    explain: 'Tokens per answer. Healthy: steady or slowly changing; a climb to L_max often means the policy found a way to pad its answers.',
   },
-  { id: 'truncated', title: 'Truncated share', series: [{ key: 'len/truncated_frac', label: 'hit L_max' }], domain: [0, 1] },
+  {
+    id: 'truncated',
+    title: 'Truncated share',
+    series: [{ key: 'len/truncated_frac', label: 'hit L_max' }],
+    domain: [0, 1],
+    explain: 'Share of answers (0 to 1) cut off at L_max before they ended. Healthy: near 0.',
+  },
   {
     id: 'advantage',
     title: 'Advantages',
     series: [
       { key: 'adv/std', label: 'adv std' },
-      { key: 'groups/zero_std_frac', label: 'zero-variance groups' },
     ],
+    explain: 'How much the advantages differ between answers: 0 means every answer looked alike and there is nothing to learn from. The share of such groups has its own chart.',
+  },
+  {
+    id: 'zero-std',
+    title: 'Zero-variance groups',
+    series: [{ key: 'groups/zero_std_frac', label: 'share of groups' }],
+    domain: [0, 1],
+    explain: 'Share of groups (0 to 1) whose G answers all got the same reward: their advantage is 0 and they teach nothing. Lower is better.',
   },
   {
     id: 'value',
@@ -69,9 +114,20 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'value/explained_var', label: 'explained var' },
     ],
     optional: true,
+    explain: 'How well the critic predicts returns: value loss down and explained variance up toward 1 is a critic that is learning.',
   },
-  { id: 'policy-loss', title: 'Policy loss', series: [{ key: 'loss/policy', label: 'loss' }] },
-  { id: 'grad', title: 'Grad norm', series: [{ key: 'grad/norm', label: '‖g‖ (before clip)' }] },
+  {
+    id: 'policy-loss',
+    title: 'Policy loss',
+    series: [{ key: 'loss/policy', label: 'loss' }],
+    explain: 'The number the optimizer lowers. In RL it need not fall: it depends on the batch\'s advantages, so read reward and accuracy for progress.',
+  },
+  {
+    id: 'grad',
+    title: 'Grad norm',
+    series: [{ key: 'grad/norm', label: '‖g‖ (before clip)' }],
+    explain: 'Size of the gradient before clipping. Healthy: bounded and noisy; spikes that grow mean the run is about to diverge.',
+  },
   {
     // Runs imported from TRL / veRL / W&B (src/engine/export/external.ts) keep what has no key here under `ext/<their name>`.
     id: 'imported',
@@ -80,6 +136,7 @@ export const CHARTS: readonly ChartSpec[] = [
     pattern: /^ext\/(.+)$/,
     optional: true,
     note: 'Metrics of an imported run that no playground metric matches, under their own names.',
+    explain: 'What the other trainer logged that has no playground chart; read it with that trainer\'s documentation.',
   },
   {
     id: 'time',
@@ -88,6 +145,7 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'time/rollout_ms', label: 'rollout' },
       { key: 'time/update_ms', label: 'update' },
     ],
+    explain: 'Milliseconds per iteration: the rollout (sampling and scoring) and the update. Lower is faster; it says nothing about learning.',
   },
 ];
 

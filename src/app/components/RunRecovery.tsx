@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { can } from '../../worker/client';
+import { lessonById } from '../lessons';
+import { resumeOffered } from '../lib/lessonRuns';
 import { configChanges, resumeBlocker } from '../lib/resumeConfig';
 import { useApp } from '../store';
 
@@ -17,10 +19,13 @@ export function RunRecovery() {
       loadConfig: st.loadConfig,
       resume: st.resumeRun,
       notify: st.notify,
+      lessonId: st.lessonId,
     })),
   );
   const { run, config } = s;
   if (!run) return null;
+  // Only for the run the panel's config came from: a lesson's config is not a fix for another run.
+  if (config && !resumeOffered(run.config, config, lessonById(s.lessonId))) return null;
   const from = run.checkpointIteration ?? 0;
   const changes = config ? configChanges(run.config, config) : [];
   const blocker = config ? resumeBlocker(run.config, config, from) : 'Fix the invalid fields in the panel first.';

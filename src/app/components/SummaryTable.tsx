@@ -20,50 +20,69 @@ function cell(key: SummaryKey, row: SummaryRow): string {
   }
 }
 
-/** Final accuracy, speed to 80%, KL, length and time per run; the best in each column marked. */
+/** Final accuracy, speed to 80%, KL, length and time per run; the best in each column marked where it beats the noise. */
 export function SummaryTable({ runIds }: { runIds: readonly string[] }) {
   const { runs, metrics } = useApp(useShallow((s) => ({ runs: s.runs, metrics: s.metrics })));
-  const rows = useMemo(() => runIds.map((id) => summarise(id, metrics[id] ?? [])), [runIds, metrics]);
+  const rows = useMemo(
+    () =>
+      runIds.map((id) => {
+        const r = runs[id]?.config.run;
+        return summarise(id, metrics[id] ?? [], r ? { evalN: r.evalN, evalEvery: r.evalEvery } : undefined);
+      }),
+    [runIds, metrics, runs],
+  );
   const best = useMemo(() => bestPerColumn(rows), [rows]);
   return (
-    <table className="summary" data-testid="summary-table" data-rows={rows.length}>
-      <caption>Summary (★ best in column)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Status</th>
-          {SUMMARY_COLUMNS.map((c) => (
-            <th key={c.key} scope="col" title={c.help}>
-              {c.label} <span className="better">{c.better === 'high' ? '↑' : '↓'}</span>
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const run = runs[row.runId];
-          if (!run) return null;
-          return (
-            <tr key={row.runId} data-testid="summary-row">
-              <th scope="row">
-                <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> {run.name}
+    <div className="summary-wrap">
+      <table className="summary" data-testid="summary-table" data-rows={rows.length}>
+        <caption>Summary (★ best in column, only where the difference beats the noise: see the notes below)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Status</th>
+            {SUMMARY_COLUMNS.map((c) => (
+              <th key={c.key} scope="col" title={c.help}>
+                {c.label} <span className="better">{c.better === 'high' ? '↑' : '↓'}</span>
               </th>
-              <td>
-                <span className={`status status-${run.status}`}>{run.status}</span> <span className="muted">{run.iteration}/{run.config.run.iterations}</span>
-              </td>
-              {SUMMARY_COLUMNS.map((c) => {
-                const isBest = best[c.key].has(row.runId);
-                return (
-                  <td key={c.key} className={isBest ? 'best num' : 'num'} data-best={isBest || undefined}>
-                    {cell(c.key, row)}
-                    {isBest && <span aria-label="best"> ★</span>}
-                  </td>
-                );
-              })}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const run = runs[row.runId];
+            if (!run) return null;
+            return (
+              <tr key={row.runId} data-testid="summary-row">
+                <th scope="row">
+                  <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> {run.name}
+                </th>
+                <td>
+                  <span className={`status status-${run.status}`}>{run.status}</span> <span className="muted">{run.iteration}/{run.config.run.iterations}</span>
+                </td>
+                {SUMMARY_COLUMNS.map((c) => {
+                  const isBest = best[c.key].has(row.runId);
+                  return (
+                    <td key={c.key} className={isBest ? 'best num' : 'num'} data-best={isBest || undefined}>
+                      {cell(c.key, row)}
+                      {isBest && <span aria-label="best"> ★</span>}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <dl className="summary-notes" data-testid="summary-notes">
+        {SUMMARY_COLUMNS.map((c) => (
+          <div key={c.key}>
+            <dt>{c.label}</dt>
+            <dd>
+              {c.help} {c.star}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
   );
 }

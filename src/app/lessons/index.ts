@@ -64,7 +64,7 @@ export const LESSONS: readonly Lesson[] = [
     settings: { ...SHORT },
     controls: ['sampling.groupSize', 'sampling.promptsPerIter', 'objective.advantageScale', 'optim.lr', 'run.seed'],
     presetPicker: false,
-    charts: ['reward', 'accuracy', 'advantage', 'kl'],
+    charts: ['reward', 'accuracy', 'advantage', 'zero-std', 'kl'],
     steps: [
       {
         text: 'A policy gradient pushes up answers that did better than expected. PPO learns a value network to say what "expected" is; GRPO samples G answers to each prompt and uses their mean reward instead.',
@@ -76,9 +76,9 @@ export const LESSONS: readonly Lesson[] = [
         action: { kind: 'view', view: 'inspect' },
       },
       {
-        text: 'Watch "zero-variance groups" in the Advantages chart: a group whose answers all scored the same has advantage 0 everywhere and teaches nothing. With G = 2 that happens far more often; try it.',
+        text: 'Watch the Zero-variance groups chart: a group whose answers all scored the same has advantage 0 everywhere and teaches nothing. With G = 2 that happens far more often; try it.',
         action: { kind: 'set', path: 'sampling.groupSize', value: 2, label: 'Set G = 2' },
-        highlight: ['advantage'],
+        highlight: ['zero-std'],
       },
     ],
   },
@@ -172,15 +172,15 @@ export const LESSONS: readonly Lesson[] = [
     settings: { ...SHORT, 'sampling.groupSize': 4 },
     controls: ['sampling.groupSize', 'tricks.dynamicSampling', 'tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh'],
     presetPicker: false,
-    charts: ['advantage', 'reward', 'accuracy', 'time'],
+    charts: ['zero-std', 'advantage', 'reward', 'accuracy', 'time'],
     steps: [
       { text: 'If all G answers to a prompt are right (or all wrong), every advantage is 0: the group costs compute and teaches nothing.', action: { kind: 'explainer', topic: 'grpo' } },
-      { text: 'Press Start and read "zero-variance groups" in the Advantages chart: as the policy improves, easy prompts go all-right and the share grows.', action: { kind: 'start' }, highlight: ['advantage'] },
+      { text: 'Press Start and read the Zero-variance groups chart: as the policy improves, easy prompts go all-right and the share grows.', action: { kind: 'start' }, highlight: ['zero-std'] },
       { text: 'In Inspect, filter "zero-variance" to see such groups and why they give nothing.', action: { kind: 'view', view: 'inspect' } },
       {
         text: 'Turn on dynamic sampling (DAPO): those groups are dropped and more prompts sampled until the batch is full. The step time grows; the signal per update does too.',
         action: { kind: 'set', path: 'tricks.dynamicSampling', value: true, label: 'Turn on dynamic sampling' },
-        highlight: ['advantage', 'time'],
+        highlight: ['zero-std', 'time'],
       },
     ],
   },

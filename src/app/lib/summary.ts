@@ -1,5 +1,6 @@
 import type { MetricsRecord } from '../../engine/train/metrics';
 import { lastValue } from './series';
+import { accuraciesDiffer } from './stats';
 
 /**
  * The Compare view's table: one row per run, and the best cell of each column.
@@ -14,15 +15,58 @@ export interface SummaryRow {
   kl: number | undefined;
   meanLength: number | undefined;
   wallS: number | undefined;
+  /** Prompts per held-out evaluation (the run's evalN): the accuracies' noise. */
+  evalN?: number;
+  /** Iterations between evaluations: how finely "iterations to 80%" is measured. */
+  evalEvery?: number;
 }
 
+/** How much better than the runner-up a value must be to earn a star, for columns without a sampling model. */
+export const RELATIVE_MARGIN = 0.1;
+
 export const SUMMARY_COLUMNS = [
-  { key: 'accId', label: 'Final acc (ID)', better: 'high', help: 'Held-out in-distribution accuracy at the last evaluation.' },
-  { key: 'accOod', label: 'Final acc (OOD)', better: 'high', help: 'Held-out out-of-distribution accuracy at the last evaluation.' },
-  { key: 'itersTo80', label: 'Iters to 80%', better: 'low', help: 'First iteration at which eval ID accuracy (train accuracy if the run never evaluated) reached 80%.' },
-  { key: 'kl', label: 'Final KL', better: 'low', help: 'KL to the reference policy at the last iteration (closer to the start model).' },
-  { key: 'meanLength', label: 'Mean length', better: 'low', help: 'Mean response length (tokens) at the last iteration.' },
-  { key: 'wallS', label: 'Wall time', better: 'low', help: 'Time spent in the run\'s own iterations.' },
+  {
+    key: 'accId',
+    label: 'Final acc (ID)',
+    better: 'high',
+    help: 'Held-out in-distribution accuracy at the last evaluation (evalN prompts like the training ones).',
+    star: '★ only when it beats the runner-up by more than 2 standard errors of the difference (SE = √(p(1−p)/evalN)).',
+  },
+  {
+    key: 'accOod',
+    label: 'Final acc (OOD)',
+    better: 'high',
+    help: 'Held-out out-of-distribution accuracy at the last evaluation (harder or unseen prompts).',
+    star: '★ only when it beats the runner-up by more than 2 standard errors of the difference (SE = √(p(1−p)/evalN)).',
+  },
+  {
+    key: 'itersTo80',
+    label: 'Iters to 80%',
+    better: 'low',
+    help: 'Learning speed: the first iteration at which held-out ID accuracy (train accuracy if the run never evaluated) reached 80%. Fewer is faster; "not reached" if it never did.',
+    star: '★ only when it is sooner than the runner-up by more than one evaluation interval (evalEvery), the resolution it is measured at.',
+  },
+  {
+    key: 'kl',
+    label: 'Final KL',
+    better: 'low',
+    help: 'KL to the reference policy at the last iteration: lower stayed closer to the start model. "–" when β = 0 (no reference kept).',
+    star: `★ only when it is lower than the runner-up by more than ${RELATIVE_MARGIN * 100}%.`,
+  },
+  {
+    key: 'meanLength',
+    label: 'Mean length',
+    better: 'low',
+    help: 'Mean response length (tokens) at the last iteration: shorter answers are cheaper.',
+    star: `★ only when it is lower than the runner-up by more than ${RELATIVE_MARGIN * 100}%.`,
+  },
+  {
+    key: 'wallS',
+    label: 'Wall time',
+    better: 'low',
+    help: "Time spent in the run's own iterations (on this machine, beside the other runs).",
+    star: `★ only when it is lower than the runner-up by more than ${RELATIVE_MARGIN * 100}%.`,
+  },
 ] as const;
 export type SummaryKey = (typeof SUMMARY_COLUMNS)[number]['key'];
 
@@ -36,8 +80,9 @@ export function firstIterationReaching(records: readonly MetricsRecord[], thresh
   return null;
 }
 
-export function summarise(runId: string, records: readonly MetricsRecord[]): SummaryRow {
+export function summarise(runId: string, records: readonly MetricsRecord[], evalRun?: { evalN: number; evalEvery: number }): SummaryRow {
   return {
+    ...(evalRun ? { evalN: evalRun.evalN, evalEvery: evalRun.evalEvery } : {}),
     runId,
     accId: lastValue(records, 'acc/eval_id'),
     accOod: lastValue(records, 'acc/eval_ood'),
@@ -48,19 +93,38 @@ export function summarise(runId: string, records: readonly MetricsRecord[]): Sum
   };
 }
 
-/** For each column, the run ids holding the best value (ties all marked; nothing for one row or a full tie). */
+/** Whether `best` beats `other` in column `key` by more than the noise (see each column's `star`). */
+export function beatsBeyondNoise(key: SummaryKey, best: SummaryRow, other: SummaryRow): boolean {
+  const a = best[key];
+  const b = other[key];
+  if (a === null || a === undefined || !Number.isFinite(a)) return false;
+  if (b === undefined || !Number.isFinite(b)) return true; // the other has no value at all
+  if (key === 'itersTo80') {
+    if (b === null) return true; // reached 80% against never
+    return b - a > Math.max(best.evalEvery ?? 0, other.evalEvery ?? 0);
+  }
+  if (b === null) return true;
+  if (key === 'accId' || key === 'accOod') {
+    if (best.evalN === undefined || other.evalN === undefined) return a !== b;
+    return accuraciesDiffer(a, best.evalN, b, other.evalN);
+  }
+  return b - a > RELATIVE_MARGIN * Math.abs(b);
+}
+
+/**
+ * For each column, the run id holding the best value, only when it beats every other run by
+ * more than the noise (so no star for one row, a tie, or a difference a reseed could undo).
+ */
 export function bestPerColumn(rows: readonly SummaryRow[]): Record<SummaryKey, Set<string>> {
   const out = {} as Record<SummaryKey, Set<string>>;
   for (const col of SUMMARY_COLUMNS) {
-    const vals = rows
-      .map((r) => ({ id: r.runId, v: r[col.key] }))
-      .filter((x): x is { id: string; v: number } => typeof x.v === 'number' && Number.isFinite(x.v));
     const set = new Set<string>();
-    const best = col.better === 'high' ? Math.max(...vals.map((x) => x.v)) : Math.min(...vals.map((x) => x.v));
-    // Nothing to mark with one run, or when every run ties (0% everywhere is no winner).
-    const allTie = vals.length === rows.length && vals.every((x) => x.v === best);
-    if (rows.length > 1 && vals.length > 0 && !allTie) {
-      for (const x of vals) if (x.v === best) set.add(x.id);
+    const vals = rows.filter((r) => typeof r[col.key] === 'number' && Number.isFinite(r[col.key]));
+    if (rows.length > 1 && vals.length > 0) {
+      const sign = col.better === 'high' ? -1 : 1;
+      const sorted = [...vals].sort((x, y) => sign * ((x[col.key] as number) - (y[col.key] as number)));
+      const top = sorted[0]!;
+      if (rows.every((r) => r === top || beatsBeyondNoise(col.key, top, r))) set.add(top.runId);
     }
     out[col.key] = set;
   }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { fmt } from '../../lib/format';
 import { klEstimate, type KlEstimator as KlKind } from '../../../engine/rl/host';
+import { klLabels } from '../../lib/klLabels';
 import { klSamplingDemo } from '../../lib/toys';
 import { Formula, texNum } from './Formula';
 import { linear, path, range } from './plot';
@@ -10,10 +11,11 @@ import { useRunContext } from './useRunContext';
 const W = 320;
 const H = 200;
 const PAD = { l: 30, r: 10, t: 10, b: 24 };
+/** The estimators; what each does at the slider's μ (bias, variance) is read off the table (lib/klLabels.ts). */
 const KINDS: readonly { id: KlKind; tex: string; note: string }[] = [
-  { id: 'k1', tex: 'k_1 = x', note: 'unbiased, high variance, negative for half the tokens' },
-  { id: 'k2', tex: 'k_2 = \\tfrac12 x^2', note: 'biased (exact only as KL → 0), low variance, never negative' },
-  { id: 'k3', tex: 'k_3 = e^{-x} + x - 1', note: 'unbiased and never negative: GRPO\'s choice (veRL "low_var_kl")' },
+  { id: 'k1', tex: 'k_1 = x', note: '' },
+  { id: 'k2', tex: 'k_2 = \\tfrac12 x^2', note: '' },
+  { id: 'k3', tex: 'k_3 = e^{-x} + x - 1', note: 'GRPO\'s choice (veRL "low_var_kl")' },
 ];
 const N_SAMPLES = 2000;
 
@@ -24,6 +26,7 @@ export function KlExplainer() {
   const [mu, setMu] = useState(0.5);
   const [seed, setSeed] = useState(1);
   const demo = useMemo(() => klSamplingDemo(mu, N_SAMPLES, seed), [mu, seed]);
+  const labels = useMemo(() => klLabels(demo.stats, demo.trueKl, N_SAMPLES), [demo]);
   const xs = range(-2, 2, 121);
   const x = linear([-2, 2], [PAD.l, W - PAD.r]);
   const y = linear([-2, 4], [H - PAD.b, PAD.t]);
@@ -100,7 +103,10 @@ export function KlExplainer() {
                   <td className="num">{fmt(demo.stats[k.id].mean, 3)}</td>
                   <td className="num">{fmt(demo.stats[k.id].mean - demo.trueKl, 2)}</td>
                   <td className="num">{fmt(demo.stats[k.id].std, 3)}</td>
-                  <td className="muted">{k.note}</td>
+                  <td className="muted" data-testid={`kl-label-${k.id}`}>
+                    {labels[k.id]}
+                    {k.note ? `; ${k.note}` : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -156,7 +156,7 @@ export function PpoClipExplainer() {
     `L^{\\mathrm{CLIP}}(\\theta) = \\mathbb{E}_t\\!\\left[\\min\\!\\Big(r_t \\hat A_t,\\; \\mathrm{clip}\\big(r_t,\\, 1-${texNum(epsLow)},\\, 1+${texNum(epsHigh)}\\big)\\,\\hat A_t\\Big)\\right],` +
     `\\quad r_t = \\frac{\\pi_\\theta(y_t\\mid s_t)}{\\pi_{\\theta_\\text{old}}(y_t\\mid s_t)}`;
   const runTex = rec
-    ? `\\text{iteration ${ctx.record?.iteration}: clip/low} = ${texNum((rec['clip/low'] ?? 0) * 100)}\\%,\\;\\text{clip/high} = ${texNum((rec['clip/high'] ?? 0) * 100)}\\%,\\;\\text{approx KL} = ${texNum(rec['policy/approx_kl'])}`
+    ? `\\text{iteration ${ctx.record?.iteration}, mean of its ${updates} update${updates === 1 ? '' : 's'}: clip/low} = ${texNum((rec['clip/low'] ?? 0) * 100)}\\%,\\;\\text{clip/high} = ${texNum((rec['clip/high'] ?? 0) * 100)}\\%,\\;\\text{approx KL} = ${texNum(rec['policy/approx_kl'])}`
     : null;
   return (
     <section className="explainer" aria-labelledby="ppo-clip-title" data-testid="explainer-ppo-clip">
@@ -167,7 +167,7 @@ export function PpoClipExplainer() {
         and its gradient is zero.
       </p>
       <Formula label="PPO clipped surrogate with the current clip range" tex={tex} />
-      {runTex && <Formula label="The run's clip fractions" tex={runTex} />}
+      {runTex && <Formula label="The run's clip fractions (logged: averaged over the iteration's updates)" tex={runTex} />}
       <div className="slider-row">
         <Slider label="ε_low" help="Lower clip: ratios below 1 − ε_low stop lowering a token with A < 0. TRL: epsilon." value={epsLow} min={0} max={1} step={0.01} onChange={setEpsLow} testId="eps-low" />
         <Slider label="ε_high" help="Upper clip: ratios above 1 + ε_high stop raising a token with A > 0 (DAPO: 0.28). TRL: epsilon_high." value={epsHigh} min={0} max={1} step={0.01} onChange={setEpsHigh} testId="eps-high" />
@@ -185,7 +185,10 @@ export function PpoClipExplainer() {
       {points.length > 0 ? (
         <p data-testid="clip-count" data-count={now.low + now.high} data-low={now.low} data-high={now.high} data-total={points.length} aria-live="polite">
           At these ε: <strong>{now.low + now.high}</strong> of {points.length} tokens clipped ({now.high} high, {now.low} low) in iteration {ctx.batch?.iteration}. The
-          trainer, at ε_low = {fmt(o.epsLow)} / ε_high = {fmt(o.epsHigh)}, clipped {atRun} ({pct(atRun / points.length)}).
+          trainer, at ε_low = {fmt(o.epsLow)} / ε_high = {fmt(o.epsHigh)}, clipped {atRun} ({pct(atRun / points.length)}): that count is each token&apos;s ratio in the{' '}
+          <em>last</em> epoch, when its minibatch was updated.{' '}
+          {updates > 1 &&
+            `The logged clip/low and clip/high above are a different number: the share clipped in each of the iteration's ${updates} updates (epochs × minibatches), averaged, early updates included, when the ratio is still near 1 and little is clipped; so they are usually smaller.`}
           {updates === 1 && ' This run does one update per rollout, so every ratio is exactly 1: raise epochs or minibatches to see tokens move.'}
         </p>
       ) : (
