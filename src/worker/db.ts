@@ -4,7 +4,7 @@ import type { RunStatus } from './lifecycle';
 
 /**
  * The only module that writes the playground's IndexedDB, and only the worker imports it
- * (test/db-writers.test.ts checks both). The page asks for writes through TrainerApi.
+ * (src/worker/dbWriters.test.ts checks both). The page asks for writes through TrainerApi.
  *
  * Crash safety: every write is one transaction, so a worker or page that dies mid-write leaves
  * the state before it or after it, never a mix. A run's progress (its metrics records, its

@@ -99,6 +99,10 @@ export const RunFieldsSchema = z
   .partial()
   .strict() satisfies z.ZodType<RunFields>;
 
+export const CreateOptionsSchema = z.object({ resume: z.boolean().optional() }).strict();
+/** Held-out prompts per evaluation a caller may ask for (as the config's evalN). */
+export const EvaluateNSchema = z.number().int().min(1).max(4096).optional();
+
 export interface CreateOptions {
   /** Continue from the run's last saved checkpoint (if it has none, start over at iteration 0). */
   resume?: boolean;
@@ -121,10 +125,6 @@ export interface TrainerApi {
   reset(runId: string): Promise<void>;
   /** Held-out ID and OOD accuracy of a live run now. */
   evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
-  /** Save the current policy to IndexedDB; resolves with the iteration saved. */
-  saveCheckpoint(runId: string): Promise<number>;
-  /** Replace a live run's trainer with one resumed from its saved checkpoint. */
-  loadCheckpoint(runId: string): Promise<{ iteration: number }>;
 
   // Storage: the worker is its only writer; the page asks here and reads through queries.ts.
   /** Store a new run's record (status 'loading'), before `create` builds it. */

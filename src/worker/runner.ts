@@ -245,27 +245,6 @@ export class Runner {
     return this.serial(() => slot.trainer.evaluate(n));
   }
 
-  saveCheckpoint(runId: string): Promise<number> {
-    const slot = this.need(runId);
-    return this.serial(async () => {
-      await this.checkpoint(slot);
-      return slot.trainer.iteration;
-    });
-  }
-
-  async loadCheckpoint(runId: string): Promise<{ iteration: number }> {
-    const slot = this.need(runId);
-    slot.want = 'idle';
-    return this.serial(async () => {
-      this.disposeSlot(slot);
-      const built = await this.build(runId, slot.config, true);
-      Object.assign(slot, { trainer: built.trainer, wallMs: built.wallMs, lastCheckpointIter: built.iteration, lastInspected: built.iteration, status: 'ready', steps: [] });
-      this.slots.set(runId, slot);
-      this.emitStatus(runId, 'ready', built.iteration);
-      return { iteration: built.iteration };
-    });
-  }
-
   async dispose(runId: string): Promise<void> {
     const slot = this.slots.get(runId);
     if (!slot) {

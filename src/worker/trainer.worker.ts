@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RunConfigSchema } from '../engine/config';
 import { parseOrExplain } from '../engine/issues';
 import { selectBackend } from './backend';
-import { AttentionRequestSchema, BackendRequestSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
+import { AttentionRequestSchema, BackendRequestSchema, CreateOptionsSchema, EvaluateNSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { recordsApi } from './records';
 import { Runner } from './runner';
 import { evaluateRun, forkRun, sampleOwn } from './tools';
@@ -56,15 +56,13 @@ const api: TrainerApi = {
     runner = new Runner(emit, backend, baseUrl);
     return backend;
   },
-  create: (runId, config, opts) => need().create(runId, parseOrExplain(RunConfigSchema, config, 'Invalid config'), opts),
+  create: (runId, config, opts) => need().create(runId, parseOrExplain(RunConfigSchema, config, 'Invalid config'), parseOrExplain(CreateOptionsSchema, opts ?? {}, 'Invalid create options')),
   start: (runId) => Promise.resolve(need().start(runId)),
   pause: (runId) => need().pause(runId),
   step: (runId) => need().step(runId),
   stop: (runId) => need().stop(runId),
   reset: (runId) => need().reset(runId),
-  evaluate: (runId, n) => need().evaluate(runId, n),
-  saveCheckpoint: (runId) => need().saveCheckpoint(runId),
-  loadCheckpoint: (runId) => need().loadCheckpoint(runId),
+  evaluate: (runId, n) => need().evaluate(runId, parseOrExplain(EvaluateNSchema, n, 'Invalid evaluation size')),
   addRun: (run) => store().addRun(run),
   updateRun: (runId, fields) => store().updateRun(runId, fields),
   importRun: (run, metrics) => store().importRun(run, metrics),

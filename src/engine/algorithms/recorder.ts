@@ -13,11 +13,11 @@ import { maskedStats } from '../rl';
 
 /** The per-token arrays [N, T] the Inspect view shows, in row order. */
 export type TokenArrayName =
-  /** log π_θ at the last update of the iteration, and log π_old, log π_ref of the batch. */
+  /** log π_θ at the last update of the iteration (TRPO: after its policy step, from the value fit), and log π_old, log π_ref of the batch. */
   | 'logp'
   | 'oldLogp'
   | 'refLogp'
-  /** π_θ / π_old at the last update. */
+  /** π_θ / π_old at the last update (TRPO: π_new / π_old, after its step). */
   | 'ratio'
   /** -1 clipped low, +1 clipped high, 0 not clipped (clipping algorithms only). */
   | 'clipped'
