@@ -10,6 +10,20 @@ import {
 import { close } from './testing.test-utils';
 
 describe('conjugateGradient', () => {
+  it('frees its vectors when fvp throws mid-solve (a lost device): nothing outlives the failure', () => {
+    const A = tf.tensor2d([[4, 1], [1, 3]]);
+    const b = tf.tensor1d([1, 2]);
+    let calls = 0;
+    const fvp = (v: tf.Tensor1D): tf.Tensor1D => {
+      if (++calls === 2) throw new Error('device lost');
+      return tf.tidy(() => tf.squeeze<tf.Tensor1D>(tf.matMul(A, tf.reshape(v, [2, 1]))));
+    };
+    const before = tf.memory().numTensors;
+    expect(() => conjugateGradient(fvp, b, 10)).toThrow('device lost');
+    expect(calls).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([A, b]);
+  });
   // A = [[4, 1, 0], [1, 3, 1], [0, 1, 2]] (SPD), b = [1, 2, 3].
   // det A = 4·(3·2 - 1·1) - 1·(1·2 - 1·0) = 18; Cramer's rule:
   //   x1 = det[[1,1,0],[2,3,1],[3,1,2]] / 18 = (1·5 - 1·1) / 18 = 4/18  = 2/9

@@ -48,11 +48,25 @@ export function conjugateGradient(
   residualTol = 1e-10,
 ): ConjugateGradientResult {
   assertRank(b, 1, 'conjugateGradient: b', 'a flat vector [n]');
-  let x: tf.Tensor1D = tf.zerosLike(b);
-  let r: tf.Tensor1D = tf.clone(b);
-  let p: tf.Tensor1D = tf.clone(b);
-  let rr = dot(r, r);
-  let iterations = 0;
+  const state: CgState = { x: tf.zerosLike(b), r: tf.clone(b), p: tf.clone(b), rr: 0, iterations: 0 };
+  state.rr = dot(state.r, state.r);
+  let done: CgState;
+  try {
+    done = cgLoop(fvp, b, state, iters, residualTol);
+  } catch (e) {
+    tf.dispose([state.x, state.r, state.p]); // fvp failed (a lost device, an assert): nothing of CG outlives it
+    throw e;
+  }
+  done.r.dispose();
+  done.p.dispose();
+  return { x: done.x, iterations: done.iterations, residualNorm2: done.rr };
+}
+
+type CgState = { x: tf.Tensor1D; r: tf.Tensor1D; p: tf.Tensor1D; rr: number; iterations: number };
+
+/** CG's iterations from `state`; every tensor it replaces it disposes, and on a throw `state` still holds the live ones. */
+function cgLoop(fvp: (v: tf.Tensor1D) => tf.Tensor1D, b: tf.Tensor1D, state: CgState, iters: number, residualTol: number): CgState {
+  let { x, r, p, rr, iterations } = state;
   while (iterations < iters && rr >= residualTol) {
     const ap = fvp(p);
     tf.util.assert(
@@ -77,10 +91,9 @@ export function conjugateGradient(
     pOld.dispose();
     rr = rrNew;
     iterations++;
+    Object.assign(state, { x, r, p });
   }
-  r.dispose();
-  p.dispose();
-  return { x, iterations, residualNorm2: rr };
+  return { x, r, p, rr, iterations };
 }
 
 /**
