@@ -119,6 +119,9 @@ test('a token shows its whole objective with the run\'s numbers; the shares sum 
   // One sentence on what the update did (a batch whose rewards all tie has no signal, and says so).
   await expect(inspect.updateEffect).toContainText(/After the update, of the \d+ tokens with A>0, \d+% became likelier|Every advantage was 0/);
   const [positive, up] = await Promise.all([inspect.updateEffect.getAttribute('data-positive'), inspect.updateEffect.getAttribute('data-positive-up')]);
+  // Both counts are on the element (a missing one would read as 0 and pass the comparison).
+  expect(positive).toMatch(/^\d+$/);
+  expect(up).toMatch(/^\d+$/);
   expect(Number(up)).toBeLessThanOrEqual(Number(positive));
 
   await inspect.selectToken(0, 1);

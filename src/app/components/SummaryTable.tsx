@@ -62,7 +62,7 @@ export function SummaryTable({ runIds }: { runIds: readonly string[] }) {
                 {SUMMARY_COLUMNS.map((c) => {
                   const isBest = best[c.key].has(row.runId);
                   return (
-                    <td key={c.key} className={isBest ? 'best num' : 'num'} data-best={isBest || undefined}>
+                    <td key={c.key} className={isBest ? 'best num' : 'num'} data-col={c.key} data-best={isBest || undefined}>
                       {cell(c.key, row)}
                       {isBest && <span aria-label="best"> ★</span>}
                     </td>
