@@ -24,7 +24,7 @@ test('Compare with two presets gives two curves and the summary table', async ({
   // Each run reached its budget, and its "iters to 80%" is an iteration within it or says it was not reached.
   for (const row of await summary.getByTestId('summary-row').all()) {
     await expect(row).toContainText('4/4');
-    await expect(row.locator('[data-col="itersTo80"]')).toHaveText(/^(not reached|[1-4])( ★)?$/);
+    await expect(row.locator('[data-col="itersTo80"]')).toHaveText(/^(not reached|[1-4])( ★best)?$/);
   }
   // A star only where a run beats the others beyond the noise; every column says what it is and when it earns one.
   await expect(page.getByTestId('summary-notes')).toContainText('2 standard errors of the difference');

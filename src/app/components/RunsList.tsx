@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { can, type StoredRun } from '../../worker/client';
+import { MAX_RUN_NAME_LENGTH } from '../../engine/config';
 import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
 import { importText } from '../lib/externalRun';
 import { presetTitle } from '../lib/presets';
@@ -49,7 +50,7 @@ function RunRow({ run, active, points, foreign }: { run: StoredRun; active: bool
             aria-label="Run name"
             autoFocus
             value={name}
-            maxLength={80}
+            maxLength={MAX_RUN_NAME_LENGTH}
             onChange={(e) => setName(e.target.value)}
             onBlur={commit}
             onKeyDown={(e) => {

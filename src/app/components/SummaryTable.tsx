@@ -64,7 +64,12 @@ export function SummaryTable({ runIds }: { runIds: readonly string[] }) {
                   return (
                     <td key={c.key} className={isBest ? 'best num' : 'num'} data-col={c.key} data-best={isBest || undefined}>
                       {cell(c.key, row)}
-                      {isBest && <span aria-label="best"> ★</span>}
+                      {isBest && (
+                        <>
+                          <span aria-hidden="true"> ★</span>
+                          <span className="sr-only">best</span>
+                        </>
+                      )}
                     </td>
                   );
                 })}

@@ -183,7 +183,7 @@ function OwnSamples({ runId }: { runId: string }) {
             <code>{decode(x.tokens)}</code> → answer <strong>{x.answer ?? '(none)'}</strong>
             {x.wellFormed ? '' : ' (malformed)'}
             {x.reward && ` · reward ${x.reward.total.toFixed(2)} (accuracy ${x.reward.accuracy}, format ${x.reward.format})`}{' '}
-            <button type="button" aria-pressed={s.att?.sample === i} onClick={() => void s.attend(runId, i)}>
+            <button type="button" aria-pressed={s.att?.sample === i} aria-label={`Attention of sample ${i + 1}`} onClick={() => void s.attend(runId, i)}>
               Attention
             </button>
           </li>
@@ -220,7 +220,8 @@ export function TryOwn() {
   const [fileError, setFileError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const ids = { run: useId(), q: useId(), list: useId(), gold: useId(), file: useId(), mode: useId() };
-  const q = question || examples[0] || '';
+  // An empty field asks the task's first example question (shown as the placeholder), so the field can be cleared.
+  const q = question.trim() === '' ? (examples[0] ?? '') : question;
   const qError = unknownWordsSentence(q, isKnownWord);
   const goldError = gold.trim() !== '' && !isKnownWord(gold.trim()) ? `"${gold.trim()}" is not a word the model can say.` : null;
   const att = s.att?.result;
@@ -279,20 +280,24 @@ export function TryOwn() {
           </select>
           {fileError && <p className="field-error">{fileError}</p>}
           <label htmlFor={ids.q}>Question</label>
-          <input id={ids.q} list={ids.list} data-testid="own-question" value={q} aria-invalid={qError !== null} onChange={(e) => setQuestion(e.target.value)} />
+          <input id={ids.q} list={ids.list} data-testid="own-question" value={question} placeholder={examples[0]} aria-invalid={qError !== null} aria-describedby={qError ? `${ids.q}-error` : undefined} onChange={(e) => setQuestion(e.target.value)} />
           <datalist id={ids.list}>
             {examples.map((x) => (
               <option key={x} value={x} />
             ))}
           </datalist>
           {qError && (
-            <p className="field-error" role="alert" data-testid="own-question-error">
+            <p className="field-error" role="alert" id={`${ids.q}-error`} data-testid="own-question-error">
               {qError}
             </p>
           )}
           <label htmlFor={ids.gold}>Right answer (optional)</label>
-          <input id={ids.gold} data-testid="own-gold" value={gold} aria-invalid={goldError !== null} onChange={(e) => setGold(e.target.value)} />
-          {goldError && <p className="field-error">{goldError}</p>}
+          <input id={ids.gold} data-testid="own-gold" value={gold} aria-invalid={goldError !== null} aria-describedby={goldError ? `${ids.gold}-error` : undefined} onChange={(e) => setGold(e.target.value)} />
+          {goldError && (
+            <p className="field-error" role="alert" id={`${ids.gold}-error`}>
+              {goldError}
+            </p>
+          )}
           <button type="submit" className="primary" data-testid="btn-own-sample" disabled={!s.ready || s.own.status === 'loading' || qError !== null || goldError !== null}>
             Sample G responses
           </button>

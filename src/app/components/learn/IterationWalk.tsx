@@ -30,6 +30,7 @@ export function IterationWalk() {
   const [index, setIndex] = useState(0);
   const [playing, setPlaying] = useState(false);
   const helpId = useId();
+  const titleId = useId();
 
   const walk = useMemo(() => {
     const batch = pinned ?? workedExample(ctx.config);
@@ -65,8 +66,8 @@ export function IterationWalk() {
   const newer = latest && latest.iteration !== pinned?.iteration ? latest : null;
 
   return (
-    <section className="explainer walk" aria-labelledby="walk-title" data-testid="explainer-iteration" onKeyDown={onKeyDown}>
-      <h3 id="walk-title">One iteration, step by step</h3>
+    <section className="explainer walk" aria-labelledby={titleId} data-testid="explainer-iteration" onKeyDown={onKeyDown}>
+      <h3 id={titleId}>One iteration, step by step</h3>
       <p data-testid="walk-source" data-source={walk.source}>
         {walk.source === 'run'
           ? `Iteration ${walk.iteration} of ${ctx.runName ?? 'the active run'}: its newest stored rollout batch, as the trainer kept it for Inspect.`
