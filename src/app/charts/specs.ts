@@ -50,7 +50,7 @@ export const CHARTS: readonly ChartSpec[] = [
     title: 'KL to reference',
     series: [{ key: 'kl/ref', label: 'KL(π‖π_ref)' }],
     explain: 'How far the policy has drifted from the reference (the start model). 0 is no change; a slow rise is normal, a jump means the policy is running away.',
-    emptyNote: 'Not measured: with β = 0 the trainer keeps no reference model, so there is no KL to it. Set β > 0 to chart it; Approx KL still shows each update\'s step.',
+    emptyNote: 'Not measured: with β = 0 throughout the run the trainer keeps no reference model, so there is no KL to it (an imported run may simply not have logged it). Set β > 0 to chart it; Approx KL still shows each update\'s step.',
   },
   {
     id: 'approx-kl',
@@ -104,7 +104,7 @@ export const CHARTS: readonly ChartSpec[] = [
     title: 'Zero-variance groups',
     series: [{ key: 'groups/zero_std_frac', label: 'share of groups' }],
     domain: [0, 1],
-    explain: 'Share of groups (0 to 1) whose G answers all got the same reward: their advantage is 0 and they teach nothing. Lower is better.',
+    explain: 'Share of groups (0 to 1) whose G answers all got the same reward: their advantage is 0 and they teach nothing. Counted on the first sampling round, before online filtering or dynamic sampling drop any. Lower means more of the batch teaches.',
   },
   {
     id: 'value',

@@ -175,10 +175,10 @@ export const LESSONS: readonly Lesson[] = [
     charts: ['zero-std', 'advantage', 'reward', 'accuracy', 'time'],
     steps: [
       { text: 'If all G answers to a prompt are right (or all wrong), every advantage is 0: the group costs compute and teaches nothing.', action: { kind: 'explainer', topic: 'grpo' } },
-      { text: 'Press Start and read the Zero-variance groups chart: as the policy improves, easy prompts go all-right and the share grows.', action: { kind: 'start' }, highlight: ['zero-std'] },
+      { text: 'Press Start and read the Zero-variance groups chart: the share of groups whose answers all tie (all right on easy prompts, all wrong on hard ones). It is not measured to rise or fall here: watch what your run does.', action: { kind: 'start' }, highlight: ['zero-std'] },
       { text: 'In Inspect, filter "zero-variance" to see such groups and why they give nothing.', action: { kind: 'view', view: 'inspect' } },
       {
-        text: 'Turn on dynamic sampling (DAPO): those groups are dropped and more prompts sampled until the batch is full. The step time grows; the signal per update does too.',
+        text: 'Turn on dynamic sampling (DAPO): those groups are dropped and more prompts sampled until the batch is full. The Zero-variance chart still counts the first round (before anything is dropped), so it stays where it was; the step time grows, since extra rounds are sampled.',
         action: { kind: 'set', path: 'tricks.dynamicSampling', value: true, label: 'Turn on dynamic sampling' },
         highlight: ['zero-std', 'time'],
       },
