@@ -52,6 +52,9 @@ test('a TRL trainer_state.json, a veRL/EasyR1 JSONL and a W&B CSV import as read
   ] as const) {
     const row = await interop.importRun(`test/fixtures/external/${file}`, name, 4);
     await expect(row).toHaveAttribute('data-status', 'done');
+    // Their config is a placeholder: nothing to resume or to go on with.
+    await expect(row.getByTestId('btn-resume')).toHaveCount(0);
+    await expect(row.getByTestId('btn-continue-new')).toHaveCount(0);
   }
   // Their curves: every run's reward reaches the chart, and what has no counterpart gets its own.
   await expect(playground.chart('reward')).toHaveAttribute('data-runs', '3');
