@@ -113,3 +113,6 @@ export { can, refusal, settled, type Command } from './lifecycle';
 export * as runsQuery from './queries';
 export type { StoredRun } from './dbSchema';
 export { compactedAfterTruncate, ExternalSourceSchema, type ExternalSource } from './dbSchema';
+// Run files: the page writes them (app/lib/exportRun.ts); the worker reads them back (importFile).
+export { MAX_RUN_FILE_BYTES, RUN_FILE_FORMAT, RunFileSchema, checkRunFileSize, parseRunFile, type RunFile } from './runFile';
+export { IMPORT_PHASES, IMPORT_PHASE_LABELS, ImportProgressSchema, importDone, ImportResultSchema, type ImportPhase, type ImportProgress, type ImportResult } from './importProtocol';

@@ -179,7 +179,7 @@ export async function truncateMetrics(runId: string, from: number): Promise<void
   }, true);
 }
 
-/** Delete thinned records and note how far thinning reached, in one transaction (see app/lib/compaction.ts). */
+/** Delete thinned records and note how far thinning reached, in one transaction (see worker/compaction.ts). */
 export async function compactMetrics(runId: string, drop: readonly number[], through: number): Promise<void> {
   if (drop.length === 0) return;
   await write(`the compacted metrics`, async (db) => {

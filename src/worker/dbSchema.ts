@@ -32,7 +32,7 @@ export interface StoredRun {
   error?: string;
   /** Iteration of the saved checkpoint (written with it; never past `iteration`). */
   checkpointIteration?: number;
-  /** Metrics at or before this iteration were thinned by compaction (app/lib/compaction.ts). */
+  /** Metrics at or before this iteration were thinned by compaction (worker/compaction.ts). */
   compactedThrough?: number;
   /** Set on a run imported from another trainer's logs: read-only, with a placeholder config. */
   source?: ExternalSource;

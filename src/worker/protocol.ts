@@ -5,6 +5,7 @@ import type { EvalResult } from '../engine/train/evaluate';
 import type { InspectBatch } from '../engine/train/types';
 import type { RunFields, StoredRun } from './dbSchema';
 import { RUN_STATUSES, type RunStatus } from './lifecycle';
+import type { ImportProgress, ImportRequest, ImportResult } from './importProtocol';
 import type { EvaluateRunRequest, EvaluateRunResult, ForkRequest, ForkResult, OwnRequest, OwnResult } from './toolsProtocol';
 
 /**
@@ -133,6 +134,14 @@ export interface TrainerApi {
   updateRun(runId: string, fields: RunFields): Promise<WriteResult>;
   /** A run read from a file: its record and metrics land together or not at all. */
   importRun(run: StoredRun, metrics: MetricsRecord[]): Promise<WriteResult>;
+  /**
+   * "Import run": the file itself (a run file this app wrote, or a TRL / veRL / W&B log) is read,
+   * parsed, checked, thinned and stored here, off the page's thread (worker/importFile.ts);
+   * `onProgress` (a comlink proxy) hears each phase. A refusal or a cancel stores nothing.
+   */
+  importFile(request: ImportRequest, onProgress?: (progress: ImportProgress) => void): Promise<ImportResult>;
+  /** Stop the import `id` before it stores anything (its result is then 'cancelled'). */
+  cancelImport(id: string): Promise<void>;
   /** Free the run's trainer (if live) and delete its record, metrics and checkpoint; kept for `undo`. */
   deleteRun(runId: string): Promise<WriteResult>;
   /**
@@ -140,7 +149,7 @@ export interface TrainerApi {
    * built since is freed; the run comes back not live).
    */
   undo(runId: string): Promise<WriteResult>;
-  /** Drop thinned metrics records (app/lib/compaction.ts) and note how far thinning reached. */
+  /** Drop thinned metrics records (worker/compaction.ts) and note how far thinning reached. */
   compact(runId: string, drop: number[], through: number): Promise<WriteResult>;
   /** Write whatever storage refused earlier (after room was made). */
   retrySaving(): Promise<WriteResult>;

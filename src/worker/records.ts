@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { MetricsRecordSchema } from '../engine/train/metrics';
+import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
 import { compactMetrics, createRun, deleteRun, failNextWrites, importRun, isQuotaError, restoreRun, StorageFullError, updateRunFields } from './db';
-import { StoredRunSchema } from './dbSchema';
+import { StoredRunSchema, type StoredRun } from './dbSchema';
+import { importFromFile } from './importFile';
+import { ImportRequestSchema, type ImportProgress } from './importProtocol';
 import { enforce } from './lifecycle';
 import { RunFieldsSchema, type TrainerApi, type WriteResult } from './protocol';
 import { getRun } from './queries';
@@ -12,7 +14,7 @@ import type { Runner } from './runner';
  * each queued behind the training's own writes (Journal), each answered with a WriteResult
  * rather than a thrown error, so what was not saved and why survive the trip back.
  */
-type RecordsApi = Pick<TrainerApi, 'addRun' | 'updateRun' | 'importRun' | 'deleteRun' | 'undo' | 'compact' | 'retrySaving' | 'failNextWrites'>;
+type RecordsApi = Pick<TrainerApi, 'addRun' | 'updateRun' | 'importRun' | 'importFile' | 'cancelImport' | 'deleteRun' | 'undo' | 'compact' | 'retrySaving' | 'failNextWrites'>;
 
 const RunIdSchema = z.string().min(1);
 
@@ -60,11 +62,47 @@ function deletions(runner: Runner, queued: Queued): Pick<RecordsApi, 'deleteRun'
   };
 }
 
+/** An imported run's record and metrics, stored together (one transaction) or not at all. */
+function storeImported(queued: Queued, run: StoredRun, metrics: MetricsRecord[]): Promise<WriteResult> {
+  // The record says what its saved records reach, as every write keeps it (db.commit).
+  const last = metrics.at(-1);
+  // Marked imported: it has no checkpoint, so the lifecycle refuses a resume that would erase it.
+  const { checkpointIteration: _c, ...record } = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0, imported: true };
+  return queued(`the imported run "${run.name}"`, () => importRun(record, metrics));
+}
+
+/** "Import run": the file read, parsed, checked, thinned and stored here (worker/importFile.ts), cancellable until it is stored. */
+function imports(queued: Queued): Pick<RecordsApi, 'importRun' | 'importFile' | 'cancelImport'> {
+  const running = new Set<string>();
+  const cancelled = new Set<string>();
+  return {
+    importRun: (rawRun, rawMetrics) => storeImported(queued, StoredRunSchema.parse(rawRun), z.array(MetricsRecordSchema).parse(rawMetrics)),
+    importFile: async (raw, onProgress) => {
+      const request = ImportRequestSchema.parse(raw);
+      running.add(request.id);
+      // The callback is a comlink proxy: each call is one postMessage; nothing waits on it.
+      const progress = onProgress ? (p: ImportProgress) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined;
+      try {
+        return await importFromFile(request, { store: (run, metrics) => storeImported(queued, run, metrics), onProgress: progress, cancelled: () => cancelled.has(request.id) });
+      } finally {
+        running.delete(request.id);
+        cancelled.delete(request.id);
+      }
+    },
+    cancelImport: (rawId) => {
+      const id = RunIdSchema.parse(rawId);
+      if (running.has(id)) cancelled.add(id);
+      return Promise.resolve();
+    },
+  };
+}
+
 export function recordsApi(runner: Runner): RecordsApi {
   const journal = runner.journal;
   const queued: Queued = (what, body) => journal.serial(() => attempt(what, body));
   return {
     ...deletions(runner, queued),
+    ...imports(queued),
     addRun: (raw) => {
       const run = StoredRunSchema.parse(raw);
       return queued(`the new run "${run.name}"`, () => createRun({ ...run, status: 'loading', iteration: 0, wallMs: 0 }));
@@ -76,15 +114,6 @@ export function recordsApi(runner: Runner): RecordsApi {
         if (stored) enforce(stored.status, 'rename');
         await updateRunFields(runId, fields);
       });
-    },
-    importRun: (rawRun, rawMetrics) => {
-      const run = StoredRunSchema.parse(rawRun);
-      const metrics = z.array(MetricsRecordSchema).parse(rawMetrics);
-      // The record says what its saved records reach, as every write keeps it (db.commit).
-      const last = metrics.at(-1);
-      // Marked imported: it has no checkpoint, so the lifecycle refuses a resume that would erase it.
-      const { checkpointIteration: _c, ...record } = { ...run, iteration: last?.iteration ?? 0, wallMs: last?.wallMs ?? 0, imported: true };
-      return queued(`the imported run "${run.name}"`, () => importRun(record, metrics));
     },
     compact: (rawId, rawDrop, rawThrough) => {
       const runId = RunIdSchema.parse(rawId);

@@ -1,9 +1,8 @@
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { can, type StoredRun } from '../../worker/client';
+import { can, IMPORT_PHASE_LABELS, importDone, type ImportPhase, type StoredRun } from '../../worker/client';
 import { MAX_RUN_NAME_LENGTH } from '../../engine/config';
 import { MAX_RUN_FILE_BYTES } from '../lib/exportRun';
-import { importText } from '../lib/externalRun';
 import { presetTitle } from '../lib/presets';
 import { useApp } from '../store';
 import { mb } from '../lib/format';
@@ -125,15 +124,36 @@ function RunRow({ run, active, points, foreign }: { run: StoredRun; active: bool
   );
 }
 
+/** The import in flight: its phase and how much of the whole is done, and a Cancel until it saves. */
+function ImportProgressBar({ fileName, phase, fraction, cancel }: { fileName: string; phase: ImportPhase; fraction: number; cancel: () => void }) {
+  const percent = Math.round(importDone({ phase, fraction }) * 100);
+  const label = `Importing "${fileName}": ${IMPORT_PHASE_LABELS[phase]}`;
+  return (
+    <div className="import-progress" data-testid="import-progress" data-phase={phase}>
+      <span className="import-progress-label" aria-hidden="true">
+        {IMPORT_PHASE_LABELS[phase]}… {percent}%
+      </span>
+      <div className="import-progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={`${IMPORT_PHASE_LABELS[phase]}, ${percent}%`}>
+        <div className="import-progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <button type="button" data-testid="btn-cancel-import" disabled={phase === 'storing'} title="Stop this import; nothing is stored (too late once it is saving)" onClick={cancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 /** Every run: show/hide, rename, duplicate, delete (with undo), export, import. */
 export function RunsList() {
-  const { order, runs, metrics, activeRunId, importRun, notify, loaded, foreign } = useApp(
+  const { order, runs, metrics, activeRunId, importFile, cancelImport, importing, notify, loaded, foreign } = useApp(
     useShallow((s) => ({
       order: s.order,
       runs: s.runs,
       metrics: s.metrics,
       activeRunId: s.activeRunId,
-      importRun: s.importRun,
+      importFile: s.importFile,
+      cancelImport: s.cancelImport,
+      importing: s.importing,
       notify: s.notify,
       loaded: s.runsLoaded,
       foreign: s.foreignRuns,
@@ -146,7 +166,7 @@ export function RunsList() {
         <h2>Runs</h2>
         <label
           className="import"
-          title="Add a run: one exported as JSON by this app, a TRL trainer_state.json, a veRL/EasyR1 experiment_log.jsonl or a W&B CSV export (at most 64 MB; the others' metric names are mapped onto this app's, see Learn → Graduate). A file that is none of these is refused with the reason, and nothing stored changes."
+          title="Add a run: one exported as JSON by this app, a TRL trainer_state.json, a veRL/EasyR1 experiment_log.jsonl or a W&B CSV export (at most 64 MB; the others' metric names are mapped onto this app's, see Learn → Graduate; more than 2,000 records are thinned as a long run is, evaluations kept). The trainer's worker reads it, with a progress bar, while the page stays usable. A file that is none of these is refused with the reason, and nothing stored changes."
         >
           Import run
           <input
@@ -154,25 +174,25 @@ export function RunsList() {
             type="file"
             accept="application/json,.json,.jsonl,.csv,text/csv"
             data-testid="import-input"
+            disabled={importing !== null}
             onChange={(e) => {
               const file = e.target.files?.[0];
               if (!file) return;
-              // Refused unread when too large (parseRunFile checks the text again).
-              const tooLarge = file.size > MAX_RUN_FILE_BYTES;
-              if (tooLarge) notify('error', `Import failed: file too large (${mb(file.size)}, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
-              // Another trainer's logs (TRL, veRL/EasyR1, W&B CSV) become a run file first (lib/externalRun.ts); the app's own pass through.
-              const load = (text: string) => {
-                const r = importText(text, file.name, file.size);
-                if ('error' in r) return void notify('error', `Import failed: ${r.error} Nothing was changed.`);
-                return importRun(r.text).then((id) => void (id && r.note && notify('info', r.note)));
-              };
-              void (tooLarge ? Promise.resolve() : file.text().then(load)).finally(() => {
+              const done = () => {
                 if (fileRef.current) fileRef.current.value = '';
-              });
+              };
+              // Refused unread when too large (the worker checks the size again).
+              if (file.size > MAX_RUN_FILE_BYTES) {
+                notify('error', `Import failed: file too large (${mb(file.size)}, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
+                return done();
+              }
+              // The worker reads, parses, checks, thins and stores it (worker/importFile.ts); another trainer's logs become a run there too.
+              void importFile(file, file.name).finally(done);
             }}
           />
         </label>
       </header>
+      {importing && <ImportProgressBar fileName={importing.fileName} phase={importing.phase} fraction={importing.fraction} cancel={cancelImport} />}
       {order.length === 0 ? (
         <p className="empty">No runs yet.</p>
       ) : (

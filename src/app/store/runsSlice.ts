@@ -2,11 +2,12 @@ import type { RunConfig } from '../../engine/config';
 import type { MetricsRecord } from '../../engine/train/metrics';
 import { errorText } from '../../engine/issues';
 import type { InspectBatch } from '../../engine/train/types';
-import { can, compactedAfterTruncate, isLive, refusal, runsQuery, WriteResultSchema, type StoredRun, type WorkerEvent, type WriteResult } from '../../worker/client';
+import { can, compactedAfterTruncate, ImportResultSchema, isLive, refusal, runsQuery, WriteResultSchema, type ImportPhase, type ImportResult, type StoredRun, type WorkerEvent, type WriteResult } from '../../worker/client';
+import { importProgressCallback } from '../../worker/progress';
 import { nextColor } from '../lib/colors';
 import { planCompaction } from '../lib/compaction';
 import { downloadText } from '../lib/download';
-import { metricsCsv, parseRunFile, runFileJson, safeFileName } from '../lib/exportRun';
+import { metricsCsv, runFileJson, safeFileName } from '../lib/exportRun';
 import { presetTitle } from '../lib/presets';
 import { forgetRun } from './forgetRun';
 import type { Slice } from './types';
@@ -69,7 +70,18 @@ export interface RunsSlice {
   /** Undo the last Delete or Reset: the run comes back as it was stored then. */
   undoLast: () => Promise<void>;
   exportRun: (id: string, kind: 'json' | 'csv') => void;
-  importRun: (text: string) => Promise<string | null>;
+  /** The import in flight (one at a time): the new run's id, the file's name, and how far the worker is. */
+  importing: { id: string; fileName: string; phase: ImportPhase; fraction: number } | null;
+  /**
+   * Import a file (a run file, or a TRL / veRL / W&B log): the worker reads, parses, checks,
+   * thins and stores it, off the page's thread, reporting progress into `importing`. Resolves
+   * with the new run's id, or null (refused, failed or cancelled: a notice says which).
+   */
+  importFile: (file: Blob, fileName: string) => Promise<string | null>;
+  /** Stop the import in flight before it stores anything. */
+  cancelImport: () => void;
+  /** Import a file's text (as importFile). */
+  importRun: (text: string, fileName?: string) => Promise<string | null>;
 }
 
 /** Metrics reach the store at most this often (the charts throttle themselves further). */
@@ -86,17 +98,6 @@ function merge(old: readonly MetricsRecord[], fresh: readonly MetricsRecord[]): 
   const first = fresh[0]!.iteration;
   const keep = old.length > 0 && old.at(-1)!.iteration >= first ? old.filter((r) => r.iteration < first) : old;
   return [...keep, ...fresh];
-}
-
-/** An imported file's records thinned as compaction would have (repeatedly: one pass may leave more than the limit), and how far. */
-function thinForImport(metrics: MetricsRecord[], through: number | undefined): { metrics: MetricsRecord[]; through: number | undefined } {
-  let kept = metrics;
-  let reach = through;
-  for (let plan = planCompaction(kept); plan; plan = planCompaction(kept)) {
-    kept = plan.keep;
-    reach = Math.max(reach ?? 0, plan.through);
-  }
-  return { metrics: kept, through: reach };
 }
 
 /** Add a batch (replacing one of the same iteration, as after a reset), keep the newest `keep`, oldest first. */
@@ -135,7 +136,26 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     if (await saved(`the run "${run.name}"`, () => api().updateRun(id, fields))) get().announceRuns([id]);
   };
 
-  /** Past COMPACTION.maxRecords, thin a run's old records here, and ask the worker to thin storage alike (lib/compaction.ts). */
+  /** A stored import: shown as stored (its record and its thinned records, read back), announced to other tabs. */
+  const imported = async (result: Extract<ImportResult, { ok: true }>): Promise<string> => {
+    const { id } = result;
+    get().announceRuns([id]);
+    const [stored, metrics] = await Promise.all([runsQuery.getRun(id), runsQuery.loadMetrics(id)]);
+    if (stored) set((s) => ({ runs: { ...s.runs, [id]: stored }, order: s.order.includes(id) ? s.order : [...s.order, id], metrics: { ...s.metrics, [id]: metrics }, activeRunId: id }));
+    get().notify('info', `Imported "${result.name}" (${metrics.length} iterations).`);
+    if (result.note) get().notify('info', result.note);
+    return id;
+  };
+
+  /** Why an import stored nothing, as a notice (a full quota also opens the storage banner). */
+  const importFailed = (result: Extract<ImportResult, { ok: false }>): void => {
+    if (result.reason === 'cancelled') return void get().notify('info', result.message);
+    if (result.reason === 'refused') return void get().notify('error', `Import failed: ${result.message}`);
+    get().notify('error', `Import failed: ${result.message} Nothing was changed.`);
+    if (result.full) get().onWriteFailed({ ok: false, full: result.full, what: result.what, message: result.message });
+  };
+
+  /** Past COMPACTION.maxRecords, thin a run's old records here, and ask the worker to thin storage alike (worker/compaction.ts). */
   const compact = (id: string) => {
     const plan = planCompaction(get().metrics[id] ?? []);
     if (!plan) return;
@@ -506,51 +526,34 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       if (kind === 'json') downloadText(`${base}.run.json`, runFileJson(run, metrics), 'application/json');
       else downloadText(`${base}.metrics.csv`, metricsCsv(metrics), 'text/csv');
     },
-    importRun: async (text) => {
-      let file;
-      try {
-        file = parseRunFile(text);
-      } catch (e) {
-        get().notify('error', `Import failed: ${errText(e)}`);
-        return null;
-      }
-      // Thinned as a long run is (evaluations and the first record kept), before anything is stored or drawn.
-      const thinned = thinForImport(file.metrics, file.run.compactedThrough);
-      file = { ...file, metrics: thinned.metrics, run: { ...file.run, ...(thinned.through ? { compactedThrough: thinned.through } : {}) } };
+    importing: null,
+    importFile: async (file, fileName) => {
+      if (get().importing) return null;
       const { runs, order } = get();
       const used = order.map((i) => runs[i]?.color ?? '');
       const id = crypto.randomUUID();
-      const run: StoredRun = {
-        id,
-        name: file.run.name,
-        config: file.config,
-        status: file.run.status,
-        color: file.run.color && !used.includes(file.run.color) ? file.run.color : nextColor(used),
-        visible: true,
-        createdAt: Date.now(),
-        iteration: file.run.iteration,
-        wallMs: file.run.wallMs,
-        ...(file.run.compactedThrough ? { compactedThrough: file.run.compactedThrough } : {}),
-        ...(file.run.source ? { source: file.run.source } : {}),
-      };
-      // One transaction in the worker: nothing is kept of a failed import.
-      let result: WriteResult;
+      set({ importing: { id, fileName, phase: 'reading', fraction: 0 } });
+      const onProgress = importProgressCallback((p) => {
+        const now = get().importing;
+        if (now?.id === id) set({ importing: { ...now, ...p } });
+      });
+      // The File is posted as it is (a Blob shares its bytes): the page reads none of it.
+      let result: ImportResult;
       try {
-        result = WriteResultSchema.parse(await api().importRun(run, file.metrics));
+        result = ImportResultSchema.parse(await api().importFile({ id, file, fileName, usedColors: used, color: nextColor(used) }, onProgress));
       } catch (e) {
-        result = { ok: false, full: false, what: `the imported run "${run.name}"`, message: errText(e) };
+        result = { ok: false, reason: 'refused', full: false, what: `the imported file "${fileName}"`, message: errText(e) };
+      } finally {
+        set({ importing: null });
       }
-      if (!result.ok) {
-        get().notify('error', `Import failed: ${result.message} Nothing was changed.`);
-        if (result.full) get().onWriteFailed(result);
-        return null;
-      }
-      get().announceRuns([id]);
-      // As stored: the record's iteration is that of its last metrics record.
-      const stored = (await runsQuery.getRun(id)) ?? run;
-      set((s) => ({ runs: { ...s.runs, [id]: stored }, order: [...s.order, id], metrics: { ...s.metrics, [id]: file.metrics }, activeRunId: id }));
-      get().notify('info', `Imported "${run.name}" (${file.metrics.length} iterations).`);
-      return id;
+      if (result.ok) return imported(result);
+      importFailed(result);
+      return null;
     },
+    cancelImport: () => {
+      const now = get().importing;
+      if (now) void api().cancelImport(now.id).catch(() => undefined);
+    },
+    importRun: (text, fileName = 'run.json') => get().importFile(new Blob([text], { type: 'application/json' }), fileName),
   };
 };

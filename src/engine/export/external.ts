@@ -27,7 +27,7 @@
  *   panel exports prefix "<run name> - " and add "__MIN"/"__MAX" columns, which are dropped).
  *
  * Pure: no DOM, no Node. The app turns an ExternalRun into its run file
- * (src/app/lib/externalRun.ts externalRunToRunFile) and stores it through its usual import.
+ * (src/worker/externalRun.ts externalRunToRunFile) and stores it through its usual import.
  */
 import type { MetricsRecord } from '../train/metrics';
 

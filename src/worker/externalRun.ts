@@ -1,6 +1,6 @@
-import { applyPreset } from '../../engine/presets';
-import { FORMAT_TITLES, checkExternalSize, detectExternalFormat, parseExternalRun, type ExternalRun } from '../../engine/export/external';
-import { RUN_FILE_FORMAT, type RunFile } from './exportRun';
+import { applyPreset } from '../engine/presets';
+import { FORMAT_TITLES, checkExternalSize, detectExternalFormat, parseExternalRun, type ExternalRun } from '../engine/export/external';
+import { RUN_FILE_FORMAT, type RunFile } from './runFile';
 
 /**
  * Runs from real trainers (TRL, veRL/EasyR1, W&B CSV; parsers in src/engine/export/external.ts)
@@ -30,9 +30,9 @@ export function externalRunToRunFile(ext: ExternalRun, fileName: string, created
 export type ImportText = { text: string; note?: string } | { error: string };
 
 /**
- * The import button's one step before the store's importRun: a TRL / veRL / W&B file becomes a
- * playground run file (JSON text); anything else passes through unchanged (importRun's own
- * parser then accepts it or says why not). `bytes` is the file's size, checked before parsing.
+ * An import's one step before the run file parser (worker/importFile.ts): a TRL / veRL / W&B file
+ * becomes a playground run file (JSON text); anything else passes through unchanged (the run
+ * file parser then accepts it or says why not). `bytes` is the file's size, checked before parsing.
  */
 export function importText(text: string, fileName: string, bytes = text.length): ImportText {
   const format = detectExternalFormat(text, fileName);

@@ -1,16 +1,16 @@
 /**
- * The import button's step before the store's importRun: other trainers' logs (fixtures in
+ * An import's step before the run file parser: other trainers' logs (fixtures in
  * test/fixtures/external, cited there) become run files the app's own parser accepts, marked
  * read-only with their source; a broken one is one sentence and nothing to store. The parsers
  * themselves: test/external-runs.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import TRL from '../../../test/fixtures/external/trainer_state.json?raw';
-import VERL from '../../../test/fixtures/external/experiment_log.jsonl?raw';
-import WANDB from '../../../test/fixtures/external/wandb_export.csv?raw';
-import { parseRunFile } from './exportRun';
+import TRL from '../../test/fixtures/external/trainer_state.json?raw';
+import VERL from '../../test/fixtures/external/experiment_log.jsonl?raw';
+import WANDB from '../../test/fixtures/external/wandb_export.csv?raw';
+import { parseRunFile } from './runFile';
 import { externalRunToRunFile, importText } from './externalRun';
-import { parseVerlJsonl } from '../../engine/export/external';
+import { parseVerlJsonl } from '../engine/export/external';
 
 describe('importText', () => {
   it('turns each fixture into a run file the app\'s own import accepts: done, marked with its source', () => {
