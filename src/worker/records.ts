@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOrExplain } from '../engine/issues';
 import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
 import { compactMetrics, createRun, deleteRun, failNextWrites, importRun, isQuotaError, restoreRun, StorageFullError, updateRunFields } from './db';
 import { StoredRunSchema, type StoredRun } from './dbSchema';
@@ -17,6 +18,9 @@ import type { Runner } from './runner';
 type RecordsApi = Pick<TrainerApi, 'addRun' | 'updateRun' | 'importRun' | 'importFile' | 'cancelImport' | 'deleteRun' | 'undo' | 'compact' | 'retrySaving' | 'failNextWrites'>;
 
 const RunIdSchema = z.string().min(1);
+
+/** What updateRun answers for a run that is not stored (any more). */
+export const RUN_GONE = 'This run is no longer stored (it was deleted, here or in another tab), so the change was not saved.';
 
 /** A failure as the page is told of it. */
 function failed(e: unknown, what: string): WriteResult {
@@ -78,7 +82,7 @@ function imports(queued: Queued): Pick<RecordsApi, 'importRun' | 'importFile' | 
   return {
     importRun: (rawRun, rawMetrics) => storeImported(queued, StoredRunSchema.parse(rawRun), z.array(MetricsRecordSchema).parse(rawMetrics)),
     importFile: async (raw, onProgress) => {
-      const request = ImportRequestSchema.parse(raw);
+      const request = parseOrExplain(ImportRequestSchema, raw, 'Invalid import request');
       running.add(request.id);
       // The callback is a comlink proxy: each call is one postMessage; nothing waits on it.
       const progress = onProgress ? (p: ImportProgress) => void Promise.resolve(onProgress(p)).catch(() => undefined) : undefined;
@@ -107,12 +111,14 @@ export function recordsApi(runner: Runner): RecordsApi {
       const run = StoredRunSchema.parse(raw);
       return queued(`the new run "${run.name}"`, () => createRun({ ...run, status: 'loading', iteration: 0, wallMs: 0 }));
     },
-    updateRun: (runId, raw) => {
+    updateRun: (rawId, raw) => {
+      const runId = RunIdSchema.parse(rawId);
       const fields = RunFieldsSchema.parse(raw);
       return queued(`the run "${fields.name ?? 'changes'}"`, async () => {
-        const stored = await getRun(RunIdSchema.parse(runId));
+        const stored = await getRun(runId);
         if (stored) enforce(stored.status, 'rename');
-        await updateRunFields(runId, fields);
+        // A run deleted meanwhile (in another tab, or before this change was queued) is not silently "saved".
+        if (!(await updateRunFields(runId, fields))) throw new Error(RUN_GONE);
       });
     },
     compact: (rawId, rawDrop, rawThrough) => {
