@@ -161,7 +161,7 @@ interface ImportWatch {
   values: number[];
 }
 
-test('a large import (30,000 records) is read in the worker with a progress bar while the page keeps drawing frames, and is thinned to at most 2,000 records, every evaluation kept', async ({ playground, page }, testInfo) => {
+test('a large import (30,000 records) is read in the worker with a progress bar and a Cancel while the page keeps drawing frames, and is thinned to at most 2,000 records, every evaluation kept', async ({ playground, page }, testInfo) => {
   await playground.goto({ debug: true });
   const config = await page.evaluate(() => (window as unknown as { __rft: { getState(): { config: unknown } } }).__rft.getState().config);
   expect(config).not.toBeNull();
@@ -178,6 +178,13 @@ test('a large import (30,000 records) is read in the worker with a progress bar 
   const file = { format: 'rft-playground/run', version: 1, run: { name: 'huge', status: 'done', createdAt: 1, iteration: N, wallMs: N * 10 }, config, metrics };
   const path = testInfo.outputPath('huge.run.json');
   await writeFile(path, JSON.stringify(file));
+
+  // Cancel, while the worker reads or checks it, stores nothing.
+  await page.getByTestId('import-input').setInputFiles(path);
+  await page.getByTestId('btn-cancel-import').click();
+  await expect(page.getByTestId('notice-info').filter({ hasText: 'The import was cancelled; nothing was changed.' })).toBeVisible();
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+  await expect(playground.runsList).toHaveAttribute('data-count', '0');
 
   // Watch the main thread from here on: a frame loop and the long-task observer.
   await page.evaluate(() => {
