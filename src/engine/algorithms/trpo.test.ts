@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../random';
 import { SCRATCH_DEPS, tinyConfig } from '../train/testing';
 import { createTrainer } from '../train/trainer';
-import { fisherVectorProduct, flatten, unflatten } from './trpo';
+import type { Rows, UpdateContext } from './common';
+import { fisherVectorProduct, flatten, naturalDirection, unflatten } from './trpo';
 
 /**
  * A one-state softmax policy π = softmax(θ) over K actions. Its Fisher in θ is known in closed
@@ -88,6 +90,57 @@ describe('TRPO Fisher-vector product (finite differences of the KL gradient)', (
     expect(a2!.shape).toEqual([2, 2]);
     expect(Array.from(b2!.dataSync())).toEqual([5]);
     tf.dispose([a, b, flat, a2!, b2!]);
+  });
+});
+
+describe('TRPO natural direction: a failure mid-solve leaves no tensor behind', () => {
+  /**
+   * A one-state softmax policy over 3 actions read by 4 rows of 2 sampled tokens; its forward
+   * throws on call `failAt` (as a lost device would), anywhere in the solve: in either gradient
+   * of a Fisher-vector product, in CG's products, in the last product that gives xᵀFx.
+   */
+  function setup(failAt: number) {
+    const theta = tf.variable(tf.tensor1d([0.2, -0.5, 1.0]));
+    const tokens = tf.tensor2d([[0, 2], [2, 1], [1, 1], [0, 0]]);
+    // log π(token) of each row's tokens, [rows, 2].
+    const logpOf = (t: tf.Tensor2D) => tf.tidy(() => tf.reshape<tf.Rank.R2>(tf.gather(tf.logSoftmax(theta), tf.reshape(tf.cast(t, 'int32'), [-1])), t.shape));
+    const rows: Rows = { images: tf.zeros([4, 1, 1, 1]), prompts: tf.zeros([4, 1]), tokens, mask: tf.ones([4, 2]), oldLogp: logpOf(tokens), refLogp: null, advantages: tf.ones<tf.Rank.R1>([4]) };
+    let calls = 0;
+    const forward = (_images: tf.Tensor, _prompts: tf.Tensor, t: tf.Tensor2D) => {
+      if (++calls === failAt) throw new Error('device lost');
+      return { logp: logpOf(t) };
+    };
+    const ctx = {
+      batch: { n: 4, T: 2 },
+      // Half the rows for the Fisher: the gathered copies are tensors the solve must free too.
+      config: { objective: { trpoFisherFrac: 0.5, trpoDamping: 0.1, trpoCgIters: 3 }, sampling: { temperature: 1 } },
+      rng: new Rng(1),
+      policy: { forward },
+    } as unknown as UpdateContext;
+    const g = tf.tensor1d([0.3, -0.1, -0.2]);
+    const dispose = () => tf.dispose([theta, tokens, rows.images, rows.prompts, rows.mask, rows.oldLogp, rows.advantages, g]);
+    return { ctx, rows, vars: [theta], g, dispose, calls: () => calls };
+  }
+
+  it('returns x and xᵀFx, and on a throw at any forward pass frees everything it made', () => {
+    const ok = setup(0);
+    const before = tf.memory().numTensors;
+    const { x, xFx } = naturalDirection(ok.ctx, ok.rows, ok.vars, ok.g);
+    expect(xFx).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before + 1); // x, the caller's
+    x.dispose();
+    const total = ok.calls(); // 2 per Fisher-vector product: CG's and the last one
+    expect(total).toBeGreaterThanOrEqual(4);
+    ok.dispose();
+    for (let failAt = 1; failAt <= total; failAt++) {
+      const bad = setup(failAt);
+      const at = tf.memory().numTensors;
+      expect(() => naturalDirection(bad.ctx, bad.rows, bad.vars, bad.g), `failing at forward ${failAt}`).toThrow('device lost');
+      expect(tf.memory().numTensors, `failing at forward ${failAt} of ${total}`).toBe(at);
+      // The parameters are back where they were.
+      expect(Array.from(bad.vars[0]!.dataSync()).map((v) => Number(v.toFixed(6)))).toEqual([0.2, -0.5, 1.0]);
+      bad.dispose();
+    }
   });
 });
 

@@ -84,15 +84,14 @@ export function fisherVectorProduct(kl: () => tf.Scalar, vars: readonly tf.Varia
       tf.dispose(Object.values(grads));
       return flat;
     };
+    const grads: tf.Tensor1D[] = []; // freed below on every path (the second gradient may throw)
     try {
-      const plus = gradAt(1);
-      const minus = gradAt(-1);
-      return tf.tidy(() => {
-        const fv = tf.div(tf.sub(plus, minus), 2 * h);
-        tf.dispose([plus, minus]);
-        return tf.add<tf.Tensor1D>(fv, tf.mul(v, damping));
-      });
+      grads.push(gradAt(1));
+      grads.push(gradAt(-1));
+      const [plus, minus] = grads as [tf.Tensor1D, tf.Tensor1D];
+      return tf.tidy(() => tf.add<tf.Tensor1D>(tf.div(tf.sub(plus, minus), 2 * h), tf.mul(v, damping)));
     } finally {
+      tf.dispose(grads);
       vars.forEach((x, i) => x.assign(base[i]!));
       tf.dispose(base);
     }
@@ -124,9 +123,11 @@ function meanKl(ctx: UpdateContext, rows: Rows): tf.Scalar {
 }
 
 const read = (t: tf.Scalar): number => {
-  const x = t.dataSync()[0]!;
-  t.dispose();
-  return x;
+  try {
+    return t.dataSync()[0]!;
+  } finally {
+    t.dispose();
+  }
 };
 
 /** Step 1: g = -∇ loss at θ_old (uphill for the objective), and the loss there. */
@@ -138,23 +139,39 @@ function policyGradient(ctx: UpdateContext, rows: Rows, vars: tf.Variable[]): { 
 }
 
 /** Step 2: x ≈ F⁻¹ g by conjugate gradient, with Fisher-vector products on a seeded subsample of the rows; and xᵀFx. */
-function naturalDirection(ctx: UpdateContext, rows: Rows, vars: tf.Variable[], g: tf.Tensor1D): { x: tf.Tensor1D; xFx: number; iterations: number } {
+export function naturalDirection(ctx: UpdateContext, rows: Rows, vars: tf.Variable[], g: tf.Tensor1D): { x: tf.Tensor1D; xFx: number; iterations: number } {
   const { n } = ctx.batch;
   const o = ctx.config.objective;
   const fisherRows = Math.max(1, Math.min(n, Math.round(n * o.trpoFisherFrac)));
   const sub = fisherRows < n ? new Rng(mixSeed(ctx.rng.int(0, 2 ** 31 - 1), 0xf15e)).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, fisherRows) : null;
   const subIdx = sub ? tf.tensor1d(sub, 'int32') : null;
   const fisherData = subIdx ? gatherRows(rows, subIdx) : rows;
-  const fvp = fisherVectorProduct(() => meanKl(ctx, fisherData), vars, o.trpoDamping);
-  const cg = conjugateGradient(fvp, g, o.trpoCgIters);
-  const fx = fvp(cg.x);
-  const xFx = read(tf.dot(cg.x, fx) as tf.Scalar);
-  fx.dispose();
-  if (subIdx) {
-    subIdx.dispose();
-    disposeRows(fisherData);
+  // A product that throws (a lost device) must strand nothing: the subsample, CG's x and F x are freed on every path.
+  try {
+    const fvp = fisherVectorProduct(() => meanKl(ctx, fisherData), vars, o.trpoDamping);
+    const cg = conjugateGradient(fvp, g, o.trpoCgIters);
+    try {
+      return { x: cg.x, xFx: curvature(fvp, cg.x), iterations: cg.iterations };
+    } catch (e) {
+      cg.x.dispose();
+      throw e;
+    }
+  } finally {
+    if (subIdx) {
+      subIdx.dispose();
+      disposeRows(fisherData);
+    }
   }
-  return { x: cg.x, xFx, iterations: cg.iterations };
+}
+
+/** xᵀ F x, read back; F x is freed whatever happens. */
+function curvature(fvp: (v: tf.Tensor1D) => tf.Tensor1D, x: tf.Tensor1D): number {
+  const fx = fvp(x);
+  try {
+    return read(tf.dot(x, fx) as tf.Scalar);
+  } finally {
+    fx.dispose();
+  }
 }
 
 /** Steps 3-4: scale x to the trust-region boundary, then backtrack along it on the whole batch; θ moves only if a step is accepted. */
