@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 
 interface RunFile {
@@ -153,6 +154,21 @@ test('an imported stopped run offers no Resume that would erase it, but continue
   await expect(kept.getByTestId('btn-resume')).toHaveCount(0);
 });
 
+/** A run file of `n` records as a real run logs them: ~40 values a record (30,000 records are ~25 MB of JSON), an evaluation every 500. */
+function bigRunFile(config: unknown, n: number): string {
+  const keys = Array.from({ length: 40 }, (_, k) => `ext/metric_${k}`);
+  const metrics = Array.from({ length: n }, (_, i) => {
+    const iteration = i + 1;
+    const values: Record<string, number> = {};
+    for (const [k, key] of keys.entries()) values[key] = Math.sin(iteration * (k + 1)) / 3;
+    if (iteration % 500 === 0) values['acc/eval_id'] = 0.5;
+    return { iteration, wallMs: iteration * 10, klEstimator: 'k3', difficulty: 1, values };
+  });
+  return JSON.stringify({ format: 'rft-playground/run', version: 1, run: { name: 'huge', status: 'done', createdAt: 1, iteration: n, wallMs: n * 10 }, config, metrics });
+}
+
+const panelConfig = (page: Page): Promise<unknown> => page.evaluate(() => (window as unknown as { __rft: { getState(): { config: unknown } } }).__rft.getState().config);
+
 /** What the page watches while an import runs: the longest gap between animation frames, long tasks, the progress bar's phases. */
 interface ImportWatch {
   maxFrameGap: number;
@@ -163,21 +179,11 @@ interface ImportWatch {
 
 test('a large import (30,000 records) is read in the worker with a progress bar and a Cancel while the page keeps drawing frames, and is thinned to at most 2,000 records, every evaluation kept', async ({ playground, page }, testInfo) => {
   await playground.goto({ debug: true });
-  const config = await page.evaluate(() => (window as unknown as { __rft: { getState(): { config: unknown } } }).__rft.getState().config);
+  const config = await panelConfig(page);
   expect(config).not.toBeNull();
-  // As a real run logs them: ~40 values a record, so 30,000 records are ~25 MB of JSON.
   const N = 30_000;
-  const keys = Array.from({ length: 40 }, (_, k) => `ext/metric_${k}`);
-  const metrics = Array.from({ length: N }, (_, i) => {
-    const iteration = i + 1;
-    const values: Record<string, number> = {};
-    for (const [k, key] of keys.entries()) values[key] = Math.sin(iteration * (k + 1)) / 3;
-    if (iteration % 500 === 0) values['acc/eval_id'] = 0.5;
-    return { iteration, wallMs: iteration * 10, klEstimator: 'k3', difficulty: 1, values };
-  });
-  const file = { format: 'rft-playground/run', version: 1, run: { name: 'huge', status: 'done', createdAt: 1, iteration: N, wallMs: N * 10 }, config, metrics };
   const path = testInfo.outputPath('huge.run.json');
-  await writeFile(path, JSON.stringify(file));
+  await writeFile(path, bigRunFile(config, N));
 
   // Cancel, while the worker reads or checks it, stores nothing.
   await page.getByTestId('import-input').setInputFiles(path);
@@ -244,4 +250,22 @@ test('a large import (30,000 records) is read in the worker with a progress bar 
   await page.reload();
   await playground.waitReady();
   await expect(page.locator(`[data-testid="run-row"][data-run-id="${id}"]`)).toHaveAttribute('data-points', String(kept.count));
+});
+
+test('a worker that dies during an import takes the progress bar with it and says so; nothing is stored and the next import works', async ({ playground, page }, testInfo) => {
+  await playground.goto({ debug: true });
+  const path = testInfo.outputPath('huge.run.json');
+  await writeFile(path, bigRunFile(await panelConfig(page), 20_000));
+  await page.getByTestId('import-input').setInputFiles(path);
+  await expect(page.getByTestId('import-progress')).toBeVisible();
+  // As the browser would on out-of-memory: the worker just goes, and its import call never answers.
+  await page.evaluate(() => (window as unknown as { __rft: { getState(): { client: { simulateCrash(): void } | null } } }).__rft.getState().client?.simulateCrash());
+  await expect(page.getByTestId('notice-error').filter({ hasText: 'Import of "huge.run.json" stopped: the trainer stopped.' })).toBeVisible();
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+  await expect(playground.runsList).toHaveAttribute('data-count', '0');
+  await page.getByTestId('btn-restart-worker').click();
+  await expect(playground.badge).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('import-input').setInputFiles(path);
+  await expect(playground.runRows).toHaveCount(1);
+  await expect(playground.runRows.first()).toHaveAttribute('data-iteration', '20000');
 });

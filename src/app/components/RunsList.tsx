@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { can, IMPORT_PHASE_LABELS, importDone, type ImportPhase, type StoredRun } from '../../worker/client';
 import { MAX_RUN_NAME_LENGTH } from '../../engine/config';
@@ -160,6 +160,11 @@ export function RunsList() {
     })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
+  // Once no import is in flight (done, refused, cancelled, or gone with a dead worker), the same file can be chosen again.
+  const busy = importing !== null;
+  useEffect(() => {
+    if (!busy && fileRef.current) fileRef.current.value = '';
+  }, [busy]);
   return (
     <section className="runs" aria-label="Runs" data-testid="runs-list" data-count={order.length} data-loaded={loaded}>
       <header className="runs-header">
@@ -174,20 +179,18 @@ export function RunsList() {
             type="file"
             accept="application/json,.json,.jsonl,.csv,text/csv"
             data-testid="import-input"
-            disabled={importing !== null}
+            disabled={busy}
             onChange={(e) => {
               const file = e.target.files?.[0];
               if (!file) return;
-              const done = () => {
-                if (fileRef.current) fileRef.current.value = '';
-              };
               // Refused unread when too large (the worker checks the size again).
               if (file.size > MAX_RUN_FILE_BYTES) {
                 notify('error', `Import failed: file too large (${mb(file.size)}, at most ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`);
-                return done();
+                e.target.value = '';
+                return;
               }
               // The worker reads, parses, checks, thins and stores it (worker/importFile.ts); another trainer's logs become a run there too.
-              void importFile(file, file.name).finally(done);
+              void importFile(file, file.name);
             }}
           />
         </label>

@@ -322,6 +322,13 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         }
       }
       if (opts.notify !== false) get().notify('error', message);
+      // An import in flight dies with the worker (its call never answers): its bar goes, and the run shows if it was stored before.
+      const importing = get().importing;
+      if (importing) {
+        set({ importing: null });
+        get().notify('error', `Import of "${importing.fileName}" stopped: the trainer stopped. The run is in the list if it was saved first; otherwise nothing was changed.`);
+        void get().refreshRun(importing.id);
+      }
     },
 
     newRun: async (config, opts = {}) => {
