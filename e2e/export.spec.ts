@@ -154,9 +154,9 @@ test('an imported stopped run offers no Resume that would erase it, but continue
   await expect(kept.getByTestId('btn-resume')).toHaveCount(0);
 });
 
-/** A run file of `n` records as a real run logs them: ~40 values a record (30,000 records are ~25 MB of JSON), an evaluation every 500. */
-function bigRunFile(config: unknown, n: number): string {
-  const keys = Array.from({ length: 40 }, (_, k) => `ext/metric_${k}`);
+/** A run file of `n` records as a real run logs them: `perRecord` values a record (30,000 records of 40 are 43 MB of JSON), an evaluation every 500. */
+function bigRunFile(config: unknown, n: number, perRecord = 40): string {
+  const keys = Array.from({ length: perRecord }, (_, k) => `ext/metric_${k}`);
   const metrics = Array.from({ length: n }, (_, i) => {
     const iteration = i + 1;
     const values: Record<string, number> = {};
