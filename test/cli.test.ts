@@ -78,6 +78,9 @@ describe('CLI argument validation (in-process)', () => {
     expect(config.objective).toMatchObject({ beta: 0.02, klEstimator: 'k2' });
     expect(parseEvalArgs(['--task', 'area', '--n', '12', '--sample'])).toMatchObject({ task: 'area', n: 12, sample: true, split: 'id', backend: 'wasm' });
     expect(pickBackends(parseBenchArgs(['--only', 'node', '--backends', 'wasm']))).toEqual({ node: ['wasm'], browser: [] });
+    expect(parseBenchArgs(['--threads', '1,2,2', '--learn-seeds', '1,2,3'])).toMatchObject({ threads: [1, 2], 'learn-seeds': [1, 2, 3] });
+    expect(parseBenchArgs(['--learn-seeds', 'none'])['learn-seeds']).toEqual([]);
+    expect(parseBenchArgs([])['learn-seeds']).toEqual([1]);
   });
 });
 
@@ -89,6 +92,9 @@ describe('out-of-range and unwritable flags exit 2 naming the flag, before any w
     ['train', ['--iterations', '0x10'], /^--iterations: expected a number\.$/],
     ['train', ['--seed', 'Infinity'], /^--seed: expected a number\.$/],
     ['bench', ['--port', '0b10000000000'], /^--port: expected a number\.$/],
+    ['bench', ['--threads', '1,two'], /^--threads: expected thread counts separated by commas/],
+    ['bench', ['--threads', '0'], /^--threads: each thread count must be 1 to 8/],
+    ['bench', ['--learn-seeds', 'all'], /^--learn-seeds: expected seeds separated by commas/],
     ['train', ['--set', 'sampling.groupSize=1'], /^--set sampling\.groupSize: GRPO needs at least 2/],
   ])('%s %j', async (script, argv, message) => {
     expect(await usageError(script, argv)).toMatch(message);

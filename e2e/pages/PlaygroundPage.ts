@@ -23,6 +23,8 @@ export const TINY: Record<string, string | number | boolean> = {
 
 export interface GotoOptions {
   backend?: 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+  /** `?threads=`: wasm's thread count (a string, to test bad values too). */
+  threads?: string;
   preset?: string;
   /** Dotted config paths (as in the URL hash) on top of TINY. */
   config?: Record<string, string | number | boolean>;
@@ -73,6 +75,7 @@ export class PlaygroundPage {
     const query = new URLSearchParams();
     if (opts.backend) query.set('backend', opts.backend);
     if (opts.view) query.set('view', opts.view);
+    if (opts.threads !== undefined) query.set('threads', opts.threads);
     const base = query.toString();
     const qs = opts.debug ? (base ? `${base}&debug` : 'debug') : base;
     await this.page.goto(`/${qs ? `?${qs}` : ''}${PlaygroundPage.hash(opts)}`);

@@ -7,7 +7,8 @@
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../worker/backend';
+import { requestWasmThreads, selectBackend, wasmThreads } from '../worker/backend';
+import { timeToLearn, TIME_TO_LEARN_DEFAULTS } from './timeToLearn';
 import { runEngineBench } from './engineBench';
 import { PageBenchOptionsSchema, type BenchEntry } from './schema';
 
@@ -20,12 +21,15 @@ declare global {
 window.runBench = async (options: unknown): Promise<BenchEntry> => {
   const o = PageBenchOptionsSchema.parse(options);
   // The app's own backend selection, forced: same wasm binaries, same adapter probe.
+  requestWasmThreads(o.threads);
   const info = await selectBackend(o.backend);
   if (info.name !== o.backend) throw new Error(`the ${o.backend} backend did not start: ${info.reason}`);
   const notes = [...o.notes];
   if (info.software) notes.push(`${info.adapter} is a software adapter: the GPU is emulated on the CPU`);
-  return runEngineBench(
-    { ...o, env: 'browser', adapter: info.adapter, softwareAdapter: info.software, notes, log: (line) => console.log(`[bench] ${line}`) },
-    { loadWarmStart: (task) => tf.io.browserHTTPRequest(new URL(`../checkpoints/${task}/model.json`, window.location.href).href) },
-  );
+  const log = (line: string) => console.log(`[bench] ${line}`);
+  const deps = { loadWarmStart: (task: string) => tf.io.browserHTTPRequest(new URL(`../checkpoints/${task}/model.json`, window.location.href).href) };
+  const entry = await runEngineBench({ ...o, env: 'browser', adapter: info.adapter, softwareAdapter: info.software, notes, log }, deps);
+  if (info.name === 'wasm') entry.threads = wasmThreads();
+  if (o.learnSeeds.length > 0) Object.assign(entry, await timeToLearn({ ...TIME_TO_LEARN_DEFAULTS, seeds: o.learnSeeds, log }, deps));
+  return entry;
 };

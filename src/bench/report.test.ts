@@ -51,3 +51,30 @@ describe('resultsMarkdown', () => {
     expect(md).not.toContain('| node | wasm | — |'); // the generation-only entry has no iteration row
   });
 });
+
+describe('time to learn and threads in the report', () => {
+  const learned: BenchEntry = BenchEntrySchema.parse({
+    ...full,
+    threads: 2,
+    timeToLearnS: 61.5,
+    timeToLearn: {
+      margin: 0.15,
+      evalN: 128,
+      evalEvery: 10,
+      maxIterations: 300,
+      seeds: [
+        { seed: 1, before: 0.4, reached: 0.56, iterations: 90, seconds: 61.5 },
+        { seed: 2, before: 0.41, reached: 0.5, iterations: null, seconds: null },
+      ],
+    },
+  });
+  it('labels the backend with its threads and lists each seed, the unreached one as such', () => {
+    const md = resultsMarkdown([learned]);
+    expect(md).toContain('| browser | wasm (2 threads) | 62 | seed 1: 62 s, 90 it (40% → 56%); seed 2: not within 300 it (41% → 50%) |');
+    expect(md).toContain('stands 15 points above the warm start');
+    expect(md).toContain('| browser | wasm (2 threads) | 900 |');
+  });
+  it('leaves the section out when no entry measured it', () => {
+    expect(resultsMarkdown([full])).not.toContain('Time to learn');
+  });
+});

@@ -7,6 +7,8 @@ import type { BenchEntry } from './schema';
 
 const fixed = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`);
+/** The backend column: "wasm (2 threads)" where the entry says how many threads ran it. */
+const backendCell = (e: BenchEntry) => (e.threads !== undefined ? `${e.backend} (${e.threads} thread${e.threads === 1 ? '' : 's'})` : e.backend);
 const bytes = (x: number | undefined) => (x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x / 1024).toFixed(1)} KiB`);
 
 export function generateTable(entries: BenchEntry[]): string {
@@ -14,7 +16,7 @@ export function generateTable(entries: BenchEntry[]): string {
   const sep = '|---|---|---|---|---|---|---|---|';
   const rows = entries.map(
     (e) =>
-      `| ${e.env} | ${e.backend} | ${e.prompts} x ${e.groupSize} | ${fixed(e.tokensPerSec.kvUnshared)} | ${fixed(e.tokensPerSec.kvShared)} | ${fixed(e.tokensPerSec.recompute)} | ${fixed(e.kvSpeedup, 2)}x | ${fixed(e.prefixShareSpeedup, 2)}x |`,
+      `| ${e.env} | ${backendCell(e)} | ${e.prompts} x ${e.groupSize} | ${fixed(e.tokensPerSec.kvUnshared)} | ${fixed(e.tokensPerSec.kvShared)} | ${fixed(e.tokensPerSec.recompute)} | ${fixed(e.kvSpeedup, 2)}x | ${fixed(e.prefixShareSpeedup, 2)}x |`,
   );
   return [head, sep, ...rows].join('\n');
 }
@@ -31,7 +33,7 @@ export function iterationTable(entries: BenchEntry[]): string {
       const pe = e.phaseEfficiency;
       const passes = pe?.logprob !== undefined && pe.update !== undefined ? `${pct(pe.logprob)} / ${pct(pe.update)}` : `${pct(pe?.passes)} log-prob+update`;
       const eff = `${pct(e.efficiency)}${pe ? ` (${pct(pe.rollout)} / ${passes})` : ''}`;
-      return `| ${e.env} | ${e.backend} | ${fixed(e.iterationMs)} | ${split} | ${fixed(e.iterationsPerSec, 2)} | ${fixed(e.readbacksPerIteration)} | ${fixed(e.dispatchesPerIteration)} | ${fixed((e.flopsPerIteration ?? NaN) / 1e6)} | ${fixed(e.matmulGflops, 2)} | ${fixed(e.dispatchFloorUs, 1)} | ${eff} | ${fixed(e.tensorsGrowth)} | ${bytes(e.bytesGrowth)} | ${fixed(e.fps, 1)} | ${fixed(e.longestTaskMs)} |`;
+      return `| ${e.env} | ${backendCell(e)} | ${fixed(e.iterationMs)} | ${split} | ${fixed(e.iterationsPerSec, 2)} | ${fixed(e.readbacksPerIteration)} | ${fixed(e.dispatchesPerIteration)} | ${fixed((e.flopsPerIteration ?? NaN) / 1e6)} | ${fixed(e.matmulGflops, 2)} | ${fixed(e.dispatchFloorUs, 1)} | ${eff} | ${fixed(e.tensorsGrowth)} | ${bytes(e.bytesGrowth)} | ${fixed(e.fps, 1)} | ${fixed(e.longestTaskMs)} |`;
     });
   return [head, sep, ...rows].join('\n');
 }
@@ -40,15 +42,29 @@ export function iterationTable(entries: BenchEntry[]): string {
 export function profileTable(entries: BenchEntry[]): string {
   const share = (ms: number, total: number | undefined) => (total ? `${((100 * ms) / total).toFixed(1)}%` : '—');
   const rows = entries.flatMap((e) =>
-    (e.kernelProfile ?? []).map((k) => `| ${e.env} | ${e.backend} | ${k.phase} | ${k.kernel} | ${k.ms.toFixed(1)} | ${share(k.ms, e.kernelProfileMs)} | ${k.calls} |`),
+    (e.kernelProfile ?? []).map((k) => `| ${e.env} | ${backendCell(e)} | ${k.phase} | ${k.kernel} | ${k.ms.toFixed(1)} | ${share(k.ms, e.kernelProfileMs)} | ${k.calls} |`),
   );
   return ['| env | backend | phase | kernel | ms | share of kernel time | calls |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Time to learn, per entry that measured it: the mean, and each seed's seconds and iterations. */
+export function learnTable(entries: BenchEntry[]): string {
+  const rows = entries
+    .filter((e) => e.timeToLearn !== undefined)
+    .map((e) => {
+      const t = e.timeToLearn!;
+      const seeds = t.seeds
+        .map((s) => `seed ${s.seed}: ${s.seconds !== null ? `${s.seconds.toFixed(0)} s, ${s.iterations} it` : `not within ${t.maxIterations} it`} (${(100 * s.before).toFixed(0)}% → ${(100 * s.reached).toFixed(0)}%)`)
+        .join('; ');
+      return `| ${e.env} | ${backendCell(e)} | ${e.timeToLearnS != null ? e.timeToLearnS.toFixed(0) : 'not reached'} | ${seeds} |`;
+    });
+  return ['| env | backend | time to learn, s (mean) | per seed: training s, iterations (held-out ID accuracy, warm start → then) |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** Every note once, with the entries it applies to, as a list under the tables. */
 export function notesList(entries: BenchEntry[]): string {
   const where = new Map<string, string[]>();
-  for (const e of entries) for (const n of e.notes ?? []) where.set(n, [...(where.get(n) ?? []), `${e.env}/${e.backend}`]);
+  for (const e of entries) for (const n of e.notes ?? []) where.set(n, [...(where.get(n) ?? []), `${e.env}/${backendCell(e)}`]);
   return [...where].map(([note, tags]) => `- ${tags.join(', ')}: ${note}`).join('\n');
 }
 
@@ -66,12 +82,26 @@ export function resultsMarkdown(entries: BenchEntry[]): string {
     '',
     generateTable(entries),
     ...(entries.some((e) => e.iterationMs !== undefined) ? iterationSection(entries) : []),
+    ...(entries.some((e) => e.timeToLearn !== undefined) ? learnSection(entries) : []),
     ...(entries.some((e) => e.kernelProfile)
       ? ['', '## Longest kernels of one iteration (--profile: tf.profile, its timer overhead included)', '', profileTable(entries)]
       : []),
     ...(notes ? ['', 'Notes:', '', notes] : []),
     '',
   ].join('\n');
+}
+
+function learnSection(entries: BenchEntry[]): string[] {
+  const t = entries.find((e) => e.timeToLearn !== undefined)!.timeToLearn!;
+  return [
+    '',
+    `## Time to learn: the default preset until held-out ID accuracy stands ${(100 * t.margin).toFixed(0)} points above the warm start`,
+    '',
+    `Wall seconds of training, held-out evaluations excluded (greedy, ${t.evalN} prompts every ${t.evalEvery} iterations, standard error about ${(100 * Math.sqrt(0.25 / t.evalN)).toFixed(0)} points), ` +
+      `up to ${t.maxIterations} iterations. On wasm only: the plain-JS cpu backend is too slow, and webgl/webgpu here are software-emulated.`,
+    '',
+    learnTable(entries),
+  ];
 }
 
 function iterationSection(entries: BenchEntry[]): string[] {

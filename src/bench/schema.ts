@@ -20,12 +20,28 @@ export const MemorySchema = z.object({
   leakedAfterDispose: z.number(),
 });
 
+/** Seconds of training until held-out ID accuracy stands `margin` above the warm start (timeToLearn.ts). */
+export const TimeToLearnSchema = z.object({
+  /** Mean over the seeds that got there; null when none did within maxIterations. */
+  timeToLearnS: z.number().nullable(),
+  timeToLearn: z.object({
+    margin: z.number(),
+    evalN: z.number().int(),
+    evalEvery: z.number().int(),
+    maxIterations: z.number().int(),
+    seeds: z.array(z.object({ seed: z.number().int(), before: z.number(), reached: z.number(), iterations: z.number().int().nullable(), seconds: z.number().nullable() })),
+  }),
+});
+export type TimeToLearn = z.infer<typeof TimeToLearnSchema>;
+
 export const BenchEntrySchema = z
   .object({
     env: z.string(),
     backend: z.string(),
     /** What actually ran the kernels: a GPU adapter's name, "WebAssembly SIMD", ... */
     adapter: z.string().optional(),
+    /** wasm: the threads its kernels ran on (1 in Node; in the browser, what ?threads asked). */
+    threads: z.number().int().optional(),
     measuredAt: z.string(),
     machine: z.string(),
     /** What differs from the plain measurement (smaller configs, fewer repeats) and why. */
@@ -78,6 +94,7 @@ export const BenchEntrySchema = z
     memory: MemorySchema.optional(),
     tensorsGrowth: z.number().optional(),
     bytesGrowth: z.number().optional(),
+    ...TimeToLearnSchema.partial().shape,
     // The real app, in the browser, while its default run trains.
     fps: z.number().optional(),
     /** The longest 'longtask' entry (main thread busy > 50 ms), when it started (s after Start), and how many there were. */
@@ -106,6 +123,10 @@ export const PageBenchOptionsSchema = z.object({
   iterations: z.number().int().min(1),
   growth: z.object({ config: z.enum(['default', 'tiny']), at: z.number().int().min(1), until: z.number().int().min(1) }).nullable(),
   limitsBudgetMs: z.number().positive(),
+  /** wasm only: the thread count to ask for (before the backend starts). */
+  threads: z.number().int().min(1).max(8).optional(),
+  /** Also measure the time to learn, with these seeds (empty: not measured). */
+  learnSeeds: z.array(z.number().int()).default([]),
   profile: z.boolean(),
   notes: z.array(z.string()),
 });

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { runEngineBench, type EngineBenchOptions } from '../bench/engineBench';
 import { resultsMarkdown } from '../bench/report';
+import { TIME_TO_LEARN_DEFAULTS, timeToLearn } from '../bench/timeToLearn';
 import { BenchEntrySchema, type BenchEntry } from '../bench/schema';
 import { initBackend, type NodeBackend } from './backend';
 import { runCli, writableDir } from './args';
@@ -59,7 +60,8 @@ const log = (line: string) => process.stderr.write(`[${((performance.now() - sta
 
 async function benchNode(backend: NodeBackend, args: BenchArgs): Promise<BenchEntry> {
   await initBackend(backend);
-  return runEngineBench(
+  const deps = { loadWarmStart: (task: string) => fileHandler(`public/checkpoints/${task}`) };
+  const entry = await runEngineBench(
     {
       ...engineOptions(args),
       env: 'node',
@@ -70,8 +72,15 @@ async function benchNode(backend: NodeBackend, args: BenchArgs): Promise<BenchEn
       notes: [],
       log,
     },
-    { loadWarmStart: (task) => fileHandler(`public/checkpoints/${task}`) },
+    deps,
   );
+  if (backend === 'wasm') entry.threads = 1; // tfjs-backend-wasm has no threads in Node
+  // Time to learn on wasm only: the plain-JS cpu backend would take hours.
+  if (backend === 'wasm' && args['learn-seeds'].length > 0 && args.only !== 'generate') {
+    log(`node/${backend}: time to learn, seeds ${args['learn-seeds'].join(', ')}`);
+    Object.assign(entry, await timeToLearn({ ...TIME_TO_LEARN_DEFAULTS, seeds: args['learn-seeds'], log }, deps));
+  }
+  return entry;
 }
 
 async function readExisting(path: string): Promise<BenchEntry[]> {
@@ -91,12 +100,14 @@ runCli(USAGE, async () => {
   if (browser.length > 0) {
     // Loaded only when needed: vite and Playwright are heavy and `--only node` needs neither.
     const { benchBrowser } = await import('./benchBrowser');
-    fresh.push(...(await benchBrowser(browser, { engine: engineOptions(args), fpsSeconds: args['fps-seconds'], port: args.port, machine: machineLabel(), log })));
+    const threads = args.threads ?? [...new Set([1, Math.min(cpus().length, 8)])];
+    fresh.push(...(await benchBrowser(browser, { engine: engineOptions(args), fpsSeconds: args['fps-seconds'], port: args.port, machine: machineLabel(), wasmThreads: threads, learnSeeds: args['learn-seeds'], log })));
   }
   await mkdir(args.out, { recursive: true });
   const jsonPath = `${args.out}/results.json`;
-  const keep = (await readExisting(jsonPath)).filter((e) => !fresh.some((f) => f.env === e.env && f.backend === e.backend));
-  const order = (e: BenchEntry) => `${e.env === 'node' ? 0 : 1}-${e.backend}`;
+  const same = (a: BenchEntry, b: BenchEntry) => a.env === b.env && a.backend === b.backend && (a.threads ?? 1) === (b.threads ?? 1);
+  const keep = (await readExisting(jsonPath)).filter((e) => !fresh.some((f) => same(f, e)));
+  const order = (e: BenchEntry) => `${e.env === 'node' ? 0 : 1}-${e.backend}-${String(e.threads ?? 1).padStart(2, '0')}`;
   const all = [...keep, ...fresh].sort((a, b) => order(a).localeCompare(order(b)));
   await writeFile(jsonPath, `${JSON.stringify(all, null, 2)}\n`);
   const md = resultsMarkdown(all);

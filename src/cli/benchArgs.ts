@@ -10,7 +10,10 @@ import { numArg, parseCli, UsageError } from './args';
 export const USAGE = `usage: npm run bench -- [--only all|node|browser|generate] [--backends ${[...new Set([...NODE_BACKENDS, ...BROWSER_BACKENDS])].join(',')}]
        [--iterations 3] [--growth 200] [--growth-at 10] [--growth-config tiny|default] [--limits-ms 150]
        [--prompts 8] [--group 8] [--repeats 3] [--fps-seconds 10] [--port 4390] [--out bench] [--profile]
---backends filters both environments (cpu and wasm run in Node and in the browser); --only generate is Node's generation benchmark alone.`;
+       [--threads 1,2] [--learn-seeds 1|1,2,3|none]
+--backends filters both environments (cpu and wasm run in Node and in the browser); --only generate is Node's generation benchmark alone.
+--threads: the browser's wasm runs once per thread count (default: 1 and every core, at most 8); Node's wasm has one thread.
+--learn-seeds: time to learn (the default preset until held-out accuracy is 15 points up) on wasm, once per seed; none skips it.`;
 
 const Args = z
   .object({
@@ -28,6 +31,17 @@ const Args = z
     port: numArg(z.number().int().min(1024).max(65_535)).default(4390),
     out: z.string().min(1).default('bench'),
     profile: z.boolean().default(false),
+    threads: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'expected thread counts separated by commas, e.g. 1,2')
+      .transform((s) => [...new Set(s.split(',').map(Number))])
+      .refine((xs) => xs.every((x) => x >= 1 && x <= 8), 'each thread count must be 1 to 8 (tfjs-backend-wasm starts 8 threads)')
+      .optional(),
+    'learn-seeds': z
+      .string()
+      .regex(/^(none|\d+(,\d+)*)$/, 'expected seeds separated by commas (e.g. 1,2,3) or none')
+      .transform((s) => (s === 'none' ? [] : s.split(',').map(Number)))
+      .default([1]),
   })
   .refine((a) => a.growth === 0 || a['growth-at'] < a.growth, { message: 'must be below --growth (0 turns the growth run off)', path: ['growth-at'] });
 export type BenchArgs = z.infer<typeof Args>;
@@ -47,6 +61,8 @@ const OPTIONS = {
   port: { type: 'string' },
   out: { type: 'string' },
   profile: { type: 'boolean' },
+  threads: { type: 'string' },
+  'learn-seeds': { type: 'string' },
 } as const;
 
 /** The validated flags of `npm run bench`; throws UsageError on a bad one. */

@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { build, preview } from 'vite';
 import { BenchEntrySchema, type BenchEntry, type PageBenchOptions } from '../bench/schema';
+import { wasmThreadsPlugin } from '../../vite.config';
 
 type BrowserBackend = PageBenchOptions['backend'];
 
@@ -23,11 +24,15 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export interface BrowserBenchOptions {
   /** The engine benchmark's options, shared by every backend (src/bench/profile.ts lowers them for slow ones). */
-  engine: Omit<PageBenchOptions, 'backend' | 'machine' | 'notes'>;
+  engine: Omit<PageBenchOptions, 'backend' | 'machine' | 'notes' | 'learnSeeds'>;
   fpsSeconds: number;
   port: number;
   /** The host machine, as Node describes it. */
   machine: string;
+  /** The wasm backend runs once per thread count. */
+  wasmThreads: number[];
+  /** Time to learn on wasm with these seeds (empty: skipped). */
+  learnSeeds: number[];
   log: (line: string) => void;
 }
 
@@ -75,14 +80,21 @@ async function newContext(browser: Browser, blocked: string[], log: (line: strin
   return context;
 }
 
-async function engineEntry(browser: Browser, base: string, backend: BrowserBackend, o: BrowserBenchOptions, browserVersion: string): Promise<BenchEntry> {
+async function engineEntry(browser: Browser, base: string, backend: BrowserBackend, threads: number | undefined, o: BrowserBenchOptions, browserVersion: string): Promise<BenchEntry> {
   const blocked: string[] = [];
   const context = await newContext(browser, blocked, o.log);
   try {
     const page = await context.newPage();
     await page.goto(`${base}/bench/`);
     await page.waitForFunction(() => typeof (globalThis as unknown as PageGlobals).runBench === 'function');
-    const options: PageBenchOptions = { ...o.engine, backend, machine: `${o.machine}; headless Chromium ${browserVersion}`, notes: [] };
+    const options: PageBenchOptions = {
+      ...o.engine,
+      backend,
+      machine: `${o.machine}; headless Chromium ${browserVersion}`,
+      notes: [],
+      ...(threads !== undefined ? { threads } : {}),
+      learnSeeds: backend === 'wasm' ? o.learnSeeds : [],
+    };
     const raw = await page.evaluate((opts) => (globalThis as unknown as PageGlobals).runBench!(opts), options);
     const entry = BenchEntrySchema.parse(raw);
     if (blocked.length > 0) entry.notes = [...(entry.notes ?? []), `blocked requests outside localhost: ${blocked.join(', ')}`];
@@ -93,12 +105,12 @@ async function engineEntry(browser: Browser, base: string, backend: BrowserBacke
 }
 
 /** The real app on `backend`: start the default run, then count frames and long tasks for `seconds`. */
-async function appResponsiveness(browser: Browser, base: string, backend: BrowserBackend, o: BrowserBenchOptions): Promise<{ fps: number; longestTaskMs: number; longestTaskAtS: number; longTasks: number; appIterations: number; appSeconds: number; note?: string }> {
+async function appResponsiveness(browser: Browser, base: string, backend: BrowserBackend, threads: number | undefined, o: BrowserBenchOptions): Promise<{ fps: number; longestTaskMs: number; longestTaskAtS: number; longTasks: number; appIterations: number; appSeconds: number; note?: string }> {
   const blocked: string[] = [];
   const context = await newContext(browser, blocked, o.log);
   try {
     const page = await context.newPage();
-    await page.goto(`${base}/?backend=${backend}#preset=grpo`);
+    await page.goto(`${base}/?backend=${backend}${threads !== undefined ? `&threads=${threads}` : ''}#preset=grpo`);
     await page.waitForFunction(
       () => {
         const d = (globalThis as unknown as PageGlobals).document;
@@ -141,6 +153,8 @@ export async function benchBrowser(backends: BrowserBackend[], o: BrowserBenchOp
   await build({ configFile: resolve('vite.config.ts'), logLevel: 'warn' });
   await build({
     configFile: false,
+    // The threaded wasm build needs the same edit as the app's (vite.config.ts).
+    plugins: [wasmThreadsPlugin],
     root: resolve('src/bench'),
     base: '/bench/',
     publicDir: false,
@@ -154,13 +168,17 @@ export async function benchBrowser(backends: BrowserBackend[], o: BrowserBenchOp
   const out: BenchEntry[] = [];
   try {
     const version = browser.version();
-    for (const backend of backends) {
-      o.log(`browser/${backend}: engine benchmark`);
-      const entry = await engineEntry(browser, base, backend, o, version);
-      o.log(`browser/${backend}: the app's default run, ${o.fpsSeconds} s`);
-      const app = await appResponsiveness(browser, base, backend, o);
+    const runs = backends.flatMap((backend): { backend: BrowserBackend; threads: number | undefined }[] =>
+      backend === 'wasm' ? o.wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: undefined }],
+    );
+    for (const { backend, threads } of runs) {
+      const tag = `browser/${backend}${threads !== undefined ? ` (${threads} thread${threads === 1 ? '' : 's'})` : ''}`;
+      o.log(`${tag}: engine benchmark`);
+      const entry = await engineEntry(browser, base, backend, threads, o, version);
+      o.log(`${tag}: the app's default run, ${o.fpsSeconds} s`);
+      const app = await appResponsiveness(browser, base, backend, threads, o);
       o.log(
-        `browser/${backend}: ${app.fps.toFixed(1)} fps, ${app.longTasks} long tasks, the longest ${app.longestTaskMs.toFixed(0)} ms at ${app.longestTaskAtS.toFixed(1)} s, ${app.appIterations} iterations in ${app.appSeconds.toFixed(0)} s`,
+        `${tag}: ${app.fps.toFixed(1)} fps, ${app.longTasks} long tasks, the longest ${app.longestTaskMs.toFixed(0)} ms at ${app.longestTaskAtS.toFixed(1)} s, ${app.appIterations} iterations in ${app.appSeconds.toFixed(0)} s`,
       );
       const { note, ...numbers } = app;
       out.push({ ...entry, ...numbers, notes: [...(entry.notes ?? []), ...(note ? [note] : [])] });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // The wasm binaries are served by this site (Vite emits them as assets): no CDN.
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -79,9 +79,42 @@ async function activate(name: BackendName): Promise<boolean> {
   }
 }
 
+/** tfjs-backend-wasm starts 8 pthread workers and never uses more. */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * How many threads the wasm backend may use; call before it starts (later calls do nothing).
+ * Without a request tfjs picks half the logical cores the browser reports (at most 8): it
+ * assumes two hyperthreads per core and leaves the rest to the page. `?threads=N` overrides
+ * that, to measure what more threads buy: tfjs also caps any request at
+ * navigator.hardwareConcurrency / 2, so this worker's navigator reports 2N for the request
+ * to stand (the count only sizes the thread pool; nothing else here reads it).
+ */
+export function requestWasmThreads(n: number | undefined): void {
+  if (n === undefined) return;
+  setThreadsCount(n);
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav && (nav.hardwareConcurrency ?? 0) < 2 * n) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * n, configurable: true });
+}
+
+/** The threaded build needs SharedArrayBuffer, which only a cross-origin-isolated page has. */
+const isolated = (): boolean => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+
+/** Threads the running wasm backend uses (1 for the single-threaded builds). */
+export function wasmThreads(): number {
+  return tf.getBackend() === 'wasm' && isolated() ? Math.max(1, getThreadsCount()) : 1;
+}
+
 async function wasmLabel(): Promise<string> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return `WebAssembly${simd ? ' SIMD' : ''}`;
+  const n = wasmThreads();
+  return `WebAssembly${simd ? ' SIMD' : ''}, ${n} thread${n === 1 ? '' : 's'}`;
+}
+
+/** Why wasm runs on the threads it does: said once, in the badge's reason. */
+function threadNote(): string {
+  if (isolated()) return '';
+  return ' One thread: the page is not cross-origin isolated (its server does not send COOP/COEP), so the threaded build cannot load.';
 }
 
 function describe(name: BackendName, probe: Probe | null): string {
@@ -111,7 +144,8 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
         adapter: request === 'wasm' ? await wasmLabel() : describe(request, probe),
         software: soft,
         forced: true,
-        reason: `Forced by ?backend=${request}${soft ? ' (a software adapter: expect it to be slow)' : ''}.`,
+        reason: `Forced by ?backend=${request}${soft ? ' (a software adapter: expect it to be slow)' : ''}.${request === 'wasm' ? threadNote() : ''}`,
+        ...(request === 'wasm' ? { threads: wasmThreads() } : {}),
       };
     }
     const fallback = await selectBackend('auto');
@@ -136,7 +170,8 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
       adapter: await wasmLabel(),
       software: false,
       forced: false,
-      reason: `WASM is the fastest choice here: ${skipped.join('; ')}.`,
+      reason: `WASM is the fastest choice here: ${skipped.join('; ')}.${threadNote()}`,
+      threads: wasmThreads(),
     };
   }
   await activate('cpu');
@@ -154,6 +189,7 @@ export async function fallBackFrom(failed: BackendName, message: string): Promis
         software: false,
         forced: false,
         reason: `${backendLabel(failed)} failed (${message}); continued on ${backendLabel(name)} from the last checkpoint.`,
+        ...(name === 'wasm' ? { threads: wasmThreads() } : {}),
       };
     }
   }

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { WorkerEventSchema, type BackendInfo, type BackendRequest, type TrainerApi, type WorkerEvent } from './protocol';
+import { WorkerEventSchema, type BackendInfo, type BackendOptions, type BackendRequest, type TrainerApi, type WorkerEvent } from './protocol';
 
 /**
  * The page's handle on the trainer worker: spawn + comlink wrap, restart (a fresh worker,
@@ -15,6 +15,8 @@ import { WorkerEventSchema, type BackendInfo, type BackendRequest, type TrainerA
 
 export interface ClientOptions {
   backend: BackendRequest;
+  /** `?threads=N`: how many threads wasm may use (every core otherwise). */
+  backendOptions?: BackendOptions;
   /** The page's base URL: warm-start checkpoints are fetched relative to it. */
   baseUrl: string;
   onEvent: (event: WorkerEvent) => void;
@@ -46,7 +48,7 @@ export class TrainerClient {
       if (parsed.success) this.opts.onEvent(parsed.data);
       else this.died(`The worker sent a malformed event: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     };
-    const info = await this.remote.init(this.opts.backend, this.opts.baseUrl, Comlink.proxy(onEvent));
+    const info = await this.remote.init(this.opts.backend, this.opts.baseUrl, Comlink.proxy(onEvent), this.opts.backendOptions ?? {});
     await this.watchLifeline(generation);
     return info;
   }
@@ -106,7 +108,7 @@ export class TrainerClient {
   }
 }
 
-export type { AttentionRequest, AttentionResult, BackendInfo, BackendRequest, WorkerEvent, RunStatus, WriteResult } from './protocol';
+export type { AttentionRequest, AttentionResult, BackendInfo, BackendOptions, BackendRequest, WorkerEvent, RunStatus, WriteResult } from './protocol';
 export { isLive, BACKENDS, RUN_STATUSES, WriteResultSchema } from './protocol';
 export { can, refusal, settled, type Command } from './lifecycle';
 // The page reads storage (readonly transactions) and asks the worker for every write.

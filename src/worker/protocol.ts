@@ -30,7 +30,12 @@ export const BackendInfoSchema = z.object({
   forced: z.boolean(),
   /** One sentence: why this backend. */
   reason: z.string(),
+  /** wasm only: the threads it computes on (more than 1 only on a cross-origin-isolated page). */
+  threads: z.number().int().min(1).optional(),
 });
+/** What the page may ask of the backend besides its name: `?threads=N` (wasm; 1 to 8, tfjs's pool). */
+export const BackendOptionsSchema = z.object({ threads: z.number().int().min(1).max(8).optional() }).strict();
+export type BackendOptions = z.infer<typeof BackendOptionsSchema>;
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
 export { RUN_STATUSES, LIVE_STATUSES, isLive, type RunStatus } from './lifecycle';
@@ -111,7 +116,7 @@ export interface CreateOptions {
 
 export interface TrainerApi {
   /** Pick and initialise the tfjs backend; `baseUrl` is the page's base (checkpoints are relative to it). */
-  init(request: BackendRequest, baseUrl: string, onEvent: (event: WorkerEvent) => void): Promise<BackendInfo>;
+  init(request: BackendRequest, baseUrl: string, onEvent: (event: WorkerEvent) => void, options?: BackendOptions): Promise<BackendInfo>;
   /** Build a trainer for a run. Resolves with the iteration it starts from. */
   create(runId: string, config: RunConfig, opts?: CreateOptions): Promise<{ iteration: number }>;
   /** Run iterations until done, paused or stopped. Runs started together are stepped in turn. */

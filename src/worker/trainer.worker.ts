@@ -7,8 +7,8 @@ import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RunConfigSchema } from '../engine/config';
 import { parseOrExplain } from '../engine/issues';
-import { selectBackend } from './backend';
-import { AttentionRequestSchema, BackendRequestSchema, CreateOptionsSchema, EvaluateNSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
+import { requestWasmThreads, selectBackend } from './backend';
+import { AttentionRequestSchema, BackendOptionsSchema, BackendRequestSchema, CreateOptionsSchema, EvaluateNSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { recordsApi } from './records';
 import { Runner } from './runner';
 import { evaluateRun, forkRun, sampleOwn } from './tools';
@@ -48,8 +48,9 @@ function holdLifeline(name: string): Promise<boolean> {
 }
 
 const api: TrainerApi = {
-  async init(request, baseUrl, onEvent) {
+  async init(request, baseUrl, onEvent, options) {
     if (runner && backend) return backend;
+    requestWasmThreads(parseOrExplain(BackendOptionsSchema, options ?? {}, 'Invalid backend options').threads);
     backend = await selectBackend(BackendRequestSchema.parse(request));
     // The callback is a comlink proxy: each call is one postMessage; nothing waits on it.
     const emit = (e: WorkerEvent) => void Promise.resolve(onEvent(e)).catch(() => undefined);

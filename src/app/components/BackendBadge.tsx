@@ -19,6 +19,7 @@ export function BackendBadge() {
       className={`backend-badge backend-${backend.name}${backend.software ? ' software' : ''}`}
       data-testid="backend-badge"
       data-backend={backend.name}
+      data-threads={backend.threads ?? ""}
       data-state={state}
       role="status"
       title={backend.reason}

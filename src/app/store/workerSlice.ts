@@ -1,4 +1,4 @@
-import { TrainerClient, type BackendInfo, type BackendRequest } from '../../worker/client';
+import { TrainerClient, type BackendInfo, type BackendOptions, type BackendRequest } from '../../worker/client';
 import type { Slice } from './types';
 import { errorText } from '../../engine/issues';
 
@@ -14,7 +14,7 @@ export interface WorkerSlice {
   /** 'failed': it never started; 'crashed': it died after starting (runs are interrupted). */
   workerState: 'off' | 'starting' | 'ready' | 'failed' | 'crashed';
   workerError: string | null;
-  connectWorker: (request: BackendRequest, baseUrl: string) => Promise<void>;
+  connectWorker: (request: BackendRequest, baseUrl: string, options?: BackendOptions) => Promise<void>;
   /** A fresh worker (the Restart button after a crash); saved runs stay as they are. */
   restartWorker: () => Promise<void>;
   /** Kill the worker now (a stuck iteration); live runs become resumable 'interrupted' runs. */
@@ -43,8 +43,8 @@ export const createWorkerSlice: Slice<WorkerSlice> = (set, get) => {
     backend: null,
     workerState: 'off',
     workerError: null,
-    connectWorker: async (request, baseUrl) => {
-      const client = new TrainerClient({ backend: request, baseUrl, onEvent: (e) => get().handleEvent(e), onCrash });
+    connectWorker: async (request, baseUrl, options) => {
+      const client = new TrainerClient({ backend: request, backendOptions: options, baseUrl, onEvent: (e) => get().handleEvent(e), onCrash });
       set({ client, workerState: 'starting', workerError: null });
       try {
         const backend = await client.connect();
