@@ -5,7 +5,7 @@ import type { EvalResult } from '../engine/train/evaluate';
 import type { InspectBatch } from '../engine/train/types';
 import type { RunFields, StoredRun } from './dbSchema';
 import { RUN_STATUSES, type RunStatus } from './lifecycle';
-import type { EvaluateRunRequest, EvaluateRunResult, ForkRequest, ForkResult, OwnRequest, OwnResult } from './toolsProtocol';
+import type { CrossTaskRequest, CrossTaskResult, EvaluateRunRequest, EvaluateRunResult, ForkRequest, ForkResult, OwnRequest, OwnResult } from './toolsProtocol';
 
 /**
  * The one typed bridge between the page and the trainer worker (comlink). Calls go
@@ -168,6 +168,11 @@ export interface TrainerApi {
    * `onProgress` (a comlink proxy) hears (done, total) prompts.
    */
   evaluateRun(runId: string, request: EvaluateRunRequest, onProgress?: (done: number, total: number) => void): Promise<EvaluateRunResult>;
+  /**
+   * Cross-task evaluation: greedy accuracy of the run's newest saved weights on every task's id,
+   * visual-shift and novel-answer (ood) splits. `onProgress` hears (done, total) prompts.
+   */
+  evaluateAcrossTasks(runId: string, request: CrossTaskRequest, onProgress?: (done: number, total: number) => void): Promise<CrossTaskResult>;
   /** "Try your own": G samples of the run's newest weights on a person's image and question, scored when a gold answer is given. */
   sampleOwn(runId: string, request: OwnRequest): Promise<OwnResult>;
   /**
