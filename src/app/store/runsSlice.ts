@@ -58,7 +58,7 @@ export interface RunsSlice {
   stepActive: () => Promise<void>;
   stopActive: () => Promise<void>;
   resetActive: () => Promise<void>;
-  /** Held-out ID/OOD accuracy of the active (live, not running) run, as a notice. */
+  /** Held-out ID, visual-shift and novel-answer (OOD) accuracy of the active (live, not running) run, as a notice. */
   evaluateActive: () => Promise<void>;
 
   selectRun: (id: string | null) => void;
