@@ -3,6 +3,7 @@
  * ID asks for 0..5 targets, OOD ("novel answers") for 6..9: the OOD images are visibly more crowded.
  * Visual shift: the same 0..5 targets and distractors, drawn larger than any ID object
  * (COUNT_SHIFT.size of a cell; ID draws 0.5-0.75) on a background of a colour no ID picture has.
+ * (Both sizes are capped by the cell margin: at 16 x 16 pixels they meet, and only the background differs.)
  * Colour, shape and how many are all still there to see.
  * Levels: 1 targets only; 2 adds distractors of another colour; 3 adds distractors that share
  * the target's colour or its shape, so both have to be checked.
