@@ -52,6 +52,32 @@ test('pass@k, best@N and majority@N of a tiny run, with standard errors', async 
   expect(p).toBeLessThanOrEqual(1);
 });
 
+test('cross-task evaluation: a count run, greedy, on every task\'s ID, visual-shift and novel-answer splits', async ({ playground, page }) => {
+  await playground.goto({ config: { 'run.iterations': 2, 'task.task': 'count' }, debug: true });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  await playground.openView('compare');
+  const tools = new ToolsPage(page);
+  await tools.evaluateAcrossTasks(2);
+  const table = tools.crossPanel.getByTestId('cross-table');
+  await expect(table).toBeVisible();
+  await expect(table.locator('thead th')).toHaveText(['Task', 'ID', 'visual shift', 'novel answers']);
+  const rows = table.getByTestId('cross-row');
+  await expect(rows).toHaveCount(4);
+  // The task the run trained on comes first and says so; then the three it never saw.
+  await expect(rows.first()).toHaveAttribute('data-task', 'count');
+  await expect(rows.first()).toContainText('(trained on)');
+  await expect(rows.nth(1)).not.toContainText('(trained on)');
+  const cells = table.getByTestId('cross-cell');
+  await expect(cells).toHaveCount(12);
+  for (let i = 0; i < 12; i++) {
+    const a = Number(await cells.nth(i).getAttribute('data-accuracy'));
+    expect(a >= 0 && a <= 1, `cell ${i}: ${a}`).toBe(true);
+    await expect(cells.nth(i)).toHaveText(/^\d+\.\d% ± \d+\.\d$/);
+  }
+  await expect(tools.crossPanel.getByTestId('cross-error')).toHaveCount(0);
+});
+
 test('Try your own: upload a picture, draw with the mouse and keys, ask, and see G samples with rewards and attention', async ({ playground, page }) => {
   await trainedRun(playground, 'inspect');
   const tools = new ToolsPage(page);

@@ -5,10 +5,12 @@ export class ToolsPage {
   readonly fork: Locator;
   readonly evalPanel: Locator;
   readonly own: Locator;
+  readonly crossPanel: Locator;
 
   constructor(readonly page: Page) {
     this.fork = page.getByTestId('fork-panel');
     this.evalPanel = page.getByTestId('eval-panel');
+    this.crossPanel = page.getByTestId('cross-panel');
     this.own = page.getByTestId('try-own');
   }
 
@@ -27,6 +29,12 @@ export class ToolsPage {
     await this.evalPanel.getByTestId('eval-n').fill(String(opts.n));
     await this.evalPanel.getByTestId('eval-k').fill(String(opts.k));
     await this.evalPanel.getByTestId('btn-eval').click();
+  }
+
+  /** Cross-task evaluation of the picked run: `prompts` per task and split. */
+  async evaluateAcrossTasks(prompts: number): Promise<void> {
+    await this.crossPanel.getByTestId('cross-prompts').fill(String(prompts));
+    await this.crossPanel.getByTestId('btn-cross').click();
   }
 
   async openTryOwn(): Promise<void> {

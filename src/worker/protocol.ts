@@ -6,7 +6,7 @@ import type { InspectBatch } from '../engine/train/types';
 import type { RunFields, StoredRun } from './dbSchema';
 import { RUN_STATUSES, type RunStatus } from './lifecycle';
 import type { ImportProgress, ImportRequest, ImportResult } from './importProtocol';
-import type { EvaluateRunRequest, EvaluateRunResult, ForkRequest, ForkResult, OwnRequest, OwnResult } from './toolsProtocol';
+import type { CrossTaskRequest, CrossTaskResult, EvaluateRunRequest, EvaluateRunResult, ForkRequest, ForkResult, OwnRequest, OwnResult } from './toolsProtocol';
 
 /**
  * The one typed bridge between the page and the trainer worker (comlink). Calls go
@@ -130,7 +130,7 @@ export interface TrainerApi {
   /** Throw the run's progress away (kept for `undo`) and rebuild it at iteration 0 (status 'ready'). */
   reset(runId: string): Promise<void>;
   /** Held-out ID and OOD accuracy of a live run now. */
-  evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
+  evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult; shift: EvalResult }>;
 
   // Storage: the worker is its only writer; the page asks here and reads through queries.ts.
   /** Store a new run's record (status 'loading'), before `create` builds it. */
@@ -182,6 +182,11 @@ export interface TrainerApi {
    * `onProgress` (a comlink proxy) hears (done, total) prompts.
    */
   evaluateRun(runId: string, request: EvaluateRunRequest, onProgress?: (done: number, total: number) => void): Promise<EvaluateRunResult>;
+  /**
+   * Cross-task evaluation: greedy accuracy of the run's newest saved weights on every task's id,
+   * visual-shift and novel-answer (ood) splits. `onProgress` hears (done, total) prompts.
+   */
+  evaluateAcrossTasks(runId: string, request: CrossTaskRequest, onProgress?: (done: number, total: number) => void): Promise<CrossTaskResult>;
   /** "Try your own": G samples of the run's newest weights on a person's image and question, scored when a gold answer is given. */
   sampleOwn(runId: string, request: OwnRequest): Promise<OwnResult>;
   /**

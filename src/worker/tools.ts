@@ -2,13 +2,18 @@ import { RunConfigSchema, type RunConfig } from '../engine/config';
 import { TASKS } from '../engine/tasks';
 import type { TaskInstance } from '../engine/tasks/types';
 import { BOS, encode, isKnownWord } from '../engine/tokenizer';
+import { crossTaskEvaluation } from '../engine/train/crossTask';
 import { sampledEvaluation, sampleResponses, scoreOwn } from '../engine/train/sampledEval';
 import { restoreRun } from './db';
 import { compactedAfterTruncate, type StoredCheckpoint, type StoredRun } from './dbSchema';
 import { getRun, snapshotRun } from './queries';
 import type { Runner } from './runner';
 import {
+  CROSS_TASK_DEFAULT_PROMPTS,
+  CrossTaskRequestSchema,
   EvaluateRunRequestSchema,
+  type CrossTaskRequest,
+  type CrossTaskResult,
   ForkRequestSchema,
   OwnRequestSchema,
   type EvaluateRunRequest,
@@ -53,6 +58,27 @@ export async function evaluateRun(runner: Runner, runId: string, raw: EvaluateRu
       onProgress: report,
     });
     return { ...result, iteration, runId };
+  });
+}
+
+/** Greedy accuracy of the run's newest weights on every task's id, shift and ood splits, with progress. */
+export async function evaluateAcrossTasks(runner: Runner, runId: string, raw: CrossTaskRequest, onProgress?: (done: number, total: number) => unknown): Promise<CrossTaskResult> {
+  const req = CrossTaskRequestSchema.parse(raw);
+  const c = await storedConfig(runId);
+  const report = (done: number, total: number) => {
+    if (onProgress) void Promise.resolve(onProgress(done, total)).catch(() => undefined);
+  };
+  return runner.latestCheckpoint(runId, async (ckpt) => {
+    const { policy, iteration } = await runner.policyOf(ckpt);
+    const cells = await crossTaskEvaluation(policy, {
+      n: req.prompts ?? CROSS_TASK_DEFAULT_PROMPTS,
+      difficulty: c.task.difficulty,
+      imageSize: c.task.imageSize,
+      jitter: c.task.jitter,
+      maxNewTokens: c.sampling.maxNewTokens,
+      onProgress: report,
+    });
+    return { runId, iteration, trainedOn: c.task.task, cells };
   });
 }
 

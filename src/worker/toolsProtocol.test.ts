@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG } from '../engine/config';
-import { EVAL_SPLITS, EvaluateRunRequestSchema, ForkRequestSchema, OwnRequestSchema } from './toolsProtocol';
+import { CrossTaskRequestSchema, EVAL_SPLITS, EvaluateRunRequestSchema, ForkRequestSchema, OwnRequestSchema } from './toolsProtocol';
 
 describe('the tools\' requests, checked at the worker boundary', () => {
   it('offers every split, in order', () => {
-    expect(EVAL_SPLITS).toEqual(['id', 'ood']);
+    expect(EVAL_SPLITS).toEqual(['id', 'shift', 'ood']);
   });
   it('evaluateRun: k <= n, a known split, nothing else', () => {
     expect(EvaluateRunRequestSchema.parse({ split: 'ood', n: 8, k: 4 })).toEqual({ split: 'ood', n: 8, k: 4 });
     expect(EvaluateRunRequestSchema.safeParse({ split: 'ood', n: 2, k: 4 }).error?.issues[0]?.message).toMatch(/k must be at most n/);
     expect(EvaluateRunRequestSchema.safeParse({ split: 'train', n: 2, k: 1 }).success).toBe(false);
     expect(EvaluateRunRequestSchema.safeParse({ split: 'id', n: 2, k: 1, extra: 1 }).success).toBe(false);
+  });
+  it('evaluateAcrossTasks: an optional whole number of prompts, 1-512, nothing else', () => {
+    expect(CrossTaskRequestSchema.parse({})).toEqual({});
+    expect(CrossTaskRequestSchema.parse({ prompts: 16 })).toEqual({ prompts: 16 });
+    for (const bad of [{ prompts: 0 }, { prompts: 513 }, { prompts: 1.5 }, { prompts: 8, split: 'id' }]) expect(CrossTaskRequestSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
   it('sampleOwn: a Float32Array image and a bounded question', () => {
     const ok = { image: new Float32Array(3), imageSize: 1, question: 'sum of digits ?' };

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../engine/config';
 import type { Split } from '../engine/tasks/types';
+import type { CrossTaskCell } from '../engine/train/crossTask';
 import type { SampledEvalResult, OwnSample } from '../engine/train/sampledEval';
 
 /**
- * The protocol of three page tools (TrainerApi.evaluateRun, sampleOwn, forkRun): what the page
+ * The protocol of the page tools (TrainerApi.evaluateRun, evaluateAcrossTasks, sampleOwn, forkRun): what the page
  * sends, parsed with zod in the worker (a boundary), and what comes back. Kept apart from
  * ./protocol.ts so those tools' shapes live in one place.
  */
@@ -14,7 +15,7 @@ import type { SampledEvalResult, OwnSample } from '../engine/train/sampledEval';
  * `Split` type: a split added there fails the typecheck until it has a place here, and then
  * appears in the page's split list by itself.
  */
-const SPLIT_ORDER: Readonly<Record<Split, number>> = { id: 0, ood: 1 };
+const SPLIT_ORDER: Readonly<Record<Split, number>> = { id: 0, shift: 1, ood: 2 };
 export const EVAL_SPLITS: readonly Split[] = (Object.keys(SPLIT_ORDER) as Split[]).sort((a, b) => SPLIT_ORDER[a] - SPLIT_ORDER[b]);
 export const EvalSplitSchema = z.custom<Split>((v) => typeof v === 'string' && (EVAL_SPLITS as readonly string[]).includes(v), `split must be one of ${EVAL_SPLITS.join(', ')}`);
 
@@ -33,6 +34,25 @@ export const EvaluateRunRequestSchema = z
 export type EvaluateRunRequest = z.infer<typeof EvaluateRunRequestSchema>;
 
 export type EvaluateRunResult = SampledEvalResult & { iteration: number; runId: string };
+
+/** Cross-task evaluation: greedy, on every task's id, shift and ood splits. */
+export const CrossTaskRequestSchema = z
+  .object({
+    /** Held-out prompts per task and split (default 32: 4 tasks x 3 splits x 32 = 384 prompts). */
+    prompts: z.number().int().min(1).max(512).optional(),
+  })
+  .strict();
+export type CrossTaskRequest = z.infer<typeof CrossTaskRequestSchema>;
+export const CROSS_TASK_DEFAULT_PROMPTS = 32;
+
+export interface CrossTaskResult {
+  runId: string;
+  /** The checkpoint evaluated. */
+  iteration: number;
+  /** The task the run trains on. */
+  trainedOn: string;
+  cells: CrossTaskCell[];
+}
 
 export const OwnRequestSchema = z
   .object({

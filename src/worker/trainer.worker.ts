@@ -11,7 +11,7 @@ import { requestWasmThreads, selectBackend } from './backend';
 import { AttentionRequestSchema, BackendOptionsSchema, BackendRequestSchema, CreateOptionsSchema, EvaluateNSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { recordsApi } from './records';
 import { Runner } from './runner';
-import { evaluateRun, forkRun, sampleOwn } from './tools';
+import { evaluateAcrossTasks, evaluateRun, forkRun, sampleOwn } from './tools';
 
 /**
  * The trainer worker: owns TensorFlow.js, the backend and every live trainer. The page
@@ -79,6 +79,7 @@ const api: TrainerApi = {
   attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),
   list: () => Promise.resolve(runner ? runner.list() : []),
   evaluateRun: (runId, request, onProgress) => evaluateRun(need(), runId, request, onProgress),
+  evaluateAcrossTasks: (runId, request, onProgress) => evaluateAcrossTasks(need(), runId, request, onProgress),
   sampleOwn: (runId, request) => sampleOwn(need(), runId, request),
   forkRun: (sourceId, request) => forkRun(need(), sourceId, request),
 };

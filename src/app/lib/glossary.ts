@@ -29,7 +29,7 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
   { id: 'lmax', term: 'L_max', match: ['L_max'], definition: 'The most tokens an answer may have; an answer that reaches it is cut off (truncated).' },
   { id: 'ema', term: 'Smoothing (EMA)', match: ['smoothed', 'EMA'], definition: 'The bold line is an exponential moving average of the raw values (the faint line), to show the trend through the noise.' },
   { id: 'se', term: 'Standard error', match: ['standard error', 'SE'], definition: 'The noise of a measured share: p measured on n prompts is off by about √(p(1−p)/n). Two accuracies closer than ~2 SE of their difference may be the same.' },
-  { id: 'held-out', term: 'Held-out (eval)', match: ['held-out', 'eval'], definition: 'Prompts never trained on. ID: like the training ones; OOD: harder or of an unseen kind.' },
+  { id: 'held-out', term: 'Held-out (eval)', match: ['held-out', 'eval'], definition: 'Prompts never trained on. ID: like the training ones; visual shift: the same answers, in pictures training never shows (other sizes, colours, glyphs or noise); novel answers (OOD): answers training never shows (more objects, three digits, longer sides).' },
   { id: 'grad-norm', term: 'Gradient norm', match: ['gradient'], definition: 'The size of the step direction the loss gives; clipped to a maximum before the update.' },
   { id: 'lr', term: 'Learning rate (lr)', match: ['learning rate', 'lr'], definition: 'How big a step each update takes. Too big and training diverges (collapses).' },
   { id: 'epoch', term: 'Epochs and minibatches', match: ['epoch', 'epochs', 'minibatch', 'minibatches'], definition: 'PPO can reuse a rollout for several passes (epochs) in several slices (minibatches); then the ratio moves off 1 and clipping matters.' },

@@ -59,7 +59,7 @@ export interface RunsSlice {
   stepActive: () => Promise<void>;
   stopActive: () => Promise<void>;
   resetActive: () => Promise<void>;
-  /** Held-out ID/OOD accuracy of the active (live, not running) run, as a notice. */
+  /** Held-out ID, visual-shift and novel-answer (OOD) accuracy of the active (live, not running) run, as a notice. */
   evaluateActive: () => Promise<void>;
 
   selectRun: (id: string | null) => void;
@@ -477,7 +477,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       const res = await attempt('Evaluation failed', () => api().evaluate(run.id));
       if (res) {
         const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-        get().notify('info', `${run.name} at iteration ${run.iteration}: held-out accuracy ID ${pct(res.id.accuracy)} (n=${res.id.n}), OOD ${pct(res.ood.accuracy)} (n=${res.ood.n}).`);
+        get().notify('info', `${run.name} at iteration ${run.iteration}: held-out accuracy ID ${pct(res.id.accuracy)} (n=${res.id.n}), visual shift ${pct(res.shift.accuracy)} (n=${res.shift.n}), novel answers (OOD) ${pct(res.ood.accuracy)} (n=${res.ood.n}).`);
       }
     },
 

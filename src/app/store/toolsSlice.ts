@@ -3,7 +3,7 @@ import { nextColor } from '../lib/colors';
 import { forkConfig } from '../lib/fork';
 import { isLive, type AttentionResult } from '../../worker/client';
 import { progressCallback } from '../../worker/progress';
-import type { EvaluateRunRequest, EvaluateRunResult, OwnRequest, OwnResult } from '../../worker/toolsProtocol';
+import type { CrossTaskRequest, CrossTaskResult, EvaluateRunRequest, EvaluateRunResult, OwnRequest, OwnResult } from '../../worker/toolsProtocol';
 import type { Slice } from './types';
 
 /**
@@ -31,6 +31,12 @@ export interface ToolsSlice {
   evalProgress: { runId: string; done: number; total: number } | null;
   evalError: string | null;
   evaluateSampled: (runId: string, request: EvaluateRunRequest) => Promise<void>;
+
+  /** runId -> the newest cross-task evaluation (every task's id, shift and ood splits). */
+  crossResults: Record<string, CrossTaskResult>;
+  crossProgress: { runId: string; done: number; total: number } | null;
+  crossError: string | null;
+  evaluateAcrossTasks: (runId: string, request: CrossTaskRequest) => Promise<void>;
 
   own: { status: 'idle' | 'loading' | 'done' | 'error'; result: OwnResult | null; error: string | null; image: Float32Array | null; imageSize: number };
   ownAttention: { sample: number; position: number; result: AttentionResult | null; error: string | null } | null;
@@ -101,6 +107,22 @@ export const createToolsSlice: Slice<ToolsSlice> = (set, get) => {
         set({ evalError: errText(e) });
       } finally {
         set({ evalProgress: null });
+      }
+    },
+
+    crossResults: {},
+    crossProgress: null,
+    crossError: null,
+    evaluateAcrossTasks: async (runId, request) => {
+      set({ crossProgress: { runId, done: 0, total: 0 }, crossError: null });
+      try {
+        const onProgress = progressCallback((done, total) => set({ crossProgress: { runId, done, total } }));
+        const result = await api().evaluateAcrossTasks(runId, request, onProgress);
+        set((s) => ({ crossResults: { ...s.crossResults, [runId]: result } }));
+      } catch (e) {
+        set({ crossError: errText(e) });
+      } finally {
+        set({ crossProgress: null });
       }
     },
 

@@ -6,6 +6,7 @@ import { ChartGrid } from '../charts/ChartGrid';
 import { COMPARE_CHARTS } from '../charts/specs';
 import { ChartToolbar } from '../components/ChartToolbar';
 import { SummaryTable } from '../components/SummaryTable';
+import { CrossTaskPanel } from '../components/tools/CrossTaskPanel';
 import { EvalPanel } from '../components/tools/EvalPanel';
 import { ForkPanel } from '../components/tools/ForkPanel';
 import { PRESET_LIST } from '../lib/presets';
@@ -140,6 +141,7 @@ export function CompareView() {
           </>
         )}
         <EvalPanel preferred={ids} />
+        <CrossTaskPanel preferred={ids} />
       </section>
     </div>
   );
