@@ -121,8 +121,10 @@ function filterTerm(c: RunConfig): ObjectiveTerm | null {
   }
   if (t.onlineFilter) {
     parts.push(`${n(t.filterLow)} < \\overline{\\text{acc}}(q) < ${n(t.filterHigh)}`);
-    words.push(`online filtering keeps groups whose mean accuracy is strictly between ${t.filterLow} and ${t.filterHigh}`);
-    knobs.push('tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh');
+    const freeze = t.filterFreezeIters > 0 ? ` from iteration ${t.filterFreezeIters + 1} on` : '';
+    const refill = t.dynamicSampling ? '' : `, sampling up to ${t.maxExtraRounds} extra rounds to refill the batch`;
+    words.push(`online filtering keeps groups whose mean accuracy is strictly between ${t.filterLow} and ${t.filterHigh}${freeze}${refill}`);
+    knobs.push('tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh', 'tricks.filterFreezeIters', 'tricks.maxExtraRounds');
   }
   if (parts.length === 0) return null;
   return {

@@ -92,12 +92,16 @@ export async function startRun(config: RunConfig, deps: TrainerDeps): Promise<Ru
   };
 }
 
-/** Held-out ID and OOD accuracy of the policy now, greedy, at the curriculum's level. */
+/**
+ * Held-out ID and OOD accuracy of the policy now, greedy, at the run's starting level
+ * (task.difficulty) whatever level the curriculum has reached, so the evaluation curve keeps
+ * one meaning over the run (`curriculum/level` charts where training is).
+ */
 export async function evaluateRun(run: RunState, n = run.config.run.evalN): Promise<{ id: EvalResult; ood: EvalResult }> {
   const { config, policy, task } = run;
   const common = {
     n,
-    difficulty: run.curriculum.difficulty,
+    difficulty: config.task.difficulty,
     imageSize: config.task.imageSize,
     jitter: config.task.jitter,
     maxNewTokens: config.sampling.maxNewTokens,
