@@ -107,6 +107,10 @@ export const TricksSchema = z.object({
   noiseMidpoint: z.number().min(0).max(1).default(0.5).describe('NoisyRollout, sigmoid: m, the share of the horizon where the noise is at half strength.'),
   noiseSteepness: z.number().positive().max(1000).default(30).describe('NoisyRollout, sigmoid: k, how sharp the fall is (the paper\'s decay_coef, 30).'),
   augment: z.enum(['none', 'crop', 'affine']).default('none').describe('Rollout image augmentation: RandomCrop or RandomAffine (shift + scale).'),
+  selectByDifficulty: z.boolean().default(false).describe('ThinkLite-VL: before training, answer selectPool candidate prompts selectTries times each with the policy and train only on those it needs at least selectMinTries tries to solve (or never solves).'),
+  selectPool: z.number().int().min(8).max(4096).default(128).describe('ThinkLite selection: candidate prompts tried before training.'),
+  selectTries: z.number().int().min(2).max(64).default(8).describe('ThinkLite selection: K, answers sampled per candidate; a prompt never solved in K counts K + 1 tries.'),
+  selectMinTries: z.number().int().min(1).max(65).default(2).describe('ThinkLite selection: keep prompts that needed at least this many tries (2 = drop those solved at the first try; selectTries + 1 = only the never solved).'),
 });
 
 // The run itself
@@ -138,6 +142,9 @@ function samplingTrickRules(
     }
   }
   if (tricks.noisyRollout && tricks.noiseMix === 'hybrid' && g < 2) at(['tricks', 'noiseMix'], 'Hybrid NoisyRollout groups need at least 2 samples per prompt (one clean, one noisy); raise sampling.groupSize or choose all.');
+  if (tricks.selectByDifficulty && tricks.selectMinTries > tricks.selectTries + 1) at(['tricks', 'selectMinTries'], `Must be at most selectTries + 1 (${tricks.selectTries + 1}, never solved): no prompt can need more tries than that.`);
+  // The selection measures difficulty at the starting level; the curriculum would train those prompts at other levels.
+  if (tricks.selectByDifficulty && tricks.curriculum) at(['tricks', 'selectByDifficulty'], 'ThinkLite selection measures each prompt\'s difficulty at the starting level, and the curriculum changes the level: turn one of them off.');
 }
 
 export const RunConfigSchema = z.object({

@@ -147,6 +147,19 @@ export const CHARTS: readonly ChartSpec[] = [
     explain: 'Tokens of noisy rollouts were sampled from the policy looking at the noisy image but are trained as if it had seen the clean one. This is π(token | clean) / π(token | noisy) over those tokens: 1 is no mismatch; far from 1 means the update learns from answers the policy would not give.',
   },
   {
+    id: 'selection',
+    title: 'Selected difficulty (ThinkLite)',
+    series: [
+      { key: 'select/tries_1', label: 'solved at try 1' },
+      { key: 'select/tries_2-4', label: 'tries 2-4' },
+      { key: 'select/tries_5+', label: 'tries 5+' },
+      { key: 'select/tries_unsolved', label: 'never solved' },
+    ],
+    optional: true,
+    domain: [0, 1],
+    explain: 'Before training, the policy tried each candidate prompt K times; only those it needed enough tries for were kept. Each line is the share of this iteration\'s prompts by how many tries the policy needed: the selected difficulty mix.',
+  },
+  {
     id: 'curriculum',
     title: 'Curriculum level',
     series: [{ key: 'curriculum/level', label: 'level' }],

@@ -7,6 +7,7 @@ import { now } from './clock';
 import { filtersGroups, groupFilter, groupStats, hasSignal, keptGroups, type GroupStats } from './filter';
 import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type HostSample, type RolloutRound } from './rollout';
 import type { RunState } from './run';
+import { selectionMetrics } from './select';
 
 export interface Rollouts {
   rounds: RolloutRound[];
@@ -31,7 +32,7 @@ export async function collectRollouts(run: RunState, iteration: number): Promise
   let firstStats: GroupStats[] = [];
   try {
     for (let round = 0; round <= lastRound; round++) {
-      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty });
+      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection });
       rounds.push(r);
       const stats = groupStats(
         r.samples.map((s) => s.scored.total),
@@ -65,7 +66,8 @@ export function perturbationAccuracy(samples: readonly HostSample[]): Record<str
 /** The rollout's metrics (round 0's samples, the groups kept), with a note when the filters worked hard or fell short. */
 export function rolloutPhaseMetrics(run: RunState, iteration: number, r: Rollouts): Record<string, number> {
   const { sampling, tricks } = run.config;
-  const values = { ...rolloutMetrics(r.rounds[0]!.samples), ...perturbationAccuracy(r.rounds[0]!.samples) };
+  const first = r.rounds[0]!;
+  const values = { ...rolloutMetrics(first.samples), ...perturbationAccuracy(first.samples), ...selectionMetrics(run.selection, first.instances) };
   if (sampling.groupSize > 1) values['groups/zero_std_frac'] = r.firstStats.filter((s) => !hasSignal(s)).length / r.firstStats.length;
   if (!filtersGroups(tricks)) return values;
   values['groups/kept'] = r.kept.length;

@@ -15,7 +15,7 @@ import type { TaskDef, TaskInstance } from '../tasks/types';
 import { EOS } from '../tokenizer';
 import { perturbImages, perturbedPerGroup, perturbsImages } from './augment';
 import { instancesToTensors } from './batch';
-import { trainSeed } from './seeds';
+import { promptSeed, type PromptSelection } from './select';
 import { now } from './clock';
 
 /** One sampled response, on the host. */
@@ -54,6 +54,8 @@ export interface RoundOptions {
   /** 0 for the batch itself, 1.. for dynamic sampling's extra rounds. */
   round: number;
   difficulty: number;
+  /** ThinkLite's selected prompts to draw from (./select.ts), or null for fresh ones. */
+  selection?: PromptSelection | null;
 }
 
 /** Sample and score one round. The caller disposes it with `disposeRound`. */
@@ -62,7 +64,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   const seed = config.run.seed;
   const instances = Array.from({ length: b }, (_, k) =>
     task.generate({
-      seed: trainSeed(seed, opts.iteration, opts.round * b + k),
+      seed: promptSeed(opts.selection ?? null, seed, opts.iteration, opts.round * b + k),
       split: 'id',
       difficulty: opts.difficulty,
       imageSize: config.task.imageSize,

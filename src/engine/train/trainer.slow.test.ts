@@ -248,6 +248,24 @@ describe('trainer tricks', () => {
     trainer.dispose();
   });
 
+  it('ThinkLite selection: tries a pool before training, trains only on the kept prompts, charts their difficulty', async () => {
+    const notes: string[] = [];
+    const config = tinyConfig('grpo', { tricks: { selectByDifficulty: true, selectPool: 8, selectTries: 2, selectMinTries: 3 } });
+    const generate = vi.spyOn(TASKS.count, 'generate');
+    const trainer = await createTrainer(config, { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
+    // From scratch nothing is solved: every candidate needed K + 1 = 3 tries, so all 8 are kept.
+    expect(notes.join('\n')).toMatch(/ThinkLite selection: 8 prompts tried 2 times each .*unsolved: 100%.*kept 8 needing >= 3 tries/);
+    const pool = new Set(generate.mock.calls.slice(0, 8).map(([o]) => o.seed));
+    generate.mockClear();
+    const m = await trainer.step();
+    expect(m.values['select/tries_unsolved']).toBe(1);
+    expect(m.values['select/kept']).toBe(8);
+    const trained = generate.mock.calls.map(([o]) => o.seed);
+    expect(trained.length).toBeGreaterThan(0);
+    for (const seed of trained) expect(pool.has(seed)).toBe(true);
+    trainer.dispose();
+  });
+
   it('adaptive β (GRPO) follows the measured reference KL; a linear schedule decays it', async () => {
     const adaptive = await createTrainer(tinyConfig('grpo', { objective: { klSchedule: 'adaptive', targetKl: 10, klHorizon: 1 }, run: { iterations: 2 } }), SCRATCH_DEPS);
     const b1 = (await adaptive.step()).values['kl/beta']!;
