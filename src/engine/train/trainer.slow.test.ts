@@ -162,6 +162,8 @@ describe('trainer tricks', () => {
     expect(hi).toBeGreaterThanOrEqual(ratio);
     expect(m.values['sampling/sampling_logp_difference/max']).toBeGreaterThan(0); // the noisy image moved log π
     expect(hi).not.toBe(lo);
+    // G = 4: in every group the first two rollouts saw the clean image, the last two the noisy one.
+    expect(trainer.inspectBatches()[0]!.samples.map((x) => x.perturbed)).toEqual([false, false, true, true, false, false, true, true]);
     trainer.dispose();
     // 'all': every rollout sees the noise, so there is no clean half to compare.
     const all = await createTrainer(tinyConfig('grpo', { tricks: { noisyRollout: true, noiseMix: 'all' } }), SCRATCH_DEPS);
