@@ -164,6 +164,9 @@ describe('trainer tricks', () => {
     expect(hi).not.toBe(lo);
     // G = 4: in every group the first two rollouts saw the clean image, the last two the noisy one.
     expect(trainer.inspectBatches()[0]!.samples.map((x) => x.perturbed)).toEqual([false, false, true, true, false, false, true, true]);
+    // Memory stays flat across hybrid iterations (the per-row images and the ratio's mask are freed).
+    const after2 = (await trainer.step()).values['mem/tensors'];
+    expect((await trainer.step()).values['mem/tensors']).toBe(after2);
     trainer.dispose();
     // 'all': every rollout sees the noise, so there is no clean half to compare.
     const all = await createTrainer(tinyConfig('grpo', { tricks: { noisyRollout: true, noiseMix: 'all' } }), SCRATCH_DEPS);
@@ -260,6 +263,7 @@ describe('trainer tricks', () => {
     const pool = new Set(generate.mock.calls.slice(0, 8).map(([o]) => o.seed));
     generate.mockClear();
     const m = await trainer.step();
+    expect((await trainer.step()).values['mem/tensors']).toBe(m.values['mem/tensors']); // flat
     expect(m.values['select/tries_unsolved']).toBe(1);
     expect(m.values['select/kept']).toBe(8);
     const trained = generate.mock.calls.map(([o]) => o.seed);
