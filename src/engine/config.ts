@@ -97,7 +97,7 @@ export const TricksSchema = z.object({
   filterFreezeIters: z.number().int().min(0).max(100_000).default(0).describe('Online filtering: the first iterations that train on every group, unfiltered (MM-EUREKA / OpenRLHF: freezing_filter_steps).'),
   filterLow: z.number().min(0).max(1).default(0.01).describe('Online filtering: drop groups whose mean accuracy is at or below this (all wrong: nothing to learn).'),
   filterHigh: z.number().min(0).max(1).default(0.99).describe('Online filtering: drop groups whose mean accuracy is at or above this (all right: nothing to learn).'),
-  curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold.'),
+  curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold. Held-out evaluation stays at the starting level (task.difficulty), so its curve keeps one meaning.'),
   curriculumThreshold: z.number().min(0).max(1).default(0.8).describe('Train accuracy (EMA) that moves the curriculum up a level.'),
   noisyRollout: z.boolean().default(false).describe('NoisyRollout: Gaussian noise on rollout images only (the update sees clean ones), annealed to 0.'),
   noiseMix: z.enum(['hybrid', 'all']).default('hybrid').describe('NoisyRollout: hybrid groups (the paper) sample half of each group from the clean image and half from the noisy one, so the group\'s advantage compares them; all = every rollout sees the noisy image.'),
