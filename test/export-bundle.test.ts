@@ -118,6 +118,17 @@ describe('option names exist in the trainers they are written for', () => {
   }
 });
 
+describe('the sampling tricks in the EasyR1 mapping', () => {
+  it('online filtering writes max_try_make_batch = maxExtraRounds + 1; its freeze and ThinkLite selection have no counterpart', () => {
+    const c = applyPreset('grpo', { tricks: { onlineFilter: true, maxExtraRounds: 4, filterFreezeIters: 3, selectByDifficulty: true } });
+    const rows = easyr1Mapping(c);
+    expect(rows.find((r) => r.key === 'trainer.max_try_make_batch')).toMatchObject({ value: '5', status: 'approx' });
+    expect(easyr1Yaml(c)).toMatch(/max_try_make_batch: 5/);
+    for (const ours of ['tricks.filterFreezeIters', 'tricks.selectByDifficulty']) expect(rows.find((r) => r.ours === ours)?.status, ours).toBe('none');
+    expect(trlScript(c)).toContain('tricks.selectByDifficulty');
+  });
+});
+
 describe('reward cases', () => {
   it('cover every task with right, wrong and malformed responses, scored by the TypeScript rewards', () => {
     const insts = TASK_IDS.flatMap((t) => [1, 2].map((seed) => TASKS[t].generate({ seed, split: 'id', difficulty: 2, imageSize: 32, jitter: 0.5 })));

@@ -92,16 +92,25 @@ export const RewardsSchema = z.object({
 // The survey's training improvements, each a switch
 export const TricksSchema = z.object({
   dynamicSampling: z.boolean().default(false).describe('DAPO: drop groups whose rewards are all equal and sample more prompts to refill the batch.'),
-  maxExtraRounds: z.number().int().min(0).max(16).default(3).describe('Dynamic sampling: most extra rollout rounds per iteration to refill the batch (DAPO/veRL: max_num_gen_batches); after them it trains on what it has.'),
-  onlineFilter: z.boolean().default(false).describe('MM-EUREKA: keep only groups whose mean accuracy is strictly inside (filterLow, filterHigh).'),
+  maxExtraRounds: z.number().int().min(0).max(16).default(3).describe('Dynamic sampling and online filtering: most extra rollout rounds per iteration to refill the batch (DAPO/veRL: max_num_gen_batches; EasyR1: max_try_make_batch); after them it trains on the groups it has, logs groups/kept below B and says so in a note.'),
+  onlineFilter: z.boolean().default(false).describe('MM-EUREKA: keep only groups whose mean accuracy is strictly inside (filterLow, filterHigh), sampling more prompts to refill the batch (EasyR1\'s online_filtering).'),
+  filterFreezeIters: z.number().int().min(0).max(100_000).default(0).describe('Online filtering: the first iterations that train on every group, unfiltered (MM-EUREKA / OpenRLHF: freezing_filter_steps).'),
   filterLow: z.number().min(0).max(1).default(0.01).describe('Online filtering: drop groups whose mean accuracy is at or below this (all wrong: nothing to learn).'),
   filterHigh: z.number().min(0).max(1).default(0.99).describe('Online filtering: drop groups whose mean accuracy is at or above this (all right: nothing to learn).'),
-  curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold.'),
+  curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold. Held-out evaluation stays at the starting level (task.difficulty), so its curve keeps one meaning.'),
   curriculumThreshold: z.number().min(0).max(1).default(0.8).describe('Train accuracy (EMA) that moves the curriculum up a level.'),
   noisyRollout: z.boolean().default(false).describe('NoisyRollout: Gaussian noise on rollout images only (the update sees clean ones), annealed to 0.'),
-  noiseStd: z.number().min(0).max(1).default(0.15).describe('NoisyRollout: initial noise standard deviation.'),
-  noiseAnneal: z.number().int().min(1).max(100_000).default(100).describe('NoisyRollout: iterations over which the noise anneals to 0.'),
+  noiseMix: z.enum(['hybrid', 'all']).default('hybrid').describe('NoisyRollout: hybrid groups (the paper) sample half of each group from the clean image and half from the noisy one, so the group\'s advantage compares them; all = every rollout sees the noisy image.'),
+  noiseStd: z.number().min(0).max(1).default(0.15).describe('NoisyRollout: initial noise standard deviation (pixels are 0-1).'),
+  noiseSchedule: z.enum(['sigmoid', 'linear']).default('sigmoid').describe('NoisyRollout: how the noise anneals: sigmoid (the paper\'s code: std0 · (1 − σ(k · (t/A − m)))) or linear (std0 · (1 − t/A)).'),
+  noiseAnneal: z.number().int().min(1).max(100_000).default(100).describe('NoisyRollout: A, the annealing horizon in iterations (the noise is gone by then).'),
+  noiseMidpoint: z.number().min(0).max(1).default(0.5).describe('NoisyRollout, sigmoid: m, the share of the horizon where the noise is at half strength.'),
+  noiseSteepness: z.number().positive().max(1000).default(30).describe('NoisyRollout, sigmoid: k, how sharp the fall is (the paper\'s decay_coef, 30).'),
   augment: z.enum(['none', 'crop', 'affine']).default('none').describe('Rollout image augmentation: RandomCrop or RandomAffine (shift + scale).'),
+  selectByDifficulty: z.boolean().default(false).describe('ThinkLite-VL: before training, answer selectPool candidate prompts selectTries times each with the policy and train only on those it needs at least selectMinTries tries to solve (or never solves).'),
+  selectPool: z.number().int().min(8).max(4096).default(128).describe('ThinkLite selection: candidate prompts tried before training.'),
+  selectTries: z.number().int().min(2).max(64).default(8).describe('ThinkLite selection: K, answers sampled per candidate; a prompt never solved in K counts K + 1 tries.'),
+  selectMinTries: z.number().int().min(1).max(65).default(2).describe('ThinkLite selection: keep prompts that needed at least this many tries (2 = drop those solved at the first try; selectTries + 1 = only the never solved).'),
 });
 
 // The run itself
@@ -113,6 +122,30 @@ export const RunSchema = z.object({
   evalN: z.number().int().min(1).max(4096).default(64).describe('Held-out prompts per evaluation.'),
   keepBatches: z.number().int().min(0).max(100).default(5).describe('Rollout batches kept for the Inspect view.'),
 });
+
+/**
+ * Sampling tricks that could never work with the group size: a filter that can keep no group
+ * (so the batch could never be filled) and hybrid NoisyRollout groups too small to hold a clean
+ * and a noisy rollout. With binary accuracy a group of G has mean accuracy k/G, k = 0..G.
+ */
+function samplingTrickRules(
+  c: { sampling: z.infer<typeof SamplingSchema>; tricks: z.infer<typeof TricksSchema> },
+  at: (path: string[], message: string) => void,
+): void {
+  const g = c.sampling.groupSize;
+  const { tricks } = c;
+  if (tricks.dynamicSampling && g < 2) at(['sampling', 'groupSize'], 'Dynamic sampling needs at least 2 samples per prompt: a group of 1 never has reward spread, so every group would be dropped.');
+  if (tricks.onlineFilter && tricks.filterLow < tricks.filterHigh) {
+    const possible = Array.from({ length: g + 1 }, (_, k) => k / g).filter((a) => a > tricks.filterLow && a < tricks.filterHigh);
+    if (possible.length === 0) {
+      at(['tricks', 'filterLow'], `Online filtering can keep no group: with G = ${g} a group's mean accuracy is a multiple of 1/${g}, and none lies strictly between filterLow (${tricks.filterLow}) and filterHigh (${tricks.filterHigh}). Widen the range or raise sampling.groupSize.`);
+    }
+  }
+  if (tricks.noisyRollout && tricks.noiseMix === 'hybrid' && g < 2) at(['tricks', 'noiseMix'], 'Hybrid NoisyRollout groups need at least 2 samples per prompt (one clean, one noisy); raise sampling.groupSize or choose all.');
+  if (tricks.selectByDifficulty && tricks.selectMinTries > tricks.selectTries + 1) at(['tricks', 'selectMinTries'], `Must be at most selectTries + 1 (${tricks.selectTries + 1}, never solved): no prompt can need more tries than that.`);
+  // The selection measures difficulty at the starting level; the curriculum would train those prompts at other levels.
+  if (tricks.selectByDifficulty && tricks.curriculum) at(['tricks', 'selectByDifficulty'], 'ThinkLite selection measures each prompt\'s difficulty at the starting level, and the curriculum changes the level: turn one of them off.');
+}
 
 export const RunConfigSchema = z.object({
   name: z.string().max(MAX_RUN_NAME_LENGTH).default('').describe('Run name (shown in the runs list).'),
@@ -139,6 +172,7 @@ export const RunConfigSchema = z.object({
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
+    samplingTrickRules(c, at);
   });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

@@ -107,6 +107,66 @@ export const CHARTS: readonly ChartSpec[] = [
     domain: [0, 1],
     explain: 'Share of groups (0 to 1) whose G answers all got the same reward: their advantage is 0 and they teach nothing. Counted on the first sampling round, before online filtering or dynamic sampling drop any. Lower means more of the batch teaches.',
   },
+  // The sampling and data tricks' controllers (src/engine/train/{augment,filter,curriculum}.ts): each chart appears once a run reports it.
+  {
+    id: 'batch-fill',
+    title: 'Batch filling (filters)',
+    series: [
+      { key: 'groups/kept', label: 'groups kept' },
+      { key: 'sampling/rounds', label: 'sampling rounds' },
+    ],
+    optional: true,
+    explain: 'Dynamic sampling and online filtering drop groups that teach nothing, then sample more prompts. Groups kept should sit at B (the batch full); more rounds means the filter is working hard. Kept below B: the rounds ran out and that update used a smaller batch.',
+  },
+  {
+    id: 'noise',
+    title: 'Noise strength (NoisyRollout)',
+    series: [{ key: 'noise/std', label: 'noise std' }],
+    optional: true,
+    explain: 'Standard deviation of the pixel noise on the rollout images (pixels run 0 to 1). It falls on its schedule to 0, so late rollouts see what held-out prompts show.',
+  },
+  {
+    id: 'noise-accuracy',
+    title: 'Clean vs noisy rollouts',
+    series: [
+      { key: 'noise/acc_clean', label: 'clean' },
+      { key: 'noise/acc_noisy', label: 'noisy' },
+      { key: 'noise/acc_gap', label: 'gap (clean − noisy)' },
+    ],
+    optional: true,
+    explain: 'Share of right answers among the rollouts sampled from the clean image and from the noisy one, in the same groups. A gap above 0 means the noise makes answers wrong, so the group\'s advantage favours what the clean rollouts did; it closes as the noise fades.',
+  },
+  {
+    id: 'off-policy',
+    title: 'Off-policy ratio (noisy → clean)',
+    series: [
+      { key: 'sampling/importance_sampling_ratio/mean', label: 'mean' },
+      { key: 'sampling/importance_sampling_ratio/min', label: 'min' },
+      { key: 'sampling/importance_sampling_ratio/max', label: 'max' },
+    ],
+    optional: true,
+    explain: 'Tokens of noisy rollouts were sampled from the policy looking at the noisy image but are trained as if it had seen the clean one. This is π(token | clean) / π(token | noisy) over those tokens: 1 is no mismatch; far from 1 means the update learns from answers the policy would not give.',
+  },
+  {
+    id: 'selection',
+    title: 'Selected difficulty (ThinkLite)',
+    series: [
+      { key: 'select/tries_1', label: 'solved at try 1' },
+      { key: 'select/tries_2-4', label: 'tries 2-4' },
+      { key: 'select/tries_5+', label: 'tries 5+' },
+      { key: 'select/tries_unsolved', label: 'never solved' },
+    ],
+    optional: true,
+    domain: [0, 1],
+    explain: 'Before training, the policy tried each candidate prompt K times; only those it needed enough tries for were kept. Each line is the share of this iteration\'s prompts by how many tries the policy needed: the selected difficulty mix.',
+  },
+  {
+    id: 'curriculum',
+    title: 'Curriculum level',
+    series: [{ key: 'curriculum/level', label: 'level' }],
+    optional: true,
+    explain: 'The task level the rollouts sample at: it steps up once smoothed train accuracy passes the threshold. Held-out eval stays at the starting level, so the accuracy chart keeps one meaning.',
+  },
   {
     id: 'value',
     title: 'Critic (PPO)',

@@ -130,6 +130,32 @@ describe('the TeX typesets', () => {
   });
 });
 
+describe('buildObjective: the sampling and data tricks', () => {
+  const tex = (t: ObjectiveTerm | undefined) => {
+    expect(t).toBeDefined();
+    expect(() => katex.renderToString(t!.tex, { throwOnError: true, strict: 'ignore' }), t!.tex).not.toThrow();
+    return t!.tex;
+  };
+
+  it('NoisyRollout (arXiv:2504.13055): hybrid G = 8 samples 4 responses from I and 4 from the noisy Ĩ, on the sigmoid', () => {
+    const t = terms('grpo', (c) => Object.assign(c.tricks, { noisyRollout: true })).get('perturbation');
+    expect(tex(t)).toContain('\\{o_i\\}_{i=1}^{4}');
+    expect(t!.tex).toContain('\\{o_i\\}_{i=5}^{8}');
+    expect(t!.tex).toContain('1 - \\sigma\\big(30');
+    expect(t!.value).toBe('NoisyRollout, hybrid (4 clean + 4 noisy)');
+    const all = terms('grpo', (c) => Object.assign(c.tricks, { noisyRollout: true, noiseMix: 'all', noiseSchedule: 'linear' })).get('perturbation');
+    expect(tex(all)).toContain('\\{o_i\\}_{i=1}^{8} \\sim');
+    expect(all!.tex).toContain('\\max(0,\\ 1 - t/100)');
+    expect(ids('grpo')).not.toContain('perturbation');
+  });
+
+  it('ThinkLite-VL (arXiv:2504.07934): prompts from the hard subset; the online filter names its freeze and refill', () => {
+    expect(tex(terms('grpo', (c) => Object.assign(c.tricks, { selectByDifficulty: true })).get('selection'))).toContain('\\ge 2');
+    const filter = terms('grpo', (c) => Object.assign(c.tricks, { onlineFilter: true, filterFreezeIters: 5 })).get('filter');
+    expect(filter!.text).toMatch(/from iteration 6 on, sampling up to 3 extra rounds to refill the batch/);
+  });
+});
+
 describe('diffObjectives', () => {
   it('GRPO vs DAPO: the clip (clip-higher), aggregation (token-mean) and KL terms differ, and nothing that is equal is marked', () => {
     const diff = diffObjectives(applyPreset('grpo'), applyPreset('dapo'));

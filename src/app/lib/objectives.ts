@@ -21,6 +21,8 @@ import { texNum } from './tex';
 
 export type TermId =
   | 'sampling'
+  | 'perturbation'
+  | 'selection'
   | 'filter'
   | 'reward'
   | 'advantage'
@@ -36,7 +38,7 @@ export type TermId =
   | 'update';
 
 /** The order terms are listed (and diffed) in: from the samples to the parameter update. */
-export const TERM_ORDER: readonly TermId[] = ['sampling', 'filter', 'reward', 'advantage', 'ratio', 'clip', 'penalty', 'surrogate', 'kl', 'entropy', 'aggregation', 'value', 'constraint', 'update'];
+export const TERM_ORDER: readonly TermId[] = ['sampling', 'perturbation', 'selection', 'filter', 'reward', 'advantage', 'ratio', 'clip', 'penalty', 'surrogate', 'kl', 'entropy', 'aggregation', 'value', 'constraint', 'update'];
 
 export interface ObjectiveTerm {
   id: TermId;
@@ -107,6 +109,41 @@ function samplingTerm(c: RunConfig): ObjectiveTerm {
   };
 }
 
+/** NoisyRollout (arXiv:2504.13055): rollouts from a noisy image, in hybrid groups or all of them; the update sees the clean image. */
+function perturbationTerm(c: RunConfig): ObjectiveTerm | null {
+  const t = c.tricks;
+  if (!t.noisyRollout) return null;
+  const g = c.sampling.groupSize;
+  const noisy = t.noiseMix === 'hybrid' ? Math.floor(g / 2) : g;
+  const clean = g - noisy;
+  const decay = t.noiseSchedule === 'sigmoid' ? `1 - \\sigma\\big(${n(t.noiseSteepness)}\\,(t/${t.noiseAnneal} - ${n(t.noiseMidpoint)})\\big)` : `\\max(0,\\ 1 - t/${t.noiseAnneal})`;
+  const split = clean > 0 ? `\\{o_i\\}_{i=1}^{${clean}} \\sim ${OLD}(\\cdot\\mid q, I),\\ \\{o_i\\}_{i=${clean + 1}}^{${g}} \\sim ${OLD}(\\cdot\\mid q, \\tilde I)` : `\\{o_i\\}_{i=1}^{${g}} \\sim ${OLD}(\\cdot\\mid q, \\tilde I)`;
+  return {
+    id: 'perturbation',
+    role: 'rollout images',
+    value: `NoisyRollout, ${t.noiseMix} (${clean} clean + ${noisy} noisy)`,
+    tex: `${split},\\quad \\tilde I = \\mathrm{clip}(I + \\epsilon),\\ \\epsilon \\sim \\mathcal N(0, \\sigma_t^2),\\ \\sigma_t = ${n(t.noiseStd)}\\,\\big(${decay}\\big)`,
+    text: `${clean > 0 ? `${clean} of each group's ${g} responses are sampled from the clean image and ${noisy} from a noisy copy` : `All ${g} responses are sampled from a noisy copy of the image`}, whose noise std starts at ${t.noiseStd} and falls on a ${t.noiseSchedule} schedule over ${t.noiseAnneal} iterations; the update scores every response on the clean image.`,
+    knobs: ['tricks.noisyRollout', 'tricks.noiseMix', 'tricks.noiseStd', 'tricks.noiseSchedule', 'tricks.noiseAnneal', 'tricks.noiseMidpoint', 'tricks.noiseSteepness'],
+    source: 'arXiv:2504.13055',
+  };
+}
+
+/** ThinkLite-VL (arXiv:2504.07934): the prompts are the ones the starting policy found hard. */
+function selectionTerm(c: RunConfig): ObjectiveTerm | null {
+  const t = c.tricks;
+  if (!t.selectByDifficulty) return null;
+  return {
+    id: 'selection',
+    role: 'prompts',
+    value: `ThinkLite: tries >= ${t.selectMinTries} of ${t.selectTries}`,
+    tex: `q \\sim \\mathcal D_{\\text{hard}} = \\{q \\in \\mathcal D_{${t.selectPool}} : \\text{tries}_{\\pi_0}(q) \\ge ${t.selectMinTries}\\},\\quad \\text{tries} \\le ${t.selectTries} \\text{ or never}`,
+    text: `Prompts come only from the ${t.selectPool} candidates the starting policy needed at least ${t.selectMinTries} of ${t.selectTries} tries to solve, or never solved.`,
+    knobs: ['tricks.selectByDifficulty', 'tricks.selectPool', 'tricks.selectTries', 'tricks.selectMinTries'],
+    source: 'arXiv:2504.07934',
+  };
+}
+
 /** DAPO's dynamic sampling and MM-EUREKA's online filter: groups that teach nothing are dropped. */
 function filterTerm(c: RunConfig): ObjectiveTerm | null {
   const t = c.tricks;
@@ -121,8 +158,10 @@ function filterTerm(c: RunConfig): ObjectiveTerm | null {
   }
   if (t.onlineFilter) {
     parts.push(`${n(t.filterLow)} < \\overline{\\text{acc}}(q) < ${n(t.filterHigh)}`);
-    words.push(`online filtering keeps groups whose mean accuracy is strictly between ${t.filterLow} and ${t.filterHigh}`);
-    knobs.push('tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh');
+    const freeze = t.filterFreezeIters > 0 ? ` from iteration ${t.filterFreezeIters + 1} on` : '';
+    const refill = t.dynamicSampling ? '' : `, sampling up to ${t.maxExtraRounds} extra rounds to refill the batch`;
+    words.push(`online filtering keeps groups whose mean accuracy is strictly between ${t.filterLow} and ${t.filterHigh}${freeze}${refill}`);
+    knobs.push('tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh', 'tricks.filterFreezeIters', 'tricks.maxExtraRounds');
   }
   if (parts.length === 0) return null;
   return {
@@ -475,6 +514,8 @@ export function buildObjective(c: RunConfig): Objective {
   const constraint = constraintTerm(c);
   const terms = [
     samplingTerm(c),
+    perturbationTerm(c),
+    selectionTerm(c),
     filter,
     rewardTerm(c),
     advantageTerm(c),

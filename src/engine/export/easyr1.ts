@@ -41,7 +41,7 @@ export const EASYR1_KEYS: ReadonlySet<string> = new Set([
   ...['model_path', 'tokenizer_path', 'enable_gradient_checkpointing', 'trust_remote_code', 'freeze_vision_tower'].map((k) => `worker.actor.model.${k}`),
   ...['n', 'temperature', 'top_p', 'top_k', 'seed', 'limit_images', 'gpu_memory_utilization', 'tensor_parallel_size'].map((k) => `worker.rollout.${k}`),
   'worker.reward.reward_function',
-  ...['total_epochs', 'max_steps', 'project_name', 'experiment_name', 'logger', 'nnodes', 'n_gpus_per_node', 'val_freq', 'save_freq', 'save_checkpoint_path'].map((k) => `trainer.${k}`),
+  ...['total_epochs', 'max_steps', 'project_name', 'experiment_name', 'logger', 'nnodes', 'n_gpus_per_node', 'max_try_make_batch', 'val_freq', 'save_freq', 'save_checkpoint_path'].map((k) => `trainer.${k}`),
 ]);
 
 export const EASYR1_COMMIT = 'b44b311b669bf1fd1aa2fc36f2251482ba33cb16';
@@ -109,6 +109,7 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
     row('algorithm.filter_key', 'accuracy', '(filter on)', 'accuracy', 'exact', '');
     row('algorithm.filter_low', yNum(t.onlineFilter ? t.filterLow : 0.01), 'tricks.filterLow', t.filterLow, t.onlineFilter ? 'exact' : 'approx', t.onlineFilter ? '' : 'Dynamic sampling drops all-wrong and all-right groups.');
     row('algorithm.filter_high', yNum(t.onlineFilter ? t.filterHigh : 0.99), 'tricks.filterHigh', t.filterHigh, t.onlineFilter ? 'exact' : 'approx', '');
+    row('trainer.max_try_make_batch', yNum(t.maxExtraRounds + 1), 'tricks.maxExtraRounds + 1', t.maxExtraRounds + 1, 'approx', 'Generations per batch, the first included. EasyR1 stops the run with an error when they run out short; the playground trains on the groups it has.');
   }
 
   // ---- actor
@@ -143,7 +144,9 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   if (spec.stepControl === 'trust-region') none('objective.trpoMaxKl', o.trpoMaxKl, 'No trust region in EasyR1.');
   if (o.earlyStopKl > 0) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the data by difficulty and set data.shuffle: false.');
-  if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise.');
+  if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise (NoisyRollout\'s own fork of EasyR1 has it: worker.actor.is_noisy).');
+  if (t.onlineFilter && t.filterFreezeIters > 0) none('tricks.filterFreezeIters', t.filterFreezeIters, 'EasyR1 filters from the first step.');
+  if (t.selectByDifficulty) none('tricks.selectByDifficulty', `${t.selectMinTries} of ${t.selectTries} tries`, 'Select the hard prompts before training (the bundle\'s data is not selected).');
   if (t.augment !== 'none') none('tricks.augment', t.augment, 'Augment the images in the data instead.');
   if (c.run.init === 'sft') none('run.init', 'sft', 'Warm-start with SFT on gold traces first.');
   return rows;

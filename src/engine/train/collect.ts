@@ -1,12 +1,13 @@
 /**
  * Phase 1 of an iteration: rollouts. Round 0 samples B prompts x G responses and scores them
- * on the host; with DAPO's dynamic sampling, extra rounds refill the batch until B groups
- * with reward spread are kept (./filter.ts). The rounds' tensors are the caller's to dispose.
+ * on the host; with DAPO's dynamic sampling or online filtering, extra rounds refill the batch
+ * until B groups pass the filter (./filter.ts), as EasyR1 does. The rounds' tensors are the caller's to dispose.
  */
 import { now } from './clock';
 import { filtersGroups, groupFilter, groupStats, hasSignal, keptGroups, type GroupStats } from './filter';
-import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type RolloutRound } from './rollout';
+import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type HostSample, type RolloutRound } from './rollout';
 import type { RunState } from './run';
+import { selectionMetrics } from './select';
 
 export interface Rollouts {
   rounds: RolloutRound[];
@@ -22,15 +23,16 @@ export interface Rollouts {
 export async function collectRollouts(run: RunState, iteration: number): Promise<Rollouts> {
   const { config, policy, task } = run;
   const { promptsPerIter: b, groupSize: g } = config.sampling;
-  const keep = groupFilter(config.tricks);
-  const lastRound = config.tricks.dynamicSampling ? config.tricks.maxExtraRounds : 0;
+  const keep = groupFilter(config.tricks, iteration);
+  const filtering = filtersGroups(config.tricks, iteration);
+  const lastRound = filtering ? config.tricks.maxExtraRounds : 0;
   const started = now();
   const rounds: RolloutRound[] = [];
   const kept: GroupRef[] = [];
   let firstStats: GroupStats[] = [];
   try {
     for (let round = 0; round <= lastRound; round++) {
-      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty });
+      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection });
       rounds.push(r);
       const stats = groupStats(
         r.samples.map((s) => s.scored.total),
@@ -38,9 +40,9 @@ export async function collectRollouts(run: RunState, iteration: number): Promise
         g,
       );
       if (round === 0) firstStats = stats;
-      const groups = filtersGroups(config.tricks) ? keptGroups(stats, keep, b - kept.length) : stats.map((_, i) => i);
+      const groups = filtering ? keptGroups(stats, keep, b - kept.length) : stats.map((_, i) => i);
       kept.push(...groups.map((group) => ({ round, group })));
-      if (!config.tricks.dynamicSampling || kept.length >= b) break;
+      if (!filtering || kept.length >= b) break;
     }
   } catch (e) {
     rounds.forEach(disposeRound);
@@ -49,18 +51,32 @@ export async function collectRollouts(run: RunState, iteration: number): Promise
   return { rounds, kept, firstStats, ms: now() - started };
 }
 
-/** The rollout's metrics (round 0's samples, the groups kept), with a note when dynamic sampling worked hard. */
+/**
+ * NoisyRollout's clean-vs-noisy accuracy (round 0, hybrid groups only): the share of right
+ * answers among the rollouts from clean images, from perturbed ones, and the gap clean − noisy.
+ */
+export function perturbationAccuracy(samples: readonly HostSample[]): Record<string, number> {
+  const clean = samples.filter((s) => !s.perturbed);
+  const noisy = samples.filter((s) => s.perturbed);
+  if (clean.length === 0 || noisy.length === 0) return {};
+  const acc = (xs: readonly HostSample[]) => xs.reduce((a, s) => a + s.scored.byFn.accuracy, 0) / xs.length;
+  return { 'noise/acc_clean': acc(clean), 'noise/acc_noisy': acc(noisy), 'noise/acc_gap': acc(clean) - acc(noisy) };
+}
+
+/** The rollout's metrics (round 0's samples, the groups kept), with a note when the filters worked hard or fell short. */
 export function rolloutPhaseMetrics(run: RunState, iteration: number, r: Rollouts): Record<string, number> {
   const { sampling, tricks } = run.config;
-  const values = rolloutMetrics(r.rounds[0]!.samples);
+  const first = r.rounds[0]!;
+  const values = { ...rolloutMetrics(first.samples), ...perturbationAccuracy(first.samples), ...selectionMetrics(run.selection, first.instances) };
   if (sampling.groupSize > 1) values['groups/zero_std_frac'] = r.firstStats.filter((s) => !hasSignal(s)).length / r.firstStats.length;
   if (!filtersGroups(tricks)) return values;
   values['groups/kept'] = r.kept.length;
   values['sampling/rounds'] = r.rounds.length;
-  if (tricks.dynamicSampling && r.kept.length < sampling.promptsPerIter) {
-    run.note(`iteration ${iteration}: dynamic sampling found ${r.kept.length}/${sampling.promptsPerIter} groups with reward spread in ${r.rounds.length} rounds`);
+  const what = tricks.dynamicSampling && tricks.onlineFilter ? 'dynamic sampling and online filtering' : tricks.dynamicSampling ? 'dynamic sampling' : 'online filtering';
+  if (r.kept.length < sampling.promptsPerIter) {
+    run.note(`iteration ${iteration}: ${what} kept ${r.kept.length}/${sampling.promptsPerIter} groups in ${r.rounds.length} rounds (tricks.maxExtraRounds = ${tricks.maxExtraRounds}); this update trains on a smaller batch`);
   } else if (r.rounds.length > 1) {
-    run.note(`iteration ${iteration}: dynamic sampling refilled the batch with ${r.rounds.length - 1} extra round(s)`);
+    run.note(`iteration ${iteration}: ${what} refilled the batch with ${r.rounds.length - 1} extra round(s)`);
   }
   return values;
 }

@@ -2,7 +2,9 @@
  * Curriculum (Curr-ReFT, Deng et al. 2025, arXiv:2503.07065): train on easy prompts first and
  * raise the task level once the policy masters it. Mastery = an exponential moving average of
  * train accuracy at or above the threshold, after a few iterations at the level (so one lucky
- * batch does not move it). The average restarts at each new level.
+ * batch does not move it). The average restarts at each new level. Held-out evaluation stays at
+ * the starting level (./run.ts evaluateRun), and `curriculum/level` charts where training is.
+ * Curr-ReFT's stages also change the task format and its reward; here a stage is a level only.
  */
 export const CURRICULUM_EMA = 0.7;
 export const CURRICULUM_MIN_ITERS = 3;

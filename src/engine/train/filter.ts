@@ -7,6 +7,15 @@
  *   sample more prompts until the batch is full again (at most `maxExtraRounds` more rounds).
  * - MM-EUREKA online filtering (Meng et al. 2025, arXiv:2503.07365): keep only prompts whose
  *   mean accuracy is strictly inside (filterLow, filterHigh), i.e. neither solved nor hopeless.
+ *   Its trainer (OpenRLHF's `--enable_accuracy_filter`) filters only after `freezing_filter_steps`
+ *   (`filterFreezeIters` here); EasyR1 (`algorithm.online_filtering`) samples more prompts until
+ *   the batch is full, at most `trainer.max_try_make_batch` rounds (`maxExtraRounds` here).
+ *
+ * When the rounds run out short of B groups, EasyR1 raises an error and ends the run. Here the
+ * iteration trains on the groups it has, logs `groups/kept` below B and says so in a note: a
+ * playground run that stops halfway over a few hard batches teaches less than one that shows
+ * the shortfall on a chart. Filters that can never keep a group (with G = 1, or a range that
+ * holds no k/G) are refused up front by the config (../config.ts `samplingTrickRules`).
  */
 import type { RunConfig } from '../config';
 import { besselStd, isZeroVariance, mean, splitGroups } from '../rl/host';
@@ -39,14 +48,23 @@ export function passesOnlineFilter(s: GroupStats, tricks: Pick<RunConfig['tricks
   return s.accuracy > tricks.filterLow && s.accuracy < tricks.filterHigh;
 }
 
-/** The keep rule a config asks for (dynamic sampling and/or online filtering); everything passes when both are off. */
-export function groupFilter(tricks: RunConfig['tricks']): (s: GroupStats) => boolean {
-  return (s) => (!tricks.dynamicSampling || hasSignal(s)) && (!tricks.onlineFilter || passesOnlineFilter(s, tricks));
+/** True when online filtering acts at this (1-based) iteration: on, and past its freeze (MM-EUREKA's freezing_filter_steps). */
+export function onlineFilterActive(tricks: RunConfig['tricks'], iteration = Infinity): boolean {
+  return tricks.onlineFilter && iteration > tricks.filterFreezeIters;
 }
 
-/** True when the config drops groups at all. */
-export function filtersGroups(tricks: RunConfig['tricks']): boolean {
-  return tricks.dynamicSampling || tricks.onlineFilter;
+/**
+ * The keep rule a config asks for at a (1-based) iteration (dynamic sampling and/or online
+ * filtering); everything passes when both are off. Without an iteration, the filter as it acts after its freeze.
+ */
+export function groupFilter(tricks: RunConfig['tricks'], iteration = Infinity): (s: GroupStats) => boolean {
+  const online = onlineFilterActive(tricks, iteration);
+  return (s) => (!tricks.dynamicSampling || hasSignal(s)) && (!online || passesOnlineFilter(s, tricks));
+}
+
+/** True when the config drops groups at all (at that iteration, when given). */
+export function filtersGroups(tricks: RunConfig['tricks'], iteration = Infinity): boolean {
+  return tricks.dynamicSampling || onlineFilterActive(tricks, iteration);
 }
 
 /** Indices of the groups to keep, in order, at most `limit` of them. */

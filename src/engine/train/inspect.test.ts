@@ -14,6 +14,7 @@ const host = (tokens: number[], length: number, total: number): HostSample => ({
   tokens: Int32Array.from(tokens),
   length,
   truncated: false,
+  perturbed: false,
   scored: { total, byFn: { accuracy: total, format: 0, step: 0, length: 0, hackable: 0 } },
 });
 const source: SnapshotSource = { groupSize: 2, instances: [instance], samples: [host([7, 8, 0], 2, 1), host([9, 0, 0], 1, 0)] };

@@ -53,6 +53,7 @@ function sample(arrays: InspectorArrays, advantage: Float32Array, T: number, g: 
     reward: s.scored.total,
     rewardByFn: Object.fromEntries(REWARD_NAMES.map((n) => [n, s.scored.byFn[n]])) as InspectSample['rewardByFn'],
     advantage: advantage[i]!,
+    perturbed: s.perturbed,
     logp,
     oldLogp,
     ratio,

@@ -14,6 +14,7 @@
  * for dynamic sampling's extra rounds, early stopping on KL, TRPO's line search, and evaluation.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { noiseStdAt } from './augment';
 import { collectRollouts, rolloutPhaseMetrics, type Rollouts } from './collect';
 import { now } from './clock';
 import { DivergedError, findDivergence } from './divergence';
@@ -47,7 +48,8 @@ function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Ro
   values['time/logprob_ms'] = update.logprobMs;
   const generated = rollouts.rounds.length * sampling.promptsPerIter * sampling.groupSize * sampling.maxNewTokens;
   values['throughput/tokens_per_s'] = generated / (rollouts.ms / 1000);
-  if (tricks.noisyRollout) values['noise/std'] = tricks.noiseStd * Math.max(0, 1 - plan.t / tricks.noiseAnneal);
+  if (tricks.noisyRollout) values['noise/std'] = noiseStdAt(tricks, plan.t);
+  if (tricks.curriculum) values['curriculum/level'] = plan.difficulty;
   return values;
 }
 

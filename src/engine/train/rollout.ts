@@ -13,9 +13,9 @@ import { REWARD_NAMES, scoreSample, type ScoredSample } from '../rewards';
 import { mean, populationStd } from '../rl/host';
 import type { TaskDef, TaskInstance } from '../tasks/types';
 import { EOS } from '../tokenizer';
-import { perturbImages, perturbsImages } from './augment';
+import { perturbImages, perturbedPerGroup, perturbsImages } from './augment';
 import { instancesToTensors } from './batch';
-import { trainSeed } from './seeds';
+import { promptSeed, type PromptSelection } from './select';
 import { now } from './clock';
 
 /** One sampled response, on the host. */
@@ -25,6 +25,8 @@ export interface HostSample {
   /** Tokens up to and including <eos>, or T when truncated (= the mask's sum). */
   length: number;
   truncated: boolean;
+  /** True when it was sampled from the perturbed (noisy / augmented) image, not the clean one. */
+  perturbed: boolean;
   scored: ScoredSample;
 }
 
@@ -52,6 +54,8 @@ export interface RoundOptions {
   /** 0 for the batch itself, 1.. for dynamic sampling's extra rounds. */
   round: number;
   difficulty: number;
+  /** ThinkLite's selected prompts to draw from (./select.ts), or null for fresh ones. */
+  selection?: PromptSelection | null;
 }
 
 /** Sample and score one round. The caller disposes it with `disposeRound`. */
@@ -60,7 +64,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   const seed = config.run.seed;
   const instances = Array.from({ length: b }, (_, k) =>
     task.generate({
-      seed: trainSeed(seed, opts.iteration, opts.round * b + k),
+      seed: promptSeed(opts.selection ?? null, seed, opts.iteration, opts.round * b + k),
       split: 'id',
       difficulty: opts.difficulty,
       imageSize: config.task.imageSize,
@@ -70,15 +74,21 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   const { images, prompts } = instancesToTensors(instances, policy.config.promptLen);
   const t = opts.iteration - 1;
   const rolloutImages = perturbsImages(config.tricks, t) ? perturbImages(images, config.tricks, t, mixSeed(seed, opts.iteration, opts.round, 0xa06)) : null;
+  const perturbed = perturbedPerGroup(config.tricks, t, g);
   let out;
   try {
-    out = await policy.sample(rolloutImages ?? images, prompts, {
-      groupSize: g,
-      temperature,
-      topK,
-      maxNewTokens: T,
-      seed: mixSeed(seed, opts.iteration, opts.round, 0x5a3e),
-    });
+    const sampleOpts = { temperature, topK, maxNewTokens: T, seed: mixSeed(seed, opts.iteration, opts.round, 0x5a3e) };
+    if (rolloutImages && perturbed < g) {
+      // NoisyRollout's hybrid group: row b·G + j sees the clean image for j < G − perturbed, the noisy one after.
+      const rows = hybridRows(images, rolloutImages, prompts, g, perturbed);
+      try {
+        out = await policy.sample(rows.images, rows.prompts, { ...sampleOpts, groupSize: 1 });
+      } finally {
+        tf.dispose([rows.images, rows.prompts]);
+      }
+    } else {
+      out = await policy.sample(rolloutImages ?? images, prompts, { ...sampleOpts, groupSize: g });
+    }
   } catch (e) {
     tf.dispose([images, prompts, ...(rolloutImages ? [rolloutImages] : [])]);
     throw e;
@@ -90,10 +100,27 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
     const tokens = out.tokenIds.slice(i * T, (i + 1) * T);
     const eos = tokens.indexOf(EOS);
     const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache });
-    samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, scored });
+    samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, perturbed: i % g >= g - perturbed, scored });
   }
   const rewardMs = now() - scoringStarted;
   return { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples, rewardMs };
+}
+
+/** Per-row images and prompts [B·G, ...] of hybrid groups: in each group, the clean image first, then `perturbed` rows of the noisy one. */
+export function hybridRows(images: tf.Tensor4D, noisy: tf.Tensor4D, prompts: tf.Tensor2D, g: number, perturbed: number): { images: tf.Tensor4D; prompts: tf.Tensor2D } {
+  const b = images.shape[0];
+  const imageIdx: number[] = [];
+  const promptIdx: number[] = [];
+  for (let p = 0; p < b; p++) {
+    for (let j = 0; j < g; j++) {
+      imageIdx.push(j < g - perturbed ? p : b + p); // clean rows index [0, B), noisy rows [B, 2B) of the concat
+      promptIdx.push(p);
+    }
+  }
+  return tf.tidy(() => ({
+    images: tf.gather(tf.concat([images, noisy]), tf.tensor1d(imageIdx, 'int32')), // [B·G, H, W, 3]
+    prompts: tf.gather(prompts, tf.tensor1d(promptIdx, 'int32')), // [B·G, P]
+  }));
 }
 
 export function disposeRound(r: RolloutRound): void {

@@ -14,6 +14,7 @@ import { Curriculum } from './curriculum';
 import type { DivergedError } from './divergence';
 import { evaluate, type EvalResult } from './evaluate';
 import { BetaSchedule, learningRateAt } from './schedule';
+import { selectPrompts, selectionNote, type PromptSelection } from './select';
 import type { InspectBatch, TrainerDeps } from './types';
 
 export interface RunState {
@@ -30,6 +31,8 @@ export interface RunState {
   readonly policyOpt: Adam;
   readonly valueOpt: Adam;
   readonly curriculum: Curriculum;
+  /** ThinkLite's selected prompts (./select.ts); null when selection is off. */
+  readonly selection: PromptSelection | null;
   /** The last config.run.keepBatches batches for the Inspect view, oldest first. */
   readonly inspect: InspectBatch[];
   readonly startedAt: number;
@@ -51,19 +54,27 @@ async function initialPolicy(config: RunConfig, deps: TrainerDeps): Promise<Poli
   return policy;
 }
 
-/** The policy and its reference, after any resume; both disposed if the resume fails. */
-async function policies(config: RunConfig, deps: TrainerDeps, algorithm: Algorithm, betas: BetaSchedule): Promise<{ policy: Policy; ref: Policy | null }> {
+/**
+ * The policy and its reference, after any resume, and ThinkLite's prompt selection, measured
+ * with the starting weights (before the resume); both policies disposed if anything fails.
+ */
+async function policies(config: RunConfig, deps: TrainerDeps, algorithm: Algorithm, betas: BetaSchedule): Promise<{ policy: Policy; ref: Policy | null; selection: PromptSelection | null }> {
   const policy = await initialPolicy(config, deps);
   // The reference is the initial policy, frozen; only made when some iteration has β > 0.
   const ref = algorithm.usesReference && betas.everPositive ? policy.clone() : null;
+  let selection: PromptSelection | null = null;
   try {
+    if (config.tricks.selectByDifficulty) {
+      selection = await selectPrompts(policy, TASKS[config.task.task], config);
+      deps.onNote?.(selectionNote(selection, config));
+    }
     if (deps.resume) await policy.loadCheckpoint(deps.resume.checkpoint);
   } catch (e) {
     policy.dispose();
     ref?.dispose();
     throw e;
   }
-  return { policy, ref };
+  return { policy, ref, selection };
 }
 
 /** A run ready for its first (or, resuming, next) iteration. config is already parsed. */
@@ -72,7 +83,7 @@ export async function startRun(config: RunConfig, deps: TrainerDeps): Promise<Ru
   const algorithm = ALGORITHM_REGISTRY[config.objective.algorithm];
   const total = config.run.iterations;
   const betas = new BetaSchedule(config.objective, total);
-  const { policy, ref } = await policies(config, deps, algorithm, betas);
+  const { policy, ref, selection } = await policies(config, deps, algorithm, betas);
   return {
     config,
     task,
@@ -84,6 +95,7 @@ export async function startRun(config: RunConfig, deps: TrainerDeps): Promise<Ru
     policyOpt: new Adam(policyParams(policy)),
     valueOpt: new Adam(policy.valueHeadVariables),
     curriculum: new Curriculum(config.task.difficulty, task.levels, config.tricks.curriculumThreshold, config.tricks.curriculum),
+    selection,
     inspect: [],
     startedAt: now(),
     note: (s) => deps.onNote?.(s),
@@ -95,12 +107,17 @@ export async function startRun(config: RunConfig, deps: TrainerDeps): Promise<Ru
 /** Held-out results of a run on each split: ID, novel answers ('ood') and visual shift. */
 export type SplitResults = Record<Split, EvalResult>;
 
-/** Held-out ID, novel-answer and visual-shift accuracy of the policy now, greedy, at the curriculum's level: n prompts each. */
+/**
+ * Held-out ID, novel-answer and visual-shift accuracy of the policy now, greedy, n prompts
+ * each, at the run's starting level (task.difficulty) whatever level the curriculum has
+ * reached, so the evaluation curve keeps one meaning over the run (`curriculum/level` charts
+ * where training is).
+ */
 export async function evaluateRun(run: RunState, n = run.config.run.evalN): Promise<SplitResults> {
   const { config, policy, task } = run;
   const common = {
     n,
-    difficulty: run.curriculum.difficulty,
+    difficulty: config.task.difficulty,
     imageSize: config.task.imageSize,
     jitter: config.task.jitter,
     maxNewTokens: config.sampling.maxNewTokens,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Policy, saveCheckpoint } from '../model';
+import { TASKS } from '../tasks';
 import type { MetricsRecord } from './metrics';
 import { SCRATCH_DEPS, TINY_MODEL, memoryHandler, tinyConfig } from './testing';
 import { createTrainer } from './trainer';
@@ -150,6 +151,36 @@ describe('trainer tricks', () => {
     trainer.dispose();
   });
 
+  it('NoisyRollout hybrid groups: half of each group from the clean image, the off-policy ratio and the accuracy gap logged', async () => {
+    const config = tinyConfig('grpo', { tricks: { noisyRollout: true, noiseStd: 0.5, noiseAnneal: 10 } });
+    expect(config.tricks.noiseMix).toBe('hybrid');
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    const m = await trainer.step();
+    for (const k of ['noise/acc_clean', 'noise/acc_noisy', 'noise/acc_gap']) expect(m.values, k).toHaveProperty(k);
+    const ratio = m.values['sampling/importance_sampling_ratio/mean']!;
+    const [lo, hi] = [m.values['sampling/importance_sampling_ratio/min']!, m.values['sampling/importance_sampling_ratio/max']!];
+    expect(lo).toBeLessThanOrEqual(ratio);
+    expect(hi).toBeGreaterThanOrEqual(ratio);
+    expect(m.values['sampling/sampling_logp_difference/max']).toBeGreaterThan(0); // the noisy image moved log π
+    expect(hi).not.toBe(lo);
+    // G = 4: in every group the first two rollouts saw the clean image, the last two the noisy one.
+    expect(trainer.inspectBatches()[0]!.samples.map((x) => x.perturbed)).toEqual([false, false, true, true, false, false, true, true]);
+    // Memory stays flat across hybrid iterations (the per-row images and the ratio's mask are freed).
+    const after2 = (await trainer.step()).values['mem/tensors'];
+    expect((await trainer.step()).values['mem/tensors']).toBe(after2);
+    trainer.dispose();
+    // 'all': every rollout sees the noise, so there is no clean half to compare.
+    const all = await createTrainer(tinyConfig('grpo', { tricks: { noisyRollout: true, noiseMix: 'all' } }), SCRATCH_DEPS);
+    const a = await all.step();
+    expect(a.values).not.toHaveProperty('noise/acc_gap');
+    expect(a.values).toHaveProperty('sampling/importance_sampling_ratio/mean');
+    all.dispose();
+    // No perturbation: no mismatch to report.
+    const clean = await createTrainer(tinyConfig('grpo'), SCRATCH_DEPS);
+    expect((await clean.step()).values).not.toHaveProperty('sampling/importance_sampling_ratio/mean');
+    clean.dispose();
+  });
+
   it.each(['crop', 'affine'] as const)('augment %s runs and changes the rollout images', async (augment) => {
     const trainer = await createTrainer(tinyConfig('grpo', { tricks: { augment } }), SCRATCH_DEPS);
     await trainer.step();
@@ -175,14 +206,26 @@ describe('trainer tricks', () => {
     trainer.dispose();
   });
 
-  it('online filtering drops groups outside (filterLow, filterHigh): from scratch every group is at accuracy 0', async () => {
+  it('online filtering drops groups outside (filterLow, filterHigh) and samples extra rounds to refill: from scratch every group is at accuracy 0', async () => {
     const notes: string[] = [];
-    const trainer = await createTrainer(tinyConfig('grpo', { tricks: { onlineFilter: true } }), { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
+    const trainer = await createTrainer(tinyConfig('grpo', { tricks: { onlineFilter: true, maxExtraRounds: 2 } }), { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
     const m = await trainer.step();
     expect(m.values['acc/train']).toBe(0);
     expect(m.values['groups/kept']).toBe(0);
+    expect(m.values['sampling/rounds']).toBe(3); // round 0 and both extra rounds, as EasyR1's max_try_make_batch
+    expect(notes.join('\n')).toMatch(/online filtering kept 0\/2 groups in 3 rounds/);
     expect(m.values).not.toHaveProperty('loss/policy'); // no update
     expect(notes.join('\n')).toMatch(/filtered out/);
+    trainer.dispose();
+  });
+
+  it('online filtering waits out its freeze (MM-EUREKA freezing_filter_steps): the first iteration trains on every group', async () => {
+    const trainer = await createTrainer(tinyConfig('grpo', { tricks: { onlineFilter: true, filterFreezeIters: 1, maxExtraRounds: 0 } }), SCRATCH_DEPS);
+    const first = await trainer.step();
+    expect(first.values['groups/kept']).toBe(2);
+    expect(first.values).toHaveProperty('loss/policy');
+    const second = await trainer.step();
+    expect(second.values['groups/kept']).toBe(0);
     trainer.dispose();
   });
 
@@ -194,6 +237,39 @@ describe('trainer tricks', () => {
     while (!trainer.done) levels.push((await trainer.step()).difficulty);
     expect(levels).toEqual([1, 1, 1, 2, 2, 2, 3, 3]); // count has 3 levels; 3 iterations at each before moving up
     expect(notes.filter((n) => /curriculum moved up/.test(n))).toHaveLength(2);
+    trainer.dispose();
+  });
+
+  it('curriculum: the level is charted, and held-out evaluation stays at the starting level', async () => {
+    const config = tinyConfig('grpo', { tricks: { curriculum: true, curriculumThreshold: 0 }, run: { iterations: 7, evalEvery: 7 } });
+    const generate = vi.spyOn(TASKS.count, 'generate');
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    const levels: number[] = [];
+    while (!trainer.done) levels.push((await trainer.step()).values['curriculum/level']!);
+    expect(levels).toEqual([1, 1, 1, 2, 2, 2, 3]);
+    // Only evaluation asks for OOD prompts; it asked at level 1 while training sampled level 3.
+    const ood = generate.mock.calls.map(([o]) => o).filter((o) => o.split === 'ood');
+    expect(ood.length).toBeGreaterThan(0);
+    expect(new Set(ood.map((o) => o.difficulty))).toEqual(new Set([1]));
+    trainer.dispose();
+  });
+
+  it('ThinkLite selection: tries a pool before training, trains only on the kept prompts, charts their difficulty', async () => {
+    const notes: string[] = [];
+    const config = tinyConfig('grpo', { tricks: { selectByDifficulty: true, selectPool: 8, selectTries: 2, selectMinTries: 3 } });
+    const generate = vi.spyOn(TASKS.count, 'generate');
+    const trainer = await createTrainer(config, { ...SCRATCH_DEPS, onNote: (n) => notes.push(n) });
+    // From scratch nothing is solved: every candidate needed K + 1 = 3 tries, so all 8 are kept.
+    expect(notes.join('\n')).toMatch(/ThinkLite selection: 8 prompts tried 2 times each .*unsolved: 100%.*kept 8 needing >= 3 tries/);
+    const pool = new Set(generate.mock.calls.slice(0, 8).map(([o]) => o.seed));
+    generate.mockClear();
+    const m = await trainer.step();
+    expect((await trainer.step()).values['mem/tensors']).toBe(m.values['mem/tensors']); // flat
+    expect(m.values['select/tries_unsolved']).toBe(1);
+    expect(m.values['select/kept']).toBe(8);
+    const trained = generate.mock.calls.map(([o]) => o.seed);
+    expect(trained.length).toBeGreaterThan(0);
+    for (const seed of trained) expect(pool.has(seed)).toBe(true);
     trainer.dispose();
   });
 

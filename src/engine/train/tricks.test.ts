@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, ObjectiveSchema, OptimSchema, TricksSchema } from '../config';
-import { noiseStdAt, perturbImages } from './augment';
+import { DEFAULT_RUN_CONFIG, ObjectiveSchema, OptimSchema, RunConfigSchema, TricksSchema } from '../config';
+import { issueSentence } from '../issues';
+import { noiseDecay, noiseStdAt, perturbImages, perturbedPerGroup } from './augment';
+import { perturbationAccuracy } from './collect';
 import { CURRICULUM_MIN_ITERS, Curriculum } from './curriculum';
-import { groupFilter, groupStats, keptGroups, passesOnlineFilter } from './filter';
+import { filtersGroups, groupFilter, groupStats, keptGroups, passesOnlineFilter } from './filter';
+import { hybridRows, type HostSample } from './rollout';
 import { BetaSchedule, learningRateAt } from './schedule';
 
 describe('group filters', () => {
@@ -33,6 +36,39 @@ describe('group filters', () => {
     const both = groupFilter(TricksSchema.parse({ dynamicSampling: true, onlineFilter: true }));
     expect(keptGroups(stats, both)).toEqual([1]);
     expect(keptGroups(stats, groupFilter(TricksSchema.parse({})))).toEqual([0, 1, 2]);
+  });
+});
+
+describe('online filtering over the run', () => {
+  const stats = groupStats([1, 1, 0, 1, 0, 0], [1, 1, 0, 1, 0, 0], 2); // accuracies 1, 0.5, 0
+
+  it('keeps every group during its freeze (MM-EUREKA freezing_filter_steps), then filters', () => {
+    const tricks = TricksSchema.parse({ onlineFilter: true, filterFreezeIters: 2 });
+    expect(filtersGroups(tricks, 2)).toBe(false);
+    expect(keptGroups(stats, groupFilter(tricks, 2))).toEqual([0, 1, 2]);
+    expect(filtersGroups(tricks, 3)).toBe(true);
+    expect(keptGroups(stats, groupFilter(tricks, 3))).toEqual([1]);
+    expect(keptGroups(stats, groupFilter(tricks))).toEqual([1]); // no iteration: as after the freeze
+  });
+});
+
+describe('sampling tricks that could never work are refused at the field to fix', () => {
+  const issue = (tricks: Record<string, unknown>, groupSize = 8) => {
+    const r = RunConfigSchema.safeParse({ sampling: { groupSize }, tricks });
+    return r.success ? null : r.error.issues.map((i) => issueSentence(i)).join(' ');
+  };
+
+  it('an online filter whose range holds no k/G', () => {
+    // G = 2: mean accuracies 0, 0.5, 1; (0.5, 0.99) holds none of them.
+    expect(issue({ onlineFilter: true, filterLow: 0.5 }, 2)).toMatch(/tricks\.filterLow: Online filtering can keep no group: with G = 2/);
+    expect(issue({ onlineFilter: true, filterLow: 0.5 }, 4)).toBeNull(); // 0.75 passes
+    expect(issue({ onlineFilter: true }, 1)).toMatch(/tricks\.filterLow: /); // a group of 1 is all right or all wrong
+  });
+
+  it('dynamic sampling or hybrid NoisyRollout groups with G = 1', () => {
+    expect(issue({ dynamicSampling: true }, 1)).toMatch(/sampling\.groupSize: Dynamic sampling needs at least 2 samples per prompt/);
+    expect(issue({ noisyRollout: true }, 1)).toMatch(/tricks\.noiseMix: Hybrid NoisyRollout groups need at least 2/);
+    expect(issue({ noisyRollout: true, noiseMix: 'all' }, 1)).not.toMatch(/noiseMix/); // (GRPO itself still refuses G = 1)
   });
 });
 
@@ -85,10 +121,57 @@ describe('schedules', () => {
 describe('rollout image perturbations', () => {
   const images = tf.tidy(() => tf.add<tf.Tensor4D>(tf.mul(tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 3), 0.5), 0.25));
 
-  it('anneals NoisyRollout noise linearly to 0', () => {
-    const tricks = TricksSchema.parse({ noisyRollout: true, noiseStd: 0.2, noiseAnneal: 10 });
+  it('anneals NoisyRollout noise linearly to 0 on the linear schedule', () => {
+    const tricks = TricksSchema.parse({ noisyRollout: true, noiseStd: 0.2, noiseAnneal: 10, noiseSchedule: 'linear' });
     expect([0, 5, 10, 20].map((t) => noiseStdAt(tricks, t))).toEqual([0.2, 0.1, 0, 0]);
     expect(noiseStdAt(DEFAULT_RUN_CONFIG.tricks, 0)).toBe(0);
+  });
+
+  it('anneals NoisyRollout noise on the paper\'s sigmoid by default: 1 − σ(k (t/A − m))', () => {
+    // A = 100, m = 0.5, k = 30 (the defaults, the paper's decay_coef):
+    //   t = 0:  1 / (1 + e^{30·(0 − 0.5)}) = 1 / (1 + e^-15) = 0.99999969
+    //   t = 40: 1 / (1 + e^{-3}) = 1 / 1.049787 = 0.952574
+    //   t = 50: 1 / (1 + e^0) = 0.5
+    //   t = 60: 1 / (1 + e^3) = 1 / 21.085537 = 0.047426
+    //   t >= 100: 0 (the horizon ends the noise)
+    const tricks = TricksSchema.parse({ noisyRollout: true, noiseStd: 0.2 });
+    expect(tricks.noiseSchedule).toBe('sigmoid');
+    const d = [0, 40, 50, 60, 100, 150].map((t) => noiseDecay(tricks, t));
+    [0.99999969, 0.952574, 0.5, 0.047426, 0, 0].forEach((x, i) => expect(d[i]).toBeCloseTo(x, 6));
+    expect(noiseStdAt(tricks, 60)).toBeCloseTo(0.2 * 0.047426, 6);
+    // A steeper, earlier fall: k = 10, m = 0.2, A = 10: t = 4 -> 1 / (1 + e^{10·(0.4 − 0.2)}) = 1 / (1 + e^2) = 0.119203.
+    expect(noiseDecay(TricksSchema.parse({ noiseAnneal: 10, noiseMidpoint: 0.2, noiseSteepness: 10 }), 4)).toBeCloseTo(0.119203, 6);
+  });
+
+  it('hybrid groups perturb the last ⌊G/2⌋ rollouts of each group; all perturbs every one', () => {
+    const hybrid = TricksSchema.parse({ noisyRollout: true });
+    expect([6, 5, 2].map((g) => perturbedPerGroup(hybrid, 0, g))).toEqual([3, 2, 1]);
+    expect(perturbedPerGroup(TricksSchema.parse({ noisyRollout: true, noiseMix: 'all' }), 0, 5)).toBe(5);
+    expect(perturbedPerGroup(TricksSchema.parse({ augment: 'crop' }), 0, 4)).toBe(4); // augmentation alone: every rollout
+    expect(perturbedPerGroup(TricksSchema.parse({ noisyRollout: true, noiseAnneal: 10 }), 10, 4)).toBe(0); // noise gone
+    expect(perturbedPerGroup(DEFAULT_RUN_CONFIG.tricks, 0, 4)).toBe(0);
+  });
+
+  it('lays hybrid rows out group by group: clean rows first, then the noisy ones', () => {
+    // B = 2 one-pixel images, clean pixel values 1 and 2, noisy 10 and 20; G = 3 with 1 perturbed row per group.
+    const clean = tf.tensor4d([1, 1, 1, 2, 2, 2], [2, 1, 1, 3]);
+    const noisy = tf.tensor4d([10, 10, 10, 20, 20, 20], [2, 1, 1, 3]);
+    const prompts = tf.tensor2d([[7], [8]], [2, 1], 'int32');
+    const rows = hybridRows(clean, noisy, prompts, 3, 1);
+    expect(rows.images.shape).toEqual([6, 1, 1, 3]);
+    expect(Array.from(tf.tidy(() => tf.squeeze(tf.slice(rows.images, [0, 0, 0, 0], [6, 1, 1, 1]))).dataSync())).toEqual([1, 1, 10, 2, 2, 20]);
+    expect(Array.from(rows.prompts.dataSync())).toEqual([7, 7, 7, 8, 8, 8]);
+    tf.dispose([clean, noisy, prompts, rows.images, rows.prompts]);
+  });
+
+  it('measures the clean-vs-noisy accuracy gap of hybrid groups', () => {
+    // Clean rollouts right 1, 0, 1 -> 2/3; noisy ones 0, 0, 1 -> 1/3; gap 2/3 − 1/3 = 1/3.
+    const s = (accuracy: number, perturbed: boolean) => ({ perturbed, scored: { byFn: { accuracy } } }) as unknown as HostSample;
+    const m = perturbationAccuracy([s(1, false), s(0, false), s(1, false), s(0, true), s(0, true), s(1, true)]);
+    expect(m['noise/acc_clean']).toBeCloseTo(2 / 3, 10);
+    expect(m['noise/acc_noisy']).toBeCloseTo(1 / 3, 10);
+    expect(m['noise/acc_gap']).toBeCloseTo(1 / 3, 10);
+    expect(perturbationAccuracy([s(1, true), s(0, true)])).toEqual({}); // 'all': no clean rollouts to compare
   });
 
   it.each([

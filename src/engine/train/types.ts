@@ -28,6 +28,8 @@ export interface InspectSample {
   rewardByFn: Record<RewardName, number>;
   /** The sequence-level advantage (group-normalised, RLOO...) or, for PPO, the mean token advantage. */
   advantage: number;
+  /** True when it was sampled from the perturbed image (NoisyRollout, augmentation); absent in batches stored before hybrid groups. */
+  perturbed?: boolean;
   logp: number[];
   oldLogp: number[];
   /** Present when a reference model exists (beta > 0). */

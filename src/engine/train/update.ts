@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Recorder, type Batch, type RecordedValues } from '../algorithms';
 import { Rng, mixSeed } from '../random';
-import { klPenalty, maskedMean } from '../rl';
+import { klPenalty, maskedMean, samplingMismatch } from '../rl';
 import { perturbsImages } from './augment';
 import { now } from './clock';
 import type { Rollouts } from './collect';
@@ -33,11 +33,30 @@ function recordBatch(run: RunState, rec: Recorder, batch: Batch, assembled: Asse
     if (batch.refLogp) rec.tokens('refLogp', tf.clone(batch.refLogp));
     if (assembled.rolloutImages) rec.rolloutImages(tf.clone(assembled.rolloutImages));
   }
+  recordSamplingMismatch(rec, batch, assembled);
   // With the KL in the loss the algorithm records kl/ref itself; in the reward it is measured here, on the sampled tokens.
   if (run.ref && config.objective.klMode === 'reward' && batch.refLogp) {
     const { oldLogp, refLogp, mask } = batch;
     rec.set('kl/ref', tf.tidy(() => maskedMean(klPenalty(oldLogp, refLogp, config.objective.klEstimator), mask) as tf.Scalar));
   }
+}
+
+/**
+ * NoisyRollout's off-policy gap: the rows sampled from a perturbed image were drawn by π(·|noisy)
+ * and are trained as if drawn by π_old(·|clean) (./passes.ts recomputes log π_old on the clean
+ * images). The ratio between the two, over those rows' tokens, under TRL's names (../rl/mismatch.ts).
+ */
+function recordSamplingMismatch(rec: Recorder, batch: Batch, assembled: AssembledBatch): void {
+  const rows = assembled.samples.map((s) => (s.perturbed ? 1 : 0));
+  if (!rows.some((r) => r === 1)) return;
+  const mask = tf.tidy(() => tf.mul(assembled.mask, tf.tensor2d(rows, [rows.length, 1]))); // [N, T]: the perturbed rows' tokens
+  const m = samplingMismatch(batch.oldLogp, assembled.behaviourLogp, mask);
+  mask.dispose();
+  rec.set('sampling/importance_sampling_ratio/mean', m.ratioMean);
+  rec.set('sampling/importance_sampling_ratio/min', m.ratioMin);
+  rec.set('sampling/importance_sampling_ratio/max', m.ratioMax);
+  rec.set('sampling/sampling_logp_difference/mean', m.logpDiffMean);
+  rec.set('sampling/sampling_logp_difference/max', m.logpDiffMax);
 }
 
 /** The algorithm's update on the batch. */

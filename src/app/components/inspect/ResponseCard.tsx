@@ -28,6 +28,11 @@ function ResponseCardImpl({ sample, index, member, mode, scale, weights, expecte
     <article className="response-card" data-testid="response-card" data-sample={index} data-reward={sample.reward} data-advantage={sample.advantage} aria-label={`Response ${member + 1}`}>
       <header>
         <h4>#{member + 1}</h4>
+        {sample.perturbed && (
+          <span className="perturbed" title="Sampled from the perturbed (noisy or augmented) image; the update trains it on the clean one (NoisyRollout)">
+            noisy image
+          </span>
+        )}
         <span className="reward" title="Total reward: the weighted sum of the reward functions">
           reward <strong>{fmt(sample.reward, 4)}</strong>
         </span>
