@@ -50,3 +50,17 @@ describe('a group of one', () => {
     }
   });
 });
+
+describe('dual clip', () => {
+  it('is refused at objective.dualClipC between 0 and 1 (it would cap losses the ordinary clip bounds), accepted at 0 and above 1', () => {
+    for (const c of [0.5, 1]) {
+      const r = RunConfigSchema.safeParse({ objective: { dualClipC: c } });
+      expect(r.success).toBe(false);
+      if (!r.success) {
+        expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['objective.dualClipC']);
+        expect(r.error.issues[0]!.message).toMatch(/^Must be above 1 .*or 0 for off\.$/);
+      }
+    }
+    for (const c of [0, 1.01, 3]) expect(RunConfigSchema.safeParse({ objective: { dualClipC: c } }).success, String(c)).toBe(true);
+  });
+});

@@ -54,15 +54,17 @@ export const ObjectiveSchema = z.object({
   whitenAdvantages: z.boolean().default(true).describe('PPO: normalise GAE advantages to mean 0, std 1 over the batch.'),
   epsLow: z.number().min(0).max(1).default(0.2).describe('Clip the ratio below at 1 - epsLow (PPO-Clip). TRL: epsilon.'),
   epsHigh: z.number().min(0).max(10).default(0.2).describe('Clip the ratio above at 1 + epsHigh; DAPO\'s clip-higher raises it to 0.28. TRL: epsilon_high.'),
+  dualClipC: z.number().min(0).max(100).default(0).describe('Dual-clip PPO (Ye et al. 2020, arXiv:1912.09729): a token with a negative advantage loses at most c times |A|, however far its ratio ran past c, so one token the new policy suddenly likes cannot dominate the step. 0 = off; veRL: clip_ratio_c = 3. Must be above 1. Charted as clip/dual.'),
   ratioLevel: z.enum(POLICY_LOSS_LEVELS).default('token').describe('Importance ratio per token (PPO, GRPO) or per sequence, length-normalised (GSPO). TRL: importance_sampling_level.'),
   lossAggregation: z.enum(LOSS_AGGREGATIONS).default('seq-mean-token-mean').describe('How per-token losses are averaged: over all tokens (DAPO), per sequence then over sequences (GRPO), or token sums / L_max (Dr. GRPO). TRL: loss_type = dapo | grpo | dr_grpo.'),
   beta: z.number().min(0).max(10).default(0.04).describe('Weight of the KL to the frozen reference policy. 0 drops the reference model entirely. TRL: beta.'),
   klEstimator: z.enum(KL_ESTIMATORS).default('k3').describe('Per-token KL estimate with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO uses k3).'),
   klMode: z.enum(['loss', 'reward']).default('loss').describe('KL as a term in the loss (GRPO) or subtracted from the per-token reward (PPO/RLHF).'),
-  klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL (PPO-Penalty, Ziegler et al.); or decayed over the run (dynamic KL of OThink-MR1).'),
+  klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL after every iteration (klAdaptRule says how); or moved from beta to betaFinal over the run, linearly or on a half cosine. OThink-MR1\'s dynamic KL (GRPO-D, arXiv:2503.16081) raises it: a small beta early lets the policy explore, a larger one late holds it near the reference (the grpo-d preset); betaFinal below beta decays it instead.'),
+  klAdaptRule: z.enum(['proportional', 'halve-double']).default('proportional').describe('Adaptive beta\'s rule. proportional: beta times (1 + e / klHorizon), e = clip(KL / targetKl - 1, -0.2, 0.2) (Ziegler et al. 2019; TRL, veRL), a smooth change of at most 20% / klHorizon. halve-double: Schulman et al. 2017 (arXiv:1707.06347, section 4): beta halves when KL < targetKl / 1.5 and doubles when KL > 1.5 targetKl, else stays (klHorizon unused).'),
   targetKl: z.number().positive().max(10).default(0.02).describe('Adaptive beta: the KL it steers toward.'),
-  klHorizon: z.number().int().min(1).max(1_000_000).default(100).describe('Adaptive beta: iterations over which beta can change by e-fold.'),
-  betaFinal: z.number().min(0).max(10).default(0).describe('Scheduled beta: the value it decays to by the last iteration.'),
+  klHorizon: z.number().int().min(1).max(1_000_000).default(100).describe('Adaptive beta (proportional rule): iterations over which beta can change by e-fold.'),
+  betaFinal: z.number().min(0).max(10).default(0).describe('Scheduled beta (linear, cosine): the value it reaches by the last iteration, from beta. Above beta it rises (OThink-MR1\'s GRPO-D), below it decays.'),
   earlyStopKl: z.number().min(0).max(10).default(0).describe('Stop the epochs of an iteration once approx KL exceeds this (0 = off). CleanRL: target_kl.'),
   gamma: z.number().min(0).max(1).default(1).describe('PPO discount per token in GAE.'),
   lambda: z.number().min(0).max(1).default(0.95).describe('PPO GAE lambda: 0 = one-step TD, 1 = Monte Carlo.'),
@@ -138,6 +140,7 @@ export const RunConfigSchema = z.object({
     if (alg.baseline === 'group' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (its baseline is the group's mean; a group of 1 gives every advantage 0).`);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
+    if (c.objective.dualClipC > 0 && c.objective.dualClipC <= 1) at(['objective', 'dualClipC'], 'Must be above 1 (the ratio past which a negative advantage\'s loss stops growing), or 0 for off.');
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
   });
 export type RunConfig = z.infer<typeof RunConfigSchema>;

@@ -168,6 +168,8 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
     mask,
     epsLow: opts.epsLow,
     epsHigh: opts.epsHigh,
+    // The dual clip bounds the clipped surrogate; the unclipped ones (PPO-Penalty, TRPO) do not read it.
+    clipRatioC: opts.reportClip ? o.dualClipC : 0,
     level: o.ratioLevel,
     aggregation: o.lossAggregation,
     maxLen: ctx.batch.T,
@@ -177,6 +179,7 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
   const tokens: TokenArrays = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
   if (opts.reportClip) {
     Object.assign(record, { 'clip/low': policy.clipFracLow, 'clip/high': policy.clipFracHigh, 'clip/region': policy.clipFrac });
+    if (o.dualClipC > 0) record['clip/dual'] = policy.clipFracDual;
     tokens.clipped = tf.sub<tf.Tensor2D>(terms.clippedHigh, terms.clippedLow);
   }
   const kl = mb.refLogp ? (klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D) : null; // [m, T]
@@ -341,11 +344,19 @@ function recordTerms(rec: Recorder, terms: LossTerms, value: tf.Scalar, epochKl:
       prev?.dispose();
     }
     lossRecorded ||= t === value;
+    const extreme = EXTREMES[key];
+    if (extreme) rec.extreme(extreme.key, t, extreme.which);
     rec.mean(key, t);
   }
   if (!lossRecorded) value.dispose();
   return klSum;
 }
+
+/** Scalars whose extreme over the iteration's updates is kept beside their mean, as TRL logs clip_ratio/low_min and high_max. */
+const EXTREMES: Readonly<Record<string, { key: string; which: 'min' | 'max' }>> = {
+  'clip/low': { key: 'clip/low_min', which: 'min' },
+  'clip/high': { key: 'clip/high_max', which: 'max' },
+};
 
 type TokenPart = { idx: number[]; tokens: TokenArrays };
 

@@ -65,8 +65,8 @@ export interface AlgorithmSpec {
 
 // Knob groups several algorithms share.
 const ADAM = ['optim.lr', 'optim.lrSchedule', 'optim.warmupIters', 'optim.epochs', 'optim.minibatches', 'optim.gradClip'] as const;
-const CLIP = ['objective.epsLow', 'objective.epsHigh', 'objective.ratioLevel', 'objective.earlyStopKl'] as const;
-const REFERENCE_KL = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal'] as const;
+const CLIP = ['objective.epsLow', 'objective.epsHigh', 'objective.dualClipC', 'objective.ratioLevel', 'objective.earlyStopKl'] as const;
+const REFERENCE_KL = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', 'objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal'] as const;
 const LOSS = ['objective.lossAggregation', 'objective.entropyCoef'] as const;
 const CRITIC = ['optim.valueLr', 'objective.whitenAdvantages', 'objective.gamma', 'objective.lambda', 'objective.valueCoef', 'objective.valueClip'] as const;
 const TRUST_REGION = ['objective.trpoMaxKl', 'objective.trpoCgIters', 'objective.trpoDamping', 'objective.trpoBacktracks', 'objective.trpoFisherFrac'] as const;
@@ -134,7 +134,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     adaptiveKlMetric: 'policy/kl_after_update',
     usesLearningRate: true,
     // Its unclipped surrogate is the shared one, so a sequence-level ratio (ratioLevel) applies too.
-    knobs: [...ADAM, 'objective.ratioLevel', 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', ...LOSS, ...CRITIC],
+    knobs: [...ADAM, 'objective.ratioLevel', 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', ...LOSS, ...CRITIC],
     trl: { trainer: null, exact: false, note: 'TRL has no PPO-Penalty: no adaptive KL(π_old ‖ π) penalty. The script runs the closest GRPO setup.' },
   },
   trpo: {

@@ -118,6 +118,9 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   row('worker.actor.max_grad_norm', yNum(c.optim.gradClip), 'optim.gradClip', c.optim.gradClip, 'exact');
   row('worker.actor.clip_ratio_low', yNum(o.epsLow), 'objective.epsLow', o.epsLow, spec.clips ? 'exact' : 'none', spec.clips ? '' : `${spec.title} does not clip; veRL always does.`);
   row('worker.actor.clip_ratio_high', yNum(o.epsHigh), 'objective.epsHigh', o.epsHigh, spec.clips ? 'exact' : 'none', '');
+  // EasyR1 always applies the dual clip (clip_ratio_dual, 3.0 by default); with ours off, a ratio bound no token reaches turns it off.
+  const dual = spec.clips && o.dualClipC > 0;
+  row('worker.actor.clip_ratio_dual', yNum(dual ? o.dualClipC : 1e9), 'objective.dualClipC', o.dualClipC, spec.clips ? 'exact' : 'none', dual ? 'Dual-clip PPO (arXiv:1912.09729).' : 'Off here; EasyR1 dual-clips at 3.0 unless told otherwise, so the bundle sets a bound no ratio reaches.');
   const avg = o.lossAggregation === 'token-mean' ? 'token' : 'seq';
   row('worker.actor.loss_avg_mode', avg, 'objective.lossAggregation', o.lossAggregation, o.lossAggregation === 'seq-mean-token-sum-norm' ? 'approx' : 'exact', o.lossAggregation === 'seq-mean-token-sum-norm' ? 'EasyR1 has token or seq; Dr. GRPO\'s constant normaliser has no counterpart.' : 'token = token-mean, seq = seq-mean-token-mean.');
   row('worker.actor.loss_type', o.ratioLevel === 'sequence' ? 'gspo' : 'default', 'objective.ratioLevel', o.ratioLevel, 'exact', o.ratioLevel === 'sequence' ? 'GSPO\'s sequence-level ratio.' : 'Per-token ratio.');

@@ -56,6 +56,7 @@ export type { MaskedStats } from './diagnostics';
 export {
   AdaptiveKLController,
   FixedKLController,
+  HalveDoubleKLController,
   backtrackingLineSearch,
   conjugateGradient,
   trustRegionStepScale,
