@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALGORITHM_SPECS } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
-import { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS } from './rl/host';
+import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
 import { TASKS } from './tasks';
 import { TASK_IDS } from './tasks/types';
 
@@ -58,7 +58,8 @@ export const ObjectiveSchema = z.object({
   ratioLevel: z.enum(POLICY_LOSS_LEVELS).default('token').describe('Importance ratio per token (PPO, GRPO) or per sequence, length-normalised (GSPO). TRL: importance_sampling_level.'),
   lossAggregation: z.enum(LOSS_AGGREGATIONS).default('seq-mean-token-mean').describe('How per-token losses are averaged: over all tokens (DAPO), per sequence then over sequences (GRPO), or token sums / L_max (Dr. GRPO). TRL: loss_type = dapo | grpo | dr_grpo.'),
   beta: z.number().min(0).max(10).default(0.04).describe('Weight of the KL to the frozen reference policy. 0 drops the reference model entirely. TRL: beta.'),
-  klEstimator: z.enum(KL_ESTIMATORS).default('k3').describe('Per-token KL estimate with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO uses k3).'),
+  klEstimator: z.enum(KL_CHOICES).default('k3').describe('KL to the reference per token. From the sampled token, with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO and TRL use k3). exact: the sum over all 68 words, pi(v) (log pi(v) - log pi_ref(v)), no sampling noise and cheap at this vocabulary (a real LLM has ~150k tokens, which is why TRL samples). exact needs klMode loss.'),
+  policyKl: z.enum(POLICY_KL_CHOICES).default('exact').describe('How KL(pi_old || pi) is measured where a controller acts on it: PPO-Penalty\'s penalty and its adaptive beta, TRPO\'s trust region and line search. exact (default): the sum over the 68-word vocabulary at every position, so beta reacts to the real drift rather than to one sampled token\'s noise, and TRPO\'s Fisher is the true one. k3: the sampled estimate (rho - 1 - log rho), what these used before.'),
   klMode: z.enum(['loss', 'reward']).default('loss').describe('KL as a term in the loss (GRPO) or subtracted from the per-token reward (PPO/RLHF).'),
   klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL after every iteration (klAdaptRule says how); or moved from beta to betaFinal over the run, linearly or on a half cosine. OThink-MR1\'s dynamic KL (GRPO-D, arXiv:2503.16081) raises it: a small beta early lets the policy explore, a larger one late holds it near the reference (the grpo-d preset); betaFinal below beta decays it instead.'),
   klAdaptRule: z.enum(['proportional', 'halve-double']).default('proportional').describe('Adaptive beta\'s rule. proportional: beta times (1 + e / klHorizon), e = clip(KL / targetKl - 1, -0.2, 0.2) (Ziegler et al. 2019; TRL, veRL), a smooth change of at most 20% / klHorizon. halve-double: Schulman et al. 2017 (arXiv:1707.06347, section 4): beta halves when KL < targetKl / 1.5 and doubles when KL > 1.5 targetKl, else stays (klHorizon unused).'),
@@ -140,6 +141,8 @@ export const RunConfigSchema = z.object({
     if (alg.baseline === 'group' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (its baseline is the group's mean; a group of 1 gives every advantage 0).`);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
+    // The exact KL sums over π_old's whole distribution, which the KL-in-reward path (scores fixed before the update) does not keep.
+    if (c.objective.klEstimator === 'exact' && c.objective.klMode === 'reward') at(['objective', 'klEstimator'], 'The exact KL works with klMode loss only (in the reward it would need the sampling policy\'s whole distribution); pick k1, k2 or k3, or set klMode to loss.');
     if (c.objective.dualClipC > 0 && c.objective.dualClipC <= 1) at(['objective', 'dualClipC'], 'Must be above 1 (the ratio past which a negative advantage\'s loss stops growing), or 0 for off.');
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
   });

@@ -72,6 +72,7 @@ const KL_TEX: Record<RunConfig['objective']['klEstimator'], string> = {
   k1: `\\log\\frac{\\pi_\\theta}{${REF}}`,
   k2: `\\tfrac12\\Big(\\log\\frac{\\pi_\\theta}{${REF}}\\Big)^{2}`,
   k3: `\\frac{${REF}}{\\pi_\\theta} - \\log\\frac{${REF}}{\\pi_\\theta} - 1`,
+  exact: `\\sum_{v} \\pi_\\theta(v)\\log\\frac{\\pi_\\theta(v)}{${REF}(v)}`,
 };
 const n = (v: number): string => texNum(v, 4);
 

@@ -134,7 +134,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     adaptiveKlMetric: 'policy/kl_after_update',
     usesLearningRate: true,
     // Its unclipped surrogate is the shared one, so a sequence-level ratio (ratioLevel) applies too.
-    knobs: [...ADAM, 'objective.ratioLevel', 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', ...LOSS, ...CRITIC],
+    knobs: [...ADAM, 'objective.ratioLevel', 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', 'objective.policyKl', ...LOSS, ...CRITIC],
     trl: { trainer: null, exact: false, note: 'TRL has no PPO-Penalty: no adaptive KL(π_old ‖ π) penalty. The script runs the closest GRPO setup.' },
   },
   trpo: {
@@ -153,7 +153,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     // The policy's step comes from the trust region, so optim.lr (and the clip) go unread. The value
     // head is still fit with Adam at valueLr, over epochs x minibatches with gradClip, on the lr
     // schedule (warmup included); β follows klSchedule as for every algorithm (the trainer's BetaSchedule).
-    knobs: [...ADAM.filter((k) => k !== 'optim.lr'), ...REFERENCE_KL, ...LOSS, ...CRITIC, ...TRUST_REGION],
+    knobs: [...ADAM.filter((k) => k !== 'optim.lr'), ...REFERENCE_KL, ...LOSS, ...CRITIC, ...TRUST_REGION, 'objective.policyKl'],
     trl: { trainer: null, exact: false, note: 'TRL has no TRPO trainer (no conjugate gradient, no line search). The script runs the closest GRPO setup.' },
   },
   grpo: {

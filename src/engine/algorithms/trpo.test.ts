@@ -92,8 +92,8 @@ describe('TRPO Fisher-vector product (finite differences of the KL gradient)', (
 });
 
 describe('TRPO step', () => {
-  it.each([1e-3, 1e-2])('keeps the mean KL to π_old within δ = %s after the line search', async (maxKl) => {
-    const config = tinyConfig('trpo', { objective: { trpoMaxKl: maxKl, trpoCgIters: 5 } });
+  it.each([1e-3, 1e-2])('keeps the mean KL to π_old within δ = %s after the line search (k3 constraint, checked from the tokens)', async (maxKl) => {
+    const config = tinyConfig('trpo', { objective: { trpoMaxKl: maxKl, trpoCgIters: 5, policyKl: 'k3' } });
     const trainer = await createTrainer(config, SCRATCH_DEPS);
     try {
       const m = await trainer.step();
@@ -112,6 +112,32 @@ describe('TRPO step', () => {
       }
       expect(sum / count).toBeLessThanOrEqual(maxKl * 1.001);
       expect(sum / count).toBeCloseTo(m.values['policy/approx_kl']!, 5);
+    } finally {
+      trainer.dispose();
+    }
+  });
+
+  it('with the exact KL (policyKl exact, the default) takes a step whose exact mean KL is within δ = 1e-3, and not the k3 number', async () => {
+    const maxKl = 1e-3;
+    const config = tinyConfig('trpo', { objective: { trpoMaxKl: maxKl, trpoCgIters: 5 } });
+    expect(config.objective.policyKl).toBe('exact');
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    try {
+      const m = await trainer.step();
+      expect(m.values['trpo/accepted']).toBe(1);
+      expect(m.values['policy/approx_kl']).toBeGreaterThan(0);
+      expect(m.values['policy/approx_kl']).toBeLessThanOrEqual(maxKl);
+      // The sampled k3 of the same step is a different number (its estimate, with sampling noise).
+      let sum = 0;
+      let count = 0;
+      for (const s of trainer.inspectBatches()[0]!.samples) {
+        s.logp.forEach((lp, t) => {
+          const x = lp - s.oldLogp[t]!;
+          sum += Math.exp(x) - 1 - x;
+          count++;
+        });
+      }
+      expect(Math.abs(sum / count - m.values['policy/approx_kl']!)).toBeGreaterThan(1e-6);
     } finally {
       trainer.dispose();
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KL_ESTIMATORS } from '../rl/host';
+import { KL_CHOICES } from '../rl/host';
 
 /**
  * One metrics record per iteration, with namespaced keys (docs/ARCHITECTURE.md, "External contracts"). Per-function reward
@@ -44,8 +44,8 @@ export const MetricsRecordSchema = z
     iteration: z.number().int().min(1),
     /** ms since the run started (for the wall-time x axis). */
     wallMs: z.number().min(0),
-    /** 'k1' | 'k2' | 'k3': which estimator `kl/ref` used. */
-    klEstimator: z.enum(KL_ESTIMATORS),
+    /** 'k1' | 'k2' | 'k3' | 'exact': which estimator `kl/ref` used. */
+    klEstimator: z.enum(KL_CHOICES),
     /** Task level this iteration sampled at (curriculum). */
     difficulty: z.number().int().min(1),
     values: z.record(z.string(), z.number()),
