@@ -64,3 +64,17 @@ describe('dual clip', () => {
     for (const c of [0, 1.01, 3]) expect(RunConfigSchema.safeParse({ objective: { dualClipC: c } }).success, String(c)).toBe(true);
   });
 });
+
+describe('reward products', () => {
+  it('are refused at rewards.combine while a term can be negative (the length penalty, a negative weight), naming the weights', () => {
+    const r = RunConfigSchema.safeParse({ rewards: { combine: 'product', weights: { length: 1, format: -0.5 } } });
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['rewards.combine']);
+      expect(r.error.issues[0]!.message).toMatch(/rewards\.weights\.format and rewards\.weights\.length|rewards\.weights\.length and rewards\.weights\.format/);
+    }
+    expect(RunConfigSchema.safeParse({ rewards: { combine: 'product' } }).success).toBe(true); // accuracy 1, format 0.2
+    expect(RunConfigSchema.safeParse({ rewards: { combine: 'sum', weights: { length: 1 } } }).success).toBe(true);
+  });
+});
+

@@ -87,8 +87,17 @@ export const RewardWeightsSchema = z.object({
   length: z.number().min(-10).max(10).default(0).describe('DAPO soft overlong punishment near L_max, -1 if truncated.'),
   hackable: z.number().min(-10).max(10).default(0).describe('A bonus for saying "because": hackable on purpose, to watch reward hacking.'),
 });
+const gate = (what: string) => z.boolean().default(false).describe(`Pay the ${what} term only when the answer is right (its value times the accuracy, 0 or 1).`);
+export const RewardGatesSchema = z.object({
+  format: gate('format'),
+  step: gate('process (step)'),
+  length: gate('length'),
+  hackable: gate('"because"'),
+});
 export const RewardsSchema = z.object({
   weights: RewardWeightsSchema.default(RewardWeightsSchema.parse({})),
+  gated: RewardGatesSchema.default(RewardGatesSchema.parse({})).describe('Gated rewards, as the survey\'s compute_reasoning_reward (arXiv:2505.18536): a gated function pays only on a right answer, so a well-reasoned wrong answer earns no bonus. Gate step to pay the reasoning bonus only when the answer is right.'),
+  combine: z.enum(['sum', 'product']).default('sum').describe('How the weighted terms w x value become the reward: their sum (TRL\'s reward_weights), or their product, where every weighted function must pay (accuracy x format: right and well formed, or nothing). A product needs terms that are never negative.'),
   overlongCache: z.number().int().min(1).max(32).default(4).describe('L_cache: length of the soft-penalty band below L_max (DAPO).'),
 });
 
@@ -144,6 +153,11 @@ export const RunConfigSchema = z.object({
     // The exact KL sums over π_old's whole distribution, which the KL-in-reward path (scores fixed before the update) does not keep.
     if (c.objective.klEstimator === 'exact' && c.objective.klMode === 'reward') at(['objective', 'klEstimator'], 'The exact KL works with klMode loss only (in the reward it would need the sampling policy\'s whole distribution); pick k1, k2 or k3, or set klMode to loss.');
     if (c.objective.dualClipC > 0 && c.objective.dualClipC <= 1) at(['objective', 'dualClipC'], 'Must be above 1 (the ratio past which a negative advantage\'s loss stops growing), or 0 for off.');
+    if (c.rewards.combine === 'product') {
+      // A product of terms that can be negative flips sign with every penalty: refused at the field that asked for it.
+      const negative = Object.entries(c.rewards.weights).filter(([name, w]) => w < 0 || (name === 'length' && w !== 0)).map(([name]) => name);
+      if (negative.length > 0) at(['rewards', 'combine'], `A product needs terms that are never negative, but ${negative.map((n) => `rewards.weights.${n}`).join(' and ')} can be (length is a penalty from 0 down to -1; a negative weight flips a term): set ${negative.length > 1 ? 'them' : 'it'} to 0 or use sum.`);
+    }
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
   });
 export type RunConfig = z.infer<typeof RunConfigSchema>;

@@ -160,6 +160,10 @@ export function trlMapping(c: RunConfig): TrlMapping {
   // ---- what has no GRPOConfig counterpart
   const none = (ours: string, value: unknown, note: string) => row('', '', ours, value, 'none', note);
   if (o.klEstimator !== 'k3' && o.beta > 0) none('objective.klEstimator', o.klEstimator, 'GRPOTrainer\'s KL is always k3.');
+  const gatedNames = Object.entries(c.rewards.gated).filter(([, on]) => on).map(([name]) => name);
+  if (gatedNames.length > 0 || c.rewards.combine === 'product') {
+    none('rewards.gated / combine', `${gatedNames.join(', ') || 'none'} / ${c.rewards.combine}`, 'GRPOTrainer sums reward_funcs with reward_weights: gated terms and products do not fit. rewards.py\'s total_reward computes this run\'s whole reward; pass reward_funcs=[total_reward] with reward_weights=[1.0] instead.');
+  }
   if (o.dualClipC > 0 && !ignoresKnob(alg, 'objective.dualClipC')) none('objective.dualClipC', o.dualClipC, 'No dual clip in GRPOTrainer (veRL/EasyR1: clip_ratio_c).');
   if (o.earlyStopKl > 0 && !ignoresKnob(alg, 'objective.earlyStopKl')) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping in GRPOTrainer.');
   if (spec.critic) {
