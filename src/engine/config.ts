@@ -96,7 +96,7 @@ export const RewardGatesSchema = z.object({
 });
 export const RewardsSchema = z.object({
   weights: RewardWeightsSchema.default(RewardWeightsSchema.parse({})),
-  gated: RewardGatesSchema.default(RewardGatesSchema.parse({})).describe('Gated rewards, as the survey\'s compute_reasoning_reward (arXiv:2505.18536): a gated function pays only on a right answer, so a well-reasoned wrong answer earns no bonus. Gate step to pay the reasoning bonus only when the answer is right.'),
+  gated: RewardGatesSchema.default(RewardGatesSchema.parse({})).describe('Gated rewards, as in the survey\'s compute_reasoning_reward (arXiv:2505.18536): a right answer earns 1 plus 0.2 for showing its work ("step" or "because"), a wrong one only partial credit for its steps. A gated function pays only on a right answer, so a well-worded wrong answer earns no bonus: gate hackable (weight 0.2) and leave step ungated to get that reward.'),
   combine: z.enum(['sum', 'product']).default('sum').describe('How the weighted terms w x value become the reward: their sum (TRL\'s reward_weights), or their product, where every weighted function must pay (accuracy x format: right and well formed, or nothing). A product needs terms that are never negative.'),
   overlongCache: z.number().int().min(1).max(32).default(4).describe('L_cache: length of the soft-penalty band below L_max (DAPO).'),
 });
