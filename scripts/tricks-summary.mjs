@@ -26,11 +26,13 @@ function stat(label, f) {
 const TARGET = 0.01; // the ppo-penalty preset's targetKl
 const inBand = (x) => x >= TARGET / 1.5 && x <= TARGET * 1.5;
 const ROWS = {
+  // Iteration 1 is the same for both (β = 1 before any control): iterations 2-12.
   'pen-prop / pen-halve (PPO-Penalty, β controller)': [
-    ['KL after update, mean', (r) => mean(col(r, 'policy/kl_after_update'))],
-    ['|log(KL / target)|, mean', (r) => mean(col(r, 'policy/kl_after_update').map((x) => Math.abs(Math.log(x / TARGET))))],
-    ['share of iterations with KL in [target/1.5, 1.5 target]', (r) => mean(col(r, 'policy/kl_after_update').map((x) => (inBand(x) ? 1 : 0)))],
-    ['β at the last iteration', (r) => col(r, 'kl/beta').at(-1)],
+    ['KL after update, mean of iterations 2-12', (r) => mean(col(r, 'policy/kl_after_update').slice(1))],
+    ['|ln(KL / target)|, mean of iterations 2-12', (r) => mean(col(r, 'policy/kl_after_update').slice(1).map((x) => Math.abs(Math.log(x / TARGET))))],
+    ['share of iterations 2-12 with KL in [target/1.5, 1.5 target]', (r) => mean(col(r, 'policy/kl_after_update').slice(1).map((x) => (inBand(x) ? 1 : 0)))],
+    ['β, smallest', (r) => Math.min(...col(r, 'kl/beta'))],
+    ['β, largest', (r) => Math.max(...col(r, 'kl/beta'))],
   ],
   'grpo / grpo-d (fixed β against OThink-MR1\'s rising β)': [
     ['β at iteration 1', (r) => col(r, 'kl/beta')[0]],

@@ -78,3 +78,17 @@ describe('reward products', () => {
   });
 });
 
+
+describe('the exact KL', () => {
+  it('is refused at objective.klEstimator with klMode reward (the reward path keeps no whole distributions), accepted in the loss', () => {
+    const r = RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'reward' } });
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['objective.klEstimator']);
+      expect(r.error.issues[0]!.message).toMatch(/klMode loss only.*pick k1, k2 or k3, or set klMode to loss\.$/);
+    }
+    expect(RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'loss' } }).success).toBe(true);
+    // PPO-Penalty and TRPO measure KL(π_old ‖ π) exactly unless told otherwise.
+    expect(RunConfigSchema.parse({}).objective.policyKl).toBe('exact');
+  });
+});
