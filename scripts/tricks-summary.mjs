@@ -14,7 +14,7 @@ for (const f of readdirSync(DIR).filter((x) => x.endsWith('.jsonl'))) {
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const col = (recs, key) => recs.map((r) => r.values[key]).filter((v) => v !== undefined);
-const fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
+const fmt = (x) => (x === 0 ? '0' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
 /** One statistic over the seeds of a label: "mean (min–max), n seeds". */
 function stat(label, f) {
@@ -50,12 +50,17 @@ const ROWS = {
     ['loss/policy, max', (r) => Math.max(...col(r, 'loss/policy'))],
   ],
   'grpo / grpo-exact (KL to the reference: k3 against exact)': [
+    // Iteration 1's update is the same under both (the KL's gradient is 0 while π = π_ref), so iteration 2
+    // samples the same batch from the same policy: a paired look at one estimate against the exact value.
+    ['KL to ref at iteration 2 (same policy, same batch)', (r) => col(r, 'kl/ref')[1]],
+    ['KL to ref at iteration 3', (r) => col(r, 'kl/ref')[2]],
     ['KL to ref, mean', (r) => mean(col(r, 'kl/ref'))],
     ['KL to ref, mean |change| between iterations', (r) => { const k = col(r, 'kl/ref'); return mean(k.slice(1).map((x, i) => Math.abs(x - k[i]))); }],
   ],
   'trpo-k3 / trpo-exact (TRPO constraint: k3 against exact)': [
     ['step fraction, mean', (r) => mean(col(r, 'trpo/step_frac'))],
     ['backtracks, mean', (r) => mean(col(r, 'trpo/backtracks'))],
+    ['share of iterations whose step was accepted', (r) => mean(col(r, 'trpo/accepted'))],
     ['KL(π_old‖π) of the step, mean', (r) => mean(col(r, 'policy/approx_kl'))],
   ],
 };
