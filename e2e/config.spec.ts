@@ -75,3 +75,27 @@ test('knobs the chosen algorithm ignores are marked, read out, and still editabl
   await expect(playground.field('objective.trpoMaxKl')).toHaveAttribute('data-ignored', 'false');
   await expect(playground.field('optim.epochs')).toHaveAttribute('data-ignored', 'false');
 });
+
+test('the loss tricks\' bad combinations are refused at the field to fix, each with its sentence', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('objective');
+  // Dual clip between 0 and 1 would cap losses the ordinary clip already bounds.
+  await playground.input('objective.dualClipC').fill('0.5');
+  await expect(page.getByTestId('error-objective.dualClipC')).toContainText('Must be above 1');
+  await playground.input('objective.dualClipC').fill('3');
+  await expect(page.getByTestId('error-objective.dualClipC')).toHaveCount(0);
+  // The exact KL cannot sit in the reward.
+  await playground.input('objective.klEstimator').selectOption('exact');
+  await playground.input('objective.klMode').selectOption('reward');
+  await expect(page.getByTestId('error-objective.klEstimator')).toContainText('klMode loss only');
+  await playground.input('objective.klMode').selectOption('loss');
+  await expect(page.getByTestId('error-objective.klEstimator')).toHaveCount(0);
+  // A product of rewards with the length penalty weighted.
+  await playground.openGroup('rewards');
+  await playground.input('rewards.combine').selectOption('product');
+  await playground.input('rewards.weights.length').fill('1');
+  await expect(page.getByTestId('error-rewards.combine')).toContainText('rewards.weights.length');
+  await playground.input('rewards.weights.length').fill('0');
+  await expect(page.getByTestId('config-errors')).toHaveCount(0);
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'false');
+});

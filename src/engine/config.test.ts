@@ -50,3 +50,45 @@ describe('a group of one', () => {
     }
   });
 });
+
+describe('dual clip', () => {
+  it('is refused at objective.dualClipC between 0 and 1 (it would cap losses the ordinary clip bounds), accepted at 0 and above 1', () => {
+    for (const c of [0.5, 1]) {
+      const r = RunConfigSchema.safeParse({ objective: { dualClipC: c } });
+      expect(r.success).toBe(false);
+      if (!r.success) {
+        expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['objective.dualClipC']);
+        expect(r.error.issues[0]!.message).toMatch(/^Must be above 1 .*or 0 for off\.$/);
+      }
+    }
+    for (const c of [0, 1.01, 3]) expect(RunConfigSchema.safeParse({ objective: { dualClipC: c } }).success, String(c)).toBe(true);
+  });
+});
+
+describe('reward products', () => {
+  it('are refused at rewards.combine while a term can be negative (the length penalty, a negative weight), naming the weights', () => {
+    const r = RunConfigSchema.safeParse({ rewards: { combine: 'product', weights: { length: 1, format: -0.5 } } });
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['rewards.combine']);
+      expect(r.error.issues[0]!.message).toMatch(/rewards\.weights\.format and rewards\.weights\.length|rewards\.weights\.length and rewards\.weights\.format/);
+    }
+    expect(RunConfigSchema.safeParse({ rewards: { combine: 'product' } }).success).toBe(true); // accuracy 1, format 0.2
+    expect(RunConfigSchema.safeParse({ rewards: { combine: 'sum', weights: { length: 1 } } }).success).toBe(true);
+  });
+});
+
+
+describe('the exact KL', () => {
+  it('is refused at objective.klEstimator with klMode reward (the reward path keeps no whole distributions), accepted in the loss', () => {
+    const r = RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'reward' } });
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['objective.klEstimator']);
+      expect(r.error.issues[0]!.message).toMatch(/klMode loss only.*pick k1, k2 or k3, or set klMode to loss\.$/);
+    }
+    expect(RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'loss' } }).success).toBe(true);
+    // PPO-Penalty and TRPO measure KL(π_old ‖ π) exactly unless told otherwise.
+    expect(RunConfigSchema.parse({}).objective.policyKl).toBe('exact');
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALGORITHM_SPECS } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
-import { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS } from './rl/host';
+import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
 import { TASKS } from './tasks';
 import { TASK_IDS } from './tasks/types';
 
@@ -54,15 +54,18 @@ export const ObjectiveSchema = z.object({
   whitenAdvantages: z.boolean().default(true).describe('PPO: normalise GAE advantages to mean 0, std 1 over the batch.'),
   epsLow: z.number().min(0).max(1).default(0.2).describe('Clip the ratio below at 1 - epsLow (PPO-Clip). TRL: epsilon.'),
   epsHigh: z.number().min(0).max(10).default(0.2).describe('Clip the ratio above at 1 + epsHigh; DAPO\'s clip-higher raises it to 0.28. TRL: epsilon_high.'),
+  dualClipC: z.number().min(0).max(100).default(0).describe('Dual-clip PPO (Ye et al. 2020, arXiv:1912.09729): a token with a negative advantage loses at most c times |A|, however far its ratio ran past c, so one token the new policy suddenly likes cannot dominate the step. 0 = off; veRL: clip_ratio_c = 3. Must be above 1. Charted as clip/dual.'),
   ratioLevel: z.enum(POLICY_LOSS_LEVELS).default('token').describe('Importance ratio per token (PPO, GRPO) or per sequence, length-normalised (GSPO). TRL: importance_sampling_level.'),
   lossAggregation: z.enum(LOSS_AGGREGATIONS).default('seq-mean-token-mean').describe('How per-token losses are averaged: over all tokens (DAPO), per sequence then over sequences (GRPO), or token sums / L_max (Dr. GRPO). TRL: loss_type = dapo | grpo | dr_grpo.'),
   beta: z.number().min(0).max(10).default(0.04).describe('Weight of the KL to the frozen reference policy. 0 drops the reference model entirely. TRL: beta.'),
-  klEstimator: z.enum(KL_ESTIMATORS).default('k3').describe('Per-token KL estimate with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO uses k3).'),
+  klEstimator: z.enum(KL_CHOICES).default('k3').describe('KL to the reference per token. From the sampled token, with x = log pi - log pi_ref: k1 = x, k2 = x^2/2, k3 = e^-x + x - 1 (GRPO and TRL use k3). exact: the sum over all 68 words, pi(v) (log pi(v) - log pi_ref(v)), no sampling noise and cheap at this vocabulary (a real LLM has ~150k tokens, which is why TRL samples). exact needs klMode loss.'),
+  policyKl: z.enum(POLICY_KL_CHOICES).default('exact').describe('How KL(pi_old || pi) is measured where a controller acts on it: PPO-Penalty\'s penalty and its adaptive beta, TRPO\'s trust region and line search. exact (default): the sum over the 68-word vocabulary at every position, so beta reacts to the real drift rather than to one sampled token\'s noise, and TRPO\'s Fisher is the true one. k3: the sampled estimate (rho - 1 - log rho), what these used before.'),
   klMode: z.enum(['loss', 'reward']).default('loss').describe('KL as a term in the loss (GRPO) or subtracted from the per-token reward (PPO/RLHF).'),
-  klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL (PPO-Penalty, Ziegler et al.); or decayed over the run (dynamic KL of OThink-MR1).'),
+  klSchedule: z.enum(['fixed', 'adaptive', 'linear', 'cosine']).default('fixed').describe('beta fixed; adaptive toward a target KL after every iteration (klAdaptRule says how); or moved from beta to betaFinal over the run, linearly or on a half cosine. OThink-MR1\'s dynamic KL (GRPO-D, arXiv:2503.16081) raises it: a small beta early lets the policy explore, a larger one late holds it near the reference (the grpo-d preset); betaFinal below beta decays it instead.'),
+  klAdaptRule: z.enum(['proportional', 'halve-double']).default('proportional').describe('Adaptive beta\'s rule. proportional: beta times (1 + e / klHorizon), e = clip(KL / targetKl - 1, -0.2, 0.2) (Ziegler et al. 2019; TRL, veRL), a smooth change of at most 20% / klHorizon. halve-double: Schulman et al. 2017 (arXiv:1707.06347, section 4): beta halves when KL < targetKl / 1.5 and doubles when KL > 1.5 targetKl, else stays (klHorizon unused).'),
   targetKl: z.number().positive().max(10).default(0.02).describe('Adaptive beta: the KL it steers toward.'),
-  klHorizon: z.number().int().min(1).max(1_000_000).default(100).describe('Adaptive beta: iterations over which beta can change by e-fold.'),
-  betaFinal: z.number().min(0).max(10).default(0).describe('Scheduled beta: the value it decays to by the last iteration.'),
+  klHorizon: z.number().int().min(1).max(1_000_000).default(100).describe('Adaptive beta (proportional rule): iterations over which beta can change by e-fold.'),
+  betaFinal: z.number().min(0).max(10).default(0).describe('Scheduled beta (linear, cosine): the value it reaches by the last iteration, from beta. Above beta it rises (OThink-MR1\'s GRPO-D), below it decays.'),
   earlyStopKl: z.number().min(0).max(10).default(0).describe('Stop the epochs of an iteration once approx KL exceeds this (0 = off). CleanRL: target_kl.'),
   gamma: z.number().min(0).max(1).default(1).describe('PPO discount per token in GAE.'),
   lambda: z.number().min(0).max(1).default(0.95).describe('PPO GAE lambda: 0 = one-step TD, 1 = Monte Carlo.'),
@@ -84,8 +87,17 @@ export const RewardWeightsSchema = z.object({
   length: z.number().min(-10).max(10).default(0).describe('DAPO soft overlong punishment near L_max, -1 if truncated.'),
   hackable: z.number().min(-10).max(10).default(0).describe('A bonus for saying "because": hackable on purpose, to watch reward hacking.'),
 });
+const gate = (what: string) => z.boolean().default(false).describe(`Pay the ${what} term only when the answer is right (its value times the accuracy, 0 or 1).`);
+export const RewardGatesSchema = z.object({
+  format: gate('format'),
+  step: gate('process (step)'),
+  length: gate('length'),
+  hackable: gate('"because"'),
+});
 export const RewardsSchema = z.object({
   weights: RewardWeightsSchema.default(RewardWeightsSchema.parse({})),
+  gated: RewardGatesSchema.default(RewardGatesSchema.parse({})).describe('Gated rewards, as in the survey\'s compute_reasoning_reward (arXiv:2505.18536): a right answer earns 1 plus 0.2 for showing its work ("step" or "because"), a wrong one only partial credit for its steps. A gated function pays only on a right answer, so a well-worded wrong answer earns no bonus: gate hackable (weight 0.2) and leave step ungated to get that reward.'),
+  combine: z.enum(['sum', 'product']).default('sum').describe('How the weighted terms w x value become the reward: their sum (TRL\'s reward_weights), or their product, where every weighted function must pay (accuracy x format: right and well formed, or nothing). A product needs terms that are never negative.'),
   overlongCache: z.number().int().min(1).max(32).default(4).describe('L_cache: length of the soft-penalty band below L_max (DAPO).'),
 });
 
@@ -171,6 +183,14 @@ export const RunConfigSchema = z.object({
     if (alg.baseline === 'group' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (its baseline is the group's mean; a group of 1 gives every advantage 0).`);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
+    // The exact KL sums over π_old's whole distribution, which the KL-in-reward path (scores fixed before the update) does not keep.
+    if (c.objective.klEstimator === 'exact' && c.objective.klMode === 'reward') at(['objective', 'klEstimator'], 'The exact KL works with klMode loss only (in the reward it would need the sampling policy\'s whole distribution); pick k1, k2 or k3, or set klMode to loss.');
+    if (c.objective.dualClipC > 0 && c.objective.dualClipC <= 1) at(['objective', 'dualClipC'], 'Must be above 1 (the ratio past which a negative advantage\'s loss stops growing), or 0 for off.');
+    if (c.rewards.combine === 'product') {
+      // A product of terms that can be negative flips sign with every penalty: refused at the field that asked for it.
+      const negative = Object.entries(c.rewards.weights).filter(([name, w]) => w < 0 || (name === 'length' && w !== 0)).map(([name]) => name);
+      if (negative.length > 0) at(['rewards', 'combine'], `A product needs terms that are never negative, but ${negative.map((n) => `rewards.weights.${n}`).join(' and ')} can be (length is a penalty from 0 down to -1; a negative weight flips a term): set ${negative.length > 1 ? 'them' : 'it'} to 0 or use sum.`);
+    }
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
     samplingTrickRules(c, at);
   });

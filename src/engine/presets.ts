@@ -10,7 +10,7 @@ import { getPath, leaves, setPath, type Json } from './paths';
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type ConfigOverrides = DeepPartial<Omit<RunConfig, 'name' | 'preset'>>;
 
-export const PRESET_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'dr-grpo', 'dapo', 'gspo'] as const;
+export const PRESET_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'dr-grpo', 'dapo', 'gspo', 'grpo-d'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 export interface Preset {
@@ -89,6 +89,12 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
       optim: { minibatches: 2 },
       objective: { algorithm: 'grpo', ratioLevel: 'sequence', epsLow: 3e-4, epsHigh: 4e-4, beta: 0 },
     },
+  },
+  'grpo-d': {
+    id: 'grpo-d',
+    title: 'GRPO-D (OThink-MR1)',
+    summary: 'GRPO with a dynamic KL weight that rises over the run, from 0 to 0.08 (mean 0.04, GRPO\'s fixed β): a loose anchor early lets the policy explore, a tight one late keeps what it learned near the reference, as ε-greedy explores first and exploits later (Liu et al. 2025, OThink-MR1, arXiv:2503.16081). The paper gives the direction; the linear ramp and its ends are this playground\'s choice.',
+    overrides: { objective: { algorithm: 'grpo', klSchedule: 'linear', beta: 0, betaFinal: 0.08 } },
   },
 };
 

@@ -54,6 +54,41 @@ export const CHARTS: readonly ChartSpec[] = [
     emptyNote: 'Not measured: with β = 0 throughout the run the trainer keeps no reference model, so there is no KL to it (an imported run may simply not have logged it). Set β > 0 to chart it; Approx KL still shows each update\'s step.',
   },
   {
+    id: 'beta',
+    title: 'KL coefficient β',
+    series: [{ key: 'kl/beta', label: 'β' }],
+    optional: true,
+    explain: 'The weight of the KL term. Fixed: a flat line. Scheduled: moves from beta to betaFinal (GRPO-D raises it). Adaptive: climbs while the measured KL is above targetKl and falls while below; halve-double jumps by 2×, the proportional rule creeps.',
+  },
+  {
+    id: 'penalty-kl',
+    title: 'KL after update (PPO-Penalty)',
+    series: [{ key: 'policy/kl_after_update', label: 'KL(π_old‖π) after' }],
+    optional: true,
+    explain: 'What PPO-Penalty\'s adaptive β steers: the KL from the sampling policy once the update is done. Healthy: hovering around targetKl; far above means β is too small, far below too large.',
+  },
+  {
+    id: 'trpo-step',
+    title: 'Trust region step (TRPO)',
+    series: [
+      { key: 'trpo/step_frac', label: 'step fraction' },
+      { key: 'trpo/accepted', label: 'accepted' },
+    ],
+    optional: true,
+    domain: [0, 1],
+    explain: 'The share of the full natural-gradient step the line search kept (1 = all of it, 0.5 = one halving) and whether a step was taken at all (1) or θ stayed put (0). Mostly 1 is a trust region that fits; small fractions mean the quadratic KL model overshoots.',
+  },
+  {
+    id: 'trpo-search',
+    title: 'Line search and CG (TRPO)',
+    series: [
+      { key: 'trpo/backtracks', label: 'backtracks' },
+      { key: 'trpo/cg_iters', label: 'CG iterations' },
+    ],
+    optional: true,
+    explain: 'Halvings the line search needed before the KL and improvement tests passed (0 is best), and conjugate-gradient iterations spent on F⁻¹g (at trpoCgIters: it never reached its tolerance).',
+  },
+  {
     id: 'approx-kl',
     title: 'Approx KL (π_old → π)',
     series: [{ key: 'policy/approx_kl', label: 'approx KL' }],
@@ -65,9 +100,12 @@ export const CHARTS: readonly ChartSpec[] = [
     series: [
       { key: 'clip/low', label: 'low (r<1−ε, A<0)' },
       { key: 'clip/high', label: 'high (r>1+ε, A>0)' },
+      { key: 'clip/dual', label: 'dual (r>c, A<0)' },
+      { key: 'clip/low_min', label: 'low, min over steps' },
+      { key: 'clip/high_max', label: 'high, max over steps' },
     ],
     domain: [0, 1],
-    explain: 'Share of tokens (0 to 1, averaged over the updates) whose ratio π/π_old left the clip range and stopped giving gradient. A few percent is healthy; high means steps too large.',
+    explain: 'Share of tokens (0 to 1, averaged over the updates) whose ratio π/π_old left the clip range and stopped giving gradient; min and max are the extremes among the iteration\'s steps, dual the tokens whose loss the dual clip capped. A few percent is healthy; high means steps too large.',
     note: 'With one epoch and one minibatch the ratio is exactly 1, so nothing is clipped: these stay at 0.',
   },
   {
@@ -82,8 +120,10 @@ export const CHARTS: readonly ChartSpec[] = [
     series: [
       { key: 'len/mean', label: 'mean' },
       { key: 'len/max', label: 'max' },
+      { key: 'len/min', label: 'min' },
+      { key: 'len/terminated_mean', label: 'mean of finished' },
     ],
-    explain: 'Tokens per answer. Healthy: steady or slowly changing; a climb to L_max often means the policy found a way to pad its answers.',
+    explain: 'Tokens per answer: mean, max and min, and the mean of the answers that ended before L_max. Healthy: steady or slowly changing; a climb to L_max often means the policy found a way to pad its answers.',
   },
   {
     id: 'truncated',

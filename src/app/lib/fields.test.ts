@@ -10,7 +10,7 @@ describe('config fields from the zod schema', () => {
     for (const f of FIELDS) expect(f.help.length, f.path).toBeGreaterThan(3);
     expect(FIELD_BY_PATH.get('sampling.groupSize')).toMatchObject({ kind: 'int', min: 1, max: 64, group: 'sampling' });
     expect(FIELD_BY_PATH.get('rewards.weights.accuracy')).toMatchObject({ kind: 'number', group: 'rewards' });
-    expect(FIELD_BY_PATH.get('objective.klEstimator')?.options).toEqual(['k1', 'k2', 'k3']);
+    expect(FIELD_BY_PATH.get('objective.klEstimator')?.options).toEqual(['k1', 'k2', 'k3', 'exact']);
     expect(FIELD_BY_PATH.get('tricks.dynamicSampling')?.kind).toBe('boolean');
     expect(FIELD_BY_PATH.get('optim.lr')).toMatchObject({ minExclusive: true });
     expect(boundsHint(FIELD_BY_PATH.get('sampling.groupSize')!)).toBe('1 – 64, whole');

@@ -114,7 +114,8 @@ export function workedExample(config: RunConfig): WalkBatch {
     const many = config.optim.epochs * config.optim.minibatches > 1;
     // After more than one update the policy has moved a little: ratios off 1 by up to ±30%.
     const ratio = tokens.map((_, t) => (many ? Math.exp(0.3 * wobble(i + 3, t)) : 1));
-    const kl = hasRef ? tokens.map((_, t) => klEstimate(0.15 * wobble(i + 5, t), o.klEstimator)) : [];
+    // The worked example has no whole distributions: 'exact' shows k3, its one-sample estimate.
+    const kl = hasRef ? tokens.map((_, t) => klEstimate(0.15 * wobble(i + 5, t), o.klEstimator === 'exact' ? 'k3' : o.klEstimator)) : [];
     const entropy = tokens.map((_, t) => 0.4 + 0.3 * Math.abs(wobble(i + 7, t)));
     return { promptIndex: 0, tokens, reward, rewardByFn, advantage: 0, logp, ratio, clipped: [], kl, entropy };
   });

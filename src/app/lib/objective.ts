@@ -1,6 +1,6 @@
 import { ALGORITHM_SPECS } from '../../engine/algorithms/spec';
 import type { RunConfig } from '../../engine/config';
-import { klEstimate, tokenObjective, tokenWeights, whiten, type KlEstimator, type TokenObjective } from '../../engine/rl/host';
+import { klEstimate, tokenObjective, tokenWeights, whiten, type KlChoice, type TokenObjective } from '../../engine/rl/host';
 import type { InspectBatch, InspectSample } from '../../engine/train/types';
 import { logpDelta } from './inspect';
 
@@ -39,7 +39,7 @@ export interface ObjectiveTerms {
   ratio: number;
   advantage: number;
   /** β and the estimator when the reference KL is in the loss; null otherwise. */
-  kl: { beta: number; value: number; estimator: KlEstimator } | null;
+  kl: { beta: number; value: number; estimator: KlChoice } | null;
   /** PPO-Penalty: β · KL(π_old ‖ π_θ) on this token (k3); null otherwise. */
   penalty: { beta: number; value: number } | null;
   entropy: { coef: number; value: number } | null;

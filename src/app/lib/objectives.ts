@@ -74,6 +74,7 @@ const KL_TEX: Record<RunConfig['objective']['klEstimator'], string> = {
   k1: `\\log\\frac{\\pi_\\theta}{${REF}}`,
   k2: `\\tfrac12\\Big(\\log\\frac{\\pi_\\theta}{${REF}}\\Big)^{2}`,
   k3: `\\frac{${REF}}{\\pi_\\theta} - \\log\\frac{${REF}}{\\pi_\\theta} - 1`,
+  exact: `\\sum_{v} \\pi_\\theta(v)\\log\\frac{\\pi_\\theta(v)}{${REF}(v)}`,
 };
 const n = (v: number): string => texNum(v, 4);
 
@@ -87,9 +88,11 @@ function betaSchedule(o: RunConfig['objective']): { tex: string; words: string }
     case 'fixed':
       return { tex: `\\beta = ${n(o.beta)}`, words: `β = ${o.beta}, fixed` };
     case 'adaptive':
-      return { tex: `\\beta_0 = ${n(o.beta)}\\ \\text{adapted toward KL} = ${n(o.targetKl)}\\ (\\text{horizon } ${o.klHorizon})`, words: `β starts at ${o.beta} and adapts toward KL ${o.targetKl}` };
+      return o.klAdaptRule === 'halve-double'
+        ? { tex: `\\beta_0 = ${n(o.beta)}\\ \\text{halved or doubled toward KL} = ${n(o.targetKl)}`, words: `β starts at ${o.beta} and is halved or doubled toward KL ${o.targetKl} (Schulman et al.'s rule)` }
+        : { tex: `\\beta_0 = ${n(o.beta)}\\ \\text{adapted toward KL} = ${n(o.targetKl)}\\ (\\text{horizon } ${o.klHorizon})`, words: `β starts at ${o.beta} and adapts toward KL ${o.targetKl} (a proportional controller)` };
     default:
-      return { tex: `\\beta: ${n(o.beta)} \\to ${n(o.betaFinal)}\\ (\\text{${o.klSchedule} over the run})`, words: `β decays ${o.klSchedule} from ${o.beta} to ${o.betaFinal}` };
+      return { tex: `\\beta: ${n(o.beta)} \\to ${n(o.betaFinal)}\\ (\\text{${o.klSchedule} over the run})`, words: `β ${o.betaFinal > o.beta ? 'rises' : 'decays'} ${o.klSchedule} from ${o.beta} to ${o.betaFinal}` };
   }
 }
 
@@ -296,16 +299,19 @@ function surrogateTerm(c: RunConfig): { term: ObjectiveTerm; slot: string } {
   if (spec.clips) {
     const name = clipName(o.epsLow, o.epsHigh);
     const clip = `\\operatorname{clip}\\big(${r},\\, 1 - ${n(o.epsLow)},\\, 1 + ${n(o.epsHigh)}\\big)`;
-    const slot = `\\min\\Big(${r}\\,${ADV},\\; ${clip}\\,${ADV}\\Big)`;
+    const plain = `\\min\\Big(${r}\\,${ADV},\\; ${clip}\\,${ADV}\\Big)`;
+    const dual = o.dualClipC > 0;
+    // Dual clip (arXiv:1912.09729): for A < 0 the objective is at least c·A, so the loss at most c·|A|.
+    const slot = dual ? `\\max\\Big(${plain},\\; ${n(o.dualClipC)}\\,${ADV}\\Big)_{A < 0}` : plain;
     return {
       slot,
       term: {
         id: 'clip',
         role: 'clipped surrogate',
-        value: `${name} [1 − ${o.epsLow}, 1 + ${o.epsHigh}]`,
+        value: `${name} [1 − ${o.epsLow}, 1 + ${o.epsHigh}]${dual ? `, dual clip c = ${o.dualClipC}` : ''}`,
         tex: slot,
-        text: `${name === 'clip-higher' ? 'Clip-higher (DAPO): the upper bound is looser than the lower, so unlikely tokens can still be raised. ' : ''}A token stops pulling once its ratio leaves [${1 - o.epsLow}, ${1 + o.epsHigh}] in the direction its advantage pushes.`,
-        knobs: ['objective.epsLow', 'objective.epsHigh'],
+        text: `${name === 'clip-higher' ? 'Clip-higher (DAPO): the upper bound is looser than the lower, so unlikely tokens can still be raised. ' : ''}A token stops pulling once its ratio leaves [${1 - o.epsLow}, ${1 + o.epsHigh}] in the direction its advantage pushes.${dual ? ` Dual clip: a token with a negative advantage loses at most ${o.dualClipC}·|A|, however far its ratio ran past ${o.dualClipC}.` : ''}`,
+        knobs: ['objective.epsLow', 'objective.epsHigh', ...(dual ? ['objective.dualClipC'] : [])],
         source: name === 'clip-higher' ? 'arXiv:2503.14476' : 'arXiv:1707.06347',
       },
     };
@@ -320,8 +326,8 @@ function surrogateTerm(c: RunConfig): { term: ObjectiveTerm; slot: string } {
         role: 'KL-penalised surrogate',
         value: `β on KL(π_old‖π_θ), ${o.klSchedule}`,
         tex: `${slot},\\quad ${sched.tex}`,
-        text: `No clip: the ratio times the advantage, minus β times the KL from the sampling policy (estimated per token as ρ − 1 − log ρ); ${sched.words}${o.klSchedule === 'adaptive' ? ' (a proportional controller; the paper halves or doubles β)' : ''}.`,
-        knobs: ['objective.beta', 'objective.klSchedule', ...(o.klSchedule === 'adaptive' ? ['objective.targetKl', 'objective.klHorizon'] : o.klSchedule === 'fixed' ? [] : ['objective.betaFinal'])],
+        text: `No clip: the ratio times the advantage, minus β times the KL from the sampling policy (estimated per token as ρ − 1 − log ρ); ${sched.words}.`,
+        knobs: ['objective.beta', 'objective.klSchedule', ...(o.klSchedule === 'adaptive' ? ['objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon'] : o.klSchedule === 'fixed' ? [] : ['objective.betaFinal'])],
         source: 'arXiv:1707.06347 eq. 8',
       },
     };
@@ -348,7 +354,7 @@ function klTerm(c: RunConfig): { term: ObjectiveTerm; slot: string } | null {
   const sched = betaSchedule(o);
   const d = `\\hat{\\mathbb D}_{\\mathrm{KL}}[\\pi_\\theta\\|${REF}]`;
   const def = `${d}_{i,t} = ${KL_TEX[o.klEstimator]}`;
-  const knobs = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', ...(o.klSchedule === 'adaptive' ? ['objective.targetKl', 'objective.klHorizon'] : o.klSchedule === 'fixed' ? [] : ['objective.betaFinal'])];
+  const knobs = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', ...(o.klSchedule === 'adaptive' ? ['objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon'] : o.klSchedule === 'fixed' ? [] : ['objective.betaFinal'])];
   const beta = o.klSchedule === 'fixed' ? n(o.beta) : '\\beta';
   if (o.klMode === 'loss') {
     return {

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
 import type { ForwardOutput, Policy } from '../model';
 import type { Rng } from '../random';
-import { klPenalty, maskedMean, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient, tokenLossWeights } from '../rl';
+import { exactKl, klPenalty, maskedMean, oldPolicyKl, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient, tokenLossWeights, type KlChoice, type KlEstimator } from '../rl';
+import { ALGORITHM_SPECS } from './spec';
 import { Adam, clipByGlobalNorm } from './optim';
 import type { Recorder, TokenArrayName, TokenArrays } from './recorder';
 
@@ -35,6 +36,10 @@ export interface Batch {
   oldLogp: tf.Tensor2D;
   /** [N, T] log π_ref of the frozen initial policy; null when there is no reference (β = 0). */
   refLogp: tf.Tensor2D | null;
+  /** [N, T, V] π_ref's whole log-distribution, for the exact reference KL (klEstimator 'exact'); else null. */
+  refLogProbs: tf.Tensor3D | null;
+  /** [N, T, V] π_old's whole log-distribution, for the exact KL(π_old ‖ π_θ) (policyKl 'exact' where the algorithm reads it); else null. */
+  oldLogProbs: tf.Tensor3D | null;
   /** [N, T] value head before the update (critic algorithms only). */
   oldValues: tf.Tensor2D | null;
   /** [N] total reward of each response (weighted sum of the reward functions). */
@@ -49,6 +54,8 @@ export interface Rows {
   mask: tf.Tensor2D;
   oldLogp: tf.Tensor2D;
   refLogp: tf.Tensor2D | null;
+  refLogProbs: tf.Tensor3D | null;
+  oldLogProbs: tf.Tensor3D | null;
   /** [N] per sequence or [N, T] per token. */
   advantages: tf.Tensor1D | tf.Tensor2D;
   oldValues?: tf.Tensor2D | null;
@@ -56,7 +63,8 @@ export interface Rows {
 }
 
 export function batchRows(b: Batch, advantages: tf.Tensor1D | tf.Tensor2D, extra: Partial<Rows> = {}): Rows {
-  return { images: b.images, prompts: b.prompts, tokens: b.tokens, mask: b.mask, oldLogp: b.oldLogp, refLogp: b.refLogp, advantages, ...extra };
+  const { images, prompts, tokens, mask, oldLogp, refLogp, refLogProbs, oldLogProbs } = b;
+  return { images, prompts, tokens, mask, oldLogp, refLogp, refLogProbs, oldLogProbs, advantages, ...extra };
 }
 
 /** The rows `idx` of every per-row tensor (new tensors, the caller disposes them with `disposeRows`). */
@@ -69,6 +77,8 @@ export function gatherRows(rows: Rows, idx: tf.Tensor1D): Rows {
     mask: g(rows.mask),
     oldLogp: g(rows.oldLogp),
     refLogp: rows.refLogp ? g(rows.refLogp) : null,
+    refLogProbs: rows.refLogProbs ? g(rows.refLogProbs) : null,
+    oldLogProbs: rows.oldLogProbs ? g(rows.oldLogProbs) : null,
     advantages: g(rows.advantages),
     oldValues: rows.oldValues ? g(rows.oldValues) : null,
     returns: rows.returns ? g(rows.returns) : null,
@@ -77,7 +87,7 @@ export function gatherRows(rows: Rows, idx: tf.Tensor1D): Rows {
 
 /** Dispose every tensor of a Rows made by gatherRows. */
 export function disposeRows(r: Rows): void {
-  const all: (tf.Tensor | null | undefined)[] = [r.images, r.prompts, r.tokens, r.mask, r.oldLogp, r.refLogp, r.advantages, r.oldValues, r.returns];
+  const all: (tf.Tensor | null | undefined)[] = [r.images, r.prompts, r.tokens, r.mask, r.oldLogp, r.refLogp, r.refLogProbs, r.oldLogProbs, r.advantages, r.oldValues, r.returns];
   tf.dispose(all.filter((t): t is tf.Tensor => t !== null && t !== undefined));
 }
 
@@ -100,8 +110,54 @@ export function singleUpdate(config: RunConfig): boolean {
  * score minus β times its summed per-token KL to the reference, on the sampled tokens.
  * [N] -> [N], a new tensor.
  */
-export function scoresWithKlPenalty(b: Batch, beta: number, kind: RunConfig['objective']['klEstimator']): tf.Tensor1D {
-  return b.refLogp ? rewardsWithKlPenalty(b.scores, b.oldLogp, b.refLogp, b.mask, beta, kind) : tf.clone(b.scores);
+export function scoresWithKlPenalty(b: Batch, beta: number, kind: KlChoice): tf.Tensor1D {
+  return b.refLogp ? rewardsWithKlPenalty(b.scores, b.oldLogp, b.refLogp, b.mask, beta, sampledEstimator(kind)) : tf.clone(b.scores);
+}
+
+// ---------------------------------------------------------------------------------------
+// KL: sampled estimates or the exact sum over the vocabulary
+
+/** A one-sample estimator; 'exact' is refused (the config refuses it with klMode 'reward', the one path that takes this). */
+export function sampledEstimator(kind: KlChoice): KlEstimator {
+  if (kind === 'exact') throw new Error('objective.klEstimator: the exact KL needs the whole distributions, which the KL-in-reward path does not keep; set klMode to loss.');
+  return kind;
+}
+
+/** Which whole distributions [N, T, V] a config needs: π_ref's (the exact reference KL) and π_old's (the exact KL(π_old ‖ π_θ)). */
+export function fullDistributions(config: RunConfig): { ref: boolean; old: boolean } {
+  const o = config.objective;
+  const readsPolicyKl = (ALGORITHM_SPECS[o.algorithm].knobs as readonly string[]).includes('objective.policyKl');
+  return { ref: o.klEstimator === 'exact', old: readsPolicyKl && o.policyKl === 'exact' };
+}
+
+/** The update's forward options: the loss's temperature, and the whole distribution when an exact KL reads it. */
+export function forwardOptions(config: RunConfig): { temperature: number; full: boolean } {
+  const need = fullDistributions(config);
+  return { temperature: config.sampling.temperature, full: need.ref || need.old };
+}
+
+/**
+ * Per-token KL(π_θ ‖ π_ref) of rows under this forward, [m, T]: klEstimator's sampled estimate
+ * on the response tokens, or the exact sum over the vocabulary. null without a reference.
+ */
+export function referenceKl(fwd: ForwardOutput, rows: Pick<Rows, 'refLogp' | 'refLogProbs' | 'mask'>, kind: KlChoice): tf.Tensor2D | null {
+  if (!rows.refLogp) return null;
+  if (kind !== 'exact') return klPenalty(fwd.logp, rows.refLogp, kind) as tf.Tensor2D;
+  if (!fwd.logProbs || !rows.refLogProbs) throw new Error('objective.klEstimator: the exact KL needs the whole distributions of the policy and the reference (the trainer keeps them when klEstimator is exact).');
+  return exactKl(fwd.logProbs, rows.refLogProbs, rows.mask);
+}
+
+/**
+ * Per-token KL(π_old ‖ π_θ) of rows under this forward, [m, T]: the exact sum over the vocabulary
+ * when π_old's whole distribution was kept (policyKl 'exact'), else the k3 estimate ρ - 1 - log ρ
+ * on the sampled tokens. PPO-Penalty's penalty and measured KL, TRPO's constraint.
+ */
+export function policyDriftKl(fwd: ForwardOutput, rows: Pick<Rows, 'oldLogp' | 'oldLogProbs' | 'mask'>): tf.Tensor2D {
+  if (rows.oldLogProbs) {
+    if (!fwd.logProbs) throw new Error('objective.policyKl: the exact KL(π_old ‖ π_θ) needs the policy\'s whole distribution (forward with full).');
+    return exactKl(rows.oldLogProbs, fwd.logProbs, rows.mask);
+  }
+  return oldPolicyKl(fwd.logp, rows.oldLogp);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -168,6 +224,8 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
     mask,
     epsLow: opts.epsLow,
     epsHigh: opts.epsHigh,
+    // The dual clip bounds the clipped surrogate; the unclipped ones (PPO-Penalty, TRPO) do not read it.
+    clipRatioC: opts.reportClip ? o.dualClipC : 0,
     level: o.ratioLevel,
     aggregation: o.lossAggregation,
     maxLen: ctx.batch.T,
@@ -177,9 +235,10 @@ export function surrogateObjective(ctx: UpdateContext, mb: Rows, fwd: ForwardOut
   const tokens: TokenArrays = { logp: fwd.logp, ratio: terms.ratio, entropy: fwd.entropy };
   if (opts.reportClip) {
     Object.assign(record, { 'clip/low': policy.clipFracLow, 'clip/high': policy.clipFracHigh, 'clip/region': policy.clipFrac });
+    if (o.dualClipC > 0) record['clip/dual'] = policy.clipFracDual;
     tokens.clipped = tf.sub<tf.Tensor2D>(terms.clippedHigh, terms.clippedLow);
   }
-  const kl = mb.refLogp ? (klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D) : null; // [m, T]
+  const kl = referenceKl(fwd, mb, o.klEstimator); // [m, T]
   if (kl) tokens.kl = kl;
   if (kl && o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mask) as tf.Scalar;
   const loss = regularisedLoss(policy.loss, {
@@ -304,7 +363,7 @@ type LossFn = (mb: Rows, fwd: ForwardOutput) => LossTerms;
 function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Variable[]): { value: tf.Scalar; terms: LossTerms; grads: tf.Tensor[] } {
   let kept: LossTerms | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, { temperature: ctx.config.sampling.temperature });
+    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, forwardOptions(ctx.config));
     const terms = lossFn(mb, fwd);
     // Diagnostics must outlive variableGrads' tidy: keep them (disposed by the recorder, or below).
     for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);
@@ -341,11 +400,19 @@ function recordTerms(rec: Recorder, terms: LossTerms, value: tf.Scalar, epochKl:
       prev?.dispose();
     }
     lossRecorded ||= t === value;
+    const extreme = EXTREMES[key];
+    if (extreme) rec.extreme(extreme.key, t, extreme.which);
     rec.mean(key, t);
   }
   if (!lossRecorded) value.dispose();
   return klSum;
 }
+
+/** Scalars whose extreme over the iteration's updates is kept beside their mean, as TRL logs clip_ratio/low_min and high_max. */
+const EXTREMES: Readonly<Record<string, { key: string; which: 'min' | 'max' }>> = {
+  'clip/low': { key: 'clip/low_min', which: 'min' },
+  'clip/high': { key: 'clip/high_max', which: 'max' },
+};
 
 type TokenPart = { idx: number[]; tokens: TokenArrays };
 

@@ -86,6 +86,8 @@ function toyContext(config: RunConfig) {
     mask,
     oldLogp: tf.fill<tf.Rank.R2>([N, T], Math.log(1 / V)),
     refLogp: null,
+    refLogProbs: null,
+    oldLogProbs: null,
     oldValues: tf.zeros<tf.Rank.R2>([N, T]),
     scores: tf.tensor1d(SCORES),
   };
@@ -108,7 +110,8 @@ function toyConfig(preset: PresetId): RunConfig {
   return tinyConfig(preset, {
     sampling: { promptsPerIter: 1, groupSize: N, temperature: 1 },
     optim: { epochs: 1, minibatches: 1, gradClip: 0 },
-    objective: { entropyCoef: 0, trpoFisherFrac: 1 },
+    // The hand maths below is the k3 KL(π_old ‖ π_θ) on the sampled tokens; the exact one is pinned in rl/kl.test.ts.
+    objective: { entropyCoef: 0, trpoFisherFrac: 1, policyKl: 'k3' },
   });
 }
 

@@ -15,7 +15,8 @@
  *   L = -ρ·A + β · KL[π_old || π_θ]  (+ value loss, entropy)
  *
  * and adapts β after every iteration toward targetKl from the KL measured after the update
- * (Ziegler's proportional controller, rl/trustRegion.ts; the paper's rule halves or doubles β).
+ * (klAdaptRule: Ziegler's proportional controller, or the paper's own rule, which halves or
+ * doubles β; rl/trustRegion.ts). The KL is exact over the vocabulary by default (policyKl).
  * Its β penalises drift from π_old, so PPO-Penalty needs no reference model.
  *
  * The policy and value head share the trunk: the value loss trains the trunk too (at lr);
@@ -23,8 +24,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardOutput } from '../model';
-import { NO_CLIP, aggregate, explainedVariance, gae, maskedMean, oldPolicyKl, rewardsAtLastToken, rewardsWithKlPenalty, valueLoss, whiten } from '../rl';
-import { batchRows, runUpdates, surrogateObjective, type Batch, type LossTerms, type Rows, type UpdateContext } from './common';
+import { NO_CLIP, aggregate, explainedVariance, gae, maskedMean, rewardsAtLastToken, rewardsWithKlPenalty, valueLoss, whiten } from '../rl';
+import { batchRows, forwardOptions, policyDriftKl, runUpdates, sampledEstimator, surrogateObjective, type Batch, type LossTerms, type Rows, type UpdateContext } from './common';
 
 /** Steps 1-3 above, shared with TRPO: token rewards, GAE, whitening. Records value/adv diagnostics. */
 export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D; returns: tf.Tensor2D; oldValues: tf.Tensor2D } {
@@ -35,7 +36,7 @@ export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D;
   const { advantages, returns } = tf.tidy(() => {
     let tokenRewards = rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
     if (o.klMode === 'reward' && batch.refLogp && ctx.beta > 0) {
-      tokenRewards = rewardsWithKlPenalty(tokenRewards, batch.oldLogp, batch.refLogp, batch.mask, ctx.beta, o.klEstimator);
+      tokenRewards = rewardsWithKlPenalty(tokenRewards, batch.oldLogp, batch.refLogp, batch.mask, ctx.beta, sampledEstimator(o.klEstimator));
     }
     return gae(tokenRewards, oldValues, batch.mask, o.gamma, o.lambda);
   });
@@ -71,12 +72,13 @@ function ppoClipLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossTerm
 
 /**
  * PPO-Penalty's minibatch loss: unclipped surrogate + β · KL(π_old || π_θ) (+ entropy) +
- * c_V · value loss. The KL is the k3 estimate on the sampled tokens (they came from π_old).
+ * c_V · value loss. The KL is exact, summed over the vocabulary at each position (policyKl
+ * 'exact', the default), or the k3 estimate on the sampled tokens (they came from π_old).
  */
 function ppoPenaltyLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossTerms {
   const o = ctx.config.objective;
   const policy = surrogateObjective(ctx, mb, fwd, { ...NO_CLIP, beta: 0, reportClip: false });
-  const klOld = oldPolicyKl(fwd.logp, mb.oldLogp); // [m, T]
+  const klOld = policyDriftKl(fwd, mb); // [m, T]
   const penalty = tf.mul(aggregate(klOld, mb.mask, o.lossAggregation, ctx.batch.T), ctx.beta);
   const policyLoss = tf.add<tf.Scalar>(policy.loss, penalty);
   const vLoss = valueTerm(ctx, mb, fwd);
@@ -106,7 +108,7 @@ export function ppoUpdate(ctx: UpdateContext, variant: 'clip' | 'penalty'): void
 /** KL(π_old || π_θ) over the whole batch after the update: the d that PPO-Penalty's β adapts to. */
 function klAfterUpdate(ctx: UpdateContext, b: Batch): tf.Scalar {
   return tf.tidy(() => {
-    const { logp } = ctx.policy.forward(b.images, b.prompts, b.tokens, { temperature: ctx.config.sampling.temperature });
-    return maskedMean(oldPolicyKl(logp, b.oldLogp), b.mask) as tf.Scalar;
+    const fwd = ctx.policy.forward(b.images, b.prompts, b.tokens, forwardOptions(ctx.config));
+    return maskedMean(policyDriftKl(fwd, b), b.mask) as tf.Scalar;
   });
 }

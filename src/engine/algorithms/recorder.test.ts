@@ -25,4 +25,25 @@ describe('Recorder', () => {
     expect(out.inspector.rolloutImages).toHaveLength(3);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('keeps the running min or max of a scalar beside its mean (TRL clip_ratio/low_min, high_max)', async () => {
+    const before = tf.memory().numTensors;
+    const rec = new Recorder();
+    // Three minibatch steps with lower-clip fractions 0.2, 0.05, 0.1: mean 0.35 / 3, min 0.05;
+    // upper-clip fractions 0, 0.3, 0.1: mean 0.4 / 3, max 0.3.
+    for (const [low, high] of [[0.2, 0], [0.05, 0.3], [0.1, 0.1]] as const) {
+      const l = tf.scalar(low);
+      const h = tf.scalar(high);
+      rec.extreme('clip/low_min', l, 'min');
+      rec.extreme('clip/high_max', h, 'max');
+      rec.mean('clip/low', l);
+      rec.mean('clip/high', h);
+    }
+    const out = await rec.read();
+    expect(out.values['clip/low_min']).toBeCloseTo(0.05, 6);
+    expect(out.values['clip/high_max']).toBeCloseTo(0.3, 6);
+    expect(out.values['clip/low']).toBeCloseTo(0.35 / 3, 6);
+    expect(out.values['clip/high']).toBeCloseTo(0.4 / 3, 6);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -73,6 +73,17 @@ export class Recorder {
     this.sums.set(key, { total, count: prev.count + 1 });
   }
 
+  /**
+   * Keep the running minimum (or maximum) of `key` over the iteration's updates, beside a mean
+   * kept under another key (TRL's clip_ratio/low_min, high_max). Does not take ownership of t.
+   */
+  extreme(key: string, t: tf.Scalar, which: 'min' | 'max'): void {
+    const prev = this.sums.get(key);
+    const next = tf.tidy(() => (prev ? (which === 'min' ? tf.minimum<tf.Scalar>(prev.total, t) : tf.maximum<tf.Scalar>(prev.total, t)) : tf.clone(t)));
+    prev?.total.dispose();
+    this.sums.set(key, { total: next, count: 1 });
+  }
+
   /** Set `key` to a scalar (replacing any earlier value); takes ownership of t. */
   set(key: string, t: tf.Scalar): void {
     const prev = this.sums.get(key);

@@ -65,8 +65,8 @@ export interface AlgorithmSpec {
 
 // Knob groups several algorithms share.
 const ADAM = ['optim.lr', 'optim.lrSchedule', 'optim.warmupIters', 'optim.epochs', 'optim.minibatches', 'optim.gradClip'] as const;
-const CLIP = ['objective.epsLow', 'objective.epsHigh', 'objective.ratioLevel', 'objective.earlyStopKl'] as const;
-const REFERENCE_KL = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal'] as const;
+const CLIP = ['objective.epsLow', 'objective.epsHigh', 'objective.dualClipC', 'objective.ratioLevel', 'objective.earlyStopKl'] as const;
+const REFERENCE_KL = ['objective.beta', 'objective.klEstimator', 'objective.klMode', 'objective.klSchedule', 'objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal'] as const;
 const LOSS = ['objective.lossAggregation', 'objective.entropyCoef'] as const;
 const CRITIC = ['optim.valueLr', 'objective.whitenAdvantages', 'objective.gamma', 'objective.lambda', 'objective.valueCoef', 'objective.valueClip'] as const;
 const TRUST_REGION = ['objective.trpoMaxKl', 'objective.trpoCgIters', 'objective.trpoDamping', 'objective.trpoBacktracks', 'objective.trpoFisherFrac'] as const;
@@ -134,7 +134,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     adaptiveKlMetric: 'policy/kl_after_update',
     usesLearningRate: true,
     // Its unclipped surrogate is the shared one, so a sequence-level ratio (ratioLevel) applies too.
-    knobs: [...ADAM, 'objective.ratioLevel', 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', ...LOSS, ...CRITIC],
+    knobs: [...ADAM, 'objective.ratioLevel', 'objective.earlyStopKl', 'objective.beta', 'objective.klSchedule', 'objective.klAdaptRule', 'objective.targetKl', 'objective.klHorizon', 'objective.betaFinal', 'objective.policyKl', ...LOSS, ...CRITIC],
     trl: { trainer: null, exact: false, note: 'TRL has no PPO-Penalty: no adaptive KL(π_old ‖ π) penalty. The script runs the closest GRPO setup.' },
   },
   trpo: {
@@ -153,7 +153,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     // The policy's step comes from the trust region, so optim.lr (and the clip) go unread. The value
     // head is still fit with Adam at valueLr, over epochs x minibatches with gradClip, on the lr
     // schedule (warmup included); β follows klSchedule as for every algorithm (the trainer's BetaSchedule).
-    knobs: [...ADAM.filter((k) => k !== 'optim.lr'), ...REFERENCE_KL, ...LOSS, ...CRITIC, ...TRUST_REGION],
+    knobs: [...ADAM.filter((k) => k !== 'optim.lr'), ...REFERENCE_KL, ...LOSS, ...CRITIC, ...TRUST_REGION, 'objective.policyKl'],
     trl: { trainer: null, exact: false, note: 'TRL has no TRPO trainer (no conjugate gradient, no line search). The script runs the closest GRPO setup.' },
   },
   grpo: {

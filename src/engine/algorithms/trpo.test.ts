@@ -104,7 +104,7 @@ describe('TRPO natural direction: a failure mid-solve leaves no tensor behind', 
     const tokens = tf.tensor2d([[0, 2], [2, 1], [1, 1], [0, 0]]);
     // log π(token) of each row's tokens, [rows, 2].
     const logpOf = (t: tf.Tensor2D) => tf.tidy(() => tf.reshape<tf.Rank.R2>(tf.gather(tf.logSoftmax(theta), tf.reshape(tf.cast(t, 'int32'), [-1])), t.shape));
-    const rows: Rows = { images: tf.zeros([4, 1, 1, 1]), prompts: tf.zeros([4, 1]), tokens, mask: tf.ones([4, 2]), oldLogp: logpOf(tokens), refLogp: null, advantages: tf.ones<tf.Rank.R1>([4]) };
+    const rows: Rows = { images: tf.zeros([4, 1, 1, 1]), prompts: tf.zeros([4, 1]), tokens, mask: tf.ones([4, 2]), oldLogp: logpOf(tokens), refLogp: null, refLogProbs: null, oldLogProbs: null, advantages: tf.ones<tf.Rank.R1>([4]) };
     let calls = 0;
     const forward = (_images: tf.Tensor, _prompts: tf.Tensor, t: tf.Tensor2D) => {
       if (++calls === failAt) throw new Error('device lost');
@@ -113,7 +113,7 @@ describe('TRPO natural direction: a failure mid-solve leaves no tensor behind', 
     const ctx = {
       batch: { n: 4, T: 2 },
       // Half the rows for the Fisher: the gathered copies are tensors the solve must free too.
-      config: { objective: { trpoFisherFrac: 0.5, trpoDamping: 0.1, trpoCgIters: 3 }, sampling: { temperature: 1 } },
+      config: { objective: { algorithm: 'trpo', trpoFisherFrac: 0.5, trpoDamping: 0.1, trpoCgIters: 3, policyKl: 'k3' }, sampling: { temperature: 1 } },
       rng: new Rng(1),
       policy: { forward },
     } as unknown as UpdateContext;
@@ -145,8 +145,8 @@ describe('TRPO natural direction: a failure mid-solve leaves no tensor behind', 
 });
 
 describe('TRPO step', () => {
-  it.each([1e-3, 1e-2])('keeps the mean KL to π_old within δ = %s after the line search', async (maxKl) => {
-    const config = tinyConfig('trpo', { objective: { trpoMaxKl: maxKl, trpoCgIters: 5 } });
+  it.each([1e-3, 1e-2])('keeps the mean KL to π_old within δ = %s after the line search (k3 constraint, checked from the tokens)', async (maxKl) => {
+    const config = tinyConfig('trpo', { objective: { trpoMaxKl: maxKl, trpoCgIters: 5, policyKl: 'k3' } });
     const trainer = await createTrainer(config, SCRATCH_DEPS);
     try {
       const m = await trainer.step();
@@ -165,6 +165,32 @@ describe('TRPO step', () => {
       }
       expect(sum / count).toBeLessThanOrEqual(maxKl * 1.001);
       expect(sum / count).toBeCloseTo(m.values['policy/approx_kl']!, 5);
+    } finally {
+      trainer.dispose();
+    }
+  });
+
+  it('with the exact KL (policyKl exact, the default) takes a step whose exact mean KL is within δ = 1e-3, and not the k3 number', async () => {
+    const maxKl = 1e-3;
+    const config = tinyConfig('trpo', { objective: { trpoMaxKl: maxKl, trpoCgIters: 5 } });
+    expect(config.objective.policyKl).toBe('exact');
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    try {
+      const m = await trainer.step();
+      expect(m.values['trpo/accepted']).toBe(1);
+      expect(m.values['policy/approx_kl']).toBeGreaterThan(0);
+      expect(m.values['policy/approx_kl']).toBeLessThanOrEqual(maxKl);
+      // The sampled k3 of the same step is a different number (its estimate, with sampling noise).
+      let sum = 0;
+      let count = 0;
+      for (const s of trainer.inspectBatches()[0]!.samples) {
+        s.logp.forEach((lp, t) => {
+          const x = lp - s.oldLogp[t]!;
+          sum += Math.exp(x) - 1 - x;
+          count++;
+        });
+      }
+      expect(Math.abs(sum / count - m.values['policy/approx_kl']!)).toBeGreaterThan(1e-6);
     } finally {
       trainer.dispose();
     }

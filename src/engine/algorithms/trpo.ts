@@ -17,9 +17,11 @@
  *   F v ≈ ( ∇KL(θ_old + h v) - ∇KL(θ_old - h v) ) / 2h  + damping · v,
  *
  * not double backprop: tfjs's second derivatives through logSoftmax came back as zeros here.
- * The KL is the k3 estimate on the sampled tokens, mean_t (ρ_t - 1 - log ρ_t), whose Hessian
- * at θ_old is the empirical Fisher mean_t ∇log π(y_t) ∇log π(y_t)ᵀ: positive semi-definite,
- * as CG needs. (trpo.test.ts checks the product against F computed by hand.)
+ * The KL is exact by default (policyKl 'exact'): Σ_v π_old(v) log(π_old(v) / π_θ(v)) at each
+ * position, whose Hessian at θ_old is the Fisher of the softmax; or the k3 estimate on the
+ * sampled tokens, mean_t (ρ_t - 1 - log ρ_t), whose Hessian at θ_old is the empirical Fisher
+ * mean_t ∇log π(y_t) ∇log π(y_t)ᵀ. Both are positive semi-definite, as CG needs. (trpo.test.ts
+ * and oneStep.test.ts check the k3 product against F computed by hand.)
  *
  * Only the policy moves by the natural gradient; the value head is then fitted to the GAE
  * returns with Adam (epochs x minibatches, value head only, so the trust region holds).
@@ -27,10 +29,10 @@
  * take host decisions on scalars.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { NO_CLIP, backtrackingLineSearch, conjugateGradient, klPenalty, maskedMean, oldPolicyKl, policyLoss, regularisedLoss, trustRegionStepScale, valueLoss } from '../rl';
+import { NO_CLIP, backtrackingLineSearch, conjugateGradient, maskedMean, policyLoss, regularisedLoss, trustRegionStepScale, valueLoss } from '../rl';
 import { Rng, mixSeed } from '../random';
 import { criticAdvantages } from './ppo';
-import { batchRows, disposeRows, gatherRows, policyParams, runUpdates, type LossTerms, type Rows, type UpdateContext } from './common';
+import { batchRows, disposeRows, forwardOptions, gatherRows, policyDriftKl, policyParams, referenceKl, runUpdates, type LossTerms, type Rows, type UpdateContext } from './common';
 import type { ForwardOutput } from '../model';
 import type { TokenArrays } from './recorder';
 
@@ -102,24 +104,29 @@ export function fisherVectorProduct(kl: () => tf.Scalar, vars: readonly tf.Varia
 // The TRPO step
 
 /**
- * Surrogate loss (to minimise) and k3 KL(π_old || π_θ) of rows under the current parameters:
+ * Surrogate loss (to minimise) and mean KL(π_old || π_θ) of rows under the current parameters:
  * rl's policy loss without clipping (NO_CLIP: -ρ·Â aggregated), plus the reference-KL and
- * entropy terms of every other algorithm, and the policy loss's approx KL.
+ * entropy terms of every other algorithm; the KL is the constraint's (policyKl: exact over the
+ * vocabulary, or the k3 estimate on the sampled tokens).
  */
 function surrogateAndKl(ctx: UpdateContext, rows: Rows): { loss: tf.Scalar; kl: tf.Scalar } {
   const o = ctx.config.objective;
-  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
+  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, forwardOptions(ctx.config));
   const { mask } = rows;
   const policy = policyLoss({ logp: fwd.logp, oldLogp: rows.oldLogp, advantages: rows.advantages, mask, ...NO_CLIP, level: 'token', aggregation: o.lossAggregation, maxLen: ctx.batch.T });
-  const kl = rows.refLogp && o.klMode === 'loss' ? (klPenalty(fwd.logp, rows.refLogp, o.klEstimator) as tf.Tensor2D) : null;
+  const kl = o.klMode === 'loss' ? referenceKl(fwd, rows, o.klEstimator) : null;
   const loss = regularisedLoss(policy.loss, { mask, aggregation: o.lossAggregation, maxLen: ctx.batch.T, kl, beta: ctx.beta, entropy: fwd.entropy, entropyCoef: o.entropyCoef });
-  return { loss, kl: policy.approxKl };
+  return { loss, kl: maskedMean(policyDriftKl(fwd, rows), mask) as tf.Scalar };
 }
 
-/** Mean k3 KL(π_old || π_θ) of rows: the constraint, and the function whose Hessian is F. */
+/**
+ * Mean KL(π_old || π_θ) of rows: the constraint, and the function whose Hessian is F. Exact over
+ * the vocabulary (policyKl 'exact'), its Hessian at θ_old is the true Fisher
+ * E_{y~π}[∇log π(y) ∇log π(y)ᵀ]; the k3 estimate's is the empirical Fisher of the sampled tokens.
+ */
 function meanKl(ctx: UpdateContext, rows: Rows): tf.Scalar {
-  const { logp } = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, { temperature: ctx.config.sampling.temperature });
-  return maskedMean(oldPolicyKl(logp, rows.oldLogp), rows.mask) as tf.Scalar;
+  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, forwardOptions(ctx.config));
+  return maskedMean(policyDriftKl(fwd, rows), rows.mask) as tf.Scalar;
 }
 
 const read = (t: tf.Scalar): number => {
@@ -203,8 +210,8 @@ function valueFitLoss(ctx: UpdateContext, mb: Rows, fwd: ForwardOutput): LossTer
   const vLoss = valueLoss(fwd.values, mb.oldValues!, mb.returns!, mb.mask, o.valueClip > 0 ? o.valueClip : undefined).loss;
   const record: Record<string, tf.Scalar> = { 'loss/value': vLoss, entropy: maskedMean(fwd.entropy, mb.mask) as tf.Scalar };
   const tokens: TokenArrays = { logp: fwd.logp, ratio: tf.exp(tf.sub<tf.Tensor2D>(fwd.logp, mb.oldLogp)), entropy: fwd.entropy };
-  if (mb.refLogp) {
-    const kl = klPenalty(fwd.logp, mb.refLogp, o.klEstimator) as tf.Tensor2D;
+  const kl = referenceKl(fwd, mb, o.klEstimator);
+  if (kl) {
     tokens.kl = kl;
     if (o.klMode === 'loss') record['kl/ref'] = maskedMean(kl, mb.mask) as tf.Scalar;
   }

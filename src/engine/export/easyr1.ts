@@ -54,7 +54,7 @@ const yNum = (x: number): string => {
 };
 const yBool = (b: boolean): string => (b ? 'true' : 'false');
 
-const KL_PENALTY: Record<RunConfig['objective']['klEstimator'], string> = { k1: 'kl', k2: 'mse', k3: 'low_var_kl' };
+const KL_PENALTY: Record<RunConfig['objective']['klEstimator'], string> = { k1: 'kl', k2: 'mse', k3: 'low_var_kl', exact: 'low_var_kl' };
 
 export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   const o = c.objective;
@@ -97,7 +97,7 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   const klToRef = spec.betaMeaning !== 'old-policy-kl' && o.beta > 0;
   row('algorithm.disable_kl', yBool(!klToRef), 'objective.beta', o.beta, spec.betaMeaning === 'old-policy-kl' ? 'none' : 'exact', spec.betaMeaning === 'old-policy-kl' ? `${spec.title}'s β weighs KL(π_old‖π), not KL to a reference.` : 'No reference model when β = 0.');
   row('algorithm.use_kl_loss', yBool(o.klMode === 'loss'), 'objective.klMode', o.klMode, 'exact', 'true: β·KL in the loss; false: subtracted from the reward.');
-  row('algorithm.kl_penalty', KL_PENALTY[o.klEstimator], 'objective.klEstimator', o.klEstimator, 'exact', 'k1 = kl, k2 = mse (½ log-ratio²), k3 = low_var_kl.');
+  row('algorithm.kl_penalty', KL_PENALTY[o.klEstimator], 'objective.klEstimator', o.klEstimator, o.klEstimator === 'exact' ? 'approx' : 'exact', o.klEstimator === 'exact' ? 'The exact sum over the vocabulary has no EasyR1 counterpart (150k tokens); low_var_kl (k3), its unbiased sampled estimate, stands in.' : 'k1 = kl, k2 = mse (½ log-ratio²), k3 = low_var_kl.');
   row('algorithm.kl_coef', yNum(spec.betaMeaning === 'old-policy-kl' ? 0 : o.beta), 'objective.beta', o.beta, spec.betaMeaning === 'old-policy-kl' ? 'none' : 'exact', 'β.');
   if (o.klSchedule === 'adaptive') row('algorithm.kl_type', 'adaptive', 'objective.klSchedule', o.klSchedule, 'approx', 'veRL\'s adaptive controller (kl_target, kl_horizon) is the reward-KL one.');
   else row('algorithm.kl_type', 'fixed', 'objective.klSchedule', o.klSchedule, o.klSchedule === 'fixed' ? 'exact' : 'none', o.klSchedule === 'fixed' ? '' : 'No β schedule in EasyR1.');
@@ -119,6 +119,9 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   row('worker.actor.max_grad_norm', yNum(c.optim.gradClip), 'optim.gradClip', c.optim.gradClip, 'exact');
   row('worker.actor.clip_ratio_low', yNum(o.epsLow), 'objective.epsLow', o.epsLow, spec.clips ? 'exact' : 'none', spec.clips ? '' : `${spec.title} does not clip; veRL always does.`);
   row('worker.actor.clip_ratio_high', yNum(o.epsHigh), 'objective.epsHigh', o.epsHigh, spec.clips ? 'exact' : 'none', '');
+  // EasyR1 always applies the dual clip (clip_ratio_dual, 3.0 by default); with ours off, a ratio bound no token reaches turns it off.
+  const dual = spec.clips && o.dualClipC > 0;
+  row('worker.actor.clip_ratio_dual', yNum(dual ? o.dualClipC : 1e9), 'objective.dualClipC', o.dualClipC, spec.clips ? 'exact' : 'none', dual ? 'Dual-clip PPO (arXiv:1912.09729).' : 'Off here; EasyR1 dual-clips at 3.0 unless told otherwise, so the bundle sets a bound no ratio reaches.');
   const avg = o.lossAggregation === 'token-mean' ? 'token' : 'seq';
   row('worker.actor.loss_avg_mode', avg, 'objective.lossAggregation', o.lossAggregation, o.lossAggregation === 'seq-mean-token-sum-norm' ? 'approx' : 'exact', o.lossAggregation === 'seq-mean-token-sum-norm' ? 'EasyR1 has token or seq; Dr. GRPO\'s constant normaliser has no counterpart.' : 'token = token-mean, seq = seq-mean-token-mean.');
   row('worker.actor.loss_type', o.ratioLevel === 'sequence' ? 'gspo' : 'default', 'objective.ratioLevel', o.ratioLevel, 'exact', o.ratioLevel === 'sequence' ? 'GSPO\'s sequence-level ratio.' : 'Per-token ratio.');

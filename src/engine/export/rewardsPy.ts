@@ -14,7 +14,7 @@
  * used its whole budget (then it was cut off, as a playground response without <eos> is).
  */
 import type { RunConfig } from '../config';
-import { REWARD_NAMES, type RewardName } from '../rewards';
+import { GATEABLE_REWARDS, REWARD_NAMES, type GateableReward, type RewardCombine, type RewardName } from '../rewards';
 import { SPECIAL_TOKENS, VOCAB } from '../tokenizer';
 
 const pyList = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
@@ -23,10 +23,13 @@ export interface RewardsPyOptions {
   maxNewTokens: number;
   lengthCache: number;
   weights: Partial<Record<RewardName, number>>;
+  /** Gated functions (paid only on a right answer) and sum or product: combineRewards in src/engine/rewards. */
+  gated?: Partial<Record<GateableReward, boolean>>;
+  combine?: RewardCombine;
 }
 
 export function rewardsPyOptions(c: RunConfig): RewardsPyOptions {
-  return { maxNewTokens: c.sampling.maxNewTokens, lengthCache: c.rewards.overlongCache, weights: c.rewards.weights };
+  return { maxNewTokens: c.sampling.maxNewTokens, lengthCache: c.rewards.overlongCache, weights: c.rewards.weights, gated: c.rewards.gated, combine: c.rewards.combine };
 }
 
 const num = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x).replace('e+', 'e'));
@@ -34,6 +37,7 @@ const num = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x).r
 /** rewards.py for a run: the scoring core, the run's constants, and the trainer adapters. */
 export function rewardsPy(o: RewardsPyOptions): string {
   const weights = REWARD_NAMES.map((n) => `    ${JSON.stringify(n)}: ${num(o.weights[n] ?? 0)},`).join('\n');
+  const gated = GATEABLE_REWARDS.filter((n) => o.gated?.[n] === true);
   return String.raw`"""RFT Playground's reward functions in Python (standard library only).
 
 A port of src/engine/rewards (parse.ts, functions.ts) and of each task's scoreSteps
@@ -44,7 +48,8 @@ word-level, so a response's text split on whitespace is its token sequence.
 
 Adapters: accuracy_reward, format_reward, step_reward, length_reward, hackable_reward take
 TRL's reward-function arguments (completions, completion_ids, dataset columns as kwargs);
-compute_score takes EasyR1's batch reward inputs.
+total_reward is the run's whole reward (gated terms, sum or product) for TRL; compute_score
+takes EasyR1's batch reward inputs.
 """
 
 import json
@@ -53,9 +58,11 @@ import re
 # ---- this run's constants (written by the exporter)
 MAX_COMPLETION_LENGTH = ${o.maxNewTokens}  # sampling.maxNewTokens (L_max)
 L_CACHE = ${o.lengthCache}  # rewards.overlongCache (DAPO's soft overlong band)
-WEIGHTS = {  # rewards.weights: the reward is the weighted sum
+WEIGHTS = {  # rewards.weights: each function's term is weight x value
 ${weights}
 }
+GATED = frozenset(${pyList(gated)})  # rewards.gated: these terms are paid only when the answer is right
+COMBINE = ${JSON.stringify(o.combine ?? 'sum')}  # rewards.combine: "sum" or "product" of the terms
 
 SPECIAL = frozenset(${pyList(SPECIAL_TOKENS)})
 VOCAB = frozenset(${pyList(VOCAB)})
@@ -215,6 +222,28 @@ def score_all(words, task, answer, gold_trace, max_new_tokens=MAX_COMPLETION_LEN
     }
 
 
+def combine(scores, weights=WEIGHTS, gated=GATED, mode=COMBINE):
+    """The reward from every function's value, as combineRewards (src/engine/rewards/index.ts)."""
+    terms = []
+    for name in ("accuracy", "format", "step", "length", "hackable"):
+        w = weights.get(name, 0)
+        if w == 0:
+            continue
+        gate = scores["accuracy"] if name != "accuracy" and name in gated else 1
+        terms.append(w * scores[name] * gate)
+    if not terms:
+        return 0
+    if mode == "product":
+        out = 1
+        for t in terms:
+            out = out * t
+        return out
+    out = 0
+    for t in terms:
+        out = out + t
+    return out
+
+
 def words_of(text):
     """A response's words; tags written without spaces ("<answer>7</answer>") are split off."""
     return re.sub(r"(</?think>|</?answer>|<eos>|<pad>)", r" \1 ", text).split()
@@ -266,6 +295,16 @@ def hackable_reward(completions, **kwargs):
     return [hackable_score(_completion_words(c, i)) for c, i in zip(completions, ids)]
 
 
+def total_reward(completions, task, solution, trace, completion_ids, **kwargs):
+    """This run's whole reward (gated terms, sum or product) as one function: reward_funcs=[total_reward], reward_weights=[1.0]."""
+    out = []
+    for c, t, s, g, i in zip(completions, task, solution, trace, completion_ids):
+        scores = score_all(_completion_words(c, i), t, str(s), g.split())
+        scores["length"] = _length(len(i), len(i) < MAX_COMPLETION_LENGTH, MAX_COMPLETION_LENGTH, L_CACHE)
+        out.append(combine(scores))
+    return out
+
+
 # ---- EasyR1 adapter (worker.reward.reward_function: ./rewards.py:compute_score)
 
 REWARD_NAME = "rft_playground"
@@ -283,7 +322,7 @@ def compute_score(reward_inputs, **kwargs):
             words.append("<eos>")
         scores = score_all(words, gold["task"], gold["answer"], gold["trace"].split())
         scores["length"] = _length(r["response_length"], not truncated, MAX_COMPLETION_LENGTH, L_CACHE)
-        overall = sum(WEIGHTS[k] * v for k, v in scores.items() if WEIGHTS.get(k, 0) != 0)
+        overall = combine(scores)
         out.append({"overall": overall, **scores})
     return out
 `;
@@ -318,6 +357,13 @@ with open(path, encoding="utf-8") as f:
                 bad += 1
                 if bad <= 20:
                     print(f"case {n} ({case['kind']}): {name} = {got[name]!r}, TypeScript says {want!r}: {case['text']!r}")
+        # The combinations (gated terms, sum or product) against combineRewards' totals.
+        for combo in case.get("combos", []):
+            total = rewards.combine(case["scores"], combo["weights"], frozenset(combo["gated"]), combo["combine"])
+            if abs(total - combo["total"]) > 1e-12:
+                bad += 1
+                if bad <= 20:
+                    print(f"case {n} ({case['kind']}): {combo} gives {total!r}, TypeScript says {combo['total']!r}")
 print(f"{n} cases, {bad} mismatches")
 sys.exit(1 if bad or n == 0 else 0)
 `;

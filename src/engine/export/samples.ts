@@ -6,7 +6,7 @@
  * re-scores them with rewards.py.
  */
 import { Rng } from '../random';
-import { REWARD_NAMES, scoreSample, type RewardName } from '../rewards';
+import { REWARD_NAMES, combineRewards, scoreSample, type RewardCombination, type RewardName } from '../rewards';
 import type { TaskInstance } from '../tasks/types';
 import { EOS, PAD, VOCAB, decode, formatResponse, id } from '../tokenizer';
 
@@ -22,7 +22,16 @@ export interface RewardCase {
   cache: number;
   /** Every reward function's unweighted value (scoreSample's byFn). */
   scores: Record<RewardName, number>;
+  /** The reward under a few combinations (gated terms, sum or product), by combineRewards: check_rewards.py re-combines them. */
+  combos: { weights: Partial<Record<RewardName, number>>; gated: string[]; combine: 'sum' | 'product'; total: number }[];
 }
+
+/** The combinations every case is re-combined under: plain sum, a step bonus gated on the answer, accuracy × format. */
+const COMBOS: readonly RewardCombination[] = [
+  { weights: { accuracy: 1, format: 0.2, step: 0.5, length: 1, hackable: 0.1 }, combine: 'sum' },
+  { weights: { accuracy: 1, format: 0.2, step: 0.5 }, gated: { step: true, format: true }, combine: 'sum' },
+  { weights: { accuracy: 1, format: 0.5, step: 2 }, gated: { step: true }, combine: 'product' },
+];
 
 const ALL_WEIGHTS = Object.fromEntries(REWARD_NAMES.map((n) => [n, 1])) as Record<RewardName, number>;
 
@@ -95,6 +104,12 @@ export function rewardCases(instances: readonly TaskInstance[], opts: { maxNewTo
         max_new_tokens: opts.maxNewTokens,
         cache: opts.cache,
         scores: byFn,
+        combos: COMBOS.map((c) => ({
+          weights: c.weights,
+          gated: Object.entries(c.gated ?? {}).filter(([, on]) => on).map(([name]) => name),
+          combine: c.combine ?? 'sum',
+          total: combineRewards(byFn, c),
+        })),
       });
     }
   }

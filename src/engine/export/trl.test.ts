@@ -18,7 +18,8 @@ function expected(c: RunConfig): Record<string, string> {
   const alg = o.algorithm;
   return {
     // PPO-Penalty's β is about π_old, not the reference: nothing in GRPO takes it.
-    beta: alg === 'ppo-penalty' ? '0.0' : pyFloat(o.beta),
+    // A scheduled β (linear, cosine) goes out as its mean over the run.
+    beta: alg === 'ppo-penalty' ? '0.0' : pyFloat(o.klSchedule === 'linear' || o.klSchedule === 'cosine' ? (o.beta + o.betaFinal) / 2 : o.beta),
     epsilon: pyFloat(o.epsLow),
     epsilon_high: pyFloat(o.epsHigh),
     num_generations: String(Math.max(2, c.sampling.groupSize)),
@@ -69,6 +70,7 @@ const BY_PRESET: Record<PresetId, { values: Record<string, string>; status?: Rec
     rewards: '[accuracy_reward, format_reward]',
   },
   rloo: { values: { scale_rewards: '"none"', beta: '0.05' }, status: { scale_rewards: 'approx', beta: 'approx' }, unmapped: ['objective.klEstimator'], note: /RLOOTrainer/, rewards: '[accuracy_reward, format_reward]' },
+  'grpo-d': { values: { beta: '0.04', loss_type: '"grpo"' }, status: { beta: 'approx' }, note: /knob for knob/, rewards: '[accuracy_reward, format_reward]' },
   reinforce: { values: { scale_rewards: '"none"', beta: '0.0' }, status: { scale_rewards: 'approx' }, note: /batch-mean baseline/, rewards: '[accuracy_reward, format_reward]' },
 };
 

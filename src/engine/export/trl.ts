@@ -130,8 +130,12 @@ export function trlMapping(c: RunConfig): TrlMapping {
     const why: string[] = [];
     if (o.klMode === 'reward') why.push('the playground subtracts β·KL from the reward; TRL GRPO adds it to the loss');
     if (o.beta > 0 && o.klEstimator !== 'k3') why.push(`TRL GRPO uses k3, this run ${o.klEstimator}`);
-    if (o.klSchedule !== 'fixed') why.push(`β is ${o.klSchedule} here, fixed in TRL`);
-    row('beta', pyFloat(o.beta), 'objective.beta', o.beta, why.length ? 'approx' : 'exact', why.length ? `${why.join('; ')}.` : o.beta === 0 ? 'No reference model is loaded.' : 'β · k3 KL to the frozen reference, in the loss.');
+    // A β scheduled from beta to betaFinal (OThink-MR1's rising GRPO-D ramp, or a decay) is exported as its mean over the run.
+    const scheduled = o.klSchedule === 'linear' || o.klSchedule === 'cosine';
+    const beta = scheduled ? (o.beta + o.betaFinal) / 2 : o.beta;
+    if (scheduled) why.push(`β moves ${o.klSchedule} from ${o.beta} to ${o.betaFinal} here, fixed in TRL: the script takes its mean over the run`);
+    else if (o.klSchedule !== 'fixed') why.push(`β is ${o.klSchedule} here, fixed in TRL`);
+    row('beta', pyFloat(beta), 'objective.beta', scheduled ? `${o.beta} -> ${o.betaFinal}` : o.beta, why.length ? 'approx' : 'exact', why.length ? `${why.join('; ')}.` : beta === 0 ? 'No reference model is loaded.' : 'β · k3 KL to the frozen reference, in the loss.');
   }
 
   if (o.entropyCoef > 0) row('entropy_coef', pyFloat(o.entropyCoef), 'objective.entropyCoef', o.entropyCoef, 'exact', 'Entropy bonus, mean per-token entropy (GRPOConfig.entropy_coef, TRL 1.9.0).');
@@ -156,6 +160,11 @@ export function trlMapping(c: RunConfig): TrlMapping {
   // ---- what has no GRPOConfig counterpart
   const none = (ours: string, value: unknown, note: string) => row('', '', ours, value, 'none', note);
   if (o.klEstimator !== 'k3' && o.beta > 0) none('objective.klEstimator', o.klEstimator, 'GRPOTrainer\'s KL is always k3.');
+  const gatedNames = Object.entries(c.rewards.gated).filter(([, on]) => on).map(([name]) => name);
+  if (gatedNames.length > 0 || c.rewards.combine === 'product') {
+    none('rewards.gated / combine', `${gatedNames.join(', ') || 'none'} / ${c.rewards.combine}`, 'GRPOTrainer sums reward_funcs with reward_weights: gated terms and products do not fit. rewards.py\'s total_reward computes this run\'s whole reward; pass reward_funcs=[total_reward] with reward_weights=[1.0] instead.');
+  }
+  if (o.dualClipC > 0 && !ignoresKnob(alg, 'objective.dualClipC')) none('objective.dualClipC', o.dualClipC, 'No dual clip in GRPOTrainer (veRL/EasyR1: clip_ratio_c).');
   if (o.earlyStopKl > 0 && !ignoresKnob(alg, 'objective.earlyStopKl')) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping in GRPOTrainer.');
   if (spec.critic) {
     none('objective.gamma / lambda', `${o.gamma} / ${o.lambda}`, 'GAE needs a critic. TRL\'s PPOTrainer has gamma and lam (with a reward model, not reward functions).');

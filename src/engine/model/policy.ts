@@ -29,6 +29,8 @@ export interface ForwardOutput {
   logp: tf.Tensor2D; // [N, T] log pi(response token t | everything before it)
   entropy: tf.Tensor2D; // [N, T] entropy of the distribution at t
   values: tf.Tensor2D; // [N, T] value head at the position that predicts token t
+  /** [N, T, V] the whole log-distribution at each position; only when asked (`full`: the exact KL sums over it). */
+  logProbs?: tf.Tensor3D;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,10 +365,11 @@ export class Policy {
 
   /**
    * One teacher-forced pass: log-probs and entropies of the response tokens under
-   * softmax(logits / temperature), and the value estimates, each [N, T].
+   * softmax(logits / temperature), and the value estimates, each [N, T]; with `full`, also the
+   * whole log-distribution [N, T, V] (for the exact KL).
    * Synchronous; safe inside tf.tidy, tf.variableGrads and optimizer.minimize.
    */
-  forward(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, opts: { temperature?: number } = {}): ForwardOutput {
+  forward(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, opts: { temperature?: number; full?: boolean } = {}): ForwardOutput {
     this.checkInputs(images, prompts, responses);
     const temperature = opts.temperature ?? 1;
     tf.util.assert(temperature > 0 && Number.isFinite(temperature), () => `temperature must be > 0, got ${temperature}`);
@@ -379,6 +382,7 @@ export class Policy {
         logp: tf.sum<tf.Tensor2D>(tf.mul(chosen, logpAll), -1), // [N, T]: gather by one-hot (differentiable everywhere)
         entropy: entropyFromLogProbs(logpAll as tf.Tensor3D), // [N, T]
         values: this.net.values(h) as tf.Tensor2D, // [N, T]
+        ...(opts.full ? { logProbs: logpAll as tf.Tensor3D } : {}),
       };
     });
     return out;

@@ -1,5 +1,6 @@
 /**
- * The reward registry and its composition: total = sum over functions of weight x value.
+ * The reward registry and its composition: total = sum (or product) over functions of weight x
+ * value, a gated function's term paid only on a right answer (combineRewards).
  * Every function is computed for every sample, weighted or not, so the metrics can chart
  * `reward/<fn>/mean` for a function the run does not optimise (format rate, the hack rate).
  */
@@ -25,9 +26,48 @@ export const REWARD_DOCS: Readonly<Record<RewardName, string>> = {
 
 export type RewardWeights = Partial<Record<RewardName, number>>;
 
+/** How the weighted terms become one reward: summed (TRL's reward_weights), or multiplied. */
+export const REWARD_COMBINES = ['sum', 'product'] as const;
+export type RewardCombine = (typeof REWARD_COMBINES)[number];
+
+/** The functions whose term is paid only when the answer is right (accuracy = 1). Accuracy itself cannot be gated. */
+export const GATEABLE_REWARDS = ['format', 'step', 'length', 'hackable'] as const satisfies readonly RewardName[];
+export type GateableReward = (typeof GATEABLE_REWARDS)[number];
+
+export interface RewardCombination {
+  weights: RewardWeights;
+  /** Gated functions: their term is w·value·accuracy, a bonus only a right answer earns. */
+  gated?: Partial<Record<GateableReward, boolean>>;
+  combine?: RewardCombine;
+}
+
+/**
+ * The reward of a sample from its functions' values. Each function with a weight w ≠ 0 gives a
+ * term w · value, times the accuracy (0 or 1) when it is gated: the survey's
+ * compute_reasoning_reward (Sun et al. 2025, arXiv:2505.18536) pays its reasoning bonus only on a
+ * right answer, so a well-written wrong answer earns nothing for its prose. The terms are then
+ * summed ('sum', the weighted sum TRL computes from reward_weights) or multiplied ('product':
+ * every weighted function must pay for the sample to earn anything, e.g. accuracy × format).
+ * With no weighted function the reward is 0 under both.
+ */
+export function combineRewards(byFn: Readonly<Record<RewardName, number>>, c: RewardCombination): number {
+  const terms: number[] = [];
+  for (const name of REWARD_NAMES) {
+    const w = c.weights[name] ?? 0;
+    if (w === 0) continue;
+    const gate = name !== 'accuracy' && c.gated?.[name] === true ? byFn.accuracy : 1;
+    terms.push(w * byFn[name] * gate);
+  }
+  if (terms.length === 0) return 0;
+  return c.combine === 'product' ? terms.reduce((a, b) => a * b, 1) : terms.reduce((a, b) => a + b, 0);
+}
+
 export interface ScoreOptions {
   /** L_cache of the length reward (DAPO's soft overlong band), in tokens. */
   lengthCache?: number;
+  /** Gated functions and sum or product (combineRewards); default: none gated, summed. */
+  gated?: RewardCombination['gated'];
+  combine?: RewardCombine;
 }
 
 export interface ScoredSample {
@@ -49,11 +89,6 @@ export function scoreSample(sample: RewardSample, instance: TaskInstance, weight
   if (opts.lengthCache !== undefined) fns.length = lengthPenalty({ cache: opts.lengthCache });
 
   const byFn = {} as Record<RewardName, number>;
-  let total = 0;
-  for (const name of REWARD_NAMES) {
-    byFn[name] = fns[name](sample, instance);
-    const w = weights[name] ?? 0;
-    if (w !== 0) total += w * byFn[name];
-  }
-  return { total, byFn };
+  for (const name of REWARD_NAMES) byFn[name] = fns[name](sample, instance);
+  return { total: combineRewards(byFn, { weights, gated: opts.gated, combine: opts.combine }), byFn };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskInstance } from '../tasks/types';
 import { BOS, PAD, encode } from '../tokenizer';
-import { REWARD_DOCS, REWARD_NAMES, accuracy, format, hackable, length, lengthPenalty, scoreSample, step, type RewardSample } from './index';
+import { REWARD_DOCS, REWARD_NAMES, accuracy, combineRewards, format, hackable, length, lengthPenalty, scoreSample, step, type RewardName, type RewardSample } from './index';
 
 const digitSum: TaskInstance = {
   taskId: 'digit-sum',
@@ -127,3 +127,46 @@ describe('scoreSample', () => {
     }
   });
 });
+
+describe('combineRewards: gated terms, sums and products', () => {
+  const values = (accuracy: number, format: number, step: number, length = 0, hackable = 0): Record<RewardName, number> => ({ accuracy, format, step, length, hackable });
+  const weights = { accuracy: 1, format: 0.2, step: 0.5 };
+
+  it('sum: Σ w·value (TRL\'s reward_weights)', () => {
+    // right, well formed, half the steps: 1·1 + 0.2·1 + 0.5·0.5 = 1.45;  wrong: 0 + 0.2 + 0.25 = 0.45
+    expect(combineRewards(values(1, 1, 0.5), { weights })).toBeCloseTo(1.45, 12);
+    expect(combineRewards(values(0, 1, 0.5), { weights })).toBeCloseTo(0.45, 12);
+  });
+
+  it('gated: a gated term is paid only on a right answer (the survey\'s compute_reasoning_reward)', () => {
+    const gated = { step: true };
+    // right: 1 + 0.2 + 0.5·0.5·1 = 1.45 (as the sum);  wrong: 0 + 0.2 + 0.5·0.5·0 = 0.2 (the step bonus is gone, format stays)
+    expect(combineRewards(values(1, 1, 0.5), { weights, gated })).toBeCloseTo(1.45, 12);
+    expect(combineRewards(values(0, 1, 0.5), { weights, gated })).toBeCloseTo(0.2, 12);
+    // A gated penalty is forgiven on a wrong answer: length -1, weight 1, gated: right 1 + (-1) = 0, wrong 0.
+    expect(combineRewards(values(1, 0, 0, -1), { weights: { accuracy: 1, length: 1 }, gated: { length: true } })).toBe(0);
+    expect(combineRewards(values(0, 0, 0, -1), { weights: { accuracy: 1, length: 1 }, gated: { length: true } })).toBe(0);
+  });
+
+  it('product: Π w·value over the weighted functions, so every one must pay', () => {
+    // right, well formed, half the steps: (1·1)·(0.2·1)·(0.5·0.5) = 0.05;  malformed: (1)·(0.2·0)·(0.25) = 0;  wrong: 0
+    expect(combineRewards(values(1, 1, 0.5), { weights, combine: 'product' })).toBeCloseTo(0.05, 12);
+    expect(combineRewards(values(1, 0, 0.5), { weights, combine: 'product' })).toBe(0);
+    expect(combineRewards(values(0, 1, 1), { weights, combine: 'product' })).toBe(0);
+    // accuracy × format alone, weights 1: 1 only when both pay.
+    expect(combineRewards(values(1, 1, 0), { weights: { accuracy: 1, format: 1 }, combine: 'product' })).toBe(1);
+    // Functions with weight 0 are left out of the product (not multiplied in as 0); none weighted gives 0.
+    expect(combineRewards(values(1, 1, 0), { weights: { accuracy: 1 }, combine: 'product' })).toBe(1);
+    expect(combineRewards(values(1, 1, 1), { weights: {}, combine: 'product' })).toBe(0);
+  });
+
+  it('scoreSample passes the combination through (its total), keeping every function\'s raw value', () => {
+    // WRONG is well formed with answer 8 (gold 7): plain 0 + 0.2 = 0.2; with format gated, 0.
+    const plain = scoreSample(WRONG, digitSum, { accuracy: 1, format: 0.2 });
+    const gated = scoreSample(WRONG, digitSum, { accuracy: 1, format: 0.2 }, { gated: { format: true } });
+    expect(plain.total).toBeCloseTo(0.2, 12);
+    expect(gated.total).toBe(0); // the format bonus is gated on the (wrong) answer
+    expect(gated.byFn).toEqual(plain.byFn);
+  });
+});
+

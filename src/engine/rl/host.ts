@@ -27,6 +27,29 @@ export type AdvantageScale = (typeof ADVANTAGE_SCALES)[number];
 export const KL_ESTIMATORS = ['k1', 'k2', 'k3'] as const;
 export type KlEstimator = (typeof KL_ESTIMATORS)[number];
 
+/**
+ * The KL choices a config offers (objective.klEstimator): the three one-sample estimators, or
+ * 'exact', Σ_v π(v) (log π(v) - log π_ref(v)) over the whole vocabulary at each position (./kl.ts
+ * `exactKl`). With 68 words that sum costs next to nothing here; in a real LLM it is the full
+ * softmax over ~150k tokens, which is why TRL and veRL sample.
+ */
+export const KL_CHOICES = [...KL_ESTIMATORS, 'exact'] as const;
+export type KlChoice = (typeof KL_CHOICES)[number];
+
+/** How KL(π_old ‖ π_θ) is measured where a controller reads it (PPO-Penalty's β, TRPO's trust region). */
+export const POLICY_KL_CHOICES = ['k3', 'exact'] as const;
+export type PolicyKlChoice = (typeof POLICY_KL_CHOICES)[number];
+
+/** Exact KL(p ‖ q) of two distributions over the same outcomes, from their log-probabilities: Σ_v p_v (log p_v - log q_v). */
+export function exactKlOf(logP: readonly number[], logQ: readonly number[]): number {
+  let kl = 0;
+  for (let v = 0; v < logP.length; v++) {
+    const p = Math.exp(logP[v]!);
+    if (p > 0) kl += p * (logP[v]! - logQ[v]!);
+  }
+  return kl;
+}
+
 /** veRL's `loss_agg_mode`: how per-token losses become one number (see ./losses.ts `aggregate`). */
 export const LOSS_AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
 export type LossAggregation = (typeof LOSS_AGGREGATIONS)[number];

@@ -17,7 +17,7 @@
  *                 levels) and the maths on plain numbers, for the page and the trainer's host side
  *   advantages    groupAdvantages (GRPO, Dr. GRPO), rlooAdvantages, reinforceBaselineAdvantages, whiten
  *   gae           gae (PPO, TRPO: one matmul on the device), rewardsAtLastToken
- *   kl            klPenalty (k1, k2, k3), rewardsWithKlPenalty (KL in the reward)
+ *   kl            klPenalty (k1, k2, k3), exactKl (the sum over the vocabulary), rewardsWithKlPenalty (KL in the reward)
  *   losses        policyLossTerms -> policyLoss / policyLossFromTerms (PPO, GRPO, DAPO, GSPO; NO_CLIP
  *                 for PPO-Penalty and TRPO), oldPolicyKl, regularisedLoss, aggregate, tokenLossWeights, valueLoss
  *   diagnostics   explainedVariance, entropyFromLogProbs (the policy's forward), maskedStats
@@ -26,15 +26,15 @@
  *   stopGradient  torch's .detach()
  *   mismatch      samplingMismatch: behaviour vs. updated policy (NoisyRollout's off-policy ratio, TRL's sampling/*)
  */
-export { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS, STD_EPS } from './host';
-export type { AdvantageScale, KlEstimator, LossAggregation, PolicyLossLevel } from './host';
+export { ADVANTAGE_SCALES, KL_CHOICES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, STD_EPS } from './host';
+export type { AdvantageScale, KlChoice, KlEstimator, LossAggregation, PolicyKlChoice, PolicyLossLevel } from './host';
 
 export { groupAdvantages, groupStd, reinforceBaselineAdvantages, rlooAdvantages, whiten } from './advantages';
 
 export { gae, rewardsAtLastToken } from './gae';
 export type { GaeResult } from './gae';
 
-export { klPenalty, rewardsWithKlPenalty } from './kl';
+export { exactKl, klPenalty, rewardsWithKlPenalty } from './kl';
 export type { KlPenaltyOptions } from './kl';
 
 export {
@@ -57,6 +57,7 @@ export type { MaskedStats } from './diagnostics';
 export {
   AdaptiveKLController,
   FixedKLController,
+  HalveDoubleKLController,
   backtrackingLineSearch,
   conjugateGradient,
   trustRegionStepScale,

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { klPenalty, rewardsWithKlPenalty } from './kl';
+import { exactKl, klPenalty, rewardsWithKlPenalty } from './kl';
+import { exactKlOf, klEstimate } from './host';
 import { close, expectNoLeak } from './testing.test-utils';
 
 describe('klPenalty', () => {
@@ -100,3 +101,39 @@ describe('rewardsWithKlPenalty (KL in the reward)', () => {
     expectNoLeak(() => rewardsWithKlPenalty(r, logp, refLogp, mask, 0.5, 'k3'), 1);
   });
 });
+
+describe('exactKl (the sum over the vocabulary)', () => {
+  // One row, three positions, V = 3:
+  //   t = 0: p = [1/2, 1/4, 1/4], q = [1/4, 1/2, 1/4]:
+  //          KL = 1/2 ln(2) + 1/4 ln(1/2) + 1/4 ln(1) = (1/2 - 1/4) ln 2 = ln(2) / 4 = 0.1732868
+  //   t = 1: p = q = [0.2, 0.3, 0.5]: KL = 0
+  //   t = 2: padding, junk log-probs (-Infinity in both): 0 and no NaN in the gradient
+  const L = Math.log;
+  const logP = tf.tensor3d([[[L(0.5), L(0.25), L(0.25)], [L(0.2), L(0.3), L(0.5)], [-Infinity, -Infinity, 0]]]);
+  const logQ = tf.tensor3d([[[L(0.25), L(0.5), L(0.25)], [L(0.2), L(0.3), L(0.5)], [-Infinity, 0, -Infinity]]]);
+  const mask = tf.tensor2d([[1, 1, 0]]);
+
+  it('sums p·(log p - log q) over the vocabulary at each position, 0 on padding', () => {
+    close(exactKl(logP, logQ, mask), [[Math.LN2 / 4, 0, 0]], 1e-6);
+  });
+
+  it('is the mean of k3 over the sampled token (k3 is unbiased; exact is its expectation, with no variance)', () => {
+    // y ~ p at t = 0: y = 0 (prob 1/2): x = ln p - ln q = ln 2,  k3 = e^-ln2 + ln2 - 1 = 0.1931472
+    //                 y = 1 (prob 1/4): x = -ln 2,              k3 = 2 - ln2 - 1     = 0.3068528
+    //                 y = 2 (prob 1/4): x = 0,                  k3 = 0
+    //   E[k3] = 0.5 · 0.1931472 + 0.25 · 0.3068528 = 0.1732868 = ln(2) / 4
+    const expectation = 0.5 * klEstimate(Math.LN2, 'k3') + 0.25 * klEstimate(-Math.LN2, 'k3');
+    expect(expectation).toBeCloseTo(Math.LN2 / 4, 7);
+    // The host twin (tfjs-free) agrees with the tensor version.
+    expect(exactKlOf([L(0.5), L(0.25), L(0.25)], [L(0.25), L(0.5), L(0.25)])).toBeCloseTo(Math.LN2 / 4, 7);
+  });
+
+  it('has gradient -p with respect to log q (finite on padding), the cross-entropy\'s', () => {
+    const g = tf.grad((q: tf.Tensor) => tf.sum(exactKl(logP, q as tf.Tensor3D, mask)))(logQ);
+    close(g, [[[-0.5, -0.25, -0.25], [-0.2, -0.3, -0.5], [0, 0, 0]]], 1e-6);
+    g.dispose();
+  });
+
+  it('does not leak', () => expectNoLeak(() => exactKl(logP, logQ, mask), 1));
+});
+

@@ -85,3 +85,40 @@ export function rewardsWithKlPenalty<R extends tf.Tensor1D | tf.Tensor2D>(
     return rewards.rank === 1 ? tf.sub(rewards, tf.mul(tf.sum(kl, 1), beta)) : tf.sub(rewards, tf.mul(kl, beta));
   });
 }
+
+/**
+ * The exact KL(p ‖ q) at every position, summed over the vocabulary instead of estimated from
+ * the one sampled token:
+ *
+ *   KL_t = Σ_v p_t(v) · (log p_t(v) - log q_t(v))
+ *
+ * logP, logQ: [N, T, V] log-probabilities (log-softmax of the logits at the temperature the loss
+ * uses); returns [N, T]. With p = π_θ and q = π_ref it is the reference KL that k1/k2/k3
+ * estimate (objective.klEstimator 'exact'); with p = π_old and q = π_θ it is KL(π_old ‖ π_θ),
+ * PPO-Penalty's penalty and TRPO's constraint (objective.policyKl 'exact'). Never negative (up
+ * to rounding), no variance from sampling, and differentiable w.r.t. both arguments: with
+ * respect to q it is the cross-entropy's gradient, p - softmax(q) per position, whose Hessian at
+ * q = p is the Fisher of the softmax (what TRPO's conjugate gradient wants).
+ *
+ * The vocabulary here has 68 words, so this costs one [N, T, V] product; a real LLM's ~150k
+ * tokens are why TRL and veRL sample (Schulman, "Approximating KL Divergence", 2020).
+ * mask [N, T]: masked positions get exactly 0 (padding's junk log-probs never reach the sum).
+ */
+export function exactKl(logP: tf.Tensor3D, logQ: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor2D {
+  assertSameShape(logP, logQ, 'exactKl: logP', 'logQ');
+  tf.util.assert(logP.rank === 3, () => `exactKl: logP must be [N, T, V], got rank ${logP.rank}`);
+  if (mask) tf.util.assert(mask.shape[0] === logP.shape[0] && mask.shape[1] === logP.shape[1], () => `exactKl: mask [${mask.shape.join(', ')}] must be [N, T] of logP [${logP.shape.join(', ')}]`);
+  return tf.tidy(() => {
+    // p · (log p - log q). The difference is clamped so a word with p = 0 (log p = -Infinity) gives
+    // 0 · (-1e4) = 0, not 0 · (-Infinity) = NaN; finite log-softmax outputs never come near the clamp.
+    // Masked positions are zeroed before anything else: junk there (even -Infinity in both) must not
+    // reach the gradient as NaN, as klPenalty's mask guards.
+    const m3 = mask ? tf.broadcastTo(tf.expandDims(mask, -1), logP.shape) : null;
+    const lp = m3 ? maskOut(logP, m3) : logP;
+    const lq = m3 ? maskOut(logQ, m3) : logQ;
+    const p = tf.exp(lp);
+    const diff = tf.clipByValue(tf.sub(lp, lq), -1e4, 1e4);
+    const kl = tf.sum<tf.Tensor2D>(tf.mul(p, diff), -1); // [N, T]
+    return mask ? maskOut(kl, mask) : kl;
+  });
+}

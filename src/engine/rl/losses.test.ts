@@ -161,6 +161,47 @@ describe('policyLoss (token level)', () => {
     close(terms.perToken, [[-1.28], [E5], [-EM5], [0.8]], 1e-3);
   });
 
+  it('dual clip (arXiv:1912.09729, veRL clip_ratio_c): a negative advantage loses at most c·|A|', () => {
+    // c = 3, epsLow = 0.2, epsHigh = 0.28, five one-token sequences, token-mean over 5:
+    //   r = e^5,  A = +1:   -min(148.41, 1.28)       = -1.28     A > 0: the dual clip never acts
+    //   r = e^5,  A = -1:   -min(-148.41, -1.28)      = 148.41 -> min(148.41, 3·1)   = 3      dual-clipped
+    //   r = e^-5, A = +1:   -min(0.0067, 0.8)         = -0.0067379
+    //   r = e^-5, A = -1:   -min(-0.0067, -0.8)       = 0.8 < 3·1: kept (clipped low)
+    //   r = 2,    A = -2:   -min(-4, -2.56)           = 4   < 3·2 = 6: kept, ratio 2 < c
+    //   loss = (-1.28 + 3 - 0.0067379 + 0.8 + 4) / 5 = 1.3026524
+    // Gradient -A·r/5 where the unclipped branch is taken; 0 where any clip (low, high or dual) took it:
+    //   [0, 0, -e^-5/5, 0, 2·2/5 = 0.8]
+    const input = (clipRatioC?: number): PolicyLossInput => ({
+      ...base,
+      logp: tf.tensor2d([[5], [5], [-5], [-5], [Math.log(2)]]),
+      oldLogp: tf.zeros([5, 1]),
+      advantages: tf.tensor1d([1, -1, 1, -1, -2]),
+      mask: tf.ones([5, 1]),
+      epsLow: 0.2,
+      epsHigh: 0.28,
+      aggregation: 'token-mean',
+      clipRatioC,
+    });
+    const out = policyLoss(input(3));
+    close(out.loss, (-1.28 + 3 - EM5 + 0.8 + 4) / 5, 1e-4);
+    close(out.clipFracDual, 0.2);
+    close(out.clipFracLow, 0.2);
+    close(out.clipFracHigh, 0.2);
+    close(out.clipFrac, 0.4); // the region stays low + high
+    close(gradLogp(input(3)), [[0], [0], [-EM5 / 5], [0], [0.8]], 1e-4);
+    const terms = policyLossTerms(input(3));
+    close(terms.clippedDual, [[0], [1], [0], [0], [0]]);
+    close(terms.perToken, [[-1.28], [3], [-EM5], [0.8], [4]], 1e-4);
+    // Off (undefined or 0): the plain clipped surrogate, the second token back at e^5.
+    for (const c of [undefined, 0]) {
+      const off = policyLoss(input(c));
+      close(off.loss, (-1.28 + E5 - EM5 + 0.8 + 4) / 5, 1e-3);
+      close(off.clipFracDual, 0);
+    }
+    // c <= 1 would cap losses the ordinary clip already bounds: refused.
+    expect(() => policyLoss(input(1))).toThrow(/clipRatioC must be > 1/);
+  });
+
   it('epsHigh above epsLow (DAPO clip-higher) moves only the upper bound', () => {
     // r = 1.25, A = +1: clipped at 1.2 when epsHigh = 0.2 (L = -1.2), free when epsHigh = 0.28 (L = -1.25).
     // r = 0.75, A = -1: below 1 - epsLow = 0.8 in both cases: L = -min(-0.75, -0.8) = 0.8, clipped low.
@@ -259,8 +300,8 @@ describe('policyLoss (token level)', () => {
   });
 
   it('does not leak', () => {
-    expectNoLeak(() => policyLoss(base), 5);
-    expectNoLeak(() => policyLossTerms(base), 5);
+    expectNoLeak(() => policyLoss(base), 6);
+    expectNoLeak(() => policyLossTerms(base), 6);
   });
 });
 
@@ -330,7 +371,7 @@ describe('policyLoss (sequence level, GSPO)', () => {
     close(policyLoss({ ...gspo, level: 'token' }).clipFracHigh, 2 / 5);
   });
 
-  it('does not leak', () => expectNoLeak(() => policyLoss(gspo), 5));
+  it('does not leak', () => expectNoLeak(() => policyLoss(gspo), 6));
 });
 
 describe('valueLoss', () => {
@@ -402,7 +443,7 @@ describe('policyLossFromTerms (what the trainer calls)', () => {
       }
     }
     const terms = policyLossTerms(input);
-    expectNoLeak(() => policyLossFromTerms(terms, input.mask, 'token-mean'), 5);
+    expectNoLeak(() => policyLossFromTerms(terms, input.mask, 'token-mean'), 6);
   });
 });
 

@@ -114,6 +114,12 @@ export type PolicyLossInput = {
   aggregation: LossAggregation;
   /** Constant normaliser for 'seq-mean-token-sum-norm' (defaults to T). */
   maxLen?: number;
+  /**
+   * Dual-clip PPO's c > 1 (Ye et al. 2020, arXiv:1912.09729; veRL `clip_ratio_c`, 3 by default
+   * there): a token with A < 0 loses at most c·|A|, however far its ratio has run past c.
+   * Undefined, 0 or Infinity: off (the plain clipped surrogate).
+   */
+  clipRatioC?: number;
 };
 
 /** All scalars, owned by the caller. */
@@ -123,8 +129,10 @@ export type PolicyLossOutput = {
   clipFracLow: tf.Scalar;
   /** Fraction of valid tokens with ratio > 1 + epsHigh and A > 0 (gradient cut by the upper clip). */
   clipFracHigh: tf.Scalar;
-  /** clipFracLow + clipFracHigh: the `clip/region` metric. */
+  /** clipFracLow + clipFracHigh: the `clip/region` metric (the dual clip is counted apart). */
   clipFrac: tf.Scalar;
+  /** Fraction of valid tokens with A < 0 whose loss the dual clip capped at c·|A| (veRL `pg_clipfrac_lower`); 0 when off. */
+  clipFracDual: tf.Scalar;
   /** Estimate of KL(π_old || π_θ) over valid tokens; see `policyLoss`. */
   approxKl: tf.Scalar;
 };
@@ -141,6 +149,8 @@ export type PolicyLossTerms = {
   clippedLow: tf.Tensor2D;
   /** 1 where the upper clip cut the gradient (ρ > 1 + epsHigh, A > 0). */
   clippedHigh: tf.Tensor2D;
+  /** 1 where the dual clip capped the loss (A < 0 and ρ > c); all 0 when off. */
+  clippedDual: tf.Tensor2D;
 };
 
 /**
@@ -163,6 +173,14 @@ function assertPolicyInput(input: PolicyLossInput): void {
     assertSameShape(logp, advantages, 'policyLoss: logp', 'advantages [N, T]');
   }
   tf.util.assert(epsLow >= 0 && epsHigh >= 0, () => `policyLoss: clip ranges must be >= 0, got epsLow=${epsLow} epsHigh=${epsHigh}`);
+  const c = input.clipRatioC;
+  tf.util.assert(c === undefined || c === 0 || c > 1, () => `policyLoss: clipRatioC must be > 1 (or 0 / undefined for off), got ${c}`);
+}
+
+/** The dual clip's c when it is on, else null. */
+function dualClipOf(input: PolicyLossInput): number | null {
+  const c = input.clipRatioC;
+  return c !== undefined && c > 1 && Number.isFinite(c) ? c : null;
 }
 
 /**
@@ -179,11 +197,17 @@ function assertPolicyInput(input: PolicyLossInput): void {
  *   (1/|batch|) Σ_i s_i · A_i · (1/|y_i|) Σ_t ∇ log π_θ(y_t)  for unclipped sequences;
  * other aggregations reweight sequences by length.
  *
+ * Dual clip (arXiv:1912.09729, eq. 4; veRL `compute_policy_loss`), when clipRatioC = c > 1: for
+ * A < 0 the loss is min(-min(ρA, clip(ρ)A), -c·A), so a token the old policy found unlikely and
+ * the new one very likely (ρ far above 1) cannot push a negative advantage's loss past c·|A|.
+ * Tokens with A >= 0 are untouched.
+ *
  * Returns new tensors the caller disposes.
  */
 export function policyLossTerms(input: PolicyLossInput): PolicyLossTerms {
   assertPolicyInput(input);
   const { logp, oldLogp, advantages, mask, epsLow, epsHigh, level } = input;
+  const dualC = dualClipOf(input);
   return tf.tidy(() => {
     const m = asFloat32(mask);
     const valid = tf.greater(m, 0); // [N, T] bool
@@ -209,10 +233,20 @@ export function policyLossTerms(input: PolicyLossInput): PolicyLossTerms {
     let clipped: tf.Tensor2D = ratio;
     if (Number.isFinite(lo)) clipped = tf.maximum(clipped, lo);
     if (Number.isFinite(hi)) clipped = tf.minimum(clipped, hi);
-    const perToken = tf.maximum<tf.Tensor2D>(tf.neg(tf.mul(ratio, adv)), tf.neg(tf.mul(clipped, adv))); // -min(ρA, clip(ρ)A)
+    let perToken = tf.maximum<tf.Tensor2D>(tf.neg(tf.mul(ratio, adv)), tf.neg(tf.mul(clipped, adv))); // -min(ρA, clip(ρ)A)
     const zeros = tf.zerosLike(ratio);
     const onValid = (cond: tf.Tensor): tf.Tensor2D => tf.cast(tf.logicalAnd<tf.Tensor2D>(valid, cond), 'float32');
+    let clippedDual: tf.Tensor2D = zeros;
+    if (dualC !== null) {
+      // -c·A where A < 0, +Infinity elsewhere (a constant: the advantages carry no gradient), so
+      // min(L, cap) is the dual clip and leaves A >= 0 alone; the gradient follows the smaller one.
+      const negative = tf.less(adv, 0);
+      const cap = tf.where(negative, tf.neg(tf.mul(adv, dualC)), tf.fill(adv.shape, Infinity));
+      clippedDual = onValid(tf.greater(perToken, cap));
+      perToken = tf.minimum(perToken, cap);
+    }
     return {
+      clippedDual,
       perToken: tf.where(valid, perToken, zeros),
       ratio: tf.where(valid, ratio, zeros),
       logRatio,
@@ -256,12 +290,14 @@ export function policyLossFromTerms(terms: PolicyLossTerms, mask: tf.Tensor2D, a
     const loss = aggregate(terms.perToken, m, aggregation, maxLen);
     const clipFracLow = maskedMean(terms.clippedLow, m) as tf.Scalar;
     const clipFracHigh = maskedMean(terms.clippedHigh, m) as tf.Scalar;
+    const clipFracDual = maskedMean(terms.clippedDual, m) as tf.Scalar;
     const k3 = tf.sub(tf.sub(tf.exp(terms.logRatio), 1), terms.logRatio); // (ρ - 1) - log ρ
     return {
       loss,
       clipFracLow,
       clipFracHigh,
       clipFrac: tf.add(clipFracLow, clipFracHigh),
+      clipFracDual,
       approxKl: maskedMean(k3, m) as tf.Scalar,
     };
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AdaptiveKLController,
   FixedKLController,
+  HalveDoubleKLController,
   backtrackingLineSearch,
   conjugateGradient,
   trustRegionStepScale,
@@ -127,6 +128,24 @@ describe('KL controllers', () => {
     const before = c.value;
     c.update(NaN, 256);
     expect(c.value).toBe(before);
+  });
+
+  it('HalveDoubleKLController: Schulman et al. 2017 sec. 4, β / 2 below target / 1.5, β · 2 above 1.5 · target', () => {
+    // target 0.01: the band where β stays is [0.01 / 1.5, 0.01 · 1.5] = [0.0066667, 0.015].
+    const c = new HalveDoubleKLController(1, 0.01);
+    c.update(0.02, 256); // 0.02 > 0.015: doubles, 1 -> 2
+    expect(c.value).toBe(2);
+    c.update(0.012, 256); // inside the band: stays 2 (the proportional rule would move it by +4%/horizon)
+    expect(c.value).toBe(2);
+    c.update(0.015, 256); // exactly 1.5 · target is not above it: stays
+    expect(c.value).toBe(2);
+    c.update(0.005, 256); // 0.005 < 0.0066667: halves, 2 -> 1
+    expect(c.value).toBe(1);
+    c.update(0.0001, 256); // far below: halves once, not by the size of the miss, 1 -> 0.5
+    expect(c.value).toBe(0.5);
+    c.update(NaN, 256); // a NaN KL leaves β alone
+    expect(c.value).toBe(0.5);
+    expect(() => new HalveDoubleKLController(1, 0)).toThrow(/target KL must be positive/);
   });
 
   it('FixedKLController never moves', () => {

@@ -224,3 +224,36 @@ export class AdaptiveKLController implements KLController {
     this.beta *= 1 + (error * nSteps) / this.horizon;
   }
 }
+
+/**
+ * PPO-Penalty's own rule (Schulman et al. 2017, arXiv:1707.06347, section 4, "Adaptive KL
+ * Penalty Coefficient"): after each policy update, with d the measured KL,
+ *
+ *   d < target / 1.5  ->  β ← β / 2
+ *   d > target · 1.5  ->  β ← β · 2
+ *   otherwise             β stays
+ *
+ * (the paper: "The parameters 1.5 and 2 above are chosen heuristically, but the algorithm is not
+ * very sensitive to them"). A bang-bang controller: it reacts in one iteration where the
+ * proportional one moves at most 20% / horizon, and it never settles between the two bands.
+ * nSteps is ignored: one update of β per observed KL.
+ */
+export class HalveDoubleKLController implements KLController {
+  private beta: number;
+  constructor(
+    initBeta: number,
+    readonly target: number,
+  ) {
+    tf.util.assert(initBeta >= 0, () => `HalveDoubleKLController: initial beta must be >= 0, got ${initBeta}`);
+    tf.util.assert(target > 0, () => `HalveDoubleKLController: target KL must be positive, got ${target}`);
+    this.beta = initBeta;
+  }
+  get value(): number {
+    return this.beta;
+  }
+  update(currentKl: number, _nSteps: number): void {
+    if (!Number.isFinite(currentKl)) return; // as the proportional controller: a NaN KL leaves β alone
+    if (currentKl < this.target / 1.5) this.beta /= 2;
+    else if (currentKl > this.target * 1.5) this.beta *= 2;
+  }
+}

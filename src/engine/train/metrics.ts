@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { KL_ESTIMATORS } from '../rl/host';
+import { KL_CHOICES } from '../rl/host';
 
 /**
  * One metrics record per iteration, with namespaced keys (docs/ARCHITECTURE.md, "External contracts"). Per-function reward
- * keys (`reward/<fn>/mean`) and the KL estimator in use (`kl/estimator`) come on top.
+ * keys (`reward/<fn>/mean` and `reward/<fn>/std`, TRL's rewards/<fn>/mean and /std) and the KL
+ * estimator in use (`kl/estimator`) come on top.
+ *
+ * `clip/dual` is the share of tokens the dual clip capped (objective.dualClipC > 0 only; veRL's
+ * pg_clipfrac_lower). `clip/low_min` and `clip/high_max` are the smallest lower-clip and the
+ * largest upper-clip fraction among the iteration's optimizer steps, beside their means
+ * `clip/low` and `clip/high` (TRL's clip_ratio/low_min and high_max, which take them across
+ * processes). `len/min` is the shortest response, `len/terminated_mean` the mean length of the
+ * responses that ended with <eos> (absent when every one was truncated).
  * A key whose quantity does not apply (value loss without a critic) is absent, not 0.
  *
  * Times are wall milliseconds of the iteration's phases. `time/reward_ms` (scoring the
@@ -27,6 +35,9 @@ export const METRIC_KEYS = [
   'grad/norm', 'weights/rms', 'lr', 'kl/beta',
   'time/rollout_ms', 'time/update_ms', 'time/reward_ms', 'time/logprob_ms', 'throughput/tokens_per_s',
   'mem/tensors', 'mem/bytes',
+  // Added with the survey's loss tricks, as TRL / veRL log them (never renamed):
+  'clip/dual', 'clip/low_min', 'clip/high_max',
+  'len/min', 'len/terminated_mean',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
@@ -35,8 +46,8 @@ export const MetricsRecordSchema = z
     iteration: z.number().int().min(1),
     /** ms since the run started (for the wall-time x axis). */
     wallMs: z.number().min(0),
-    /** 'k1' | 'k2' | 'k3': which estimator `kl/ref` used. */
-    klEstimator: z.enum(KL_ESTIMATORS),
+    /** 'k1' | 'k2' | 'k3' | 'exact': which estimator `kl/ref` used. */
+    klEstimator: z.enum(KL_CHOICES),
     /** Task level this iteration sampled at (curriculum). */
     difficulty: z.number().int().min(1),
     values: z.record(z.string(), z.number()),

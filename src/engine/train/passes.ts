@@ -5,32 +5,39 @@
  * recomputed on the clean ones. Otherwise log π_old is the sampler's own log-probs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch } from '../algorithms';
+import { fullDistributions, type Batch } from '../algorithms/common';
 import type { AssembledBatch } from './rollout';
 import type { RunState } from './run';
 
-/** The batch the algorithm trains on. Its new tensors (oldLogp, refLogp, oldValues) are disposed with `disposePassTensors`. */
+/** The batch the algorithm trains on. Its new tensors (oldLogp, refLogp, the whole distributions, oldValues) are disposed with `disposePassTensors`. */
 export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recomputeOld: boolean): Batch {
   const { config, policy, ref, algorithm } = run;
   const temperature = config.sampling.temperature;
-  const refLogp = ref ? tf.tidy(() => ref.forward(a.images, a.prompts, a.tokens, { temperature }).logp) : null;
+  // The exact KLs sum over whole distributions [N, T, V]: π_ref's from this pass, π_old's from the policy's.
+  const full = fullDistributions(config);
+  const refOut = ref ? tf.tidy(() => withFull(ref.forward(a.images, a.prompts, a.tokens, { temperature, full: full.ref }))) : null;
+  const refLogp = (refOut?.[0] as tf.Tensor2D | undefined) ?? null;
+  const refLogProbs = (refOut?.[1] as tf.Tensor3D | undefined) ?? null;
   let oldLogp: tf.Tensor2D;
   let oldValues: tf.Tensor2D | null = null;
-  if (algorithm.critic || recomputeOld) {
+  let oldLogProbs: tf.Tensor3D | null = null;
+  if (algorithm.critic || recomputeOld || full.old) {
     // One pass gives both V_old and log π_old (the same code path as the update's forward).
-    let out: { logp: tf.Tensor2D; values: tf.Tensor2D };
+    let out: tf.Tensor[];
     try {
       out = tf.tidy(() => {
-        const f = policy.forward(a.images, a.prompts, a.tokens, { temperature });
-        return { logp: tf.mul<tf.Tensor2D>(f.logp, a.mask), values: tf.mul<tf.Tensor2D>(f.values, a.mask) }; // [N, T] each
+        const f = policy.forward(a.images, a.prompts, a.tokens, { temperature, full: full.old });
+        // [N, T] log π_old and V_old, then [N, T, V] when asked.
+        return [tf.mul(f.logp, a.mask), tf.mul(f.values, a.mask), ...(f.logProbs ? [f.logProbs] : [])];
       });
     } catch (e) {
-      refLogp?.dispose(); // the caller never sees this batch, so it could not dispose it
+      if (refOut) tf.dispose(refOut); // the caller never sees this batch, so it could not dispose it
       throw e;
     }
-    oldLogp = out.logp;
-    if (algorithm.critic) oldValues = out.values;
-    else out.values.dispose();
+    oldLogp = out[0] as tf.Tensor2D;
+    oldLogProbs = (out[2] as tf.Tensor3D | undefined) ?? null;
+    if (algorithm.critic) oldValues = out[1] as tf.Tensor2D;
+    else out[1]!.dispose();
   } else {
     oldLogp = tf.clone(a.behaviourLogp);
   }
@@ -44,6 +51,8 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
     mask: a.mask,
     oldLogp,
     refLogp,
+    refLogProbs,
+    oldLogProbs,
     oldValues,
     scores: a.scores,
   };
@@ -51,5 +60,11 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
 
 /** Dispose what the passes made (the rest of the batch belongs to the assembled batch). */
 export function disposePassTensors(b: Batch): void {
-  tf.dispose([b.oldLogp, ...(b.refLogp ? [b.refLogp] : []), ...(b.oldValues ? [b.oldValues] : [])]);
+  const made: (tf.Tensor | null)[] = [b.oldLogp, b.refLogp, b.refLogProbs, b.oldLogProbs, b.oldValues];
+  tf.dispose(made.filter((t): t is tf.Tensor => t !== null));
+}
+
+/** A forward's log-probs [N, T], then its whole distribution [N, T, V] when it has one (tidy returns arrays). */
+function withFull(f: { logp: tf.Tensor2D; logProbs?: tf.Tensor3D }): tf.Tensor[] {
+  return f.logProbs ? [f.logp, f.logProbs] : [f.logp];
 }

@@ -99,7 +99,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   for (let i = 0; i < b * g; i++) {
     const tokens = out.tokenIds.slice(i * T, (i + 1) * T);
     const eos = tokens.indexOf(EOS);
-    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache });
+    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache, gated: config.rewards.gated, combine: config.rewards.combine });
     samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, perturbed: i % g >= g - perturbed, scored });
   }
   const rewardMs = now() - scoringStarted;
@@ -202,7 +202,7 @@ export function disposeAssembled(b: AssembledBatch): void {
   tf.dispose([b.images, b.prompts, b.tokens, b.behaviourLogp, b.mask, b.scores, ...(b.rolloutImages ? [b.rolloutImages] : [])]);
 }
 
-/** Host metrics of a set of samples: reward mean/std, per-function means, accuracy, format, lengths. */
+/** Host metrics of a set of samples: reward mean/std, per-function mean and std, accuracy, format, lengths (min, mean, max, of the finished ones). */
 export function rolloutMetrics(samples: readonly HostSample[]): Record<string, number> {
   const n = samples.length;
   const out: Record<string, number> = {};
@@ -210,11 +210,20 @@ export function rolloutMetrics(samples: readonly HostSample[]): Record<string, n
   const totals = samples.map((s) => s.scored.total);
   out['reward/mean'] = mean(totals);
   out['reward/std'] = populationStd(totals);
-  for (const name of REWARD_NAMES) out[`reward/${name}/mean`] = samples.reduce((a, s) => a + s.scored.byFn[name], 0) / n;
+  for (const name of REWARD_NAMES) {
+    const values = samples.map((s) => s.scored.byFn[name]);
+    out[`reward/${name}/mean`] = mean(values);
+    out[`reward/${name}/std`] = populationStd(values); // TRL: rewards/<fn>/std
+  }
   out['acc/train'] = out['reward/accuracy/mean']!;
   out['format/rate'] = out['reward/format/mean']!;
-  out['len/mean'] = samples.reduce((a, s) => a + s.length, 0) / n;
-  out['len/max'] = Math.max(...samples.map((s) => s.length));
+  const lengths = samples.map((s) => s.length);
+  out['len/mean'] = mean(lengths);
+  out['len/max'] = Math.max(...lengths);
+  out['len/min'] = Math.min(...lengths); // TRL: completions/min_length
   out['len/truncated_frac'] = samples.filter((s) => s.truncated).length / n;
+  // TRL: completions/mean_terminated_length, the responses that ended with <eos>; absent when none did.
+  const finished = samples.filter((s) => !s.truncated).map((s) => s.length);
+  if (finished.length > 0) out['len/terminated_mean'] = mean(finished);
   return out;
 }

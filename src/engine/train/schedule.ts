@@ -1,12 +1,13 @@
 /**
  * Schedules over the iterations of a run: the learning rate (linear warm-up, then constant,
  * linear or cosine decay, as TRL's `lr_scheduler_type`) and the KL coefficient β (fixed,
- * decayed toward betaFinal — the "dynamic KL" of OThink-MR1, arXiv:2503.16081 — or adapted
- * toward a target KL, Ziegler et al. 2019, arXiv:1909.08593).
+ * moved toward betaFinal — rising, it is the "dynamic KL" of OThink-MR1's GRPO-D,
+ * arXiv:2503.16081 — or adapted toward a target KL: Ziegler et al. 2019, arXiv:1909.08593, or
+ * Schulman et al. 2017's halve/double rule, arXiv:1707.06347 sec. 4).
  *
  * Iterations count from 0 here: `at(t)` is the value used by the (t+1)-th iteration.
  */
-import { AdaptiveKLController, FixedKLController, type KLController } from '../rl';
+import { AdaptiveKLController, FixedKLController, HalveDoubleKLController, type KLController } from '../rl';
 import type { RunConfig } from '../config';
 
 /** Fraction of the decay phase done at iteration t, in [0, 1]. */
@@ -38,8 +39,9 @@ export function learningRateAt(optim: RunConfig['optim'], t: number, total: numb
 
 /**
  * β over the run. 'fixed' and 'adaptive' go through a KLController (rl/trustRegion.ts) fed the
- * measured KL after each iteration; 'linear' and 'cosine' decay β from `beta` to `betaFinal`
- * over the run whatever the KL does.
+ * measured KL after each iteration; 'linear' and 'cosine' move β from `beta` to `betaFinal`
+ * over the run whatever the KL does: up for OThink-MR1's GRPO-D (explore early under a weak
+ * anchor, stay near the reference late), down for a decay.
  */
 export class BetaSchedule {
   private readonly controller: KLController | null;
@@ -47,9 +49,10 @@ export class BetaSchedule {
     private readonly objective: RunConfig['objective'],
     private readonly total: number,
   ) {
-    const { klSchedule, beta, targetKl, klHorizon } = objective;
-    this.controller =
-      klSchedule === 'adaptive' ? new AdaptiveKLController(beta, targetKl, klHorizon) : klSchedule === 'fixed' ? new FixedKLController(beta) : null;
+    const { klSchedule, beta, targetKl, klHorizon, klAdaptRule } = objective;
+    const adaptive = (): KLController =>
+      klAdaptRule === 'halve-double' ? new HalveDoubleKLController(beta, targetKl) : new AdaptiveKLController(beta, targetKl, klHorizon);
+    this.controller = klSchedule === 'adaptive' ? adaptive() : klSchedule === 'fixed' ? new FixedKLController(beta) : null;
   }
 
   /** β for iteration t (0-based). */
@@ -62,8 +65,9 @@ export class BetaSchedule {
   }
 
   /**
-   * After an iteration: the adaptive controller moves β by at most 20% / klHorizon toward
-   * the target (one "step" per iteration, so klHorizon is counted in iterations).
+   * After an iteration: the proportional controller moves β by at most 20% / klHorizon toward
+   * the target (one "step" per iteration, so klHorizon is counted in iterations); the
+   * halve-double rule (klAdaptRule) halves or doubles it outside [target / 1.5, 1.5 target].
    */
   observe(measuredKl: number): void {
     this.controller?.update(measuredKl, 1);

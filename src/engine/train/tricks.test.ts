@@ -113,6 +113,16 @@ describe('schedules', () => {
     expect(adaptive.at(1)).toBeCloseTo(0.102, 10);
     adaptive.observe(NaN); // ignored
     expect(adaptive.at(2)).toBeCloseTo(0.102, 10);
+    // klAdaptRule 'halve-double' (arXiv:1707.06347 sec. 4): KL 1 > 1.5 · 0.01 doubles β at once, 0.1 -> 0.2;
+    // KL 0.001 < 0.01 / 1.5 halves it back, 0.2 -> 0.1.
+    const halving = new BetaSchedule(ObjectiveSchema.parse({ beta: 0.1, klSchedule: 'adaptive', klAdaptRule: 'halve-double', targetKl: 0.01 }), 5);
+    halving.observe(1);
+    expect(halving.at(1)).toBeCloseTo(0.2, 12);
+    halving.observe(0.001);
+    expect(halving.at(2)).toBeCloseTo(0.1, 12);
+    // OThink-MR1's direction (GRPO-D, arXiv:2503.16081): betaFinal above beta rises, 0 -> 0.08 over 5 iterations.
+    const rising = new BetaSchedule(ObjectiveSchema.parse({ beta: 0, betaFinal: 0.08, klSchedule: 'linear' }), 5);
+    expect([0, 1, 2, 3, 4].map((t) => rising.at(t))).toEqual([0, 0.02, 0.04, 0.06, 0.08].map((x): unknown => expect.closeTo(x, 10)));
     expect(new BetaSchedule(ObjectiveSchema.parse({ beta: 0 }), 5).everPositive).toBe(false);
     expect(new BetaSchedule(ObjectiveSchema.parse({ beta: 0, betaFinal: 0.1, klSchedule: 'linear' }), 5).everPositive).toBe(true);
   });

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Recorder, type Batch, type RecordedValues } from '../algorithms';
+import { sampledEstimator } from '../algorithms/common';
 import { Rng, mixSeed } from '../random';
 import { klPenalty, maskedMean, samplingMismatch } from '../rl';
 import { perturbsImages } from './augment';
@@ -37,7 +38,7 @@ function recordBatch(run: RunState, rec: Recorder, batch: Batch, assembled: Asse
   // With the KL in the loss the algorithm records kl/ref itself; in the reward it is measured here, on the sampled tokens.
   if (run.ref && config.objective.klMode === 'reward' && batch.refLogp) {
     const { oldLogp, refLogp, mask } = batch;
-    rec.set('kl/ref', tf.tidy(() => maskedMean(klPenalty(oldLogp, refLogp, config.objective.klEstimator), mask) as tf.Scalar));
+    rec.set('kl/ref', tf.tidy(() => maskedMean(klPenalty(oldLogp, refLogp, sampledEstimator(config.objective.klEstimator)), mask) as tf.Scalar));
   }
 }
 

@@ -39,7 +39,9 @@ export function TokenObjective({ batch, config, values, sample, t }: Props) {
   if (o.clips) rows.push([`clip(${r})·A_t`, f(result.clipped)]);
   rows.push(['min took', branchText(o)], [`−min(${r}·A_t, clip(${r})·A_t)`, f(result.policy)]);
   if (o.kl) rows.push([`+ β·KL_t (${o.kl.estimator})`, `${fmt(o.kl.beta, 4)} × ${f(o.kl.value)} = ${f(result.klTerm)}`, 'reference KL in the loss']);
-  if (o.penalty) rows.push(['+ β·KL(π_old‖π_θ)_t (k3)', `${fmt(o.penalty.beta, 4)} × ${f(o.penalty.value)} = ${f(result.penaltyTerm)}`, 'PPO-Penalty']);
+  // The k3 of the sampled token is what a token can show; with policyKl exact the run penalised the exact KL over the vocabulary (equal when ρ = 1).
+  const exactRun = config.objective.policyKl === 'exact';
+  if (o.penalty) rows.push(['+ β·KL(π_old‖π_θ)_t (k3)', `${fmt(o.penalty.beta, 4)} × ${f(o.penalty.value)} = ${f(result.penaltyTerm)}`, exactRun ? 'PPO-Penalty; the run used the exact KL over the vocabulary, of which this is the one-token k3 estimate' : 'PPO-Penalty']);
   if (o.entropy) rows.push(['− c_H·H_t', `${fmt(o.entropy.coef, 4)} × ${f(o.entropy.value)} = ${f(result.entropyTerm)}`, 'entropy bonus']);
   rows.push(['= ℓ_t', f(result.total)], ['weight w', `${o.weightFormula} = ${fmt(o.weight, 4)}`, config.objective.lossAggregation], ['w·ℓ_t', f(result.contribution), 'its share of loss/policy']);
   return (
