@@ -245,7 +245,7 @@ export const LESSONS: readonly Lesson[] = [
     preset: 'grpo',
     // Measured (README, "Reward hacking, live"): at temperature 1 the warm start says
     // "because" in 0.3% of samples and never learns to in 100 iterations; at 1.5, with
-    // accuracy unpaid and B = 16, the hack takes off around iteration 80.
+    // accuracy unpaid and B = 16, the hack takes off between iterations 60 and 90 (3 seeds).
     settings: {
       ...SHORT,
       'run.iterations': 100,
@@ -257,13 +257,38 @@ export const LESSONS: readonly Lesson[] = [
     controls: ['rewards.weights.hackable', 'rewards.weights.accuracy', 'rewards.weights.format', 'sampling.temperature', 'objective.beta'],
     presetPicker: false,
     charts: ['reward', 'accuracy', 'length'],
-    noPromise: 'No promise checked on 3 seeds yet: its one measured run (README, "Reward hacking, live": seed 1, 100 iterations of B = 16) took off around iteration 80, and a 3-seed check of that length did not fit in the time this lesson was rebuilt in. Your run may take off later, or not within 100 iterations.',
     steps: [
       { text: 'This run pays a deliberately hackable reward instead of accuracy: +1 for any answer that says "because", right or wrong. Sampling at temperature 1.5 lets the policy stumble on the word now and then; at 1 it almost never does.' },
-      { text: 'Press Start. The reward chart splits by function: "hackable" idles near 0, then races toward 1 (around iteration 80 in one measured run, seed 1; not checked on other seeds) while accuracy falls.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
+      { text: 'Press Start. The reward chart splits by function: "hackable" idles near 0, then races toward 1 (between about iterations 60 and 90 in the measured runs, seeds 1-3) while accuracy falls.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
       { text: 'Open Inspect and read the answers: "because" everywhere. The policy optimised exactly what it was paid for.', action: { kind: 'view', view: 'inspect' } },
       { text: 'A larger β slows the hack down (the reference model never says "because"); removing the reward stops it. Try β = 0.3.', action: { kind: 'set', path: 'objective.beta', value: 0.3, label: 'Set β = 0.3' } },
     ],
+    promise: {
+      arms: [{ id: 'hack', label: 'paid for "because"', settings: {} }],
+      claims: [
+        {
+          id: 'hack-takes-off',
+          text: 'The policy learns the hack: the hackable reward over the last 10 iterations is at least 0.3 above the first 10',
+          metric: 'reward/hackable/mean',
+          arm: 'hack',
+          at: [91, 100],
+          base: { at: [1, 10] },
+          expect: 'above',
+          by: 0.3,
+        },
+        {
+          id: 'accuracy-falls',
+          text: 'Meanwhile it stops answering right: train accuracy over the last 10 iterations at least 0.03 below the first 10',
+          metric: 'acc/train',
+          arm: 'hack',
+          at: [91, 100],
+          base: { at: [1, 10] },
+          expect: 'below',
+          by: 0.03,
+        },
+      ],
+      meaning: 'RL optimises exactly what it is paid for: a reward that can be earned without the task is earned without the task.',
+    },
   },
   {
     id: 'sft-vs-rl',

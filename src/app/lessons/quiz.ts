@@ -92,11 +92,11 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
   'reward-hacking': [
     {
       id: 'reward-hacking/what',
-      prompt: 'While the reward climbed, what did held-out accuracy do?',
+      prompt: 'While the reward climbed, what did the share of right answers (the Accuracy chart\'s train line) do?',
       choices: [
-        { text: 'It climbed too', feedback: 'Look at the Accuracy chart\'s eval ID line (and the measured run): it falls while the reward rises.' },
-        { text: 'It fell: the policy learned to say "because", not to answer right', feedback: 'Right: the reward paid for the word, and accuracy was not paid at all.' },
-        { text: 'It stayed exactly where it was', feedback: 'Compare the first and last points of eval ID in the Accuracy chart.' },
+        { text: 'It climbed too', feedback: 'Look at the Accuracy chart\'s train line (and the measured run): it falls toward 0 while the reward rises.' },
+        { text: 'It fell: the policy learned to say "because", not to answer right', feedback: 'Right: the reward paid for the word, and accuracy was not paid at all (measured: from about 0.09 to 0.01).' },
+        { text: 'It stayed exactly where it was', feedback: 'Compare the first and last points of the train line in the Accuracy chart.' },
       ],
       answer: 1,
     },
@@ -184,7 +184,7 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       prompt: 'When text generation is seen as an MDP, what is one action?',
       choices: [
         { text: 'Choosing the next token', feedback: 'Right: the state is the image, prompt and tokens so far; the action appends one token.' },
-        { text: 'Writing the whole answer', feedback: 'That is the bandit view GRPO takes for its advantage; the MDP explainer steps token by token.' },
+        { text: 'Writing the whole answer', feedback: 'The whole answer is one episode; the MDP explainer steps through it token by token, one action each.' },
         { text: 'One update of the weights', feedback: 'Updates are how the policy learns, not moves inside an episode.' },
       ],
       answer: 0,
@@ -249,7 +249,7 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       id: 'kl/k3',
       prompt: 'Why does GRPO use the k3 estimator of KL?',
       choices: [
-        { text: 'It is unbiased and never negative, with low variance near π = π_ref', feedback: 'Right: k3 = e^−x + x − 1 ≥ 0, and its mean is the KL (see the explainer\'s sampling table).' },
+        { text: 'It is unbiased, and every single sample is ≥ 0', feedback: 'Right: k3 = e^−x + x − 1 ≥ 0, and its mean is the KL (see the explainer\'s sampling table).' },
         { text: 'It is the only unbiased one', feedback: 'k1 = x is unbiased too, but it can be negative on single samples (the explainer\'s table).' },
         { text: 'It is the fastest to compute', feedback: 'All three are a few operations per token; the explainer compares bias and variance.' },
       ],
@@ -273,7 +273,7 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       choices: [
         { text: 'The Monte-Carlo return minus the value: no bootstrapping, most variance', feedback: 'Right: with λ = 1 (and γ = 1) the advantage is the sum of all later rewards minus V(s_t).' },
         { text: 'One-step TD: r + γV(s′) − V(s)', feedback: 'That is λ = 0. Drag λ in the explainer to 0 to see it.' },
-        { text: 'Zero advantages', feedback: 'The explainer\'s bars do not vanish at λ = 1.' },
+        { text: 'Zero advantages', feedback: 'Drag λ to 1 in the explainer: the advantages do not vanish, they become the whole remaining return minus V(s_t).' },
       ],
       answer: 0,
     },

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ReferenceFile, ReferenceLesson } from './promises';
-import data from './reference.json';
+import data from './reference.json' with { type: 'json' };
 
 /** JSON has no NaN: a measurement with no value (an arm that logged nothing there) is stored as null. */
 const num = z.number().nullable().transform((v) => v ?? NaN);
