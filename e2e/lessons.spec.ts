@@ -3,6 +3,8 @@
 import { LESSONS } from '../src/app/lessons';
 // eslint-disable-next-line no-restricted-imports
 import { REFERENCE } from '../src/app/lessons/reference';
+// eslint-disable-next-line no-restricted-imports
+import { CHARTS } from '../src/app/charts/specs';
 import { test, expect } from './fixtures';
 import { TINY } from './pages/PlaygroundPage';
 
@@ -76,12 +78,17 @@ for (const lesson of LESSONS.filter((l) => REFERENCE.lessons[l.id])) {
     await page.goto(`/#lesson=${lesson.id}`);
     await playground.waitReady();
     await expect(playground.runRows).toHaveCount(0);
-    const arms = Object.keys(REFERENCE.lessons[lesson.id]!.arms).length;
+    const ref = REFERENCE.lessons[lesson.id]!;
     const first = playground.chart(lesson.charts[0]!);
-    // One grey line per arm on the lesson's first chart, no run of the learner's yet.
-    await expect(first).toHaveAttribute('data-reference', String(arms));
+    // On the lesson's first chart, a grey line per arm and committed series it charts, each in the legend; no run of the learner's yet.
+    const spec = CHARTS.find((c) => c.id === lesson.charts[0])!;
+    const onChart = (key: string) => spec.series.some((x) => x.key === key) || Boolean(spec.pattern?.test(key));
+    const lines = Object.values(ref.arms).reduce((n, arm) => n + Object.keys(arm.series).filter(onChart).length, 0);
+    expect(lines).toBeGreaterThanOrEqual(Object.keys(ref.arms).length);
+    await expect(first).toHaveAttribute('data-reference', String(lines));
     await expect(first).toHaveAttribute('data-runs', '0');
-    await expect(first.locator('.reference-line')).toHaveCount(arms);
+    await expect(first.locator('.reference-line')).toHaveCount(lines);
+    await expect(page.getByTestId(`chart-reference-legend-${lesson.charts[0]}`).locator('.legend-item')).toHaveCount(lines);
     await expect(page.getByTestId(`chart-reference-legend-${lesson.charts[0]}`)).toContainText('measured run');
     await expect(page.getByTestId(`chart-empty-${lesson.charts[0]}`)).toHaveCount(0);
   });

@@ -118,7 +118,11 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
     (l: ChartLine) => (l.reference ? REFERENCE_COLOR : bySeries ? seriesColor(l.seriesIndex) : (names.get(l.runId)?.color ?? '#888')),
     [bySeries, names],
   );
-  const dashOf = (l: ChartLine) => (l.reference ? REFERENCE_DASHES[(refIndex.get(l.runId) ?? 0) % REFERENCE_DASHES.length]! : bySeries ? '' : DASHES[l.seriesIndex % DASHES.length]);
+  // Dashes tell the measured arms apart; with one arm, they tell its series apart (total reward, its components).
+  const refLines = data.lines.filter((l) => l.reference);
+  const oneArm = new Set(refLines.map((l) => l.runId)).size === 1;
+  const refDash = (l: ChartLine) => REFERENCE_DASHES[(oneArm ? l.seriesIndex : (refIndex.get(l.runId) ?? 0)) % REFERENCE_DASHES.length]!;
+  const dashOf = (l: ChartLine) => (l.reference ? refDash(l) : bySeries ? '' : DASHES[l.seriesIndex % DASHES.length]);
   const tooltip = useCallback(
     (p: { active?: boolean; label?: unknown; payload?: readonly { dataKey?: unknown; value?: unknown; payload?: unknown }[] }) => (
       <TooltipBody active={p.active} label={p.label} payload={p.payload} lines={data.lines} names={names} xAxis={xAxis} smoothing={smoothing} colorOf={colorOf} />
@@ -127,7 +131,12 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
   );
   const showRaw = smoothing > 0;
   const seriesLabels = [...new Map(runLines.map((l) => [l.series.key, l])).values()];
-  const referenceRuns = runs.filter((r) => r.reference && data.lines.some((l) => l.runId === r.id));
+  // One legend entry per measured line: the arm, and the series when an arm draws several.
+  const referenceLegend = refLines.map((l) => {
+    const name = names.get(l.runId)?.name ?? '';
+    const several = refLines.filter((x) => x.runId === l.runId).length > 1;
+    return { key: l.dataKey, label: several ? `${name} · ${l.series.label}` : name, dash: refDash(l) };
+  });
   const drawnLines = data.lines.filter((l) => drawn.lines.has(l.dataKey));
   const drawnRunLines = drawnLines.filter((l) => !l.reference);
   const empty = data.lines.length === 0;
@@ -170,14 +179,14 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
             ))}
           </span>
         )}
-        {referenceRuns.length > 0 && (
+        {referenceLegend.length > 0 && (
           <span className="chart-legend chart-reference-legend" data-testid={`chart-reference-legend-${spec.id}`}>
-            {referenceRuns.map((r) => (
-              <span key={r.id} className="legend-item" title="The lesson's committed measurement: mean of its seeds, drawn before your run so you see the outcome at once">
+            {referenceLegend.map((r) => (
+              <span key={r.key} className="legend-item" title="The lesson's committed measurement: mean of its seeds, drawn before your run so you see the outcome at once">
                 <svg width="18" height="6" aria-hidden="true">
-                  <line x1="0" y1="3" x2="18" y2="3" stroke={REFERENCE_COLOR} strokeWidth="2" strokeDasharray={REFERENCE_DASHES[(refIndex.get(r.id) ?? 0) % REFERENCE_DASHES.length]} />
+                  <line x1="0" y1="3" x2="18" y2="3" stroke={REFERENCE_COLOR} strokeWidth="2" strokeDasharray={r.dash} />
                 </svg>
-                {r.name}
+                {r.label}
               </span>
             ))}
           </span>
