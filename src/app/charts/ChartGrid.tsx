@@ -12,10 +12,12 @@ interface Props {
   syncId: string;
   /** Hide the clip note unless some run can clip (more than one update per rollout). */
   testId?: string;
+  /** A lesson's measured runs (reference.json), drawn faint under the runs; only on the iteration axis (they have no wall time). */
+  reference?: readonly ChartRun[];
 }
 
 /** Small multiples over the given runs; hover is synced across them by x value. */
-export function ChartGrid({ runIds, only, syncId, testId }: Props) {
+export function ChartGrid({ runIds, only, syncId, testId, reference }: Props) {
   const { runs, metrics, xAxis, smoothing } = useApp(
     useShallow((s) => ({ runs: s.runs, metrics: s.metrics, xAxis: s.xAxis, smoothing: s.smoothing })),
   );
@@ -56,6 +58,7 @@ export function ChartGrid({ runIds, only, syncId, testId }: Props) {
         }),
     [looks, deferredMetrics],
   );
+  const drawnRuns = useMemo(() => (reference && reference.length > 0 && xAxis === 'iteration' ? [...reference, ...chartRuns] : chartRuns), [reference, chartRuns, xAxis]);
   const canClip = looks.split('\u0001').some((entry) => Number(entry.split('\u0000')[3] ?? 1) > 1);
   const specs = useMemo(
     () => CHARTS.filter((c) => !only || only.includes(c.id)).map((c) => (c.id === 'clip' && canClip ? { ...c, note: undefined } : c)),
@@ -64,7 +67,7 @@ export function ChartGrid({ runIds, only, syncId, testId }: Props) {
   return (
     <div className="chart-grid" data-testid={testId ?? 'chart-grid'} data-runs={chartRuns.length}>
       {specs.map((spec) => (
-        <MetricChart key={spec.id} spec={spec} runs={chartRuns} xAxis={xAxis} smoothing={smoothing} syncId={syncId} />
+        <MetricChart key={spec.id} spec={spec} runs={drawnRuns} xAxis={xAxis} smoothing={smoothing} syncId={syncId} />
       ))}
     </div>
   );

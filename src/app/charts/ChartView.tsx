@@ -70,6 +70,10 @@ const TOOLTIP_WRAPPER = { zIndex: 2, maxWidth: '100%' };
 const xTick = formatTick;
 const yTick = formatTick;
 
+/** A lesson's measured runs (reference.json): grey, dashed by arm, under the live lines. */
+const REFERENCE_COLOR = '#7b8494';
+const REFERENCE_DASHES = ['5 3', '1.5 2.5', '9 3 2 3'];
+
 /** Text's first-line offset for recharts' vertical anchors (its capHeight is 0.71em). */
 const ANCHOR_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
 
@@ -106,12 +110,19 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
   const names = useMemo(() => new Map(runs.map((r) => [r.id, { name: r.name, color: r.color }])), [runs]);
   // One run with several series (the reward's components): each series its own colour. Several
   // runs: colour tells runs apart and the dash tells series apart.
-  const bySeries = data.runsWithData === 1 && new Set(data.lines.map((l) => l.series.key)).size > 1;
+  const runLines = data.lines.filter((l) => !l.reference);
+  const bySeries = data.runsWithData === 1 && new Set(runLines.map((l) => l.series.key)).size > 1;
+  // A lesson's measured runs: grey, one dash pattern per arm, whatever the series.
+  const refIndex = useMemo(() => new Map(runs.filter((r) => r.reference).map((r, i) => [r.id, i])), [runs]);
   const colorOf = useCallback(
-    (l: ChartLine) => (bySeries ? seriesColor(l.seriesIndex) : (names.get(l.runId)?.color ?? '#888')),
+    (l: ChartLine) => (l.reference ? REFERENCE_COLOR : bySeries ? seriesColor(l.seriesIndex) : (names.get(l.runId)?.color ?? '#888')),
     [bySeries, names],
   );
-  const dashOf = (l: ChartLine) => (bySeries ? '' : DASHES[l.seriesIndex % DASHES.length]);
+  // Dashes tell the measured arms apart; with one arm, they tell its series apart (total reward, its components).
+  const refLines = data.lines.filter((l) => l.reference);
+  const oneArm = new Set(refLines.map((l) => l.runId)).size === 1;
+  const refDash = (l: ChartLine) => REFERENCE_DASHES[(oneArm ? l.seriesIndex : (refIndex.get(l.runId) ?? 0)) % REFERENCE_DASHES.length]!;
+  const dashOf = (l: ChartLine) => (l.reference ? refDash(l) : bySeries ? '' : DASHES[l.seriesIndex % DASHES.length]);
   const tooltip = useCallback(
     (p: { active?: boolean; label?: unknown; payload?: readonly { dataKey?: unknown; value?: unknown; payload?: unknown }[] }) => (
       <TooltipBody active={p.active} label={p.label} payload={p.payload} lines={data.lines} names={names} xAxis={xAxis} smoothing={smoothing} colorOf={colorOf} />
@@ -119,8 +130,15 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
     [data.lines, names, xAxis, smoothing, colorOf],
   );
   const showRaw = smoothing > 0;
-  const seriesLabels = [...new Map(data.lines.map((l) => [l.series.key, l])).values()];
+  const seriesLabels = [...new Map(runLines.map((l) => [l.series.key, l])).values()];
+  // One legend entry per measured line: the arm, and the series when an arm draws several.
+  const referenceLegend = refLines.map((l) => {
+    const name = names.get(l.runId)?.name ?? '';
+    const several = refLines.filter((x) => x.runId === l.runId).length > 1;
+    return { key: l.dataKey, label: several ? `${name} · ${l.series.label}` : name, dash: refDash(l) };
+  });
   const drawnLines = data.lines.filter((l) => drawn.lines.has(l.dataKey));
+  const drawnRunLines = drawnLines.filter((l) => !l.reference);
   const empty = data.lines.length === 0;
 
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -144,6 +162,7 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
       data-testid={`chart-${spec.id}`}
       data-points={data.maxPoints}
       data-runs={data.runsWithData}
+      data-reference={data.referenceLines}
       aria-label={`${spec.title}: ${data.maxPoints} points from ${data.runsWithData} run${data.runsWithData === 1 ? '' : 's'}`}
     >
       <figcaption>
@@ -156,6 +175,18 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
                   <line x1="0" y1="3" x2="18" y2="3" stroke={bySeries ? colorOf(l) : 'currentColor'} strokeWidth="2" strokeDasharray={dashOf(l)} />
                 </svg>
                 {l.series.label}
+              </span>
+            ))}
+          </span>
+        )}
+        {referenceLegend.length > 0 && (
+          <span className="chart-legend chart-reference-legend" data-testid={`chart-reference-legend-${spec.id}`}>
+            {referenceLegend.map((r) => (
+              <span key={r.key} className="legend-item" title="The lesson's committed measurement: mean of its seeds, drawn before your run so you see the outcome at once">
+                <svg width="18" height="6" aria-hidden="true">
+                  <line x1="0" y1="3" x2="18" y2="3" stroke={REFERENCE_COLOR} strokeWidth="2" strokeDasharray={r.dash} />
+                </svg>
+                {r.label}
               </span>
             ))}
           </span>
@@ -182,7 +213,7 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
             <YAxis tick={TickLabel} width={48} domain={spec.domain ?? AUTO_DOMAIN} tickFormatter={yTick} interval={0} />
             <Tooltip isAnimationActive={false} content={tooltip} allowEscapeViewBox={NO_ESCAPE} wrapperStyle={TOOLTIP_WRAPPER} />
             {empty && <Line dataKey="y" stroke="none" dot={false} activeDot={false} isAnimationActive={false} tooltipType="none" />}
-            {drawnLines
+            {drawnRunLines
               .filter((l) => l.bandKey)
               .map((l) => (
                 <Area
@@ -200,7 +231,7 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
                 />
               ))}
             {showRaw &&
-              drawnLines.map((l) => (
+              drawnRunLines.map((l) => (
                 <Line
                   key={l.rawKey}
                   dataKey={l.rawKey}
@@ -215,7 +246,24 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
                   tooltipType="none"
                 />
               ))}
-            {drawnLines.map((l) => (
+            {drawnLines
+              .filter((l) => l.reference)
+              .map((l) => (
+                <Line
+                  key={l.dataKey}
+                  dataKey={l.dataKey}
+                  className="reference-line"
+                  stroke={REFERENCE_COLOR}
+                  strokeOpacity={0.7}
+                  strokeWidth={1.5}
+                  strokeDasharray={dashOf(l)}
+                  dot={false}
+                  activeDot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ))}
+            {drawnRunLines.map((l) => (
               <Line
                 key={l.dataKey}
                 dataKey={l.dataKey}
@@ -232,7 +280,7 @@ function ChartViewImpl({ drawn }: { drawn: DrawnChart }) {
         </ResponsiveContainer>
         {empty && (
           <div className="chart-empty" data-testid={`chart-empty-${spec.id}`}>
-            {spec.emptyNote && runsHaveData(runs) ? spec.emptyNote : 'No data yet'}
+            {spec.emptyNote && runsHaveData(runs.filter((r) => !r.reference)) ? spec.emptyNote : 'No data yet'}
           </div>
         )}
       </div>

@@ -14,6 +14,8 @@ export interface ChartLine {
   runId: string;
   series: SeriesSpec;
   seriesIndex: number;
+  /** A lesson's measured run (reference.json), drawn faint under the live runs. */
+  reference?: boolean;
   /** Held-out accuracies: the column of [p − SE, p + SE] around each raw point (SE = sqrt(p(1−p)/evalN)). */
   bandKey?: string;
 }
@@ -26,10 +28,12 @@ export type ChartRow = Record<string, number | [number, number]> & { x: number }
 export interface ChartData {
   rows: ChartRow[];
   lines: ChartLine[];
-  /** Most points any one line has (before downsampling): what e2e waits on. */
+  /** Most points any one line of a run has (before downsampling; reference lines not counted): what e2e waits on. */
   maxPoints: number;
-  /** Runs with at least one point. */
+  /** Runs with at least one point (reference runs not counted). */
   runsWithData: number;
+  /** Lines of a lesson's measured runs. */
+  referenceLines: number;
 }
 
 const MAX_DRAWN = 400;
@@ -50,7 +54,7 @@ export function seriesFor(spec: ChartSpec, runs: readonly (readonly MetricsRecor
 
 export function buildChartData(
   spec: ChartSpec,
-  runs: readonly { id: string; records: readonly MetricsRecord[]; hidden?: readonly string[]; evalN?: number }[],
+  runs: readonly { id: string; records: readonly MetricsRecord[]; hidden?: readonly string[]; evalN?: number; reference?: boolean }[],
   xAxis: XAxisMode,
   smoothing: number,
 ): ChartData {
@@ -59,6 +63,7 @@ export function buildChartData(
   const lines: ChartLine[] = [];
   let maxPoints = 0;
   let runsWithData = 0;
+  let referenceLines = 0;
   for (const run of runs) {
     let any = false;
     series.forEach((s, seriesIndex) => {
@@ -66,12 +71,13 @@ export function buildChartData(
       const pts = metricPoints(run.records, s.key, xAxis, smoothing);
       if (pts.length === 0) return;
       any = true;
-      maxPoints = Math.max(maxPoints, pts.length);
+      if (!run.reference) maxPoints = Math.max(maxPoints, pts.length);
       const dataKey = `${run.id}|${s.key}`;
       const rawKey = `${dataKey}|raw`;
       const evalN = run.evalN;
-      const bandKey = SE_BAND_KEYS.has(s.key) && evalN !== undefined && evalN > 0 ? `${dataKey}|band` : undefined;
-      lines.push({ dataKey, rawKey, runId: run.id, series: s, seriesIndex, ...(bandKey ? { bandKey } : {}) });
+      const bandKey = !run.reference && SE_BAND_KEYS.has(s.key) && evalN !== undefined && evalN > 0 ? `${dataKey}|band` : undefined;
+      lines.push({ dataKey, rawKey, runId: run.id, series: s, seriesIndex, ...(bandKey ? { bandKey } : {}), ...(run.reference ? { reference: true } : {}) });
+      if (run.reference) referenceLines++;
       for (const p of downsample(pts, MAX_DRAWN)) {
         let row = byX.get(p.x);
         if (!row) {
@@ -83,8 +89,8 @@ export function buildChartData(
         if (bandKey) row[bandKey] = seBand(p.raw, evalN!);
       }
     });
-    if (any) runsWithData++;
+    if (any && !run.reference) runsWithData++;
   }
   const rows = [...byX.values()].sort((a, b) => a.x - b.x);
-  return { rows, lines, maxPoints, runsWithData };
+  return { rows, lines, maxPoints, runsWithData, referenceLines };
 }

@@ -13,6 +13,8 @@ export interface ChartRun {
   hidden?: readonly string[];
   /** Prompts per held-out evaluation: the eval accuracies' standard-error band. */
   evalN?: number;
+  /** A lesson's committed measured run (reference.json): drawn faint and dashed, not counted as a run. */
+  reference?: boolean;
 }
 
 export interface ChartProps {

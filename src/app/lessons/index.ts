@@ -4,13 +4,21 @@
  * links hide the rest) and walks through short steps. Data only: the lesson slice applies a
  * lesson, the LessonPanel shows its steps, lessons.test.ts checks every path and id here.
  */
+import type { LessonPromise } from './promises';
 
 /** Where a step can send the learner. */
 export type LessonAction =
   | { kind: 'start' }
   | { kind: 'view'; view: 'train' | 'inspect' | 'compare' }
   | { kind: 'explainer'; topic: LearnTopic }
-  | { kind: 'set'; path: string; value: string | number | boolean; label: string }
+  | {
+      kind: 'set';
+      path: string;
+      value: string | number | boolean;
+      label: string;
+      /** More knobs the same button sets (dotted paths), e.g. epochs and minibatches together. */
+      also?: Record<string, string | number | boolean>;
+    }
   | { kind: 'preset'; preset: string; label: string };
 
 export interface LessonStep {
@@ -35,6 +43,13 @@ export interface Lesson {
   /** The charts the Train view shows during the lesson. */
   charts: string[];
   steps: LessonStep[];
+  /**
+   * What the lesson promises, checked on 3 seeds by `npm run lessons -- --check` (promises.ts);
+   * the README's table and reference.json hold what that measured.
+   */
+  promise?: LessonPromise;
+  /** Why a lesson declares no promise yet (said on its takeaway and in the table). */
+  noPromise?: string;
 }
 
 /** The Learn view's explainers (and the TRL export page). */
@@ -61,7 +76,8 @@ export const LESSONS: readonly Lesson[] = [
     title: 'Why GRPO needs no critic',
     summary: 'G answers to the same prompt are their own baseline: no value network to train.',
     preset: 'grpo',
-    settings: { ...SHORT },
+    // 10 iterations: the promise (G = 2 ties far more often) shows from the first iteration.
+    settings: { ...SHORT, 'run.iterations': 10 },
     controls: ['sampling.groupSize', 'sampling.promptsPerIter', 'objective.advantageScale', 'optim.lr', 'run.seed'],
     presetPicker: false,
     charts: ['reward', 'accuracy', 'advantage', 'zero-std', 'kl'],
@@ -70,24 +86,44 @@ export const LESSONS: readonly Lesson[] = [
         text: 'A policy gradient pushes up answers that did better than expected. PPO learns a value network to say what "expected" is; GRPO samples G answers to each prompt and uses their mean reward instead.',
         action: { kind: 'explainer', topic: 'grpo' },
       },
-      { text: 'Press Start. Each iteration samples B prompts × G answers, scores them, and moves the policy toward the above-average ones.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
+      { text: 'Press Start. Each iteration samples B prompts × G answers, scores them, and moves the policy toward the above-average ones. The grey dashed lines are the measured runs of this lesson: yours draws over them.', action: { kind: 'start' }, highlight: ['reward', 'zero-std'] },
       {
         text: 'Open Inspect: pick a prompt and read its G answers side by side. The advantage of each is (reward − group mean) / group std: no critic anywhere.',
         action: { kind: 'view', view: 'inspect' },
       },
       {
-        text: 'Watch the Zero-variance groups chart: a group whose answers all scored the same has advantage 0 everywhere and teaches nothing. With G = 2 that happens far more often; try it.',
+        text: 'Watch the Zero-variance groups chart: a group whose answers all scored the same has advantage 0 everywhere and teaches nothing. With G = 2 that happens far more often; set it and run again.',
         action: { kind: 'set', path: 'sampling.groupSize', value: 2, label: 'Set G = 2' },
         highlight: ['zero-std'],
       },
     ],
+    promise: {
+      arms: [
+        { id: 'g8', label: 'G = 8', settings: {} },
+        { id: 'g2', label: 'G = 2', settings: { 'sampling.groupSize': 2 } },
+      ],
+      claims: [
+        {
+          id: 'g2-ties',
+          text: 'With G = 2, at least 0.25 more of the groups tie (teach nothing) than with G = 8',
+          metric: 'groups/zero_std_frac',
+          arm: 'g2',
+          at: [1, 10],
+          base: { arm: 'g8', at: [1, 10] },
+          expect: 'above',
+          by: 0.25,
+        },
+      ],
+      meaning: 'The group is the baseline: the fewer answers per prompt, the more often they all score the same and the iteration learns nothing from them.',
+    },
   },
   {
     id: 'what-clipping-does',
     title: 'What clipping does',
     summary: 'Several updates per rollout move the ratio π/π_old off 1; the clip stops the ones that go too far.',
     preset: 'ppo',
-    settings: { ...SHORT },
+    // 10 iterations of B = 4: clipping shows from the first iteration (measured: reference.json).
+    settings: { ...SHORT, 'run.iterations': 10, 'sampling.promptsPerIter': 4 },
     controls: ['objective.epsLow', 'objective.epsHigh', 'optim.epochs', 'optim.minibatches', 'optim.lr'],
     presetPicker: false,
     charts: ['clip', 'approx-kl', 'reward', 'policy-loss'],
@@ -95,33 +131,112 @@ export const LESSONS: readonly Lesson[] = [
       {
         text: 'With one epoch and one minibatch the policy that sampled the data is the one being updated: the ratio r = π/π_old is exactly 1 and nothing can be clipped. This preset takes 2 epochs × 2 minibatches per rollout.',
       },
-      { text: 'Press Start and watch the clip fraction: the share of tokens whose ratio left [1 − ε_low, 1 + ε_high] in the direction the advantage pushes.', action: { kind: 'start' }, highlight: ['clip', 'approx-kl'] },
+      { text: 'Press Start and watch the clip fraction: the share of tokens whose ratio left [1 − ε_low, 1 + ε_high] in the direction the advantage pushes. The grey dashed lines are this lesson\'s measured runs.', action: { kind: 'start' }, highlight: ['clip', 'approx-kl'] },
       {
         text: 'Open the PPO-Clip explainer: your run\'s tokens sit on the clipped objective. Drag ε_high and see which tokens stop contributing gradient.',
         action: { kind: 'explainer', topic: 'ppo-clip' },
       },
-      { text: 'Raise the learning rate (say 0.005) and run again: bigger steps, more clipping, and approx KL jumps.', action: { kind: 'set', path: 'optim.lr', value: 0.005, label: 'Set lr = 0.005' }, highlight: ['clip', 'approx-kl'] },
+      {
+        text: 'Set 1 epoch × 1 minibatch and run again: one update per rollout, so the clip fraction stays at exactly 0 (the flat measured line).',
+        action: { kind: 'set', path: 'optim.epochs', value: 1, also: { 'optim.minibatches': 1 }, label: 'Set 1 epoch × 1 minibatch' },
+        highlight: ['clip'],
+      },
+      {
+        text: 'Back to 2 × 2, with the learning rate 3× higher (3e-4): bigger steps move more ratios out of the range, so the clip fraction and Approx KL both rise. (Much higher, 1e-3 and up, destroys the warm start in one update.)',
+        action: { kind: 'set', path: 'optim.lr', value: 0.0003, also: { 'optim.epochs': 2, 'optim.minibatches': 2 }, label: 'Set lr = 3e-4 (2 × 2)' },
+        highlight: ['clip', 'approx-kl'],
+      },
     ],
+    promise: {
+      arms: [
+        { id: 'mu4', label: '2 epochs × 2 minibatches', settings: {} },
+        { id: 'one-step', label: '1 epoch × 1 minibatch', settings: { 'optim.epochs': 1, 'optim.minibatches': 1 } },
+        { id: 'lr3', label: 'lr 3e-4, 2 × 2', settings: { 'optim.lr': 0.0003 } },
+      ],
+      claims: [
+        {
+          id: 'clips',
+          text: 'With 2 epochs × 2 minibatches some tokens are clipped: the clip fraction averages at least 0.005',
+          metric: 'clip/region',
+          arm: 'mu4',
+          at: [1, 10],
+          base: { value: 0 },
+          expect: 'above',
+          by: 0.005,
+        },
+        {
+          id: 'one-step-never',
+          text: 'With 1 epoch × 1 minibatch nothing is ever clipped: the clip fraction is exactly 0',
+          metric: 'clip/region',
+          arm: 'one-step',
+          at: [1, 10],
+          base: { value: 0 },
+          expect: 'within',
+          by: 0,
+        },
+        {
+          id: 'lr-clips-more',
+          text: 'A 3× higher learning rate clips more: at least 0.02 more of the tokens',
+          metric: 'clip/region',
+          arm: 'lr3',
+          at: [1, 10],
+          base: { arm: 'mu4', at: [1, 10] },
+          expect: 'above',
+          by: 0.02,
+        },
+        {
+          id: 'lr-moves-more',
+          text: 'A 3× higher learning rate moves the policy further per iteration: Approx KL at least 0.005 higher',
+          metric: 'policy/approx_kl',
+          arm: 'lr3',
+          at: [1, 10],
+          base: { arm: 'mu4', at: [1, 10] },
+          expect: 'above',
+          by: 0.005,
+        },
+      ],
+      meaning: 'Clipping only acts once updates reuse a rollout (more than one step per batch), and it acts more the bigger each step is: it is a brake on steps, not a fix for a learning rate far too high.',
+    },
   },
   {
     id: 'kl-anchor',
     title: 'KL keeps you close to where you started',
-    summary: 'β · KL(π‖π_ref) is a leash to the starting model: compare β = 0 with β = 0.1.',
+    summary: 'β · KL(π‖π_ref) is a leash to the starting model: compare β = 0.04 with β = 1.',
     preset: 'grpo',
-    settings: { ...SHORT, 'optim.lr': 0.003 },
+    // The default learning rate (1e-4): at 3e-3 the policy collapsed (KL 4-5, reward 0).
+    settings: { ...SHORT, 'run.iterations': 20, 'sampling.promptsPerIter': 4 },
     controls: ['objective.beta', 'objective.klEstimator', 'optim.lr'],
     presetPicker: false,
     charts: ['kl', 'reward', 'entropy', 'accuracy'],
     steps: [
       { text: 'GRPO subtracts β times an estimate of KL(π_θ ‖ π_ref) from its objective: the frozen warm-start model is the anchor.', action: { kind: 'explainer', topic: 'kl' } },
-      { text: 'Press Start with β = 0.04 and watch the KL chart grow slowly while the reward rises.', action: { kind: 'start' }, highlight: ['kl', 'reward'] },
+      { text: 'Press Start with β = 0.04 and watch the KL chart rise while the policy learns. The grey dashed lines are this lesson\'s measured runs (β = 0.04 and β = 1).', action: { kind: 'start' }, highlight: ['kl', 'reward'] },
       {
-        text: 'Now set β = 0 (no leash) and run again: KL climbs faster and entropy falls as the policy commits. Then try β = 0.5: the policy barely moves.',
-        action: { kind: 'set', path: 'objective.beta', value: 0, label: 'Set β = 0' },
+        text: 'Now set β = 1 (a tight leash) and run again: the penalty pulls the policy back toward the reference and KL stays lower. (β = 0 removes the leash and the reference model with it, so the KL chart has nothing to draw.)',
+        action: { kind: 'set', path: 'objective.beta', value: 1, label: 'Set β = 1' },
         highlight: ['kl', 'entropy'],
       },
       { text: 'Switch the estimator between k1, k2 and k3: the explainer shows why GRPO prefers k3 (unbiased and never negative).', action: { kind: 'explainer', topic: 'kl' } },
     ],
+    promise: {
+      arms: [
+        { id: 'b004', label: 'β = 0.04', settings: {} },
+        { id: 'b1', label: 'β = 1', settings: { 'objective.beta': 1 } },
+      ],
+      claims: [
+        {
+          id: 'leash',
+          text: 'β = 1 keeps the policy closer to the reference: KL over iterations 11-20 at least 0.03 lower than with β = 0.04',
+          metric: 'kl/ref',
+          arm: 'b1',
+          at: [11, 20],
+          base: { arm: 'b004', at: [11, 20] },
+          expect: 'below',
+          by: 0.03,
+        },
+      ],
+      meaning: 'β sets how much drifting from the starting model costs: a larger β keeps the policy nearer to it, whatever the reward pulls toward.',
+    },
   },
   {
     id: 'reward-hacking',
@@ -130,7 +245,7 @@ export const LESSONS: readonly Lesson[] = [
     preset: 'grpo',
     // Measured (README, "Reward hacking, live"): at temperature 1 the warm start says
     // "because" in 0.3% of samples and never learns to in 100 iterations; at 1.5, with
-    // accuracy unpaid and B = 16, the hack takes off around iteration 80.
+    // accuracy unpaid and B = 16, the hack takes off between iterations 60 and 90 (3 seeds).
     settings: {
       ...SHORT,
       'run.iterations': 100,
@@ -144,10 +259,36 @@ export const LESSONS: readonly Lesson[] = [
     charts: ['reward', 'accuracy', 'length'],
     steps: [
       { text: 'This run pays a deliberately hackable reward instead of accuracy: +1 for any answer that says "because", right or wrong. Sampling at temperature 1.5 lets the policy stumble on the word now and then; at 1 it almost never does.' },
-      { text: 'Press Start. The reward chart splits by function: "hackable" idles near 0, then races toward 1 (around iteration 80 in our measured run) while accuracy falls.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
+      { text: 'Press Start. The reward chart splits by function: "hackable" idles near 0, then races toward 1 (between about iterations 60 and 90 in the measured runs, seeds 1-3) while accuracy falls.', action: { kind: 'start' }, highlight: ['reward', 'accuracy'] },
       { text: 'Open Inspect and read the answers: "because" everywhere. The policy optimised exactly what it was paid for.', action: { kind: 'view', view: 'inspect' } },
       { text: 'A larger β slows the hack down (the reference model never says "because"); removing the reward stops it. Try β = 0.3.', action: { kind: 'set', path: 'objective.beta', value: 0.3, label: 'Set β = 0.3' } },
     ],
+    promise: {
+      arms: [{ id: 'hack', label: 'paid for "because"', settings: {} }],
+      claims: [
+        {
+          id: 'hack-takes-off',
+          text: 'The policy learns the hack: the hackable reward over the last 10 iterations is at least 0.3 above the first 10',
+          metric: 'reward/hackable/mean',
+          arm: 'hack',
+          at: [91, 100],
+          base: { at: [1, 10] },
+          expect: 'above',
+          by: 0.3,
+        },
+        {
+          id: 'accuracy-falls',
+          text: 'Meanwhile it stops answering right: train accuracy over the last 10 iterations at least 0.03 below the first 10',
+          metric: 'acc/train',
+          arm: 'hack',
+          at: [91, 100],
+          base: { at: [1, 10] },
+          expect: 'below',
+          by: 0.03,
+        },
+      ],
+      meaning: 'RL optimises exactly what it is paid for: a reward that can be earned without the task is earned without the task.',
+    },
   },
   {
     id: 'sft-vs-rl',
@@ -163,19 +304,20 @@ export const LESSONS: readonly Lesson[] = [
       { text: 'Press Start and watch both eval curves: RL improves ID accuracy, and the question is whether OOD follows.', action: { kind: 'start' }, highlight: ['accuracy'] },
       { text: 'Now set init = scratch: without SFT the model never writes the answer format, rewards stay at 0 and RL has nothing to amplify.', action: { kind: 'set', path: 'run.init', value: 'scratch', label: 'Start from scratch' }, highlight: ['accuracy', 'reward'] },
     ],
+    noPromise: 'This lesson is being rebuilt (SFT against RL on held-out prompts); it declares no measured promise yet. The README\'s learning table shows that OOD accuracy did not move in any preset\'s 100-300 iterations.',
   },
   {
     id: 'zero-variance',
     title: 'Zero-variance groups and online filtering',
     summary: 'Groups where every answer scored the same carry no gradient; filter them or resample.',
     preset: 'grpo',
-    settings: { ...SHORT, 'sampling.groupSize': 4 },
+    settings: { ...SHORT, 'run.iterations': 10, 'sampling.groupSize': 4 },
     controls: ['sampling.groupSize', 'tricks.dynamicSampling', 'tricks.onlineFilter', 'tricks.filterLow', 'tricks.filterHigh'],
     presetPicker: false,
     charts: ['zero-std', 'advantage', 'reward', 'accuracy', 'time'],
     steps: [
       { text: 'If all G answers to a prompt are right (or all wrong), every advantage is 0: the group costs compute and teaches nothing.', action: { kind: 'explainer', topic: 'grpo' } },
-      { text: 'Press Start and read the Zero-variance groups chart: the share of groups whose answers all tie (all right on easy prompts, all wrong on hard ones). It is not measured to rise or fall here: watch what your run does.', action: { kind: 'start' }, highlight: ['zero-std'] },
+      { text: 'Press Start and read the Zero-variance groups chart: the share of groups whose answers all tie (all right on easy prompts, all wrong on hard ones). With G = 4 a fair share of them do, every iteration.', action: { kind: 'start' }, highlight: ['zero-std'] },
       { text: 'In Inspect, filter "zero-variance" to see such groups and why they give nothing.', action: { kind: 'view', view: 'inspect' } },
       {
         text: 'Turn on dynamic sampling (DAPO): those groups are dropped and more prompts sampled until the batch is full. The Zero-variance chart still counts the first round (before anything is dropped), so it stays where it was; the step time grows, since extra rounds are sampled.',
@@ -183,25 +325,83 @@ export const LESSONS: readonly Lesson[] = [
         highlight: ['zero-std', 'time'],
       },
     ],
+    promise: {
+      arms: [
+        { id: 'plain', label: 'G = 4', settings: {} },
+        { id: 'dynamic', label: 'G = 4, dynamic sampling', settings: { 'tricks.dynamicSampling': true } },
+      ],
+      claims: [
+        {
+          id: 'ties',
+          text: 'With G = 4, at least 0.1 of the groups tie and teach nothing, on average over the run',
+          metric: 'groups/zero_std_frac',
+          arm: 'plain',
+          at: [1, 10],
+          base: { value: 0 },
+          expect: 'above',
+          by: 0.1,
+        },
+        {
+          id: 'extra-rounds',
+          text: 'Dynamic sampling pays for them in sampling: at least 0.5 extra rollout rounds per iteration on average (1 round = no refill)',
+          metric: 'sampling/rounds',
+          arm: 'dynamic',
+          at: [1, 10],
+          base: { value: 1 },
+          expect: 'above',
+          by: 0.5,
+        },
+      ],
+      meaning: 'Ties are common with small groups, and every tied group is compute spent for no gradient: dynamic sampling buys a full batch of useful groups with extra sampling rounds.',
+    },
   },
   {
     id: 'length-bias',
     title: 'Overthinking and length bias',
-    summary: 'Averaging per sequence lets long wrong answers off lightly: GRPO vs Dr. GRPO vs token-mean.',
+    summary: 'Averaging per sequence lets long wrong answers off lightly: GRPO vs Dr. GRPO. Here: a negative result, with its numbers.',
     preset: 'grpo',
-    settings: { ...SHORT },
+    settings: { ...SHORT, 'run.iterations': 10 },
     controls: ['objective.lossAggregation', 'objective.advantageScale', 'rewards.weights.length', 'sampling.maxNewTokens'],
     presetPicker: true,
     charts: ['length', 'truncated', 'reward', 'accuracy'],
     steps: [
-      { text: 'GRPO averages each answer\'s token losses and then averages answers: a token in a long answer weighs less. A long wrong answer is punished less per token than a short one.', action: { kind: 'explainer', topic: 'length' } },
-      { text: 'Press Start and watch the response length.', action: { kind: 'start' }, highlight: ['length', 'truncated'] },
+      { text: 'GRPO averages each answer\'s token losses and then averages answers: a token in a long answer weighs less. A long wrong answer is punished less per token than a short one, which lets wrong answers grow long (Dr. GRPO, arXiv:2503.20783).', action: { kind: 'explainer', topic: 'length' } },
+      { text: 'Press Start and watch the response length. On this task (digit-sum) a well-formed answer is always the same length, 11 tokens: the grey measured runs sit flat at about 11.', action: { kind: 'start' }, highlight: ['length', 'truncated'] },
       {
-        text: 'Switch to Dr. GRPO (sum / L_max, no std) or DAPO (token-mean) and run again on the same seed: compare the length curves in Compare.',
+        text: 'Switch to Dr. GRPO (sum / L_max, no std) and run again on the same seed: both runs are drawn on these charts. Here their lengths cannot be told apart: the bias needs answers whose length can vary, and these cannot. What the aggregation changes is the weight of each token, which the explainer shows.',
         action: { kind: 'preset', preset: 'dr-grpo', label: 'Switch to Dr. GRPO' },
         highlight: ['length'],
       },
     ],
+    promise: {
+      arms: [
+        { id: 'grpo', label: 'GRPO', settings: {} },
+        { id: 'dr-grpo', label: 'Dr. GRPO', settings: {}, preset: 'dr-grpo' },
+      ],
+      claims: [
+        {
+          id: 'same-length',
+          text: 'A negative result: on digit-sum, Dr. GRPO\'s mean response length is within 0.5 tokens of GRPO\'s',
+          metric: 'len/mean',
+          arm: 'dr-grpo',
+          at: [1, 10],
+          base: { arm: 'grpo', at: [1, 10] },
+          expect: 'within',
+          by: 0.5,
+        },
+        {
+          id: 'eleven',
+          text: 'GRPO\'s answers stay at 11 tokens, give or take 0.5',
+          metric: 'len/mean',
+          arm: 'grpo',
+          at: [1, 10],
+          base: { value: 11 },
+          expect: 'within',
+          by: 0.5,
+        },
+      ],
+      meaning: 'Length bias needs room to act: on a task whose right answers all have one length, GRPO and Dr. GRPO grow no different lengths; the difference is in how each token is weighted.',
+    },
   },
 ];
 

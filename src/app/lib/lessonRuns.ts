@@ -11,7 +11,7 @@ import type { Lesson } from '../lessons';
 export function lessonOwnsRun(lesson: Lesson, config: unknown): boolean {
   const presets = new Set([lesson.preset, ...lesson.steps.flatMap((s) => (s.action?.kind === 'preset' ? [s.action.preset] : []))]);
   if (!lesson.presetPicker && !presets.has(String(getPath(config, 'preset')))) return false;
-  const free = new Set([...lesson.controls, ...lesson.steps.flatMap((s) => (s.action?.kind === 'set' ? [s.action.path] : []))]);
+  const free = new Set([...lesson.controls, ...lesson.steps.flatMap((s) => (s.action?.kind === 'set' ? [s.action.path, ...Object.keys(s.action.also ?? {})] : []))]);
   return Object.entries(lesson.settings).every(([path, value]) => free.has(path) || getPath(config, path) === value);
 }
 

@@ -10,13 +10,18 @@ describe('the lesson slice', () => {
     expect(s().lessonId).toBe('kl-anchor');
     expect(s().view).toBe('train');
     expect(s().preset).toBe('grpo');
-    expect(s().config?.optim.lr).toBe(0.003); // the lesson's setting
+    expect(s().config?.run.iterations).toBe(20); // the lesson's setting
     expect(s().config?.run.seed).toBe(5); // the link's own
 
     s().setLessonStep(99);
     expect(s().lessonStep).toBe(3); // clamped to the last step
     s().runLessonAction({ kind: 'set', path: 'objective.beta', value: 0, label: 'Set β = 0' });
     expect(s().config?.objective.beta).toBe(0);
+    // A button may set several knobs at once (1 epoch × 1 minibatch).
+    s().runLessonAction({ kind: 'set', path: 'optim.epochs', value: 1, also: { 'optim.minibatches': 1, 'optim.lr': 0.0003 }, label: 'Set 1 × 1' });
+    expect(s().config?.optim.epochs).toBe(1);
+    expect(s().config?.optim.minibatches).toBe(1);
+    expect(s().config?.optim.lr).toBe(0.0003);
     s().runLessonAction({ kind: 'explainer', topic: 'kl' });
     expect(s().view).toBe('learn');
     expect(s().learnTopic).toBe('kl');

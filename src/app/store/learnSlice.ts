@@ -57,8 +57,9 @@ export const createLearnSlice: Slice<LearnSlice> = (set, get) => ({
         s.openTopic(action.topic);
         return;
       case 'set': {
-        const value: DraftValue = typeof action.value === 'boolean' ? action.value : String(action.value);
-        s.setField(action.path, value);
+        const draft = (v: string | number | boolean): DraftValue => (typeof v === 'boolean' ? v : String(v));
+        s.setField(action.path, draft(action.value));
+        for (const [path, v] of Object.entries(action.also ?? {})) s.setField(path, draft(v));
         set({ view: 'train' });
         return;
       }

@@ -9,6 +9,7 @@ import { LessonList } from '../components/learn/LessonList';
 import { MdpExplainer } from '../components/learn/MdpExplainer';
 import { ObjectivesExplainer } from '../components/learn/ObjectivesExplainer';
 import { PpoClipExplainer } from '../components/learn/PpoClipExplainer';
+import { Quiz } from '../components/learn/Quiz';
 import { TrlPanel } from '../components/learn/TrlPanel';
 import { LEARN_TOPICS, type LearnTopic } from '../lessons';
 import { useApp } from '../store';
@@ -54,6 +55,7 @@ export function LearnView() {
       <section className="workspace" data-testid="learn-workspace" data-topic={topic}>
         {/* A new run (or preset) starts the explainer's sliders from its values again. */}
         <Explainer key={runKey} />
+        <Quiz key={topic} topic={topic} />
       </section>
     </div>
   );

@@ -8,6 +8,8 @@ import { RunRecovery } from '../components/RunRecovery';
 import { RunsList } from '../components/RunsList';
 import { LessonPanel } from '../components/learn/LessonPanel';
 import { lessonById } from '../lessons';
+import { referenceFor } from '../lessons/reference';
+import { referenceRuns } from '../lessons/referenceRuns';
 import { lessonOwnsRun } from '../lib/lessonRuns';
 import { useApp } from '../store';
 
@@ -22,6 +24,8 @@ export function TrainView() {
   const others = shown.length - own.length;
   const visibleKey = (showOthers ? shown : own).join(',');
   const visible = useMemo(() => (visibleKey ? visibleKey.split(',') : []), [visibleKey]);
+  // The lesson's measured runs, drawn faint from its first second (the outcome at once).
+  const reference = useMemo(() => (lesson ? referenceRuns(lesson.id, referenceFor(lesson.id)) : []), [lesson]);
   return (
     <div className="train-view">
       <aside className="sidebar">
@@ -38,7 +42,7 @@ export function TrainView() {
           </label>
         )}
         {/* A lesson shows its own charts (and draws the eye to the ones its step names). */}
-        <ChartGrid runIds={visible} syncId="train" {...(lesson ? { only: lesson.charts } : {})} />
+        <ChartGrid runIds={visible} syncId="train" {...(lesson ? { only: lesson.charts, reference } : {})} />
         <RunsList />
       </section>
     </div>

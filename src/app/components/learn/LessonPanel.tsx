@@ -2,6 +2,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { lessonById, type LessonAction } from '../../lessons';
 import { presetTitle } from '../../lib/presets';
 import { useApp } from '../../store';
+import { LessonTakeaway } from './LessonTakeaway';
+import { Quiz } from './Quiz';
 
 function actionLabel(a: LessonAction): string {
   switch (a.kind) {
@@ -68,6 +70,9 @@ export function LessonPanel() {
           <input type="checkbox" data-testid="lesson-show-all" checked={s.showAll} onChange={(e) => s.setShowAll(e.target.checked)} /> show every control
         </label>
       </div>
+      <LessonTakeaway lesson={lesson} />
+      {/* The questions close the lesson: at its last step. */}
+      {s.step === n - 1 && <Quiz key={lesson.id} topic={lesson.id} />}
     </section>
   );
 }
