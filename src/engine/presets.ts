@@ -10,7 +10,7 @@ import { getPath, leaves, setPath, type Json } from './paths';
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type ConfigOverrides = DeepPartial<Omit<RunConfig, 'name' | 'preset'>>;
 
-export const PRESET_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'dr-grpo', 'dapo', 'gspo'] as const;
+export const PRESET_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'dr-grpo', 'dapo', 'gspo', 'sft', 'rft'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 export interface Preset {
@@ -89,6 +89,18 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
       optim: { minibatches: 2 },
       objective: { algorithm: 'grpo', ratioLevel: 'sequence', epsLow: 3e-4, epsHigh: 4e-4, beta: 0 },
     },
+  },
+  sft: {
+    id: 'sft',
+    title: 'SFT',
+    summary: 'Supervised fine-tuning, run as an RL algorithm\'s twin: teacher-forced cross-entropy on the gold traces of the same B prompts, the same epochs x minibatches Adam steps, nothing sampled. The supervised baseline STaR (Zelikman et al. 2022, arXiv:2203.14465) and RAFT compare with.',
+    overrides: { objective: { algorithm: 'sft', beta: 0 } },
+  },
+  rft: {
+    id: 'rft',
+    title: 'RFT',
+    summary: 'Rejection-sampling fine-tuning: sample G answers per prompt, keep the right ones, take cross-entropy steps on them (STaR, Zelikman et al. 2022, arXiv:2203.14465; RAFT, Dong et al. 2023, arXiv:2304.06767). Its own samples instead of gold traces; no negative signal.',
+    overrides: { objective: { algorithm: 'rft', beta: 0 } },
   },
 };
 

@@ -209,6 +209,26 @@ function advantageTerm(c: RunConfig): ObjectiveTerm {
         knobs: ['objective.gamma', 'objective.lambda', 'objective.whitenAdvantages'],
         source: 'arXiv:1506.02438',
       };
+    case 'none':
+      return ALGORITHM_SPECS[o.algorithm].trainsOn === 'accepted-samples'
+        ? {
+            id: 'advantage',
+            role: 'advantage',
+            value: 'none: 1 if right, else dropped (RFT)',
+            tex: `w_i = \\mathbb{1}[\\text{answer}_i \\text{ right}]`,
+            text: `No advantage: of the ${g} samples per prompt, the right ones are kept (weight 1) and the wrong ones dropped (weight 0), and the kept ones are imitated by cross-entropy.`,
+            knobs: ['sampling.groupSize'],
+            source: 'arXiv:2304.06767',
+          }
+        : {
+            id: 'advantage',
+            role: 'advantage',
+            value: 'none: gold traces (SFT)',
+            tex: `w_i = 1`,
+            text: 'No advantage and no sampling: every prompt\'s gold trace is imitated by cross-entropy.',
+            knobs: [],
+            source: 'supervised fine-tuning (the warm start\'s own objective)',
+          };
   }
 }
 

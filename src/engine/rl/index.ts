@@ -24,6 +24,7 @@
  *   trustRegion   conjugateGradient, backtrackingLineSearch (TRPO), KL controllers
  *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths
  *   stopGradient  torch's .detach()
+ *   sft           sftLoss: teacher-forced cross-entropy (SFT on gold traces; RFT on accepted samples)
  */
 export { ADVANTAGE_SCALES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_LOSS_LEVELS, STD_EPS } from './host';
 export type { AdvantageScale, KlEstimator, LossAggregation, PolicyLossLevel } from './host';
@@ -64,3 +65,4 @@ export type { ConjugateGradientResult, KLController, LineSearchOptions, LineSear
 
 export { maskedMean, maskedSum, maskedVar, sequenceLengths } from './masked';
 export { stopGradient } from './stopGradient';
+export { sftLoss } from './sft';

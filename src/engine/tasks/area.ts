@@ -110,6 +110,7 @@ export const areaTask: TaskDef = {
   title: 'Area',
   description: 'Count the width and height of a coloured rectangle on a grid and multiply; OOD has sides of 5-6.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

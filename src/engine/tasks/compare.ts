@@ -119,6 +119,7 @@ export const compareTask: TaskDef = {
   title: 'Compare',
   description: 'Which of two coloured shapes is larger, or further left; OOD uses colour pairs never seen together.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

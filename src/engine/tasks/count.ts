@@ -82,6 +82,7 @@ export const countTask: TaskDef = {
   title: 'Count',
   description: 'Count the objects of one colour and shape among distractors; OOD has 6-9 of them.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

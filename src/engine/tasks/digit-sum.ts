@@ -105,6 +105,7 @@ export const digitSumTask: TaskDef = {
   title: 'Digit sum',
   description: 'Read the digits in the picture and add them up; OOD shows three digits instead of two.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

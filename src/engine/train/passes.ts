@@ -46,6 +46,7 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
     refLogp,
     oldValues,
     scores: a.scores,
+    accuracy: Float32Array.from(a.samples, (s) => s.scored.byFn.accuracy),
   };
 }
 
