@@ -42,7 +42,7 @@ describe('CLI argument validation (in-process)', () => {
     ['eval', ['--task', 'nope'], /^--task: expected one of count, digit-sum, compare, area/],
     ['eval', ['--task', 'count', '--n=-5'], /^--n: Must be at least 1\.$/],
     ['eval', ['--task', 'count', '--n', 'lots'], /^--n: /],
-    ['eval', ['--task', 'count', '--split', 'test'], /^--split: /],
+    ['eval', ['--task', 'count', '--split', 'test'], /^--split: expected one of id, ood, shift /],
     ['eval', ['--task', 'count', '--bogus'], /Unknown option '--bogus'/],
     ['eval', [], /^--task: /],
     ['pretrain', ['--backend', 'webgpu'], /^--backend: /],
@@ -77,6 +77,7 @@ describe('CLI argument validation (in-process)', () => {
     expect(config.run).toMatchObject({ iterations: 7, seed: 4, init: 'scratch' });
     expect(config.objective).toMatchObject({ beta: 0.02, klEstimator: 'k2' });
     expect(parseEvalArgs(['--task', 'area', '--n', '12', '--sample'])).toMatchObject({ task: 'area', n: 12, sample: true, split: 'id', backend: 'wasm' });
+    expect(parseEvalArgs(['--task', 'digit-sum', '--split', 'shift', '--json'])).toMatchObject({ task: 'digit-sum', split: 'shift', json: true });
     expect(pickBackends(parseBenchArgs(['--only', 'node', '--backends', 'wasm']))).toEqual({ node: ['wasm'], browser: [] });
   });
 });

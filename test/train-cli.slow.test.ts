@@ -65,6 +65,7 @@ describe('npm run train', () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/dapo on count, seed 4, 3 iterations from scratch \(cpu\)/);
       expect(r.stdout).toMatch(/ID +\(n=4\) +\d+\.\d% -> +\d+\.\d%/);
+      expect(r.stdout).toMatch(/shift +\(n=4\) +\d+\.\d% -> +\d+\.\d%/);
       expect(r.stdout).toMatch(/OOD +\(n=4\)/);
       expect(r.stdout).toMatch(/s\/iteration/);
       const lines = readFileSync(out, 'utf8').trim().split('\n');

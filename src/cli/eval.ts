@@ -1,6 +1,8 @@
 /**
- * npm run eval -- --task digit-sum --checkpoint public/checkpoints/digit-sum --split ood [--json]
- * Held-out accuracy, pass@k, format rate and mean length of a checkpoint.
+ * npm run eval -- --task digit-sum --checkpoint public/checkpoints/digit-sum --split ood|shift [--json]
+ * Held-out accuracy, pass@k, format rate and mean length of a checkpoint on one split: id,
+ * ood ("novel answers") or shift ("visual shift"); --json prints
+ * {task, split, n, accuracy, passAtK, formatRate, meanLength}.
  */
 import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_TASK_SETTINGS } from '../engine/config';
 import { Policy } from '../engine/model';

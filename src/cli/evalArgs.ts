@@ -1,19 +1,20 @@
 /** `npm run eval`'s flags: usage, schema and parser (imported by eval.ts and tested in-process). */
 import { z } from 'zod';
 import { TASKS } from '../engine/tasks';
-import { TASK_IDS } from '../engine/tasks/types';
+import { SPLITS, TASK_IDS } from '../engine/tasks/types';
 import { NODE_BACKENDS } from './backend';
 import { numArg, parseCli } from './args';
 
-export const USAGE = `usage: npm run eval -- --task <${TASK_IDS.join('|')}> [--checkpoint DIR] [--split id|ood] [--n 256]
+export const USAGE = `usage: npm run eval -- --task <${TASK_IDS.join('|')}> [--checkpoint DIR] [--split ${SPLITS.join('|')}] [--n 256]
        [--sample] [--k 1] [--temperature 1] (greedy unless --sample or k > 1: k samples per prompt give pass@k)
+       (id: the training distribution; ood: novel answers; shift: visual shift, ID answers in pictures training never shows)
        [--difficulty mixed|1..]
        [--backend wasm|cpu] [--json]`;
 
 const Args = z.object({
   task: z.enum(TASK_IDS, { message: `expected one of ${TASK_IDS.join(', ')}` }),
   checkpoint: z.string().optional(),
-  split: z.enum(['id', 'ood']).default('id'),
+  split: z.enum(SPLITS, { message: `expected one of ${SPLITS.join(', ')} (id: training distribution, ood: novel answers, shift: visual shift)` }).default('id'),
   n: numArg(z.number().int().min(1).max(100_000)).default(256),
   k: numArg(z.number().int().min(1).max(64)).default(1),
   temperature: numArg(z.number().positive().max(10)).default(1),

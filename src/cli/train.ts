@@ -4,7 +4,7 @@
  *
  * Runs one RL fine-tuning run headless: a progress bar on stderr, one JSON line per iteration
  * (a MetricsRecord) in --out, and a summary on stdout: held-out accuracy before -> after on
- * ID and OOD prompts, wall time and seconds per iteration.
+ * ID, visual-shift and novel-answer (OOD) prompts, wall time and seconds per iteration.
  */
 import type { RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
@@ -18,13 +18,16 @@ import { USAGE, buildConfig, parseTrainArgs, warmStartError } from './trainArgs'
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 
-function summary(config: RunConfig, backend: string, before: { id: EvalResult; ood: EvalResult }, after: { id: EvalResult; ood: EvalResult }, seconds: number, iterations: number, out?: string): string {
+type Splits = { id: EvalResult; ood: EvalResult; shift: EvalResult };
+
+function summary(config: RunConfig, backend: string, before: Splits, after: Splits, seconds: number, iterations: number, out?: string): string {
   const row = (name: string, b: EvalResult, a: EvalResult) =>
-    `  ${name.padEnd(4)} (n=${a.n})  ${pct(b.accuracy).padStart(6)} -> ${pct(a.accuracy).padStart(6)}  (${signed(a.accuracy - b.accuracy)} points; format ${pct(a.formatRate)})`;
+    `  ${name.padEnd(5)} (n=${a.n})  ${pct(b.accuracy).padStart(6)} -> ${pct(a.accuracy).padStart(6)}  (${signed(a.accuracy - b.accuracy)} points; format ${pct(a.formatRate)})`;
   return [
     `${config.preset} on ${config.task.task}, seed ${config.run.seed}, ${iterations} iterations from ${config.run.init === 'sft' ? 'the SFT warm start' : 'scratch'} (${backend})`,
-    'held-out accuracy (greedy)  before -> after',
+    'held-out accuracy (greedy)  before -> after  (shift: visual shift; OOD: novel answers)',
     row('ID', before.id, after.id),
+    row('shift', before.shift, after.shift),
     row('OOD', before.ood, after.ood),
     `wall time ${seconds.toFixed(1)} s, ${(seconds / Math.max(iterations, 1)).toFixed(2)} s/iteration`,
     ...(out ? [`metrics: ${out} (one JSON line per iteration)`] : []),

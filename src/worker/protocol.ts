@@ -124,7 +124,7 @@ export interface TrainerApi {
   /** Throw the run's progress away (kept for `undo`) and rebuild it at iteration 0 (status 'ready'). */
   reset(runId: string): Promise<void>;
   /** Held-out ID and OOD accuracy of a live run now. */
-  evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
+  evaluate(runId: string, n?: number): Promise<{ id: EvalResult; ood: EvalResult; shift: EvalResult }>;
 
   // Storage: the worker is its only writer; the page asks here and reads through queries.ts.
   /** Store a new run's record (status 'loading'), before `create` builds it. */

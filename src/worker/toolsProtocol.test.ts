@@ -4,7 +4,7 @@ import { EVAL_SPLITS, EvaluateRunRequestSchema, ForkRequestSchema, OwnRequestSch
 
 describe('the tools\' requests, checked at the worker boundary', () => {
   it('offers every split, in order', () => {
-    expect(EVAL_SPLITS).toEqual(['id', 'ood']);
+    expect(EVAL_SPLITS).toEqual(['id', 'shift', 'ood']);
   });
   it('evaluateRun: k <= n, a known split, nothing else', () => {
     expect(EvaluateRunRequestSchema.parse({ split: 'ood', n: 8, k: 4 })).toEqual({ split: 'ood', n: 8, k: 4 });

@@ -14,7 +14,7 @@ import type { SampledEvalResult, OwnSample } from '../engine/train/sampledEval';
  * `Split` type: a split added there fails the typecheck until it has a place here, and then
  * appears in the page's split list by itself.
  */
-const SPLIT_ORDER: Readonly<Record<Split, number>> = { id: 0, ood: 1 };
+const SPLIT_ORDER: Readonly<Record<Split, number>> = { id: 0, shift: 1, ood: 2 };
 export const EVAL_SPLITS: readonly Split[] = (Object.keys(SPLIT_ORDER) as Split[]).sort((a, b) => SPLIT_ORDER[a] - SPLIT_ORDER[b]);
 export const EvalSplitSchema = z.custom<Split>((v) => typeof v === 'string' && (EVAL_SPLITS as readonly string[]).includes(v), `split must be one of ${EVAL_SPLITS.join(', ')}`);
 

@@ -19,7 +19,7 @@ export interface ChartLine {
 }
 
 /** Series measured on evalN held-out prompts: drawn with a ±1 standard-error band. */
-export const SE_BAND_KEYS: ReadonlySet<string> = new Set(['acc/eval_id', 'acc/eval_ood']);
+export const SE_BAND_KEYS: ReadonlySet<string> = new Set(['acc/eval_id', 'acc/eval_ood', 'acc/eval_shift']);
 
 export type ChartRow = Record<string, number | [number, number]> & { x: number };
 

@@ -39,11 +39,12 @@ export const CHARTS: readonly ChartSpec[] = [
     series: [
       { key: 'acc/train', label: 'train' },
       { key: 'acc/eval_id', label: 'eval ID' },
-      { key: 'acc/eval_ood', label: 'eval OOD' },
+      { key: 'acc/eval_shift', label: 'eval visual shift' },
+      { key: 'acc/eval_ood', label: 'eval novel answers (OOD)' },
       { key: 'format/rate', label: 'format rate' },
     ],
     domain: [0, 1],
-    explain: 'Share of right answers (0 to 1); eval lines are held-out prompts, the band ±1 standard error of evalN prompts. Healthy: up, eval close to train.',
+    explain: 'Share of right answers (0 to 1); eval lines are held-out prompts, the band ±1 standard error of evalN prompts. Visual shift: training\'s answers in pictures it never shows; novel answers (OOD): answers never trained on. Healthy: up, eval close to train.',
   },
   {
     id: 'kl',

@@ -58,3 +58,14 @@ describe('ConfigField: a knob the algorithm ignores', () => {
     expect(check.doc.attr('input', 'type')).toBe('checkbox');
   });
 });
+
+describe('ConfigField: the task picker', () => {
+  it("describes the chosen task and its visual shift in the select's description", () => {
+    const spec = FIELD_BY_PATH.get('task.task')!;
+    const html = renderToStaticMarkup(createElement(ConfigField, { spec, value: 'count', error: undefined, fromPreset: false, ignored: null, onChange: () => {} }));
+    const doc = new Markup(html);
+    const text = doc.textOf(doc.attr('select', 'aria-describedby')!);
+    expect(text).toContain('Count: Count the objects');
+    expect(text).toMatch(/Visual shift: the same 0-5 objects, larger than any in training, on a background colour training never shows\./);
+  });
+});

@@ -1,5 +1,5 @@
 import { memo, useId } from 'react';
-import { boundsHint, type DraftValue, type FieldSpec, type Ignored } from '../lib/fields';
+import { boundsHint, valueHelp, type DraftValue, type FieldSpec, type Ignored } from '../lib/fields';
 
 interface Props {
   spec: FieldSpec;
@@ -58,6 +58,7 @@ function ConfigFieldImpl({ spec, value, error, fromPreset, ignored, onChange }: 
     );
   }
   const hint = boundsHint(spec);
+  const about = valueHelp(spec.path, value);
   return (
     <div
       className={`field${error ? ' field-invalid' : ''}${spec.kind === 'boolean' ? ' field-check' : ''}${ignored ? ' field-ignored' : ''}`}
@@ -87,6 +88,12 @@ function ConfigFieldImpl({ spec, value, error, fromPreset, ignored, onChange }: 
         {ignored && <span className="ignored-why">{ignored.why} </span>}
         {spec.help}
         {hint && <span className="field-bounds"> ({hint})</span>}
+        {about && (
+          <span className="field-value-help" data-testid={`value-help-${spec.path}`}>
+            {' '}
+            {about}
+          </span>
+        )}
       </p>
     </div>
   );

@@ -7,6 +7,7 @@ import { useApp } from '../store';
 function cell(key: SummaryKey, row: SummaryRow): string {
   switch (key) {
     case 'accId':
+    case 'accShift':
     case 'accOod':
       return pct(row[key]);
     case 'itersTo80':

@@ -21,7 +21,7 @@ export const COMPACTION: CompactionOptions = { maxRecords: 2000, keepRecent: 500
 
 /** Records with held-out accuracy: rare and the most telling, never thinned. */
 export function isEvalRecord(r: MetricsRecord): boolean {
-  return 'acc/eval_id' in r.values || 'acc/eval_ood' in r.values;
+  return 'acc/eval_id' in r.values || 'acc/eval_ood' in r.values || 'acc/eval_shift' in r.values;
 }
 
 /** The smallest power of two >= 2 with at most `maxOld` multiples in 1..through. */

@@ -3,6 +3,7 @@ import { ALGORITHM_SPECS, ignoresKnob, isAlgorithmId, type AlgorithmId } from '.
 import { DEFAULT_RUN_CONFIG, RunConfigSchema, type RunConfig } from '../../engine/config';
 import { issueMessage, parseOrExplain } from '../../engine/issues';
 import { getPath, setPath } from '../../engine/paths';
+import { TASKS, isTaskId } from '../../engine/tasks';
 
 /**
  * The config panel is generated from the engine's zod schema: every leaf of RunConfigSchema
@@ -236,4 +237,14 @@ export function boundsHint(spec: FieldSpec): string {
   const hi = spec.max !== undefined ? String(spec.max) : '';
   const range = lo && hi ? `${lo} – ${hi}` : lo ? `≥ ${lo}` : hi ? `≤ ${hi}` : '';
   return [range, spec.kind === 'int' ? 'whole' : ''].filter(Boolean).join(', ');
+}
+
+/**
+ * Help that depends on the knob's value: for the task picker, the chosen task's line and what its
+ * visual-shift split changes (and why a model that reads the picture should still answer).
+ */
+export function valueHelp(path: string, value: unknown): string | null {
+  if (path !== 'task.task' || typeof value !== 'string' || !isTaskId(value)) return null;
+  const task = TASKS[value];
+  return `${task.title}: ${task.description} ${task.shift}`;
 }

@@ -42,6 +42,13 @@ describe("Compare's best star", () => {
     // Bigger evaluations make the same gap significant.
     expect([...bestPerColumn([row('a', { 'acc/eval_ood': 0.6 }, 10, 2000), row('b', { 'acc/eval_ood': 0.5 }, 10, 2000)]).accOod]).toEqual(['a']);
   });
+  it('reads the visual-shift column from acc/eval_shift, starred by the same 2-SE rule', () => {
+    expect(row('a', { 'acc/eval_shift': 0.4 }).accShift).toBe(0.4);
+    expect(row('a', { 'acc/eval_id': 0.4 }).accShift).toBeUndefined(); // a run from before the split
+    // n = 32: 0.6 against 0.5 is noise; with 2000 prompts each it is not.
+    expect(bestPerColumn([row('a', { 'acc/eval_shift': 0.6 }), row('b', { 'acc/eval_shift': 0.5 })]).accShift.size).toBe(0);
+    expect([...bestPerColumn([row('a', { 'acc/eval_shift': 0.6 }, 10, 2000), row('b', { 'acc/eval_shift': 0.5 }, 10, 2000)]).accShift]).toEqual(['a']);
+  });
   it('marks iterations to 80% only when sooner by more than an evaluation interval', () => {
     const at = (id: string, it: number) => summarise(id, [rec(it, { 'acc/eval_id': 0.9 })], { evalN: 32, evalEvery: 10 });
     expect(bestPerColumn([at('a', 10), at('b', 20)]).itersTo80.size).toBe(0);

@@ -10,6 +10,8 @@ export interface SummaryRow {
   runId: string;
   accId: number | undefined;
   accOod: number | undefined;
+  /** Held-out accuracy on the visual-shift split (undefined for runs from before it existed). */
+  accShift: number | undefined;
   /** First iteration whose held-out ID accuracy (or train accuracy, for a run without evals) reached 80%. */
   itersTo80: number | null;
   kl: number | undefined;
@@ -33,10 +35,17 @@ export const SUMMARY_COLUMNS = [
     star: '★ only when it beats the runner-up by more than 2 standard errors of the difference (SE = √(p(1−p)/evalN)).',
   },
   {
-    key: 'accOod',
-    label: 'Final acc (OOD)',
+    key: 'accShift',
+    label: 'Final acc (visual shift)',
     better: 'high',
-    help: 'Held-out out-of-distribution accuracy at the last evaluation (harder or unseen prompts).',
+    help: 'Held-out visual-shift accuracy at the last evaluation: answers from training, in pictures training never shows (the task\'s shift: other sizes, colours, glyphs or noise).',
+    star: '★ only when it beats the runner-up by more than 2 standard errors of the difference (SE = √(p(1−p)/evalN)).',
+  },
+  {
+    key: 'accOod',
+    label: 'Final acc (novel answers)',
+    better: 'high',
+    help: 'Held-out accuracy on the novel-answer (OOD) split at the last evaluation: answers training never shows (more objects, three digits, longer sides).',
     star: '★ only when it beats the runner-up by more than 2 standard errors of the difference (SE = √(p(1−p)/evalN)).',
   },
   {
@@ -86,6 +95,7 @@ export function summarise(runId: string, records: readonly MetricsRecord[], eval
     runId,
     accId: lastValue(records, 'acc/eval_id'),
     accOod: lastValue(records, 'acc/eval_ood'),
+    accShift: lastValue(records, 'acc/eval_shift'),
     itersTo80: firstIterationReaching(records, 0.8),
     kl: lastValue(records, 'kl/ref'),
     meanLength: lastValue(records, 'len/mean'),
@@ -104,7 +114,7 @@ export function beatsBeyondNoise(key: SummaryKey, best: SummaryRow, other: Summa
     return b - a > Math.max(best.evalEvery ?? 0, other.evalEvery ?? 0);
   }
   if (b === null) return true;
-  if (key === 'accId' || key === 'accOod') {
+  if (key === 'accId' || key === 'accOod' || key === 'accShift') {
     if (best.evalN === undefined || other.evalN === undefined) return a !== b;
     return accuraciesDiffer(a, best.evalN, b, other.evalN);
   }

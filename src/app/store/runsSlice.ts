@@ -450,7 +450,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
       const res = await attempt('Evaluation failed', () => api().evaluate(run.id));
       if (res) {
         const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-        get().notify('info', `${run.name} at iteration ${run.iteration}: held-out accuracy ID ${pct(res.id.accuracy)} (n=${res.id.n}), OOD ${pct(res.ood.accuracy)} (n=${res.ood.n}).`);
+        get().notify('info', `${run.name} at iteration ${run.iteration}: held-out accuracy ID ${pct(res.id.accuracy)} (n=${res.id.n}), visual shift ${pct(res.shift.accuracy)} (n=${res.shift.n}), novel answers (OOD) ${pct(res.ood.accuracy)} (n=${res.ood.n}).`);
       }
     },
 

@@ -11,7 +11,7 @@ function notApplicable(id: PresetId, hasReference: boolean, evalIteration: boole
   const config = tinyConfig(id);
   const algo = config.objective.algorithm;
   const out = new Set<MetricKey>();
-  if (!evalIteration) out.add('acc/eval_id').add('acc/eval_ood');
+  if (!evalIteration) out.add('acc/eval_id').add('acc/eval_ood').add('acc/eval_shift');
   if (!ALGORITHM_REGISTRY[algo].critic) out.add('loss/value').add('value/explained_var');
   const spec = ALGORITHM_REGISTRY[algo];
   if (!spec.clips) out.add('clip/low').add('clip/high').add('clip/region');

@@ -1,13 +1,16 @@
 /**
  * area: "area of red ?" over an 8x8 grid; the red rectangle's cells stay visible through
  * its own darker grid lines, so width and height can be counted cell by cell.
- * ID sides are 1..4; OOD has a side of 5 or 6 (areas up to 36): longer runs to count and
- * products the model never computed.
+ * ID sides are 1..4; OOD ("novel answers") has a side of 5 or 6 (areas up to 36): longer runs
+ * to count and products the model never computed.
+ * Visual shift: the same sides 1..4 and areas, with pixel noise over the whole picture
+ * (AREA_SHIFT.noise per channel), which no ID picture has. The cells and their darker grid
+ * lines still stand out, so the width and height can still be counted.
  * Levels: 1 the rectangle alone; 2 plus a distractor rectangle of another colour; 3 plus two.
  */
-import { Rng } from '../random';
+import { Rng, mixSeed } from '../random';
 import { BOS, COLORS, encode, type Color } from '../tokenizer';
-import { GRID_LINE, PALETTE, createRaster, jitterColor, setPixel, shade, type Raster, type Rgb } from './raster';
+import { BACKGROUND, GRID_LINE, PALETTE, addNoise, createRaster, jitterColor, setPixel, shade, type Raster, type Rgb } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
 
 const GRID = 8;
@@ -50,8 +53,12 @@ function place(rng: Rng, w: number, h: number): Rect {
   return { x: rng.int(0, GRID - w), y: rng.int(0, GRID - h), w, h };
 }
 
+/** The visual-shift split's pictures (see the header): pixel noise, optionally another background. */
+export const AREA_SHIFT: { noise: number; background: Rgb } = { noise: 0.08, background: BACKGROUND };
+
 function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOptions): TaskInstance {
   const rng = new Rng(seed);
+  const shift = split === 'shift';
   const color = rng.pick(COLORS);
   let w: number;
   let h: number;
@@ -75,9 +82,10 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
     }
   }
 
-  const raster = createRaster(imageSize);
+  const raster = createRaster(imageSize, shift ? AREA_SHIFT.background : BACKGROUND);
   drawGrid(raster);
   for (const { rect, color: c } of rects) drawRect(raster, rect, jitterColor(PALETTE[c], rng, jitter));
+  if (shift && AREA_SHIFT.noise > 0) addNoise(raster, new Rng(mixSeed(seed, 0x5f)), AREA_SHIFT.noise);
 
   return {
     taskId: 'area',
@@ -108,7 +116,8 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
 export const areaTask: TaskDef = {
   id: 'area',
   title: 'Area',
-  description: 'Count the width and height of a coloured rectangle on a grid and multiply; OOD has sides of 5-6.',
+  description: 'Count the width and height of a coloured rectangle on a grid and multiply; novel answers: sides of 5-6.',
+  shift: 'Visual shift: the same sides 1-4, under pixel noise training never shows. The coloured cells and their grid lines still stand out, so width and height can still be counted.',
   levels: 3,
   hasGoldTraces: true,
   generate,

@@ -2,15 +2,18 @@
  * compare: two shapes of different colours; "which is larger ?" or "which is left ?".
  * Geometry is in units of imageSize/32 (pixels at the default size), so the numbers in the
  * trace (diameters, or x of the centre) stay within 0..31 at any image size.
- * ID uses four colour pairs; OOD the two held-out pairs (red-yellow, green-blue): every
- * colour is familiar, the combination is not.
+ * ID uses four colour pairs; OOD ("novel answers") the two held-out pairs (red-yellow,
+ * green-blue): every colour is familiar, the combination is not.
+ * Visual shift: the ID colour pairs, questions and answers, but every shape in a darker shade
+ * of its colour (COMPARE_SHIFT.shade of it: maroon for red, navy for blue, ...) that no ID
+ * picture has. Which is larger or further left, and which hue it is, are unchanged.
  * Levels: the gap to judge shrinks. Sizes differ by 5-8, 3-4, then 1-2 units; positions go
  * from side by side (8+ units apart) to stacked with x 4-7, then 1-3 units apart. At level 3
  * the two shapes may also differ.
  */
-import { Rng } from '../random';
+import { Rng, mixSeed } from '../random';
 import { BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
-import { PALETTE, createRaster, drawShape, jitterColor } from './raster';
+import { PALETTE, addNoise, createRaster, drawShape, jitterColor, shade } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
 
 const UNITS = 32;
@@ -70,8 +73,12 @@ function layoutLeft(rng: Rng, colors: Pair<Color>, shapes: Pair<Shape>, difficul
   return stacked(rng, colors, shapes, sizes, topIsLeft ? [xl, xl + dx] : [xl + dx, xl], jitter);
 }
 
+/** The visual-shift split's pictures (see the header): each colour times `shade`, optional pixel noise. */
+export const COMPARE_SHIFT: { shade: number; noise: number } = { shade: 0.35, noise: 0 };
+
 function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOptions): TaskInstance {
   const rng = new Rng(seed);
+  const shift = split === 'shift';
   const question = rng.pick(['larger', 'left'] as const);
   const pair = rng.pick(split === 'ood' ? OOD_PAIRS : ID_PAIRS);
   // Which colour goes left (or on top) is random; the trace always names them in vocabulary order.
@@ -82,7 +89,11 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
 
   const u = imageSize / UNITS;
   const raster = createRaster(imageSize);
-  for (const p of placed) drawShape(raster, p.shape, p.x * u, p.y * u, p.size * u, jitterColor(PALETTE[p.color], rng, jitter));
+  for (const p of placed) {
+    const rgb = jitterColor(PALETTE[p.color], rng, jitter);
+    drawShape(raster, p.shape, p.x * u, p.y * u, p.size * u, shift ? shade(rgb, COMPARE_SHIFT.shade) : rgb);
+  }
+  if (shift && COMPARE_SHIFT.noise > 0) addNoise(raster, new Rng(mixSeed(seed, 0x5f)), COMPARE_SHIFT.noise);
 
   const value = (p: Placed): number => (question === 'larger' ? p.size : p.x);
   const [a, b] = [placed[0]!, placed[1]!];
@@ -117,7 +128,8 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
 export const compareTask: TaskDef = {
   id: 'compare',
   title: 'Compare',
-  description: 'Which of two coloured shapes is larger, or further left; OOD uses colour pairs never seen together.',
+  description: 'Which of two coloured shapes is larger, or further left; novel answers: colour pairs never seen together.',
+  shift: 'Visual shift: the training colour pairs, in darker shades (maroon, navy, olive, dark green) training never shows. Which shape is larger or further left, and its hue, are still plain to see.',
   levels: 3,
   hasGoldTraces: true,
   generate,

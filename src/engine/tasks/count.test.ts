@@ -3,10 +3,10 @@ import { decode } from '../tokenizer';
 import type { Color } from '../tokenizer';
 import { TASKS } from './index';
 import { PALETTE } from './raster';
-import type { TaskInstance } from './types';
+import type { Split, TaskInstance } from './types';
 
 const count = TASKS.count;
-const gen = (seed: number, split: 'id' | 'ood', difficulty: number, jitter = 1): TaskInstance => count.generate({ seed, split, difficulty, imageSize: 32, jitter });
+const gen = (seed: number, split: Split, difficulty: number, jitter = 1): TaskInstance => count.generate({ seed, split, difficulty, imageSize: 32, jitter });
 
 /** 4-connected blobs of pixels within 0.25 of a palette colour (colour jitter moves a channel by 0.1 at most). */
 function blobs(inst: TaskInstance, color: Color): number {
@@ -61,7 +61,7 @@ describe('count', () => {
 
   it('draws exactly the answer many blobs of the target colour at levels 1-2 (no object touches another)', () => {
     for (let seed = 0; seed < 60; seed++) {
-      for (const split of ['id', 'ood'] as const) {
+      for (const split of ['id', 'ood', 'shift'] as const) {
         for (const level of [1, 2]) {
           const inst = gen(seed, split, level);
           expect(blobs(inst, colorOf(inst)), `seed ${seed} ${split} ${level}`).toBe(Number(inst.answer));

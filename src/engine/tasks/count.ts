@@ -1,12 +1,15 @@
 /**
  * count: "how many red circle ?" over a 4x4 grid of cells holding targets and distractors.
- * ID asks for 0..5 targets, OOD for 6..9: the OOD images are visibly more crowded.
+ * ID asks for 0..5 targets, OOD ("novel answers") for 6..9: the OOD images are visibly more crowded.
+ * Visual shift: the same 0..5 targets and distractors, drawn larger than any ID object
+ * (COUNT_SHIFT.size of a cell; ID draws 0.5-0.75) on a background of a colour no ID picture has.
+ * Colour, shape and how many are all still there to see.
  * Levels: 1 targets only; 2 adds distractors of another colour; 3 adds distractors that share
  * the target's colour or its shape, so both have to be checked.
  */
-import { Rng } from '../random';
+import { Rng, mixSeed } from '../random';
 import { BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
-import { PALETTE, createRaster, drawShape, jitterColor, type Raster } from './raster';
+import { BACKGROUND, PALETTE, addNoise, createRaster, drawShape, jitterColor, type Raster, type Rgb } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
 
 const GRID = 4;
@@ -26,12 +29,23 @@ function distractor(rng: Rng, target: Thing, difficulty: number): Thing {
   return rng.pick(options);
 }
 
-/** One object inside grid cell `cell`; jitter shrinks it (up to a third) and lets it wander within its cell. */
-function drawInCell(r: Raster, rng: Rng, thing: Thing, cell: number, jitter: number): void {
+/** The visual-shift split's pictures (see the header). */
+export const COUNT_SHIFT: { background: Rgb; size: readonly [number, number]; noise: number } = {
+  background: [0.62, 0.66, 0.74],
+  size: [0.8, 0.85],
+  noise: 0,
+};
+
+/**
+ * One object inside grid cell `cell`; jitter shrinks it (up to a third) and lets it wander within its cell.
+ * `shift` draws it at COUNT_SHIFT.size of the cell instead.
+ */
+function drawInCell(r: Raster, rng: Rng, thing: Thing, cell: number, jitter: number, shift: boolean): void {
   const side = r.size / GRID;
   const lo = CELL_MARGIN;
   const hi = side - CELL_MARGIN;
-  const size = Math.min(hi - lo, side * (0.75 - 0.25 * jitter * rng.next()));
+  const [a, b] = COUNT_SHIFT.size;
+  const size = shift ? Math.min(hi - lo, side * (a + (b - a) * rng.next())) : Math.min(hi - lo, side * (0.75 - 0.25 * jitter * rng.next()));
   const free = (hi - lo - size) / 2;
   const cx = (cell % GRID) * side + (lo + hi) / 2 + (rng.next() * 2 - 1) * free * jitter;
   const cy = Math.floor(cell / GRID) * side + (lo + hi) / 2 + (rng.next() * 2 - 1) * free * jitter;
@@ -48,8 +62,10 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
   for (let k = 0; k < nDistractors; k++) things.push(distractor(rng, target, difficulty));
 
   const cells = rng.shuffle(Array.from({ length: GRID * GRID }, (_, i) => i));
-  const raster = createRaster(imageSize);
-  things.forEach((thing, k) => drawInCell(raster, rng, thing, cells[k]!, jitter));
+  const shift = split === 'shift';
+  const raster = createRaster(imageSize, shift ? COUNT_SHIFT.background : BACKGROUND);
+  things.forEach((thing, k) => drawInCell(raster, rng, thing, cells[k]!, jitter, shift));
+  if (shift && COUNT_SHIFT.noise > 0) addNoise(raster, new Rng(mixSeed(seed, 0x5f)), COUNT_SHIFT.noise);
 
   return {
     taskId: 'count',
@@ -80,7 +96,8 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
 export const countTask: TaskDef = {
   id: 'count',
   title: 'Count',
-  description: 'Count the objects of one colour and shape among distractors; OOD has 6-9 of them.',
+  description: 'Count the objects of one colour and shape among distractors; novel answers: 6-9 of them.',
+  shift: 'Visual shift: the same 0-5 objects, larger than any in training, on a background colour training never shows. Colour, shape and number are all still plain to see.',
   levels: 3,
   hasGoldTraces: true,
   generate,

@@ -1,17 +1,24 @@
 /**
  * digit-sum (the flagship): "sum of digits ?" over a row of digits drawn from a 3x5 font.
- * ID shows two digits, OOD three: a longer chain of additions the model never practised.
+ * ID shows two digits, OOD ("novel answers") three: a longer chain of additions the model never practised.
+ * Visual shift: the same two digits and sums, in another glyph style, an italic (each glyph
+ * sheared DIGIT_SUM_SHIFT.slant font pixels to the right at its top), which no ID picture
+ * has. Every stroke of every digit is still there, so a reader still reads the same digits.
  * Levels: 1 digits 0..4 in dark ink; 2 digits 0..9; 3 digits 0..9 in colours, with small
  * distractor shapes above or below the row.
  */
-import { Rng } from '../random';
+import { Rng, mixSeed } from '../random';
 import { BOS, COLORS, SHAPES, encode } from '../tokenizer';
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font';
-import { INK, PALETTE, createRaster, drawDigit, drawShape, jitterColor } from './raster';
+import { INK, PALETTE, addNoise, createRaster, drawDigit, drawShape, jitterColor } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+
+/** The visual-shift split's pictures (see the header): slant in font pixels (x scale), optional pixel noise. */
+export const DIGIT_SUM_SHIFT: { slant: number; noise: number } = { slant: 0.5, noise: 0 };
 
 function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOptions): TaskInstance {
   const rng = new Rng(seed);
+  const shift = split === 'shift';
   const count = split === 'ood' ? 3 : 2;
   const digits = Array.from({ length: count }, () => rng.int(0, difficulty === 1 ? 4 : 9));
 
@@ -30,7 +37,7 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
     const x0 = Math.round(slot * (i + 0.5) - w / 2) + move(maxDx);
     const y0 = Math.round((imageSize - h) / 2) + move(maxDy);
     const ink = difficulty >= 3 ? jitterColor(PALETTE[rng.pick(COLORS)], rng, jitter) : INK;
-    drawDigit(raster, d, x0, y0, scale, ink);
+    drawDigit(raster, d, x0, y0, scale, ink, shift ? Math.round(DIGIT_SUM_SHIFT.slant * scale) : 0);
   });
 
   if (difficulty >= 3) {
@@ -42,6 +49,8 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
       drawShape(raster, rng.pick(SHAPES), cx, cy, size, jitterColor(PALETTE[rng.pick(COLORS)], rng, jitter));
     }
   }
+
+  if (shift && DIGIT_SUM_SHIFT.noise > 0) addNoise(raster, new Rng(mixSeed(seed, 0x5f)), DIGIT_SUM_SHIFT.noise);
 
   return {
     taskId: 'digit-sum',
@@ -103,7 +112,8 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
 export const digitSumTask: TaskDef = {
   id: 'digit-sum',
   title: 'Digit sum',
-  description: 'Read the digits in the picture and add them up; OOD shows three digits instead of two.',
+  description: 'Read the digits in the picture and add them up; novel answers: three digits instead of two.',
+  shift: 'Visual shift: the same two digits, in an italic glyph style training never shows. Every stroke is still there, so a model that reads the digits reads the same digits and the same sum.',
   levels: 3,
   hasGoldTraces: true,
   generate,

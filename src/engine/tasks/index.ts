@@ -8,7 +8,7 @@ import { areaTask } from './area';
 import { compareTask } from './compare';
 import { countTask } from './count';
 import { digitSumTask } from './digit-sum';
-import { TASK_IDS, type GenerateOptions, type Split, type TaskDef, type TaskId, type TaskInstance } from './types';
+import { SPLITS, TASK_IDS, isSplit, type GenerateOptions, type Split, type TaskDef, type TaskId, type TaskInstance } from './types';
 
 export * from './types';
 
@@ -24,7 +24,7 @@ function checkOptions(def: TaskDef, o: GenerateOptions): void {
     throw new Error(`Task "${def.id}": ${what}`);
   };
   if (!Number.isFinite(o.seed)) bad(`seed must be a finite number, got ${o.seed}.`);
-  if (o.split !== 'id' && o.split !== 'ood') bad(`split must be 'id' or 'ood', got ${String(o.split)}.`);
+  if (!isSplit(o.split)) bad(`split must be one of ${SPLITS.map((s) => `'${s}'`).join(', ')}, got ${String(o.split)}.`);
   if (!Number.isInteger(o.difficulty) || o.difficulty < 1 || o.difficulty > def.levels) bad(`difficulty must be an integer in 1..${def.levels}, got ${o.difficulty}.`);
   if (!Number.isInteger(o.imageSize) || o.imageSize < MIN_IMAGE_SIZE) bad(`imageSize must be an integer >= ${MIN_IMAGE_SIZE}, got ${o.imageSize}.`);
   if (!(o.jitter >= 0 && o.jitter <= 1)) bad(`jitter must be in [0, 1], got ${o.jitter}.`);

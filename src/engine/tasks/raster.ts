@@ -84,11 +84,20 @@ export function drawShape(r: Raster, shape: Shape, cx: number, cy: number, size:
   else fillTriangle(r, cx, cy, size, rgb);
 }
 
-/** A digit with its top-left corner at integer pixel (x0, y0), each font cell a scale x scale block. */
-export function drawDigit(r: Raster, digit: number, x0: number, y0: number, scale: number, rgb: Rgb): void {
+/**
+ * A digit with its top-left corner at integer pixel (x0, y0), each font cell a scale x scale block.
+ * `slant` (pixels, default 0) shears it into an italic: pixel row y of the glyph moves right by
+ * round(slant * (1 - (y + 0.5) / height)), so the top leans `slant` pixels right of the baseline.
+ */
+export function drawDigit(r: Raster, digit: number, x0: number, y0: number, scale: number, rgb: Rgb, slant = 0): void {
+  const height = GLYPH_HEIGHT * scale;
   for (let row = 0; row < GLYPH_HEIGHT; row++) {
     for (let col = 0; col < GLYPH_WIDTH; col++) {
-      if (glyphInk(digit, col, row)) fillRect(r, x0 + col * scale, y0 + row * scale, scale, scale, rgb);
+      if (!glyphInk(digit, col, row)) continue;
+      if (slant === 0) fillRect(r, x0 + col * scale, y0 + row * scale, scale, scale, rgb);
+      else {
+        for (let py = row * scale; py < (row + 1) * scale; py++) fillRect(r, x0 + col * scale + Math.round(slant * (1 - (py + 0.5) / height)), y0 + py, scale, 1, rgb);
+      }
     }
   }
 }
@@ -97,6 +106,14 @@ export function drawDigit(r: Raster, digit: number, x0: number, y0: number, scal
 export function jitterColor(rgb: Rgb, rng: Rng, amount: number): Rgb {
   const c = (v: number): number => Math.min(1, Math.max(0, v + (rng.next() * 2 - 1) * 0.1 * amount));
   return [c(rgb[0]), c(rgb[1]), c(rgb[2])];
+}
+
+/**
+ * Pixel noise: every channel of every pixel moves by uniform(-amount, amount), clamped to [0, 1].
+ * Drawn from its own seeded Rng, so the picture under it is unchanged.
+ */
+export function addNoise(r: Raster, rng: Rng, amount: number): void {
+  for (let i = 0; i < r.data.length; i++) r.data[i] = Math.min(1, Math.max(0, r.data[i]! + (rng.next() * 2 - 1) * amount));
 }
 
 export function shade(rgb: Rgb, factor: number): Rgb {

@@ -4,7 +4,7 @@ import { BOS, decode, encode, formatResponse, isKnownWord } from '../tokenizer';
 import { MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TASKS, generateBatch, getTask } from './index';
 import { TASK_IDS, type GenerateOptions, type Split } from './types';
 
-const SPLITS: Split[] = ['id', 'ood'];
+const SPLITS: Split[] = ['id', 'ood', 'shift'];
 const base = (seed: number): GenerateOptions => ({ seed, split: 'id', difficulty: 2, imageSize: 32, jitter: 0.5 });
 
 describe.each(TASK_IDS)('task %s', (taskId) => {

@@ -6,8 +6,23 @@
 export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
-/** 'id' is the training distribution; 'ood' is held out to ask whether RL generalises (e.g. more objects). */
-export type Split = 'id' | 'ood';
+/**
+ * 'id' is the training distribution. Two held-out kinds of out-of-distribution prompts ask
+ * whether what was learned generalises:
+ * - 'ood', "novel answers": answers the model has never produced (counts 6-9, three digits, ...);
+ * - 'shift', "visual shift": answers all inside the ID answer space, pictures that differ in a
+ *   way training never shows (TaskDef.shift says how, and why a reader should still answer).
+ * The keys stay 'id' and 'ood' (metric keys `acc/eval_id`, `acc/eval_ood`); SPLIT_LABELS names them.
+ */
+export const SPLITS = ['id', 'ood', 'shift'] as const;
+export type Split = (typeof SPLITS)[number];
+
+/** What the page and the CLI call each split. */
+export const SPLIT_LABELS: Readonly<Record<Split, string>> = { id: 'ID', ood: 'novel answers', shift: 'visual shift' };
+
+export function isSplit(s: unknown): s is Split {
+  return typeof s === 'string' && (SPLITS as readonly string[]).includes(s);
+}
 
 export interface GenerateOptions {
   seed: number;
@@ -41,6 +56,11 @@ export interface TaskDef {
   title: string;
   /** One line for the UI. */
   description: string;
+  /**
+   * The visual-shift split in one or two sentences: what its pictures change, and why a
+   * model that really reads the picture should still answer (its answers are all ID answers).
+   */
+  shift: string;
   /** Number of difficulty levels (>= 3). */
   levels: number;
   /**

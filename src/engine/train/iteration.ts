@@ -9,7 +9,7 @@
  *   4. metrics     the record: rollout, update, schedule and timing metrics (divergence stops here)
  *   5. controllers adaptive β and the curriculum observe the record
  *   6. inspect     the Inspect view's copy of the batch                                               ./inspect.ts
- *   7. evaluation  held-out ID / OOD accuracy, every evalEvery iterations
+ *   7. evaluation  held-out ID / novel-answer (ood) / visual-shift accuracy, every evalEvery iterations
  *
  * Readbacks: the rollout's tokens, then everything else at the end of the update; more only
  * for dynamic sampling's extra rounds, early stopping on KL, TRPO's line search, and evaluation.
@@ -77,8 +77,8 @@ function keepForInspect(run: RunState, plan: IterationPlan, update: UpdateOutcom
 
 async function evaluationMetrics(run: RunState): Promise<Record<string, number>> {
   const started = now();
-  const { id, ood } = await evaluateRun(run);
-  return { 'acc/eval_id': id.accuracy, 'acc/eval_ood': ood.accuracy, 'format/eval_id': id.formatRate, 'time/eval_ms': now() - started };
+  const { id, ood, shift } = await evaluateRun(run);
+  return { 'acc/eval_id': id.accuracy, 'acc/eval_ood': ood.accuracy, 'acc/eval_shift': shift.accuracy, 'format/eval_id': id.formatRate, 'time/eval_ms': now() - started };
 }
 
 /** Phases 1-3: rollouts, passes and update; or, for SFT (trainsOn 'gold-traces'), the update on the prompts' gold traces. */

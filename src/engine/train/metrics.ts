@@ -12,10 +12,12 @@ import { KL_ESTIMATORS } from '../rl/host';
  * backends a phase's time is the host's until the next readback: queued device work lands
  * in whichever phase reads back next (the rollout's tokens, the update's diagnostics).
  * `weights/rms` (the policy's weights after the update) is what divergence.ts watches.
+ * Evaluations (every evalEvery iterations) add `acc/eval_id`, `acc/eval_ood` (the "novel
+ * answers" split) and `acc/eval_shift` (the visual-shift split, added later: older records lack it).
  */
 export const METRIC_KEYS = [
   'reward/mean', 'reward/std',
-  'acc/train', 'acc/eval_id', 'acc/eval_ood', 'format/rate',
+  'acc/train', 'acc/eval_id', 'acc/eval_ood', 'acc/eval_shift', 'format/rate',
   'kl/ref', 'policy/approx_kl',
   'clip/low', 'clip/high', 'clip/region',
   'entropy',

@@ -8,7 +8,7 @@ import { policyParams } from '../algorithms/common';
 import type { RunConfig } from '../config';
 import { Policy, diffConfigs } from '../model';
 import { TASKS } from '../tasks';
-import type { TaskDef } from '../tasks/types';
+import type { Split, TaskDef } from '../tasks/types';
 import { now } from './clock';
 import { Curriculum } from './curriculum';
 import type { DivergedError } from './divergence';
@@ -92,8 +92,11 @@ export async function startRun(config: RunConfig, deps: TrainerDeps): Promise<Ru
   };
 }
 
-/** Held-out ID and OOD accuracy of the policy now, greedy, at the curriculum's level. */
-export async function evaluateRun(run: RunState, n = run.config.run.evalN): Promise<{ id: EvalResult; ood: EvalResult }> {
+/** Held-out results of a run on each split: ID, novel answers ('ood') and visual shift. */
+export type SplitResults = Record<Split, EvalResult>;
+
+/** Held-out ID, novel-answer and visual-shift accuracy of the policy now, greedy, at the curriculum's level: n prompts each. */
+export async function evaluateRun(run: RunState, n = run.config.run.evalN): Promise<SplitResults> {
   const { config, policy, task } = run;
   const common = {
     n,
@@ -105,7 +108,8 @@ export async function evaluateRun(run: RunState, n = run.config.run.evalN): Prom
   };
   const id = await evaluate(policy, task, { ...common, split: 'id' });
   const ood = await evaluate(policy, task, { ...common, split: 'ood' });
-  return { id, ood };
+  const shift = await evaluate(policy, task, { ...common, split: 'shift' });
+  return { id, ood, shift };
 }
 
 export function disposeRun(run: RunState): void {

@@ -1,4 +1,5 @@
 import { mixSeed } from '../random';
+import type { Split } from '../tasks/types';
 
 /**
  * Training and held-out prompts come from disjoint seed sets: training seeds are even,
@@ -8,6 +9,9 @@ export function trainSeed(runSeed: number, iteration: number, index: number): nu
   return (mixSeed(runSeed, iteration, index, 0x7a11) & ~1) >>> 0;
 }
 
-export function evalSeed(split: 'id' | 'ood', index: number): number {
-  return (mixSeed(split === 'id' ? 0x1d : 0x00d, index, 0xe7a1) | 1) >>> 0;
+/** Each split has its own odd seeds (the visual-shift split's salt came last, so id and ood kept theirs). */
+const SPLIT_SALT: Readonly<Record<Split, number>> = { id: 0x1d, ood: 0x00d, shift: 0x5f1 };
+
+export function evalSeed(split: Split, index: number): number {
+  return (mixSeed(SPLIT_SALT[split], index, 0xe7a1) | 1) >>> 0;
 }

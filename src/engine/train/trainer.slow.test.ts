@@ -45,17 +45,18 @@ describe('trainer', () => {
     }
   });
 
-  it('evaluates held-out ID and OOD prompts only every evalEvery iterations', async () => {
+  it('evaluates held-out ID, visual-shift and OOD prompts only every evalEvery iterations', async () => {
     const trainer = await createTrainer(tinyConfig('grpo', { run: { iterations: 4, evalEvery: 2, evalN: 3 } }), SCRATCH_DEPS);
     const has = [];
     while (!trainer.done) {
       const m = await trainer.step();
-      has.push('acc/eval_id' in m.values && 'acc/eval_ood' in m.values);
+      has.push('acc/eval_id' in m.values && 'acc/eval_ood' in m.values && 'acc/eval_shift' in m.values);
     }
     expect(has).toEqual([false, true, false, true]);
     const ev = await trainer.evaluate(5);
     expect(ev.id.n).toBe(5);
     expect(ev.ood.split).toBe('ood');
+    expect([ev.shift.split, ev.shift.n]).toEqual(['shift', 5]);
     await expect(trainer.step()).rejects.toThrow(/done/);
     trainer.dispose();
   });

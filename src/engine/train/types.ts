@@ -85,8 +85,8 @@ export interface TrainerHandle {
   readonly done: boolean;
   /** One iteration: rollout -> rewards -> advantages -> epochs x minibatches -> metrics (evaluation when due). */
   step(): Promise<MetricsRecord>;
-  /** Held-out ID and OOD accuracy now. */
-  evaluate(n?: number): Promise<{ id: EvalResult; ood: EvalResult }>;
+  /** Held-out accuracy now on each split: ID, novel answers (ood), visual shift. */
+  evaluate(n?: number): Promise<{ id: EvalResult; ood: EvalResult; shift: EvalResult }>;
   /** The last config.run.keepBatches rollout batches, oldest first. */
   inspectBatches(): InspectBatch[];
   /** The current policy (the optimizer state is not saved: a resumed run restarts Adam's moments). */

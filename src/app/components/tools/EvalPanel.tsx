@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ESTIMATOR_HELP, binomialSE, type Estimate } from '../../../engine/eval/estimators';
 import { isLive } from '../../../worker/client';
+import { SPLIT_LABELS, isSplit } from '../../../engine/tasks/types';
 import { EVAL_SPLITS } from '../../../worker/toolsProtocol';
 import { useApp } from '../../store';
 
@@ -55,7 +56,9 @@ export function EvalPanel({ preferred }: { preferred?: readonly string[] }) {
         <label htmlFor={ids.split}>Split</label>
         <select id={ids.split} data-testid="eval-split" value={split} onChange={(e) => setSplit(e.target.value)}>
           {EVAL_SPLITS.map((x) => (
-            <option key={x}>{x}</option>
+            <option key={x} value={x}>
+              {x}: {SPLIT_LABELS[x]}
+            </option>
           ))}
         </select>
         <label htmlFor={ids.prompts}>Prompts</label>
@@ -100,7 +103,7 @@ export function EvalPanel({ preferred }: { preferred?: readonly string[] }) {
             {rows.map(({ id, r }) => (
               <tr key={`${id}/${r.split}`} data-testid="eval-row" data-split={r.split} data-pass-at-k={r.passAtK.value}>
                 <td>{s.runs[id]?.name}</td>
-                <td>{r.split}</td>
+                <td>{isSplit(r.split) ? SPLIT_LABELS[r.split] : r.split}</td>
                 <td>{r.iteration}</td>
                 <td>
                   {r.prompts} × {r.n} (T = {r.temperature})
@@ -125,6 +128,7 @@ export function EvalPanel({ preferred }: { preferred?: readonly string[] }) {
           ))}
         </ul>
         <p>Each uses the run's newest saved weights, its task level and temperature, on held-out prompts no run trains on (the same prompts every time).</p>
+        <p>Splits: id is the training distribution; visual shift keeps its answers but changes the pictures in a way training never shows (the task's help says how); novel answers (ood) asks for answers training never shows.</p>
       </details>
     </section>
   );
