@@ -30,6 +30,11 @@ describe('lessons', () => {
         const a = step.action;
         if (a?.kind === 'set') expect(FIELD_BY_PATH.has(a.path), a.path).toBe(true);
         if (a?.kind === 'preset') expect(hasPreset(a.preset)).toBe(true);
+        if (a?.kind === 'compare') {
+          expect(a.presets.length).toBeGreaterThanOrEqual(2);
+          expect(a.presets.length).toBeLessThanOrEqual(4);
+          for (const p of a.presets) expect(hasPreset(p), p).toBe(true);
+        }
         if (a?.kind === 'explainer') expect(TOPICS.has(a.topic)).toBe(true);
       }
     });

@@ -13,6 +13,7 @@ function actionLabel(a: LessonAction): string {
       return 'Open the explainer';
     case 'set':
     case 'preset':
+    case 'compare':
       return a.label;
   }
 }
