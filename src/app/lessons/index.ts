@@ -176,7 +176,7 @@ export const LESSONS: readonly Lesson[] = [
         highlight: ['accuracy'],
       },
       {
-        text: 'More optimizer steps is the change that moved something. With 2 epochs × 2 minibatches (four Adam steps per batch) on digit-sum, SFT gained +11.6 ID points and +2.2 on the visual shift, GRPO +8.6 ID and +5.5 on the visual shift: every GRPO seed above every SFT seed on the shift (3 seeds), while SFT gained more on ID. A hint of RL generalising better, about 3 points, not a proof. Set epochs to 2 (the button), minibatches to 2 (its control), and compare again. On count (novel answers are 6-9 objects, never trained: every arm stays at 0%) the visual-shift line swings by tens of points between evaluations of one run, so read it over seeds, not one run.',
+        text: 'More optimizer steps is the change that moved something. With 2 epochs × 2 minibatches (four Adam steps per batch) on digit-sum, SFT gained +11.6 ID points but +2.2 on the visual shift; GRPO +8.6 ID and +5.5 shift; RFT +2.2 ID and +6.5 shift. Every GRPO and RFT seed beat every SFT seed on the shift (3 seeds each), while SFT gained most on ID: a hint (3-4 points, about one standard error) that learning from its own samples generalises better here, and RFT does it as well as GRPO. Set epochs to 2 (the button), minibatches to 2 (its control), and compare again. On count (novel answers are 6-9 objects, never trained: every arm stays at 0%) the visual-shift line swings by tens of points between evaluations of one run, so read it over seeds, not one run.',
         action: { kind: 'set', path: 'optim.epochs', value: 2, label: 'Set 2 epochs' },
         highlight: ['accuracy'],
       },
