@@ -79,4 +79,34 @@ describe('npm run train', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.each(['sft', 'rft'] as const)('--preset %s runs, logs and saves like any other preset', (preset) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rft-train-'));
+    try {
+      const out = join(dir, `${preset}.jsonl`);
+      const save = join(dir, `${preset}-ckpt`);
+      const tiny = ['model.imageSize=16', 'task.imageSize=16', 'model.patchSize=8', 'model.dModel=16', 'model.nLayers=1', 'model.encoderLayers=0',
+        'model.maxResponseLen=12', 'sampling.promptsPerIter=2', 'sampling.groupSize=2', 'sampling.maxNewTokens=12', 'run.evalEvery=2', 'run.evalN=4'].flatMap((s) => ['--set', s]);
+      const r = train(['--preset', preset, '--task', 'count', '--init', 'scratch', '--backend', 'cpu', '--iterations', '2', '--eval-n', '4', '--out', out, '--save', save, '--quiet', ...tiny]);
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^${preset} on count, seed 1, 2 iterations from scratch`));
+      const recs = readFileSync(out, 'utf8').trim().split('\n').map((l) => MetricsRecordSchema.parse(JSON.parse(l)));
+      expect(recs).toHaveLength(2);
+      // Every evaluation record has all three held-out splits.
+      for (const key of ['acc/eval_id', 'acc/eval_shift', 'acc/eval_ood']) expect(recs[1]!.values[key], key).toBeTypeOf('number');
+      // SFT samples nothing: no reward at all (absent, not 0); RFT samples and scores like RL, and says how many it kept.
+      if (preset === 'sft') expect(recs[0]!.values).not.toHaveProperty('reward/mean');
+      else expect(recs[0]!.values['rft/accepted_frac']).toBeTypeOf('number');
+      expect(JSON.parse(readFileSync(join(save, 'model.json'), 'utf8'))).toHaveProperty('weightsManifest');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('RFT with G = 1 exits 2 with one sentence naming sampling.groupSize', () => {
+    const r = train(['--preset', 'rft', '--set', 'sampling.groupSize=1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--set sampling\.groupSize: RFT \(rejection sampling\) needs at least 2 samples per prompt/);
+  }, 60_000);
 });

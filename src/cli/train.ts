@@ -63,7 +63,9 @@ runCli(USAGE, async () => {
       await out?.write(`${JSON.stringify(m)}\n`);
       const v = m.values;
       const evalNote = v['acc/eval_id'] !== undefined ? ` eval ${pct(v['acc/eval_id'])}` : '';
-      progress.update(m.iteration, `reward ${(v['reward/mean'] ?? 0).toFixed(2)} acc ${pct(v['acc/train'] ?? 0)}${evalNote}`);
+      // SFT samples nothing: its line shows the cross-entropy instead of a reward it does not have.
+      const trainNote = v['reward/mean'] === undefined ? `loss ${(v['loss/policy'] ?? NaN).toFixed(3)}` : `reward ${v['reward/mean'].toFixed(2)} acc ${pct(v['acc/train'] ?? 0)}`;
+      progress.update(m.iteration, `${trainNote}${evalNote}`);
     }
     const seconds = (performance.now() - t0) / 1000;
     progress.done();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, RunConfigSchema } from './config';
+import { DEFAULT_RUN_CONFIG, RunConfigSchema, algorithmTaskIssue } from './config';
 import { ALGORITHM_SPECS } from './algorithms/spec';
+import { issueSentence } from './issues';
+import { TASK_IDS } from './tasks/types';
 
 /** The first issue's path and message for a config with some fields changed. */
 function firstIssue(patch: Record<string, Record<string, unknown>>): { path: string; message: string } | null {
@@ -44,7 +46,7 @@ describe('a group of one', () => {
   it('is refused at sampling.groupSize for every algorithm whose baseline is the group (read from the spec), accepted for the others', () => {
     for (const [algorithm, spec] of Object.entries(ALGORITHM_SPECS)) {
       const r = RunConfigSchema.safeParse({ objective: { algorithm }, sampling: { groupSize: 1 } });
-      const needsGroup = spec.baseline === 'group' || spec.baseline === 'leave-one-out';
+      const needsGroup = spec.baseline === 'group' || spec.baseline === 'leave-one-out' || spec.minGroupSize >= 2;
       expect(r.success, algorithm).toBe(!needsGroup);
       if (!r.success) expect(r.error.issues.map((i) => i.path.join('.'))).toEqual(['sampling.groupSize']);
     }
@@ -90,5 +92,31 @@ describe('the exact KL', () => {
     expect(RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'loss' } }).success).toBe(true);
     // PPO-Penalty and TRPO measure KL(π_old ‖ π) exactly unless told otherwise.
     expect(RunConfigSchema.parse({}).objective.policyKl).toBe('exact');
+  });
+});
+
+describe('what an algorithm needs of its task and group (the spec and the task say, as data)', () => {
+  const task = (hasGoldTraces: boolean) => ({ id: 'count' as const, hasGoldTraces });
+  it('refuses SFT at objective.algorithm on a task that declares no gold traces, with a sentence naming the task', () => {
+    const issue = algorithmTaskIssue(ALGORITHM_SPECS.sft, task(false), 8);
+    expect(issue?.path).toEqual(['objective', 'algorithm']);
+    expect(issue?.message).toMatch(/SFT trains on gold reasoning traces, and the count task has none/);
+    expect(algorithmTaskIssue(ALGORITHM_SPECS.sft, task(true), 8)).toBeNull();
+    // Algorithms that learn from rewards never need gold traces.
+    for (const id of ['grpo', 'ppo', 'rft'] as const) expect(algorithmTaskIssue(ALGORITHM_SPECS[id], task(false), 8), id).toBeNull();
+  });
+
+  it('refuses RFT with G = 1 at sampling.groupSize (nothing to choose among), and takes G = 2', () => {
+    const issue = algorithmTaskIssue(ALGORITHM_SPECS.rft, task(true), 1);
+    expect(issue?.path).toEqual(['sampling', 'groupSize']);
+    expect(issue?.message).toMatch(/needs at least 2 samples per prompt.*with G = 1 there is nothing to choose among/);
+    expect(algorithmTaskIssue(ALGORITHM_SPECS.rft, task(true), 2)).toBeNull();
+    const r = RunConfigSchema.safeParse({ objective: { algorithm: 'rft' }, sampling: { groupSize: 1 } });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(issueSentence(r.error.issues[0]!)).toMatch(/^sampling\.groupSize: RFT .* needs at least 2 samples/);
+  });
+
+  it('every task here declares gold traces, so SFT is accepted on each', () => {
+    for (const t of TASK_IDS) expect(RunConfigSchema.safeParse({ task: { task: t }, objective: { algorithm: 'sft' } }).success, t).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ALGORITHM_SPECS } from './algorithms/spec';
+import { ALGORITHM_SPECS, type AlgorithmSpec } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
 import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
 import { TASKS } from './tasks';
-import { TASK_IDS } from './tasks/types';
+import { TASK_IDS, type TaskDef } from './tasks/types';
 
 /**
  * Run configuration: one zod schema per group, each field with a default and one doc line
@@ -47,9 +47,9 @@ export const OptimSchema = z.object({
 });
 
 // Objective: which advantage, which ratio, which clipping, which KL
-export const ALGORITHMS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo'] as const;
+export const ALGORITHMS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'sft', 'rft'] as const;
 export const ObjectiveSchema = z.object({
-  algorithm: z.enum(ALGORITHMS).default('grpo').describe('The family: REINFORCE with baseline, RLOO, PPO-Clip with a critic, PPO-Penalty, TRPO, or GRPO (Dr. GRPO, DAPO and GSPO are GRPO presets).'),
+  algorithm: z.enum(ALGORITHMS).default('grpo').describe('The family: REINFORCE with baseline, RLOO, PPO-Clip with a critic, PPO-Penalty, TRPO, or GRPO (Dr. GRPO, DAPO and GSPO are GRPO presets); or, for comparison, SFT on gold traces and RFT (rejection sampling: fine-tune on its own right answers).'),
   advantageScale: z.enum(ADVANTAGE_SCALES).default('group').describe('GRPO advantage (r - mean_group) / (std + 1e-4): std of the group, of the batch, or none (Dr. GRPO). TRL: scale_rewards.'),
   whitenAdvantages: z.boolean().default(true).describe('PPO: normalise GAE advantages to mean 0, std 1 over the batch.'),
   epsLow: z.number().min(0).max(1).default(0.2).describe('Clip the ratio below at 1 - epsLow (PPO-Clip). TRL: epsilon.'),
@@ -181,6 +181,8 @@ export const RunConfigSchema = z.object({
     if (alg.baseline === 'leave-one-out' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (a leave-one-out baseline).`);
     // A group of one is its own mean: every advantage is 0 and the run would train silently on nothing.
     if (alg.baseline === 'group' && c.sampling.groupSize < 2) at(['sampling', 'groupSize'], `${alg.title} needs at least 2 samples per prompt (its baseline is the group's mean; a group of 1 gives every advantage 0).`);
+    const issue = algorithmTaskIssue(alg, TASKS[c.task.task], c.sampling.groupSize);
+    if (issue) at(issue.path, issue.message);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
     // The exact KL sums over π_old's whole distribution, which the KL-in-reward path (scores fixed before the update) does not keep.
@@ -194,6 +196,22 @@ export const RunConfigSchema = z.object({
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
     samplingTrickRules(c, at);
   });
+/**
+ * What the algorithm's declared facts (its spec) refuse in this task and group size, at the field
+ * to fix: SFT on a task without gold traces (the task's declared `hasGoldTraces`), and an
+ * algorithm that chooses among samples (RFT keeps the right ones of G) with fewer than its
+ * `minGroupSize`. Pure, so it is tested with a made-up task.
+ */
+export function algorithmTaskIssue(alg: AlgorithmSpec, task: Pick<TaskDef, 'id' | 'hasGoldTraces'>, groupSize: number): { path: string[]; message: string } | null {
+  if (alg.trainsOn === 'gold-traces' && !task.hasGoldTraces) {
+    return { path: ['objective', 'algorithm'], message: `${alg.title} trains on gold reasoning traces, and the ${task.id} task has none: pick another task, or an algorithm that learns from rewards (GRPO, RFT).` };
+  }
+  if (alg.trainsOn === 'accepted-samples' && groupSize < alg.minGroupSize) {
+    return { path: ['sampling', 'groupSize'], message: `${alg.title} needs at least ${alg.minGroupSize} samples per prompt: it keeps the right answers among G and fine-tunes on them, and with G = ${groupSize} there is nothing to choose among.` };
+  }
+  return null;
+}
+
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export const DEFAULT_RUN_CONFIG: RunConfig = RunConfigSchema.parse({});

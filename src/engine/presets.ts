@@ -10,7 +10,7 @@ import { getPath, leaves, setPath, type Json } from './paths';
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type ConfigOverrides = DeepPartial<Omit<RunConfig, 'name' | 'preset'>>;
 
-export const PRESET_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'dr-grpo', 'dapo', 'gspo', 'grpo-d'] as const;
+export const PRESET_IDS = ['reinforce', 'rloo', 'ppo', 'ppo-penalty', 'trpo', 'grpo', 'dr-grpo', 'dapo', 'gspo', 'grpo-d', 'sft', 'rft'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 export interface Preset {
@@ -95,6 +95,18 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
     title: 'GRPO-D (OThink-MR1)',
     summary: 'GRPO with a dynamic KL weight that rises over the run, from 0 to 0.08 (mean 0.04, GRPO\'s fixed β): a loose anchor early lets the policy explore, a tight one late keeps what it learned near the reference, as ε-greedy explores first and exploits later (Liu et al. 2025, OThink-MR1, arXiv:2503.16081). The paper gives the direction; the linear ramp and its ends are this playground\'s choice.',
     overrides: { objective: { algorithm: 'grpo', klSchedule: 'linear', beta: 0, betaFinal: 0.08 } },
+  },
+  sft: {
+    id: 'sft',
+    title: 'SFT',
+    summary: 'Supervised fine-tuning, run as an RL algorithm\'s twin: teacher-forced cross-entropy on the gold traces of the same B prompts, the same epochs x minibatches Adam steps, nothing sampled. The supervised baseline STaR (Zelikman et al. 2022, arXiv:2203.14465) and RAFT compare with.',
+    overrides: { objective: { algorithm: 'sft', beta: 0 } },
+  },
+  rft: {
+    id: 'rft',
+    title: 'RFT',
+    summary: 'Rejection-sampling fine-tuning: sample G answers per prompt, keep the right ones, take cross-entropy steps on them (STaR, Zelikman et al. 2022, arXiv:2203.14465; RAFT, Dong et al. 2023, arXiv:2304.06767). Its own samples instead of gold traces; no negative signal.',
+    overrides: { objective: { algorithm: 'rft', beta: 0 } },
   },
 };
 

@@ -32,6 +32,7 @@ export const CHARTS: readonly ChartSpec[] = [
     series: [{ key: 'reward/mean', label: 'total' }],
     pattern: /^reward\/(.+)\/mean$/,
     explain: 'Mean reward of the rollout\'s answers: up is the policy earning more. Healthy: rises, then levels off. Components with weight 0 are not drawn.',
+    emptyNote: 'Not measured: SFT samples nothing, so nothing is rewarded (its cross-entropy is in the Policy loss chart, its accuracy in the Accuracy chart\'s eval lines).',
   },
   {
     id: 'accuracy',

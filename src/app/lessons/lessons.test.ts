@@ -35,6 +35,11 @@ describe('lessons', () => {
         const a = step.action;
         if (a?.kind === 'set') for (const p of [a.path, ...Object.keys(a.also ?? {})]) expect(FIELD_BY_PATH.has(p), p).toBe(true);
         if (a?.kind === 'preset') expect(hasPreset(a.preset)).toBe(true);
+        if (a?.kind === 'compare') {
+          expect(a.presets.length).toBeGreaterThanOrEqual(2);
+          expect(a.presets.length).toBeLessThanOrEqual(4);
+          for (const p of a.presets) expect(hasPreset(p), p).toBe(true);
+        }
         if (a?.kind === 'explainer') expect(TOPICS.has(a.topic)).toBe(true);
       }
     });

@@ -232,6 +232,8 @@ export function expectedAdvantages(batch: InspectBatch, config: RunConfig): numb
       return reinforceAdvantages(rewards);
     case 'critic':
       return null; // GAE over the value head: not a function of the rewards alone
+    case 'none':
+      return null; // SFT / RFT: no advantage (RFT's rows weigh 1 if the answer was right, not a function of the total reward)
   }
 }
 

@@ -137,6 +137,8 @@ function exampleAdvantages(rewards: number[], g: number, config: RunConfig): num
     case 'batch-mean':
     case 'critic':
       return reinforceAdvantages(rewards);
+    case 'none':
+      return rewards.map(() => 0); // SFT / RFT take cross-entropy steps: no advantage
   }
 }
 

@@ -197,3 +197,21 @@ describe('diffObjectives', () => {
     expect(adv.knobs[0]).toEqual({ path: 'objective.algorithm', a: 'grpo', b: 'rloo', changed: true });
   });
 });
+
+describe('buildObjective: the supervised arms', () => {
+  it('SFT is the cross-entropy of gold traces: no reward, ratio, clip, KL or value term', () => {
+    const o = buildObjective(applyPreset('sft'));
+    expect(o.terms.map((t) => t.id)).toEqual(['sampling', 'advantage', 'surrogate', 'update']);
+    expect(o.terms.find((t) => t.id === 'surrogate')!.role).toBe('cross-entropy');
+    expect(o.terms[0]!.text).toMatch(/gold traces; nothing is sampled/);
+    expect(o.tex).toMatch(/\\log \\pi_\\theta/);
+    expect(o.tex).not.toMatch(/clip|w_i/);
+  });
+
+  it('RFT samples and scores like RL, then imitates the right samples only (weight w_i)', () => {
+    const o = buildObjective(applyPreset('rft'));
+    expect(o.terms.map((t) => t.id)).toEqual(['sampling', 'reward', 'advantage', 'surrogate', 'update']);
+    expect(o.terms.find((t) => t.id === 'advantage')!.value).toMatch(/1 if right, else dropped/);
+    expect(o.tex).toMatch(/w_i/);
+  });
+});

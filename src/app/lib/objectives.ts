@@ -251,6 +251,26 @@ function advantageTerm(c: RunConfig): ObjectiveTerm {
         knobs: ['objective.gamma', 'objective.lambda', 'objective.whitenAdvantages'],
         source: 'arXiv:1506.02438',
       };
+    case 'none':
+      return ALGORITHM_SPECS[o.algorithm].trainsOn === 'accepted-samples'
+        ? {
+            id: 'advantage',
+            role: 'advantage',
+            value: 'none: 1 if right, else dropped (RFT)',
+            tex: `w_i = \\mathbb{1}[\\text{answer}_i \\text{ right}]`,
+            text: `No advantage: of the ${g} samples per prompt, the right ones are kept (weight 1) and the wrong ones dropped (weight 0), and the kept ones are imitated by cross-entropy.`,
+            knobs: ['sampling.groupSize'],
+            source: 'arXiv:2304.06767',
+          }
+        : {
+            id: 'advantage',
+            role: 'advantage',
+            value: 'none: gold traces (SFT)',
+            tex: `w_i = 1`,
+            text: 'No advantage and no sampling: every prompt\'s gold trace is imitated by cross-entropy.',
+            knobs: [],
+            source: 'supervised fine-tuning (the warm start\'s own objective)',
+          };
   }
 }
 
@@ -508,9 +528,44 @@ function updateTerm(c: RunConfig): ObjectiveTerm {
 // ---------------------------------------------------------------------------------------
 // The objective
 
+/**
+ * SFT and RFT: no ratio, clip, KL or value term; the token-mean cross-entropy of the traces they
+ * imitate (engine/rl sftLoss), gold traces (SFT) or the right samples (RFT, weight w_i).
+ */
+function supervisedObjective(c: RunConfig): Objective {
+  const spec = ALGORITHM_SPECS[c.objective.algorithm];
+  const gold = spec.trainsOn === 'gold-traces';
+  const b = c.sampling.promptsPerIter;
+  const sampling: ObjectiveTerm = gold
+    ? {
+        id: 'sampling',
+        role: 'samples',
+        value: `B = ${b} prompts, their gold traces`,
+        tex: `q \\sim \\mathcal D\\ (B = ${b}),\\quad o = o^{\\star}(q)`,
+        text: `Each iteration takes ${b} prompts (the very prompts an RL run with this seed samples) and their gold traces; nothing is sampled.`,
+        knobs: ['sampling.promptsPerIter'],
+        source: 'supervised fine-tuning',
+      }
+    : samplingTerm(c);
+  const w = gold ? '' : 'w_i\\,';
+  const ce = `\\frac{1}{\\sum_i ${w}|o_i|} \\sum_i ${w}\\sum_{t=1}^{|o_i|} \\log \\pi_\\theta(o_{i,t}\\mid q, o_{i,<t})`;
+  const loss: ObjectiveTerm = {
+    id: 'surrogate',
+    role: 'cross-entropy',
+    value: gold ? 'token-mean log-likelihood of the gold traces' : 'token-mean log-likelihood of the kept samples',
+    tex: ce,
+    text: `The mean log-probability of every ${gold ? 'gold' : 'kept'} token, at temperature 1 (the model itself): no ratio, no clip, no KL, no critic.`,
+    knobs: [],
+    source: gold ? 'supervised fine-tuning' : 'arXiv:2504.11343',
+  };
+  const terms = [sampling, gold ? null : rewardTerm(c), advantageTerm(c), loss, updateTerm(c)].filter((t): t is ObjectiveTerm => t !== null);
+  return { title: spec.title, tex: `J(\\theta) = \\mathbb E_{q \\sim \\mathcal D}\\Big[${ce}\\Big]`, terms };
+}
+
 /** A config's objective: its terms in TERM_ORDER, and the whole thing as one formula. */
 export function buildObjective(c: RunConfig): Objective {
   const spec = ALGORITHM_SPECS[c.objective.algorithm];
+  if (spec.baseline === 'none') return supervisedObjective(c);
   const surrogate = surrogateTerm(c);
   const kl = klTerm(c);
   const entropy = entropyTerm(c);

@@ -67,6 +67,13 @@ export const createLearnSlice: Slice<LearnSlice> = (set, get) => ({
         s.choosePreset(action.preset);
         set({ view: 'train' });
         return;
+      case 'compare': {
+        // The lesson's own task, seed and length; everything else comes from the Train panel, as for any comparison.
+        const run = s.config?.run;
+        set({ comparePresets: [...action.presets], compareTask: s.config?.task.task ?? s.compareTask, compareSeed: run?.seed ?? s.compareSeed, compareBudget: run?.iterations ?? s.compareBudget, view: 'compare' });
+        void get().startCompare();
+        return;
+      }
     }
   },
 });

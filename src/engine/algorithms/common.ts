@@ -44,6 +44,8 @@ export interface Batch {
   oldValues: tf.Tensor2D | null;
   /** [N] total reward of each response (weighted sum of the reward functions). */
   scores: tf.Tensor1D;
+  /** [N] each response's accuracy reward (1 right, 0 wrong), on the host; absent for gold traces (SFT), which are right by construction. */
+  accuracy?: Float32Array;
 }
 
 /** Per-row tensors a minibatch carries: the batch's plus what an algorithm derived from it. */
@@ -289,6 +291,8 @@ export interface UpdateLoopOptions {
   earlyStopKl: number;
   /** Train the value head alone (TRPO's critic fit): the policy keeps its parameters. */
   onlyValue?: boolean;
+  /** Softmax temperature of the forward pass (default sampling.temperature; SFT and RFT fit the model itself, at 1). */
+  temperature?: number;
 }
 
 /** Row order of one epoch: identity with one minibatch, a seeded shuffle otherwise. */
@@ -323,7 +327,7 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: LossFn, opts:
         const mb = idxT ? gatherRows(rows, idxT) : rows;
         // A step that throws (a lost device, a bad value) must not strand its minibatch: other runs share the engine.
         try {
-          const { value, terms, grads } = lossAndGrads(ctx, mb, lossFn, vars);
+          const { value, terms, grads } = lossAndGrads(ctx, mb, lossFn, vars, opts.temperature ?? config.sampling.temperature);
           try {
             applyGrads(ctx, grads, policyVars.length, opts.onlyValue ? 'grad/value_norm' : 'grad/norm');
           } finally {
@@ -360,10 +364,10 @@ export function runUpdates(ctx: UpdateContext, rows: Rows, lossFn: LossFn, opts:
 type LossFn = (mb: Rows, fwd: ForwardOutput) => LossTerms;
 
 /** forward -> loss -> the gradient of every variable, in order. The loss's diagnostics are kept past variableGrads' tidy. */
-function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Variable[]): { value: tf.Scalar; terms: LossTerms; grads: tf.Tensor[] } {
+function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Variable[], temperature: number): { value: tf.Scalar; terms: LossTerms; grads: tf.Tensor[] } {
   let kept: LossTerms | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, forwardOptions(ctx.config));
+    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, { ...forwardOptions(ctx.config), temperature });
     const terms = lossFn(mb, fwd);
     // Diagnostics must outlive variableGrads' tidy: keep them (disposed by the recorder, or below).
     for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);

@@ -6,6 +6,7 @@
  *   ppo.ts        PPO-Clip with the value head as critic (GAE); PPO-Penalty (adaptive β)
  *   trpo.ts       TRPO: conjugate gradient on finite-difference Fisher-vector products + line search
  *   grpo.ts       GRPO, and through its knobs Dr. GRPO, DAPO, GSPO
+ *   sft.ts        the supervised arms: SFT on gold traces, RFT on its own right answers (rejection sampling)
  *   spec.ts       each algorithm's facts as data (baseline, clip, critic, reference, knobs, TRL)
  *   common.ts     the batch, the shared surrogate (built on ../rl's policy loss), the epochs x minibatches loop
  *   recorder.ts   the Recorder: metrics and the Inspect view's typed arrays, read back once
@@ -19,6 +20,7 @@ import type { UpdateContext } from './common';
 import { grpoUpdate } from './grpo';
 import { ppoUpdate } from './ppo';
 import { reinforceUpdate } from './reinforce';
+import { rftUpdate, sftUpdate } from './sft';
 import { trpoUpdate } from './trpo';
 
 export type { AlgorithmId } from './spec';
@@ -36,6 +38,8 @@ const UPDATES: Readonly<Record<AlgorithmId, (ctx: UpdateContext) => void>> = {
   'ppo-penalty': (ctx) => ppoUpdate(ctx, 'penalty'),
   trpo: trpoUpdate,
   grpo: grpoUpdate,
+  sft: sftUpdate,
+  rft: rftUpdate,
 };
 
 export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = Object.fromEntries(
@@ -47,3 +51,4 @@ export { Recorder, type InspectorArrays, type RecordedValues, type TokenArrayNam
 export { Adam, clipByGlobalNorm } from './optim';
 export { fisherVectorProduct, flatten, unflatten } from './trpo';
 export { reinforceAdvantages } from './reinforce';
+export { acceptedRows } from './sft';

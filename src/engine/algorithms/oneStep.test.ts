@@ -73,7 +73,7 @@ class ToyPolicy {
 }
 
 /** The batch above and an UpdateContext over the toy (Adam with ε = 1, no reference model). */
-function toyContext(config: RunConfig) {
+function toyContext(config: RunConfig, accuracy: readonly number[] = SCORES) {
   const policy = new ToyPolicy();
   const mask = tf.tensor2d(LENGTHS.map((l) => Array.from({ length: T }, (_, t) => (t < l ? 1 : 0))), [N, T]);
   const batch = {
@@ -90,6 +90,7 @@ function toyContext(config: RunConfig) {
     oldLogProbs: null,
     oldValues: tf.zeros<tf.Rank.R2>([N, T]),
     scores: tf.tensor1d(SCORES),
+    accuracy: Float32Array.from(accuracy),
   };
   const policyOpt = new Adam([policy.logits], { epsilon: ADAM_EPS });
   const valueOpt = new Adam([policy.value], { epsilon: ADAM_EPS });
@@ -183,9 +184,9 @@ afterEach(() => {
 });
 
 /** Run one update of the preset's algorithm on the toy; the change in b and c. */
-function oneUpdate(preset: PresetId): { config: RunConfig; db: number[]; dc: number } {
-  const config = toyConfig(preset);
-  const { ctx, policy, dispose } = toyContext(config);
+function oneUpdate(preset: PresetId, opts: { accuracy?: readonly number[]; temperature?: number } = {}): { config: RunConfig; db: number[]; dc: number } {
+  const config = opts.temperature === undefined ? toyConfig(preset) : { ...toyConfig(preset), sampling: { ...toyConfig(preset).sampling, temperature: opts.temperature } };
+  const { ctx, policy, dispose } = toyContext(config, opts.accuracy);
   cleanup = dispose;
   ALGORITHM_REGISTRY[config.objective.algorithm].update(ctx);
   return { config, db: Array.from(policy.logits.dataSync()), dc: policy.value.dataSync()[0]! };
@@ -254,6 +255,29 @@ describe('one update step on a toy, against the objective by hand', () => {
     expectClose(db, policyGradient(o.lossAggregation, (i, t) => adv[i]![t]!).map((g) => adamStep(g, LR)));
     expect(dc).toBeCloseTo(adamStep(valueGradient(o.valueCoef, returns), VALUE_LR), 6);
     expect(dc).toBeGreaterThan(0); // the returns are >= 0 and c starts at 0
+  });
+
+  // The supervised arms: L = -Σ w_i·m_it·log π(y_it) / Σ w_i·m_it, and d log π(y) / d b_v = [y = v] - 1/3 at b = 0.
+  it('sft: the toy rows are gold traces, all 5 tokens imitated: g_v = -(1/5)(count_v - 5/3) = (2/15, -1/15, -1/15)', () => {
+    // Tokens 0 1 | 1 2 | 2: token 0 once, 1 twice, 2 twice.
+    const g = [2 / 15, -1 / 15, -1 / 15];
+    expectClose(oneUpdate('sft').db, g.map((x) => adamStep(x, LR)));
+    // At temperature 2 the RL algorithms' loss divides the logits by 2 (the gradient halves); SFT fits the model itself, at 1.
+    expectClose(oneUpdate('sft', { temperature: 2 }).db, g.map((x) => adamStep(x, LR)));
+  });
+
+  it('rft: only row 0 (the right answer) is imitated, its 2 tokens: g_v = -(1/2)([0=v] + [1=v] - 2/3) = (-1/6, -1/6, 1/3)', () => {
+    const { db, dc } = oneUpdate('rft');
+    expectClose(db, [-1 / 6, -1 / 6, 1 / 3].map((x) => adamStep(x, LR)));
+    expect(dc).toBe(0);
+  });
+
+  it('rft: with no right answer it takes no step at all (b stays 0), and says so in rft/accepted_frac', () => {
+    const config = toyConfig('rft');
+    const { ctx, policy, dispose } = toyContext(config, [0, 0, 0]);
+    cleanup = dispose;
+    ALGORITHM_REGISTRY.rft.update(ctx);
+    expect(Array.from(policy.logits.dataSync())).toEqual([0, 0, 0]);
   });
 
   it('trpo: b moves by the natural-gradient step (F + damping)^-1 g, scaled to the trust region', () => {

@@ -17,7 +17,10 @@ describe('algorithm specs', () => {
     expect(new Set(knobs).size).toBe(knobs.length);
   });
 
-  it.each(ALGORITHMS)('%s: its flags agree with the knobs it reads', (id) => {
+  const RL = ALGORITHMS.filter((id) => ALGORITHM_SPECS[id].trainsOn === 'rollouts');
+  const SUPERVISED = ALGORITHMS.filter((id) => ALGORITHM_SPECS[id].trainsOn !== 'rollouts');
+
+  it.each(RL)('%s: its flags agree with the knobs it reads', (id) => {
     const spec = ALGORITHM_SPECS[id];
     expect(ignoresKnob(id, 'optim.lr')).toBe(!spec.usesLearningRate);
     expect(ignoresKnob(id, 'objective.epsHigh')).toBe(!spec.clips);
@@ -28,6 +31,25 @@ describe('algorithm specs', () => {
     // Only what β weighs decides whether the reference-KL knobs are read.
     expect(ignoresKnob(id, 'objective.klEstimator')).toBe(spec.betaMeaning !== 'reference-kl');
     expect(spec.usesReference).toBe(spec.betaMeaning === 'reference-kl');
+  });
+
+  it.each(SUPERVISED)('%s (supervised): reads Adam\'s knobs and nothing of the RL objective, and says so in its flags', (id) => {
+    const spec = ALGORITHM_SPECS[id];
+    expect([spec.baseline, spec.stepControl, spec.clips, spec.critic, spec.usesReference]).toEqual(['none', 'none', false, false, false]);
+    for (const path of ['optim.lr', 'optim.epochs', 'optim.minibatches', 'optim.gradClip']) expect(ignoresKnob(id, path), path).toBe(false);
+    for (const path of ['objective.beta', 'objective.klEstimator', 'objective.epsHigh', 'objective.advantageScale', 'objective.entropyCoef', 'objective.gamma']) expect(ignoresKnob(id, path), path).toBe(true);
+  });
+
+  it('SFT samples nothing, so G, the temperature, the rewards and the tricks go unread; RFT samples and reads them', () => {
+    for (const path of ['sampling.groupSize', 'sampling.temperature', 'rewards.weights.accuracy', 'tricks.dynamicSampling']) {
+      expect(ignoresKnob('sft', path), path).toBe(true);
+      expect(ignoresKnob('rft', path), path).toBe(false);
+    }
+    // B and L_max still matter to SFT: they are its batch and its traces' length.
+    expect(ignoresKnob('sft', 'sampling.promptsPerIter')).toBe(false);
+    expect(ignoresKnob('sft', 'sampling.maxNewTokens')).toBe(false);
+    expect(ALGORITHM_SPECS.sft.trainsOn).toBe('gold-traces');
+    expect(ALGORITHM_SPECS.rft).toMatchObject({ trainsOn: 'accepted-samples', minGroupSize: 2 });
   });
 
   it('marks the knobs the issue names', () => {
@@ -41,8 +63,8 @@ describe('algorithm specs', () => {
     expect(ignoresKnob('ppo', 'objective.gamma')).toBe(false);
   });
 
-  it('never marks knobs outside objective and optim, nor the algorithm itself', () => {
-    for (const id of ALGORITHMS) {
+  it('never marks knobs outside objective and optim (unless its spec lists them in alsoIgnores), nor the algorithm itself', () => {
+    for (const id of RL) {
       for (const path of ['objective.algorithm', 'sampling.groupSize', 'rewards.weights.accuracy', 'tricks.dynamicSampling', 'model.dModel', 'run.seed', 'name']) {
         expect(ignoresKnob(id, path), `${id} ${path}`).toBe(false);
       }

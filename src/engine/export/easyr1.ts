@@ -93,6 +93,9 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
       row('algorithm.gamma', yNum(o.gamma), 'objective.gamma', o.gamma, 'exact');
       row('algorithm.lam', yNum(o.lambda), 'objective.lambda', o.lambda, 'exact');
       break;
+    case 'none':
+      row('algorithm.adv_estimator', 'grpo', 'objective.algorithm', o.algorithm, 'none', `${spec.title} is supervised (cross-entropy, no advantage); EasyR1 trains with RL only.`);
+      break;
   }
   const klToRef = spec.betaMeaning !== 'old-policy-kl' && o.beta > 0;
   row('algorithm.disable_kl', yBool(!klToRef), 'objective.beta', o.beta, spec.betaMeaning === 'old-policy-kl' ? 'none' : 'exact', spec.betaMeaning === 'old-policy-kl' ? `${spec.title}'s β weighs KL(π_old‖π), not KL to a reference.` : 'No reference model when β = 0.');

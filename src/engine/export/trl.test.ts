@@ -72,6 +72,9 @@ const BY_PRESET: Record<PresetId, { values: Record<string, string>; status?: Rec
   rloo: { values: { scale_rewards: '"none"', beta: '0.05' }, status: { scale_rewards: 'approx', beta: 'approx' }, unmapped: ['objective.klEstimator'], note: /RLOOTrainer/, rewards: '[accuracy_reward, format_reward]' },
   'grpo-d': { values: { beta: '0.04', loss_type: '"grpo"' }, status: { beta: 'approx' }, note: /knob for knob/, rewards: '[accuracy_reward, format_reward]' },
   reinforce: { values: { scale_rewards: '"none"', beta: '0.0' }, status: { scale_rewards: 'approx' }, note: /batch-mean baseline/, rewards: '[accuracy_reward, format_reward]' },
+  // Supervised arms: the script is still GRPO, and the mapping says the algorithm has no counterpart there.
+  sft: { values: { scale_rewards: '"group"', beta: '0.0' }, status: { scale_rewards: 'none' }, note: /SFTTrainer trains on gold traces/, rewards: '[accuracy_reward, format_reward]' },
+  rft: { values: { scale_rewards: '"group"', beta: '0.0' }, status: { scale_rewards: 'none' }, note: /no rejection-sampling trainer/, rewards: '[accuracy_reward, format_reward]' },
 };
 
 describe('Export to TRL: the mapping for every preset', () => {

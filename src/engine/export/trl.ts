@@ -117,6 +117,9 @@ export function trlMapping(c: RunConfig): TrlMapping {
     case 'critic':
       row('scale_rewards', pyStr('group'), `objective.algorithm = ${alg}`, 'critic + GAE', 'none', 'GRPOTrainer has no critic: the group baseline replaces the value head and GAE.');
       break;
+    case 'none':
+      row('scale_rewards', pyStr('group'), `objective.algorithm = ${alg}`, `${spec.title}: cross-entropy, no advantage`, 'none', `GRPOTrainer is RL; ${spec.title} is supervised (${spec.trl.trainer ?? 'generate, filter, then SFTTrainer'} is its TRL counterpart).`);
+      break;
   }
   row('loss_type', pyStr(LOSS_TYPE[o.lossAggregation]), 'objective.lossAggregation', o.lossAggregation, 'exact', 'token-mean = dapo, seq-mean-token-mean = grpo, seq-mean-token-sum-norm = dr_grpo (normaliser max_completion_length).');
   row('importance_sampling_level', pyStr(o.ratioLevel), 'objective.ratioLevel', o.ratioLevel, 'exact', o.ratioLevel === 'sequence' ? 'GSPO\'s length-normalised sequence ratio.' : 'Per-token ratio.');

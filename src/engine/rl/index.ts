@@ -25,6 +25,7 @@
  *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths
  *   stopGradient  torch's .detach()
  *   mismatch      samplingMismatch: behaviour vs. updated policy (NoisyRollout's off-policy ratio, TRL's sampling/*)
+ *   sft           sftLoss: teacher-forced cross-entropy (SFT on gold traces; RFT on accepted samples)
  */
 export { ADVANTAGE_SCALES, KL_CHOICES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, STD_EPS } from './host';
 export type { AdvantageScale, KlChoice, KlEstimator, LossAggregation, PolicyKlChoice, PolicyLossLevel } from './host';
@@ -68,3 +69,4 @@ export { maskedMean, maskedSum, maskedVar, sequenceLengths } from './masked';
 export { stopGradient } from './stopGradient';
 export { samplingMismatch } from './mismatch';
 export type { SamplingMismatch } from './mismatch';
+export { sftLoss } from './sft';

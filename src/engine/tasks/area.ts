@@ -119,6 +119,7 @@ export const areaTask: TaskDef = {
   description: 'Count the width and height of a coloured rectangle on a grid and multiply; novel answers: sides of 5-6.',
   shift: 'Visual shift: the same sides 1-4, under pixel noise training never shows. The coloured cells and their grid lines still stand out, so width and height can still be counted.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

@@ -131,6 +131,7 @@ export const compareTask: TaskDef = {
   description: 'Which of two coloured shapes is larger, or further left; novel answers: colour pairs never seen together.',
   shift: 'Visual shift: the training colour pairs, in darker shades (maroon, navy, olive, dark green) training never shows. Which shape is larger or further left, and its hue, are still plain to see.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

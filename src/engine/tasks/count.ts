@@ -100,6 +100,7 @@ export const countTask: TaskDef = {
   description: 'Count the objects of one colour and shape among distractors; novel answers: 6-9 of them.',
   shift: 'Visual shift: the same 0-5 objects, larger than any in training, on a background colour training never shows. Colour, shape and number are all still plain to see.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

@@ -115,6 +115,7 @@ export const digitSumTask: TaskDef = {
   description: 'Read the digits in the picture and add them up; novel answers: three digits instead of two.',
   shift: 'Visual shift: the same two digits, in an italic glyph style training never shows. Every stroke is still there, so a model that reads the digits reads the same digits and the same sum.',
   levels: 3,
+  hasGoldTraces: true,
   generate,
   scoreSteps,
 };

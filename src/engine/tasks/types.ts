@@ -63,6 +63,12 @@ export interface TaskDef {
   shift: string;
   /** Number of difficulty levels (>= 3). */
   levels: number;
+  /**
+   * Whether its instances carry a gold reasoning trace that a model can imitate (`goldTrace`):
+   * SFT trains on these and is refused on a task without them. Every task here has them; a task
+   * that only knows its answers (a real data set with labels alone) would say false.
+   */
+  hasGoldTraces: boolean;
   generate(opts: GenerateOptions): TaskInstance;
   /**
    * Process reward (StepGRPO): the fraction, in [0, 1], of the gold trace's steps that the

@@ -2,6 +2,7 @@
  * One iteration, phase by phase:
  *
  *   1. collect     B prompts -> G rollouts each, scored on the host (+ dynamic sampling's refills)   ./collect.ts
+ *                  (SFT samples nothing: 1-3 are the update on the B prompts' gold traces           ./gold.ts)
  *   2. passes      the reference's and the critic's passes over the kept batch                        ./passes.ts
  *   3. update      the algorithm's advantages and parameter steps, then one readback                 ./update.ts
  *                  (./update.ts runs 2 and 3: they share the batch's tensors and their disposal)
@@ -24,6 +25,7 @@ import { disposeAssembled } from './rollout';
 import { evaluateRun, planIteration, type IterationPlan, type RunState } from './run';
 import type { UpdateOutcome } from './update';
 import { updatePolicy } from './update';
+import { updateOnGoldTraces } from './gold';
 
 /** NaN/Infinity anywhere, or weights blown up (./divergence.ts): the run stops here, for good. */
 function stopIfDiverged(run: RunState, plan: IterationPlan, values: Record<string, number>, update: UpdateOutcome): void {
@@ -35,17 +37,18 @@ function stopIfDiverged(run: RunState, plan: IterationPlan, values: Record<strin
   throw run.divergedAt;
 }
 
-/** Step sizes, β, and the phases' times (see ./metrics.ts for what each time covers). */
-function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Rollouts, update: UpdateOutcome): Record<string, number> {
+/** Step sizes, β, and the phases' times (see ./metrics.ts for what each time covers). Without rollouts (SFT) the rollout's times are absent, not 0. */
+function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Rollouts | null, update: UpdateOutcome): Record<string, number> {
   const { config, algorithm } = run;
   const { sampling, tricks, objective } = config;
   const values: Record<string, number> = {};
   if (algorithm.usesLearningRate) values['lr'] = plan.lr; // TRPO's step comes from its trust region
   if (run.ref || algorithm.betaMeaning === 'old-policy-kl' || objective.klSchedule !== 'fixed') values['kl/beta'] = plan.beta;
-  values['time/rollout_ms'] = rollouts.ms;
   values['time/update_ms'] = update.ms;
-  values['time/reward_ms'] = rollouts.rounds.reduce((sum, r) => sum + r.rewardMs, 0);
   values['time/logprob_ms'] = update.logprobMs;
+  if (!rollouts) return values;
+  values['time/rollout_ms'] = rollouts.ms;
+  values['time/reward_ms'] = rollouts.rounds.reduce((sum, r) => sum + r.rewardMs, 0);
   const generated = rollouts.rounds.length * sampling.promptsPerIter * sampling.groupSize * sampling.maxNewTokens;
   values['throughput/tokens_per_s'] = generated / (rollouts.ms / 1000);
   if (tricks.noisyRollout) values['noise/std'] = noiseStdAt(tricks, plan.t);
@@ -80,11 +83,17 @@ async function evaluationMetrics(run: RunState): Promise<Record<string, number>>
   return { 'acc/eval_id': id.accuracy, 'acc/eval_ood': ood.accuracy, 'acc/eval_shift': shift.accuracy, 'format/eval_id': id.formatRate, 'time/eval_ms': now() - started };
 }
 
-export async function runIteration(run: RunState): Promise<MetricsRecord> {
-  const plan = planIteration(run);
+/** Phases 1-3: rollouts, passes and update; or, for SFT (trainsOn 'gold-traces'), the update on the prompts' gold traces. */
+async function trainPhases(run: RunState, plan: IterationPlan): Promise<{ values: Record<string, number>; rollouts: Rollouts | null; update: UpdateOutcome }> {
+  if (run.algorithm.trainsOn === 'gold-traces') return { values: {}, rollouts: null, update: await updateOnGoldTraces(run, plan) };
   const rollouts = await collectRollouts(run, plan.number);
   const values = rolloutPhaseMetrics(run, plan.number, rollouts);
-  const update = await updatePolicy(run, plan, rollouts);
+  return { values, rollouts, update: await updatePolicy(run, plan, rollouts) };
+}
+
+export async function runIteration(run: RunState): Promise<MetricsRecord> {
+  const plan = planIteration(run);
+  const { values, rollouts, update } = await trainPhases(run, plan);
   Object.assign(values, update.recorded.values);
   stopIfDiverged(run, plan, values, update);
   Object.assign(values, scheduleAndTimeMetrics(run, plan, rollouts, update));

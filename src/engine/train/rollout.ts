@@ -58,19 +58,28 @@ export interface RoundOptions {
   selection?: PromptSelection | null;
 }
 
-/** Sample and score one round. The caller disposes it with `disposeRound`. */
-export async function sampleRound(policy: Policy, task: TaskDef, config: RunConfig, opts: RoundOptions): Promise<RolloutRound> {
-  const { promptsPerIter: b, groupSize: g, temperature, topK, maxNewTokens: T } = config.sampling;
-  const seed = config.run.seed;
-  const instances = Array.from({ length: b }, (_, k) =>
+/**
+ * The B training prompts of one round. Every algorithm of a run with this seed sees these same
+ * prompts at this iteration: the RL algorithms sample from them, SFT trains on their gold traces.
+ */
+export function roundInstances(task: TaskDef, config: RunConfig, opts: RoundOptions): TaskInstance[] {
+  const b = config.sampling.promptsPerIter;
+  return Array.from({ length: b }, (_, k) =>
     task.generate({
-      seed: promptSeed(opts.selection ?? null, seed, opts.iteration, opts.round * b + k),
+      seed: promptSeed(opts.selection ?? null, config.run.seed, opts.iteration, opts.round * b + k),
       split: 'id',
       difficulty: opts.difficulty,
       imageSize: config.task.imageSize,
       jitter: config.task.jitter,
     }),
   );
+}
+
+/** Sample and score one round. The caller disposes it with `disposeRound`. */
+export async function sampleRound(policy: Policy, task: TaskDef, config: RunConfig, opts: RoundOptions): Promise<RolloutRound> {
+  const { promptsPerIter: b, groupSize: g, temperature, topK, maxNewTokens: T } = config.sampling;
+  const seed = config.run.seed;
+  const instances = roundInstances(task, config, opts);
   const { images, prompts } = instancesToTensors(instances, policy.config.promptLen);
   const t = opts.iteration - 1;
   const rolloutImages = perturbsImages(config.tricks, t) ? perturbImages(images, config.tricks, t, mixSeed(seed, opts.iteration, opts.round, 0xa06)) : null;

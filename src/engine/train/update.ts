@@ -60,12 +60,12 @@ function recordSamplingMismatch(rec: Recorder, batch: Batch, assembled: Assemble
   rec.set('sampling/sampling_logp_difference/max', m.logpDiffMax);
 }
 
-/** The algorithm's update on the batch. */
-function train(run: RunState, plan: IterationPlan, batch: Batch, rec: Recorder): void {
+/** The algorithm's update on the batch (keepTokens: record the per-token arrays the Inspect view reads). */
+export function train(run: RunState, plan: IterationPlan, batch: Batch, rec: Recorder, keepTokens = run.config.run.keepBatches > 0): void {
   const { config, policy, policyOpt, valueOpt } = run;
   const { beta, lr, valueLr } = plan;
   const rng = new Rng(mixSeed(config.run.seed, plan.number, 0x3b)); // minibatch order
-  run.algorithm.update({ config, policy, policyOpt, valueOpt, batch, beta, lr, valueLr, rng, rec, keepTokens: config.run.keepBatches > 0 });
+  run.algorithm.update({ config, policy, policyOpt, valueOpt, batch, beta, lr, valueLr, rng, rec, keepTokens });
 }
 
 /**

@@ -15,6 +15,7 @@ function actionLabel(a: LessonAction): string {
       return 'Open the explainer';
     case 'set':
     case 'preset':
+    case 'compare':
       return a.label;
   }
 }
