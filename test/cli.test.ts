@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, createdFile, runCli, writableDir } from '../src/cli/args';
-import { USAGE as BENCH_USAGE, parseBenchArgs, pickBackends } from '../src/cli/benchArgs';
+import { USAGE as BENCH_USAGE, learnSettings, parseBenchArgs, pickBackends } from '../src/cli/benchArgs';
 import { USAGE as EVAL_USAGE, parseEvalArgs } from '../src/cli/evalArgs';
 import { fileHandler } from '../src/cli/fileHandler';
 import { USAGE as PRETRAIN_USAGE, parsePretrainArgs } from '../src/cli/pretrainArgs';
@@ -22,7 +22,11 @@ import { USAGE as TRAIN_USAGE, buildConfig, parseTrainArgs, warmStartError } fro
 const VALIDATE: Record<string, (argv: string[]) => unknown> = {
   eval: parseEvalArgs,
   pretrain: parsePretrainArgs,
-  bench: (argv) => pickBackends(parseBenchArgs(argv)),
+  bench: (argv) => {
+    const args = parseBenchArgs(argv);
+    learnSettings(args);
+    return pickBackends(args);
+  },
   table: (argv) => finishedRuns(parseTableArgs(argv).dir),
   train: (argv) => buildConfig(parseTrainArgs(argv)),
 };
@@ -82,6 +86,7 @@ describe('CLI argument validation (in-process)', () => {
     expect(parseBenchArgs(['--threads', '1,2,2', '--learn-seeds', '1,2,3'])).toMatchObject({ threads: [1, 2], 'learn-seeds': [1, 2, 3] });
     expect(parseBenchArgs(['--learn-seeds', 'none'])['learn-seeds']).toEqual([]);
     expect(parseBenchArgs([])['learn-seeds']).toEqual([1]);
+    expect(learnSettings(parseBenchArgs(['--learn-set', 'optim.epochs=2', '--learn-set', 'objective.klEstimator=k3']))).toEqual({ 'optim.epochs': 2, 'objective.klEstimator': 'k3' });
   });
 });
 
@@ -96,6 +101,8 @@ describe('out-of-range and unwritable flags exit 2 naming the flag, before any w
     ['bench', ['--threads', '1,two'], /^--threads: expected thread counts separated by commas/],
     ['bench', ['--threads', '0'], /^--threads: each thread count must be 1 to 8/],
     ['bench', ['--learn-seeds', 'all'], /^--learn-seeds: expected seeds separated by commas/],
+    ['bench', ['--learn-set', 'optim.epoch=2'], /^--learn-set: unknown config field "optim\.epoch"/],
+    ['bench', ['--learn-preset', 'grpo-mu4'], /^--learn-preset: expected one of reinforce/],
     ['train', ['--set', 'sampling.groupSize=1'], /^--set sampling\.groupSize: GRPO needs at least 2/],
   ])('%s %j', async (script, argv, message) => {
     expect(await usageError(script, argv)).toMatch(message);

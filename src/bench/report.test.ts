@@ -70,7 +70,7 @@ describe('time to learn and threads in the report', () => {
   });
   it('labels the backend with its threads and lists each seed, the unreached one as such', () => {
     const md = resultsMarkdown([learned]);
-    expect(md).toContain('| browser | wasm (2 threads) | 62 | seed 1: 62 s, 90 it (40% → 56%); seed 2: not within 300 it (41% → 50%) |');
+    expect(md).toContain('| browser | wasm (2 threads) | grpo | 62 | seed 1: 62 s, 90 it (40% → 56%); seed 2: not within 300 it (41% → 50%) |');
     expect(md).toContain('stands 15 points above the warm start');
     expect(md).toContain('| browser | wasm (2 threads) | 900 |');
   });

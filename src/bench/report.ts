@@ -56,9 +56,9 @@ export function learnTable(entries: BenchEntry[]): string {
       const seeds = t.seeds
         .map((s) => `seed ${s.seed}: ${s.seconds !== null ? `${s.seconds.toFixed(0)} s, ${s.iterations} it` : `not within ${t.maxIterations} it`} (${(100 * s.before).toFixed(0)}% → ${(100 * s.reached).toFixed(0)}%)`)
         .join('; ');
-      return `| ${e.env} | ${backendCell(e)} | ${e.timeToLearnS != null ? e.timeToLearnS.toFixed(0) : 'not reached'} | ${seeds} |`;
+      return `| ${e.env} | ${backendCell(e)} | ${[t.preset, ...Object.entries(t.settings).map(([k, v]) => `${k}=${String(v)}`)].join(', ')} | ${e.timeToLearnS != null ? e.timeToLearnS.toFixed(0) : 'not reached'} | ${seeds} |`;
     });
-  return ['| env | backend | time to learn, s (mean) | per seed: training s, iterations (held-out ID accuracy, warm start → then) |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| env | backend | preset | time to learn, s (mean) | per seed: training s, iterations (held-out ID accuracy, warm start → then) |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** Every note once, with the entries it applies to, as a list under the tables. */
@@ -95,7 +95,7 @@ function learnSection(entries: BenchEntry[]): string[] {
   const t = entries.find((e) => e.timeToLearn !== undefined)!.timeToLearn!;
   return [
     '',
-    `## Time to learn: the default preset until held-out ID accuracy stands ${(100 * t.margin).toFixed(0)} points above the warm start`,
+    `## Time to learn: a preset (the default, grpo, unless the row says otherwise) until held-out ID accuracy stands ${(100 * t.margin).toFixed(0)} points above the warm start`,
     '',
     `Wall seconds of training, held-out evaluations excluded (greedy, ${t.evalN} prompts every ${t.evalEvery} iterations, standard error about ${(100 * Math.sqrt(0.25 / t.evalN)).toFixed(0)} points), ` +
       `up to ${t.maxIterations} iterations. On wasm only: the plain-JS cpu backend is too slow, and webgl/webgpu here are software-emulated.`,

@@ -25,6 +25,9 @@ export const TimeToLearnSchema = z.object({
   /** Mean over the seeds that got there; null when none did within maxIterations. */
   timeToLearnS: z.number().nullable(),
   timeToLearn: z.object({
+    /** Older entries lack it: they measured the default preset, grpo. */
+    preset: z.string().default('grpo'),
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     margin: z.number(),
     evalN: z.number().int(),
     evalEvery: z.number().int(),

@@ -1,5 +1,5 @@
 /**
- * Time to learn: how long a learner who presses Start on the default preset waits until the
+ * Time to learn: how long a learner who presses Start on the default preset (or `preset`) waits until the
  * held-out curve shows learning. Defined as the wall seconds of training (held-out evaluations
  * excluded, since how often to evaluate is a display choice) until greedy accuracy on held-out
  * ID prompts stands `margin` above the warm start's, read at the trainer's own evaluations.
@@ -7,13 +7,19 @@
  * The same code runs in Node (src/cli/bench.ts) and in the browser page (src/bench/page.ts);
  * the caller has made the backend active.
  */
-import { applyPreset } from '../engine/presets';
+import { RunConfigSchema } from '../engine/config';
+import { setPath, type Json } from '../engine/paths';
+import { applyPreset, type PresetId } from '../engine/presets';
 import { now } from '../engine/train/clock';
 import { createTrainer } from '../engine/train/trainer';
 import type { TrainerDeps } from '../engine/train/types';
 import type { TimeToLearn } from './schema';
 
 export interface TimeToLearnOptions {
+  /** The app's default, unless a comparison asks for another. */
+  preset: PresetId;
+  /** Knobs set over the preset (dotted paths), e.g. optim.epochs = 2: what a comparison changes. */
+  settings: Record<string, string | number | boolean>;
   seeds: number[];
   /** Held-out prompts per evaluation: 128 gives a standard error of about 4 points near 50%. */
   evalN: number;
@@ -25,7 +31,7 @@ export interface TimeToLearnOptions {
   log: (line: string) => void;
 }
 
-export const TIME_TO_LEARN_DEFAULTS = { evalN: 128, evalEvery: 10, maxIterations: 300, margin: 0.15 } as const;
+export const TIME_TO_LEARN_DEFAULTS = { preset: 'grpo', settings: {}, evalN: 128, evalEvery: 10, maxIterations: 300, margin: 0.15 } as const;
 
 interface SeedResult {
   seed: number;
@@ -38,7 +44,9 @@ interface SeedResult {
 }
 
 async function oneSeed(seed: number, o: TimeToLearnOptions, deps: TrainerDeps): Promise<SeedResult> {
-  const config = applyPreset('grpo', { run: { seed, iterations: o.maxIterations, evalEvery: o.evalEvery, evalN: o.evalN } });
+  const base = JSON.parse(JSON.stringify(applyPreset(o.preset, { run: { seed, iterations: o.maxIterations, evalEvery: o.evalEvery, evalN: o.evalN } }))) as Json;
+  for (const [path, value] of Object.entries(o.settings)) setPath(base, path, value);
+  const config = RunConfigSchema.parse(base);
   const trainer = await createTrainer(config, deps);
   try {
     const before = (await trainer.evaluate(o.evalN)).id.accuracy;
@@ -68,6 +76,6 @@ export async function timeToLearn(o: TimeToLearnOptions, deps: TrainerDeps): Pro
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     timeToLearnS: done.length > 0 ? mean(done.map((s) => s.seconds ?? 0)) : null,
-    timeToLearn: { margin: o.margin, evalN: o.evalN, evalEvery: o.evalEvery, maxIterations: o.maxIterations, seeds },
+    timeToLearn: { preset: o.preset, settings: o.settings, margin: o.margin, evalN: o.evalN, evalEvery: o.evalEvery, maxIterations: o.maxIterations, seeds },
   };
 }

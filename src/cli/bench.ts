@@ -20,7 +20,7 @@ import { TIME_TO_LEARN_DEFAULTS, timeToLearn } from '../bench/timeToLearn';
 import { BenchEntrySchema, type BenchEntry } from '../bench/schema';
 import { initBackend, type NodeBackend } from './backend';
 import { runCli, writableDir } from './args';
-import { USAGE, parseBenchArgs, pickBackends, type BenchArgs } from './benchArgs';
+import { USAGE, learnSettings, parseBenchArgs, pickBackends, type BenchArgs } from './benchArgs';
 import { fileHandler } from './fileHandler';
 
 export function machineLabel(): string {
@@ -77,8 +77,8 @@ async function benchNode(backend: NodeBackend, args: BenchArgs): Promise<BenchEn
   if (backend === 'wasm') entry.threads = 1; // tfjs-backend-wasm has no threads in Node
   // Time to learn on wasm only: the plain-JS cpu backend would take hours.
   if (backend === 'wasm' && args['learn-seeds'].length > 0 && args.only !== 'generate') {
-    log(`node/${backend}: time to learn, seeds ${args['learn-seeds'].join(', ')}`);
-    Object.assign(entry, await timeToLearn({ ...TIME_TO_LEARN_DEFAULTS, seeds: args['learn-seeds'], log }, deps));
+    log(`node/${backend}: time to learn (${args['learn-preset']}), seeds ${args['learn-seeds'].join(', ')}`);
+    Object.assign(entry, await timeToLearn({ ...TIME_TO_LEARN_DEFAULTS, preset: args['learn-preset'], settings: learnSettings(args), seeds: args['learn-seeds'], log }, deps));
   }
   return entry;
 }
@@ -94,6 +94,7 @@ async function readExisting(path: string): Promise<BenchEntry[]> {
 runCli(USAGE, async () => {
   const args = parseBenchArgs(process.argv.slice(2));
   await writableDir(args.out, '--out'); // now, not after the runs
+  learnSettings(args); // a bad --learn-set fails now, naming the field, not after the engine runs
   const { node, browser } = pickBackends(args);
   const fresh: BenchEntry[] = [];
   for (const b of node) fresh.push(await benchNode(b, args));

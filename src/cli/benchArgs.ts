@@ -5,15 +5,18 @@
 import { z } from 'zod';
 import { BROWSER_BACKENDS } from '../bench/schema';
 import { NODE_BACKENDS, type NodeBackend } from './backend';
+import { PRESET_IDS } from '../engine/presets';
+import { parseSet } from './trainArgs';
 import { numArg, parseCli, UsageError } from './args';
 
 export const USAGE = `usage: npm run bench -- [--only all|node|browser|generate] [--backends ${[...new Set([...NODE_BACKENDS, ...BROWSER_BACKENDS])].join(',')}]
        [--iterations 3] [--growth 200] [--growth-at 10] [--growth-config tiny|default] [--limits-ms 150]
        [--prompts 8] [--group 8] [--repeats 3] [--fps-seconds 10] [--port 4390] [--out bench] [--profile]
-       [--threads 1,2] [--learn-seeds 1|1,2,3|none]
+       [--threads 1,2] [--learn-seeds 1|1,2,3|none] [--learn-preset grpo] [--learn-set section.knob=value ...]
 --backends filters both environments (cpu and wasm run in Node and in the browser); --only generate is Node's generation benchmark alone.
 --threads: the browser's wasm runs once per thread count (default: 1 and every core, at most 8); Node's wasm has one thread.
---learn-seeds: time to learn (the default preset until held-out accuracy is 15 points up) on wasm, once per seed; none skips it.`;
+--learn-seeds: time to learn (the default preset until held-out accuracy is 15 points up) on wasm, once per seed; none skips it.
+--learn-preset, --learn-set: the preset time to learn runs (default grpo, the app's default) and knobs set over it.`;
 
 const Args = z
   .object({
@@ -42,6 +45,8 @@ const Args = z
       .regex(/^(none|\d+(,\d+)*)$/, 'expected seeds separated by commas (e.g. 1,2,3) or none')
       .transform((s) => (s === 'none' ? [] : s.split(',').map(Number)))
       .default([1]),
+    'learn-set': z.array(z.string()).default([]),
+    'learn-preset': z.enum(PRESET_IDS, { message: `expected one of ${PRESET_IDS.join(', ')}` }).default('grpo'),
   })
   .refine((a) => a.growth === 0 || a['growth-at'] < a.growth, { message: 'must be below --growth (0 turns the growth run off)', path: ['growth-at'] });
 export type BenchArgs = z.infer<typeof Args>;
@@ -63,6 +68,8 @@ const OPTIONS = {
   profile: { type: 'boolean' },
   threads: { type: 'string' },
   'learn-seeds': { type: 'string' },
+  'learn-preset': { type: 'string' },
+  'learn-set': { type: 'string', multiple: true },
 } as const;
 
 /** The validated flags of `npm run bench`; throws UsageError on a bad one. */
@@ -81,4 +88,22 @@ function pickBackends(args: BenchArgs): { node: NodeBackend[]; browser: (typeof 
     if (!known.has(b)) throw new UsageError(`--backends: "${b}" is not a backend of --only ${args.only} (expected some of ${[...known].join(', ')})`);
   }
   return { node: node.filter((b) => wanted.includes(b)), browser: browser.filter((b) => wanted.includes(b)) };
+}
+
+/** --learn-set pairs as a settings object (each path checked against RunConfig, as train's --set). */
+export function learnSettings(args: BenchArgs): Record<string, string | number | boolean> {
+  return Object.fromEntries(args['learn-set'].map((item) => {
+    const { path, value } = namedAs('--learn-set', () => parseSet(item));
+    return [path, typeof value === 'number' || typeof value === 'boolean' ? value : String(value)];
+  }));
+}
+
+/** train's --set parser, its errors naming this flag. */
+function namedAs<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(e.message.replace(/^--set/, flag));
+    throw e;
+  }
 }
