@@ -17,6 +17,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['**/app/**', '**/worker/**'] }],
     },
   },
+  // ---- `npm run lessons` (src/cli/lesson*.ts): the one upward read. The lessons' promises, their
+  // measured reference and the chart specs they name are app data that Node must check; they are plain
+  // data and arithmetic (no React, DOM or worker), and only these modules may be read.
+  {
+    files: ['src/cli/lesson*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/app/**', '!**/app/lessons', '!**/app/lessons/promises', '!**/app/lessons/reference', '!**/app/lessons/armConfig', '!**/app/charts', '!**/app/charts/specs', '**/worker/**'] }],
+    },
+  },
   // ---- The app, the worker and the e2e suite (issue 4): their own tsconfigs and import rules.
   {
     files: ['src/app/**/*.{ts,tsx}', 'src/worker/**/*.ts', 'e2e/**/*.ts', 'playwright.config.ts', 'vite.config.ts'],

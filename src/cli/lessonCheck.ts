@@ -8,14 +8,9 @@ import type { RunConfig } from '../engine/config';
 import type { MetricsRecord } from '../engine/train/metrics';
 import { createTrainer } from '../engine/train/trainer';
 import type { TrainerDeps } from '../engine/train/types';
-// Lessons' promises are app data that Node must read (plain data and arithmetic: no React, DOM or worker).
-// eslint-disable-next-line no-restricted-imports
 import { CHARTS } from '../app/charts/specs';
-// eslint-disable-next-line no-restricted-imports
 import type { Lesson } from '../app/lessons';
-// eslint-disable-next-line no-restricted-imports
 import { armConfig } from '../app/lessons/armConfig';
-// eslint-disable-next-line no-restricted-imports
 import { claimResult, measureClaim, meanCurve, thin, type ClaimResult, type ReferenceArm, type ReferenceLesson } from '../app/lessons/promises';
 
 /** Points kept per committed reference curve. */

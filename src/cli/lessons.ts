@@ -10,12 +10,8 @@
  * test/lessons-check.slow.test.ts checks one promise on a tiny model.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-// Lessons' promises are app data that Node must read (plain data and arithmetic: no React, DOM or worker).
-// eslint-disable-next-line no-restricted-imports
 import { LESSONS } from '../app/lessons';
-// eslint-disable-next-line no-restricted-imports
 import { promiseTable, type ReferenceFile } from '../app/lessons/promises';
-// eslint-disable-next-line no-restricted-imports
 import { ReferenceFileSchema } from '../app/lessons/reference';
 import { createdFile, runCli } from './args';
 import { initBackend } from './backend';

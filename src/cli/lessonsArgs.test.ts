@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- the lesson ids the flags accept (plain data)
 import { LESSONS } from '../app/lessons';
 import { UsageError } from './args';
 import { DEFAULT_REFERENCE, parseLessonsArgs } from './lessonsArgs';

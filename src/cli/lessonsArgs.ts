@@ -2,8 +2,6 @@
  * `npm run lessons`'s flags: usage, schema and parser. Imported by lessons.ts and tested in-process.
  */
 import { z } from 'zod';
-// Lessons' promises are app data that Node must read (plain data and arithmetic: no React, DOM or worker).
-// eslint-disable-next-line no-restricted-imports
 import { LESSONS } from '../app/lessons';
 import { parseCli } from './args';
 import { NODE_BACKENDS } from './backend';
