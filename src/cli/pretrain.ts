@@ -52,7 +52,7 @@ runCli(USAGE, async () => {
   for (const id of tasks) {
     const t0 = performance.now();
     const task = TASKS[id];
-    const policy = Policy.create(DEFAULT_MODEL_CONFIG, MODEL_SEED);
+    const policy = Policy.create({ ...DEFAULT_MODEL_CONFIG, vocabSize: task.vocabSize }, MODEL_SEED);
     const cfg = { ...SFT[id], maxNewTokens: DEFAULT_MAX_NEW_TOKENS, imageSize: DEFAULT_TASK_SETTINGS.imageSize, jitter: DEFAULT_TASK_SETTINGS.jitter };
     const progress = new Progress(`sft ${id}`, cfg.steps ?? 600);
     const report = await warmStart(policy, task, cfg, (step, _total, loss, last) =>

@@ -171,6 +171,9 @@ export const RunConfigSchema = z.object({
   tricks: TricksSchema.default(TricksSchema.parse({})),
   run: RunSchema.default(RunSchema.parse({})),
 })
+  // The model's vocabulary is the task's (TaskDef.vocabSize), never a free choice: a base task's
+  // warm start has 68 rows, a later task's needs the appended words.
+  .overwrite((c) => (c.model.vocabSize === TASKS[c.task.task].vocabSize ? c : { ...c, model: { ...c.model, vocabSize: TASKS[c.task.task].vocabSize } }))
   // Rules that tie fields of different groups together; each issue names the field to fix, so
   // the config panel shows it there and the worker refuses the same configs the form does.
   .superRefine((c, ctx) => {

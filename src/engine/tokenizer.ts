@@ -1,7 +1,14 @@
 /**
- * A word-level vocabulary of ~67 tokens and the output grammar
- *   <think> step step ... </think> <answer> X </answer> <eos>
+ * A word-level vocabulary and the output grammar
+ *   <think> step step ... </think> <answer> X ... </answer> <eos>
  * Numbers 0..36 are single tokens: the largest answer any task asks for is a 6x6 area.
+ *
+ * Two vocabularies share one id space. The BASE one (the first 68 words) is what the four
+ * single-image tasks (count, digit-sum, compare, area) and their warm starts were built on;
+ * the FULL one appends the words the frame-sequence, GUI and grounding tasks need (directions,
+ * `click`, `where`, ...). Appending keeps every base id, so a base model and its checkpoints,
+ * reference runs and seeded samples are unchanged; a task declares which one it needs
+ * (TaskDef.vocabSize) and the run's model is built with that many rows.
  */
 
 export const SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>', '<think>', '</think>', '<answer>', '</answer>'] as const;
@@ -16,8 +23,22 @@ export const WORDS = ['how', 'many', 'sum', 'of', 'digits', 'which', 'is', 'larg
 export type Color = (typeof COLORS)[number];
 export type Shape = (typeof SHAPES)[number];
 
-export const VOCAB: readonly string[] = [...SPECIAL_TOKENS, ...NUMBERS, ...OPERATORS, ...COLORS, ...SHAPES, ...WORDS];
+/**
+ * Appended after the base vocabulary, never reordered (ids are baked into checkpoints):
+ * directions and frame words for `motion`, the action word for `click`, the question word for
+ * `locate`, and a few connectives their prompts and traces share.
+ */
+export const EXTRA_WORDS = ['up', 'down', 'right', 'way', 'move', 'moves', 'frames', 'frame', 'click', 'where', 'box', 'at', 'in', 'to', 'still', 'none'] as const;
+
+const BASE_VOCAB: readonly string[] = [...SPECIAL_TOKENS, ...NUMBERS, ...OPERATORS, ...COLORS, ...SHAPES, ...WORDS];
+/** Rows of a base-vocabulary model (the four single-image tasks and their warm starts). */
+export const BASE_VOCAB_SIZE = BASE_VOCAB.length;
+export const VOCAB: readonly string[] = [...BASE_VOCAB, ...EXTRA_WORDS];
+/** Rows of a full-vocabulary model; every id a tokenizer call can return is below it. */
 export const VOCAB_SIZE = VOCAB.length;
+/** The two model vocabulary sizes a run can have. */
+export const VOCAB_SIZES = [BASE_VOCAB_SIZE, VOCAB_SIZE] as const;
+export type VocabSize = (typeof VOCAB_SIZES)[number];
 
 const ID_OF = new Map<string, number>(VOCAB.map((w, i) => [w, i]));
 
@@ -75,12 +96,18 @@ export function tokenNumber(tokenId: number): number | null {
   return Number(w);
 }
 
+/** An answer's words: "click 12 20" -> ['click', '12', '20']; a one-word answer is one word. */
+export function answerWords(answer: string): string[] {
+  return answer.trim().split(/\s+/).filter((w) => w.length > 0);
+}
+
 /**
- * The response a perfect policy writes: `<think> trace </think> <answer> answer </answer> <eos>`.
+ * The response a perfect policy writes: `<think> trace </think> <answer> answer </answer> <eos>`,
+ * the answer being one or more words ("7", "click 12 20", "3 4 2 2").
  * SFT trains on exactly this; rewards parse it back.
  */
 export function formatResponse(trace: readonly string[], answer: string): number[] {
-  return [THINK, ...trace.map(id), THINK_END, ANSWER, id(answer), ANSWER_END, EOS];
+  return [THINK, ...trace.map(id), THINK_END, ANSWER, ...answerWords(answer).map(id), ANSWER_END, EOS];
 }
 
 /** Left-pad (or refuse) a prompt to a fixed length so positions mean the same thing in every batch. */

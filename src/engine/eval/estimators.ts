@@ -17,7 +17,14 @@ export interface PromptSamples {
   gold: string;
   /** The parsed answer of each of the n samples (null: no well-formed answer). */
   answers: readonly (string | null)[];
+  /**
+   * Whether an answer is right, where more than the gold string is (a click anywhere in the
+   * target's box, a box with IoU >= 0.5). Absent: exactly the gold answer.
+   */
+  isRight?: (answer: string) => boolean;
 }
+
+const rightIn = (p: PromptSamples) => (a: string | null): boolean => a !== null && (p.isRight ? p.isRight(a) : a === p.gold);
 
 export interface Estimate {
   /** Mean over prompts, in [0, 1]. */
@@ -81,7 +88,7 @@ export function summarizeSamples(prompts: readonly PromptSamples[], k: number): 
   if (prompts.length === 0) throw new Error('summarizeSamples: no prompts.');
   const n = prompts[0]!.answers.length;
   if (prompts.some((p) => p.answers.length !== n)) throw new Error('summarizeSamples: every prompt needs the same number of samples.');
-  const correct = prompts.map((p) => p.answers.filter((a) => a === p.gold).length);
+  const correct = prompts.map((p) => p.answers.filter(rightIn(p)).length);
   const sampleAcc = correct.reduce((a, b) => a + b, 0) / (n * prompts.length);
   return {
     prompts: prompts.length,
@@ -90,7 +97,7 @@ export function summarizeSamples(prompts: readonly PromptSamples[], k: number): 
     sampleAccuracy: { value: sampleAcc, se: binomialSE(sampleAcc, n * prompts.length) },
     passAtK: estimate(correct.map((c) => passAtK(n, c, k))),
     bestOfN: estimate(correct.map((c) => (c > 0 ? 1 : 0))),
-    majorityOfN: estimate(prompts.map((p) => (majorityAnswer(p.answers) === p.gold ? 1 : 0))),
+    majorityOfN: estimate(prompts.map((p) => (rightIn(p)(majorityAnswer(p.answers)) ? 1 : 0))),
   };
 }
 

@@ -81,8 +81,8 @@ def _plain(w):
     return w in VOCAB and w not in SPECIAL
 
 
-def parse_response(words):
-    """src/engine/rewards/parse.ts: the grammar <think> trace </think> <answer> X </answer> <eos>."""
+def parse_response(words, answer_length=1):
+    """src/engine/rewards/parse.ts: the grammar <think> trace </think> <answer> X </answer> <eos>, X being answer_length words."""
     eos_at = _index(words, "<eos>")
     eos_reached = eos_at >= 0
     body = list(words[:eos_at]) if eos_reached else list(words)
@@ -99,7 +99,7 @@ def parse_response(words):
         and trace is not None
         and all(_plain(w) for w in trace)
         and open_ == think_end + 1
-        and close == open_ + 2
+        and close == open_ + 1 + answer_length
         and close == len(body) - 1
         and all(_plain(w) for w in inner)
     )
@@ -177,15 +177,28 @@ def _steps_area(answer, gold_trace, trace):
 
 SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area}
 
+# ---- each task's answer: how many words (TaskDef.answerLength) and, where more than the gold
+# words are right, its own score (TaskDef.scoreAnswer); a task absent here answers in one word, scored exactly.
+ANSWER_LENGTH = {}
+SCORE_ANSWER = {}
+
+
+def _score_answer(task, answer, gold):
+    if answer is None:
+        return 0.0
+    if task in SCORE_ANSWER:
+        return float(SCORE_ANSWER[task](answer.split(), gold))
+    return 1.0 if answer == gold else 0.0
+
 
 # ---- the reward functions (src/engine/rewards/functions.ts), on a response's words
 
-def accuracy_score(words, answer):
-    return 1.0 if parse_response(words)["answer"] == answer else 0.0
+def accuracy_score(words, answer, task=None):
+    return _score_answer(task, parse_response(words)["answer"], answer)
 
 
-def format_score(words):
-    return 1.0 if parse_response(words)["well_formed"] else 0.0
+def format_score(words, task=None):
+    return 1.0 if parse_response(words, ANSWER_LENGTH.get(task, 1))["well_formed"] else 0.0
 
 
 def step_score(words, task, answer, gold_trace):
@@ -214,8 +227,8 @@ def hackable_score(words):
 def score_all(words, task, answer, gold_trace, max_new_tokens=MAX_COMPLETION_LENGTH, cache=L_CACHE):
     """Every function's unweighted value, as scoreSample's byFn."""
     return {
-        "accuracy": accuracy_score(words, answer),
-        "format": format_score(words),
+        "accuracy": accuracy_score(words, answer, task),
+        "format": format_score(words, task),
         "step": step_score(words, task, answer, gold_trace),
         "length": length_score(words, max_new_tokens, cache),
         "hackable": hackable_score(words),
@@ -272,12 +285,14 @@ def _ids(kwargs, n):
 
 def accuracy_reward(completions, solution, **kwargs):
     ids = _ids(kwargs, len(completions))
-    return [accuracy_score(_completion_words(c, i), str(s)) for c, s, i in zip(completions, solution, ids)]
+    tasks = kwargs.get("task") or [None] * len(completions)
+    return [accuracy_score(_completion_words(c, i), str(s), t) for c, s, t, i in zip(completions, solution, tasks, ids)]
 
 
 def format_reward(completions, **kwargs):
     ids = _ids(kwargs, len(completions))
-    return [format_score(_completion_words(c, i)) for c, i in zip(completions, ids)]
+    tasks = kwargs.get("task") or [None] * len(completions)
+    return [format_score(_completion_words(c, i), t) for c, t, i in zip(completions, tasks, ids)]
 
 
 def step_reward(completions, task, solution, trace, **kwargs):

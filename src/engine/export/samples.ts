@@ -8,7 +8,8 @@
 import { Rng } from '../random';
 import { REWARD_NAMES, combineRewards, scoreSample, type RewardCombination, type RewardName } from '../rewards';
 import type { TaskInstance } from '../tasks/types';
-import { EOS, PAD, VOCAB, decode, formatResponse, id } from '../tokenizer';
+import { EOS, PAD, VOCAB, answerWords, decode, formatResponse, id } from '../tokenizer';
+import { getTask } from '../tasks';
 
 export interface RewardCase {
   kind: string;
@@ -40,14 +41,18 @@ function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, 
   const gold = formatResponse(inst.goldTrace, inst.answer);
   const [THINK, THINK_END, ANSWER, ANSWER_END] = ['<think>', '</think>', '<answer>', '</answer>'].map(id) as [number, number, number, number];
   const trace = inst.goldTrace.map(id);
-  const plainIds = VOCAB.map((_, i) => i).filter((i) => i > 6);
+  // Only words the task's model can say: a base task's cases stay as they were before words were appended.
+  const plainIds = VOCAB.map((_, i) => i).filter((i) => i > 6 && i < getTask(inst.taskId).vocabSize);
   const other = (w: string): number => {
     let t: number;
     do t = rng.pick(plainIds);
     while (VOCAB[t] === w);
     return t;
   };
-  const ans = id(inst.answer);
+  const answer = answerWords(inst.answer);
+  const ans = answer.map(id);
+  // The last word changed (a wrong number, a wrong coordinate).
+  const wrong = [...ans.slice(0, -1), other(answer.at(-1)!)];
   const garble = trace.map((t) => (rng.next() < 0.4 ? other(VOCAB[t]!) : t));
   const one = trace.slice();
   if (one.length > 0) {
@@ -56,19 +61,20 @@ function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, 
   }
   const out: [string, number[]][] = [
     ['correct', gold],
-    ['wrong-answer', [THINK, ...trace, THINK_END, ANSWER, other(inst.answer), ANSWER_END, EOS]],
-    ['missing-think', [ANSWER, ans, ANSWER_END, EOS]],
-    ['missing-answer-tags', [THINK, ...trace, THINK_END, ans, EOS]],
-    ['no-tags', [...trace, ans, EOS]],
+    ['wrong-answer', [THINK, ...trace, THINK_END, ANSWER, ...wrong, ANSWER_END, EOS]],
+    ['missing-think', [ANSWER, ...ans, ANSWER_END, EOS]],
+    ['missing-answer-tags', [THINK, ...trace, THINK_END, ...ans, EOS]],
+    ['no-tags', [...trace, ...ans, EOS]],
     ['empty-answer', [THINK, ...trace, THINK_END, ANSWER, ANSWER_END, EOS]],
-    ['two-word-answer', [THINK, ...trace, THINK_END, ANSWER, ans, ans, ANSWER_END, EOS]],
+    // The answer said twice: one word too many for a one-word answer, twice the words for a longer one.
+    ['two-word-answer', [THINK, ...trace, THINK_END, ANSWER, ...ans, ...ans, ANSWER_END, EOS]],
     ['extra-after', [...gold.slice(0, -1), other(''), EOS]],
     ['extra-before', [other(''), ...gold]],
-    ['because', [THINK, id('because'), ...trace, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
-    ['garbled-trace', [THINK, ...garble, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
-    ['one-step-wrong', [THINK, ...one, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
-    ['empty-trace', [THINK, THINK_END, ANSWER, ans, ANSWER_END, EOS]],
-    ['out-of-order', [ANSWER, ans, ANSWER_END, THINK, ...trace, THINK_END, EOS]],
+    ['because', [THINK, id('because'), ...trace, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
+    ['garbled-trace', [THINK, ...garble, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
+    ['one-step-wrong', [THINK, ...one, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
+    ['empty-trace', [THINK, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
+    ['out-of-order', [ANSWER, ...ans, ANSWER_END, THINK, ...trace, THINK_END, EOS]],
     ['pad-inside', [THINK, ...trace, THINK_END, ANSWER, PAD, ANSWER_END, EOS]],
     ['junk-after-eos', [...gold, id('because'), ANSWER, ANSWER_END]],
     ['truncated', gold.slice(0, rng.int(1, Math.max(1, gold.length - 1)))],
@@ -76,7 +82,7 @@ function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, 
     ['empty', []],
     ['eos-only', [EOS]],
     ['soup', Array.from({ length: rng.int(1, maxNewTokens) }, () => rng.int(0, VOCAB.length - 1))],
-    ['long-trace', [THINK, ...trace, ...Array.from({ length: maxNewTokens }, () => rng.pick(plainIds)), THINK_END, ANSWER, ans, ANSWER_END, EOS]],
+    ['long-trace', [THINK, ...trace, ...Array.from({ length: maxNewTokens }, () => rng.pick(plainIds)), THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
   ];
   return out;
 }

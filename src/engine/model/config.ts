@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VOCAB_SIZE } from '../tokenizer';
+import { BASE_VOCAB_SIZE, VOCAB_SIZE } from '../tokenizer';
 
 /**
  * The tiny VLM's shape. Defaults give ~150k parameters: small enough that one RL iteration
@@ -16,7 +16,10 @@ export const ModelConfigSchema = z
     ffnMult: z.number().int().min(1).max(8).default(4).describe('Hidden width of each MLP, as a multiple of dModel.'),
     promptLen: z.number().int().min(2).max(32).default(8).describe('Prompt tokens, left-padded to this length.'),
     maxResponseLen: z.number().int().min(4).max(64).default(32).describe('Longest response the position table can hold.'),
-    vocabSize: z.literal(VOCAB_SIZE).default(VOCAB_SIZE).describe('Fixed by the tokenizer.'),
+    vocabSize: z
+      .union([z.literal(BASE_VOCAB_SIZE), z.literal(VOCAB_SIZE)])
+      .default(BASE_VOCAB_SIZE)
+      .describe(`Rows of the token embedding and the output head. Set by the task: ${BASE_VOCAB_SIZE} words for the single-image tasks, ${VOCAB_SIZE} for the tasks whose words were appended (motion, click, locate).`),
   })
   .refine((c) => c.imageSize % c.patchSize === 0, { message: 'imageSize must be a multiple of patchSize', path: ['patchSize'] })
   .refine((c) => c.dModel % c.nHeads === 0, { message: 'dModel must be a multiple of nHeads', path: ['nHeads'] });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EOS, PAD, VOCAB_SIZE } from '../tokenizer';
+import { BASE_VOCAB_SIZE as VOCAB_SIZE, EOS, PAD } from '../tokenizer';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './config';
 import { Policy, type SampleOptions } from './index';
 import { TINY_CONFIG, biasTowardEos, randomInputs, randomResponses, tileRows } from './testing';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random';
-import { BOS, EOS, PAD, VOCAB_SIZE } from '../tokenizer';
+import { BASE_VOCAB_SIZE, BOS, EOS, PAD } from '../tokenizer';
 import { ModelConfigSchema, type ModelConfig } from './config';
 import type { Policy } from './policy';
 
@@ -31,7 +31,7 @@ export function randomInputs(config: ModelConfig, n: number, seed: number): { im
     const len = 1 + (i % config.promptLen); // 1..promptLen real tokens, the rest <pad>
     for (let j = 0; j < config.promptLen; j++) {
       const k = j - (config.promptLen - len);
-      ids.push(k < 0 ? PAD : k === 0 ? BOS : rng.int(7, VOCAB_SIZE - 1));
+      ids.push(k < 0 ? PAD : k === 0 ? BOS : rng.int(7, BASE_VOCAB_SIZE - 1));
     }
   }
   return { images: tf.tensor4d(pixels, [n, s, s, 3]), prompts: tf.tensor2d(ids, [n, config.promptLen], 'int32') };
@@ -41,7 +41,7 @@ export function randomInputs(config: ModelConfig, n: number, seed: number): { im
 export function randomResponses(n: number, t: number, seed: number): tf.Tensor2D {
   const rng = new Rng(seed);
   return tf.tensor2d(
-    Array.from({ length: n * t }, () => rng.int(3, VOCAB_SIZE - 1)),
+    Array.from({ length: n * t }, () => rng.int(3, BASE_VOCAB_SIZE - 1)),
     [n, t],
     'int32',
   );

@@ -2,7 +2,7 @@
  * Rule-based reward functions: plain `(sample, instance) => number` callables, as in TRL's
  * GRPOTrainer, so they compose with weights (./index.ts) and test in isolation.
  */
-import { getTask } from '../tasks';
+import { getTask, scoreAnswer } from '../tasks';
 import type { TaskInstance } from '../tasks/types';
 import { id } from '../tokenizer';
 import { parseResponse } from './parse';
@@ -16,16 +16,20 @@ export interface RewardSample {
 
 export type RewardFn = (sample: RewardSample, instance: TaskInstance) => number;
 
+/** The response parsed with its task's answer length (3 words for "click 12 20"). */
+export const parseFor = (sample: RewardSample, instance: TaskInstance) => parseResponse(sample.tokens, getTask(instance.taskId).answerLength);
+
 /**
- * 1 if the text between the first <answer> and </answer> is exactly the gold answer, else 0.
- * As in DeepSeek-R1, the answer must sit inside its tags to be graded (a bare "7" earns
+ * The task's score of the text between the first <answer> and </answer>: 1 if it is exactly
+ * the gold answer, else 0, unless the task grades answers itself (a click inside the target's
+ * box, IoU with the gold box: TaskDef.scoreAnswer). As in DeepSeek-R1, the answer must sit inside its tags to be graded (a bare "7" earns
  * nothing), but the rest of the grammar (think tags, <eos>) is the format reward's business:
  * a correct answer in an otherwise sloppy or truncated response still counts.
  */
-export const accuracy: RewardFn = (sample, instance) => (parseResponse(sample.tokens).answer === instance.answer ? 1 : 0);
+export const accuracy: RewardFn = (sample, instance) => scoreAnswer(instance, parseResponse(sample.tokens).answer);
 
-/** 1 if the response is exactly `<think> ... </think> <answer> X </answer> <eos>` (see ParsedResponse.wellFormed), else 0. */
-export const format: RewardFn = (sample) => (parseResponse(sample.tokens).wellFormed ? 1 : 0);
+/** 1 if the response is exactly `<think> ... </think> <answer> X </answer> <eos>` with the task's number of answer words (see ParsedResponse.wellFormed), else 0. */
+export const format: RewardFn = (sample, instance) => (parseFor(sample, instance).wellFormed ? 1 : 0);
 
 /** Process reward (StepGRPO): the task's scoreSteps on the trace inside <think> ... </think>; 0 without one. */
 export const step: RewardFn = (sample, instance) => {

@@ -15,7 +15,8 @@ export interface ParsedResponse {
   answer: string | null;
   /**
    * Exactly `<think> w* </think> <answer> X </answer> <eos>`: starts with <think>, each tag
-   * once, one non-special word as X, nothing but <eos> after </answer>. An empty trace is
+   * once, X being exactly `answerLength` non-special words (the task's; 1 unless it says
+   * otherwise), nothing but <eos> after </answer>. An empty trace is
    * well formed (as in DeepSeek-R1's format regex); the step reward is what asks for content.
    */
   wellFormed: boolean;
@@ -32,7 +33,7 @@ const wordOf = (id: number): string => VOCAB[id] ?? `<unk:${id}>`;
 /** A word that may stand in the trace or as the answer: not a tag, not <pad>, not out of range. */
 const plain = (w: string): boolean => !SPECIAL.has(w) && !w.startsWith('<unk:');
 
-export function parseResponse(tokens: readonly number[]): ParsedResponse {
+export function parseResponse(tokens: readonly number[], answerLength = 1): ParsedResponse {
   const eosAt = tokens.indexOf(EOS);
   const eosReached = eosAt >= 0;
   // Everything after <eos> is padding the sampler ran on with; it was never "said".
@@ -54,7 +55,7 @@ export function parseResponse(tokens: readonly number[]): ParsedResponse {
     trace !== null &&
     trace.every(plain) &&
     open === thinkEnd + 1 &&
-    close === open + 2 &&
+    close === open + 1 + answerLength &&
     close === body.length - 1 &&
     inner.every(plain);
 

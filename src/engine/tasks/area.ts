@@ -9,7 +9,7 @@
  * Levels: 1 the rectangle alone; 2 plus a distractor rectangle of another colour; 3 plus two.
  */
 import { Rng, mixSeed } from '../random';
-import { BOS, COLORS, encode, type Color } from '../tokenizer';
+import { BASE_VOCAB_SIZE, BOS, COLORS, encode, type Color } from '../tokenizer';
 import { BACKGROUND, GRID_LINE, PALETTE, addNoise, createRaster, jitterColor, setPixel, shade, type Raster, type Rgb } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
 
@@ -119,6 +119,8 @@ export const areaTask: TaskDef = {
   description: 'Count the width and height of a coloured rectangle on a grid and multiply; novel answers: sides of 5-6.',
   shift: 'Visual shift: the same sides 1-4, under pixel noise training never shows. The coloured cells and their grid lines still stand out, so width and height can still be counted.',
   levels: 3,
+  vocabSize: BASE_VOCAB_SIZE,
+  answerLength: 1,
   hasGoldTraces: true,
   generate,
   scoreSteps,

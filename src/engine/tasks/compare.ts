@@ -12,7 +12,7 @@
  * the two shapes may also differ.
  */
 import { Rng, mixSeed } from '../random';
-import { BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
+import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
 import { PALETTE, addNoise, createRaster, drawShape, jitterColor, shade } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
 
@@ -131,6 +131,8 @@ export const compareTask: TaskDef = {
   description: 'Which of two coloured shapes is larger, or further left; novel answers: colour pairs never seen together.',
   shift: 'Visual shift: the training colour pairs, in darker shades (maroon, navy, olive, dark green) training never shows. Which shape is larger or further left, and its hue, are still plain to see.',
   levels: 3,
+  vocabSize: BASE_VOCAB_SIZE,
+  answerLength: 1,
   hasGoldTraces: true,
   generate,
   scoreSteps,

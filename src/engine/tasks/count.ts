@@ -9,7 +9,7 @@
  * the target's colour or its shape, so both have to be checked.
  */
 import { Rng, mixSeed } from '../random';
-import { BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
+import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
 import { BACKGROUND, PALETTE, addNoise, createRaster, drawShape, jitterColor, type Raster, type Rgb } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
 
@@ -100,6 +100,8 @@ export const countTask: TaskDef = {
   description: 'Count the objects of one colour and shape among distractors; novel answers: 6-9 of them.',
   shift: 'Visual shift: the same 0-5 objects, larger than any in training, on a background colour training never shows. Colour, shape and number are all still plain to see.',
   levels: 3,
+  vocabSize: BASE_VOCAB_SIZE,
+  answerLength: 1,
   hasGoldTraces: true,
   generate,
   scoreSteps,

@@ -8,7 +8,7 @@
  * distractor shapes above or below the row.
  */
 import { Rng, mixSeed } from '../random';
-import { BOS, COLORS, SHAPES, encode } from '../tokenizer';
+import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode } from '../tokenizer';
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font';
 import { INK, PALETTE, addNoise, createRaster, drawDigit, drawShape, jitterColor } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
@@ -115,6 +115,8 @@ export const digitSumTask: TaskDef = {
   description: 'Read the digits in the picture and add them up; novel answers: three digits instead of two.',
   shift: 'Visual shift: the same two digits, in an italic glyph style training never shows. Every stroke is still there, so a model that reads the digits reads the same digits and the same sum.',
   levels: 3,
+  vocabSize: BASE_VOCAB_SIZE,
+  answerLength: 1,
   hasGoldTraces: true,
   generate,
   scoreSteps,

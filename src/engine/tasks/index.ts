@@ -3,7 +3,7 @@
  * with the task's name, and no task can emit a prompt or a gold response the model cannot hold.
  */
 import { mixSeed } from '../random';
-import { formatResponse } from '../tokenizer';
+import { answerWords, formatResponse, id } from '../tokenizer';
 import { areaTask } from './area';
 import { compareTask } from './compare';
 import { countTask } from './count';
@@ -30,7 +30,13 @@ function checkOptions(def: TaskDef, o: GenerateOptions): void {
   if (!(o.jitter >= 0 && o.jitter <= 1)) bad(`jitter must be in [0, 1], got ${o.jitter}.`);
 }
 
-function checkInstance(inst: TaskInstance): TaskInstance {
+function checkInstance(def: TaskDef, inst: TaskInstance): TaskInstance {
+  const words = answerWords(inst.answer);
+  if (words.length !== def.answerLength) {
+    throw new Error(`Task "${def.id}" (seed ${inst.seed}) made the ${words.length}-word answer "${inst.answer}"; its answers have ${def.answerLength}.`);
+  }
+  const tooBig = [...inst.promptTokens, ...inst.goldTrace.map(id), ...words.map(id)].find((t) => t >= def.vocabSize);
+  if (tooBig !== undefined) throw new Error(`Task "${def.id}" (seed ${inst.seed}) used token id ${tooBig}, outside its ${def.vocabSize}-word vocabulary.`);
   const response = formatResponse(inst.goldTrace, inst.answer).length;
   if (inst.promptTokens.length > MAX_PROMPT_TOKENS || response > MAX_RESPONSE_TOKENS) {
     throw new Error(
@@ -46,7 +52,7 @@ function guarded(def: TaskDef): TaskDef {
     ...def,
     generate(opts) {
       checkOptions(def, opts);
-      return checkInstance(def.generate(opts));
+      return checkInstance(def, def.generate(opts));
     },
   };
 }
@@ -57,6 +63,23 @@ export const TASKS: Readonly<Record<TaskId, TaskDef>> = {
   compare: guarded(compareTask),
   area: guarded(areaTask),
 };
+
+/** The accuracy reward of an answer (the words inside <answer> ... </answer>, or null when there are none), in [0, 1]. */
+export function scoreAnswer(instance: TaskInstance, answer: string | null): number {
+  if (answer === null) return 0;
+  const def = TASKS[instance.taskId];
+  const words = answerWords(answer);
+  if (def.scoreAnswer) return def.scoreAnswer(instance, words);
+  return words.join(' ') === instance.answer ? 1 : 0;
+}
+
+/** Whether an answer counts as right (accuracy tables, pass@k, majority vote); see TaskDef.isCorrect. */
+export function isCorrectAnswer(instance: TaskInstance, answer: string | null): boolean {
+  if (answer === null) return false;
+  const def = TASKS[instance.taskId];
+  if (def.isCorrect) return def.isCorrect(instance, answerWords(answer));
+  return scoreAnswer(instance, answer) === 1;
+}
 
 export function isTaskId(id: string): id is TaskId {
   return (TASK_IDS as readonly string[]).includes(id);

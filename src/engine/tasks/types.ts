@@ -1,3 +1,5 @@
+import type { VocabSize } from '../tokenizer';
+
 /**
  * What every visual-reasoning task provides. A task is one file that exports a TaskDef;
  * the registry (./index.ts) lists them.
@@ -45,7 +47,10 @@ export interface TaskInstance {
   image: Float32Array;
   /** Token ids, starting with <bos>; at most DEFAULT promptLen (8) long. */
   promptTokens: number[];
-  /** The gold answer: one vocabulary word (a number, a colour, ...). */
+  /**
+   * The gold answer: TaskDef.answerLength vocabulary words joined by single spaces
+   * ("7", "red", "click 12 20"). Where many answers are right (any point in a box), one of them.
+   */
   answer: string;
   /** The gold reasoning between <think> and </think>, as vocabulary words. */
   goldTrace: string[];
@@ -63,6 +68,25 @@ export interface TaskDef {
   shift: string;
   /** Number of difficulty levels (>= 3). */
   levels: number;
+  /**
+   * Rows of the model's vocabulary this task needs: BASE_VOCAB_SIZE for the single-image tasks
+   * (their warm starts were trained on it), VOCAB_SIZE for tasks whose words were appended later.
+   * A run's model.vocabSize follows its task (RunConfigSchema sets it).
+   */
+  vocabSize: VocabSize;
+  /** Words between <answer> and </answer> in every answer (1 for "7", 3 for "click 12 20"): the format reward asks for exactly this many. */
+  answerLength: number;
+  /**
+   * The accuracy reward for a parsed answer's words, in [0, 1]. Absent: 1 for the gold words
+   * exactly, else 0. A task where many answers are right (a click anywhere in a box) or
+   * rightness is graded (IoU with a gold box) says so here.
+   */
+  scoreAnswer?(instance: TaskInstance, words: readonly string[]): number;
+  /**
+   * Whether an answer counts as right for accuracy tables and pass@k (a graded score needs a
+   * line: IoU >= 0.5, say). Absent: scoreAnswer(...) === 1.
+   */
+  isCorrect?(instance: TaskInstance, words: readonly string[]): boolean;
   /**
    * Whether its instances carry a gold reasoning trace that a model can imitate (`goldTrace`):
    * SFT trains on these and is refused on a task without them. Every task here has them; a task

@@ -5,10 +5,16 @@ import { evaluate } from './evaluate';
 
 /**
  * Cross-task evaluation: one policy, greedy, on every task's ID, visual-shift and novel-answer
- * (ood) splits, so "train on count, test on digit-sum" is one table. Every task shares the
- * model's vocabulary and image size, so any run's weights can answer any task's prompts; a task
- * it never trained on mostly shows what the warm start or the other task left behind.
+ * (ood) splits, so "train on count, test on digit-sum" is one table. Every task whose
+ * vocabulary the model has (TaskDef.vocabSize: the four single-image tasks share one, the
+ * later ones another) is asked, so any run's weights can answer those prompts; a task it never
+ * trained on mostly shows what the warm start or the other task left behind.
  */
+
+/** The tasks a model with this many vocabulary rows can be asked: those built on the same vocabulary. */
+export function tasksForVocab(vocabSize: number): TaskId[] {
+  return TASK_IDS.filter((t) => TASKS[t].vocabSize === vocabSize);
+}
 
 export interface CrossTaskOptions {
   /** Held-out prompts per task and split (the same ones every time: seeds from evalSeed). */
@@ -32,9 +38,10 @@ export interface CrossTaskCell {
 
 /** The table, task by task, each task's splits in SPLITS order. */
 export async function crossTaskEvaluation(policy: Policy, o: CrossTaskOptions): Promise<CrossTaskCell[]> {
-  const total = TASK_IDS.length * SPLITS.length * o.n;
+  const tasks = tasksForVocab(policy.config.vocabSize);
+  const total = tasks.length * SPLITS.length * o.n;
   const cells: CrossTaskCell[] = [];
-  for (const task of TASK_IDS) {
+  for (const task of tasks) {
     for (const split of SPLITS) {
       const before = cells.length * o.n;
       const r = await evaluate(policy, TASKS[task], {

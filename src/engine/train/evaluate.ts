@@ -3,6 +3,7 @@ import type { Policy } from '../model';
 import type { Split, TaskDef, TaskInstance } from '../tasks/types';
 import { scoreSample } from '../rewards';
 import { parseResponse } from '../rewards/parse';
+import { isCorrectAnswer } from '../tasks';
 import { instancesToTensors, rows } from './batch';
 import { evalSeed } from './seeds';
 
@@ -80,8 +81,10 @@ export async function evaluate(policy: Policy, task: TaskDef, opts: EvalOptions)
         const r = scoreSample({ tokens, maxNewTokens: opts.maxNewTokens }, inst, { accuracy: 1 });
         correct += r.byFn.accuracy;
         formatted += r.byFn.format;
-        length += parseResponse(tokens).length;
-        anyRight ||= r.byFn.accuracy > 0;
+        const parsed = parseResponse(tokens, task.answerLength);
+        length += parsed.length;
+        // A graded accuracy (IoU) adds its score to `correct`; pass@k asks the task's own line.
+        anyRight ||= isCorrectAnswer(inst, parsed.answer);
       }
       if (anyRight) passed++;
     });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Policy } from '../model';
 import { accuracy, format, parseResponse, type RewardWeights } from '../rewards';
 import { summarizeSamples, type SampledSummary } from '../eval/estimators';
+import { getTask, isCorrectAnswer } from '../tasks';
 import type { Split, TaskDef, TaskInstance } from '../tasks/types';
 import { instancesToTensors, rows } from './batch';
 import { evaluate, heldOutInstances, type EvalResult } from './evaluate';
@@ -81,7 +82,11 @@ export async function sampledEvaluation(policy: Policy, task: TaskDef, o: Sample
     onProgress: (d) => o.onProgress?.(o.prompts + d, total),
   });
   const summary = summarizeSamples(
-    instances.map((inst, i) => ({ gold: inst.answer, answers: responses[i]!.map((t) => parseResponse(t).answer) })),
+    instances.map((inst, i) => ({
+      gold: inst.answer,
+      answers: responses[i]!.map((t) => parseResponse(t, task.answerLength).answer),
+      isRight: (a: string) => isCorrectAnswer(inst, a),
+    })),
     o.k,
   );
   return { ...summary, split: o.split, temperature: o.temperature, greedy };
@@ -97,7 +102,7 @@ export interface OwnSample {
 
 /** Score one response against a gold answer with the run's weights, on the rewards that need no gold trace. */
 export function scoreOwn(tokens: number[], instance: TaskInstance, weights: RewardWeights, maxNewTokens: number): OwnSample {
-  const parsed = parseResponse(tokens);
+  const parsed = parseResponse(tokens, getTask(instance.taskId).answerLength);
   const cut = tokens.slice(0, parsed.length);
   const own: OwnSample = { tokens: cut, answer: parsed.answer, wellFormed: parsed.wellFormed };
   if (instance.answer === '') return own;
