@@ -22,6 +22,7 @@ import { PAD } from '../tokenizer';
 import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
 import { generate, type SampleOptions, type SampleResult } from './sampling';
 import { loadCheckpoint, type CheckpointMeta } from './checkpoint';
+import { isShared, pickRows, type RowImages } from './images';
 
 export type { SampleOptions, SampleResult } from './sampling';
 
@@ -121,6 +122,21 @@ export class TinyVLM {
     return this.projOut.apply(gelu(this.projFc.apply(x))) as tf.Tensor3D; // [N, P, C]
   }
 
+  /**
+   * The visual tokens [N, P, C] and image summary [N, 1, C] of each row. Shared images are
+   * encoded once per distinct image, then copied to their rows (./images.ts): the same numbers
+   * as encoding every row's image, for K instead of N encoder passes.
+   */
+  encodeRows(images: RowImages): { visual: tf.Tensor3D; summary: tf.Tensor3D } {
+    if (!isShared(images)) {
+      const visual = this.encodeImages(images); // [N, P, C]
+      return { visual, summary: this.imageSummary(visual) }; // [N, 1, C]
+    }
+    const visual = this.encodeImages(images.distinct); // [K, P, C]
+    const summary = this.imageSummary(visual); // [K, 1, C]: the summary's matmul runs K times too
+    return { visual: pickRows(visual, images.row), summary: pickRows(summary, images.row) }; // [N, P, C], [N, 1, C]
+  }
+
   /** visual tokens [N, P, C] -> the image summary [N, 1, C] that `embed` adds to text tokens. */
   imageSummary(visual: tf.Tensor3D): tf.Tensor3D {
     const [n, p, d] = visual.shape;
@@ -183,10 +199,9 @@ export class TinyVLM {
    * response token. Position S0-1+t (last prompt token for t = 0) predicts response token t, so
    * the last response token is never fed in.
    */
-  responseHidden(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D): tf.Tensor3D {
+  responseHidden(images: RowImages, prompts: tf.Tensor2D, responses: tf.Tensor2D): tf.Tensor3D {
     const [n, t] = responses.shape;
-    const visual = this.encodeImages(images); // [N, P, C]
-    const summary = this.imageSummary(visual); // [N, 1, C]
+    const { visual, summary } = this.encodeRows(images); // [N, P, C], [N, 1, C]
     let x = this.prefixInput(visual, prompts, summary); // [N, S0, C]
     if (t > 1) {
       const fed = tf.slice(responses, [0, 0], [n, t - 1]); // [N, T-1]
@@ -202,10 +217,9 @@ export class TinyVLM {
    * with S = S0 + T - 1, the same sequence and mask as `responseHidden` (for the Inspect
    * view's attention map; nothing trains through it).
    */
-  decoderAttention(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, layer: number): tf.Tensor4D {
+  decoderAttention(images: RowImages, prompts: tf.Tensor2D, responses: tf.Tensor2D, layer: number): tf.Tensor4D {
     const [n, t] = responses.shape;
-    const visual = this.encodeImages(images); // [N, P, C]
-    const summary = this.imageSummary(visual); // [N, 1, C]
+    const { visual, summary } = this.encodeRows(images); // [N, P, C], [N, 1, C]
     let x = this.prefixInput(visual, prompts, summary); // [N, S0, C]
     if (t > 1) x = tf.concat([x, this.embed(tf.slice(responses, [0, 0], [n, t - 1]), this.prefixLen, summary)], 1); // [N, S, C]
     const mask = this.attnMask(prompts, this.prefixLen + t - 1);
@@ -337,13 +351,17 @@ export class Policy {
     return this.variables.reduce((a, v) => a + v.size, 0);
   }
 
-  private checkInputs(images: tf.Tensor4D, prompts: tf.Tensor2D, responses?: tf.Tensor2D): void {
+  private checkInputs(images: RowImages, prompts: tf.Tensor2D, responses?: tf.Tensor2D): void {
     const c = this.config;
-    const n = images.shape[0];
+    const pixels = isShared(images) ? images.distinct : images;
     tf.util.assert(
-      images.rank === 4 && images.shape[1] === c.imageSize && images.shape[2] === c.imageSize && images.shape[3] === 3,
-      () => `images must be [N, ${c.imageSize}, ${c.imageSize}, 3], got ${shapeStr(images.shape)}`,
+      pixels.rank === 4 && pixels.shape[1] === c.imageSize && pixels.shape[2] === c.imageSize && pixels.shape[3] === 3,
+      () => `images must be [N, ${c.imageSize}, ${c.imageSize}, 3], got ${shapeStr(pixels.shape)}`,
     );
+    if (isShared(images)) {
+      tf.util.assert(images.row.rank === 1 && images.row.dtype === 'int32', () => `shared images' row index must be int32 [N], got ${images.row.dtype} ${shapeStr(images.row.shape)}`);
+    }
+    const n = isShared(images) ? images.row.shape[0] : pixels.shape[0];
     tf.util.assert(
       prompts.rank === 2 && prompts.shape[0] === n && prompts.shape[1] === c.promptLen,
       () => `prompts must be [${n}, ${c.promptLen}] (one left-padded row per image), got ${shapeStr(prompts.shape)}`,
@@ -358,7 +376,7 @@ export class Policy {
   }
 
   /** The raw logits [N, T, V] at the positions that predict each response token. */
-  responseLogits(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D): tf.Tensor3D {
+  responseLogits(images: RowImages, prompts: tf.Tensor2D, responses: tf.Tensor2D): tf.Tensor3D {
     this.checkInputs(images, prompts, responses);
     return tf.tidy(() => this.net.logits(this.net.responseHidden(images, toInt32(prompts), toInt32(responses))) as tf.Tensor3D);
   }
@@ -366,10 +384,11 @@ export class Policy {
   /**
    * One teacher-forced pass: log-probs and entropies of the response tokens under
    * softmax(logits / temperature), and the value estimates, each [N, T]; with `full`, also the
-   * whole log-distribution [N, T, V] (for the exact KL).
+   * whole log-distribution [N, T, V] (for the exact KL). `images` is one per row, or shared
+   * (./images.ts: each distinct image encoded once, gradients summed over its rows).
    * Synchronous; safe inside tf.tidy, tf.variableGrads and optimizer.minimize.
    */
-  forward(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, opts: { temperature?: number; full?: boolean } = {}): ForwardOutput {
+  forward(images: RowImages, prompts: tf.Tensor2D, responses: tf.Tensor2D, opts: { temperature?: number; full?: boolean } = {}): ForwardOutput {
     this.checkInputs(images, prompts, responses);
     const temperature = opts.temperature ?? 1;
     tf.util.assert(temperature > 0 && Number.isFinite(temperature), () => `temperature must be > 0, got ${temperature}`);
@@ -392,7 +411,7 @@ export class Policy {
    * Generate groupSize samples per prompt, all B*G at once, with a KV cache and sampling on the
    * device; one readback per call. See sampling.ts.
    */
-  async sample(images: tf.Tensor4D, prompts: tf.Tensor2D, opts: SampleOptions): Promise<SampleResult> {
+  async sample(images: RowImages, prompts: tf.Tensor2D, opts: SampleOptions): Promise<SampleResult> {
     this.checkInputs(images, prompts); // inside the async function: bad inputs reject, never throw
     return await generate(this.net, images, prompts, opts);
   }
@@ -404,7 +423,7 @@ export class Policy {
    * head's full row sums to 1 over image, prompt and response keys, so the P entries sum to at
    * most 1: the rest of the attention went to text.
    */
-  attentionToImage(images: tf.Tensor4D, prompts: tf.Tensor2D, responses: tf.Tensor2D, position: number, layer = this.config.nLayers - 1): tf.Tensor3D {
+  attentionToImage(images: RowImages, prompts: tf.Tensor2D, responses: tf.Tensor2D, position: number, layer = this.config.nLayers - 1): tf.Tensor3D {
     this.checkInputs(images, prompts, responses);
     const t = responses.shape[1];
     tf.util.assert(Number.isInteger(position) && position >= 0 && position < t, () => `attentionToImage: position must be in 0..${t - 1}, got ${position}`);
