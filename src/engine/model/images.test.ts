@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gatherImageRows, groupedImages, imagesPerRow, pickRows, type SharedImages } from './images';
+import { ModelConfigSchema } from './config';
 import { Policy, type ForwardOutput } from './index';
 import { TINY_CONFIG, biasTowardEos, randomInputs, randomResponses, tileRows } from './testing';
 
@@ -66,7 +67,7 @@ describe('shared images: each distinct image encoded once', () => {
   /** The weighted loss whose gradient both layouts must agree on: log-probs, entropies and values all reach it. */
   function loss(p: Policy, imgs: tf.Tensor4D | SharedImages, pr = prompts, re = responses): tf.Scalar {
     const f = p.forward(imgs, pr, re, { temperature: 0.9 });
-    const w = tf.reshape(tf.linspace(-1, 2, re.shape[0] * T), re.shape);
+    const w = tf.reshape(tf.linspace(-1, 2, re.shape[0] * re.shape[1]), re.shape);
     return tf.sum(tf.add(tf.add(tf.mul(w, f.logp), tf.mul(0.1, f.entropy)), tf.mul(0.5, f.values)));
   }
 
@@ -90,6 +91,26 @@ describe('shared images: each distinct image encoded once', () => {
     }
     expect(encoderGrads).toBeGreaterThan(0); // the gradient does reach the encoder through the copy
     tf.dispose([s.distinct, s.row, perRow, ...outputs(a), ...outputs(b), ga.value, gb.value, ga.grads, gb.grads]);
+  });
+
+  it.each([1, 2, 5])('two decoder layers, T = %i: forward and every gradient equal the per-row pass to 1e-5', (t) => {
+    // The shared pass runs the decoder's visual positions once per image and the text as a
+    // continuation over their keys and values: checked with a second layer and every T, T = 1 included.
+    const deep = Policy.create(ModelConfigSchema.parse({ ...TINY_CONFIG, nLayers: 2, encoderLayers: 0 }), 6);
+    const s = shared(2);
+    const perRow = imagesPerRow(s);
+    const re = tf.slice(responses, [0, 0], [B * G, t]);
+    const a = deep.forward(perRow, prompts, re);
+    const b = deep.forward(s, prompts, re);
+    for (const k of ['logp', 'entropy', 'values'] as const) expect(maxAbsDiff(a[k], b[k])).toBeLessThan(1e-5);
+    const ga = tf.variableGrads(() => loss(deep, perRow, prompts, re), deep.trainableVariables);
+    const gb = tf.variableGrads(() => loss(deep, s, prompts, re), deep.trainableVariables);
+    for (const [name, v] of deep.net.store.byName) {
+      const scale = Math.max(1, tf.tidy(() => tf.max(tf.abs(ga.grads[v.name]!)).dataSync()[0]!));
+      expect(maxAbsDiff(ga.grads[v.name]!, gb.grads[v.name]!) / scale, name).toBeLessThan(1e-5);
+    }
+    tf.dispose([s.distinct, s.row, perRow, re, ...outputs(a), ...outputs(b), ga.value, gb.value, ga.grads, gb.grads]);
+    deep.dispose();
   });
 
   it('runs the encoder on the K distinct images, not the N rows', () => {
