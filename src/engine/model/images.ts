@@ -59,9 +59,16 @@ export function gatherImageRows(images: RowImages, idx: tf.Tensor1D): RowImages 
  * Call inside tf.tidy.
  */
 export function pickRows<T extends tf.Tensor>(x: T, row: tf.Tensor1D): T {
-  const [k, ...rest] = x.shape;
+  return rowPicker(row, x.shape[0])(x);
+}
+
+/** pickRows for several tensors of K rows, with the one-hot [N, K] made once. Call inside tf.tidy. */
+export function rowPicker(row: tf.Tensor1D, k: number): <T extends tf.Tensor>(x: T) => T {
   const n = row.shape[0];
-  const inner = rest.reduce((a, c) => a * c, 1);
   const pick = oneHotFloat(row, k) as tf.Tensor2D; // [N, K]
-  return tf.reshape(tf.matMul(pick, tf.reshape(x, [k, inner])), [n, ...rest]) as T; // [N, K] x [K, rest] -> [N, rest]
+  return <T extends tf.Tensor>(x: T): T => {
+    const [, ...rest] = x.shape;
+    const inner = rest.reduce((a, c) => a * c, 1);
+    return tf.reshape(tf.matMul(pick, tf.reshape(x, [k, inner])), [n, ...rest]) as T; // [N, K] x [K, rest] -> [N, rest]
+  };
 }

@@ -216,13 +216,24 @@ export class SelfAttention {
     this.proj = new Dense(store, `${name}.proj`, dModel, dModel, { std: residScale / Math.sqrt(dModel) });
   }
 
+  /** Queries, keys and values of x [B, S, C], each [B, H, S, Dh]. */
+  private heads(x: tf.Tensor3D): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+    const [b, s] = x.shape;
+    const qkv = tf.reshape(this.qkv.apply(x), [b, s, 3 * this.nHeads, this.headDim]); // [B, S, 3H, Dh]
+    const heads = tf.transpose(qkv, [0, 2, 1, 3]); // [B, 3H, S, Dh]
+    return tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
+  }
+
+  /** The keys and values of x [B, S, C] alone (what later positions attend to), without attending. */
+  keysValues(x: tf.Tensor3D): LayerKV {
+    const [, k, v] = this.heads(x);
+    return { k, v };
+  }
+
   apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): AttentionOutput {
     const [b, s, c] = x.shape;
-    const h = this.nHeads;
     const dh = this.headDim;
-    const qkv = tf.reshape(this.qkv.apply(x), [b, s, 3 * h, dh]); // [B, S, 3H, Dh]
-    const heads = tf.transpose(qkv, [0, 2, 1, 3]); // [B, 3H, S, Dh]
-    const [qRaw, kNew, vNew] = tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
+    const [qRaw, kNew, vNew] = this.heads(x); // each [B, H, S, Dh]
     const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S_kv, Dh]
     const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S_kv, Dh]
     // Scale q rather than the scores: S*Dh multiplies instead of S*S_kv.

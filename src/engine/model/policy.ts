@@ -22,7 +22,7 @@ import { PAD } from '../tokenizer';
 import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
 import { generate, type SampleOptions, type SampleResult } from './sampling';
 import { loadCheckpoint, type CheckpointMeta } from './checkpoint';
-import { isShared, pickRows, type RowImages, type SharedImages } from './images';
+import { isShared, pickRows, rowPicker, type RowImages, type SharedImages } from './images';
 
 export type { SampleOptions, SampleResult } from './sampling';
 
@@ -228,14 +228,16 @@ export class TinyVLM {
     const { nPatches: p, prefixLen } = this;
     const d = this.config.dModel;
     const visual = this.encodeImages(images.distinct); // [K, P, C]
-    const summary = pickRows(this.imageSummary(visual), images.row); // [K, 1, C] -> [N, 1, C]
+    const pick = rowPicker(images.row, visual.shape[0]); // one one-hot [N, K] for every copy below
+    const summary = pick(this.imageSummary(visual)); // [K, 1, C] -> [N, 1, C]
     let x = tf.add<tf.Tensor3D>(visual, tf.slice(this.pos, [0, 0], [p, d])); // [K, P, C] at positions 0..P-1
     const pasts: LayerKV[] = [];
-    for (const block of this.blocks) {
-      const out = block.apply(x, null); // the visual tokens see each other only: no mask
-      x = out.y;
-      pasts.push({ k: pickRows(out.kv.k, images.row), v: pickRows(out.kv.v, images.row) }); // [K, H, P, Dh] -> [N, H, P, Dh]
-    }
+    this.blocks.forEach((block, i) => {
+      // The visual tokens see each other only: no mask. The last layer's outputs are never read, only its keys and values.
+      const kv = i < this.blocks.length - 1 ? block.apply(x, null) : { y: x, kv: block.attn.keysValues(block.ln1.apply(x) as tf.Tensor3D) };
+      x = kv.y;
+      pasts.push({ k: pick(kv.kv.k), v: pick(kv.kv.v) }); // [K, H, P, Dh] -> [N, H, P, Dh]
+    });
     let text = this.embed(prompts, p, summary); // [N, promptLen, C] at positions P..S0-1
     if (t > 1) text = tf.concat([text, this.embed(tf.slice(responses, [0, 0], [n, t - 1]), prefixLen, summary)], 1); // [N, S-P, C]
     const len = prefixLen + t - 1;
