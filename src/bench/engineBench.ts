@@ -57,6 +57,7 @@ export function iterationShape(config: RunConfig): IterationShape {
     maxNewTokens: config.sampling.maxNewTokens,
     logprobPasses: (ref ? 1 : 0) + (oldPass ? 1 : 0),
     epochs: config.optim.epochs,
+    minibatches: config.optim.minibatches,
   };
 }
 
