@@ -15,8 +15,23 @@ describe('installCounters (cpu backend)', () => {
     expect(counts.readbacks).toBe(2);
     expect(counts.programs).toBe(0);
     expect(counts.kernelReads).toBe(0);
+    expect(counts.uploads).toBe(2); // the scalars 1 and 2; the kernels' own outputs are not uploads
+    expect(counts.uploadBytes).toBe(8);
     expect(dispatches).toBe(2); // no GPU programs here: dispatches are kernels
     x.dispose();
+  });
+
+  it('counts uploads from JS data and their bytes, not the outputs kernels write', async () => {
+    // float32 [4] = 16 bytes + int32 [2, 2] = 16 bytes; the add's output is made inside its kernel.
+    const { counts } = await countDuring(async () => {
+      const a = tf.tensor1d([1, 2, 3, 4]);
+      const b = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+      const c = tf.add(a, a);
+      await c.data();
+      tf.dispose([a, b, c]);
+    });
+    expect(counts.uploads).toBe(2);
+    expect(counts.uploadBytes).toBe(32);
   });
 
   it('counts the kernels of a backward pass and restores the backend afterwards', () => {

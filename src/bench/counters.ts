@@ -9,6 +9,9 @@
  *  - readbacks: outermost backend.read / readSync calls made outside any kernel, i.e. the
  *    device -> host copies the caller asked for (wasm and cpu read() call readSync(); nested
  *    calls count once);
+ *  - uploads, uploadBytes: host -> device writes made outside any kernel (backend.write: a
+ *    tensor made from JS data, the scalars of `tf.mul(x, 0.5)`, the sampling noise), and their
+ *    bytes; on WebGPU each becomes a buffer upload when first used;
  *  - kernelReads: reads made by kernels themselves (wasm's Concat and Slice read their inputs
  *    this way, a copy out of the wasm heap; on a GPU backend such a read would be a stall).
  *
@@ -21,6 +24,13 @@ export interface Counts {
   programs: number;
   readbacks: number;
   kernelReads: number;
+  uploads: number;
+  uploadBytes: number;
+}
+
+/** Counts all zero. */
+export function zeroCounts(): Counts {
+  return { kernels: 0, programs: 0, readbacks: 0, kernelReads: 0, uploads: 0, uploadBytes: 0 };
 }
 
 export interface CounterHandle {
@@ -57,7 +67,7 @@ function wrap(obj: Patchable, name: string, around: (original: Method, self: unk
  * method. `phase`, when given, names what the engine is doing at each dispatch.
  */
 export function installCounters(phase?: () => string): CounterHandle {
-  const counts: Counts = { kernels: 0, programs: 0, readbacks: 0, kernelReads: 0 };
+  const counts: Counts = zeroCounts();
   const kernelsBy: Record<string, number> = {};
   const programsBy: Record<string, number> = {};
   const bump = (by: Record<string, number>) => {
@@ -103,6 +113,16 @@ export function installCounters(phase?: () => string): CounterHandle {
     });
     if (u) undo.push(u);
   }
+
+  const writeUndo = wrap(backend, 'write', (original, self, args) => {
+    if (kernelDepth === 0) {
+      const values = args[0];
+      counts.uploads++;
+      if (ArrayBuffer.isView(values)) counts.uploadBytes += values.byteLength;
+    }
+    return original.apply(self, args);
+  });
+  if (writeUndo) undo.push(writeUndo);
 
   let gpu = false;
   for (const name of GPU_PROGRAM_METHODS) {

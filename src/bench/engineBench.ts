@@ -17,7 +17,7 @@ import { BetaSchedule } from '../engine/train/schedule';
 import { createTrainer } from '../engine/train/trainer';
 import type { MetricsRecord } from '../engine/train/metrics';
 import type { TrainerDeps } from '../engine/train/types';
-import { countDuring, type Counts } from './counters';
+import { countDuring, zeroCounts, type Counts } from './counters';
 import { iterationFlops, type IterationShape } from './flops';
 import { benchGenerate } from './generate';
 import { dispatchFloor, matmulGflops, modelMatmulShapes, type MatmulShape } from './limits';
@@ -57,6 +57,7 @@ export function iterationShape(config: RunConfig): IterationShape {
     maxNewTokens: config.sampling.maxNewTokens,
     logprobPasses: (ref ? 1 : 0) + (oldPass ? 1 : 0),
     epochs: config.optim.epochs,
+    minibatches: config.optim.minibatches,
   };
 }
 
@@ -138,7 +139,7 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
   const trainer = await createTrainer(config, deps);
   const records: MetricsRecord[] = [];
   const walls: number[] = [];
-  const sum: Counts = { kernels: 0, programs: 0, readbacks: 0, kernelReads: 0 };
+  const sum: Counts = zeroCounts();
   const byPhase: Phases = { rollout: 0, logprob: 0, update: 0 };
   let dispatches = 0;
   const phases = trackPhases();
@@ -149,7 +150,7 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
       const c = await countDuring(() => trainer.step(), phases.phase);
       walls.push(now() - t0);
       records.push(c.result);
-      for (const k of ['kernels', 'programs', 'readbacks', 'kernelReads'] as const) sum[k] += c.counts[k];
+      for (const k of ['kernels', 'programs', 'readbacks', 'kernelReads', 'uploads', 'uploadBytes'] as const) sum[k] += c.counts[k];
       for (const k of ['rollout', 'logprob', 'update'] as const) byPhase[k] += c.byPhase[k] ?? 0;
       dispatches += c.dispatches;
     }
@@ -174,7 +175,8 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
   const phaseDispatches: Phases = { rollout: per(byPhase.rollout), logprob: per(byPhase.logprob), update: per(byPhase.update) };
   log(
     `${tag}: iteration ${iterationMs.toFixed(0)} ms (generation ${phaseMs.generation.toFixed(0)}, reward ${phaseMs.reward.toFixed(1)}, log-prob ${phaseMs.logprob.toFixed(0)}, update ${phaseMs.update.toFixed(0)}), ` +
-      `${per(dispatches).toFixed(0)} dispatches, ${per(sum.readbacks).toFixed(0)} readbacks`,
+      `${per(dispatches).toFixed(0)} dispatches (${(phaseDispatches.rollout / config.sampling.maxNewTokens).toFixed(0)} per decoding step), ${per(sum.readbacks).toFixed(0)} readbacks, ` +
+      `${per(sum.uploads).toFixed(0)} uploads (${(per(sum.uploadBytes) / 1024).toFixed(1)} KiB)`,
   );
 
   // --- FLOPs and the backend's limits, then how close each phase comes to them.
@@ -217,6 +219,9 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
     readbacksPerIteration: per(sum.readbacks),
     kernelReadsPerIteration: per(sum.kernelReads),
     kernelsPerIteration: per(sum.kernels),
+    uploadsPerIteration: per(sum.uploads),
+    uploadBytesPerIteration: per(sum.uploadBytes),
+    dispatchesPerDecodeStep: phaseDispatches.rollout / config.sampling.maxNewTokens,
     dispatchesPerIteration: per(dispatches),
     phaseDispatches,
     flopsPerIteration: flops.total,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelConfigSchema } from '../engine/model/config';
-import { forwardFlopsPerRow, iterationFlops, rolloutFlops } from './flops';
+import { forwardFlopsPerRow, forwardFlopsShared, iterationFlops, rolloutFlops } from './flops';
 
 /**
  * A config small enough to count by hand: 16x16 image in 8x8 patches (P = 4, 192 inputs per
@@ -33,12 +33,22 @@ describe('iterationFlops', () => {
     expect(rolloutFlops(tiny, 1, 2, 3)).toBe(22848 + 12736);
   });
 
+  it('counts a pass over rows that share their image by hand', () => {
+    // Per image: 13824 + the one (last) layer over the P = 4 visual positions, QKV only: 2·4·8·24 = 1536 -> 15360.
+    // Per row, L = 8 of which 4 text positions: embed 4·1088 = 4352 + decoder 4·768 + 4·32·8 = 4096
+    // + LM head 3·1088 = 3264 + value head 48 + copies from K = 1 image 2·1·(8 + 2·4·8) = 144 -> 11904.
+    expect(forwardFlopsShared(tiny, 1, 2, 3)).toBe(15360 + 2 * 11904);
+    expect(forwardFlopsShared(tiny, 1, 2, 3)).toBeLessThan(2 * forwardFlopsPerRow(tiny, 3)); // 39168 < 59360
+  });
+
   it('adds the log-prob passes and forward + backward of each epoch', () => {
     const f = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1 });
     expect(f.rollout).toBe(35584);
-    expect(f.logprob).toBe(2 * 29680); // one reference pass over N = 2 rows
-    expect(f.update).toBe(3 * 2 * 29680); // forward + backward (2x) over 2 rows
-    expect(f.total).toBe(35584 + 59360 + 178080);
+    expect(f.logprob).toBe(39168); // one reference pass over N = 2 rows sharing 1 image
+    expect(f.update).toBe(3 * 39168); // forward + backward (2x)
+    expect(f.total).toBe(35584 + 39168 + 3 * 39168);
+    // Two minibatches: the second encodes the image (and its visual positions) again, 15360 more per forward.
+    expect(iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1, minibatches: 2 }).update).toBe(3 * (39168 + 15360));
     const ppo = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 2, epochs: 2 });
     expect(ppo.logprob).toBe(2 * f.logprob);
     expect(ppo.update).toBe(2 * f.update);

@@ -23,8 +23,10 @@ export interface IterationShape {
   maxNewTokens: number;
   /** Teacher-forced passes before the update: reference log-probs, recomputed old log-probs / values. */
   logprobPasses: number;
-  /** Passes over the batch in the update (epochs; minibatches only split the rows). */
+  /** Passes over the batch in the update (epochs). */
   epochs: number;
+  /** Minibatches per epoch (default 1): each one encodes every distinct image again. */
+  minibatches?: number;
 }
 
 export interface IterationFlops {
@@ -80,6 +82,23 @@ export function forwardFlopsPerRow(c: ModelConfig, t: number): number {
 }
 
 /**
+ * One teacher-forced forward of B·G rows that share their B images (Policy.forward with shared
+ * images, TinyVLM.responseHiddenShared): per image the encoder, the summary and the decoder over
+ * the P visual positions (all layers but the last in full, the last only its QKV projection);
+ * per row the text positions (S − P of them, each attending to all S), the heads, and the copies
+ * of the summary and of every layer's visual keys and values (one-hot [N, K] matmuls).
+ */
+export function forwardFlopsShared(c: ModelConfig, prompts: number, groupSize: number, t: number): number {
+  const d = c.dModel;
+  const p = numPatches(c);
+  const len = p + c.promptLen + t - 1;
+  const image = encodeImageFlops(c) + (c.nLayers - 1) * (p * blockDenseFlops(c) + p * attentionFlops(c, p)) + 2 * p * d * 3 * d;
+  const copies = 2 * prompts * (d + c.nLayers * 2 * p * d); // per row: K-long dot products for the summary and each layer's K and V
+  const row = embedFlops(c, c.promptLen + t - 1) + c.nLayers * ((len - p) * blockDenseFlops(c) + (len - p) * attentionFlops(c, len)) + lmHeadFlops(c, t) + 2 * t * d + copies;
+  return prompts * image + prompts * groupSize * row;
+}
+
+/**
  * Sampling B·G sequences of T tokens (sampling.ts with useKvCache and sharePrefix): the prefix
  * once per prompt, then T-1 one-token steps for all B·G rows (the last token is never fed back).
  */
@@ -94,11 +113,13 @@ export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number,
   return prefill + prompts * groupSize * steps;
 }
 
+/** The passes share each prompt's image across its G rows (shared images); a minibatch re-encodes all B images. */
 export function iterationFlops(c: ModelConfig, s: IterationShape): IterationFlops {
-  const n = s.prompts * s.groupSize;
-  const forward = n * forwardFlopsPerRow(c, s.maxNewTokens);
+  const forward = forwardFlopsShared(c, s.prompts, s.groupSize, s.maxNewTokens);
+  const m = s.minibatches ?? 1;
+  const imagesAgain = (m - 1) * forwardFlopsShared(c, s.prompts, 0, s.maxNewTokens); // groupSize 0: the per-image part alone
   const rollout = rolloutFlops(c, s.prompts, s.groupSize, s.maxNewTokens);
   const logprob = s.logprobPasses * forward;
-  const update = s.epochs * 3 * forward; // forward + a backward of twice its cost
+  const update = s.epochs * 3 * (forward + imagesAgain); // forward + a backward of twice its cost
   return { rollout, logprob, update, total: rollout + logprob + update };
 }

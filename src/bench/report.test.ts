@@ -25,6 +25,10 @@ const full: BenchEntry = BenchEntrySchema.parse({
   phaseMs: { generation: 200, reward: 1, logprob: 170, update: 500, other: 29 },
   readbacksPerIteration: 2,
   dispatchesPerIteration: 7672,
+  phaseDispatches: { rollout: 4464, logprob: 592, update: 2616 },
+  dispatchesPerDecodeStep: 186,
+  uploadsPerIteration: 700,
+  uploadBytesPerIteration: 2048,
   flopsPerIteration: 3.8e9,
   matmulGflops: 30,
   dispatchFloorUs: 4,
@@ -47,6 +51,7 @@ describe('resultsMarkdown', () => {
     const md = resultsMarkdown([generation, full, { ...full, backend: 'webgl' }]);
     expect(md).toContain('| browser | wasm | 900 | 200 / 1.0 / 170 / 500 | 1.11 | 2 | 7672 | 3800 | 30.00 | 4.0 | 15% (10% / 15% / 18%) | 0 | +0.0 KiB | 54.0 | 400 |');
     expect(md).toContain('Measured on 2 x cpu, Node v20; headless Chromium 156.');
+    expect(md).toContain('| browser | wasm | 7672 | 4464 / 592 / 2616 | 186 | 2 | 700 | 2.0 |'); // the counts table
     expect(md).toContain('- browser/wasm, browser/webgl: a note');
     expect(md).not.toContain('| node | wasm | — |'); // the generation-only entry has no iteration row
   });

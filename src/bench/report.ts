@@ -121,5 +121,22 @@ function iterationSection(entries: BenchEntry[]): string[] {
     `The growth run's tiny config: ${JSON.stringify(TINY_GROWTH)} on the default preset.`,
     '',
     iterationTable(entries),
+    '',
+    'What the iteration asks of the backend: dispatches per phase and per decoding step (the rollout\'s over maxNewTokens, its prefill included), ' +
+      'readbacks, and uploads (host-to-device writes outside kernels: tensors from JS data, scalars, the sampling noise) with their bytes.',
+    '',
+    countsTable(entries),
   ];
+}
+
+export function countsTable(entries: BenchEntry[]): string {
+  const rows = entries
+    .filter((e) => e.dispatchesPerIteration !== undefined)
+    .map((e) => {
+      const p = e.phaseDispatches;
+      const split = p ? `${fixed(p.rollout)} / ${fixed(p.logprob)} / ${fixed(p.update)}` : '—';
+      const kib = e.uploadBytesPerIteration === undefined ? '—' : (e.uploadBytesPerIteration / 1024).toFixed(1);
+      return `| ${e.env} | ${backendCell(e)} | ${fixed(e.dispatchesPerIteration)} | ${split} | ${fixed(e.dispatchesPerDecodeStep)} | ${fixed(e.readbacksPerIteration)} | ${fixed(e.uploadsPerIteration)} | ${kib} |`;
+    });
+  return ['| env | backend | dispatches | rollout / log-prob / update | per decoding step | readbacks | uploads | KiB uploaded |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -67,6 +67,11 @@ export const BenchEntrySchema = z
     /** Reads kernels make of their own inputs (wasm Concat/Slice, cpu Tile/Gather): heap copies, not stalls, on cpu/wasm. */
     kernelReadsPerIteration: z.number().optional(),
     kernelsPerIteration: z.number().optional(),
+    /** Host -> device writes made outside kernels (tensors from JS data, scalars, sampling noise) per iteration, and their bytes. */
+    uploadsPerIteration: z.number().optional(),
+    uploadBytesPerIteration: z.number().optional(),
+    /** The rollout's dispatches divided by its decoding steps (maxNewTokens; the prefill's share included). */
+    dispatchesPerDecodeStep: z.number().optional(),
     /** GPU programs on webgl/webgpu, kernels on cpu/wasm: what pays the dispatch floor. */
     dispatchesPerIteration: z.number().optional(),
     phaseDispatches: PhasesSchema.optional(),

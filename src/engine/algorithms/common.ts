@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
-import type { ForwardOutput, Policy } from '../model';
+import { gatherImageRows, imageTensors, type ForwardOutput, type Policy, type RowImages } from '../model';
 import type { Rng } from '../random';
 import { exactKl, klPenalty, maskedMean, oldPolicyKl, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient, tokenLossWeights, type KlChoice, type KlEstimator } from '../rl';
 import { ALGORITHM_SPECS } from './spec';
@@ -24,8 +24,8 @@ export interface Batch {
   groupSize: number;
   /** Response positions (maxNewTokens); also L_max of 'seq-mean-token-sum-norm'. */
   T: number;
-  /** [N, H, W, 3] the clean image of each row's prompt (the update never sees rollout noise). */
-  images: tf.Tensor4D;
+  /** The clean image of each row's prompt (the update never sees rollout noise): [N, H, W, 3], or shared (each distinct image encoded once). */
+  images: RowImages;
   /** [N, P] int32, left-padded. */
   prompts: tf.Tensor2D;
   /** [N, T] int32 responses. */
@@ -50,7 +50,7 @@ export interface Batch {
 
 /** Per-row tensors a minibatch carries: the batch's plus what an algorithm derived from it. */
 export interface Rows {
-  images: tf.Tensor4D;
+  images: RowImages;
   prompts: tf.Tensor2D;
   tokens: tf.Tensor2D;
   mask: tf.Tensor2D;
@@ -73,7 +73,7 @@ export function batchRows(b: Batch, advantages: tf.Tensor1D | tf.Tensor2D, extra
 export function gatherRows(rows: Rows, idx: tf.Tensor1D): Rows {
   const g = <T extends tf.Tensor>(x: T): T => tf.tidy(() => tf.gather(x, idx));
   return {
-    images: g(rows.images),
+    images: gatherImageRows(rows.images, idx),
     prompts: g(rows.prompts),
     tokens: g(rows.tokens),
     mask: g(rows.mask),
@@ -89,7 +89,7 @@ export function gatherRows(rows: Rows, idx: tf.Tensor1D): Rows {
 
 /** Dispose every tensor of a Rows made by gatherRows. */
 export function disposeRows(r: Rows): void {
-  const all: (tf.Tensor | null | undefined)[] = [r.images, r.prompts, r.tokens, r.mask, r.oldLogp, r.refLogp, r.refLogProbs, r.oldLogProbs, r.advantages, r.oldValues, r.returns];
+  const all: (tf.Tensor | null | undefined)[] = [...imageTensors(r.images), r.prompts, r.tokens, r.mask, r.oldLogp, r.refLogp, r.refLogProbs, r.oldLogProbs, r.advantages, r.oldValues, r.returns];
   tf.dispose(all.filter((t): t is tf.Tensor => t !== null && t !== undefined));
 }
 

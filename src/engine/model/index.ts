@@ -12,3 +12,4 @@ export {
   type CheckpointTopology,
   type LoadedCheckpoint,
 } from './checkpoint';
+export { groupedImages, imageRowCount, imageTensors, imagesPerRow, gatherImageRows, isShared, type RowImages, type SharedImages } from './images';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Block, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, repeatRows } from './layers';
+import { Block, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, repeatRows } from './layers';
 import { buildPrefixCausalMask } from './policy';
 
 describe('layers', () => {
@@ -8,6 +8,76 @@ describe('layers', () => {
     const y = tf.tidy(() => gelu(tf.tensor1d([-3, -1, 0, 1, 3])).arraySync());
     // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
     tf.test_util.expectArraysClose(y, [-0.0036373, -0.1588080, 0, 0.8411920, 2.9963627], 1e-5);
+  });
+
+  it('gelu (x·sigmoid(2u)) equals the tanh form 0.5·x·(1 + tanh(u)) and its gradient to 1e-5, in 6 kernels', async () => {
+    // The reference ops as the formula reads: u = sqrt(2/π)·(x + 0.044715·x³).
+    const reference = (x: tf.Tensor) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+    const x = tf.linspace(-9, 9, 181); // steps of 0.1, both tails included
+    const w = tf.linspace(0.5, 1.5, 181);
+    tf.test_util.expectArraysClose(tf.tidy(() => gelu(x).dataSync()), tf.tidy(() => reference(x).dataSync()), 1e-5);
+    const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, f(t))))(x).dataSync());
+    tf.test_util.expectArraysClose(grad(gelu), grad(reference), 1e-5);
+    const profile = await tf.profile(() => tf.dispose(gelu(x)));
+    expect(profile.kernels.map((k) => k.name)).toEqual(['Square', 'Multiply', 'Add', 'Multiply', 'Sigmoid', 'Multiply']);
+    tf.dispose([x, w]);
+  });
+
+  it('LayerNorm equals the tf.moments form and its gradients to 1e-5, in 9 kernels', async () => {
+    // Reference: (x − mean)/sqrt(var + eps)·g + b with tf.moments' mean and (biased) variance.
+    const store = new ParamStore({ seed: 3 }, true);
+    const ln = new LayerNorm(store, 'ln', 8);
+    const g = tf.linspace(0.5, 2, 8);
+    const b = tf.linspace(-1, 1, 8);
+    ln.g.assign(g);
+    ln.b.assign(b);
+    const reference = (x: tf.Tensor) => {
+      const { mean, variance } = tf.moments(x, -1, true);
+      return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, ln.eps))), ln.g), ln.b);
+    };
+    const x = tf.tidy(() => tf.add(tf.mul(tf.reshape(tf.sin(tf.range(0, 48)), [2, 3, 8]), 3), 1)); // rows of mean ~1, std ~2
+    const w = tf.tidy(() => tf.reshape(tf.cos(tf.range(0, 48)), [2, 3, 8]));
+    tf.test_util.expectArraysClose(tf.tidy(() => ln.apply(x).dataSync()), tf.tidy(() => reference(x).dataSync()), 1e-5);
+    const grads = (f: (t: tf.Tensor) => tf.Tensor) =>
+      tf.tidy(() => {
+        const r = tf.variableGrads(() => tf.sum(tf.mul(w, f(x))), store.variables);
+        const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, f(t))))(x);
+        return [dx, r.grads[ln.g.name]!, r.grads[ln.b.name]!].map((t) => Array.from(t.dataSync()));
+      });
+    const [ours, theirs] = [grads((t) => ln.apply(t)), grads(reference)];
+    for (let i = 0; i < 3; i++) tf.test_util.expectArraysClose(ours[i]!, theirs[i]!, 1e-5);
+    const profile = await tf.profile(() => tf.dispose(ln.apply(x)));
+    const kernels = profile.kernels.map((k) => k.name).filter((name) => name !== ''); // '' = meanLastAxis's customGrad wrapper, not a kernel
+    expect(kernels).toEqual(['Mean', 'Sub', 'Square', 'Mean', 'Add', 'Rsqrt', 'Multiply', 'Multiply', 'Add']);
+    // Its gradient makes nothing on the host of the input's size (tf.mean's builds ones(x.shape), 48 floats here):
+    // count backend writes made outside kernels (kernels write their own outputs, on cpu through the same method).
+    const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
+    const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
+    const [write, run] = [backend.write, engine.runKernelFunc];
+    const sizes: number[] = [];
+    let depth = 0;
+    engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
+      depth++;
+      try {
+        return run.apply(this, a);
+      } finally {
+        depth--;
+      }
+    };
+    backend.write = function (this: unknown, ...a: unknown[]) {
+      if (depth === 0 && ArrayBuffer.isView(a[0])) sizes.push(a[0].byteLength / 4);
+      return write.apply(this, a);
+    };
+    try {
+      // Σ w ⊙ LN(x) as a matmul: tf.sum's own gradient would upload ones(x.shape) too.
+      tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(ln.apply(t), [1, x.size]), tf.reshape(w, [x.size, 1])), []))(x)));
+    } finally {
+      backend.write = write;
+      engine.runKernelFunc = run;
+    }
+    expect(Math.max(0, ...sizes)).toBeLessThan(x.size);
+    tf.dispose([g, b, x, w]);
+    store.dispose();
   });
 
   it('logSoftmax equals log(softmax) and oneHotFloat is float 0/1', () => {

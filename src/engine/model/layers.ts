@@ -86,15 +86,17 @@ export class ParamStore {
 // Small helpers
 
 /**
- * GPT-2's tanh approximation of GELU (tfjs-core has no gelu op; these ops exist on every
- * backend), written as c·x·(1 + 0.044715·x²) rather than c·(x + 0.044715·x³): tf.pow's
- * gradient also differentiates the exponent (a log and a select per element), and pow was
- * ~11% of a wasm iteration's kernel time (npm run bench -- --profile).
+ * GPT-2's tanh approximation of GELU, 0.5·x·(1 + tanh(u)) with u = c·(x + 0.044715·x³) and
+ * c = sqrt(2/π) (tfjs-core has no gelu op; these ops exist on every backend). Computed as
+ * x·sigmoid(2u), the same function (0.5·(1 + tanh(u)) = sigmoid(2u)), with 2u written as
+ * x·(2c + 2c·0.044715·x²): six kernels forward (square, mul, add, mul, sigmoid, mul) instead of
+ * nine, and fewer backward. No tf.pow: its gradient also differentiates the exponent (a log and
+ * a select per element), and pow was ~11% of a wasm iteration's kernel time (bench --profile).
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  const c = Math.sqrt(2 / Math.PI);
-  const inner = tf.mul(tf.mul(c, x), tf.add(1, tf.mul(0.044715, tf.square(x))));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+  const c2 = 2 * Math.sqrt(2 / Math.PI); // 2c
+  const twoU = tf.mul(x, tf.add(tf.mul(tf.square(x), c2 * 0.044715), c2)); // 2u = x·(2c + 2c·0.044715·x²)
+  return tf.mul(x, tf.sigmoid(twoU));
 }
 
 /**
@@ -162,6 +164,18 @@ export class Dense {
   }
 }
 
+/**
+ * Mean over the last axis, kept: [..., C] -> [..., 1]. The same forward as tf.mean; the
+ * gradient is dy / C broadcast on the device (Tile, Mul), because tf.mean's own gradient builds
+ * ones(x.shape) on the host and uploads it: 5.2 MiB per default-preset iteration from the
+ * LayerNorms alone, a buffer upload each on a GPU backend (measured with the bench's counters).
+ */
+export const meanLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
+  const x = args[0] as tf.Tensor;
+  const c = x.shape[x.rank - 1]!;
+  return { value: tf.mean(x, -1, true), gradFunc: (dy: tf.Tensor) => tf.mul(tf.broadcastTo(dy, x.shape), 1 / c) };
+});
+
 /** LayerNorm over the last axis with a learned gain and bias. */
 export class LayerNorm {
   readonly g: tf.Variable;
@@ -171,9 +185,14 @@ export class LayerNorm {
     this.b = store.create(`${name}.b`, [dim], { kind: 'zeros' });
   }
 
+  /**
+   * (x − mean)·rsqrt(var + eps)·g + b, with x − mean computed once and reused for the variance:
+   * nine kernels forward, where tf.moments (a cast, a reshape and its own x − mean) made twelve.
+   */
   apply(x: tf.Tensor): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true); // [..., 1] each
-    const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
+    const centred = tf.sub(x, meanLastAxis(x)); // x − mean, [..., dim]
+    const variance = meanLastAxis(tf.square(centred)); // [..., 1]: the biased variance, as tf.moments
+    const xhat = tf.mul(centred, tf.rsqrt(tf.add(variance, this.eps)));
     return tf.add(tf.mul(xhat, this.g), this.b);
   }
 }
@@ -209,13 +228,24 @@ export class SelfAttention {
     this.proj = new Dense(store, `${name}.proj`, dModel, dModel, { std: residScale / Math.sqrt(dModel) });
   }
 
+  /** Queries, keys and values of x [B, S, C], each [B, H, S, Dh]. */
+  private heads(x: tf.Tensor3D): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+    const [b, s] = x.shape;
+    const qkv = tf.reshape(this.qkv.apply(x), [b, s, 3 * this.nHeads, this.headDim]); // [B, S, 3H, Dh]
+    const heads = tf.transpose(qkv, [0, 2, 1, 3]); // [B, 3H, S, Dh]
+    return tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
+  }
+
+  /** The keys and values of x [B, S, C] alone (what later positions attend to), without attending. */
+  keysValues(x: tf.Tensor3D): LayerKV {
+    const [, k, v] = this.heads(x);
+    return { k, v };
+  }
+
   apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): AttentionOutput {
     const [b, s, c] = x.shape;
-    const h = this.nHeads;
     const dh = this.headDim;
-    const qkv = tf.reshape(this.qkv.apply(x), [b, s, 3 * h, dh]); // [B, S, 3H, Dh]
-    const heads = tf.transpose(qkv, [0, 2, 1, 3]); // [B, 3H, S, Dh]
-    const [qRaw, kNew, vNew] = tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
+    const [qRaw, kNew, vNew] = this.heads(x); // each [B, H, S, Dh]
     const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S_kv, Dh]
     const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S_kv, Dh]
     // Scale q rather than the scores: S*Dh multiplies instead of S*S_kv.

@@ -13,6 +13,7 @@ import { Rng, mixSeed } from '../random';
 import { EOS, PAD } from '../tokenizer';
 import { MASKED, logSoftmax, oneHotFloat, repeatRows, type LayerKV } from './layers';
 import type { TinyVLM } from './policy';
+import { imageRowCount, isShared, type RowImages } from './images';
 
 export interface SampleOptions {
   /** Samples per prompt (G); row b*G+g of every output is the g-th sample of prompt b. */
@@ -105,13 +106,19 @@ function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array 
   };
 }
 
+/** Each of B rows' images repeated G times: [B·G] rows (shared images repeat only their row index). Call inside tf.tidy. */
+function repeatImages(images: RowImages, g: number): RowImages {
+  return isShared(images) ? { distinct: images.distinct, row: repeatRows(images.row, g) } : repeatRows(images, g);
+}
+
 /**
- * Generate B*G sequences of exactly maxNewTokens tokens. images [B, H, W, 3], prompts [B, promptLen].
+ * Generate B*G sequences of exactly maxNewTokens tokens. images [B, H, W, 3] or shared (B rows,
+ * each distinct image encoded once: NoisyRollout's hybrid rows), prompts [B, promptLen].
  * The caller disposes the returned tensors; the inputs are left alone.
  */
-export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Tensor2D, opts: SampleOptions): Promise<SampleResult> {
+export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tensor2D, opts: SampleOptions): Promise<SampleResult> {
   checkOptions(net, opts);
-  const b = images.shape[0];
+  const b = imageRowCount(images);
   const g = opts.groupSize;
   const n = b * g;
   const steps = opts.maxNewTokens;
@@ -144,8 +151,7 @@ export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Te
       keyMask = tf.tidy(() => net.keyMask(promptsN, s0 + steps)); // [N, 1, 1, S0+T]: decode steps slice it
       const pre = tf.tidy(() => {
         const ids = share ? promptIds : promptsN; // [B|N, promptLen]
-        const vis = net.encodeImages(share ? images : repeatRows(images, g)); // [B|N, P, C]
-        const sum = net.imageSummary(vis); // [B|N, 1, C]
+        const { visual: vis, summary: sum } = net.encodeRows(share ? images : repeatImages(images, g)); // [B|N, P, C], [B|N, 1, C]
         const x = net.prefixInput(vis, ids, sum); // [B|N, S0, C]
         const out = net.decode(x, net.attnMask(ids, s0));
         const rows = x.shape[0];
@@ -164,7 +170,7 @@ export async function generate(net: TinyVLM, images: tf.Tensor4D, prompts: tf.Te
     } else {
       // Recompute baseline: the image is encoded once (it is not part of the growing sequence),
       // then every step runs the decoder over the whole sequence so far.
-      visual = tf.tidy(() => (share ? repeatRows(net.encodeImages(images), g) : net.encodeImages(repeatRows(images, g)))); // [N, P, C]
+      visual = tf.tidy(() => (share ? repeatRows(net.encodeRows(images).visual, g) : net.encodeRows(repeatImages(images, g)).visual)); // [N, P, C]
       const vis = visual;
       held.logits = tf.tidy(() => net.nextLogitsFull(vis, promptsN, null));
     }

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Recorder, type Batch } from '../algorithms';
+import { imageTensors } from '../model';
 import { goldResponse, instancesToTensors, responsesToTensors } from './batch';
 import { now } from './clock';
 import { WEIGHT_RMS_KEY, weightRms } from './divergence';
@@ -15,7 +16,7 @@ import type { IterationPlan, RunState } from './run';
 import { train, type UpdateOutcome } from './update';
 
 /** The gold-trace batch of this iteration's prompts (new tensors: dispose with disposeGoldBatch). */
-export function goldBatch(run: RunState, plan: IterationPlan): Batch {
+export function goldBatch(run: RunState, plan: IterationPlan): Batch & { images: tf.Tensor4D } {
   const { config, task, policy } = run;
   const instances = roundInstances(task, config, { iteration: plan.number, round: 0, difficulty: plan.difficulty });
   const missing = instances.find((inst) => inst.goldTrace.length === 0);
@@ -29,7 +30,7 @@ export function goldBatch(run: RunState, plan: IterationPlan): Batch {
 }
 
 export function disposeGoldBatch(b: Batch): void {
-  tf.dispose([b.images, b.prompts, b.tokens, b.mask, b.oldLogp, b.scores]);
+  tf.dispose([...imageTensors(b.images), b.prompts, b.tokens, b.mask, b.oldLogp, b.scores]);
 }
 
 /** Build the gold batch, update on it, read back. No Inspect snapshot: there are no samples to show. */

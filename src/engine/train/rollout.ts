@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
-import type { Policy } from '../model';
+import { groupedImages, imageTensors, type Policy, type SharedImages } from '../model';
 import { mixSeed } from '../random';
 import { REWARD_NAMES, scoreSample, type ScoredSample } from '../rewards';
 import { mean, populationStd } from '../rl/host';
@@ -93,7 +93,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
       try {
         out = await policy.sample(rows.images, rows.prompts, { ...sampleOpts, groupSize: 1 });
       } finally {
-        tf.dispose([rows.images, rows.prompts]);
+        tf.dispose([...imageTensors(rows.images), rows.prompts]);
       }
     } else {
       out = await policy.sample(rolloutImages ?? images, prompts, { ...sampleOpts, groupSize: g });
@@ -115,8 +115,12 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   return { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples, rewardMs };
 }
 
-/** Per-row images and prompts [B·G, ...] of hybrid groups: in each group, the clean image first, then `perturbed` rows of the noisy one. */
-export function hybridRows(images: tf.Tensor4D, noisy: tf.Tensor4D, prompts: tf.Tensor2D, g: number, perturbed: number): { images: tf.Tensor4D; prompts: tf.Tensor2D } {
+/**
+ * Per-row images and prompts [B·G, ...] of hybrid groups: in each group, the clean image first,
+ * then `perturbed` rows of the noisy one. The images are shared (2B distinct: clean then noisy,
+ * each row's index into them), so the sampler encodes each image once, not once per row.
+ */
+export function hybridRows(images: tf.Tensor4D, noisy: tf.Tensor4D, prompts: tf.Tensor2D, g: number, perturbed: number): { images: SharedImages; prompts: tf.Tensor2D } {
   const b = images.shape[0];
   const imageIdx: number[] = [];
   const promptIdx: number[] = [];
@@ -127,7 +131,7 @@ export function hybridRows(images: tf.Tensor4D, noisy: tf.Tensor4D, prompts: tf.
     }
   }
   return tf.tidy(() => ({
-    images: tf.gather(tf.concat([images, noisy]), tf.tensor1d(imageIdx, 'int32')), // [B·G, H, W, 3]
+    images: { distinct: tf.concat([images, noisy]), row: tf.tensor1d(imageIdx, 'int32') }, // [2B, H, W, 3] and [B·G]
     prompts: tf.gather(prompts, tf.tensor1d(promptIdx, 'int32')), // [B·G, P]
   }));
 }
@@ -147,8 +151,9 @@ export interface AssembledBatch {
   groupSize: number;
   instances: TaskInstance[];
   samples: HostSample[];
-  /** [N, H, W, 3] clean image per row; [N, P] prompts; [N, T] tokens, behaviour log-probs, mask; [N] scores. */
-  images: tf.Tensor4D;
+  /** The clean image of each row, shared: K distinct [K, H, W, 3], row i sees image ⌊i / G⌋. */
+  images: SharedImages;
+  /** [N, P] prompts; [N, T] tokens, behaviour log-probs, mask; [N] scores. */
   prompts: tf.Tensor2D;
   tokens: tf.Tensor2D;
   behaviourLogp: tf.Tensor2D;
@@ -184,7 +189,7 @@ export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly Gr
         }),
       );
     return {
-      images: rowsPerPrompt((r) => r.images), // [N, H, W, 3]
+      images: per((r) => r.images, false), // [K, H, W, 3]: one per kept group, the rows share it
       prompts: rowsPerPrompt((r) => r.prompts), // [N, P]
       tokens: per((r) => r.tokens, true), // [N, T]
       behaviourLogp: per((r) => r.logp, true),
@@ -198,7 +203,7 @@ export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly Gr
     instances,
     samples,
     scores,
-    images: parts.images as tf.Tensor4D,
+    images: groupedImages(parts.images as tf.Tensor4D, g),
     prompts: parts.prompts as tf.Tensor2D,
     tokens: parts.tokens as tf.Tensor2D,
     behaviourLogp: parts.behaviourLogp as tf.Tensor2D,
@@ -208,7 +213,7 @@ export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly Gr
 }
 
 export function disposeAssembled(b: AssembledBatch): void {
-  tf.dispose([b.images, b.prompts, b.tokens, b.behaviourLogp, b.mask, b.scores, ...(b.rolloutImages ? [b.rolloutImages] : [])]);
+  tf.dispose([...imageTensors(b.images), b.prompts, b.tokens, b.behaviourLogp, b.mask, b.scores, ...(b.rolloutImages ? [b.rolloutImages] : [])]);
 }
 
 /** Host metrics of a set of samples: reward mean/std, per-function mean and std, accuracy, format, lengths (min, mean, max, of the finished ones). */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, ObjectiveSchema, OptimSchema, RunConfigSchema, TricksSchema } from '../config';
 import { issueSentence } from '../issues';
+import { imagesPerRow } from '../model';
 import { noiseDecay, noiseStdAt, perturbImages, perturbedPerGroup } from './augment';
 import { perturbationAccuracy } from './collect';
 import { CURRICULUM_MIN_ITERS, Curriculum } from './curriculum';
@@ -168,10 +169,13 @@ describe('rollout image perturbations', () => {
     const noisy = tf.tensor4d([10, 10, 10, 20, 20, 20], [2, 1, 1, 3]);
     const prompts = tf.tensor2d([[7], [8]], [2, 1], 'int32');
     const rows = hybridRows(clean, noisy, prompts, 3, 1);
-    expect(rows.images.shape).toEqual([6, 1, 1, 3]);
-    expect(Array.from(tf.tidy(() => tf.squeeze(tf.slice(rows.images, [0, 0, 0, 0], [6, 1, 1, 1]))).dataSync())).toEqual([1, 1, 10, 2, 2, 20]);
+    // Shared: the 2B distinct images (clean, then noisy), each row's index into them.
+    expect(rows.images.distinct.shape).toEqual([4, 1, 1, 3]);
+    expect(Array.from(rows.images.row.dataSync())).toEqual([0, 0, 2, 1, 1, 3]);
+    const perRow = imagesPerRow(rows.images);
+    expect(Array.from(tf.tidy(() => tf.squeeze(tf.slice(perRow, [0, 0, 0, 0], [6, 1, 1, 1]))).dataSync())).toEqual([1, 1, 10, 2, 2, 20]);
     expect(Array.from(rows.prompts.dataSync())).toEqual([7, 7, 7, 8, 8, 8]);
-    tf.dispose([clean, noisy, prompts, rows.images, rows.prompts]);
+    tf.dispose([clean, noisy, prompts, rows.images.distinct, rows.images.row, perRow, rows.prompts]);
   });
 
   it('measures the clean-vs-noisy accuracy gap of hybrid groups', () => {
