@@ -11,7 +11,7 @@ import { Rng, mixSeed } from '../random';
 import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode } from '../tokenizer';
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font';
 import { INK, PALETTE, addNoise, createRaster, drawDigit, drawShape, jitterColor } from './raster';
-import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
 
 /** The visual-shift split's pictures (see the header): slant in font pixels (x scale), optional pixel noise. */
 export const DIGIT_SUM_SHIFT: { slant: number; noise: number } = { slant: 0.5, noise: 0 };
@@ -109,6 +109,38 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   return steps === 0 ? 0 : right / steps;
 }
 
+/**
+ * StepRAR's key steps: each equation of the gold trace, in either operand order ("3 + 4 = 7" or
+ * "4 + 3 = 7"), and each partial sum stated ("= 7"). Two digits: 2 key steps; three: 4.
+ */
+function keySteps(instance: TaskInstance): KeyStep[] {
+  const out: KeyStep[] = [];
+  for (const [a, b, s] of equations(instance.goldTrace).map((eq) => eq.map(String))) {
+    out.push(a === b ? [[a!, '+', b!, '=', s!]] : [[a!, '+', b!, '=', s!], [b!, '+', a!, '=', s!]]);
+  }
+  for (const [, , s] of equations(instance.goldTrace)) out.push([['=', String(s)]]);
+  return out;
+}
+
+const isDigit = (x: number | null): boolean => x !== null && x <= 9;
+
+/**
+ * StepRVR: the trace is nothing but a chain of equations "x + d = s" (at least one), each one's
+ * addend a digit read (0-9, the first x too), each sum right, each later x restating the sum
+ * before it; and the answer is the last sum. Whether the digits are the picture's is not asked.
+ */
+function validReasoning(_instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean {
+  if (trace.length === 0 || trace.length % 5 !== 0) return false;
+  let prev: number | null = null;
+  for (let i = 0; i < trace.length; i += 5) {
+    const [x, plus, d, eq, s] = [num(trace[i]), trace[i + 1], num(trace[i + 2]), trace[i + 3], num(trace[i + 4])];
+    if (plus !== '+' || eq !== '=' || x === null || s === null || !isDigit(d) || x + d! !== s) return false;
+    if (prev === null ? !isDigit(x) : x !== prev) return false;
+    prev = s;
+  }
+  return answer.length === 1 && answer[0] === String(prev);
+}
+
 export const digitSumTask: TaskDef = {
   id: 'digit-sum',
   title: 'Digit sum',
@@ -120,4 +152,6 @@ export const digitSumTask: TaskDef = {
   hasGoldTraces: true,
   generate,
   scoreSteps,
+  keySteps,
+  validReasoning,
 };

@@ -100,4 +100,22 @@ export interface TaskDef {
    * unparseable trace scores 0.
    */
   scoreSteps(instance: TaskInstance, trace: readonly string[]): number;
+  /**
+   * StepRAR's key steps (R1-VL, arXiv:2503.12937 §3.2): the essential intermediate steps of the
+   * gold reasoning, each given as its equivalent forms ("3 + 4 = 7" or "4 + 3 = 7"), derived
+   * from `goldTrace` alone (so rewards.py can derive them too). Absent: every gold trace word is
+   * a key step of one form.
+   */
+  keySteps?(instance: TaskInstance): KeyStep[];
+  /**
+   * StepRVR's validity test (R1-VL, arXiv:2503.12937 §3.2): the trace is complete (what was
+   * read from the picture, the reasoning on it, in that order, nothing else) and logical (each
+   * step follows from the ones before, and the answer is the trace's conclusion). It judges the
+   * reasoning's shape and consistency, not whether the picture was read right: a trace that
+   * misreads a digit but adds correctly is valid. Absent: a non-empty trace and an answer.
+   */
+  validReasoning?(instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean;
 }
+
+/** One key step: its equivalent forms, each a run of words; any one found in the trace matches it. */
+export type KeyStep = readonly (readonly string[])[];
