@@ -101,6 +101,15 @@ describe('dense rewards', () => {
   });
 });
 
+describe('verbose traces', () => {
+  it('are accepted for digit-sum and refused at task.verbose for a task without that style', () => {
+    expect(RunConfigSchema.safeParse({ task: { task: 'digit-sum', verbose: true } }).success).toBe(true);
+    const r = RunConfigSchema.safeParse({ task: { task: 'count', verbose: true } });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['task.verbose: The count task has no verbose trace style (digit-sum has one): turn task.verbose off.']);
+  });
+});
+
 describe('the exact KL', () => {
   it('is refused at objective.klEstimator with klMode reward (the reward path keeps no whole distributions), accepted in the loss', () => {
     const r = RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'reward' } });

@@ -21,6 +21,7 @@ export const TaskSettingsSchema = z.object({
   difficulty: z.number().int().min(1).max(5).default(1).describe('Task level (curriculum learning raises it).'),
   imageSize: z.number().int().min(16).max(128).default(32).describe('Side of the square image, in pixels (at least 16, so digits stay legible).'),
   jitter: z.number().min(0).max(1).default(0.5).describe('How much object positions and sizes wander (0 = canonical layouts).'),
+  verbose: z.boolean().default(false).describe('Verbose gold traces (digit-sum): each equation followed by 0-3 redundant checks "= 7", so reasoning length varies (11-17 tokens for two digits) and length penalties, overlong shaping and loss aggregation have lengths to act on. Same pictures and answers.'),
 });
 export type TaskSettings = z.infer<typeof TaskSettingsSchema>;
 export const DEFAULT_TASK_SETTINGS: TaskSettings = TaskSettingsSchema.parse({});
@@ -193,6 +194,7 @@ export const RunConfigSchema = z.object({
     if (issue) at(issue.path, issue.message);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
+    if (c.task.verbose && TASKS[c.task.task].verboseTraces !== true) at(['task', 'verbose'], `The ${c.task.task} task has no verbose trace style (digit-sum has one): turn task.verbose off.`);
     // The exact KL sums over π_old's whole distribution, which the KL-in-reward path (scores fixed before the update) does not keep.
     if (c.objective.klEstimator === 'exact' && c.objective.klMode === 'reward') at(['objective', 'klEstimator'], 'The exact KL works with klMode loss only (in the reward it would need the sampling policy\'s whole distribution); pick k1, k2 or k3, or set klMode to loss.');
     if (c.objective.dualClipC > 0 && c.objective.dualClipC <= 1) at(['objective', 'dualClipC'], 'Must be above 1 (the ratio past which a negative advantage\'s loss stops growing), or 0 for off.');

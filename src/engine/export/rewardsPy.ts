@@ -215,16 +215,22 @@ def _is_digit(x):
 
 
 def _valid_digit_sum(answer, gold_trace, trace, said):
-    if len(trace) == 0 or len(trace) % 5 != 0:
+    if len(trace) < 5:
         return False
     prev = None
-    for i in range(0, len(trace), 5):
+    i = 0
+    while i < len(trace):
+        if i + 5 > len(trace):
+            return False
         x, plus, d, eq, s = _num(trace[i]), trace[i + 1], _num(trace[i + 2]), trace[i + 3], _num(trace[i + 4])
         if plus != "+" or eq != "=" or x is None or s is None or not _is_digit(d) or x + d != s:
             return False
         if (not _is_digit(x)) if prev is None else (x != prev):
             return False
         prev = s
+        i += 5
+        while i + 1 < len(trace) and trace[i] == "=" and trace[i + 1] == str(s):
+            i += 2
     return len(said) == 1 and said[0] == str(prev)
 
 

@@ -35,6 +35,11 @@ export interface GenerateOptions {
   imageSize: number;
   /** 0..1: how much positions, sizes and colours wander (0 = canonical layouts). */
   jitter: number;
+  /**
+   * Gold traces of varying length (TaskDef.verboseTraces): the same picture and answer, with
+   * optional redundant checks in the reasoning. Absent or false: the task's one trace.
+   */
+  verbose?: boolean;
 }
 
 export interface TaskInstance {
@@ -93,6 +98,12 @@ export interface TaskDef {
    * that only knows its answers (a real data set with labels alone) would say false.
    */
   hasGoldTraces: boolean;
+  /**
+   * Whether `generate` honours GenerateOptions.verbose: gold traces whose length varies (redundant
+   * checks the grammar, the step rewards and StepRVR accept), so length tools have lengths to act
+   * on. Absent: no verbose style (config.ts refuses task.verbose for it).
+   */
+  verboseTraces?: boolean;
   generate(opts: GenerateOptions): TaskInstance;
   /**
    * Process reward (StepGRPO): the fraction, in [0, 1], of the gold trace's steps that the

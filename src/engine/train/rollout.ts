@@ -71,6 +71,7 @@ export function roundInstances(task: TaskDef, config: RunConfig, opts: RoundOpti
       difficulty: opts.difficulty,
       imageSize: config.task.imageSize,
       jitter: config.task.jitter,
+      verbose: config.task.verbose,
     }),
   );
 }
