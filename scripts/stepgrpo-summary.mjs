@@ -41,10 +41,19 @@ const ROWS = {
     ['value explained variance, mean', (r) => mean(col(r, 'value/explained_var'))],
     ['advantage std (before whitening), mean', (r) => mean(col(r, 'adv/std'))],
   ],
+  'len-grpo / len-overlong / len-drgrpo (task.verbose, 12 iterations)': [
+    ['len/mean, iterations 1-3', over('len/mean', 1, 3)],
+    ['len/mean, iterations 10-12', over('len/mean', 10, 12)],
+    ['len/max, iterations 10-12', over('len/max', 10, 12)],
+    ['length reward mean, iterations 10-12', over('reward/length/mean', 10, 12)],
+    ['train accuracy, iterations 1-3', over('acc/train', 1, 3)],
+    ['train accuracy, iterations 10-12', over('acc/train', 10, 12)],
+    ['format rate, iterations 10-12', over('format/rate', 10, 12)],
+  ],
 };
 
 for (const [title, rows] of Object.entries(ROWS)) {
-  const [a, b] = title.split(' ')[0] === title ? [] : title.split(' (')[0].split(' / ');
+  const labels = title.split(' (')[0].split(' / ');
   console.log(`\n## ${title}`);
-  for (const [name, f] of rows) console.log(`${name}\n  ${a}: ${stat(a, f)}\n  ${b}: ${stat(b, f)}`);
+  for (const [name, f] of rows) console.log(`${name}\n${labels.map((l) => `  ${l}: ${stat(l, f)}`).join('\n')}`);
 }

@@ -4,11 +4,13 @@
 # trick off and on, 3 seeds. Each run writes runs/stepgrpo/<label>-s<seed>.jsonl; then
 #   node scripts/stepgrpo-summary.mjs   -> the table's numbers (mean over seeds, range).
 # Every reward function is computed and charted whether it is weighted or not, so the "off" arm
-# reports reward/stepRVR/mean and reward/stepRAR/mean too. Usage: scripts/stepgrpo-table.sh [rvr|dense ...]
+# reports reward/stepRVR/mean and reward/stepRAR/mean too. Usage: scripts/stepgrpo-table.sh [rvr|dense|length ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p runs/stepgrpo
 COMMON="--task digit-sum --init sft --backend wasm --quiet --set run.evalEvery=0 --set sampling.promptsPerIter=4 --set sampling.groupSize=4"
+# Variable-length reasoning: verbose gold traces, and the warm start fine-tuned on them (README, Variable-length reasoning).
+VERBOSE="--set task.verbose=true --warm-start public/checkpoints/digit-sum-verbose"
 
 run() { # label preset iterations seed extra...
   local label=$1 preset=$2 iters=$3 seed=$4
@@ -33,9 +35,15 @@ group() {
         run dense-off ppo 10 "$seed" --set rewards.weights.stepRAR=0.5
         run dense-on ppo 10 "$seed" --set rewards.weights.stepRAR=0.5 --set rewards.dense=true
       done ;;
-    *) echo "unknown group $1 (rvr dense)" >&2; exit 2 ;;
+    length) # task.verbose from the verbose warm start: GRPO, GRPO with the overlong penalty as a length penalty (band 12-24), Dr. GRPO
+      for seed in 1 2 3; do
+        run len-grpo grpo 12 "$seed" $VERBOSE
+        run len-overlong grpo 12 "$seed" $VERBOSE --set rewards.weights.length=1 --set rewards.overlongCache=12
+        run len-drgrpo dr-grpo 12 "$seed" $VERBOSE
+      done ;;
+    *) echo "unknown group $1 (rvr dense length)" >&2; exit 2 ;;
   esac
 }
 
-if [ $# -eq 0 ]; then set -- rvr dense; fi
+if [ $# -eq 0 ]; then set -- rvr dense length; fi
 for g in "$@"; do group "$g"; done

@@ -110,6 +110,13 @@ describe('trainer', () => {
     fromScratch.dispose();
     const other = tinyConfig('grpo', { run: { init: 'sft' }, model: { ...TINY_MODEL, dModel: 32 } });
     await expect(createTrainer(other, { loadWarmStart: () => handler })).rejects.toThrow(/warm-start checkpoint.*dModel is 16 .* but 32 in config\.model/);
+    // Verbose traces start from their own warm start (tasks/index.ts warmStartName).
+    const names: string[] = [];
+    const verbose = await createTrainer(tinyConfig('grpo', { run: { init: 'sft' }, task: { task: 'digit-sum', imageSize: TINY_MODEL.imageSize, verbose: true } }), {
+      loadWarmStart: (name) => (names.push(name), handler),
+    });
+    verbose.dispose();
+    expect(names).toEqual(['digit-sum-verbose']);
     warm.dispose();
   });
 
