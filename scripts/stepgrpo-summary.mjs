@@ -33,6 +33,13 @@ const ROWS = {
     ['train accuracy, iterations 10-12', over('acc/train', 10, 12)],
     ['StepRAR mean, iterations 10-12', over('reward/stepRAR/mean', 10, 12)],
   ],
+  'rvr24-off / rvr24-on (GRPO, StepRVR weight 0 / 1, 24 iterations)': [
+    ['StepRVR mean, iterations 1-4', over('reward/stepRVR/mean', 1, 4)],
+    ['StepRVR mean, iterations 21-24', over('reward/stepRVR/mean', 21, 24)],
+    ['train accuracy, iterations 1-4', over('acc/train', 1, 4)],
+    ['train accuracy, iterations 21-24', over('acc/train', 21, 24)],
+    ['format rate, iterations 21-24', over('format/rate', 21, 24)],
+  ],
   'dense-off / dense-on (PPO-Clip, StepRAR weight 0.5, 10 iterations)': [
     ['StepRAR mean, iterations 1-3', over('reward/stepRAR/mean', 1, 3)],
     ['StepRAR mean, iterations 8-10', over('reward/stepRAR/mean', 8, 10)],
@@ -42,6 +49,7 @@ const ROWS = {
     ['advantage std (before whitening), mean', (r) => mean(col(r, 'adv/std'))],
   ],
   'len-grpo / len-overlong / len-drgrpo (task.verbose, 12 iterations)': [
+    ['len/mean, iteration 1 (same seed, same warm start: the same samples in every arm)', over('len/mean', 1, 1)],
     ['len/mean, iterations 1-3', over('len/mean', 1, 3)],
     ['len/mean, iterations 10-12', over('len/mean', 10, 12)],
     ['len/max, iterations 10-12', over('len/max', 10, 12)],

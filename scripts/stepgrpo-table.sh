@@ -4,7 +4,7 @@
 # trick off and on, 3 seeds. Each run writes runs/stepgrpo/<label>-s<seed>.jsonl; then
 #   node scripts/stepgrpo-summary.mjs   -> the table's numbers (mean over seeds, range).
 # Every reward function is computed and charted whether it is weighted or not, so the "off" arm
-# reports reward/stepRVR/mean and reward/stepRAR/mean too. Usage: scripts/stepgrpo-table.sh [rvr|dense|length ...]
+# reports reward/stepRVR/mean and reward/stepRAR/mean too. Usage: scripts/stepgrpo-table.sh [rvr|rvr24|dense|length ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p runs/stepgrpo
@@ -35,15 +35,20 @@ group() {
         run dense-off ppo 10 "$seed" --set rewards.weights.stepRAR=0.5
         run dense-on ppo 10 "$seed" --set rewards.weights.stepRAR=0.5 --set rewards.dense=true
       done ;;
+    rvr24) # the same with twice the iterations and StepRVR weighted 1
+      for seed in 1 2 3; do
+        run rvr24-off grpo 24 "$seed"
+        run rvr24-on grpo 24 "$seed" --set rewards.weights.stepRVR=1
+      done ;;
     length) # task.verbose from the verbose warm start: GRPO, GRPO with the overlong penalty as a length penalty (band 12-24), Dr. GRPO
       for seed in 1 2 3; do
         run len-grpo grpo 12 "$seed" $VERBOSE
         run len-overlong grpo 12 "$seed" $VERBOSE --set rewards.weights.length=1 --set rewards.overlongCache=12
         run len-drgrpo dr-grpo 12 "$seed" $VERBOSE
       done ;;
-    *) echo "unknown group $1 (rvr dense length)" >&2; exit 2 ;;
+    *) echo "unknown group $1 (rvr rvr24 dense length)" >&2; exit 2 ;;
   esac
 }
 
-if [ $# -eq 0 ]; then set -- rvr dense length; fi
+if [ $# -eq 0 ]; then set -- rvr rvr24 dense length; fi
 for g in "$@"; do group "$g"; done
