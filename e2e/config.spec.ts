@@ -99,3 +99,22 @@ test('the loss tricks\' bad combinations are refused at the field to fix, each w
   await expect(page.getByTestId('config-errors')).toHaveCount(0);
   await expect(playground.start).toHaveAttribute('aria-disabled', 'false');
 });
+
+test('dense step rewards: refused at rewards.dense under GRPO (marked ignored), accepted under PPO with StepRAR weighted', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('rewards');
+  const dense = playground.input('rewards.dense');
+  await expect(page.getByTestId('ignored-rewards.dense')).toHaveText('ignored by GRPO');
+  await dense.focus();
+  await page.keyboard.press('Space'); // keyboard usable
+  await expect(dense).toBeChecked();
+  await expect(page.getByTestId('error-rewards.dense')).toContainText('one shared advantage');
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'true');
+  await playground.openGroup('objective');
+  await playground.input('objective.algorithm').selectOption('ppo');
+  await expect(page.getByTestId('ignored-rewards.dense')).toHaveCount(0);
+  await expect(page.getByTestId('error-rewards.dense')).toContainText('rewards.weights.stepRAR is 0');
+  await playground.input('rewards.weights.stepRAR').fill('0.5');
+  await expect(page.getByTestId('error-rewards.dense')).toHaveCount(0);
+  await expect(page.getByTestId('config-errors')).toHaveCount(0);
+});

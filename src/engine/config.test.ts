@@ -81,6 +81,35 @@ describe('reward products', () => {
 });
 
 
+describe('dense rewards', () => {
+  const issues = (input: Parameters<typeof RunConfigSchema.safeParse>[0]) => {
+    const r = RunConfigSchema.safeParse(input);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  it('are refused at rewards.dense for an algorithm without per-token credit (declared in its spec), naming the fix', () => {
+    for (const id of Object.keys(ALGORITHM_SPECS) as (keyof typeof ALGORITHM_SPECS)[]) {
+      const got = issues({ objective: { algorithm: id }, rewards: { dense: true, weights: { stepRAR: 0.5 } }, sampling: { groupSize: 4 } });
+      if (ALGORITHM_SPECS[id].perTokenCredit) expect(got, id).toEqual([]);
+      else expect(got, id).toEqual([expect.stringMatching(/^rewards\.dense: .* one shared advantage.*turn rewards\.dense off, or pick an algorithm with a critic/)]);
+    }
+    expect(ALGORITHM_SPECS.ppo.perTokenCredit && ALGORITHM_SPECS.trpo.perTokenCredit && !ALGORITHM_SPECS.grpo.perTokenCredit).toBe(true);
+  });
+  it('need a StepRAR term to place and a sum to split', () => {
+    expect(issues({ objective: { algorithm: 'ppo' }, rewards: { dense: true } })).toEqual([expect.stringMatching(/^rewards\.dense: .*rewards\.weights\.stepRAR is 0/)]);
+    expect(issues({ objective: { algorithm: 'ppo' }, rewards: { dense: true, combine: 'product', weights: { stepRAR: 1 } } })).toEqual([expect.stringMatching(/^rewards\.dense: A product of terms does not split/)]);
+    expect(issues({ objective: { algorithm: 'grpo' }, rewards: { dense: false, weights: { stepRAR: 1 } } })).toEqual([]); // off: nothing to check
+  });
+});
+
+describe('verbose traces', () => {
+  it('are accepted for digit-sum and refused at task.verbose for a task without that style', () => {
+    expect(RunConfigSchema.safeParse({ task: { task: 'digit-sum', verbose: true } }).success).toBe(true);
+    const r = RunConfigSchema.safeParse({ task: { task: 'count', verbose: true } });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['task.verbose: The count task has no verbose trace style (digit-sum has one): turn task.verbose off.']);
+  });
+});
+
 describe('the exact KL', () => {
   it('is refused at objective.klEstimator with klMode reward (the reward path keeps no whole distributions), accepted in the loss', () => {
     const r = RunConfigSchema.safeParse({ objective: { klEstimator: 'exact', klMode: 'reward' } });

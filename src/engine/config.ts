@@ -21,6 +21,7 @@ export const TaskSettingsSchema = z.object({
   difficulty: z.number().int().min(1).max(5).default(1).describe('Task level (curriculum learning raises it).'),
   imageSize: z.number().int().min(16).max(128).default(32).describe('Side of the square image, in pixels (at least 16, so digits stay legible).'),
   jitter: z.number().min(0).max(1).default(0.5).describe('How much object positions and sizes wander (0 = canonical layouts).'),
+  verbose: z.boolean().default(false).describe('Verbose gold traces (digit-sum): each equation followed by 0-3 redundant checks "= 7", so reasoning length varies (11-17 tokens for two digits) and length penalties, overlong shaping and loss aggregation have lengths to act on. Same pictures and answers.'),
 });
 export type TaskSettings = z.infer<typeof TaskSettingsSchema>;
 export const DEFAULT_TASK_SETTINGS: TaskSettings = TaskSettingsSchema.parse({});
@@ -86,6 +87,8 @@ export const RewardWeightsSchema = z.object({
   step: z.number().min(-10).max(10).default(0).describe('Process reward (StepGRPO): share of the trace\'s steps that are right.'),
   length: z.number().min(-10).max(10).default(0).describe('DAPO soft overlong punishment near L_max, -1 if truncated.'),
   hackable: z.number().min(-10).max(10).default(0).describe('A bonus for saying "because": hackable on purpose, to watch reward hacking.'),
+  stepRAR: z.number().min(-10).max(10).default(0).describe('StepGRPO\'s StepRAR: share of the gold key steps (readings, equations, any equivalent form) found anywhere in the trace. The paper pays accuracy + 0.1 x this.'),
+  stepRVR: z.number().min(-10).max(10).default(0).describe('StepGRPO\'s StepRVR: 1 if the trace is complete and logical (readings, steps that follow, the answer as conclusion), else 0. Right readings are not asked.'),
 });
 const gate = (what: string) => z.boolean().default(false).describe(`Pay the ${what} term only when the answer is right (its value times the accuracy, 0 or 1).`);
 export const RewardGatesSchema = z.object({
@@ -93,12 +96,15 @@ export const RewardGatesSchema = z.object({
   step: gate('process (step)'),
   length: gate('length'),
   hackable: gate('"because"'),
+  stepRAR: gate('StepRAR'),
+  stepRVR: gate('StepRVR'),
 });
 export const RewardsSchema = z.object({
   weights: RewardWeightsSchema.default(RewardWeightsSchema.parse({})),
   gated: RewardGatesSchema.default(RewardGatesSchema.parse({})).describe('Gated rewards, as in the survey\'s compute_reasoning_reward (arXiv:2505.18536): a right answer earns 1 plus 0.2 for showing its work ("step" or "because"), a wrong one only partial credit for its steps. A gated function pays only on a right answer, so a well-worded wrong answer earns no bonus: gate hackable (weight 0.2) and leave step ungated to get that reward.'),
   combine: z.enum(['sum', 'product']).default('sum').describe('How the weighted terms w x value become the reward: their sum (TRL\'s reward_weights), or their product, where every weighted function must pay (accuracy x format: right and well formed, or nothing). A product needs terms that are never negative.'),
   overlongCache: z.number().int().min(1).max(32).default(4).describe('L_cache: length of the soft-penalty band below L_max (DAPO).'),
+  dense: z.boolean().default(false).describe('Dense step rewards (StepGRPO): each StepRAR key step\'s share lands on the token that completes it, the rest of the reward on the last token, so a critic (PPO, TRPO) credits the steps inside the response. Off: one scalar at the end.'),
 });
 
 // The survey's training improvements, each a switch
@@ -188,6 +194,7 @@ export const RunConfigSchema = z.object({
     if (issue) at(issue.path, issue.message);
     const levels = TASKS[c.task.task].levels;
     if (c.task.difficulty > levels) at(['task', 'difficulty'], `The ${c.task.task} task has ${levels} levels.`);
+    if (c.task.verbose && TASKS[c.task.task].verboseTraces !== true) at(['task', 'verbose'], `The ${c.task.task} task has no verbose trace style (digit-sum has one): turn task.verbose off.`);
     // The exact KL sums over π_old's whole distribution, which the KL-in-reward path (scores fixed before the update) does not keep.
     if (c.objective.klEstimator === 'exact' && c.objective.klMode === 'reward') at(['objective', 'klEstimator'], 'The exact KL works with klMode loss only (in the reward it would need the sampling policy\'s whole distribution); pick k1, k2 or k3, or set klMode to loss.');
     if (c.objective.dualClipC > 0 && c.objective.dualClipC <= 1) at(['objective', 'dualClipC'], 'Must be above 1 (the ratio past which a negative advantage\'s loss stops growing), or 0 for off.');
@@ -196,6 +203,8 @@ export const RunConfigSchema = z.object({
       const negative = Object.entries(c.rewards.weights).filter(([name, w]) => w < 0 || (name === 'length' && w !== 0)).map(([name]) => name);
       if (negative.length > 0) at(['rewards', 'combine'], `A product needs terms that are never negative, but ${negative.map((n) => `rewards.weights.${n}`).join(' and ')} can be (length is a penalty from 0 down to -1; a negative weight flips a term): set ${negative.length > 1 ? 'them' : 'it'} to 0 or use sum.`);
     }
+    const dense = denseRewardsIssue(alg, c.rewards);
+    if (dense) at(['rewards', 'dense'], dense);
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
     samplingTrickRules(c, at);
   });
@@ -212,6 +221,18 @@ export function algorithmTaskIssue(alg: AlgorithmSpec, task: Pick<TaskDef, 'id' 
   if (alg.trainsOn === 'accepted-samples' && groupSize < alg.minGroupSize) {
     return { path: ['sampling', 'groupSize'], message: `${alg.title} needs at least ${alg.minGroupSize} samples per prompt: it keeps the right answers among G and fine-tunes on them, and with G = ${groupSize} there is nothing to choose among.` };
   }
+  return null;
+}
+
+/**
+ * Dense rewards need an algorithm that credits tokens one by one (its declared
+ * `perTokenCredit`), a StepRAR term to place, and a sum to split; null when they are fine or off.
+ */
+export function denseRewardsIssue(alg: Pick<AlgorithmSpec, 'title' | 'perTokenCredit'>, r: Pick<z.infer<typeof RewardsSchema>, 'dense' | 'weights' | 'combine'>): string | null {
+  if (!r.dense) return null;
+  if (!alg.perTokenCredit) return `${alg.title} gives every token of a response one shared advantage, so rewards placed on a step's tokens add back up to the same scalar: turn rewards.dense off, or pick an algorithm with a critic (PPO-Clip, PPO-Penalty, TRPO).`;
+  if (r.weights.stepRAR === 0) return 'Dense rewards place the StepRAR term on its key steps\' tokens, and rewards.weights.stepRAR is 0: give it a weight, or turn rewards.dense off.';
+  if (r.combine === 'product') return 'A product of terms does not split over tokens: set rewards.combine to sum, or turn rewards.dense off.';
   return null;
 }
 

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TaskId } from '../engine/tasks/types';
 
 export class MissingCheckpointError extends Error {}
 
-/** The task's warm-start checkpoint, fetched relative to the page; a clear error if it was never made. */
-export function warmStartHandler(task: TaskId, baseUrl: string): tf.io.IOHandler {
+/** A warm-start checkpoint (the task's id, or `<task>-verbose`), fetched relative to the page; a clear error if it was never made. */
+export function warmStartHandler(task: string, baseUrl: string): tf.io.IOHandler {
   const url = new URL(`checkpoints/${task}/model.json`, baseUrl).href;
   const http = tf.io.browserHTTPRequest(url);
   return {
@@ -13,7 +12,7 @@ export function warmStartHandler(task: TaskId, baseUrl: string): tf.io.IOHandler
       const type = res?.headers.get('content-type') ?? '';
       if (!res?.ok || !type.includes('json')) {
         throw new MissingCheckpointError(
-          `No warm-start checkpoint for the task "${task}" (checkpoints/${task}/model.json was not found). ` +
+          `No warm-start checkpoint "${task}" (checkpoints/${task}/model.json was not found). ` +
             'Run `npm run pretrain` to make it, or set Run → init to "scratch".',
         );
       }

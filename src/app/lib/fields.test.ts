@@ -51,10 +51,13 @@ describe('config fields from the zod schema', () => {
     expect(trpo).not.toContain('objective.trpoMaxKl');
     expect(trpo).not.toContain('optim.epochs'); // its value head still trains over epochs x minibatches
     expect(marked('ppo')).not.toContain('objective.gamma');
-    // Only objective and optim knobs: sampling, rewards, tricks, task, model and run act for every algorithm.
+    // Only objective and optim knobs: sampling, rewards, tricks, task, model and run act for every
+    // algorithm, except dense step rewards, which need per-token credit (a critic's GAE).
     for (const preset of ['grpo', 'trpo', 'ppo-penalty', 'reinforce']) {
-      for (const path of marked(preset)) expect(path, `${preset} ${path}`).toMatch(/^(objective|optim)\./);
+      for (const path of marked(preset)) expect(path, `${preset} ${path}`).toMatch(/^(objective\.|optim\.|rewards\.dense$)/);
     }
+    expect(grpo).toContain('rewards.dense');
+    expect(trpo).not.toContain('rewards.dense');
     expect(grpo).not.toContain('objective.algorithm');
   });
 

@@ -154,6 +154,17 @@ describe('buildObjective: the sampling and data tricks', () => {
     const filter = terms('grpo', (c) => Object.assign(c.tricks, { onlineFilter: true, filterFreezeIters: 5 })).get('filter');
     expect(filter!.text).toMatch(/from iteration 6 on, sampling up to 3 extra rounds to refill the batch/);
   });
+
+  it('StepGRPO (arXiv:2503.12937): the reward names StepRAR and StepRVR, and says when StepRAR is paid on its tokens', () => {
+    const dense = terms('ppo', (c) => Object.assign(c.rewards, { dense: true, weights: { ...c.rewards.weights, stepRAR: 0.5, stepRVR: 0.2 } })).get('reward');
+    expect(tex(dense)).toContain('0.5\\, r^{\\text{RAR}}_i + 0.2\\, r^{\\text{RVR}}_i');
+    expect(dense!.text).toMatch(/StepRAR is paid where it is earned/);
+    expect(dense!.knobs).toContain('rewards.dense');
+    expect(dense!.source).toBe('arXiv:2503.12937');
+    // GRPO has one advantage per response: dense means nothing there (and the config refuses it).
+    const grpo = terms('grpo', (c) => Object.assign(c.rewards, { dense: true, weights: { ...c.rewards.weights, stepRAR: 0.5 } })).get('reward');
+    expect(grpo!.text).not.toMatch(/paid where it is earned/);
+  });
 });
 
 describe('diffObjectives', () => {

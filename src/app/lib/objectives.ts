@@ -1,4 +1,4 @@
-import { ALGORITHM_SPECS } from '../../engine/algorithms/spec';
+import { ALGORITHM_SPECS, ignoresKnob } from '../../engine/algorithms/spec';
 import type { RunConfig } from '../../engine/config';
 import { getPath } from '../../engine/paths';
 import { REWARD_NAMES, type RewardName } from '../../engine/rewards';
@@ -69,7 +69,7 @@ export interface Objective {
 const OLD = '\\pi_{\\theta_{\\text{old}}}';
 const REF = '\\pi_{\\text{ref}}';
 const ADV = '\\hat A_{i,t}';
-const REWARD_TEX: Record<RewardName, string> = { accuracy: 'acc', format: 'fmt', step: 'step', length: 'len', hackable: 'because' };
+const REWARD_TEX: Record<RewardName, string> = { accuracy: 'acc', format: 'fmt', step: 'step', length: 'len', hackable: 'because', stepRAR: 'RAR', stepRVR: 'RVR' };
 const KL_TEX: Record<RunConfig['objective']['klEstimator'], string> = {
   k1: `\\log\\frac{\\pi_\\theta}{${REF}}`,
   k2: `\\tfrac12\\Big(\\log\\frac{\\pi_\\theta}{${REF}}\\Big)^{2}`,
@@ -183,14 +183,17 @@ function rewardTerm(c: RunConfig): ObjectiveTerm {
   const used = REWARD_NAMES.filter((f) => w[f] !== 0);
   const tex = used.length === 0 ? '0' : used.map((f) => `${n(w[f])}\\, r^{\\text{${REWARD_TEX[f]}}}_i`).join(' + ').replace(/\+ -/g, '- ');
   const lengthNote = w.length !== 0 ? `,\\quad r^{\\text{len}}: \\text{soft overlong penalty in the last } ${c.rewards.overlongCache} \\text{ of } L_{\\max} = ${c.sampling.maxNewTokens}` : '';
+  // Dense step rewards (read only where the algorithm credits tokens one by one, and refused elsewhere).
+  const dense = c.rewards.dense && w.stepRAR !== 0 && !ignoresKnob(c.objective.algorithm, 'rewards.dense');
+  const denseText = dense ? ' StepRAR is paid where it is earned: each key step\'s share on the token that completes it, the rest of r_i on the last token, so GAE credits the steps.' : '';
   return {
     id: 'reward',
     role: 'reward',
     value: used.length === 0 ? 'none' : used.map((f) => `${f} × ${w[f]}`).join(' + '),
     tex: `r_i = ${tex}${lengthNote}`,
-    text: used.length === 0 ? 'Every reward weight is 0: nothing is paid.' : `Each response is scored by rule: ${used.map((f) => `${w[f]} × ${f}`).join(' + ')}.`,
-    knobs: [...used.map((f) => `rewards.weights.${f}`), ...(w.length !== 0 ? ['rewards.overlongCache', 'sampling.maxNewTokens'] : [])],
-    source: w.length !== 0 ? 'arXiv:2503.14476' : 'arXiv:2505.18536',
+    text: used.length === 0 ? 'Every reward weight is 0: nothing is paid.' : `Each response is scored by rule: ${used.map((f) => `${w[f]} × ${f}`).join(' + ')}.${denseText}`,
+    knobs: [...used.map((f) => `rewards.weights.${f}`), ...(w.length !== 0 ? ['rewards.overlongCache', 'sampling.maxNewTokens'] : []), ...(dense ? ['rewards.dense'] : [])],
+    source: dense ? 'arXiv:2503.12937' : w.length !== 0 ? 'arXiv:2503.14476' : 'arXiv:2505.18536',
   };
 }
 

@@ -44,6 +44,8 @@ export interface Batch {
   oldValues: tf.Tensor2D | null;
   /** [N] total reward of each response (weighted sum of the reward functions). */
   scores: tf.Tensor1D;
+  /** [N, T] per-token rewards when rewards are dense (rl placeTokenRewards; they sum to `scores` per row): critic algorithms run GAE on these instead of the score on the last token. */
+  tokenScores?: tf.Tensor2D | null;
   /** [N] each response's accuracy reward (1 right, 0 wrong), on the host; absent for gold traces (SFT), which are right by construction. */
   accuracy?: Float32Array;
 }

@@ -73,7 +73,7 @@ class ToyPolicy {
 }
 
 /** The batch above and an UpdateContext over the toy (Adam with ε = 1, no reference model). */
-function toyContext(config: RunConfig, accuracy: readonly number[] = SCORES) {
+function toyContext(config: RunConfig, accuracy: readonly number[] = SCORES, tokenScores?: number[][]) {
   const policy = new ToyPolicy();
   const mask = tf.tensor2d(LENGTHS.map((l) => Array.from({ length: T }, (_, t) => (t < l ? 1 : 0))), [N, T]);
   const batch = {
@@ -90,6 +90,7 @@ function toyContext(config: RunConfig, accuracy: readonly number[] = SCORES) {
     oldLogProbs: null,
     oldValues: tf.zeros<tf.Rank.R2>([N, T]),
     scores: tf.tensor1d(SCORES),
+    tokenScores: tokenScores ? tf.tensor2d(tokenScores, [N, T]) : null,
     accuracy: Float32Array.from(accuracy),
   };
   const policyOpt = new Adam([policy.logits], { epsilon: ADAM_EPS });
@@ -100,7 +101,7 @@ function toyContext(config: RunConfig, accuracy: readonly number[] = SCORES) {
     rec.dispose();
     policyOpt.dispose();
     valueOpt.dispose();
-    tf.dispose([batch.images, batch.prompts, batch.tokens, batch.mask, batch.oldLogp, batch.oldValues, batch.scores]);
+    tf.dispose([batch.images, batch.prompts, batch.tokens, batch.mask, batch.oldLogp, batch.oldValues, batch.scores, ...(batch.tokenScores ? [batch.tokenScores] : [])]);
     policy.dispose();
   };
   return { ctx, policy, dispose };
@@ -147,8 +148,10 @@ function policyGradient(aggregation: RunConfig['objective']['lossAggregation'], 
  * A_t = λ^(|o|-1-t) · score, the returns are the same numbers, then A is whitened over the 5
  * valid tokens (Bessel variance).
  */
-function criticAdvantages(lambda: number): { adv: number[][]; returns: number[][] } {
-  const returns = TOKENS.map((_, i) => Array.from({ length: LENGTHS[i]! }, (_, t) => lambda ** (LENGTHS[i]! - 1 - t) * SCORES[i]!));
+function criticAdvantages(lambda: number, tokenRewards?: number[][]): { adv: number[][]; returns: number[][] } {
+  // Per-token rewards r (dense): A_t = Σ_{k >= t, valid} λ^(k-t) · r_k at V = 0, γ = 1.
+  const reward = (i: number, k: number) => (tokenRewards ? tokenRewards[i]![k]! : k === LENGTHS[i]! - 1 ? SCORES[i]! : 0);
+  const returns = TOKENS.map((_, i) => Array.from({ length: LENGTHS[i]! }, (_, t) => Array.from({ length: LENGTHS[i]! - t }, (_, j) => lambda ** j * reward(i, t + j)).reduce((a, b) => a + b, 0)));
   const flat = returns.flat();
   const m = mean(flat);
   const s = Math.sqrt(flat.reduce((a, x) => a + (x - m) ** 2, 0) / (flat.length - 1) + 1e-8);
@@ -184,9 +187,9 @@ afterEach(() => {
 });
 
 /** Run one update of the preset's algorithm on the toy; the change in b and c. */
-function oneUpdate(preset: PresetId, opts: { accuracy?: readonly number[]; temperature?: number } = {}): { config: RunConfig; db: number[]; dc: number } {
+function oneUpdate(preset: PresetId, opts: { accuracy?: readonly number[]; temperature?: number; tokenScores?: number[][] } = {}): { config: RunConfig; db: number[]; dc: number } {
   const config = opts.temperature === undefined ? toyConfig(preset) : { ...toyConfig(preset), sampling: { ...toyConfig(preset).sampling, temperature: opts.temperature } };
-  const { ctx, policy, dispose } = toyContext(config, opts.accuracy);
+  const { ctx, policy, dispose } = toyContext(config, opts.accuracy, opts.tokenScores);
   cleanup = dispose;
   ALGORITHM_REGISTRY[config.objective.algorithm].update(ctx);
   return { config, db: Array.from(policy.logits.dataSync()), dc: policy.value.dataSync()[0]! };
@@ -255,6 +258,25 @@ describe('one update step on a toy, against the objective by hand', () => {
     expectClose(db, policyGradient(o.lossAggregation, (i, t) => adv[i]![t]!).map((g) => adamStep(g, LR)));
     expect(dc).toBeCloseTo(adamStep(valueGradient(o.valueCoef, returns), VALUE_LR), 6);
     expect(dc).toBeGreaterThan(0); // the returns are >= 0 and c starts at 0
+  });
+
+  it('ppo with dense rewards: GAE runs on the per-token rewards, so a step paid at token 0 is credited there', () => {
+    // Row 0's score 1 split as 0.5 at token 0 (a key step) and 0.5 at its last token (rl placeTokenRewards);
+    // at V = 0, γ = 1: A_0 = 0.5 + λ·0.5, A_1 = 0.5, where the scalar layout gives A_0 = λ, A_1 = 1.
+    const dense = [
+      [0.5, 0.5],
+      [0, 0],
+      [0, 0],
+    ];
+    const { config, db, dc } = oneUpdate('ppo', { tokenScores: dense });
+    const o = config.objective;
+    expect(o.lambda).toBeLessThan(1); // else A_0 would be 1 under both layouts
+    const { adv, returns } = criticAdvantages(o.lambda, dense);
+    expectClose(db, policyGradient(o.lossAggregation, (i, t) => adv[i]![t]!).map((g) => adamStep(g, LR)));
+    expect(dc).toBeCloseTo(adamStep(valueGradient(o.valueCoef, returns), VALUE_LR), 6);
+    const scalar = criticAdvantages(o.lambda);
+    const other = policyGradient(o.lossAggregation, (i, t) => scalar.adv[i]![t]!).map((g) => adamStep(g, LR));
+    expect(Math.max(...other.map((x, v) => Math.abs(x - db[v]!)))).toBeGreaterThan(1e-4); // the layout moves the step
   });
 
   // The supervised arms: L = -Σ w_i·m_it·log π(y_it) / Σ w_i·m_it, and d log π(y) / d b_v = [y = v] - 1/3 at b = 0.

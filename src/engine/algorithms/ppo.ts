@@ -34,7 +34,8 @@ export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D;
   const oldValues = batch.oldValues;
   if (!oldValues) throw new Error(`${o.algorithm}: the batch has no value predictions (the trainer must run the critic pass)`);
   const { advantages, returns } = tf.tidy(() => {
-    let tokenRewards = rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
+    // Dense rewards (rewards.dense) already sit on their tokens; otherwise the score is paid at the end.
+    let tokenRewards = batch.tokenScores ? tf.clone(batch.tokenScores) : rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
     if (o.klMode === 'reward' && batch.refLogp && ctx.beta > 0) {
       tokenRewards = rewardsWithKlPenalty(tokenRewards, batch.oldLogp, batch.refLogp, batch.mask, ctx.beta, sampledEstimator(o.klEstimator));
     }

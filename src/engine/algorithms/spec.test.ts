@@ -61,6 +61,10 @@ describe('algorithm specs', () => {
     expect(ignoresKnob('trpo', 'optim.epochs')).toBe(false);
     expect(ignoresKnob('trpo', 'objective.klSchedule')).toBe(false);
     expect(ignoresKnob('ppo', 'objective.gamma')).toBe(false);
+    // Dense step rewards: read by the algorithms with per-token credit (a critic's GAE), ignored by the rest.
+    expect(ignoresKnob('ppo', 'rewards.dense')).toBe(false);
+    expect(ignoresKnob('trpo', 'rewards.dense')).toBe(false);
+    expect(ignoresKnob('grpo', 'rewards.dense')).toBe(true);
   });
 
   it('never marks knobs outside objective and optim (unless its spec lists them in alsoIgnores), nor the algorithm itself', () => {

@@ -62,6 +62,13 @@ export interface AlgorithmSpec {
   clips: boolean;
   /** Learns the value head as a critic: the trainer runs a pass for V_old before the update. */
   critic: boolean;
+  /**
+   * Gives each token its own advantage from per-token rewards (GAE over the critic's values), so
+   * a reward paid on a step's tokens (rewards.dense, StepGRPO's step rewards) is credited there.
+   * Without it every token of a response shares one sequence advantage and dense rewards would
+   * sum back to the same scalar: the config refuses them.
+   */
+  perTokenCredit: boolean;
   /** Needs a frozen reference policy whenever β > 0 (PPO-Penalty's β is about π_old instead). */
   usesReference: boolean;
   /** What β weighs: KL to the frozen reference, or KL(π_old ‖ π_θ) (PPO-Penalty). */
@@ -114,6 +121,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'clip',
     clips: true,
     critic: false,
+    perTokenCredit: false,
     usesReference: true,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -134,6 +142,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'clip',
     clips: true,
     critic: false,
+    perTokenCredit: false,
     usesReference: true,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -154,6 +163,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'clip',
     clips: true,
     critic: true,
+    perTokenCredit: true,
     usesReference: true,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -174,6 +184,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'kl-penalty',
     clips: false,
     critic: true,
+    perTokenCredit: true,
     usesReference: false,
     betaMeaning: 'old-policy-kl',
     adaptiveKlMetric: 'policy/kl_after_update',
@@ -195,6 +206,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'trust-region',
     clips: false,
     critic: true,
+    perTokenCredit: true,
     usesReference: true,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -218,6 +230,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'clip',
     clips: true,
     critic: false,
+    perTokenCredit: false,
     usesReference: true,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -238,6 +251,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'none',
     clips: false,
     critic: false,
+    perTokenCredit: false,
     usesReference: false,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -260,6 +274,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     stepControl: 'none',
     clips: false,
     critic: false,
+    perTokenCredit: false,
     usesReference: false,
     betaMeaning: 'reference-kl',
     adaptiveKlMetric: 'kl/ref',
@@ -278,10 +293,12 @@ export const algorithmSpec = (id: AlgorithmId): AlgorithmSpec => ALGORITHM_SPECS
 /** Whether a string from outside (a form's select, a link) names an algorithm. */
 export const isAlgorithmId = (id: string): id is AlgorithmId => Object.hasOwn(ALGORITHM_SPECS, id);
 
-/** True when `path` (a dotted RunConfig path) is an objective/optim knob this algorithm ignores. */
+/** True when `path` (a dotted RunConfig path) is an objective/optim knob this algorithm ignores, or rewards.dense without per-token credit. */
 export function ignoresKnob(id: AlgorithmId, path: string): boolean {
   const spec = ALGORITHM_SPECS[id];
   if (spec.alsoIgnores.some((p) => path === p || path.startsWith(`${p}.`))) return true;
+  // Dense step rewards are per-token credit, which only a critic's GAE reads.
+  if (path === 'rewards.dense' && !spec.perTokenCredit) return true;
   const knobbed = path.startsWith('objective.') || path.startsWith('optim.');
   return knobbed && path !== 'objective.algorithm' && !(spec.knobs as readonly string[]).includes(path);
 }

@@ -149,6 +149,7 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   if (spec.critic) none('objective.valueCoef / valueClip / optim.valueLr', `${o.valueCoef} / ${o.valueClip} / ${c.optim.valueLr}`, 'Set up worker.critic yourself.');
   if (spec.stepControl === 'trust-region') none('objective.trpoMaxKl', o.trpoMaxKl, 'No trust region in EasyR1.');
   if (o.earlyStopKl > 0) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping.');
+  if (c.rewards.dense && spec.perTokenCredit) none('rewards.dense', true, 'EasyR1\'s reward function returns one score per response, placed on its last token: dense step rewards would need a token-level reward manager.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the data by difficulty and set data.shuffle: false.');
   if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise (NoisyRollout\'s own fork of EasyR1 has it: worker.actor.is_noisy).');
   if (t.onlineFilter && t.filterFreezeIters > 0) none('tricks.filterFreezeIters', t.filterFreezeIters, 'EasyR1 filters from the first step.');

@@ -15,7 +15,7 @@
  */
 import type { RunConfig } from '../config';
 import { GATEABLE_REWARDS, REWARD_NAMES, type GateableReward, type RewardCombine, type RewardName } from '../rewards';
-import { SPECIAL_TOKENS, VOCAB } from '../tokenizer';
+import { COLORS, SPECIAL_TOKENS, VOCAB } from '../tokenizer';
 
 const pyList = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
 
@@ -40,13 +40,14 @@ export function rewardsPy(o: RewardsPyOptions): string {
   const gated = GATEABLE_REWARDS.filter((n) => o.gated?.[n] === true);
   return String.raw`"""RFT Playground's reward functions in Python (standard library only).
 
-A port of src/engine/rewards (parse.ts, functions.ts) and of each task's scoreSteps
-(src/engine/tasks/*.ts). Responses are lists of words: the playground's tokenizer is
+A port of src/engine/rewards (parse.ts, functions.ts, stepgrpo.ts) and of each task's
+scoreSteps, keySteps and validReasoning (src/engine/tasks/*.ts). Responses are lists of words: the playground's tokenizer is
 word-level, so a response's text split on whitespace is its token sequence.
 
     python3 check_rewards.py      # re-checks these functions against the TypeScript scores
 
-Adapters: accuracy_reward, format_reward, step_reward, length_reward, hackable_reward take
+Adapters: accuracy_reward, format_reward, step_reward, length_reward, hackable_reward,
+stepRAR_reward, stepRVR_reward take
 TRL's reward-function arguments (completions, completion_ids, dataset columns as kwargs);
 total_reward is the run's whole reward (gated terms, sum or product) for TRL; compute_score
 takes EasyR1's batch reward inputs.
@@ -66,6 +67,7 @@ COMBINE = ${JSON.stringify(o.combine ?? 'sum')}  # rewards.combine: "sum" or "pr
 
 SPECIAL = frozenset(${pyList(SPECIAL_TOKENS)})
 VOCAB = frozenset(${pyList(VOCAB)})
+COLORS = ${pyList(COLORS)}
 _NUMBER = re.compile(r"[0-9]+")
 
 
@@ -177,6 +179,110 @@ def _steps_area(answer, gold_trace, trace):
 
 SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area}
 
+# ---- StepGRPO (R1-VL, arXiv:2503.12937): each task's key steps (StepRAR) and validity test (StepRVR)
+# src/engine/rewards/stepgrpo.ts and TaskDef.keySteps / validReasoning; key steps come from the gold trace.
+
+def _keys_count(answer, gold_trace):
+    return [[[w]] for w in gold_trace]
+
+
+def _keys_digit_sum(answer, gold_trace):
+    eqs = [[str(x) for x in eq] for eq in _equations(gold_trace)]
+    out = []
+    for a, b, s in eqs:
+        out.append([[a, "+", b, "=", s]] if a == b else [[a, "+", b, "=", s], [b, "+", a, "=", s]])
+    for _, _, s in eqs:
+        out.append([["=", s]])
+    return out
+
+
+def _keys_compare(answer, gold_trace):
+    return [[[gold_trace[i], gold_trace[i + 1]]] for i in range(0, len(gold_trace) - 1, 2)]
+
+
+def _keys_area(answer, gold_trace):
+    w, h, a = gold_trace[1], gold_trace[3], gold_trace[8]
+    return [[["width", w]], [["height", h]], [[w, "x", h, "=", a]] if w == h else [[w, "x", h, "=", a], [h, "x", w, "=", a]]]
+
+
+def _valid_count(answer, gold_trace, trace, said):
+    counts_up = True if (len(trace) == 1 and trace[0] == "0") else all(w == str(i + 1) for i, w in enumerate(trace))
+    return len(trace) > 0 and counts_up and len(said) == 1 and said[0] == trace[-1]
+
+
+def _is_digit(x):
+    return x is not None and x <= 9
+
+
+def _valid_digit_sum(answer, gold_trace, trace, said):
+    if len(trace) < 5:
+        return False
+    prev = None
+    i = 0
+    while i < len(trace):
+        if i + 5 > len(trace):
+            return False
+        x, plus, d, eq, s = _num(trace[i]), trace[i + 1], _num(trace[i + 2]), trace[i + 3], _num(trace[i + 4])
+        if plus != "+" or eq != "=" or x is None or s is None or not _is_digit(d) or x + d != s:
+            return False
+        if (not _is_digit(x)) if prev is None else (x != prev):
+            return False
+        prev = s
+        i += 5
+        while i + 1 < len(trace) and trace[i] == "=" and trace[i + 1] == str(s):
+            i += 2
+    return len(said) == 1 and said[0] == str(prev)
+
+
+def _valid_compare(answer, gold_trace, trace, said):
+    if len(trace) < 4 or len(trace) % 2 != 0:
+        return False
+    pairs = []
+    for i in range(0, len(trace), 2):
+        c, v = trace[i], trace[i + 1]
+        if c not in COLORS or not _NUMBER.fullmatch(v) or any(p == c for p, _ in pairs):
+            return False
+        pairs.append((c, int(v)))
+    gold_values = [int(v) for v in gold_trace[1::2]]
+    winner_value = int(gold_trace[gold_trace.index(answer) + 1])
+    values = [v for _, v in pairs]
+    best = max(values) if winner_value == max(gold_values) else min(values)
+    winners = [c for c, v in pairs if v == best]
+    return len(winners) == 1 and len(said) == 1 and said[0] == winners[0]
+
+
+def _valid_area(answer, gold_trace, trace, said):
+    if len(trace) != 9 or trace[0] != "width" or trace[2] != "height" or trace[5] != "x" or trace[7] != "=":
+        return False
+    if not all(_NUMBER.fullmatch(trace[i]) for i in (1, 3, 4, 6, 8)):
+        return False
+    w, h, p, q, a = (int(trace[i]) for i in (1, 3, 4, 6, 8))
+    readings = (p == w and q == h) or (p == h and q == w)
+    return readings and a == w * h and len(said) == 1 and said[0] == trace[8]
+
+
+KEY_STEPS = {"count": _keys_count, "digit-sum": _keys_digit_sum, "compare": _keys_compare, "area": _keys_area}
+VALID_REASONING = {"count": _valid_count, "digit-sum": _valid_digit_sum, "compare": _valid_compare, "area": _valid_area}
+
+
+def _find_run(trace, run):
+    if len(run) == 0:
+        return -1
+    for i in range(0, len(trace) - len(run) + 1):
+        if all(trace[i + j] == w for j, w in enumerate(run)):
+            return i + len(run) - 1
+    return -1
+
+
+def match_key_steps(key_steps, trace):
+    """Soft key-step matching: per key step, the end of the earliest occurrence of any of its forms, or -1."""
+    out = []
+    for forms in key_steps:
+        ends = [e for e in (_find_run(trace, f) for f in forms) if e >= 0]
+        out.append(min(ends) if ends else -1)
+    return out
+
+
 # ---- each task's answer: how many words (TaskDef.answerLength) and, where more than the gold
 # words are right, its own score (TaskDef.scoreAnswer); a task absent here answers in one word, scored exactly.
 ANSWER_LENGTH = {}
@@ -206,6 +312,28 @@ def step_score(words, task, answer, gold_trace):
     return 0.0 if trace is None else float(SCORE_STEPS[task](answer, list(gold_trace), trace))
 
 
+def step_rar_score(words, task, answer, gold_trace):
+    """StepRAR: the share of the gold trace's key steps found anywhere in the response's trace."""
+    trace = parse_response(words)["trace"]
+    if trace is None:
+        return 0.0
+    gold = list(gold_trace)
+    keys = KEY_STEPS[task](answer, gold) if task in KEY_STEPS else [[[w]] for w in gold]
+    ends = match_key_steps(keys, trace)
+    return 0.0 if not ends else sum(1 for e in ends if e >= 0) / len(ends)
+
+
+def step_rvr_score(words, task, answer, gold_trace):
+    """StepRVR: 1 if the trace is complete and logical and the answer is its conclusion, else 0."""
+    p = parse_response(words)
+    trace, said = p["trace"], p["answer"]
+    if trace is None or said is None or len(trace) == 0:
+        return 0.0
+    if task not in VALID_REASONING:
+        return 1.0
+    return 1.0 if VALID_REASONING[task](answer, list(gold_trace), trace, said.split(" ")) else 0.0
+
+
 def length_score(words, max_new_tokens=MAX_COMPLETION_LENGTH, cache=L_CACHE):
     p = parse_response(words)
     return _length(p["length"], p["eos_reached"], max_new_tokens, cache)
@@ -232,13 +360,15 @@ def score_all(words, task, answer, gold_trace, max_new_tokens=MAX_COMPLETION_LEN
         "step": step_score(words, task, answer, gold_trace),
         "length": length_score(words, max_new_tokens, cache),
         "hackable": hackable_score(words),
+        "stepRAR": step_rar_score(words, task, answer, gold_trace),
+        "stepRVR": step_rvr_score(words, task, answer, gold_trace),
     }
 
 
 def combine(scores, weights=WEIGHTS, gated=GATED, mode=COMBINE):
     """The reward from every function's value, as combineRewards (src/engine/rewards/index.ts)."""
     terms = []
-    for name in ("accuracy", "format", "step", "length", "hackable"):
+    for name in (${REWARD_NAMES.map((n) => JSON.stringify(n)).join(', ')}):
         w = weights.get(name, 0)
         if w == 0:
             continue
@@ -298,6 +428,16 @@ def format_reward(completions, **kwargs):
 def step_reward(completions, task, solution, trace, **kwargs):
     ids = _ids(kwargs, len(completions))
     return [step_score(_completion_words(c, i), t, str(s), g.split()) for c, t, s, g, i in zip(completions, task, solution, trace, ids)]
+
+
+def stepRAR_reward(completions, task, solution, trace, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [step_rar_score(_completion_words(c, i), t, str(s), g.split()) for c, t, s, g, i in zip(completions, task, solution, trace, ids)]
+
+
+def stepRVR_reward(completions, task, solution, trace, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [step_rvr_score(_completion_words(c, i), t, str(s), g.split()) for c, t, s, g, i in zip(completions, task, solution, trace, ids)]
 
 
 def length_reward(completions, completion_ids, **kwargs):

@@ -73,6 +73,10 @@ function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, 
     ['because', [THINK, id('because'), ...trace, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
     ['garbled-trace', [THINK, ...garble, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
     ['one-step-wrong', [THINK, ...one, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
+    // The trace backwards: StepRAR's key steps of one word still match anywhere, StepRVR's order breaks.
+    ['reversed-trace', [THINK, ...trace.slice().reverse(), THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
+    // A redundant check "= <answer>" after the trace (digit-sum's verbose style): StepRVR accepts it there only.
+    ['check-after', [THINK, ...trace, id('='), ...ans, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
     ['empty-trace', [THINK, THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
     ['out-of-order', [ANSWER, ...ans, ANSWER_END, THINK, ...trace, THINK_END, EOS]],
     ['pad-inside', [THINK, ...trace, THINK_END, ANSWER, PAD, ANSWER_END, EOS]],

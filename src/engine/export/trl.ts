@@ -167,6 +167,7 @@ export function trlMapping(c: RunConfig): TrlMapping {
   if (gatedNames.length > 0 || c.rewards.combine === 'product') {
     none('rewards.gated / combine', `${gatedNames.join(', ') || 'none'} / ${c.rewards.combine}`, 'GRPOTrainer sums reward_funcs with reward_weights: gated terms and products do not fit. rewards.py\'s total_reward computes this run\'s whole reward; pass reward_funcs=[total_reward] with reward_weights=[1.0] instead.');
   }
+  if (c.rewards.dense && !ignoresKnob(alg, 'rewards.dense')) none('rewards.dense', true, 'Dense step rewards (StepRAR on its key steps\' tokens) need per-token rewards and a critic; GRPOTrainer\'s reward functions return one number per completion, paid at the end.');
   if (o.dualClipC > 0 && !ignoresKnob(alg, 'objective.dualClipC')) none('objective.dualClipC', o.dualClipC, 'No dual clip in GRPOTrainer (veRL/EasyR1: clip_ratio_c).');
   if (o.earlyStopKl > 0 && !ignoresKnob(alg, 'objective.earlyStopKl')) none('objective.earlyStopKl', o.earlyStopKl, 'No KL early stopping in GRPOTrainer.');
   if (spec.critic) {

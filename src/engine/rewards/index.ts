@@ -6,14 +6,16 @@
  */
 import type { TaskInstance } from '../tasks/types';
 import { accuracy, format, hackable, length, lengthPenalty, step, type RewardFn, type RewardSample } from './functions';
+import { stepRAR, stepRARCredits, stepRVR } from './stepgrpo';
 
 export { accuracy, format, hackable, length, lengthPenalty, step, DEFAULT_LENGTH_CACHE, type RewardFn, type RewardSample } from './functions';
 export { parseResponse, type ParsedResponse } from './parse';
+export { findRun, keyStepsOf, matchKeySteps, stepRAR, stepRARCredits, stepRVR } from './stepgrpo';
 
-export const REWARD_NAMES = ['accuracy', 'format', 'step', 'length', 'hackable'] as const;
+export const REWARD_NAMES = ['accuracy', 'format', 'step', 'length', 'hackable', 'stepRAR', 'stepRVR'] as const;
 export type RewardName = (typeof REWARD_NAMES)[number];
 
-export const REWARD_FNS: Readonly<Record<RewardName, RewardFn>> = { accuracy, format, step, length, hackable };
+export const REWARD_FNS: Readonly<Record<RewardName, RewardFn>> = { accuracy, format, step, length, hackable, stepRAR, stepRVR };
 
 /** One line each for the UI. */
 export const REWARD_DOCS: Readonly<Record<RewardName, string>> = {
@@ -22,6 +24,8 @@ export const REWARD_DOCS: Readonly<Record<RewardName, string>> = {
   step: 'Process reward: the share of reasoning steps (digits read, partial sums, counts) the trace gets right, after StepGRPO (R1-VL, arXiv:2503.12937).',
   length: "Soft overlong punishment: 0 while short, a linear ramp to -1 over the last few tokens of the budget, -1 if cut off (DAPO, arXiv:2503.14476).",
   hackable: 'Deliberately hackable: +1 for saying "because", right or wrong; watch RL learn to game it (reward hacking, Skalse et al., arXiv:2209.13085).',
+  stepRAR: "StepRAR: the share of the gold reasoning's key steps (readings, equations, in any equivalent form) found anywhere in the trace, by soft key-step matching (StepGRPO, arXiv:2503.12937).",
+  stepRVR: 'StepRVR: 1 if the trace is complete and logical (readings, then steps that follow from them, and an answer that is their conclusion), else 0; it does not check the readings (StepGRPO, arXiv:2503.12937).',
 };
 
 export type RewardWeights = Partial<Record<RewardName, number>>;
@@ -31,7 +35,7 @@ export const REWARD_COMBINES = ['sum', 'product'] as const;
 export type RewardCombine = (typeof REWARD_COMBINES)[number];
 
 /** The functions whose term is paid only when the answer is right (accuracy = 1). Accuracy itself cannot be gated. */
-export const GATEABLE_REWARDS = ['format', 'step', 'length', 'hackable'] as const satisfies readonly RewardName[];
+export const GATEABLE_REWARDS = ['format', 'step', 'length', 'hackable', 'stepRAR', 'stepRVR'] as const satisfies readonly RewardName[];
 export type GateableReward = (typeof GATEABLE_REWARDS)[number];
 
 export interface RewardCombination {
@@ -74,6 +78,13 @@ export interface ScoredSample {
   total: number;
   /** Every function's unweighted value. */
   byFn: Record<RewardName, number>;
+  /**
+   * Dense rewards (rewards.dense): the part of `total` earned at a given response token, the
+   * rest being paid at the last token (rl placeTokenRewards). Each StepRAR key step matched is
+   * its weighted share, w·(1/K) (times the accuracy when gated), on the token that completes it.
+   * Empty when StepRAR has no weight or the terms are multiplied (a product does not split).
+   */
+  credits: { at: number; value: number }[];
 }
 
 function isRewardName(name: string): name is RewardName {
@@ -90,5 +101,8 @@ export function scoreSample(sample: RewardSample, instance: TaskInstance, weight
 
   const byFn = {} as Record<RewardName, number>;
   for (const name of REWARD_NAMES) byFn[name] = fns[name](sample, instance);
-  return { total: combineRewards(byFn, { weights, gated: opts.gated, combine: opts.combine }), byFn };
+  const w = weights.stepRAR ?? 0;
+  const scale = w * (opts.gated?.stepRAR === true ? byFn.accuracy : 1);
+  const credits = scale === 0 || opts.combine === 'product' ? [] : stepRARCredits(sample, instance).map((c) => ({ at: c.at, value: scale * c.value }));
+  return { total: combineRewards(byFn, { weights, gated: opts.gated, combine: opts.combine }), byFn, credits };
 }

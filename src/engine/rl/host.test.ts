@@ -22,6 +22,7 @@ import {
   tokenObjective,
   tokenWeights,
   whiten,
+  placeTokenRewards,
 } from './host';
 
 const REWARDS = [1, 0, 0.2, 1, 0, 0, 0, 0, 1.2, -1, 0.5, 0.3];
@@ -195,5 +196,23 @@ describe("one token's objective (Inspect's token panel)", () => {
       });
       expect(sum, aggregation).toBeCloseTo(arr(loss)[0]!, 6);
     }
+  });
+});
+
+describe('placeTokenRewards (dense step rewards)', () => {
+  it('puts each credit on its token and the rest of the total on the last valid token', () => {
+    // total 1.2, credits 0.05 at 2 and 0.05 at 6, 9 valid of 10: the last valid token (8) gets 1.2 - 0.1 = 1.1.
+    const row = placeTokenRewards(1.2, [{ at: 2, value: 0.05 }, { at: 6, value: 0.05 }], 9, 10);
+    expect(row.map((x) => Math.round(x * 1e12) / 1e12)).toEqual([0, 0, 0.05, 0, 0, 0, 0.05, 0, 1.1, 0]);
+    // Two credits on one token add: 0.25 + 0.25 at 1; the rest 1 - 0.5 = 0.5 at 3.
+    expect(placeTokenRewards(1, [{ at: 1, value: 0.25 }, { at: 1, value: 0.25 }], 4, 5)).toEqual([0, 0.5, 0, 0.5, 0]);
+  });
+  it('sums to the total, and without credits is rewardsAtLastToken', () => {
+    expect(placeTokenRewards(0.7, [], 3, 5)).toEqual([0, 0, 0.7, 0, 0]);
+    const dense = placeTokenRewards(2, [{ at: 0, value: 0.3 }], 3, 4);
+    expect(dense.reduce((a, b) => a + b, 0)).toBeCloseTo(2, 12);
+    // A credit past the valid tokens (or on the last one) is paid with the rest; an empty row gets nothing.
+    expect(placeTokenRewards(1, [{ at: 7, value: 0.5 }], 3, 8)).toEqual([0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(placeTokenRewards(1, [{ at: 0, value: 0.5 }], 0, 3)).toEqual([0, 0, 0]);
   });
 });

@@ -180,6 +180,32 @@ export function gae(rewards: readonly number[], values: readonly number[], gamma
   return { advantages, returns, deltas };
 }
 
+/**
+ * Dense per-token rewards for one response (StepGRPO's step-wise rewards, arXiv:2503.12937, on
+ * PPO's per-token reward layout): each credit's value lands on its token, and what is left of
+ * the response's total lands on the last valid token, so the row sums to `total` (with γ = 1
+ * the return from the first token is unchanged; only where inside the response it is earned
+ * moves). With no credits this is ./gae.ts rewardsAtLastToken's row. `length` is the number of
+ * valid tokens (up to and including <eos>), `width` the row's T; a credit outside the valid
+ * tokens is paid at the last one, and an empty row (length 0) gets nothing.
+ *
+ *   total 1.2, credits (2, 0.05) and (6, 0.05), length 9, width 10
+ *     -> [0, 0, 0.05, 0, 0, 0, 0.05, 0, 1.1, 0]
+ */
+export function placeTokenRewards(total: number, credits: readonly { at: number; value: number }[], length: number, width: number): number[] {
+  const row = new Array<number>(width).fill(0);
+  const n = Math.min(length, width);
+  if (n <= 0) return row;
+  let placed = 0;
+  for (const { at, value } of credits) {
+    if (!Number.isInteger(at) || at < 0 || at >= n - 1) continue; // paid with the rest at the last token
+    row[at]! += value;
+    placed += value;
+  }
+  row[n - 1]! += total - placed;
+  return row;
+}
+
 /** Per-token KL estimate with x = log π - log π_ref: k1 = x, k2 = x²/2, k3 = e^-x + x - 1 (./kl.ts). */
 export function klEstimate(x: number, kind: KlEstimator): number {
   if (kind === 'k1') return x;

@@ -15,6 +15,7 @@
  *
  *   host          the options' names (advantage scales, KL estimators, aggregations, ratio
  *                 levels) and the maths on plain numbers, for the page and the trainer's host side
+ *                 (placeTokenRewards: dense step rewards on their tokens, for PPO and TRPO)
  *   advantages    groupAdvantages (GRPO, Dr. GRPO), rlooAdvantages, reinforceBaselineAdvantages, whiten
  *   gae           gae (PPO, TRPO: one matmul on the device), rewardsAtLastToken
  *   kl            klPenalty (k1, k2, k3), exactKl (the sum over the vocabulary), rewardsWithKlPenalty (KL in the reward)
@@ -27,7 +28,7 @@
  *   mismatch      samplingMismatch: behaviour vs. updated policy (NoisyRollout's off-policy ratio, TRL's sampling/*)
  *   sft           sftLoss: teacher-forced cross-entropy (SFT on gold traces; RFT on accepted samples)
  */
-export { ADVANTAGE_SCALES, KL_CHOICES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, STD_EPS } from './host';
+export { ADVANTAGE_SCALES, KL_CHOICES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, STD_EPS, placeTokenRewards } from './host';
 export type { AdvantageScale, KlChoice, KlEstimator, LossAggregation, PolicyKlChoice, PolicyLossLevel } from './host';
 
 export { groupAdvantages, groupStd, reinforceBaselineAdvantages, rlooAdvantages, whiten } from './advantages';

@@ -11,7 +11,7 @@
 import { Rng, mixSeed } from '../random';
 import { BASE_VOCAB_SIZE, BOS, COLORS, encode, type Color } from '../tokenizer';
 import { BACKGROUND, GRID_LINE, PALETTE, addNoise, createRaster, jitterColor, setPixel, shade, type Raster, type Rgb } from './raster';
-import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
 
 const GRID = 8;
 const PLACEMENT_TRIES = 20;
@@ -113,6 +113,28 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   return right / markers.length;
 }
 
+/** StepRAR's key steps: "width w", "height h", and the product "w x h = a" in either order. */
+function keySteps(instance: TaskInstance): KeyStep[] {
+  const g = instance.goldTrace; // width w height h w x h = a
+  const [w, h, a] = [g[1]!, g[3]!, g[8]!];
+  return [[['width', w]], [['height', h]], w === h ? [[w, 'x', h, '=', a]] : [[w, 'x', h, '=', a], [h, 'x', w, '=', a]]];
+}
+
+const isNum = (w: string | undefined): boolean => w !== undefined && /^\d+$/.test(w);
+
+/**
+ * StepRVR: the trace is exactly "width W height H P x Q = A": the two readings, then their
+ * product, whose operands are the readings (either order) and whose result is right; and the
+ * answer is A. Whether W and H are the picture's is not asked.
+ */
+function validReasoning(_instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean {
+  if (trace.length !== 9 || trace[0] !== 'width' || trace[2] !== 'height' || trace[5] !== 'x' || trace[7] !== '=') return false;
+  if (![1, 3, 4, 6, 8].every((i) => isNum(trace[i]))) return false;
+  const [w, h, p, q, a] = [1, 3, 4, 6, 8].map((i) => Number(trace[i]));
+  const readings = (p === w && q === h) || (p === h && q === w);
+  return readings && a === w! * h! && answer.length === 1 && answer[0] === trace[8];
+}
+
 export const areaTask: TaskDef = {
   id: 'area',
   title: 'Area',
@@ -124,4 +146,6 @@ export const areaTask: TaskDef = {
   hasGoldTraces: true,
   generate,
   scoreSteps,
+  keySteps,
+  validReasoning,
 };

@@ -14,7 +14,7 @@
 import { Rng, mixSeed } from '../random';
 import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
 import { PALETTE, addNoise, createRaster, drawShape, jitterColor, shade } from './raster';
-import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
 
 const UNITS = 32;
 type Pair<T> = readonly [T, T];
@@ -125,6 +125,36 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   return steps === 0 ? 0 : right / steps;
 }
 
+/** StepRAR's key steps: each (colour, number) pair of the gold trace, one form each; the pairs may come in any order. */
+function keySteps(instance: TaskInstance): KeyStep[] {
+  const out: KeyStep[] = [];
+  for (let i = 0; i + 1 < instance.goldTrace.length; i += 2) out.push([[instance.goldTrace[i]!, instance.goldTrace[i + 1]!]]);
+  return out;
+}
+
+/**
+ * StepRVR: the trace is nothing but (colour, number) pairs, at least two, colours distinct; and
+ * the answer is the colour whose number wins the question (the largest for "larger", the
+ * smallest x for "left", one winner). The question is read off the gold trace (its answer's
+ * number is the larger or the smaller), so rewards.py, which has no prompt, decides the same.
+ */
+function validReasoning(instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean {
+  if (trace.length < 4 || trace.length % 2 !== 0) return false;
+  const pairs: [string, number][] = [];
+  for (let i = 0; i < trace.length; i += 2) {
+    const [c, v] = [trace[i]!, trace[i + 1]!];
+    if (!(COLORS as readonly string[]).includes(c) || !/^\d+$/.test(v) || pairs.some(([p]) => p === c)) return false;
+    pairs.push([c, Number(v)]);
+  }
+  const gold = instance.goldTrace;
+  const goldValues = gold.filter((_, i) => i % 2 === 1).map(Number);
+  const winnerValue = Number(gold[gold.indexOf(instance.answer) + 1]);
+  const wantsMax = winnerValue === Math.max(...goldValues);
+  const best = wantsMax ? Math.max(...pairs.map(([, v]) => v)) : Math.min(...pairs.map(([, v]) => v));
+  const winners = pairs.filter(([, v]) => v === best);
+  return winners.length === 1 && answer.length === 1 && answer[0] === winners[0]![0];
+}
+
 export const compareTask: TaskDef = {
   id: 'compare',
   title: 'Compare',
@@ -136,4 +166,6 @@ export const compareTask: TaskDef = {
   hasGoldTraces: true,
   generate,
   scoreSteps,
+  keySteps,
+  validReasoning,
 };

@@ -11,7 +11,7 @@
 import { Rng, mixSeed } from '../random';
 import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode, type Color, type Shape } from '../tokenizer';
 import { BACKGROUND, PALETTE, addNoise, createRaster, drawShape, jitterColor, type Raster, type Rgb } from './raster';
-import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
 
 const GRID = 4;
 /** Cells stay this far (pixels) from their edges, so neighbours never touch: one blank pixel at least. */
@@ -94,6 +94,17 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   return (Number(inOrder) + Number(stopsAtN)) / 2;
 }
 
+/** StepRAR's key steps: each number the count says, 1 .. n ("0" for none), one form each. */
+function keySteps(instance: TaskInstance): KeyStep[] {
+  return instance.goldTrace.map((w) => [[w]]);
+}
+
+/** StepRVR: the trace counts up by one from 1 (or is the single word "0") and the answer is where it stopped. */
+function validReasoning(_instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean {
+  const countsUp = trace.length === 1 && trace[0] === '0' ? true : trace.every((w, i) => w === String(i + 1));
+  return trace.length > 0 && countsUp && answer.length === 1 && answer[0] === trace[trace.length - 1];
+}
+
 export const countTask: TaskDef = {
   id: 'count',
   title: 'Count',
@@ -105,4 +116,6 @@ export const countTask: TaskDef = {
   hasGoldTraces: true,
   generate,
   scoreSteps,
+  keySteps,
+  validReasoning,
 };

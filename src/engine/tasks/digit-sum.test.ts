@@ -91,4 +91,39 @@ describe('digit-sum', () => {
     expect(task.scoreSteps(three, '3 + 4 = 7'.split(' '))).toBeCloseTo(3 / 5); // stopped after one line
     expect(task.scoreSteps(three, 'because 3 + 4 = 7 7 + 5 = 12'.split(' '))).toBe(1);
   });
+
+  it('verbose traces (task.verbose): the same picture and answer, 0-3 checks "= s" after each equation, lengths that vary', () => {
+    const lengths = new Set<number>();
+    for (let seed = 0; seed < 16; seed++) {
+      for (const [split, difficulty] of [['id', 1], ['ood', 3]] as const) {
+        const plain = gen(seed, split, difficulty);
+        const verbose = task.generate({ seed, split, difficulty, imageSize: 32, jitter: 1, verbose: true });
+        expect(verbose.image).toEqual(plain.image);
+        expect(verbose.answer).toBe(plain.answer);
+        // Dropping every check "= s" right after an equation (or after another check) gives the plain trace back.
+        const kept: string[] = [];
+        for (let i = 0; i < verbose.goldTrace.length; ) {
+          if (kept.length >= 5 && verbose.goldTrace[i] === '=' && kept.at(-2) === '=' && verbose.goldTrace[i + 1] === kept.at(-1)) i += 2;
+          else kept.push(verbose.goldTrace[i++]!);
+        }
+        expect(kept).toEqual(plain.goldTrace);
+        // Every verbose gold trace is a right, valid, complete trace by all three step rewards.
+        expect(task.scoreSteps(verbose, verbose.goldTrace)).toBe(1);
+        expect(task.validReasoning!(verbose, verbose.goldTrace, [verbose.answer])).toBe(true);
+        if (split === 'id') lengths.add(verbose.goldTrace.length + 6);
+      }
+    }
+    // Two digits: 11 tokens plus 2 per check, 0-3 checks: 11, 13, 15, 17 all occur.
+    expect([...lengths].sort((a, b) => a - b)).toEqual([11, 13, 15, 17]);
+  });
+
+  it('StepRVR accepts checks that restate the sum and refuses one that does not', () => {
+    const two = { ...gen(0, 'id', 1), answer: '7', goldTrace: '3 + 4 = 7'.split(' ') };
+    const valid = (t: string, a: string) => task.validReasoning!(two, t.split(' '), [a]);
+    expect(valid('3 + 4 = 7 = 7 = 7', '7')).toBe(true);
+    expect(valid('3 + 4 = 7 = 8', '8')).toBe(false); // "= 8" restates nothing
+    expect(valid('3 + 4 = 7 = 7 7 + 2 = 9 = 9', '9')).toBe(true);
+    expect(valid('3 + 4 = 7 = 7 6 + 2 = 8', '8')).toBe(false); // the next line must restate 7
+    expect(task.scoreSteps(two, '3 + 4 = 7 = 7 = 7'.split(' '))).toBe(1); // the step reward reads past the checks
+  });
 });

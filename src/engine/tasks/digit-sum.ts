@@ -11,12 +11,12 @@ import { Rng, mixSeed } from '../random';
 import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode } from '../tokenizer';
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font';
 import { INK, PALETTE, addNoise, createRaster, drawDigit, drawShape, jitterColor } from './raster';
-import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
 
 /** The visual-shift split's pictures (see the header): slant in font pixels (x scale), optional pixel noise. */
 export const DIGIT_SUM_SHIFT: { slant: number; noise: number } = { slant: 0.5, noise: 0 };
 
-function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOptions): TaskInstance {
+function generate({ seed, split, difficulty, imageSize, jitter, verbose = false }: GenerateOptions): TaskInstance {
   const rng = new Rng(seed);
   const shift = split === 'shift';
   const count = split === 'ood' ? 3 : 2;
@@ -61,8 +61,32 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
     image: raster.data,
     promptTokens: [BOS, ...encode('sum of digits ?')],
     answer: String(digits.reduce((a, b) => a + b, 0)),
-    goldTrace: goldTrace(digits),
+    // The verbose style draws from its own stream: the picture and the answer stay those of the plain instance.
+    goldTrace: verbose ? verboseTrace(digits, new Rng(mixSeed(seed, 0x7e))) : goldTrace(digits),
   };
+}
+
+/** The most checks a verbose equation gets; the whole response still fits the registry's 24 tokens. */
+export const MAX_CHECKS = 3;
+
+/**
+ * The verbose style (task.verbose): after each equation "x + d = s", 0..MAX_CHECKS redundant
+ * checks "= s" that restate its sum ("3 + 4 = 7 = 7"), drawn uniformly, capped so the gold
+ * response stays within 24 tokens. Two digits: 11 to 17 tokens instead of always 11.
+ * scoreSteps skips the checks, StepRAR finds its key steps around them, StepRVR accepts a check
+ * that restates the sum and refuses one that does not ("3 + 4 = 7 = 8").
+ */
+function verboseTrace(digits: readonly number[], rng: Rng): string[] {
+  const plain = goldTrace(digits);
+  let budget = Math.floor((24 - (plain.length + 6)) / 2); // 6: <think> </think> <answer> X </answer> <eos>
+  const out: string[] = [];
+  for (let i = 0; i < plain.length; i += 5) {
+    const eq = plain.slice(i, i + 5);
+    const checks = Math.min(budget, rng.int(0, MAX_CHECKS));
+    budget -= checks;
+    out.push(...eq, ...Array.from({ length: checks }, () => ['=', eq[4]!]).flat());
+  }
+  return out;
 }
 
 /** "a + b = s" then, per further digit, "s + c = t": each line restates the running sum it adds to. */
@@ -109,6 +133,43 @@ function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   return steps === 0 ? 0 : right / steps;
 }
 
+/**
+ * StepRAR's key steps: each equation of the gold trace, in either operand order ("3 + 4 = 7" or
+ * "4 + 3 = 7"), and each partial sum stated ("= 7"). Two digits: 2 key steps; three: 4.
+ */
+function keySteps(instance: TaskInstance): KeyStep[] {
+  const out: KeyStep[] = [];
+  for (const [a, b, s] of equations(instance.goldTrace).map((eq) => eq.map(String))) {
+    out.push(a === b ? [[a!, '+', b!, '=', s!]] : [[a!, '+', b!, '=', s!], [b!, '+', a!, '=', s!]]);
+  }
+  for (const [, , s] of equations(instance.goldTrace)) out.push([['=', String(s)]]);
+  return out;
+}
+
+const isDigit = (x: number | null): boolean => x !== null && x <= 9;
+
+/**
+ * StepRVR: the trace is nothing but a chain of equations "x + d = s" (at least one), each one's
+ * addend a digit read (0-9, the first x too), each sum right, each later x restating the sum
+ * before it, each equation followed by any number of checks "= s" that restate its sum (the
+ * verbose style's); and the answer is the last sum. Whether the digits are the picture's is not asked.
+ */
+function validReasoning(_instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean {
+  if (trace.length < 5) return false;
+  let prev: number | null = null;
+  let i = 0;
+  while (i < trace.length) {
+    if (i + 5 > trace.length) return false;
+    const [x, plus, d, eq, s] = [num(trace[i]), trace[i + 1], num(trace[i + 2]), trace[i + 3], num(trace[i + 4])];
+    if (plus !== '+' || eq !== '=' || x === null || s === null || !isDigit(d) || x + d! !== s) return false;
+    if (prev === null ? !isDigit(x) : x !== prev) return false;
+    prev = s;
+    i += 5;
+    while (trace[i] === '=' && trace[i + 1] === String(s)) i += 2;
+  }
+  return answer.length === 1 && answer[0] === String(prev);
+}
+
 export const digitSumTask: TaskDef = {
   id: 'digit-sum',
   title: 'Digit sum',
@@ -118,6 +179,9 @@ export const digitSumTask: TaskDef = {
   vocabSize: BASE_VOCAB_SIZE,
   answerLength: 1,
   hasGoldTraces: true,
+  verboseTraces: true,
   generate,
   scoreSteps,
+  keySteps,
+  validReasoning,
 };

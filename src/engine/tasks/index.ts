@@ -81,6 +81,16 @@ export function isCorrectAnswer(instance: TaskInstance, answer: string | null): 
   return scoreAnswer(instance, answer) === 1;
 }
 
+/**
+ * The warm-start checkpoint a run starts from (a directory under public/checkpoints/): the
+ * task's own, or `<task>-verbose` when the run asks for verbose traces (task.verbose) and the
+ * task has that style: a warm start fine-tuned on traces of varying length, so the policy
+ * starts out varying its reasoning length.
+ */
+export function warmStartName(settings: { task: TaskId; verbose?: boolean }): string {
+  return settings.verbose === true && TASKS[settings.task].verboseTraces === true ? `${settings.task}-verbose` : settings.task;
+}
+
 export function isTaskId(id: string): id is TaskId {
   return (TASK_IDS as readonly string[]).includes(id);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mixSeed } from '../random';
 import { BOS, decode, encode, formatResponse, isKnownWord } from '../tokenizer';
-import { MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TASKS, generateBatch, getTask } from './index';
+import { MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TASKS, generateBatch, getTask, warmStartName } from './index';
 import { TASK_IDS, type GenerateOptions, type Split } from './types';
 
 const SPLITS: Split[] = ['id', 'ood', 'shift'];
@@ -105,5 +105,14 @@ describe('registry', () => {
     expect(batch.map((b) => b.seed)).toEqual([0, 1, 2, 3, 4].map((k) => mixSeed(99, k)));
     expect(batch[2]).toEqual(TASKS['digit-sum'].generate({ seed: mixSeed(99, 2), split: 'ood', difficulty: 3, imageSize: 32, jitter: 0.2 }));
     expect(generateBatch(TASKS.count, { count: 0, seedBase: 1, split: 'id', difficulty: 1, imageSize: 32, jitter: 0 })).toEqual([]);
+  });
+});
+
+describe('warmStartName', () => {
+  it("is the task's own checkpoint, or <task>-verbose for a task with verbose traces when asked", () => {
+    expect(warmStartName({ task: 'digit-sum' })).toBe('digit-sum');
+    expect(warmStartName({ task: 'digit-sum', verbose: false })).toBe('digit-sum');
+    expect(warmStartName({ task: 'digit-sum', verbose: true })).toBe('digit-sum-verbose');
+    expect(warmStartName({ task: 'count', verbose: true })).toBe('count'); // no verbose style (the config refuses it anyway)
   });
 });

@@ -35,6 +35,11 @@ export interface GenerateOptions {
   imageSize: number;
   /** 0..1: how much positions, sizes and colours wander (0 = canonical layouts). */
   jitter: number;
+  /**
+   * Gold traces of varying length (TaskDef.verboseTraces): the same picture and answer, with
+   * optional redundant checks in the reasoning. Absent or false: the task's one trace.
+   */
+  verbose?: boolean;
 }
 
 export interface TaskInstance {
@@ -93,6 +98,12 @@ export interface TaskDef {
    * that only knows its answers (a real data set with labels alone) would say false.
    */
   hasGoldTraces: boolean;
+  /**
+   * Whether `generate` honours GenerateOptions.verbose: gold traces whose length varies (redundant
+   * checks the grammar, the step rewards and StepRVR accept), so length tools have lengths to act
+   * on. Absent: no verbose style (config.ts refuses task.verbose for it).
+   */
+  verboseTraces?: boolean;
   generate(opts: GenerateOptions): TaskInstance;
   /**
    * Process reward (StepGRPO): the fraction, in [0, 1], of the gold trace's steps that the
@@ -100,4 +111,22 @@ export interface TaskDef {
    * unparseable trace scores 0.
    */
   scoreSteps(instance: TaskInstance, trace: readonly string[]): number;
+  /**
+   * StepRAR's key steps (R1-VL, arXiv:2503.12937 §3.2): the essential intermediate steps of the
+   * gold reasoning, each given as its equivalent forms ("3 + 4 = 7" or "4 + 3 = 7"), derived
+   * from `goldTrace` alone (so rewards.py can derive them too). Absent: every gold trace word is
+   * a key step of one form.
+   */
+  keySteps?(instance: TaskInstance): KeyStep[];
+  /**
+   * StepRVR's validity test (R1-VL, arXiv:2503.12937 §3.2): the trace is complete (what was
+   * read from the picture, the reasoning on it, in that order, nothing else) and logical (each
+   * step follows from the ones before, and the answer is the trace's conclusion). It judges the
+   * reasoning's shape and consistency, not whether the picture was read right: a trace that
+   * misreads a digit but adds correctly is valid. Absent: a non-empty trace and an answer.
+   */
+  validReasoning?(instance: TaskInstance, trace: readonly string[], answer: readonly string[]): boolean;
 }
+
+/** One key step: its equivalent forms, each a run of words; any one found in the trace matches it. */
+export type KeyStep = readonly (readonly string[])[];

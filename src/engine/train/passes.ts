@@ -55,6 +55,7 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
     oldLogProbs,
     oldValues,
     scores: a.scores,
+    tokenScores: a.tokenScores,
     accuracy: Float32Array.from(a.samples, (s) => s.scored.byFn.accuracy),
   };
 }

@@ -10,7 +10,7 @@ import type { RunConfig } from '../config';
 import { groupedImages, imageTensors, type Policy, type SharedImages } from '../model';
 import { mixSeed } from '../random';
 import { REWARD_NAMES, scoreSample, type ScoredSample } from '../rewards';
-import { mean, populationStd } from '../rl/host';
+import { mean, placeTokenRewards, populationStd } from '../rl/host';
 import type { TaskDef, TaskInstance } from '../tasks/types';
 import { EOS } from '../tokenizer';
 import { perturbImages, perturbedPerGroup, perturbsImages } from './augment';
@@ -71,6 +71,7 @@ export function roundInstances(task: TaskDef, config: RunConfig, opts: RoundOpti
       difficulty: opts.difficulty,
       imageSize: config.task.imageSize,
       jitter: config.task.jitter,
+      verbose: config.task.verbose,
     }),
   );
 }
@@ -159,12 +160,14 @@ export interface AssembledBatch {
   behaviourLogp: tf.Tensor2D;
   mask: tf.Tensor2D;
   scores: tf.Tensor1D;
+  /** [N, T] dense per-token rewards (rewards.dense): each sample's credits on their tokens, the rest of its score on its last token; else null. */
+  tokenScores: tf.Tensor2D | null;
   /** [K, H, W, 3] the rollout images of the K kept prompts, when they differ from the clean ones. */
   rolloutImages: tf.Tensor4D | null;
 }
 
 /** Gather the kept groups of every round into one batch (new tensors; the rounds stay the caller's). */
-export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly GroupRef[], groupSize: number): AssembledBatch {
+export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly GroupRef[], groupSize: number, denseWidth: number | null = null): AssembledBatch {
   const g = groupSize;
   const byRound = rounds.map((_, r) => kept.filter((k) => k.round === r).map((k) => k.group));
   const instances = kept.map((k) => rounds[k.round]!.instances[k.group]!);
@@ -198,11 +201,13 @@ export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly Gr
     };
   });
   const scores = tf.tensor1d(samples.map((s) => s.scored.total));
+  const tokenScores = denseWidth === null ? null : tf.tensor2d(samples.map((s) => placeTokenRewards(s.scored.total, s.scored.credits, s.length, denseWidth)), [samples.length, denseWidth]);
   return {
     groupSize: g,
     instances,
     samples,
     scores,
+    tokenScores,
     images: groupedImages(parts.images as tf.Tensor4D, g),
     prompts: parts.prompts as tf.Tensor2D,
     tokens: parts.tokens as tf.Tensor2D,
@@ -213,7 +218,7 @@ export function assembleBatch(rounds: readonly RolloutRound[], kept: readonly Gr
 }
 
 export function disposeAssembled(b: AssembledBatch): void {
-  tf.dispose([...imageTensors(b.images), b.prompts, b.tokens, b.behaviourLogp, b.mask, b.scores, ...(b.rolloutImages ? [b.rolloutImages] : [])]);
+  tf.dispose([...imageTensors(b.images), b.prompts, b.tokens, b.behaviourLogp, b.mask, b.scores, ...(b.tokenScores ? [b.tokenScores] : []), ...(b.rolloutImages ? [b.rolloutImages] : [])]);
 }
 
 /** Host metrics of a set of samples: reward mean/std, per-function mean and std, accuracy, format, lengths (min, mean, max, of the finished ones). */

@@ -6,7 +6,7 @@ function sample(length: number, truncated: boolean, accuracy: number, format: nu
   const byFn = Object.fromEntries(REWARD_NAMES.map((n) => [n, 0])) as Record<RewardName, number>;
   byFn.accuracy = accuracy;
   byFn.format = format;
-  return { tokens: new Int32Array(8), length, truncated, perturbed: false, scored: { total: accuracy + 0.2 * format, byFn } };
+  return { tokens: new Int32Array(8), length, truncated, perturbed: false, scored: { total: accuracy + 0.2 * format, byFn, credits: [] } };
 }
 
 describe('rolloutMetrics: the host metrics TRL logs', () => {

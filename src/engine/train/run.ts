@@ -7,7 +7,7 @@ import { ALGORITHM_REGISTRY, Adam, type Algorithm } from '../algorithms';
 import { policyParams } from '../algorithms/common';
 import type { RunConfig } from '../config';
 import { Policy, diffConfigs } from '../model';
-import { TASKS } from '../tasks';
+import { TASKS, warmStartName } from '../tasks';
 import type { Split, TaskDef } from '../tasks/types';
 import { now } from './clock';
 import { Curriculum } from './curriculum';
@@ -45,8 +45,9 @@ export interface RunState {
 
 async function initialPolicy(config: RunConfig, deps: TrainerDeps): Promise<Policy> {
   if (config.run.init === 'scratch') return Policy.create(config.model, config.run.seed);
-  const policy = await Policy.fromCheckpoint(deps.loadWarmStart(config.task.task));
-  const diff = diffConfigs(policy.config, config.model, `the ${config.task.task} warm-start checkpoint`, 'config.model');
+  const name = warmStartName(config.task);
+  const policy = await Policy.fromCheckpoint(deps.loadWarmStart(name));
+  const diff = diffConfigs(policy.config, config.model, `the ${name} warm-start checkpoint`, 'config.model');
   if (diff.length > 0) {
     policy.dispose();
     throw new Error(`Cannot start from the warm-start checkpoint: ${diff.join('; ')}. Use the checkpoint's model config, or init 'scratch'.`);

@@ -76,7 +76,7 @@ describe('trainer', () => {
     const s = b.samples[0]!;
     expect(s.tokens.length).toBeGreaterThan(0);
     expect(s.refLogp).toHaveLength(s.tokens.length);
-    expect(Object.keys(s.rewardByFn).sort()).toEqual(['accuracy', 'format', 'hackable', 'length', 'step']);
+    expect(Object.keys(s.rewardByFn).sort()).toEqual(['accuracy', 'format', 'hackable', 'length', 'step', 'stepRAR', 'stepRVR']);
     // Group-normalised advantages: each group's advantages sum to 0.
     for (let p = 0; p < 2; p++) {
       const sum = b.samples.slice(p * 4, p * 4 + 4).reduce((a, x) => a + x.advantage, 0);
@@ -110,6 +110,13 @@ describe('trainer', () => {
     fromScratch.dispose();
     const other = tinyConfig('grpo', { run: { init: 'sft' }, model: { ...TINY_MODEL, dModel: 32 } });
     await expect(createTrainer(other, { loadWarmStart: () => handler })).rejects.toThrow(/warm-start checkpoint.*dModel is 16 .* but 32 in config\.model/);
+    // Verbose traces start from their own warm start (tasks/index.ts warmStartName).
+    const names: string[] = [];
+    const verbose = await createTrainer(tinyConfig('grpo', { run: { init: 'sft' }, task: { task: 'digit-sum', imageSize: TINY_MODEL.imageSize, verbose: true } }), {
+      loadWarmStart: (name) => (names.push(name), handler),
+    });
+    verbose.dispose();
+    expect(names).toEqual(['digit-sum-verbose']);
     warm.dispose();
   });
 

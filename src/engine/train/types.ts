@@ -1,7 +1,6 @@
 import type { RewardName } from '../rewards';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
-import type { TaskId } from '../tasks/types';
 import type { EvalResult } from './evaluate';
 import type { MetricsRecord } from './metrics';
 
@@ -71,8 +70,11 @@ export interface InspectBatch {
 // is not inside one. `createTrainer(config, deps)` in ./trainer.ts builds one.
 
 export interface TrainerDeps {
-  /** The warm-start checkpoint of a task (browser: fetched from /checkpoints/<task>/; Node: files). */
-  loadWarmStart(task: TaskId): tf.io.IOHandler;
+  /**
+   * A warm-start checkpoint by name (browser: fetched from /checkpoints/<name>/; Node: files):
+   * the task's id, or `<task>-verbose` for task.verbose (tasks/index.ts warmStartName).
+   */
+  loadWarmStart(name: string): tf.io.IOHandler;
   /** Continue a run from a checkpoint saved by `saveCheckpoint` after `iteration` iterations. */
   resume?: { checkpoint: tf.io.IOHandler; iteration: number };
   /** Called with short human-readable notes (curriculum moved up, dynamic sampling refilled, ...). */

@@ -90,7 +90,7 @@ export async function updatePolicy(run: RunState, plan: IterationPlan, rollouts:
   let ok = false;
   try {
     if (rollouts.kept.length > 0) {
-      assembled = assembleBatch(rollouts.rounds, rollouts.kept, run.config.sampling.groupSize);
+      assembled = assembleBatch(rollouts.rounds, rollouts.kept, run.config.sampling.groupSize, run.config.rewards.dense ? run.config.sampling.maxNewTokens : null);
       const passesStarted = now();
       batch = referenceAndCriticPasses(run, assembled, perturbsImages(run.config.tricks, plan.t));
       logprobMs = now() - passesStarted;
