@@ -8,6 +8,7 @@ import { ResponseCard } from '../components/inspect/ResponseCard';
 import { TokenDetail } from '../components/inspect/TokenDetail';
 import { TokenObjective } from '../components/inspect/TokenObjective';
 import { TryOwn } from '../components/inspect/TryOwn';
+import { TabList, tabId } from '../components/TabList';
 import { fmt } from '../lib/format';
 import { batchRewardMean, expectedAdvantages, goldLoss, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
 import type { InspectBatch } from '../../engine/train/types';
@@ -162,19 +163,19 @@ function BatchInspector() {
 }
 
 /** Inspect: the stored rollout batches, or "Try your own" (the policy on a person's image and question). */
+const INSPECT_TABS = [
+  { id: 'batches', label: 'Rollout batches', title: 'The kept batches of a run, down to every token' },
+  { id: 'own', label: 'Try your own', title: 'The policy on your own picture and question' },
+] as const;
+
 export function InspectView() {
-  const [tab, setTab] = useState<'batches' | 'own'>('batches');
+  const [tab, setTab] = useState<(typeof INSPECT_TABS)[number]['id']>('batches');
   return (
     <>
-      <div className="inspect-tabs" role="tablist" aria-label="Inspect">
-        <button type="button" role="tab" aria-selected={tab === 'batches'} data-testid="inspect-tab-batches" onClick={() => setTab('batches')}>
-          Rollout batches
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'own'} data-testid="inspect-tab-own" onClick={() => setTab('own')}>
-          Try your own
-        </button>
+      <TabList className="inspect-tabs" label="Inspect" tabs={INSPECT_TABS} selected={tab} onSelect={setTab} idPrefix="inspect-tab" panelId="inspect-panel" />
+      <div role="tabpanel" id="inspect-panel" aria-labelledby={tabId('inspect-tab', tab)} data-testid="inspect-panel">
+        {tab === 'batches' ? <BatchInspector /> : <TryOwn />}
       </div>
-      {tab === 'batches' ? <BatchInspector /> : <TryOwn />}
     </>
   );
 }
