@@ -127,3 +127,11 @@ test('keyboard: Inspect\'s tabs, the drawing canvas and its pens, attention weig
   await expect(page.getByTestId('glossary')).toHaveCount(0);
   await expect(button).toBeFocused();
 });
+
+test('Graduate refuses an RL script for an SFT config, in one sentence naming the field', async ({ playground, page }) => {
+  await playground.goto({ preset: 'sft' });
+  await playground.openTopic('trl');
+  await expect(page.getByTestId('trl-refused')).toContainText('objective.algorithm is sft');
+  await expect(page.getByTestId('trl-refused')).toContainText('SFTTrainer');
+  await expect(page.getByTestId('btn-export-trl')).toHaveCount(0);
+});
