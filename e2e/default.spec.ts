@@ -13,7 +13,7 @@ test('the default preset trains from the warm-start checkpoint', async ({ playgr
     debug: true,
     config: { 'run.iterations': 2, 'run.evalEvery': 0, 'sampling.promptsPerIter': 2, 'sampling.groupSize': 4 },
   });
-  await expect(playground.page.getByTestId('field-task.task').locator('select')).toHaveValue('digit-sum');
+  await expect(playground.page.getByTestId('task-option-digit-sum')).toBeChecked();
   await expect(playground.page.getByTestId('field-run.init').locator('select')).toHaveValue('sft');
   await playground.start.click();
   await playground.waitStatus('done');

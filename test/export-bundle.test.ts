@@ -13,7 +13,7 @@ import { EASYR1_KEYS, easyr1Mapping, easyr1Yaml } from '../src/engine/export/eas
 import { KNOWN_GRPO_OPTIONS } from '../src/engine/export/grpoConfigFields';
 import { encodePng } from '../src/engine/export/png';
 import { rewardCases } from '../src/engine/export/samples';
-import { TRL_VERSION, trlScript, trlScriptArgs } from '../src/engine/export/trl';
+import { TRL_VERSION, rlExportRefusal, trlScript, trlScriptArgs } from '../src/engine/export/trl';
 import { crc32, fromUtf8, unzip, utf8, zip } from '../src/engine/export/zip';
 import { TASKS, TASK_IDS } from '../src/engine/tasks';
 
@@ -74,18 +74,18 @@ describe('bundle', () => {
       expect(names).toContain(f);
     }
     expect(progress.at(-1)).toBe(1);
-    for (const [split, n] of [['train', 20], ['test', 16], ['ood', 16]] as const) {
+    for (const [split, n] of [['train', 20], ['test', 16], ['ood', 16], ['shift', 16]] as const) {
       const rows = fromUtf8(files.get(`data/${split}/metadata.jsonl`)!).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(rows).toHaveLength(n);
       for (const r of rows) {
         expect(files.has(`data/${split}/${String(r.file_name)}`)).toBe(true);
         expect(r.images).toEqual([`${split}/${String(r.file_name)}`]);
-        expect(r.split).toBe(split === 'ood' ? 'ood' : 'id');
+        expect(r.split).toBe(split === 'ood' || split === 'shift' ? split : 'id');
         expect(r.task).toBe('count');
         expect(JSON.parse(String(r.ground_truth))).toEqual({ task: 'count', answer: r.solution, trace: r.trace });
       }
     }
-    expect(names.filter((n) => n.endsWith('.png'))).toHaveLength(52);
+    expect(names.filter((n) => n.endsWith('.png'))).toHaveLength(68);
     const readme = fromUtf8(files.get('README.md')!);
     expect(readme).toContain(`trl==${TRL_VERSION}`);
     expect(readme).toContain('python3 -m verl.trainer.main config=easyr1/config.yaml');
@@ -93,7 +93,25 @@ describe('bundle', () => {
     const script = fromUtf8(files.get('trl/train_grpo.py')!);
     expect(script).toContain('from rewards import accuracy_reward, format_reward');
     expect(script).toContain('load_dataset("imagefolder", data_dir=os.path.join(HERE, "data", "train"), split="train")');
+    expect(readme).toContain('`data/shift/` | 16 visual-shift prompts');
     expect(bundleFileName('GRPO · count #1')).toBe('GRPO-count-1.bundle.zip');
+  });
+
+  it('an SFT or RFT run gets the data and the rewards, no RL script: the README says why, naming the field', () => {
+    for (const preset of ['sft', 'rft'] as const) {
+      const c = applyPreset(preset, { task: { task: 'count' } });
+      const files = bundleFiles(c, { n: 4 });
+      const names = files.map((f) => f.path);
+      expect(names.filter((n) => n.startsWith('trl/') || n.startsWith('easyr1/')), preset).toEqual([]);
+      for (const f of ['README.md', 'rewards.py', 'data/train/metadata.jsonl', 'data/shift/metadata.jsonl']) expect(names, preset).toContain(f);
+      const readme = String(files.find((f) => f.path === 'README.md')!.data);
+      expect(readme).toContain(`objective.algorithm is ${preset}`);
+      expect(readme).not.toContain('python3 trl/train_grpo.py');
+      expect(() => trlScript(c)).toThrow(new RegExp(`^objective\\.algorithm is ${preset} .*set objective\\.algorithm to an RL algorithm`));
+      expect(() => easyr1Yaml(c)).toThrow(/objective\.algorithm is/);
+    }
+    expect(() => trlScript(applyPreset('sft'))).toThrow(/SFTTrainer/);
+    expect(() => trlScript(applyPreset('rft'))).toThrow(/no rejection-sampling trainer: sample G answers per prompt/);
   });
 
   it('is the same bytes for the same config (fixed timestamps, seeded data)', () => {
@@ -107,6 +125,7 @@ describe('option names exist in the trainers they are written for', () => {
   for (const id of PRESET_IDS) {
     it(id, () => {
       const c = applyPreset(id, { objective: { entropyCoef: 0.01 } });
+      if (rlExportRefusal(c)) return; // SFT, RFT: no RL script (tested above)
       const script = trlScript(c);
       const call = /^config = GRPOConfig\(\n([\s\S]*?)^\)/m.exec(script)![1]!;
       const named = [...call.matchAll(/^ {4}([a-z_]+)=/gm)].map((m) => m[1]!);

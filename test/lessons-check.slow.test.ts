@@ -51,4 +51,29 @@ describe('lessons --check, smoke', () => {
     expect(ref.arms.g8!.series['acc/train']).toHaveLength(3);
     expect(ref.arms.g8!.series['reward/mean']).toHaveLength(3);
   });
+
+  it('sft-vs-rl: the three presets of its Compare button train headless from one warm start, every claim measured', { timeout: 480_000 }, async () => {
+    const lesson = lessonById('sft-vs-rl')!;
+    const presets: Record<string, string> = {};
+    const ref = await checkLesson(lesson, {
+      seeds: [1],
+      backend: 'cpu',
+      deps: { loadWarmStart: () => fileHandler(SMOKE_CHECKPOINT) },
+      // Its own 30 iterations (the claims read iteration 30), evaluated at 15 and 30 on 4 prompts.
+      overrides: { ...TINY, 'run.iterations': 30, 'run.evalEvery': 15, 'optim.epochs': 1, 'optim.minibatches': 1 },
+      onIteration: (arm, _seed, r) => {
+        presets[arm] = r.values['rft/accepted_frac'] !== undefined ? 'rft' : r.values['reward/mean'] !== undefined ? 'grpo' : 'sft';
+      },
+    });
+    // Each arm ran its own algorithm: SFT samples nothing (no reward), RFT logs its accepted share.
+    expect(presets).toEqual({ grpo: 'grpo', sft: 'sft', rft: 'rft' });
+    expect(Object.keys(ref.arms)).toEqual(['grpo', 'sft', 'rft']);
+    for (const claim of lesson.promise!.claims) {
+      const r = ref.claims[claim.id]!;
+      // Measured on every seed (held or not: the tiny model is no test of the promise itself).
+      expect(Number.isFinite(r.value.mean) && Number.isFinite(r.base.mean), claim.id).toBe(true);
+    }
+    expect(ref.arms.sft!.series['acc/eval_shift']!.map(([it]) => it)).toEqual([15, 30]);
+  });
 });
+

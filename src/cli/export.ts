@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bundleFiles } from '../engine/export/bundle';
 import { PRESETS } from '../engine/presets';
+import { rlExportRefusal } from '../engine/export/trl';
 import { zip } from '../engine/export/zip';
 import { runCli } from './args';
 import { USAGE, parseExportArgs, planExport } from './exportArgs';
@@ -27,5 +28,9 @@ runCli(USAGE, async () => {
       await writeFile(path, f.data);
     }
   }
-  process.stdout.write(`${plan.name}: ${files.length} files (${plan.config.preset} on ${plan.config.task.task}, ${args.n} training prompts) -> ${args.out}\n` + `  python3 check_rewards.py; python3 trl/train_grpo.py; python3 -m verl.trainer.main config=easyr1/config.yaml (see README.md)\n`);
+  const refusal = rlExportRefusal(plan.config);
+  process.stdout.write(
+    `${plan.name}: ${files.length} files (${plan.config.preset} on ${plan.config.task.task}, ${args.n} training prompts) -> ${args.out}\n` +
+      (refusal ? `  python3 check_rewards.py (see README.md). No TRL or EasyR1 script: ${refusal}\n` : `  python3 check_rewards.py; python3 trl/train_grpo.py; python3 -m verl.trainer.main config=easyr1/config.yaml (see README.md)\n`),
+  );
 });

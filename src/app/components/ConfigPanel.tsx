@@ -1,11 +1,12 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { FIELDS, GROUPS, draftAlgorithm, ignoredKnob, type FieldSpec, type GroupId } from '../lib/fields';
+import { FIELDS, GROUPS, draftAlgorithm, ignoredKnob, valueHelp, type FieldSpec, type GroupId } from '../lib/fields';
 import { presetPaths } from '../lib/presets';
 import { lessonById } from '../lessons';
 import { useApp } from '../store';
 import { ConfigField } from './ConfigField';
 import { PresetPicker } from './PresetPicker';
+import { TaskPicker } from './TaskPicker';
 
 const OPEN_BY_DEFAULT: ReadonlySet<GroupId> = new Set(['task', 'sampling', 'objective', 'run']);
 
@@ -53,17 +54,31 @@ export function ConfigPanel() {
               {bad > 0 && <span className="group-bad"> · {bad} invalid</span>}
             </summary>
             <div className="config-fields">
-              {fields.map((f) => (
-                <ConfigField
-                  key={f.path}
-                  spec={f}
-                  value={draft[f.path]}
-                  error={errors[f.path]}
-                  fromPreset={owned.has(f.path)}
-                  ignored={ignored.get(f.path) ?? null}
-                  onChange={setField}
-                />
-              ))}
+              {fields.map((f) =>
+                f.path === 'task.task' ? (
+                  // The task is chosen from cards with a picture each (TaskPicker), not a bare select.
+                  <TaskPicker
+                    key={f.path}
+                    name="config-task"
+                    legend={f.key}
+                    testId={`field-${f.path}`}
+                    value={String(draft[f.path] ?? '')}
+                    error={errors[f.path]}
+                    help={[f.help, valueHelp(f.path, draft[f.path])].filter(Boolean).join(' ')}
+                    onChange={(task) => setField(f.path, task)}
+                  />
+                ) : (
+                  <ConfigField
+                    key={f.path}
+                    spec={f}
+                    value={draft[f.path]}
+                    error={errors[f.path]}
+                    fromPreset={owned.has(f.path)}
+                    ignored={ignored.get(f.path) ?? null}
+                    onChange={setField}
+                  />
+                ),
+              )}
             </div>
           </details>
         );

@@ -5,7 +5,7 @@ import { FIELD_BY_PATH, valueAt } from '../lib/fields';
 import { decodeHash } from '../lib/hash';
 import { hasPreset } from '../lib/presets';
 import { METRIC_KEYS } from '../../engine/train/metrics';
-import { lessonOwnsRun } from '../lib/lessonRuns';
+import { lessonOwnsRun, lessonPresets } from '../lib/lessonRuns';
 import { armConfig, armOfRun } from './armConfig';
 import { LEARN_TOPICS, LESSONS, lessonById, lessonConfigHash, lessonParam, withLesson } from './index';
 import { claimArms, promiseLastIteration } from './promises';
@@ -78,7 +78,8 @@ describe('lessons', () => {
         // The learner can make it: each knob the arm changes is a control or a step's button.
         const free = new Set([...lesson.controls, ...lesson.steps.flatMap((st) => (st.action?.kind === 'set' ? [st.action.path, ...Object.keys(st.action.also ?? {})] : []))]);
         for (const path of Object.keys(arm.settings)) expect(free.has(path), `${arm.id}: ${path}`).toBe(true);
-        if (arm.preset) expect(lesson.steps.some((st) => st.action?.kind === 'preset' && st.action.preset === arm.preset)).toBe(true);
+        // Another preset: a "Switch to" button, or one of a Compare button's arms.
+        if (arm.preset) expect(lessonPresets(lesson), `${arm.id}: preset ${arm.preset}`).toContain(arm.preset);
       }
       const known = new Set<string>([...METRIC_KEYS, 'sampling/rounds', 'groups/kept']);
       for (const claim of promise.claims) {

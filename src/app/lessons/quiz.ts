@@ -113,22 +113,32 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
   ],
   'sft-vs-rl': [
     {
-      id: 'sft-vs-rl/ood',
-      prompt: 'What does the eval OOD line on the Accuracy chart measure?',
+      id: 'sft-vs-rl/shift',
+      prompt: 'With four Adam steps per batch, which arms gained more on the visual-shift split than SFT?',
       choices: [
-        { text: 'Accuracy on prompts unlike any in training (three digits where training showed two)', feedback: 'Right: the held-out OOD split asks what neither SFT nor RL ever showed the model.' },
-        { text: 'Accuracy on the training prompts', feedback: 'That is the train line. OOD prompts are drawn from a different distribution.' },
-        { text: 'The share of answers in the right format', feedback: 'That is the format rate line.' },
+        { text: 'GRPO and RFT: both learn from the model\'s own sampled answers', feedback: 'Right: the takeaway\'s visual-shift claims (GRPO and RFT above SFT at iteration 30 on every seed), by 3-4 points: about one standard error, a hint.' },
+        { text: 'Only GRPO: it is the only arm with a negative signal', feedback: 'RFT keeps only its right samples and has no negative signal, yet it gained as much on the shift: read the eval visual shift line of each arm.' },
+        { text: 'None: SFT gained most on every split', feedback: 'SFT gained most on ID (the pictures it trained on), not on the shifted pictures: compare the eval ID and eval visual shift lines.' },
       ],
       answer: 0,
     },
     {
-      id: 'sft-vs-rl/scratch',
-      prompt: 'Why does RL from scratch (no warm start) earn almost no reward here?',
+      id: 'sft-vs-rl/novel',
+      prompt: 'Why does the eval novel answers line stay flat for every arm?',
       choices: [
-        { text: 'Random weights almost never write a well-formed right answer, so every group ties at 0 and there is nothing to amplify', feedback: 'Right: RL reweights what the policy already samples; the reward chart stays flat at 0.' },
-        { text: 'The learning rate is too low', feedback: 'No learning rate helps when every answer scores 0: all advantages are 0 (see the Zero-variance idea in the GRPO explainer).' },
-        { text: 'The KL penalty holds it at the start', feedback: 'The reference is the random model itself; the problem is that no sampled answer earns reward.' },
+        { text: 'Those answers (three-digit sums) are never in training, and RL only rewards answers the policy already emits', feedback: 'Right: reward arrives only after the policy says the answer, which it never does here; SFT never shows it either.' },
+        { text: 'The learning rate is too low', feedback: 'The same learning rate moves the ID and visual-shift lines; no step size helps with an answer no arm ever produces.' },
+        { text: 'The novel-answer split is evaluated less often', feedback: 'All three splits are evaluated together, on 256 prompts each, every 15 iterations.' },
+      ],
+      answer: 0,
+    },
+    {
+      id: 'sft-vs-rl/noise',
+      prompt: 'The lesson evaluates 256 prompts per split, not 64. Why?',
+      choices: [
+        { text: 'The differences between arms are 3-4 points; on 64 prompts one accuracy near 50% is uncertain by about ±6 points', feedback: 'Right: on 256 prompts the standard error is about 3.1 points, the same size as the gap, so it stays a hint.' },
+        { text: 'SFT needs more prompts to train', feedback: 'Evaluation prompts are held out: no arm trains on them.' },
+        { text: 'GRPO samples 8 answers per prompt', feedback: 'Evaluation is greedy, one answer per prompt, for every arm.' },
       ],
       answer: 0,
     },

@@ -4,7 +4,7 @@ import { encode, id } from '../../engine/tokenizer';
 import type { InspectBatch, InspectSample } from '../../engine/train/types';
 import { addBatch } from '../store/runsSlice';
 import { withValue } from './fields';
-import { answerPosition, batchRewardMean, countClipped, expectedAdvantages, hasGroupBaseline, ratioPoints, groupViews, heatColor, heatScale, orderGroups, questionText, rewardRows, tokenNumbers } from './inspect';
+import { answerPosition, batchRewardMean, countClipped, expectedAdvantages, goldLoss, hasGroupBaseline, ratioPoints, groupViews, heatColor, heatScale, orderGroups, questionText, rewardRows, tokenNumbers } from './inspect';
 import { groupAdvantages } from '../../engine/rl/host';
 
 const RESPONSE = encode('<think> 3 + 4 = 7 </think> <answer> 7 </answer> <eos>');
@@ -136,5 +136,19 @@ describe('Inspect: the zero-variance badge reads rl/host isZeroVariance', () => 
     const w02 = 1 * 0 + 0.2 * 1;
     const b = batch([Array(8).fill(w02) as number[], [0.1 + 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3], [0.5, 0.50001, 0.49999, 0.5, 0.5, 0.5, 0.5, 0.5]]);
     expect(groupViews(b).map((g) => g.zeroVariance)).toEqual([true, true, false]);
+  });
+});
+
+describe('Inspect: an SFT batch of gold traces', () => {
+  it('its one-row groups are not ties, and its loss is minus the mean log π_old over the gold tokens', () => {
+    const b: InspectBatch = { ...batch([[1], [1]]), source: 'gold-traces' };
+    // Two rows of 11 tokens (RESPONSE); row 0 at log π_old −0.5 each, row 1 at −1.5 each:
+    // L = −(11·(−0.5) + 11·(−1.5)) / 22 = 1.0.
+    b.samples[1]!.oldLogp = b.samples[1]!.oldLogp.map(() => -1.5);
+    expect(goldLoss(b)).toEqual({ tokens: 22, loss: 1 });
+    expect(groupViews(b).map((g) => g.zeroVariance)).toEqual([false, false]);
+    // The same rows as sampled rollouts of G = 1 would all tie.
+    expect(groupViews({ ...b, source: undefined }).map((g) => g.zeroVariance)).toEqual([true, true]);
+    expect(goldLoss({ samples: [] }).loss).toBeNaN();
   });
 });

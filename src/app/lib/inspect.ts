@@ -83,11 +83,29 @@ export function groupViews(batch: InspectBatch): GroupView[] {
       mean: mean(rewards),
       std: besselStd(rewards),
       popStd: populationStd(rewards),
-      zeroVariance: groupIsZeroVariance(rewards),
+      // An SFT batch's "group" is one gold trace, not a group of samples: nothing to tie.
+      zeroVariance: batch.source !== 'gold-traces' && groupIsZeroVariance(rewards),
       clippedTokens: samples.reduce((a, r) => a + r.sample.clipped.filter((c) => c !== 0).length, 0),
       tokens: samples.reduce((a, r) => a + r.sample.tokens.length, 0),
     };
   });
+}
+
+/**
+ * An SFT batch's loss, recomputed from what Inspect holds: minus the mean log π_old over every
+ * gold token shown (log π_old: the model before the iteration's update). With one Adam step the
+ * update's loss/policy is exactly this (L = −Σ m·log π / Σ m, every row's weight 1, ../../engine/rl/sft.ts).
+ */
+export function goldLoss(batch: Pick<InspectBatch, 'samples'>): { tokens: number; loss: number } {
+  let sum = 0;
+  let tokens = 0;
+  for (const s of batch.samples) {
+    for (const lp of s.oldLogp) {
+      sum += lp;
+      tokens++;
+    }
+  }
+  return { tokens, loss: tokens > 0 ? -sum / tokens : NaN };
 }
 
 export function orderGroups(groups: readonly GroupView[], order: GroupOrder, filter: GroupFilter): GroupView[] {

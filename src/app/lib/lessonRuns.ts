@@ -1,6 +1,11 @@
 import { getPath } from '../../engine/paths';
 import type { Lesson } from '../lessons';
 
+/** The presets a lesson's steps run besides its own: a "Switch to" button's, and a Compare button's arms. */
+export function lessonPresets(lesson: Lesson): string[] {
+  return lesson.steps.flatMap((s) => (s.action?.kind === 'preset' ? [s.action.preset] : s.action?.kind === 'compare' ? s.action.presets : []));
+}
+
 /**
  * Whether a run belongs to a lesson: trained with one of the lesson's presets, and with every
  * lesson setting the learner cannot change from the lesson (not one of its controls, not a
@@ -9,7 +14,7 @@ import type { Lesson } from '../lessons';
  * run that collapsed elsewhere does not set their scale.
  */
 export function lessonOwnsRun(lesson: Lesson, config: unknown): boolean {
-  const presets = new Set([lesson.preset, ...lesson.steps.flatMap((s) => (s.action?.kind === 'preset' ? [s.action.preset] : []))]);
+  const presets = new Set([lesson.preset, ...lessonPresets(lesson)]);
   if (!lesson.presetPicker && !presets.has(String(getPath(config, 'preset')))) return false;
   const free = new Set([...lesson.controls, ...lesson.steps.flatMap((s) => (s.action?.kind === 'set' ? [s.action.path, ...Object.keys(s.action.also ?? {})] : []))]);
   return Object.entries(lesson.settings).every(([path, value]) => free.has(path) || getPath(config, path) === value);

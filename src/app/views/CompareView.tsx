@@ -1,11 +1,12 @@
 import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { TASK_IDS } from '../../engine/tasks/types';
+import type { TaskId } from '../../engine/tasks/types';
 import { isLive } from '../../worker/client';
 import { ChartGrid } from '../charts/ChartGrid';
 import { COMPARE_CHARTS } from '../charts/specs';
 import { ChartToolbar } from '../components/ChartToolbar';
 import { SummaryTable } from '../components/SummaryTable';
+import { TaskPicker } from '../components/TaskPicker';
 import { CrossTaskPanel } from '../components/tools/CrossTaskPanel';
 import { EvalPanel } from '../components/tools/EvalPanel';
 import { ForkPanel } from '../components/tools/ForkPanel';
@@ -30,7 +31,6 @@ function CompareForm() {
       ready: st.workerState === 'ready',
     })),
   );
-  const taskId = useId();
   const seedId = useId();
   const budgetId = useId();
   return (
@@ -54,13 +54,8 @@ function CompareForm() {
           ))}
         </div>
       </fieldset>
+      <TaskPicker name="compare-task" legend="Task" compact testId="compare-task" value={s.task} onChange={(t) => s.setTask(t as TaskId)} />
       <div className="compare-knobs">
-        <label htmlFor={taskId}>Task</label>
-        <select id={taskId} value={s.task} onChange={(e) => s.setTask(e.target.value as (typeof TASK_IDS)[number])}>
-          {TASK_IDS.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
         <label htmlFor={seedId}>Seed</label>
         <input id={seedId} type="number" min={0} step={1} value={s.seed} data-testid="compare-seed" onChange={(e) => s.setSeed(Number(e.target.value))} />
         <label htmlFor={budgetId}>Iterations</label>

@@ -8,9 +8,42 @@ import { ResponseCard } from '../components/inspect/ResponseCard';
 import { TokenDetail } from '../components/inspect/TokenDetail';
 import { TokenObjective } from '../components/inspect/TokenObjective';
 import { TryOwn } from '../components/inspect/TryOwn';
+import { TabList, tabId } from '../components/TabList';
 import { fmt } from '../lib/format';
-import { batchRewardMean, expectedAdvantages, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
+import { batchRewardMean, expectedAdvantages, goldLoss, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
+import type { InspectBatch } from '../../engine/train/types';
+import type { RunConfig } from '../../engine/config';
 import { useApp } from '../store';
+
+/**
+ * What an SFT batch is, in place of the rollout check: nothing was sampled, each row is a gold
+ * trace, and the loss recomputed from the log-probs shown against the logged loss/policy.
+ */
+function GoldBatchNote({ batch, config, logged }: { batch: InspectBatch; config: RunConfig; logged: number | undefined }) {
+  const { tokens, loss } = goldLoss(batch);
+  const steps = config.optim.epochs * config.optim.minibatches;
+  return (
+    <p className="batch-check" data-testid="gold-batch-note">
+      Iteration {batch.iteration} is supervised fine-tuning (SFT): it samples nothing, so there are no rollouts and no groups. Each of the {batch.prompts.length} prompts below
+      has one row, its <strong>gold trace</strong>, the response the update imitated (its advantage is its weight, 1; its reward is what this run's rewards would pay
+      that trace). The log-prob heatmap is the model's log π of each gold token; the loss is minus their mean. Before the update (log π_old) that is{' '}
+      <strong data-testid="gold-loss" data-value={loss}>
+        {fmt(loss, 5)}
+      </strong>{' '}
+      over {tokens} gold tokens; the metrics record says loss/policy ={' '}
+      <strong data-testid="logged-loss" data-value={logged ?? ''}>
+        {fmt(logged, 5)}
+      </strong>
+      {logged !== undefined &&
+        (steps === 1
+          ? Math.abs(logged - loss) < 1e-4
+            ? ' ✓'
+            : ' (differs)'
+          : ` (with ${steps} Adam steps per iteration the logged loss comes from the steps' own passes, each after the ones before it, so the two need not agree).`)}{' '}
+      The Δ log-prob heatmap shows how much each gold token gained from the update.
+    </p>
+  );
+}
 
 /** One stored rollout batch, down to the token: groups, responses, rewards, advantages, heatmaps, attention. */
 function BatchInspector() {
@@ -72,6 +105,7 @@ function BatchInspector() {
   const filtered = run.config.tricks.dynamicSampling || run.config.tricks.onlineFilter;
   const ppo = batch.samples.some((x) => x.values !== undefined);
   const groupBaseline = hasGroupBaseline(run.config);
+  const gold = batch.source === 'gold-traces';
   const focus = s.focusToken;
   const att = s.attention?.key.startsWith(`${runId}/${batch.iteration}/`) ? s.attention : null;
   const attSample = att ? batch.samples[att.sample] : undefined;
@@ -80,20 +114,24 @@ function BatchInspector() {
   return (
     <div className="inspect-view" data-testid="inspect-view" data-run-id={runId} data-iteration={batch.iteration} data-batches={batches.length} data-prompts={batch.prompts.length} data-group-size={batch.groupSize}>
       <InspectToolbar runIds={runIds} runId={runId} batches={batches} batch={batch} ppo={ppo} />
-      <p className="batch-check" data-testid="batch-check">
-        Iteration {batch.iteration}: mean reward over all {batch.samples.length} responses{' '}
-        <strong data-testid="batch-reward-mean" data-value={mine}>
-          {fmt(mine, 5)}
-        </strong>
-        ; the metrics record says reward/mean ={' '}
-        <strong data-testid="logged-reward-mean" data-value={logged ?? ''}>
-          {fmt(logged, 5)}
-        </strong>
-        {logged !== undefined && !filtered && (Math.abs(logged - mine) < 1e-6 ? ' ✓' : ' (differs)')}
-        {filtered && ' (this run filters groups: the batch holds the kept ones, the metric all the first round\'s).'}
-        {run.config.optim.epochs * run.config.optim.minibatches === 1 && ' One update per rollout: every ratio is exactly 1, nothing is clipped.'}
-      </p>
-      <ObjectiveCheck batch={batch} config={run.config} values={record?.values} />
+      {gold ? (
+        <GoldBatchNote batch={batch} config={run.config} logged={record?.values['loss/policy']} />
+      ) : (
+        <p className="batch-check" data-testid="batch-check">
+          Iteration {batch.iteration}: mean reward over all {batch.samples.length} responses{' '}
+          <strong data-testid="batch-reward-mean" data-value={mine}>
+            {fmt(mine, 5)}
+          </strong>
+          ; the metrics record says reward/mean ={' '}
+          <strong data-testid="logged-reward-mean" data-value={logged ?? ''}>
+            {fmt(logged, 5)}
+          </strong>
+          {logged !== undefined && !filtered && (Math.abs(logged - mine) < 1e-6 ? ' ✓' : ' (differs)')}
+          {filtered && ' (this run filters groups: the batch holds the kept ones, the metric all the first round\'s).'}
+          {run.config.optim.epochs * run.config.optim.minibatches === 1 && ' One update per rollout: every ratio is exactly 1, nothing is clipped.'}
+        </p>
+      )}
+      {!gold && <ObjectiveCheck batch={batch} config={run.config} values={record?.values} />}
       <div className="inspect-body">
         <GroupList groups={shown} total={groups.length} selected={group.index} onSelect={s.setPrompt} groupBaseline={groupBaseline} />
         <div className="inspect-main">
@@ -117,7 +155,7 @@ function BatchInspector() {
             ))}
           </div>
           <TokenDetail sample={focus ? batch.samples[focus.sample] : undefined} index={focus ? focus.sample - (group.samples[0]?.index ?? 0) : 0} t={focus?.t ?? 0} />
-          {focus && <TokenObjective batch={batch} config={run.config} values={record?.values} sample={focus.sample} t={focus.t} />}
+          {focus && !gold && <TokenObjective batch={batch} config={run.config} values={record?.values} sample={focus.sample} t={focus.t} />}
         </div>
       </div>
     </div>
@@ -125,19 +163,19 @@ function BatchInspector() {
 }
 
 /** Inspect: the stored rollout batches, or "Try your own" (the policy on a person's image and question). */
+const INSPECT_TABS = [
+  { id: 'batches', label: 'Rollout batches', title: 'The kept batches of a run, down to every token' },
+  { id: 'own', label: 'Try your own', title: 'The policy on your own picture and question' },
+] as const;
+
 export function InspectView() {
-  const [tab, setTab] = useState<'batches' | 'own'>('batches');
+  const [tab, setTab] = useState<(typeof INSPECT_TABS)[number]['id']>('batches');
   return (
     <>
-      <div className="inspect-tabs" role="tablist" aria-label="Inspect">
-        <button type="button" role="tab" aria-selected={tab === 'batches'} data-testid="inspect-tab-batches" onClick={() => setTab('batches')}>
-          Rollout batches
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'own'} data-testid="inspect-tab-own" onClick={() => setTab('own')}>
-          Try your own
-        </button>
+      <TabList className="inspect-tabs" label="Inspect" tabs={INSPECT_TABS} selected={tab} onSelect={setTab} idPrefix="inspect-tab" panelId="inspect-panel" />
+      <div role="tabpanel" id="inspect-panel" aria-labelledby={tabId('inspect-tab', tab)} data-testid="inspect-panel">
+        {tab === 'batches' ? <BatchInspector /> : <TryOwn />}
       </div>
-      {tab === 'batches' ? <BatchInspector /> : <TryOwn />}
     </>
   );
 }

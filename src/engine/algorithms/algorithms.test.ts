@@ -48,12 +48,11 @@ describe('one iteration of every preset on a tiny model', () => {
         for (const [key, v] of Object.entries(m.values)) expect(Number.isFinite(v), `${key} = ${v}`).toBe(true);
         expect(m.klEstimator).toBe(config.objective.klEstimator);
       }
-      if (ALGORITHM_REGISTRY[config.objective.algorithm].trainsOn === 'gold-traces') {
-        expect(trainer.inspectBatches()).toEqual([]); // SFT samples nothing: no batch to inspect
-        return;
-      }
+      // SFT samples nothing: its batch is the prompts' gold traces, one row each (train/gold.ts).
+      const gold = ALGORITHM_REGISTRY[config.objective.algorithm].trainsOn === 'gold-traces';
       const batch = trainer.inspectBatches().at(-1)!;
-      expect(batch.samples).toHaveLength(batch.prompts.length * config.sampling.groupSize);
+      expect(batch.source).toBe(gold ? 'gold-traces' : undefined);
+      expect(batch.samples).toHaveLength(batch.prompts.length * (gold ? 1 : config.sampling.groupSize));
       for (const s of batch.samples) {
         const n = s.tokens.length;
         for (const arr of [s.logp, s.oldLogp, s.ratio, s.clipped, s.kl, s.entropy]) expect(arr).toHaveLength(n);

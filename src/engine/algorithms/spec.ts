@@ -263,7 +263,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     alsoIgnores: ['sampling.groupSize', 'sampling.temperature', 'sampling.topK', 'rewards', 'tricks'],
     // No samples: no reward, train accuracy, lengths, groups or rollout times; no advantage or ratio.
     unlogged: [...NO_ROLLOUT_METRICS, ...NO_ADVANTAGE_METRICS],
-    trl: { trainer: 'SFTTrainer', exact: false, note: 'TRL\'s SFTTrainer trains on gold traces; the exported script is a GRPOTrainer script (RL from the same data), not an SFT one.' },
+    trl: { trainer: 'SFTTrainer', exact: false, note: 'TRL\'s SFTTrainer trains on gold traces: the bundle\'s data/train has them (its prompt, trace and solution columns). No GRPOTrainer script or EasyR1 config is exported for it: both are RL, and would not reproduce this run.' },
   },
   rft: {
     id: 'rft',
@@ -285,7 +285,7 @@ export const ALGORITHM_SPECS: Readonly<Record<AlgorithmId, AlgorithmSpec>> = {
     alsoIgnores: [],
     // It logs the rollout's metrics (reward, train accuracy, lengths) and rft/accepted_frac, but has no advantage.
     unlogged: [...NO_ADVANTAGE_METRICS],
-    trl: { trainer: null, exact: false, note: 'TRL has no rejection-sampling trainer: sample with generate, keep the right answers, then SFTTrainer on them. The exported script is a GRPOTrainer script.' },
+    trl: { trainer: null, exact: false, note: 'TRL has no rejection-sampling trainer: sample G answers per prompt with generate, keep those rewards.py\'s accuracy_reward scores 1, then train SFTTrainer on them (and repeat, for the online loop run here). No GRPOTrainer script or EasyR1 config is exported for it: both are RL, and would not reproduce this run.' },
   },
 };
 export const algorithmSpec = (id: AlgorithmId): AlgorithmSpec => ALGORITHM_SPECS[id];

@@ -4,13 +4,15 @@
  *   README.md                      how to run each part, and what has no counterpart
  *   config.json                    the run's RunConfig (the playground reads it back)
  *   metrics.jsonl                  the run's metrics, one record per iteration (when given)
- *   data/{train,test,ood}/         metadata.jsonl + NNNNN.png (Hugging Face ImageFolder)
+ *   data/{train,test,ood,shift}/   metadata.jsonl + NNNNN.png (Hugging Face ImageFolder)
  *   rewards.py                     the reward functions in Python (standard library only)
  *   check_rewards.py               re-checks rewards.py on tests/reward_cases.jsonl
  *   tests/reward_cases.jsonl       sampled responses with the TypeScript rewards' scores
  *   trl/train_grpo.py              TRL GRPOTrainer script (TRL 1.9.0)
  *   trl/mapping.md, easyr1/mapping.md   the mapping tables
  *   easyr1/config.yaml, easyr1/format_prompt.jinja   EasyR1 (veRL) config
+ *   (trl/ and easyr1/ only for an RL run: SFT and RFT are refused, trl.ts's rlExportRefusal, and
+ *   the README says what to run instead)
  *
  * Pure: config (and metrics) in, bytes out; no DOM, no Node, no tfjs. The app and the CLI
  * (npm run export) both call buildBundle.
@@ -22,7 +24,7 @@ import { taskSplits, splitFiles } from './dataset';
 import { EASYR1_COMMIT, FORMAT_PROMPT_JINJA, easyr1Mapping, easyr1Yaml } from './easyr1';
 import { CHECK_REWARDS_PY, rewardsPy, rewardsPyOptions } from './rewardsPy';
 import { rewardCases } from './samples';
-import { TRL_VERSION, trlMapping, trlScript, type MapStatus } from './trl';
+import { TRL_VERSION, rlExportRefusal, trlMapping, trlScript, type MapStatus } from './trl';
 import { zip, type ZipEntry } from './zip';
 
 export interface BundleOptions {
@@ -50,45 +52,13 @@ function table(head: string, rows: { key: string; value: string; ours: string; o
   ].join('\n');
 }
 
-export function bundleReadme(c: RunConfig, o: BundleOptions, counts: Record<string, number>, cases: number): string {
+/** How to run the TRL script and the EasyR1 config, with their mapping tables (an RL run). */
+function rlReadme(c: RunConfig): string {
   const trl = trlMapping(c);
   const trlNone = trl.rows.filter((r) => r.status === 'none');
   const e = easyr1Mapping(c);
   const eNone = e.filter((r) => r.status === 'none');
-  return `# ${o.runName ?? `${c.preset} on ${c.task.task}`}: exported from RFT Playground
-
-${o.presetTitle ?? c.preset} (algorithm \`${c.objective.algorithm}\`) on the \`${c.task.task}\` task (${TASKS[c.task.task].description}), seed ${c.run.seed}${o.iteration !== undefined ? `, ${o.iteration} / ${c.run.iterations} iterations done in the browser` : ''}.
-
-## What is here
-
-| path | what |
-|---|---|
-| \`data/train/\` | ${counts.train} training prompts (ID split, level ${c.task.difficulty}): \`metadata.jsonl\` + PNG images |
-| \`data/test/\` | ${counts.test} held-out ID prompts |
-| \`data/ood/\` | ${counts.ood} out-of-distribution prompts |
-| \`rewards.py\` | the reward functions, ported line for line from the TypeScript (standard library only) |
-| \`check_rewards.py\`, \`tests/reward_cases.jsonl\` | ${cases} sampled responses with the playground's scores; \`python3 check_rewards.py\` re-checks \`rewards.py\` |
-| \`trl/train_grpo.py\` | a TRL ${TRL_VERSION} \`GRPOTrainer\` script with this run's hyperparameters |
-| \`easyr1/config.yaml\` | an EasyR1 (veRL) config with the same hyperparameters |
-| \`config.json\`${o.metrics ? ', `metrics.jsonl`' : ''} | the playground's own config${o.metrics ? ' and this run\'s metrics (one JSON record per iteration)' : ''} |
-
-Each row of \`data/*/metadata.jsonl\`: \`file_name\` (the PNG), \`images\` (the same, relative to \`data/\`, for EasyR1), \`prompt\` (the question), \`solution\` (the gold answer), \`trace\` (the gold reasoning, words separated by spaces), \`task\`, \`split\`, \`difficulty\`, \`seed\`, \`ground_truth\` (JSON of task, answer and trace, for EasyR1's reward function).
-
-\`\`\`python
-from datasets import load_dataset
-train = load_dataset("imagefolder", data_dir="data/train", split="train")           # with the images
-rows = load_dataset("json", data_files="data/train/metadata.jsonl", split="train")   # the columns only
-\`\`\`
-
-## Check the rewards
-
-\`\`\`sh
-python3 check_rewards.py        # exit status 0: every score equals the TypeScript one
-\`\`\`
-
-The playground's tokenizer is word-level, so its responses split on whitespace are its tokens. A real model's decoded text has no \`<eos>\` word: the adapters add one unless the completion used its whole budget (then it counts as cut off), and \`length_reward\` counts the real tokenizer's tokens.
-
-## Run with TRL
+  return `## Run with TRL
 
 \`\`\`sh
 pip install "trl==${TRL_VERSION}" transformers datasets accelerate pillow
@@ -115,11 +85,78 @@ Keys follow EasyR1's \`examples/config.yaml\` (commit ${EASYR1_COMMIT.slice(0, 1
 ${table('config.yaml', e)}
 
 ${eNone.length ? `No counterpart in EasyR1: ${eNone.map((r) => `\`${r.ours}\``).join(', ')}.` : 'Every knob of this run has an EasyR1 counterpart.'}
+`;
+}
 
+/** The README's sections for the RL scripts, or the sentence saying why there are none. */
+function rlSections(c: RunConfig): { files: string; sections: string } {
+  const refusal = rlExportRefusal(c);
+  if (refusal) {
+    return {
+      files: '',
+      sections: `## No TRL or EasyR1 script for this run
+
+${refusal}
+
+The data (with each prompt's gold \`trace\` and \`solution\`) and \`rewards.py\` are here for that.
+`,
+    };
+  }
+  return { files: `| \`trl/train_grpo.py\` | a TRL ${TRL_VERSION} \`GRPOTrainer\` script with this run's hyperparameters |
+| \`easyr1/config.yaml\` | an EasyR1 (veRL) config with the same hyperparameters |
+`, sections: rlReadme(c) };
+}
+
+export function bundleReadme(c: RunConfig, o: BundleOptions, counts: Record<string, number>, cases: number): string {
+  const rl = rlSections(c);
+  return `# ${o.runName ?? `${c.preset} on ${c.task.task}`}: exported from RFT Playground
+
+${o.presetTitle ?? c.preset} (algorithm \`${c.objective.algorithm}\`) on the \`${c.task.task}\` task (${TASKS[c.task.task].description}), seed ${c.run.seed}${o.iteration !== undefined ? `, ${o.iteration} / ${c.run.iterations} iterations done in the browser` : ''}.
+
+## What is here
+
+| path | what |
+|---|---|
+| \`data/train/\` | ${counts.train} training prompts (ID split, level ${c.task.difficulty}): \`metadata.jsonl\` + PNG images |
+| \`data/test/\` | ${counts.test} held-out ID prompts |
+| \`data/ood/\` | ${counts.ood} novel-answer prompts (answers training never shows) |
+| \`data/shift/\` | ${counts.shift} visual-shift prompts (ID answers, pictures drawn differently: ${TASKS[c.task.task].shift}) |
+| \`rewards.py\` | the reward functions, ported line for line from the TypeScript (standard library only) |
+| \`check_rewards.py\`, \`tests/reward_cases.jsonl\` | ${cases} sampled responses with the playground's scores; \`python3 check_rewards.py\` re-checks \`rewards.py\` |
+${rl.files}| \`config.json\`${o.metrics ? ', `metrics.jsonl`' : ''} | the playground's own config${o.metrics ? ' and this run\'s metrics (one JSON record per iteration)' : ''} |
+
+Each row of \`data/*/metadata.jsonl\`: \`file_name\` (the PNG), \`images\` (the same, relative to \`data/\`, for EasyR1), \`prompt\` (the question), \`solution\` (the gold answer), \`trace\` (the gold reasoning, words separated by spaces), \`task\`, \`split\`, \`difficulty\`, \`seed\`, \`ground_truth\` (JSON of task, answer and trace, for EasyR1's reward function).
+
+\`\`\`python
+from datasets import load_dataset
+train = load_dataset("imagefolder", data_dir="data/train", split="train")           # with the images
+rows = load_dataset("json", data_files="data/train/metadata.jsonl", split="train")   # the columns only
+\`\`\`
+
+## Check the rewards
+
+\`\`\`sh
+python3 check_rewards.py        # exit status 0: every score equals the TypeScript one
+\`\`\`
+
+The playground's tokenizer is word-level, so its responses split on whitespace are its tokens. A real model's decoded text has no \`<eos>\` word: the adapters add one unless the completion used its whole budget (then it counts as cut off), and \`length_reward\` counts the real tokenizer's tokens.
+
+${rl.sections}
 ## Bring the run back
 
 Import TRL's \`trainer_state.json\` (in \`rft-${c.preset}-${c.task.task}/checkpoint-<step>/\`), EasyR1's \`experiment_log.jsonl\` (in \`checkpoints/easy_r1/rft-${c.preset}-${c.task.task}/\`) or a W&B CSV export in the playground (the runs list's "Import run"): the curves appear next to the browser runs, read-only, with their metric names mapped onto the playground's (the tables are in Learn → Graduate); anything without a counterpart is charted under its own name.
 `;
+}
+
+/** trl/ and easyr1/: the RL scripts and their mapping tables (an RL run only). */
+function rlFiles(c: RunConfig, o: BundleOptions, ctx: { runName?: string; presetTitle?: string; iteration?: number }): ZipEntry[] {
+  return [
+    { path: 'trl/train_grpo.py', data: trlScript(c, { ...ctx, rewards: 'module', root: '..' }) },
+    { path: 'trl/mapping.md', data: `${table('GRPOConfig', trlMapping(c).rows.map((r) => ({ ...r, key: r.trl })))}\n` },
+    { path: 'easyr1/config.yaml', data: easyr1Yaml(c, [`EasyR1 config exported from RFT Playground (${o.runName ?? c.preset}); keys as in hiyouga/EasyR1 examples/config.yaml @ ${EASYR1_COMMIT.slice(0, 12)}.`, 'Run from the bundle root: python3 -m verl.trainer.main config=easyr1/config.yaml']) },
+    { path: 'easyr1/format_prompt.jinja', data: FORMAT_PROMPT_JINJA },
+    { path: 'easyr1/mapping.md', data: `${table('config.yaml', easyr1Mapping(c))}\n` },
+  ];
 }
 
 /**
@@ -156,11 +193,7 @@ export function* bundleSteps(c: RunConfig, o: BundleOptions = {}): Generator<num
     { path: 'rewards.py', data: rewardsPy(rewardsPyOptions(c)) },
     { path: 'check_rewards.py', data: CHECK_REWARDS_PY },
     { path: 'tests/reward_cases.jsonl', data: cases.map((x) => JSON.stringify(x)).join('\n') + '\n' },
-    { path: 'trl/train_grpo.py', data: trlScript(c, { ...ctx, rewards: 'module', root: '..' }) },
-    { path: 'trl/mapping.md', data: `${table('GRPOConfig', trlMapping(c).rows.map((r) => ({ ...r, key: r.trl })))}\n` },
-    { path: 'easyr1/config.yaml', data: easyr1Yaml(c, [`EasyR1 config exported from RFT Playground (${o.runName ?? c.preset}); keys as in hiyouga/EasyR1 examples/config.yaml @ ${EASYR1_COMMIT.slice(0, 12)}.`, 'Run from the bundle root: python3 -m verl.trainer.main config=easyr1/config.yaml']) },
-    { path: 'easyr1/format_prompt.jinja', data: FORMAT_PROMPT_JINJA },
-    { path: 'easyr1/mapping.md', data: `${table('config.yaml', easyr1Mapping(c))}\n` },
+    ...(rlExportRefusal(c) ? [] : rlFiles(c, o, ctx)),
     ...data,
   ];
 }

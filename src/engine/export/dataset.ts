@@ -4,8 +4,8 @@
  * https://huggingface.co/docs/datasets/image_dataset#imagefolder: `load_dataset("imagefolder",
  * data_dir="data/train")`; the same file loads with `load_dataset("json", data_files=...)`).
  *
- * Splits: train (ID prompts, the run's level), test (held-out ID prompts) and ood (the task's
- * out-of-distribution split). Seeds are disjoint across splits (mixSeed with a split base).
+ * Splits: train (ID prompts, the run's level), test (held-out ID prompts), ood (the task's
+ * novel-answer split) and shift (its visual-shift split: ID answers, pictures drawn differently). Seeds are disjoint across splits (mixSeed with a split base).
  */
 import type { RunConfig } from '../config';
 import { mixSeed } from '../random';
@@ -32,7 +32,7 @@ export interface DataRow {
 }
 
 export interface DataSplit {
-  name: 'train' | 'test' | 'ood';
+  name: 'train' | 'test' | 'ood' | 'shift';
   rows: DataRow[];
   instances: TaskInstance[];
 }
@@ -42,7 +42,7 @@ export interface DataOptions {
   n: number;
 }
 
-const BASE: Record<DataSplit['name'], number> = { train: 0x7e57, test: 0x7e58, ood: 0x7e59 };
+const BASE: Record<DataSplit['name'], number> = { train: 0x7e57, test: 0x7e58, ood: 0x7e59, shift: 0x7e5a };
 
 export function evalCount(n: number): number {
   return Math.max(16, Math.ceil(n / 10));
@@ -73,7 +73,7 @@ export function taskSplits(c: RunConfig, { n }: DataOptions): DataSplit[] {
     });
     return { name, rows, instances };
   };
-  return [make('train', n, 'id'), make('test', evalCount(n), 'id'), make('ood', evalCount(n), 'ood')];
+  return [make('train', n, 'id'), make('test', evalCount(n), 'id'), make('ood', evalCount(n), 'ood'), make('shift', evalCount(n), 'shift')];
 }
 
 /** The files of one split: data/<split>/metadata.jsonl and data/<split>/NNNNN.png. */

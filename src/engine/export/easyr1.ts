@@ -15,6 +15,7 @@ import { ALGORITHM_SPECS } from '../algorithms/spec';
 import type { RunConfig } from '../config';
 import { setPath } from '../paths';
 import type { MapStatus } from './trl';
+import { rlExportRefusal } from './trl';
 
 export interface Easyr1Row {
   /** Dotted key in config.yaml, or '' when nothing in EasyR1 takes it. */
@@ -161,6 +162,8 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
 
 /** config.yaml: the rows nested by their dotted keys, each with its mapping as a comment. */
 export function easyr1Yaml(c: RunConfig, header: string[] = []): string {
+  const refusal = rlExportRefusal(c); // EasyR1 is RL only: a supervised run is refused, as for TRL
+  if (refusal) throw new Error(refusal);
   const rows = easyr1Mapping(c).filter((r) => r.key !== '');
   type Node = { [k: string]: Node | Easyr1Row };
   const root: Node = {};

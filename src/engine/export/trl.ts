@@ -233,8 +233,21 @@ export function trlScriptArgs(c: RunConfig): string[] {
   return ['output_dir', ...trlMapping(c).rows.filter((r) => r.trl !== '').map((r) => r.trl), 'mask_truncated_completions', 'logging_steps'];
 }
 
-/** The whole Python script for a run's config. */
+/**
+ * Why no RL script (TRL GRPOTrainer, EasyR1) is exported for this config, as one sentence naming
+ * the field; null when one is. A supervised algorithm (its spec's family: SFT, RFT) is refused:
+ * a GRPO script would train something else under its name. Its spec's TRL note says what to run.
+ */
+export function rlExportRefusal(c: RunConfig): string | null {
+  const spec = ALGORITHM_SPECS[c.objective.algorithm];
+  if (spec.family !== 'supervised') return null;
+  return `objective.algorithm is ${c.objective.algorithm} (${spec.title}), a supervised algorithm: ${spec.trl.note} To export a script, set objective.algorithm to an RL algorithm (grpo, ppo, ...).`;
+}
+
+/** The whole Python script for a run's config; throws rlExportRefusal's sentence for a supervised one. */
 export function trlScript(c: RunConfig, ctx: ScriptContext = {}): string {
+  const refusal = rlExportRefusal(c);
+  if (refusal) throw new Error(refusal);
   const { rows, notes, rewards } = trlMapping(c);
   const args = rows.filter((r) => r.trl !== '');
   const width = Math.max(...args.map((r) => r.trl.length + r.value.length + 6));

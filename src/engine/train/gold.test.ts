@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { goldResponse } from './batch';
 import { disposeGoldBatch, goldBatch } from './gold';
+import { runIteration } from './iteration';
 import { disposeRound, roundInstances, sampleRound } from './rollout';
 import { disposeRun, planIteration, startRun } from './run';
 import { SCRATCH_DEPS, tinyConfig } from './testing';
@@ -41,5 +42,48 @@ describe('SFT\'s batch (train/gold.ts)', () => {
       disposeRun(run);
     }
     expect(tf.memory().numTensors).toBe(tensorsBefore); // nothing left behind
+  });
+});
+
+describe('SFT in the Inspect view (train/gold.ts)', () => {
+  it('keeps its gold-trace batch: the traces, log π_old before the step, ratio 1 on one step, weight 1, log π after; the update unchanged', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const one = { optim: { epochs: 1, minibatches: 1 } };
+    const kept = await startRun(tinyConfig('sft', { ...one, run: { seed: 5, keepBatches: 2 } }), SCRATCH_DEPS);
+    const none = await startRun(tinyConfig('sft', { ...one, run: { seed: 5, keepBatches: 0 } }), SCRATCH_DEPS);
+    try {
+      const record = await runIteration(kept);
+      const plain = await runIteration(none);
+      // The extra passes have no RNG and no gradient: the step and its loss are the same without them.
+      expect(record.values['loss/policy']).toBe(plain.values['loss/policy']);
+      expect(none.inspect).toEqual([]);
+      expect(kept.inspect).toHaveLength(1);
+      const batch = kept.inspect[0]!;
+      expect(batch.source).toBe('gold-traces');
+      expect(batch.groupSize).toBe(1);
+      const T = kept.config.sampling.maxNewTokens;
+      const gold = roundInstances(kept.task, kept.config, { iteration: 1, round: 0, difficulty: 1 }).map(goldResponse);
+      expect(batch.samples.map((s) => s.tokens)).toEqual(gold.map((g) => g.slice(0, T)));
+      let sum = 0;
+      let n = 0;
+      for (const s of batch.samples) {
+        expect(s.advantage).toBe(1); // every gold row weighs 1
+        // One Adam step: the update's forward pass runs on the weights before it, so π/π_old = 1.
+        s.ratio.forEach((r) => expect(r).toBeCloseTo(1, 5));
+        s.logp.forEach((lp, t) => expect(lp).toBeCloseTo(s.oldLogp[t]!, 5));
+        expect(s.logpAfter).toHaveLength(s.tokens.length);
+        for (const lp of s.oldLogp) {
+          sum += lp;
+          n++;
+        }
+      }
+      // Hand check of the loss: L = −Σ m·log π / Σ m with every weight 1: minus the mean
+      // log-probability over all the gold tokens shown, the same numbers the heatmap draws.
+      expect(record.values['loss/policy']).toBeCloseTo(-sum / n, 4);
+    } finally {
+      disposeRun(kept);
+      disposeRun(none);
+    }
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });

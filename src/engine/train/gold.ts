@@ -8,17 +8,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Recorder, type Batch } from '../algorithms';
 import { imageTensors } from '../model';
+import { scoreSample } from '../rewards';
+import type { TaskInstance } from '../tasks/types';
 import { goldResponse, instancesToTensors, responsesToTensors } from './batch';
 import { now } from './clock';
 import { WEIGHT_RMS_KEY, weightRms } from './divergence';
-import { roundInstances } from './rollout';
+import { inspectSnapshot } from './inspect';
+import { roundInstances, type HostSample } from './rollout';
 import type { IterationPlan, RunState } from './run';
+import type { InspectBatch } from './types';
 import { train, type UpdateOutcome } from './update';
 
 /** The gold-trace batch of this iteration's prompts (new tensors: dispose with disposeGoldBatch). */
-export function goldBatch(run: RunState, plan: IterationPlan): Batch & { images: tf.Tensor4D } {
+export function goldBatch(run: RunState, plan: IterationPlan, instances = goldInstances(run, plan)): Batch & { images: tf.Tensor4D } {
   const { config, task, policy } = run;
-  const instances = roundInstances(task, config, { iteration: plan.number, round: 0, difficulty: plan.difficulty });
   const missing = instances.find((inst) => inst.goldTrace.length === 0);
   if (missing) throw new Error(`SFT needs gold reasoning traces, and the ${task.id} task made a prompt without one (seed ${missing.seed}).`);
   const T = config.sampling.maxNewTokens;
@@ -29,20 +32,58 @@ export function goldBatch(run: RunState, plan: IterationPlan): Batch & { images:
   return { n, groupSize: 1, T, images, prompts, tokens, mask, oldLogp: tf.zeros([n, T]), refLogp: null, refLogProbs: null, oldLogProbs: null, oldValues: null, scores: tf.zeros([n]) };
 }
 
+/** The iteration's B prompts: the very ones an RL run with this seed samples from. */
+export function goldInstances(run: RunState, plan: IterationPlan): TaskInstance[] {
+  return roundInstances(run.task, run.config, { iteration: plan.number, round: 0, difficulty: plan.difficulty });
+}
+
 export function disposeGoldBatch(b: Batch): void {
   tf.dispose([...imageTensors(b.images), b.prompts, b.tokens, b.mask, b.oldLogp, b.scores]);
 }
 
-/** Build the gold batch, update on it, read back. No Inspect snapshot: there are no samples to show. */
-export async function updateOnGoldTraces(run: RunState, plan: IterationPlan): Promise<UpdateOutcome> {
+/**
+ * The gold traces as host samples for the Inspect view: each prompt's one "response" is its gold
+ * trace, scored by the run's rewards like any sample (so the view can show what the trace earns).
+ */
+function goldSamples(run: RunState, instances: readonly TaskInstance[]): HostSample[] {
+  const T = run.config.sampling.maxNewTokens;
+  const { rewards } = run.config;
+  return instances.map((inst) => {
+    const response = goldResponse(inst).slice(0, T);
+    const tokens = new Int32Array(T);
+    tokens.set(response);
+    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, inst, rewards.weights, { lengthCache: rewards.overlongCache, gated: rewards.gated, combine: rewards.combine });
+    return { tokens, length: response.length, truncated: false, perturbed: false, scored };
+  });
+}
+
+/**
+ * Build the gold batch, update on it, read back. When batches are kept (run.keepBatches > 0)
+ * the Inspect view gets the batch too, marked as gold traces: log π_old of every gold token from
+ * one forward pass before the update (so the recorded ratio is π/π_old, as for RL), the update's
+ * own log π and entropy, each row's weight (1) as its advantage, and log π after the update.
+ * Those passes have no RNG and no gradient: the update and its metrics are the same either way.
+ */
+export async function updateOnGoldTraces(run: RunState, plan: IterationPlan): Promise<UpdateOutcome & { inspect: InspectBatch | null }> {
   const started = now();
   const rec = new Recorder();
-  const batch = goldBatch(run, plan);
+  const keep = run.config.run.keepBatches > 0;
+  const instances = goldInstances(run, plan);
+  const batch = goldBatch(run, plan, instances);
   try {
-    train(run, plan, batch, rec, false);
+    const forwardLogp = () => tf.tidy(() => run.policy.forward(batch.images, batch.prompts, batch.tokens, { temperature: 1 }).logp);
+    if (keep) {
+      batch.oldLogp.dispose();
+      batch.oldLogp = forwardLogp();
+      rec.tokens('oldLogp', tf.clone(batch.oldLogp));
+      rec.advantages(tf.ones<tf.Rank.R1>([batch.n])); // every gold row weighs 1
+    }
+    train(run, plan, batch, rec, keep);
+    if (keep) rec.tokens('logpAfter', forwardLogp());
     rec.set(WEIGHT_RMS_KEY, weightRms(run.policy.trainableVariables));
     const recorded = await rec.read();
-    return { assembled: null, recorded, ms: now() - started, logprobMs: 0 };
+    const inspect = keep ? { ...inspectSnapshot(run.config, plan.number, { groupSize: 1, instances, samples: goldSamples(run, instances) }, recorded.inspector), source: 'gold-traces' as const } : null;
+    return { assembled: null, recorded, ms: now() - started, logprobMs: 0, inspect };
   } finally {
     rec.dispose();
     disposeGoldBatch(batch);

@@ -2,7 +2,8 @@
  * One iteration, phase by phase:
  *
  *   1. collect     B prompts -> G rollouts each, scored on the host (+ dynamic sampling's refills)   ./collect.ts
- *                  (SFT samples nothing: 1-3 are the update on the B prompts' gold traces           ./gold.ts)
+ *                  (SFT samples nothing: 1-3 are the update on the B prompts' gold traces, and 6 keeps   ./gold.ts
+ *                  those traces with the model's log-probs on them)
  *   2. passes      the reference's and the critic's passes over the kept batch                        ./passes.ts
  *   3. update      the algorithm's advantages and parameter steps, then one readback                 ./update.ts
  *                  (./update.ts runs 2 and 3: they share the batch's tensors and their disposal)
@@ -21,6 +22,7 @@ import { now } from './clock';
 import { DivergedError, findDivergence } from './divergence';
 import { inspectSnapshot } from './inspect';
 import type { MetricsRecord } from './metrics';
+import type { InspectBatch } from './types';
 import { disposeAssembled } from './rollout';
 import { evaluateRun, planIteration, type IterationPlan, type RunState } from './run';
 import type { UpdateOutcome } from './update';
@@ -63,15 +65,18 @@ function observeControllers(run: RunState, plan: IterationPlan, values: Record<s
   if (run.curriculum.observe(values['acc/train'] ?? NaN)) run.note(`iteration ${plan.number}: curriculum moved up to level ${run.curriculum.difficulty}`);
 }
 
+/** Keep a snapshot for the Inspect view: the last keepBatches of them. */
+function keepSnapshot(run: RunState, snapshot: InspectBatch): void {
+  run.inspect.push(snapshot);
+  while (run.inspect.length > run.config.run.keepBatches) run.inspect.shift();
+}
+
 /** Keep the batch for the Inspect view (the last keepBatches of them), then free its tensors. */
 function keepForInspect(run: RunState, plan: IterationPlan, update: UpdateOutcome): void {
   const { assembled } = update;
   if (!assembled) return;
   try {
-    if (run.config.run.keepBatches > 0) {
-      run.inspect.push(inspectSnapshot(run.config, plan.number, assembled, update.recorded.inspector));
-      while (run.inspect.length > run.config.run.keepBatches) run.inspect.shift();
-    }
+    if (run.config.run.keepBatches > 0) keepSnapshot(run, inspectSnapshot(run.config, plan.number, assembled, update.recorded.inspector));
   } finally {
     disposeAssembled(assembled);
   }
@@ -85,7 +90,11 @@ async function evaluationMetrics(run: RunState): Promise<Record<string, number>>
 
 /** Phases 1-3: rollouts, passes and update; or, for SFT (trainsOn 'gold-traces'), the update on the prompts' gold traces. */
 async function trainPhases(run: RunState, plan: IterationPlan): Promise<{ values: Record<string, number>; rollouts: Rollouts | null; update: UpdateOutcome }> {
-  if (run.algorithm.trainsOn === 'gold-traces') return { values: {}, rollouts: null, update: await updateOnGoldTraces(run, plan) };
+  if (run.algorithm.trainsOn === 'gold-traces') {
+    const update = await updateOnGoldTraces(run, plan);
+    if (update.inspect) keepSnapshot(run, update.inspect); // SFT's gold-trace batch (./gold.ts)
+    return { values: {}, rollouts: null, update };
+  }
   const rollouts = await collectRollouts(run, plan.number);
   const values = rolloutPhaseMetrics(run, plan.number, rollouts);
   return { values, rollouts, update: await updatePolicy(run, plan, rollouts) };

@@ -62,6 +62,12 @@ export interface InspectBatch {
   samples: InspectSample[];
   /** Group mean and std of the total reward, per prompt. */
   groupStats: { mean: number; std: number }[];
+  /**
+   * 'gold-traces': an SFT batch. Nothing was sampled: each prompt's one row is its gold trace,
+   * which the update imitated (advantage = its weight, 1); log-probs are the model's on those
+   * tokens. Absent: sampled rollouts.
+   */
+  source?: 'gold-traces';
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { fmt } from '../../lib/format';
 import { questionText, word, type GroupView } from '../../lib/inspect';
 import type { AttentionState } from '../../store/inspectSlice';
+import { AttentionWeights } from './AttentionWeights';
 import { PixelImage } from './PixelImage';
 
 interface Props {
@@ -69,6 +70,7 @@ export function PromptCard({ group, attention, attentionFor, onClearAttention, g
             </button>
           </p>
         )}
+        {attention?.status === 'done' && attention.result && attentionFor && <AttentionWeights grid={attention.result.grid} weights={attention.result.mean} />}
       </div>
     </section>
   );

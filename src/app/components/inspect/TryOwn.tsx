@@ -6,6 +6,7 @@ import { decode, isKnownWord } from '../../../engine/tokenizer';
 import { isLive } from '../../../worker/client';
 import { PEN_COLORS, blankImage, paint, resample, unknownWordsSentence, type Resampling } from '../../lib/ownImage';
 import { useApp } from '../../store';
+import { AttentionWeights } from './AttentionWeights';
 
 const VIEW_PX = 256;
 
@@ -117,6 +118,16 @@ function DrawingCanvas({ size, img, onChange, overlay }: { size: number; img: Fl
             aria-checked={i === color}
             title={c.name}
             aria-label={c.name}
+            tabIndex={i === color ? 0 : -1}
+            onKeyDown={(e) => {
+              // A radio group: one tab stop, the arrow keys move the choice (wrapping).
+              const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+              if (step === 0) return;
+              e.preventDefault();
+              const next = (i + step + PEN_COLORS.length) % PEN_COLORS.length;
+              setColor(next);
+              (e.currentTarget.parentElement?.querySelectorAll<HTMLElement>('[role="radio"]')[next])?.focus();
+            }}
             data-testid={`own-color-${c.name.split(' ')[0]}`}
             style={{ background: `rgb(${c.rgb.map((v) => Math.round(v * 255)).join(',')})`, width: 24, height: 24, outline: i === color ? '2px solid currentColor' : undefined }}
             onClick={() => setColor(i)}
@@ -142,6 +153,11 @@ function DrawingCanvas({ size, img, onChange, overlay }: { size: number; img: Fl
           Clear
         </button>
       </div>
+      <p className="field-help" aria-live="polite" data-testid="own-cursor">
+        {cursor
+          ? `Pen at column ${cursor.x + 1}, row ${cursor.y + 1} of ${size} (${PEN_COLORS[color]!.name}, ${pen} px).`
+          : 'Keyboard: focus the image, move the pen with the arrow keys, paint with Space (Shift+arrow paints as it moves).'}
+      </p>
       <p id={ids.help} className="field-help">
         {size} × {size} pixels, as the run's task sees them. The colours are the tasks' palette, their ink and the background (an eraser).
       </p>
@@ -189,6 +205,7 @@ function OwnSamples({ runId }: { runId: string }) {
           </li>
         ))}
       </ol>
+      {s.att?.result && <AttentionWeights grid={s.att.result.grid} weights={s.att.result.mean} testId="own-attention-weights" />}
       {s.att?.error && <p className="field-error">{s.att.error}</p>}
     </div>
   );

@@ -5,7 +5,7 @@ import { FORMAT_TITLES, mappingTable, type ExternalFormat } from '../../../engin
 import { downloadBundle } from '../../lib/bundleDownload';
 import { downloadText } from '../../lib/download';
 import { presetTitle } from '../../lib/presets';
-import { trlFileName, trlMapping, trlScript, type MapStatus } from '../../../engine/export/trl';
+import { rlExportRefusal, trlFileName, trlMapping, trlScript, type MapStatus } from '../../../engine/export/trl';
 import { useApp } from '../../store';
 
 const STATUS_TEXT: Record<MapStatus, string> = { exact: 'maps', approx: 'close', none: 'does not map' };
@@ -94,7 +94,9 @@ export function TrlPanel() {
   const config = run?.config ?? panel;
   const name = run?.name ?? `${presetTitle(config.preset)} · ${config.task.task}`;
   const mapping = useMemo(() => trlMapping(config), [config]);
-  const script = useMemo(() => trlScript(config, { runName: name, presetTitle: presetTitle(config.preset), ...(run ? { iteration: run.iteration } : {}) }), [config, name, run]);
+  // SFT and RFT are refused (no GRPO script would reproduce them): the sentence says why and what to run.
+  const refusal = rlExportRefusal(config);
+  const script = useMemo(() => (refusal ? '' : trlScript(config, { runName: name, presetTitle: presetTitle(config.preset), ...(run ? { iteration: run.iteration } : {}) })), [config, name, run, refusal]);
   return (
     <section className="explainer" aria-labelledby="trl-title" data-testid="trl-panel" data-source={run ? 'run' : 'panel'}>
       <h3 id="trl-title">Graduate: take this experiment to TRL</h3>
@@ -114,10 +116,17 @@ export function TrlPanel() {
           {n}
         </p>
       ))}
+      {refusal && (
+        <p className="field-error" role="alert" data-testid="trl-refused">
+          {refusal} The bundle still carries the data (with each prompt's gold trace) and the reward functions.
+        </p>
+      )}
       <div className="buttons">
-        <button type="button" className="primary" data-testid="btn-export-trl" onClick={() => downloadText(trlFileName(name), script, 'text/x-python')}>
-          Export to TRL (.py)
-        </button>
+        {!refusal && (
+          <button type="button" className="primary" data-testid="btn-export-trl" onClick={() => downloadText(trlFileName(name), script, 'text/x-python')}>
+            Export to TRL (.py)
+          </button>
+        )}
         <BundleButton config={config} name={name} {...(run ? { iteration: run.iteration, runId: run.id } : {})} />
       </div>
       <table className="trl-table" data-testid="trl-table">
