@@ -124,6 +124,7 @@ export const locateTask: TaskDef = {
   hasGoldTraces: true,
   generate,
   scoreSteps,
+  goldBox,
   scoreAnswer: (instance, words) => scoreBox(words, goldBox(instance), 'iou'),
   isCorrect: (instance, words) => {
     const p = parseBox(words);
