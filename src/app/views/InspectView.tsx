@@ -8,6 +8,8 @@ import { ResponseCard } from '../components/inspect/ResponseCard';
 import { TokenDetail } from '../components/inspect/TokenDetail';
 import { TokenObjective } from '../components/inspect/TokenObjective';
 import { TryOwn } from '../components/inspect/TryOwn';
+import { LocateBoxes } from '../components/inspect/drawLocate';
+import { TASKS } from '../../engine/tasks';
 import { fmt } from '../lib/format';
 import { batchRewardMean, expectedAdvantages, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
 import { useApp } from '../store';
@@ -98,6 +100,7 @@ function BatchInspector() {
         <GroupList groups={shown} total={groups.length} selected={group.index} onSelect={s.setPrompt} groupBaseline={groupBaseline} />
         <div className="inspect-main">
           <PromptCard group={group} attention={attentionFor ? att : null} attentionFor={attentionFor} onClearAttention={s.clearAttention} groupBaseline={groupBaseline} />
+          {TASKS[run.config.task.task].goldBox && <LocateBoxes group={group} />}
           <div className="responses" data-testid="responses" data-count={group.samples.length}>
             {group.samples.map(({ sample, index }, j) => (
               <ResponseCard
