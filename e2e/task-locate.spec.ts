@@ -3,7 +3,8 @@ import { test, expect } from './fixtures';
 const G = 4;
 
 test('locate: a run from its warm start trains, and Inspect draws every sampled box over the gold box with its IoU', async ({ playground, page }) => {
-  await playground.goto({ config: { 'task.task': 'locate', 'run.init': 'sft', 'run.iterations': 2, 'run.keepBatches': 2, 'sampling.groupSize': G, 'sampling.promptsPerIter': 2 } });
+  // The full-size model: the committed warm start (checkpoints/locate/model.json) is what the worker loads.
+  await playground.goto({ tiny: false, config: { 'task.task': 'locate', 'run.init': 'sft', 'run.iterations': 2, 'run.evalEvery': 0, 'run.keepBatches': 2, 'sampling.groupSize': G, 'sampling.promptsPerIter': 2 } });
   await playground.start.click();
   await playground.waitStatus('done');
   await playground.openView('inspect');
