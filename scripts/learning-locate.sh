@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's "locate: does RL learn?" rows: GRPO, grpo-mu4 (GRPO with PPO's 2 x 2 update
 # schedule) and PPO from the locate warm start, 3 seeds, then Dr. GRPO (no std scaling) to set
-# against GRPO on a continuous IoU reward. One run at a time (the machine is shared), nice'd.
+# against GRPO on a continuous IoU reward, then GRPO paid by the hackable recall reward.
+# One run at a time (the machine is shared), nice'd.
 # Each run prints held-out mean IoU and the share with IoU >= 0.5 (greedy, 128 level-1 prompts)
 # before and after, on ID, visual shift and novel answers: runs/locate/<label>-s<seed>.txt.
 # ITERS (default 40) sets the budget; a finished run is skipped when the script is re-run.
@@ -29,3 +30,11 @@ for seed in 1 2 3; do
   for preset in grpo ppo grpo-mu4; do run_one "$preset" "$seed"; done
 done
 for seed in 1 2 3; do run_one dr-grpo "$seed"; done
+# The hackable box reward: GRPO paid by recall (rewards.box=recall); held-out eval is still IoU.
+for seed in 1 2 3; do
+  [ -s "runs/locate/recall-s$seed.txt" ] && continue
+  # shellcheck disable=SC2086
+  nice -n 10 npx tsx src/cli/train.ts --preset grpo --seed "$seed" --iterations "$ITERS" $COMMON --set rewards.box=recall \
+    --out "runs/locate/recall-s$seed.jsonl" > "runs/locate/recall-s$seed.txt.part" 2> "runs/locate/recall-s$seed.err"
+  mv "runs/locate/recall-s$seed.txt.part" "runs/locate/recall-s$seed.txt"
+done
