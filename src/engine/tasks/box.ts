@@ -4,9 +4,9 @@
  * Pure arithmetic on integers, no imports, so the task, the rewards and the Inspect view share
  * one copy (and rewards.py ports it line for line).
  *
- * IoU as Visual-RFT's reward for detection and grounding (Liu et al., 2025, arXiv:2503.01785,
- * §3.2 "IoU reward": the intersection over union of the predicted and the ground-truth box, a
- * continuous reward in [0, 1]; its grounding code pays 1 for IoU > 0.5, the thresholded variant).
+ * IoU as Visual-RFT's verifiable reward for detection and grounding (Liu et al., 2025,
+ * arXiv:2503.01785: the IoU of the predicted and the ground-truth box, a continuous reward in
+ * [0, 1]); the thresholded variant pays 1 at IoU >= 0.5, detection's AP50 line.
  */
 
 /** Cells across and down the image; coordinates are 0..GRID - 1, sizes 1..GRID. */
