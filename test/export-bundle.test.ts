@@ -16,6 +16,7 @@ import { rewardCases } from '../src/engine/export/samples';
 import { TRL_VERSION, rlExportRefusal, trlScript, trlScriptArgs } from '../src/engine/export/trl';
 import { crc32, fromUtf8, unzip, utf8, zip } from '../src/engine/export/zip';
 import { TASKS, TASK_IDS } from '../src/engine/tasks';
+import type { TaskId } from '../src/engine/tasks/types';
 
 describe('zip', () => {
   it('computes the standard CRC-32 and reads back what it wrote', () => {
@@ -155,7 +156,14 @@ describe('reward cases', () => {
     expect(new Set(cases.map((c) => c.task))).toEqual(new Set(TASK_IDS));
     const byKind = (k: string) => cases.filter((c) => c.kind === k);
     for (const c of byKind('correct')) expect(c.scores).toMatchObject({ accuracy: 1, format: 1, step: 1 });
-    for (const c of byKind('wrong-answer')) expect(c.scores).toMatchObject({ accuracy: 0, format: 1 });
+    // A graded answer (a box one word off) may keep part of its score; an exact one keeps none.
+    for (const c of byKind('wrong-answer')) {
+      expect(c.scores.format).toBe(1);
+      expect(c.scores.accuracy).toBeLessThan(1);
+      if (!TASKS[c.task as TaskId].scoreAnswer) expect(c.scores.accuracy).toBe(0);
+    }
+    // Every box reward of every locate case, for check_rewards.py.
+    for (const c of cases) expect(Object.keys(c.box ?? {}).length).toBe(TASKS[c.task as TaskId].goldBox ? 3 : 0);
     for (const c of byKind('empty-answer')) expect(c.scores).toMatchObject({ accuracy: 0, format: 0 });
     for (const c of byKind('truncated')) expect(c.scores.length).toBe(-1);
     for (const c of byKind('because')) expect(c.scores.hackable).toBe(1);

@@ -8,6 +8,7 @@
  */
 import type { RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
+import { TASKS } from '../engine/tasks';
 import { createTrainer } from '../engine/train/trainer';
 import { createdFile, runCli, writableDir } from './args';
 import { initBackend } from './backend';
@@ -21,8 +22,11 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 type Splits = { id: EvalResult; ood: EvalResult; shift: EvalResult };
 
 function summary(config: RunConfig, backend: string, before: Splits, after: Splits, seconds: number, iterations: number, out?: string): string {
+  // A graded task (locate: accuracy is the mean IoU) also shows the share its own line calls right (IoU >= 0.5).
+  const graded = TASKS[config.task.task].scoreAnswer !== undefined;
   const row = (name: string, b: EvalResult, a: EvalResult) =>
-    `  ${name.padEnd(5)} (n=${a.n})  ${pct(b.accuracy).padStart(6)} -> ${pct(a.accuracy).padStart(6)}  (${signed(a.accuracy - b.accuracy)} points; format ${pct(a.formatRate)})`;
+    `  ${name.padEnd(5)} (n=${a.n})  ${pct(b.accuracy).padStart(6)} -> ${pct(a.accuracy).padStart(6)}  (${signed(a.accuracy - b.accuracy)} points; format ${pct(a.formatRate)})` +
+    (graded ? `  right ${pct(b.passAtK)} -> ${pct(a.passAtK)}` : '');
   return [
     `${config.preset} on ${config.task.task}, seed ${config.run.seed}, ${iterations} iterations from ${config.run.init === 'sft' ? 'the SFT warm start' : 'scratch'} (${backend})`,
     'held-out accuracy (greedy)  before -> after  (shift: visual shift; OOD: novel answers)',

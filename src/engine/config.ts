@@ -4,6 +4,7 @@ import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
 import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
 import { TASKS } from './tasks';
 import { TASK_IDS, type TaskDef } from './tasks/types';
+import { BOX_REWARDS } from './tasks/box';
 
 /**
  * Run configuration: one zod schema per group, each field with a default and one doc line
@@ -105,6 +106,7 @@ export const RewardsSchema = z.object({
   combine: z.enum(['sum', 'product']).default('sum').describe('How the weighted terms w x value become the reward: their sum (TRL\'s reward_weights), or their product, where every weighted function must pay (accuracy x format: right and well formed, or nothing). A product needs terms that are never negative.'),
   overlongCache: z.number().int().min(1).max(32).default(4).describe('L_cache: length of the soft-penalty band below L_max (DAPO).'),
   dense: z.boolean().default(false).describe('Dense step rewards (StepGRPO): each StepRAR key step\'s share lands on the token that completes it, the rest of the reward on the last token, so a critic (PPO, TRPO) credits the steps inside the response. Off: one scalar at the end.'),
+  box: z.enum(BOX_REWARDS).default('iou').describe('Box tasks (locate) only: how a box answer earns the accuracy reward. iou: its IoU with the gold box, 0 to 1 (Visual-RFT, arXiv:2503.01785); iou50: 1 when IoU >= 0.5, else 0; recall: the share of the gold box it covers, hackable on purpose (a box over the whole image earns 1: watch the held-out IoU fall while the reward climbs). Held-out evaluation always reports IoU.'),
 });
 
 // The survey's training improvements, each a switch
@@ -205,6 +207,7 @@ export const RunConfigSchema = z.object({
     }
     const dense = denseRewardsIssue(alg, c.rewards);
     if (dense) at(['rewards', 'dense'], dense);
+    if (c.rewards.box !== 'iou' && !TASKS[c.task.task].goldBox) at(['rewards', 'box'], `The ${c.rewards.box} box reward grades boxes, and the ${c.task.task} task answers no boxes: set it to iou (the task's own accuracy) or pick the locate task.`);
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
     samplingTrickRules(c, at);
   });

@@ -9,6 +9,8 @@ import { TokenDetail } from '../components/inspect/TokenDetail';
 import { TokenObjective } from '../components/inspect/TokenObjective';
 import { TryOwn } from '../components/inspect/TryOwn';
 import { TabList, tabId } from '../components/TabList';
+import { LocateBoxes } from '../components/inspect/drawLocate';
+import { TASKS } from '../../engine/tasks';
 import { fmt } from '../lib/format';
 import { batchRewardMean, expectedAdvantages, goldLoss, groupViews, hasGroupBaseline, heatScale, orderGroups } from '../lib/inspect';
 import type { InspectBatch } from '../../engine/train/types';
@@ -136,6 +138,7 @@ function BatchInspector() {
         <GroupList groups={shown} total={groups.length} selected={group.index} onSelect={s.setPrompt} groupBaseline={groupBaseline} />
         <div className="inspect-main">
           <PromptCard group={group} attention={attentionFor ? att : null} attentionFor={attentionFor} onClearAttention={s.clearAttention} groupBaseline={groupBaseline} />
+          {TASKS[run.config.task.task].goldBox && <LocateBoxes group={group} />}
           <div className="responses" data-testid="responses" data-count={group.samples.length}>
             {group.samples.map(({ sample, index }, j) => (
               <ResponseCard

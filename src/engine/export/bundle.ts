@@ -182,7 +182,7 @@ export function* bundleSteps(c: RunConfig, o: BundleOptions = {}): Generator<num
   }
   const test = splits.find((s) => s.name === 'test')!;
   const ood = splits.find((s) => s.name === 'ood')!;
-  const cases = rewardCases([...test.instances.slice(0, 8), ...ood.instances.slice(0, 4)], { maxNewTokens: c.sampling.maxNewTokens, cache: c.rewards.overlongCache, seed: c.run.seed });
+  const cases = rewardCases([...test.instances.slice(0, 8), ...ood.instances.slice(0, 4)], { maxNewTokens: c.sampling.maxNewTokens, cache: c.rewards.overlongCache, seed: c.run.seed, box: c.rewards.box });
   const counts = Object.fromEntries(splits.map((s) => [s.name, s.rows.length]));
   const ctx = { runName: o.runName, presetTitle: o.presetTitle, iteration: o.iteration };
   yield 0.95;

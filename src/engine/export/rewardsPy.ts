@@ -15,6 +15,7 @@
  */
 import type { RunConfig } from '../config';
 import { GATEABLE_REWARDS, REWARD_NAMES, type GateableReward, type RewardCombine, type RewardName } from '../rewards';
+import { GRID, IOU_CORRECT, type BoxReward } from '../tasks/box';
 import { COLORS, SPECIAL_TOKENS, VOCAB } from '../tokenizer';
 
 const pyList = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
@@ -26,10 +27,12 @@ export interface RewardsPyOptions {
   /** Gated functions (paid only on a right answer) and sum or product: combineRewards in src/engine/rewards. */
   gated?: Partial<Record<GateableReward, boolean>>;
   combine?: RewardCombine;
+  /** How a box task's (locate's) accuracy is paid (rewards.box); default IoU. */
+  box?: BoxReward;
 }
 
 export function rewardsPyOptions(c: RunConfig): RewardsPyOptions {
-  return { maxNewTokens: c.sampling.maxNewTokens, lengthCache: c.rewards.overlongCache, weights: c.rewards.weights, gated: c.rewards.gated, combine: c.rewards.combine };
+  return { maxNewTokens: c.sampling.maxNewTokens, lengthCache: c.rewards.overlongCache, weights: c.rewards.weights, gated: c.rewards.gated, combine: c.rewards.combine, box: c.rewards.box };
 }
 
 const num = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x).replace('e+', 'e'));
@@ -64,6 +67,7 @@ ${weights}
 }
 GATED = frozenset(${pyList(gated)})  # rewards.gated: these terms are paid only when the answer is right
 COMBINE = ${JSON.stringify(o.combine ?? 'sum')}  # rewards.combine: "sum" or "product" of the terms
+BOX_REWARD = ${JSON.stringify(o.box ?? 'iou')}  # rewards.box: how locate's box answers are paid ("iou", "iou50" or "recall")
 
 SPECIAL = frozenset(${pyList(SPECIAL_TOKENS)})
 VOCAB = frozenset(${pyList(VOCAB)})
@@ -177,7 +181,54 @@ def _steps_area(answer, gold_trace, trace):
     return right / len(markers)
 
 
-SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area}
+def _after_k(trace, marker, k):
+    at = _index(trace, marker)
+    return None if at < 0 or at + k >= len(trace) else trace[at + k]
+
+
+def _steps_locate(answer, gold_trace, trace):
+    steps = [("at", 1), ("at", 2), ("width", 1), ("height", 1)]
+    right = sum(1 for m, k in steps if _after_k(trace, m, k) is not None and _after_k(trace, m, k) == _after_k(gold_trace, m, k))
+    return right / len(steps)
+
+
+SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area, "locate": _steps_locate}
+
+# ---- locate's boxes (src/engine/tasks/box.ts): x y w h in cells of a GRID x GRID grid
+GRID = ${GRID}
+IOU_CORRECT = ${IOU_CORRECT}
+
+
+def parse_box(words):
+    """(x, y, w, h), or None for a malformed box: not 4 whole numbers, w or h 0, off the grid."""
+    if len(words) != 4 or not all(_NUMBER.fullmatch(w) for w in words):
+        return None
+    x, y, w, h = (int(v) for v in words)
+    if w == 0 or h == 0 or x + w > GRID or y + h > GRID:
+        return None
+    return (x, y, w, h)
+
+
+def _intersection(a, b):
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0
+
+
+def box_score(words, gold_words, how="iou"):
+    """scoreBox: IoU, IoU >= 0.5 as 0/1, or recall (the share of the gold box covered); 0 for a malformed box."""
+    box = parse_box(words)
+    if box is None:
+        return 0.0
+    gold = parse_box(gold_words)
+    inter = _intersection(box, gold)
+    if how == "recall":
+        return inter / (gold[2] * gold[3])
+    v = inter / (box[2] * box[3] + gold[2] * gold[3] - inter)
+    if how == "iou50":
+        return 1.0 if v >= IOU_CORRECT else 0.0
+    return v
+
 
 # ---- StepGRPO (R1-VL, arXiv:2503.12937): each task's key steps (StepRAR) and validity test (StepRVR)
 # src/engine/rewards/stepgrpo.ts and TaskDef.keySteps / validReasoning; key steps come from the gold trace.
@@ -285,8 +336,8 @@ def match_key_steps(key_steps, trace):
 
 # ---- each task's answer: how many words (TaskDef.answerLength) and, where more than the gold
 # words are right, its own score (TaskDef.scoreAnswer); a task absent here answers in one word, scored exactly.
-ANSWER_LENGTH = {}
-SCORE_ANSWER = {}
+ANSWER_LENGTH = {"locate": 4}
+SCORE_ANSWER = {"locate": lambda words, gold: box_score(words, gold.split(), BOX_REWARD)}
 
 
 def _score_answer(task, answer, gold):
@@ -512,6 +563,14 @@ with open(path, encoding="utf-8") as f:
                 bad += 1
                 if bad <= 20:
                     print(f"case {n} ({case['kind']}): {name} = {got[name]!r}, TypeScript says {want!r}: {case['text']!r}")
+        # A box task's answer under every box reward (rewards.box), against scoreBox.
+        for how, want in case.get("box", {}).items():
+            p = rewards.parse_response(rewards.words_of(case["text"]))
+            got_box = 0.0 if p["answer"] is None else rewards.box_score(p["answer"].split(), case["answer"].split(), how)
+            if got_box != want:
+                bad += 1
+                if bad <= 20:
+                    print(f"case {n} ({case['kind']}): box reward {how} = {got_box!r}, TypeScript says {want!r}: {case['text']!r}")
         # The combinations (gated terms, sum or product) against combineRewards' totals.
         for combo in case.get("combos", []):
             total = rewards.combine(case["scores"], combo["weights"], frozenset(combo["gated"]), combo["combine"])

@@ -6,7 +6,7 @@
  * re-scores them with rewards.py.
  */
 import { Rng } from '../random';
-import { REWARD_NAMES, combineRewards, scoreSample, type RewardCombination, type RewardName } from '../rewards';
+import { BOX_REWARDS, REWARD_NAMES, combineRewards, scoreSample, type BoxReward, type RewardCombination, type RewardName } from '../rewards';
 import type { TaskInstance } from '../tasks/types';
 import { EOS, PAD, VOCAB, answerWords, decode, formatResponse, id } from '../tokenizer';
 import { getTask } from '../tasks';
@@ -24,6 +24,8 @@ export interface RewardCase {
   /** Every reward function's unweighted value (scoreSample's byFn). */
   scores: Record<RewardName, number>;
   /** The reward under a few combinations (gated terms, sum or product), by combineRewards: check_rewards.py re-combines them. */
+  /** A box task's (locate's) accuracy under every box reward (rewards.box); absent for other tasks. */
+  box?: Partial<Record<BoxReward, number>>;
   combos: { weights: Partial<Record<RewardName, number>>; gated: string[]; combine: 'sum' | 'product'; total: number }[];
 }
 
@@ -88,6 +90,19 @@ function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, 
     ['soup', Array.from({ length: rng.int(1, maxNewTokens) }, () => rng.int(0, VOCAB.length - 1))],
     ['long-trace', [THINK, ...trace, ...Array.from({ length: maxNewTokens }, () => rng.pick(plainIds)), THINK_END, ANSWER, ...ans, ANSWER_END, EOS]],
   ];
+  const box = getTask(inst.taskId).goldBox?.(inst);
+  if (box) {
+    // Boxes the box rewards tell apart: the whole image (recall 1, IoU small), one cell over, grown, empty, off the grid.
+    const said = (words: string): number[] => [THINK, ...trace, THINK_END, ANSWER, ...answerWords(words).map(id), ANSWER_END, EOS];
+    const { x, y, w, h } = box;
+    out.push(
+      ['box-whole-image', said('0 0 8 8')],
+      ['box-shifted', said(`${x + w < 8 ? x + 1 : x - 1} ${y} ${w} ${h}`)],
+      ['box-grown', said(`${x} ${y} ${Math.min(8 - x, w + 1)} ${Math.min(8 - y, h + 2)}`)],
+      ['box-empty', said(`${x} ${y} 0 ${h}`)],
+      ['box-off-grid', said(`7 ${y} ${w + 1} ${h}`)],
+    );
+  }
   return out;
 }
 
@@ -98,13 +113,15 @@ function asSampled(tokens: number[], maxNewTokens: number): number[] {
 }
 
 /** Cases for the given instances, scored by src/engine/rewards. */
-export function rewardCases(instances: readonly TaskInstance[], opts: { maxNewTokens: number; cache: number; seed?: number }): RewardCase[] {
+export function rewardCases(instances: readonly TaskInstance[], opts: { maxNewTokens: number; cache: number; seed?: number; box?: BoxReward }): RewardCase[] {
   const rng = new Rng(opts.seed ?? 7);
   const out: RewardCase[] = [];
   for (const inst of instances) {
     for (const [kind, raw] of variants(inst, rng, opts.maxNewTokens)) {
       const tokens = asSampled(raw, opts.maxNewTokens);
-      const { byFn } = scoreSample({ tokens, maxNewTokens: opts.maxNewTokens }, inst, ALL_WEIGHTS, { lengthCache: opts.cache });
+      const sample = { tokens, maxNewTokens: opts.maxNewTokens };
+      const { byFn } = scoreSample(sample, inst, ALL_WEIGHTS, { lengthCache: opts.cache, box: opts.box });
+      const boxes = getTask(inst.taskId).goldBox ? { box: Object.fromEntries(BOX_REWARDS.map((how) => [how, scoreSample(sample, inst, { accuracy: 1 }, { box: how }).byFn.accuracy])) } : {};
       out.push({
         kind,
         task: inst.taskId,
@@ -114,6 +131,7 @@ export function rewardCases(instances: readonly TaskInstance[], opts: { maxNewTo
         max_new_tokens: opts.maxNewTokens,
         cache: opts.cache,
         scores: byFn,
+        ...boxes,
         combos: COMBOS.map((c) => ({
           weights: c.weights,
           gated: Object.entries(c.gated ?? {}).filter(([, on]) => on).map(([name]) => name),

@@ -3,8 +3,9 @@
  * GRPOTrainer, so they compose with weights (./index.ts) and test in isolation.
  */
 import { getTask, scoreAnswer } from '../tasks';
+import { scoreBox, type BoxReward } from '../tasks/box';
 import type { TaskInstance } from '../tasks/types';
-import { id } from '../tokenizer';
+import { answerWords, id } from '../tokenizer';
 import { parseResponse } from './parse';
 
 export interface RewardSample {
@@ -27,6 +28,22 @@ export const parseFor = (sample: RewardSample, instance: TaskInstance) => parseR
  * a correct answer in an otherwise sloppy or truncated response still counts.
  */
 export const accuracy: RewardFn = (sample, instance) => scoreAnswer(instance, parseResponse(sample.tokens).answer);
+
+/**
+ * The accuracy reward of a box task (TaskDef.goldBox: locate) paid another way (rewards.box):
+ * 'iou' the task's own IoU (as `accuracy`), 'iou50' 1 when IoU >= 0.5 else 0 (Visual-RFT's
+ * grounding reward, arXiv:2503.01785), 'recall' the share of the gold box the answer covers:
+ * hackable on purpose, since a box over the whole image covers every gold box. A malformed box
+ * scores 0 under all three. On a task without boxes it is `accuracy` (the config refuses it there).
+ */
+export function boxAccuracy(how: BoxReward): RewardFn {
+  return (sample, instance) => {
+    const gold = getTask(instance.taskId).goldBox?.(instance);
+    if (gold === undefined || how === 'iou') return accuracy(sample, instance);
+    const answer = parseResponse(sample.tokens).answer;
+    return answer === null ? 0 : scoreBox(answerWords(answer), gold, how);
+  };
+}
 
 /** 1 if the response is exactly `<think> ... </think> <answer> X </answer> <eos>` with the task's number of answer words (see ParsedResponse.wellFormed), else 0. */
 export const format: RewardFn = (sample, instance) => (parseFor(sample, instance).wellFormed ? 1 : 0);

@@ -5,10 +5,12 @@
  * `reward/<fn>/mean` for a function the run does not optimise (format rate, the hack rate).
  */
 import type { TaskInstance } from '../tasks/types';
-import { accuracy, format, hackable, length, lengthPenalty, step, type RewardFn, type RewardSample } from './functions';
+import type { BoxReward } from '../tasks/box';
+import { accuracy, boxAccuracy, format, hackable, length, lengthPenalty, step, type RewardFn, type RewardSample } from './functions';
 import { stepRAR, stepRARCredits, stepRVR } from './stepgrpo';
 
-export { accuracy, format, hackable, length, lengthPenalty, step, DEFAULT_LENGTH_CACHE, type RewardFn, type RewardSample } from './functions';
+export { accuracy, boxAccuracy, format, hackable, length, lengthPenalty, step, DEFAULT_LENGTH_CACHE, type RewardFn, type RewardSample } from './functions';
+export { BOX_REWARDS, type BoxReward } from '../tasks/box';
 export { parseResponse, type ParsedResponse } from './parse';
 export { findRun, keyStepsOf, matchKeySteps, stepRAR, stepRARCredits, stepRVR } from './stepgrpo';
 
@@ -69,6 +71,8 @@ export function combineRewards(byFn: Readonly<Record<RewardName, number>>, c: Re
 export interface ScoreOptions {
   /** L_cache of the length reward (DAPO's soft overlong band), in tokens. */
   lengthCache?: number;
+  /** How a box task's (locate's) accuracy term is paid: IoU (default), IoU >= 0.5, or hackable recall (boxAccuracy). */
+  box?: BoxReward;
   /** Gated functions and sum or product (combineRewards); default: none gated, summed. */
   gated?: RewardCombination['gated'];
   combine?: RewardCombine;
@@ -98,6 +102,7 @@ export function scoreSample(sample: RewardSample, instance: TaskInstance, weight
   }
   const fns: Record<RewardName, RewardFn> = { ...REWARD_FNS };
   if (opts.lengthCache !== undefined) fns.length = lengthPenalty({ cache: opts.lengthCache });
+  if (opts.box !== undefined && opts.box !== 'iou') fns.accuracy = boxAccuracy(opts.box);
 
   const byFn = {} as Record<RewardName, number>;
   for (const name of REWARD_NAMES) byFn[name] = fns[name](sample, instance);

@@ -11,6 +11,7 @@ import { AREA_SHIFT } from './area';
 import { COMPARE_SHIFT } from './compare';
 import { COUNT_SHIFT } from './count';
 import { DIGIT_SUM_SHIFT } from './digit-sum';
+import { LOCATE_SHIFT } from './locate';
 import { TASKS } from './index';
 import { BACKGROUND, INK, PALETTE } from './raster';
 import { SPLITS, SPLIT_LABELS, TASK_IDS, isSplit, type Split, type TaskId, type TaskInstance } from './types';
@@ -67,6 +68,8 @@ describe('the splits', () => {
       'compare/ood': 'c4e06754',
       'area/id': '1a5f1fe8',
       'area/ood': '266169bc',
+      'locate/id': 'ff6e3936',
+      'locate/ood': '1a50f279',
     });
   });
 
@@ -80,12 +83,14 @@ describe('the splits', () => {
           "compare": "34221d4e",
           "count": "f82a0c1",
           "digit-sum": "10ef51d3",
+          "locate": "720b3c8a",
         },
         "one": {
           "area": "2541b5d8",
           "compare": "287d9785",
           "count": "fe154aad",
           "digit-sum": "a1eaf3f5",
+          "locate": "9a342805",
         },
       }
     `);
@@ -221,6 +226,25 @@ describe('area: pixel noise', () => {
       const d = id.image.map((v, i) => Math.abs(shift.image[i]! - v));
       expect(Math.max(...d)).toBeLessThanOrEqual(AREA_SHIFT.noise + 1e-6);
       expect(d.filter((x) => x > 1e-3).length / d.length).toBeGreaterThan(0.9);
+    }
+  });
+});
+
+describe('locate: hollow outlines', () => {
+  const painted = (inst: TaskInstance) => pixels(inst).map((p, i) => (dist(p, f32(BACKGROUND)) > 1e-6 ? i : -1)).filter((i) => i >= 0);
+
+  it('paints a subset of the ID picture of the same seed (the same places, the same colours), with holes: at least the middle of the smallest shape left out', () => {
+    expect(LOCATE_SHIFT.outline).toBeGreaterThan(0);
+    for (let seed = 0; seed < 30; seed++) {
+      const id = gen('locate', seed, 'id', 1 + (seed % 3), 0);
+      const shift = gen('locate', seed, 'shift', 1 + (seed % 3), 0);
+      const [a, b] = [painted(id), new Set(painted(shift))];
+      for (const p of b) expect(a.includes(p), `seed ${seed}: pixel ${p} is painted in shift but not in ID`).toBe(true);
+      const idPx = pixels(id);
+      const shiftPx = pixels(shift);
+      for (const p of b) expect(dist(shiftPx[p]!, idPx[p]!)).toBeLessThan(1e-6);
+      // A one-pixel outline leaves out at least the 2 x 2 middle of the smallest (4-pixel) shape.
+      expect(a.length - b.size, `seed ${seed}`).toBeGreaterThanOrEqual(4);
     }
   });
 });

@@ -1,11 +1,12 @@
 import type { VocabSize } from '../tokenizer';
+import type { Box } from './box';
 
 /**
  * What every visual-reasoning task provides. A task is one file that exports a TaskDef;
  * the registry (./index.ts) lists them.
  */
 
-export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area'] as const;
+export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area', 'locate'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 /**
@@ -92,6 +93,11 @@ export interface TaskDef {
    * line: IoU >= 0.5, say). Absent: scoreAnswer(...) === 1.
    */
   isCorrect?(instance: TaskInstance, words: readonly string[]): boolean;
+  /**
+   * Present when answers are boxes `x y w h` on the grid of ./box.ts (locate): the gold box of an
+   * instance. The box reward variants (rewards.box: IoU >= 0.5, recall) apply to such tasks only.
+   */
+  goldBox?(instance: TaskInstance): Box;
   /**
    * Whether its instances carry a gold reasoning trace that a model can imitate (`goldTrace`):
    * SFT trains on these and is refused on a task without them. Every task here has them; a task

@@ -109,7 +109,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   for (let i = 0; i < b * g; i++) {
     const tokens = out.tokenIds.slice(i * T, (i + 1) * T);
     const eos = tokens.indexOf(EOS);
-    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache, gated: config.rewards.gated, combine: config.rewards.combine });
+    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache, gated: config.rewards.gated, combine: config.rewards.combine, box: config.rewards.box });
     samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, perturbed: i % g >= g - perturbed, scored });
   }
   const rewardMs = now() - scoringStarted;

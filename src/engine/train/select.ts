@@ -78,7 +78,7 @@ async function sampleAccuracies(policy: Policy, instances: readonly TaskInstance
       chunk.forEach((inst, p) => {
         const acc = Array.from({ length: k }, (_, j) => {
           const tokens = Array.from(s.tokenIds.slice((p * k + j) * T, (p * k + j + 1) * T));
-          return scoreSample({ tokens, maxNewTokens: T }, inst, config.rewards.weights, { lengthCache: config.rewards.overlongCache }).byFn.accuracy;
+          return scoreSample({ tokens, maxNewTokens: T }, inst, config.rewards.weights, { lengthCache: config.rewards.overlongCache, box: config.rewards.box }).byFn.accuracy;
         });
         out.push(acc);
       });
