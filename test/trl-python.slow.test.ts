@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PRESET_IDS, applyPreset } from '../src/engine/presets';
-import { trlScript } from '../src/engine/export/trl';
+import { rlExportRefusal, trlScript } from '../src/engine/export/trl';
 
 const python = spawnSync('python3', ['--version']).status === 0;
 
@@ -26,8 +26,15 @@ assert not missing, f"undefined reward functions {missing}"
 print(",".join(sorted(names)))
 `;
 
+// Supervised presets (sft, rft) get no GRPO script: trlScript refuses them (trl.test.ts checks the sentence).
+const RL_PRESETS = PRESET_IDS.filter((id) => rlExportRefusal(applyPreset(id)) === null);
+
 describe.skipIf(!python)('Export to TRL writes valid Python', () => {
-  for (const id of PRESET_IDS) {
+  it('covers every RL preset and only those', () => {
+    expect(RL_PRESETS.length).toBeGreaterThan(8);
+    expect(RL_PRESETS).not.toContain('sft');
+  });
+  for (const id of RL_PRESETS) {
     it(id, () => {
       const out = spawnSync('python3', ['-c', CHECK], { input: trlScript(applyPreset(id), { runName: `it's "${id}"` }), encoding: 'utf8' });
       expect(out.stderr).toBe('');
