@@ -67,6 +67,9 @@ describe('the splits', () => {
       'compare/ood': 'c4e06754',
       'area/id': '1a5f1fe8',
       'area/ood': '266169bc',
+      // motion came with its own warm start, trained on these.
+      'motion/id': 'ad32a6cb',
+      'motion/ood': '9b3c55b7',
     });
   });
 
@@ -80,12 +83,14 @@ describe('the splits', () => {
           "compare": "34221d4e",
           "count": "f82a0c1",
           "digit-sum": "10ef51d3",
+          "motion": "618f378f",
         },
         "one": {
           "area": "2541b5d8",
           "compare": "287d9785",
           "count": "fe154aad",
           "digit-sum": "a1eaf3f5",
+          "motion": "704ce24d",
         },
       }
     `);
