@@ -175,11 +175,18 @@ def _steps_area(answer, gold_trace, trace):
     return right / len(markers)
 
 
-SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area}
+def _steps_motion(answer, gold_trace, trace):
+    if len(trace) == 0 or len(gold_trace) == 0:
+        return 0.0
+    right = sum(1 for i, w in enumerate(gold_trace) if i < len(trace) and trace[i] == w)
+    return right / max(len(gold_trace), len(trace))
+
+
+SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area, "motion": _steps_motion}
 
 # ---- each task's answer: how many words (TaskDef.answerLength) and, where more than the gold
 # words are right, its own score (TaskDef.scoreAnswer); a task absent here answers in one word, scored exactly.
-ANSWER_LENGTH = {}
+ANSWER_LENGTH = {"motion": 1}
 SCORE_ANSWER = {}
 
 
