@@ -4,7 +4,7 @@
 # defaults), level 1. Held-out accuracy (greedy, the trainer's own evaluation, 128 prompts per
 # split: ID, visual shift, novel answers) before and after, from each run's summary.
 # One run at a time (the machine is shared), seed by seed, so a table cut short still covers
-# every preset. Each run writes runs/motion/<label>-s<seed>.jsonl (metrics) and .txt (summary);
+# every preset; then GRPO with T-GRPO (tricks.temporalGrpo), 3 seeds. Each run writes runs/motion/<label>-s<seed>.jsonl (metrics) and .txt (summary);
 # a run whose .txt exists is skipped, so the script can be re-invoked to finish a table.
 #   ITERS=60 nice -n 10 bash scripts/learning-motion.sh
 set -euo pipefail
@@ -15,6 +15,11 @@ COMMON="--task motion --init sft --backend wasm --eval-n 128 --quiet --set run.e
 
 run_one() {
   local label=$1 seed=$2 preset=$1 extra=""
+  if [ "$label" = grpo-tgrpo ]; then
+    # GRPO with T-GRPO's temporal contrast (a second group per prompt on shuffled frames).
+    preset=grpo
+    extra="--set tricks.temporalGrpo=true"
+  fi
   if [ "$label" = grpo-mu4 ]; then
     # Four Adam steps per batch (2 epochs x 2 minibatches), as in the digit-sum table.
     preset=grpo
@@ -31,3 +36,5 @@ run_one() {
 for seed in 1 2 3; do
   for label in grpo ppo grpo-mu4; do run_one "$label" "$seed"; done
 done
+# Then T-GRPO against the GRPO rows above (same seeds, prompts and budget).
+for seed in 1 2 3; do run_one grpo-tgrpo "$seed"; done

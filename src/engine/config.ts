@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALGORITHM_SPECS, type AlgorithmSpec } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
-import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
+import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, TEMPORAL_ALPHA } from './rl/host';
 import { TASKS } from './tasks';
 import { TASK_IDS, type TaskDef } from './tasks/types';
 
@@ -123,6 +123,8 @@ export const TricksSchema = z.object({
   selectPool: z.number().int().min(8).max(4096).default(128).describe('ThinkLite selection: candidate prompts tried before training.'),
   selectTries: z.number().int().min(2).max(64).default(8).describe('ThinkLite selection: K, answers sampled per candidate; a prompt never solved in K counts K + 1 tries.'),
   selectMinTries: z.number().int().min(1).max(65).default(2).describe('ThinkLite selection: keep prompts that needed at least this many tries (2 = drop those solved at the first try; selectTries + 1 = only the never solved).'),
+  temporalGrpo: z.boolean().default(false).describe('T-GRPO (Video-R1): also sample each prompt\'s group on its frames shuffled; when the ordered group answers right more often than the shuffled one, its right answers earn temporalAlpha more reward. Frame-sequence tasks (motion) only; twice the sampling.'),
+  temporalAlpha: z.number().min(0).max(2).default(TEMPORAL_ALPHA).describe('T-GRPO: α, the reward added to the right ordered-frame answers of a group whose ordered accuracy beats its shuffled accuracy (the paper: 0.3).'),
 });
 
 // The run itself
@@ -195,6 +197,9 @@ export const RunConfigSchema = z.object({
       // A product of terms that can be negative flips sign with every penalty: refused at the field that asked for it.
       const negative = Object.entries(c.rewards.weights).filter(([name, w]) => w < 0 || (name === 'length' && w !== 0)).map(([name]) => name);
       if (negative.length > 0) at(['rewards', 'combine'], `A product needs terms that are never negative, but ${negative.map((n) => `rewards.weights.${n}`).join(' and ')} can be (length is a penalty from 0 down to -1; a negative weight flips a term): set ${negative.length > 1 ? 'them' : 'it'} to 0 or use sum.`);
+    }
+    if (c.tricks.temporalGrpo && !TASKS[c.task.task].shuffleFrames) {
+      at(['tricks', 'temporalGrpo'], `T-GRPO compares answers on ordered and shuffled frames, and the ${c.task.task} task is a single picture with no frames to shuffle: pick a frame-sequence task (motion) or turn it off.`);
     }
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
     samplingTrickRules(c, at);

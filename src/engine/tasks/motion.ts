@@ -230,4 +230,5 @@ export const motionTask: TaskDef = {
   hasGoldTraces: true,
   generate,
   scoreSteps,
+  shuffleFrames,
 };

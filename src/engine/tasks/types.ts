@@ -95,6 +95,12 @@ export interface TaskDef {
   hasGoldTraces: boolean;
   generate(opts: GenerateOptions): TaskInstance;
   /**
+   * Frame-sequence tasks only (motion): the image with its frames in a seeded random order,
+   * never the original one. T-GRPO (tricks.temporalGrpo) rolls each prompt out on these too;
+   * a single-picture task has none, and the config refuses T-GRPO on it.
+   */
+  shuffleFrames?(image: Float32Array, imageSize: number, seed: number): Float32Array;
+  /**
    * Process reward (StepGRPO): the fraction, in [0, 1], of the gold trace's steps that the
    * given trace gets right (digits read correctly, partial sums right, ...). An empty or
    * unparseable trace scores 0.
