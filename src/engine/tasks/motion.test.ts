@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VOCAB_SIZE, decode } from '../tokenizer';
 import { TASKS, isCorrectAnswer, scoreAnswer } from './index';
-import { FRAMES, MOTION_SHIFT, permuteFrames, shuffleFrames, shuffledOrder, tileSize } from './motion';
+import { FRAMES, MOTION_SHIFT, framesOf, permuteFrames, shuffleFrames, shuffledOrder, tileSize } from './motion';
 import { BACKGROUND, PALETTE } from './raster';
 import type { Split, TaskInstance } from './types';
 
@@ -186,6 +186,16 @@ describe('permuteFrames / shuffleFrames', () => {
     expect(permuteFrames(out, 32, inverse)).toEqual(inst.image);
     expect(permuteFrames(inst.image, 32, [0, 1, 2, 3])).toEqual(inst.image);
     expect(inst.image).toEqual(gen(5, 'id', 3, 1).image); // the input is not touched
+  });
+
+  it('un-tiles the frames in order: framesOf of a permuted image is the permuted list of frames', () => {
+    const inst = gen(5, 'id', 3, 1);
+    const frames = framesOf(inst.image, 32);
+    expect(frames.map((f) => f.length)).toEqual([16 * 16 * 3, 16 * 16 * 3, 16 * 16 * 3, 16 * 16 * 3]);
+    // Frame 2 (top-right tile) pixel (3, 4) is image pixel (16 + 3, 4).
+    expect([...frames[1]!.slice((4 * 16 + 3) * 3, (4 * 16 + 3) * 3 + 3)]).toEqual([...inst.image.slice((4 * 32 + 19) * 3, (4 * 32 + 19) * 3 + 3)]);
+    const order = [3, 2, 0, 1];
+    expect(framesOf(permuteFrames(inst.image, 32, order), 32)).toEqual(order.map((k) => frames[k]));
   });
 
   it('refuses an order that is not a permutation of the four frames', () => {

@@ -69,6 +69,17 @@ export function permuteFrames(image: Float32Array, imageSize: number, order: rea
   return out;
 }
 
+/** The image's FRAMES frames, un-tiled: each a [t, t, 3] image (t = tileSize), in frame order. */
+export function framesOf(image: Float32Array, imageSize: number): Float32Array[] {
+  const t = tileSize(imageSize);
+  return Array.from({ length: FRAMES }, (_, k) => {
+    const [ox, oy] = [(k % TILES_PER_ROW) * t, Math.floor(k / TILES_PER_ROW) * t];
+    const out = new Float32Array(t * t * 3);
+    for (let y = 0; y < t; y++) out.set(image.subarray(((oy + y) * imageSize + ox) * 3, ((oy + y) * imageSize + ox + t) * 3), y * t * 3);
+    return out;
+  });
+}
+
 /** A seeded frame order other than the identity (the shuffled video T-GRPO compares with). */
 export function shuffledOrder(seed: number): number[] {
   const rng = new Rng(mixSeed(seed, 0x7e));
