@@ -13,6 +13,27 @@ mkdir -p runs/motion
 ITERS=${ITERS:-60}
 COMMON="--task motion --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=0"
 
+# `bash scripts/learning-motion.sh table`: the README's rows from the finished runs' summaries:
+# mean (min-max) over seeds of held-out ID accuracy before and after, the gain, and the visual
+# shift and novel-answer accuracy after; missing runs are named.
+if [ "${1:-}" = table ]; then
+  for label in grpo grpo-mu4 ppo grpo-tgrpo; do
+    awk -v label="$label" '
+      FNR == 1 { files++ }
+      /^  ID / { gsub("%", ""); b[files] = $3; a[files] = $5 }
+      /^  shift / { gsub("%", ""); sh[files] = $5 }
+      /^  OOD / { gsub("%", ""); o[files] = $5 }
+      /s\/iteration/ { t[files] = $5 }
+      function stat(x, n,   i, s, lo, hi) { s = 0; lo = 1e9; hi = -1e9; for (i = 1; i <= n; i++) { s += x[i]; if (x[i] < lo) lo = x[i]; if (x[i] > hi) hi = x[i] } return sprintf("%.1f (%.1f-%.1f)", s / n, lo, hi) }
+      END {
+        if (files == 0) { printf "| %s | none finished | | | | | | |\n", label; exit }
+        for (i = 1; i <= files; i++) d[i] = a[i] - b[i]
+        printf "| %s | %d | %s | %s | %s | %s | %s | %s |\n", label, files, stat(b, files), stat(a, files), stat(d, files), stat(sh, files), stat(o, files), stat(t, files)
+      }' runs/motion/"$label"-s*.txt 2>/dev/null || printf '| %s | none finished | | | | | | |\n' "$label"
+  done
+  exit 0
+fi
+
 run_one() {
   local label=$1 seed=$2 preset=$1 extra=""
   if [ "$label" = grpo-tgrpo ]; then
