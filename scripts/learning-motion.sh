@@ -4,7 +4,8 @@
 # defaults), level 1. Held-out accuracy (greedy, the trainer's own evaluation, 128 prompts per
 # split: ID, visual shift, novel answers) before and after, from each run's summary.
 # One run at a time (the machine is shared), seed by seed, so a table cut short still covers
-# every preset; then GRPO with T-GRPO (tricks.temporalGrpo), 3 seeds. Each run writes runs/motion/<label>-s<seed>.jsonl (metrics) and .txt (summary);
+# every preset; then GRPO with T-GRPO (tricks.temporalGrpo), 3 seeds, and GRPO again (its
+# checkpoint for src/cli/motionShortcut.ts). Each run writes runs/motion/<label>-s<seed>.jsonl (metrics), .txt (summary) and .ckpt/ (the policy);
 # a run whose .txt exists is skipped, so the script can be re-invoked to finish a table.
 #   ITERS=60 nice -n 10 bash scripts/learning-motion.sh
 set -euo pipefail
@@ -41,6 +42,10 @@ run_one() {
     preset=grpo
     extra="--set tricks.temporalGrpo=true"
   fi
+  if [ "$label" = grpo-again ]; then
+    # GRPO once more, the same seeds: its checkpoint (below) for src/cli/motionShortcut.ts.
+    preset=grpo
+  fi
   if [ "$label" = grpo-mu4 ]; then
     # Four Adam steps per batch (2 epochs x 2 minibatches), as in the digit-sum table.
     preset=grpo
@@ -50,7 +55,7 @@ run_one() {
   [ -s "runs/motion/$name.txt" ] && return 0
   # shellcheck disable=SC2086
   npx tsx src/cli/train.ts --preset "$preset" --seed "$seed" --iterations "$ITERS" $COMMON $extra \
-    --out "runs/motion/$name.jsonl" > "runs/motion/$name.txt.part" 2> "runs/motion/$name.err"
+    --out "runs/motion/$name.jsonl" --save "runs/motion/$name.ckpt" > "runs/motion/$name.txt.part" 2> "runs/motion/$name.err"
   mv "runs/motion/$name.txt.part" "runs/motion/$name.txt"
 }
 
@@ -59,3 +64,6 @@ for seed in 1 2 3; do
 done
 # Then T-GRPO against the GRPO rows above (same seeds, prompts and budget).
 for seed in 1 2 3; do run_one grpo-tgrpo "$seed"; done
+# Plain GRPO again with its checkpoint, for the shortcut check against T-GRPO's:
+#   npx tsx src/cli/motionShortcut.ts --checkpoints public/checkpoints/motion,runs/motion/grpo-again-s1.ckpt,runs/motion/grpo-tgrpo-s1.ckpt,...
+for seed in 1 2 3; do run_one grpo-again "$seed"; done
