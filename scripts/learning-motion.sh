@@ -18,7 +18,7 @@ COMMON="--task motion --init sft --backend wasm --eval-n 128 --quiet --set run.e
 # mean (min-max) over seeds of held-out ID accuracy before and after, the gain, and the visual
 # shift and novel-answer accuracy after; missing runs are named.
 if [ "${1:-}" = table ]; then
-  for label in grpo grpo-mu4 ppo grpo-tgrpo; do
+  for label in grpo grpo-mu4 ppo grpo-tgrpo grpo-mu4-tgrpo grpo-again; do
     awk -v label="$label" '
       FNR == 1 { files++ }
       /^  ID / { gsub("%", ""); b[files] = $3; a[files] = $5 }
@@ -41,6 +41,11 @@ run_one() {
     # GRPO with T-GRPO's temporal contrast (a second group per prompt on shuffled frames).
     preset=grpo
     extra="--set tricks.temporalGrpo=true"
+  fi
+  if [ "$label" = grpo-mu4-tgrpo ]; then
+    # T-GRPO on grpo-mu4's schedule (the one that learned most here).
+    preset=grpo
+    extra="--set optim.epochs=2 --set optim.minibatches=2 --set tricks.temporalGrpo=true"
   fi
   if [ "$label" = grpo-again ]; then
     # GRPO once more, the same seeds: its checkpoint (below) for src/cli/motionShortcut.ts.
@@ -67,3 +72,5 @@ for seed in 1 2 3; do run_one grpo-tgrpo "$seed"; done
 # Plain GRPO again with its checkpoint, for the shortcut check against T-GRPO's:
 #   npx tsx src/cli/motionShortcut.ts --checkpoints public/checkpoints/motion,runs/motion/grpo-again-s1.ckpt,runs/motion/grpo-tgrpo-s1.ckpt,...
 for seed in 1 2 3; do run_one grpo-again "$seed"; done
+# Last, T-GRPO on grpo-mu4's schedule.
+for seed in 1 2 3; do run_one grpo-mu4-tgrpo "$seed"; done
