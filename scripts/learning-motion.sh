@@ -35,6 +35,24 @@ if [ "${1:-}" = table ]; then
   exit 0
 fi
 
+# `bash scripts/learning-motion.sh temporal`: for the T-GRPO runs, the mean over seeds (min-max)
+# of temporal/acc_ordered, temporal/acc_shuffled and temporal/bonus_frac over iterations 1-10 and 31-40.
+if [ "${1:-}" = temporal ]; then
+  node -e '
+    const fs = require("fs");
+    for (const label of ["grpo-tgrpo", "grpo-mu4-tgrpo"]) {
+      const files = fs.readdirSync("runs/motion").filter((f) => f.startsWith(label + "-s") && f.endsWith(".jsonl") && fs.existsSync("runs/motion/" + f.replace(".jsonl", ".txt")));
+      if (files.length === 0) { console.log(`| ${label} | none finished | | | |`); continue; }
+      const recs = files.map((f) => fs.readFileSync("runs/motion/" + f, "utf8").trim().split("\n").map((l) => JSON.parse(l)));
+      const stat = (xs) => `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+      for (const [lo, hi] of [[1, 10], [31, 40]]) {
+        const per = (key) => recs.map((r) => { const v = r.filter((m) => m.iteration >= lo && m.iteration <= hi).map((m) => m.values[key]); return v.reduce((a, b) => a + b, 0) / v.length; });
+        console.log(`| ${label} | ${files.length} | ${lo}-${hi} | ${stat(per("temporal/acc_ordered"))} | ${stat(per("temporal/acc_shuffled"))} | ${stat(per("temporal/bonus_frac"))} |`);
+      }
+    }'
+  exit 0
+fi
+
 run_one() {
   local label=$1 seed=$2 preset=$1 extra=""
   if [ "$label" = grpo-tgrpo ]; then
