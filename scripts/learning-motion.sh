@@ -18,7 +18,7 @@ COMMON="--task motion --init sft --backend wasm --eval-n 128 --quiet --set run.e
 # mean (min-max) over seeds of held-out ID accuracy before and after, the gain, and the visual
 # shift and novel-answer accuracy after; missing runs are named.
 if [ "${1:-}" = table ]; then
-  for label in grpo grpo-mu4 ppo grpo-tgrpo grpo-mu4-tgrpo grpo-again; do
+  for label in grpo grpo-mu4 ppo grpo-tgrpo grpo-mu4-tgrpo grpo-again grpo-mu4-again; do
     awk -v label="$label" '
       FNR == 1 { files++ }
       /^  ID / { gsub("%", ""); b[files] = $3; a[files] = $5 }
@@ -65,6 +65,11 @@ run_one() {
     preset=grpo
     extra="--set optim.epochs=2 --set optim.minibatches=2 --set tricks.temporalGrpo=true"
   fi
+  if [ "$label" = grpo-mu4-again ]; then
+    # grpo-mu4 once more, the same seeds: its checkpoint for src/cli/motionShortcut.ts.
+    preset=grpo
+    extra="--set optim.epochs=2 --set optim.minibatches=2"
+  fi
   if [ "$label" = grpo-again ]; then
     # GRPO once more, the same seeds: its checkpoint (below) for src/cli/motionShortcut.ts.
     preset=grpo
@@ -92,3 +97,5 @@ for seed in 1 2 3; do run_one grpo-tgrpo "$seed"; done
 for seed in 1 2 3; do run_one grpo-again "$seed"; done
 # Last, T-GRPO on grpo-mu4's schedule.
 for seed in 1 2 3; do run_one grpo-mu4-tgrpo "$seed"; done
+# And grpo-mu4 again with its checkpoint, the shortcut check's comparison for it.
+for seed in 1 2 3; do run_one grpo-mu4-again "$seed"; done
