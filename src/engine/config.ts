@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALGORITHM_SPECS, type AlgorithmSpec } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
-import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
+import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, TEMPORAL_ALPHA } from './rl/host';
 import { TASKS } from './tasks';
 import { TASK_IDS, type TaskDef } from './tasks/types';
 import { BOX_REWARDS } from './tasks/box';
@@ -131,6 +131,8 @@ export const TricksSchema = z.object({
   selectPool: z.number().int().min(8).max(4096).default(128).describe('ThinkLite selection: candidate prompts tried before training.'),
   selectTries: z.number().int().min(2).max(64).default(8).describe('ThinkLite selection: K, answers sampled per candidate; a prompt never solved in K counts K + 1 tries.'),
   selectMinTries: z.number().int().min(1).max(65).default(2).describe('ThinkLite selection: keep prompts that needed at least this many tries (2 = drop those solved at the first try; selectTries + 1 = only the never solved).'),
+  temporalGrpo: z.boolean().default(false).describe('T-GRPO (Video-R1): also sample each prompt\'s group on its frames shuffled; when the ordered group answers right more often than the shuffled one, its right answers earn temporalAlpha more reward. Frame-sequence tasks (motion) only; twice the sampling.'),
+  temporalAlpha: z.number().min(0).max(2).default(TEMPORAL_ALPHA).describe('T-GRPO: α, the reward added to the right ordered-frame answers of a group whose ordered accuracy beats its shuffled accuracy (the paper: 0.3).'),
 });
 
 // The run itself
@@ -208,6 +210,9 @@ export const RunConfigSchema = z.object({
     const dense = denseRewardsIssue(alg, c.rewards);
     if (dense) at(['rewards', 'dense'], dense);
     if (c.rewards.box !== 'iou' && !TASKS[c.task.task].goldBox) at(['rewards', 'box'], `The ${c.rewards.box} box reward grades boxes, and the ${c.task.task} task answers no boxes: set it to iou (the task's own accuracy) or pick the locate task.`);
+    if (c.tricks.temporalGrpo && !TASKS[c.task.task].shuffleFrames) {
+      at(['tricks', 'temporalGrpo'], `T-GRPO compares answers on ordered and shuffled frames, and the ${c.task.task} task is a single picture with no frames to shuffle: pick a frame-sequence task (motion) or turn it off.`);
+    }
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
     samplingTrickRules(c, at);
   });

@@ -178,6 +178,17 @@ export const CHARTS: readonly ChartSpec[] = [
     explain: 'Share of right answers among the rollouts sampled from the clean image and from the noisy one, in the same groups. A gap above 0 means the noise makes answers wrong, so the group\'s advantage favours what the clean rollouts did; it closes as the noise fades.',
   },
   {
+    id: 'temporal-accuracy',
+    title: 'Ordered vs shuffled frames (T-GRPO)',
+    series: [
+      { key: 'temporal/acc_ordered', label: 'ordered' },
+      { key: 'temporal/acc_shuffled', label: 'shuffled' },
+      { key: 'temporal/bonus_frac', label: 'groups paid the bonus' },
+    ],
+    optional: true,
+    explain: 'Share of right answers when each prompt is answered on its frames in order and on the same frames shuffled, and the share of groups whose ordered accuracy beat the shuffled one (their right answers earn α more). Ordered well above shuffled means the policy reads the order of the frames; the two together means it answers from single frames, which shuffling does not hide.',
+  },
+  {
     id: 'off-policy',
     title: 'Off-policy ratio (noisy → clean)',
     series: [

@@ -143,6 +143,28 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       answer: 0,
     },
   ],
+  'frame-order': [
+    {
+      id: 'frame-order/pays',
+      prompt: 'With T-GRPO on, which answers earn the extra α?',
+      choices: [
+        { text: 'The right answers on the ordered frames, in groups whose ordered accuracy beat their shuffled accuracy', feedback: 'Right: r_t = α when p > p̃, added only to the right ordered answers; the shuffled answers only measure p̃ and are not trained on.' },
+        { text: 'The right answers on the shuffled frames', feedback: 'The shuffled group is only a measurement (p̃). Read the objective\'s T-GRPO term: only ordered answers are trained on.' },
+        { text: 'Every ordered answer whenever the frames were shuffled', feedback: 'Wrong answers never earn it, and a group whose ordered answers did no better than the shuffled ones earns nothing.' },
+      ],
+      answer: 0,
+    },
+    {
+      id: 'frame-order/noise',
+      prompt: 'From the very first iteration, with the warm start barely better on ordered than on shuffled frames, about half of the groups are paid the bonus. Why?',
+      choices: [
+        { text: 'Because the warm start already reads the order of the frames well', feedback: 'Its ordered and shuffled accuracies are close (the chart\'s two lines); look at how few answers each share is made of.' },
+        { text: 'With 8 answers per group, p and p̃ are coarse and noisy, so p > p̃ happens often by chance', feedback: 'Right: each share moves in steps of 1/8, and two noisy shares differ one way or the other most of the time. The bonus pays the lucky groups as well as the ones that read the order.' },
+        { text: 'Because α = 0.3 is large', feedback: 'α is how much is paid, not how often: the share of paid groups depends only on p > p̃.' },
+      ],
+      answer: 1,
+    },
+  ],
   'zero-variance': [
     {
       id: 'zero-variance/advantage',

@@ -24,6 +24,7 @@ export type TermId =
   | 'perturbation'
   | 'selection'
   | 'filter'
+  | 'temporal'
   | 'reward'
   | 'advantage'
   | 'ratio'
@@ -38,7 +39,7 @@ export type TermId =
   | 'update';
 
 /** The order terms are listed (and diffed) in: from the samples to the parameter update. */
-export const TERM_ORDER: readonly TermId[] = ['sampling', 'perturbation', 'selection', 'filter', 'reward', 'advantage', 'ratio', 'clip', 'penalty', 'surrogate', 'kl', 'entropy', 'aggregation', 'value', 'constraint', 'update'];
+export const TERM_ORDER: readonly TermId[] = ['sampling', 'perturbation', 'selection', 'filter', 'temporal', 'reward', 'advantage', 'ratio', 'clip', 'penalty', 'surrogate', 'kl', 'entropy', 'aggregation', 'value', 'constraint', 'update'];
 
 export interface ObjectiveTerm {
   id: TermId;
@@ -129,6 +130,22 @@ function perturbationTerm(c: RunConfig): ObjectiveTerm | null {
     text: `${clean > 0 ? `${clean} of each group's ${g} responses are sampled from the clean image and ${noisy} from a noisy copy` : `All ${g} responses are sampled from a noisy copy of the image`}, whose noise std starts at ${t.noiseStd} and falls on a ${t.noiseSchedule} schedule over ${t.noiseAnneal} iterations; the update scores every response on the clean image.`,
     knobs: ['tricks.noisyRollout', 'tricks.noiseMix', 'tricks.noiseStd', 'tricks.noiseSchedule', 'tricks.noiseAnneal', 'tricks.noiseMidpoint', 'tricks.noiseSteepness'],
     source: 'arXiv:2504.13055',
+  };
+}
+
+/** T-GRPO (Video-R1, arXiv:2503.21776): a second group per prompt on shuffled frames, and a temporal reward when order helps. */
+function temporalTerm(c: RunConfig): ObjectiveTerm | null {
+  const t = c.tricks;
+  if (!t.temporalGrpo) return null;
+  const g = c.sampling.groupSize;
+  return {
+    id: 'temporal',
+    role: 'temporal reward',
+    value: `T-GRPO, α = ${t.temporalAlpha}`,
+    tex: `\\tilde o_{1..${g}} \\sim ${OLD}(\\cdot\\mid q, \\text{shuffled frames}),\\quad r_i \\mathrel{+}= \\begin{cases} ${n(t.temporalAlpha)} & o_i \\text{ right and } p > \\tilde p \\\\ 0 & \\text{otherwise} \\end{cases}`,
+    text: `Each prompt's ${g} responses are sampled again from its frames in a shuffled order; p and p̃ are the shares of right answers in the ordered and the shuffled group. When p > p̃, each right ordered answer earns ${t.temporalAlpha} more reward. The shuffled responses are not trained on.`,
+    knobs: ['tricks.temporalGrpo', 'tricks.temporalAlpha'],
+    source: 'arXiv:2503.21776',
   };
 }
 
@@ -581,6 +598,7 @@ export function buildObjective(c: RunConfig): Objective {
     perturbationTerm(c),
     selectionTerm(c),
     filter,
+    temporalTerm(c),
     rewardTerm(c),
     advantageTerm(c),
     ratioTerm(c),

@@ -153,6 +153,7 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   if (c.rewards.dense && spec.perTokenCredit) none('rewards.dense', true, 'EasyR1\'s reward function returns one score per response, placed on its last token: dense step rewards would need a token-level reward manager.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the data by difficulty and set data.shuffle: false.');
   if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise (NoisyRollout\'s own fork of EasyR1 has it: worker.actor.is_noisy).');
+  if (t.temporalGrpo) none('tricks.temporalGrpo', t.temporalAlpha, 'No shuffled-frame rollouts in EasyR1 (Video-R1\'s T-GRPO is a fork of TRL).');
   if (t.onlineFilter && t.filterFreezeIters > 0) none('tricks.filterFreezeIters', t.filterFreezeIters, 'EasyR1 filters from the first step.');
   if (t.selectByDifficulty) none('tricks.selectByDifficulty', `${t.selectMinTries} of ${t.selectTries} tries`, 'Select the hard prompts before training (the bundle\'s data is not selected).');
   if (t.augment !== 'none') none('tricks.augment', t.augment, 'Augment the images in the data instead.');

@@ -181,6 +181,14 @@ def _steps_area(answer, gold_trace, trace):
     return right / len(markers)
 
 
+def _steps_motion(answer, gold_trace, trace):
+    if len(trace) == 0 or len(gold_trace) == 0:
+        return 0.0
+    right = sum(1 for i, w in enumerate(gold_trace) if i < len(trace) and trace[i] == w)
+    return right / max(len(gold_trace), len(trace))
+
+
+
 def _after_k(trace, marker, k):
     at = _index(trace, marker)
     return None if at < 0 or at + k >= len(trace) else trace[at + k]
@@ -192,7 +200,7 @@ def _steps_locate(answer, gold_trace, trace):
     return right / len(steps)
 
 
-SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area, "locate": _steps_locate}
+SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area, "motion": _steps_motion, "locate": _steps_locate}
 
 # ---- locate's boxes (src/engine/tasks/box.ts): x y w h in cells of a GRID x GRID grid
 GRID = ${GRID}
@@ -336,9 +344,8 @@ def match_key_steps(key_steps, trace):
 
 # ---- each task's answer: how many words (TaskDef.answerLength) and, where more than the gold
 # words are right, its own score (TaskDef.scoreAnswer); a task absent here answers in one word, scored exactly.
-ANSWER_LENGTH = {"locate": 4}
+ANSWER_LENGTH = {"motion": 1, "locate": 4}
 SCORE_ANSWER = {"locate": lambda words, gold: box_score(words, gold.split(), BOX_REWARD)}
-
 
 def _score_answer(task, answer, gold):
     if answer is None:

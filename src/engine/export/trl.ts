@@ -183,6 +183,7 @@ export function trlMapping(c: RunConfig): TrlMapping {
   if (t.onlineFilter) none('tricks.onlineFilter', `(${t.filterLow}, ${t.filterHigh})`, 'Filter the prompts by pass rate yourself before training.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the dataset by difficulty and set shuffle_dataset=False.');
   if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise in TRL.');
+  if (t.temporalGrpo) none('tricks.temporalGrpo', t.temporalAlpha, 'No shuffled-frame rollouts in GRPOTrainer (Video-R1 forks it for T-GRPO: its temporal flag).');
   if (t.selectByDifficulty) none('tricks.selectByDifficulty', `${t.selectMinTries} of ${t.selectTries} tries`, 'Select the hard prompts before training (the bundle\'s data is not selected).');
   if (t.augment !== 'none') none('tricks.augment', t.augment, 'Augment the images in the dataset instead.');
   none('model.*', `${c.model.dModel}d × ${c.model.nLayers} layers`, 'Pick a real VLM (MODEL in the script).');

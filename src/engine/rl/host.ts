@@ -314,3 +314,53 @@ export function tokenObjective(x: TokenObjectiveInput): TokenObjective {
   const total = policy + klTerm + entropyTerm + penaltyTerm;
   return { unclipped, clipped, branch, policy, klTerm, entropyTerm, penaltyTerm, total, contribution: x.weight * total };
 }
+
+// ---------------------------------------------------------------------------------------
+// T-GRPO's temporal contrast (Video-R1, Feng et al. 2025, arXiv:2503.21776, section 3.1, eq. 1).
+
+/** The paper's α: the temporal reward's size ("we set α = 0.3"). */
+export const TEMPORAL_ALPHA = 0.3;
+
+/**
+ * The temporal reward of one prompt: each prompt is rolled out as a group on its ordered frames
+ * and as a group on shuffled frames; p and p̃ are the shares of right answers in the two groups.
+ * r_t = α when p > p̃ (the model does better when it sees the frames in order), else 0. (The
+ * released Video-R1 code pays it when p >= 0.8 p̃, a looser rule; this is the paper's.)
+ */
+export function temporalReward(pOrdered: number, pShuffled: number, alpha: number = TEMPORAL_ALPHA): number {
+  return pOrdered > pShuffled ? alpha : 0;
+}
+
+export interface TemporalBonus {
+  /** The ordered rollouts' rewards with r_t added to the right ones of each group that earned it. */
+  rewards: number[];
+  /** Per group: p, p̃ and r_t. */
+  groups: { pOrdered: number; pShuffled: number; bonus: number }[];
+}
+
+/**
+ * T-GRPO's rewards for B groups of G ordered rollouts: r_t (temporalReward) is added only to
+ * the ordered-frame responses that are right ("only applied to correct responses"); the
+ * shuffled rollouts only measure p̃ and are not trained on. `correct` and `shuffledCorrect`
+ * are per rollout, group-major (B·G each; the shuffled groups may have another size G̃).
+ */
+export function temporalBonus(
+  rewards: readonly number[],
+  correct: readonly boolean[],
+  shuffledCorrect: readonly boolean[],
+  groupSize: number,
+  shuffledGroupSize: number,
+  alpha: number = TEMPORAL_ALPHA,
+): TemporalBonus {
+  const b = rewards.length / groupSize;
+  if (!Number.isInteger(b) || correct.length !== rewards.length || shuffledCorrect.length !== b * shuffledGroupSize) {
+    throw new Error(`temporalBonus: ${rewards.length} rewards, ${correct.length} ordered and ${shuffledCorrect.length} shuffled answers do not make groups of ${groupSize} and ${shuffledGroupSize}.`);
+  }
+  const share = (xs: readonly boolean[]) => xs.filter(Boolean).length / xs.length;
+  const groups = Array.from({ length: b }, (_, i) => {
+    const pOrdered = share(correct.slice(i * groupSize, (i + 1) * groupSize));
+    const pShuffled = share(shuffledCorrect.slice(i * shuffledGroupSize, (i + 1) * shuffledGroupSize));
+    return { pOrdered, pShuffled, bonus: temporalReward(pOrdered, pShuffled, alpha) };
+  });
+  return { rewards: rewards.map((r, k) => r + (correct[k] ? groups[Math.floor(k / groupSize)]!.bonus : 0)), groups };
+}

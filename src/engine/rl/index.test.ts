@@ -9,7 +9,7 @@ describe('engine/rl contract', () => {
       'explainedVariance', 'entropyFromLogits', 'maskedStats', 'maskedMean', 'maskedSum', 'maskedVar', 'sequenceLengths',
       'conjugateGradient', 'backtrackingLineSearch', 'trustRegionStepScale', 'AdaptiveKLController', 'FixedKLController',
       // What the trainer calls besides.
-      'policyLossFromTerms', 'oldPolicyKl', 'regularisedLoss', 'tokenLossWeights', 'rewardsWithKlPenalty', 'entropyFromLogProbs', 'stopGradient', 'samplingMismatch', 'sftLoss',
+      'policyLossFromTerms', 'oldPolicyKl', 'regularisedLoss', 'tokenLossWeights', 'rewardsWithKlPenalty', 'entropyFromLogProbs', 'stopGradient', 'samplingMismatch', 'sftLoss', 'temporalBonus', 'temporalReward',
     ] as const;
     for (const name of functions) expect(typeof rl[name], name).toBe('function');
     expect(rl.ADVANTAGE_SCALES).toEqual(['group', 'batch', 'none']);

@@ -27,9 +27,13 @@
  *   stopGradient  torch's .detach()
  *   mismatch      samplingMismatch: behaviour vs. updated policy (NoisyRollout's off-policy ratio, TRL's sampling/*)
  *   sft           sftLoss: teacher-forced cross-entropy (SFT on gold traces; RFT on accepted samples)
+ *   (host)        temporalBonus, temporalReward: T-GRPO's ordered-vs-shuffled reward (Video-R1, arXiv:2503.21776)
  */
 export { ADVANTAGE_SCALES, KL_CHOICES, KL_ESTIMATORS, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, STD_EPS, placeTokenRewards } from './host';
 export type { AdvantageScale, KlChoice, KlEstimator, LossAggregation, PolicyKlChoice, PolicyLossLevel } from './host';
+// T-GRPO's temporal contrast (Video-R1): maths on plain numbers, so it lives in ./host.ts.
+export { TEMPORAL_ALPHA, temporalBonus, temporalReward } from './host';
+export type { TemporalBonus } from './host';
 
 export { groupAdvantages, groupStd, reinforceBaselineAdvantages, rlooAdvantages, whiten } from './advantages';
 

@@ -8,6 +8,7 @@ import { areaTask } from './area';
 import { compareTask } from './compare';
 import { countTask } from './count';
 import { digitSumTask } from './digit-sum';
+import { motionTask } from './motion';
 import { locateTask } from './locate';
 import { SPLITS, TASK_IDS, isSplit, type GenerateOptions, type Split, type TaskDef, type TaskId, type TaskInstance } from './types';
 
@@ -63,6 +64,7 @@ export const TASKS: Readonly<Record<TaskId, TaskDef>> = {
   'digit-sum': guarded(digitSumTask),
   compare: guarded(compareTask),
   area: guarded(areaTask),
+  motion: guarded(motionTask),
   locate: guarded(locateTask),
 };
 

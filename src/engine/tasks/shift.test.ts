@@ -68,6 +68,9 @@ describe('the splits', () => {
       'compare/ood': 'c4e06754',
       'area/id': '1a5f1fe8',
       'area/ood': '266169bc',
+      // motion came with its own warm start, trained on these.
+      'motion/id': 'ad32a6cb',
+      'motion/ood': '9b3c55b7',
       'locate/id': 'ff6e3936',
       'locate/ood': '1a50f279',
     });
@@ -83,6 +86,7 @@ describe('the splits', () => {
           "compare": "34221d4e",
           "count": "f82a0c1",
           "digit-sum": "10ef51d3",
+          "motion": "618f378f",
           "locate": "720b3c8a",
         },
         "one": {
@@ -90,6 +94,7 @@ describe('the splits', () => {
           "compare": "287d9785",
           "count": "fe154aad",
           "digit-sum": "a1eaf3f5",
+          "motion": "704ce24d",
           "locate": "9a342805",
         },
       }

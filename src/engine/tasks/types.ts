@@ -6,7 +6,7 @@ import type { Box } from './box';
  * the registry (./index.ts) lists them.
  */
 
-export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area', 'locate'] as const;
+export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area', 'motion', 'locate'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 /**
@@ -111,6 +111,12 @@ export interface TaskDef {
    */
   verboseTraces?: boolean;
   generate(opts: GenerateOptions): TaskInstance;
+  /**
+   * Frame-sequence tasks only (motion): the image with its frames in a seeded random order,
+   * never the original one. T-GRPO (tricks.temporalGrpo) rolls each prompt out on these too;
+   * a single-picture task has none, and the config refuses T-GRPO on it.
+   */
+  shuffleFrames?(image: Float32Array, imageSize: number, seed: number): Float32Array;
   /**
    * Process reward (StepGRPO): the fraction, in [0, 1], of the gold trace's steps that the
    * given trace gets right (digits read correctly, partial sums right, ...). An empty or

@@ -18,6 +18,7 @@ function round(v: number): RolloutRound {
     mask: tf.ones([4, 1]),
     samples,
     rewardMs: 0,
+    temporal: null,
   };
 }
 

@@ -63,11 +63,18 @@ export function perturbationAccuracy(samples: readonly HostSample[]): Record<str
   return { 'noise/acc_clean': acc(clean), 'noise/acc_noisy': acc(noisy), 'noise/acc_gap': acc(clean) - acc(noisy) };
 }
 
+/** T-GRPO's ordered vs shuffled accuracy and bonus share (round 0), or nothing when the trick is off. */
+export function temporalMetrics(round: RolloutRound): Record<string, number> {
+  const t = round.temporal;
+  if (!t) return {};
+  return { 'temporal/acc_ordered': t.accOrdered, 'temporal/acc_shuffled': t.accShuffled, 'temporal/bonus_frac': t.bonusFrac };
+}
+
 /** The rollout's metrics (round 0's samples, the groups kept), with a note when the filters worked hard or fell short. */
 export function rolloutPhaseMetrics(run: RunState, iteration: number, r: Rollouts): Record<string, number> {
   const { sampling, tricks } = run.config;
   const first = r.rounds[0]!;
-  const values = { ...rolloutMetrics(first.samples), ...perturbationAccuracy(first.samples), ...selectionMetrics(run.selection, first.instances) };
+  const values = { ...rolloutMetrics(first.samples), ...perturbationAccuracy(first.samples), ...selectionMetrics(run.selection, first.instances), ...temporalMetrics(first) };
   if (sampling.groupSize > 1) values['groups/zero_std_frac'] = r.firstStats.filter((s) => !hasSignal(s)).length / r.firstStats.length;
   if (!filtersGroups(tricks)) return values;
   values['groups/kept'] = r.kept.length;

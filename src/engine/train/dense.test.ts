@@ -39,6 +39,7 @@ function round(samples: HostSample[]): RolloutRound {
     mask: tf.tensor2d(samples.map((s) => Array.from({ length: T }, (_, t) => (t < s.length ? 1 : 0))), [samples.length, T]),
     samples,
     rewardMs: 0,
+    temporal: null,
   };
 }
 

@@ -41,6 +41,13 @@ export const METRIC_KEYS = [
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
+/**
+ * T-GRPO's keys (tricks.temporalGrpo on a frame-sequence task; absent otherwise, so not in
+ * METRIC_KEYS, which every run reports): round 0's share of right answers on the ordered
+ * frames and on the shuffled ones, and the share of its groups that earned the temporal reward.
+ */
+export const TEMPORAL_METRIC_KEYS = ['temporal/acc_ordered', 'temporal/acc_shuffled', 'temporal/bonus_frac'] as const;
+
 export const MetricsRecordSchema = z
   .object({
     iteration: z.number().int().min(1),

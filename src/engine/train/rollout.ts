@@ -17,6 +17,7 @@ import { perturbImages, perturbedPerGroup, perturbsImages } from './augment';
 import { instancesToTensors } from './batch';
 import { promptSeed, type PromptSelection } from './select';
 import { now } from './clock';
+import { temporalContrast, usesTemporalContrast, type TemporalStats } from './temporal';
 
 /** One sampled response, on the host. */
 export interface HostSample {
@@ -46,6 +47,8 @@ export interface RolloutRound {
   samples: HostSample[];
   /** Host time spent scoring the samples (part of the rollout's time). */
   rewardMs: number;
+  /** T-GRPO (tricks.temporalGrpo): ordered vs shuffled accuracy of this round; null when off. */
+  temporal: TemporalStats | null;
 }
 
 export interface RoundOptions {
@@ -113,7 +116,15 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
     samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, perturbed: i % g >= g - perturbed, scored });
   }
   const rewardMs = now() - scoringStarted;
-  return { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples, rewardMs };
+  const round: RolloutRound = { instances, images, rolloutImages, prompts, tokens: out.tokens, logp: out.logp, mask: out.mask, samples, rewardMs, temporal: null };
+  if (!usesTemporalContrast(config, task)) return round;
+  try {
+    const contrast = await temporalContrast(policy, task, config, { iteration: opts.iteration, round: opts.round, instances, prompts, samples });
+    return { ...round, samples: contrast.samples, temporal: contrast.stats };
+  } catch (e) {
+    disposeRound(round);
+    throw e;
+  }
 }
 
 /**

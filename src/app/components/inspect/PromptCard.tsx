@@ -1,7 +1,9 @@
 import { fmt } from '../../lib/format';
 import { questionText, word, type GroupView } from '../../lib/inspect';
+import type { TaskId } from '../../../engine/tasks/types';
 import type { AttentionState } from '../../store/inspectSlice';
 import { AttentionWeights } from './AttentionWeights';
+import { MotionFrames } from './drawMotion';
 import { PixelImage } from './PixelImage';
 
 interface Props {
@@ -12,10 +14,12 @@ interface Props {
   onClearAttention: () => void;
   /** The advantage is relative to the group (GRPO, RLOO), not to a critic (PPO, TRPO) or the batch mean (REINFORCE). */
   groupBaseline: boolean;
+  /** The run's task: a task with its own drawing of the prompt and answers gets it below the image. */
+  task?: TaskId;
 }
 
 /** The prompt of a group: its image (and the clean one if the rollout saw a noised copy), question, gold answer and group statistics. */
-export function PromptCard({ group, attention, attentionFor, onClearAttention, groupBaseline }: Props) {
+export function PromptCard({ group, attention, attentionFor, onClearAttention, groupBaseline, task }: Props) {
   const p = group.prompt;
   const overlay = attention?.status === 'done' && attention.result ? { grid: attention.result.grid, weights: attention.result.mean } : null;
   const imageShare = overlay ? overlay.weights.reduce((a, b) => a + b, 0) : null;
@@ -34,6 +38,7 @@ export function PromptCard({ group, attention, attentionFor, onClearAttention, g
         )}
       </div>
       <div className="prompt-text">
+        {task === 'motion' && <MotionFrames group={group} />}
         <p className="question" data-testid="prompt-question">
           {questionText(p.promptTokens)}
         </p>
