@@ -86,16 +86,16 @@ describe('the splits', () => {
           "compare": "34221d4e",
           "count": "f82a0c1",
           "digit-sum": "10ef51d3",
-          "motion": "618f378f",
           "locate": "720b3c8a",
+          "motion": "618f378f",
         },
         "one": {
           "area": "2541b5d8",
           "compare": "287d9785",
           "count": "fe154aad",
           "digit-sum": "a1eaf3f5",
-          "motion": "704ce24d",
           "locate": "9a342805",
+          "motion": "704ce24d",
         },
       }
     `);
