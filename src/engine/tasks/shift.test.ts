@@ -67,6 +67,9 @@ describe('the splits', () => {
       'compare/ood': 'c4e06754',
       'area/id': '1a5f1fe8',
       'area/ood': '266169bc',
+      // click came after the shift split; its warm start is trained on these.
+      'click/id': '55a67700',
+      'click/ood': '7c2b1336',
     });
   });
 
@@ -77,12 +80,14 @@ describe('the splits', () => {
       {
         "all": {
           "area": "e5f5cc22",
+          "click": "f9a6df72",
           "compare": "34221d4e",
           "count": "f82a0c1",
           "digit-sum": "10ef51d3",
         },
         "one": {
           "area": "2541b5d8",
+          "click": "bdc0bcbd",
           "compare": "287d9785",
           "count": "fe154aad",
           "digit-sum": "a1eaf3f5",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mixSeed } from '../random';
-import { BOS, decode, encode, formatResponse, isKnownWord } from '../tokenizer';
+import { BOS, answerWords, decode, encode, formatResponse, isKnownWord } from '../tokenizer';
 import { MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TASKS, generateBatch, getTask } from './index';
 import { TASK_IDS, type GenerateOptions, type Split } from './types';
 
@@ -41,7 +41,8 @@ describe.each(TASK_IDS)('task %s', (taskId) => {
             expect(inst.promptTokens.length).toBeLessThanOrEqual(MAX_PROMPT_TOKENS);
             expect(encode(decode(inst.promptTokens))).toEqual(inst.promptTokens);
             expect(inst.goldTrace.every(isKnownWord)).toBe(true);
-            expect(isKnownWord(inst.answer)).toBe(true);
+            expect(answerWords(inst.answer)).toHaveLength(task.answerLength);
+            expect(answerWords(inst.answer).every(isKnownWord)).toBe(true);
             expect(formatResponse(inst.goldTrace, inst.answer).length).toBeLessThanOrEqual(MAX_RESPONSE_TOKENS);
             expect(inst.image.length).toBe(imageSize * imageSize * 3);
             expect(inst).toMatchObject({ taskId, seed, split, difficulty: level, imageSize });
@@ -97,7 +98,7 @@ describe('registry', () => {
   });
 
   it('names the valid ids when asked for an unknown task', () => {
-    expect(() => getTask('counting')).toThrow('Unknown task "counting": valid tasks are "count", "digit-sum", "compare", "area".');
+    expect(() => getTask('counting')).toThrow('Unknown task "counting": valid tasks are "count", "digit-sum", "compare", "area", "click".');
   });
 
   it('generates a batch with seeds mixSeed(seedBase, k)', () => {

@@ -5,7 +5,7 @@ import type { VocabSize } from '../tokenizer';
  * the registry (./index.ts) lists them.
  */
 
-export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area'] as const;
+export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area', 'click'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 /**
