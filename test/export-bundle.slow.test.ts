@@ -81,15 +81,18 @@ describe.skipIf(!python)('the exported bundle runs in Python', () => {
       ' "acc": R.accuracy_reward(ok, solution=["2"], completion_ids=ids), "fmt": R.format_reward(ok, completion_ids=ids),',
       ' "fmt_cut": R.format_reward(ok, completion_ids=full), "step": R.step_reward(ok, task=["count"], solution=["2"], trace=["1 2"], completion_ids=ids),',
       ' "len": R.length_reward(cut, completion_ids=full), "hack": R.hackable_reward(["because"]),',
+      ' "click": R.accuracy_reward(["<think> </think> <answer> click 6 11 </answer>"], solution=["click 5 10"], task=["click"], trace=["red square width 4 to 7 height 9 to 11"], completion_ids=ids),',
+      ' "act": R.action_reward(["<think> </think> <answer> click 8 8 </answer>"]), "dist": R.distance_reward(["<think> </think> <answer> click 8 14 </answer>"], task=["click"], solution=["click 5 10"]),',
       ' "easy": R.compute_score([{"response": ok[0], "response_length": 5, "ground_truth": json.dumps({"task": "count", "answer": "2", "trace": "1 2"})}]),',
       '}',
       'print(json.dumps(out))',
     ].join('\n')], join(dir, 'b'));
     expect(adapters.stderr).toBe('');
     const got = JSON.parse(adapters.stdout) as Record<string, unknown>;
-    expect(got).toMatchObject({ acc: [1], fmt: [1], fmt_cut: [0], step: [1], len: [-1], hack: [1] });
+    // A click anywhere in the box (read from the trace column) is right; 8 14 is 5 units from 5 10 (3-4-5): 1 - 5/16.
+    expect(got).toMatchObject({ acc: [1], fmt: [1], fmt_cut: [0], step: [1], len: [-1], hack: [1], click: [1], act: [1], dist: [1 - 5 / 16] });
     // accuracy 1 + format 0.5 + step 0.5 + length 0 (weights of the run above): the weighted sum.
-    expect(got.easy).toEqual([{ overall: 2, accuracy: 1, format: 1, step: 1, length: 0, hackable: 0 }]);
+    expect(got.easy).toEqual([{ overall: 2, accuracy: 1, format: 1, step: 1, length: 0, hackable: 0, action: 0, distance: 0 }]);
 
     const kw = py(['-c', 'import ast; t=ast.parse(open("trl/train_grpo.py").read()); c=[n for n in ast.walk(t) if isinstance(n, ast.Call) and getattr(n.func, "id", "")=="GRPOConfig"]; print(",".join(k.arg for k in c[0].keywords))'], join(dir, 'b'));
     const args = kw.stdout.trim().split(',');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALGORITHM_SPECS, type AlgorithmSpec } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
 import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS } from './rl/host';
+import { REWARD_TASKS } from './rewards';
 import { TASKS } from './tasks';
 import { TASK_IDS, type TaskDef } from './tasks/types';
 
@@ -86,6 +87,8 @@ export const RewardWeightsSchema = z.object({
   step: z.number().min(-10).max(10).default(0).describe('Process reward (StepGRPO): share of the trace\'s steps that are right.'),
   length: z.number().min(-10).max(10).default(0).describe('DAPO soft overlong punishment near L_max, -1 if truncated.'),
   hackable: z.number().min(-10).max(10).default(0).describe('A bonus for saying "because": hackable on purpose, to watch reward hacking.'),
+  action: z.number().min(-10).max(10).default(0).describe('Click task only: 1 if the action type is right (UI-R1\'s action reward); accuracy already asks for it, with the point inside the box.'),
+  distance: z.number().min(-10).max(10).default(0).describe('Click task only, hackable on purpose: partial credit 1 - d/16 by distance to the target\'s centre, which a policy can game by always clicking the middle of the screen.'),
 });
 const gate = (what: string) => z.boolean().default(false).describe(`Pay the ${what} term only when the answer is right (its value times the accuracy, 0 or 1).`);
 export const RewardGatesSchema = z.object({
@@ -197,6 +200,10 @@ export const RunConfigSchema = z.object({
       if (negative.length > 0) at(['rewards', 'combine'], `A product needs terms that are never negative, but ${negative.map((n) => `rewards.weights.${n}`).join(' and ')} can be (length is a penalty from 0 down to -1; a negative weight flips a term): set ${negative.length > 1 ? 'them' : 'it'} to 0 or use sum.`);
     }
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
+    for (const [name, tasks] of Object.entries(REWARD_TASKS)) {
+      const w = c.rewards.weights[name as keyof typeof c.rewards.weights];
+      if (w !== 0 && !tasks.includes(c.task.task)) at(['rewards', 'weights', name], `The ${name} reward scores the answers of the ${tasks.join(', ')} task only, and this run's task is ${c.task.task}: set it to 0.`);
+    }
     samplingTrickRules(c, at);
   });
 /**
