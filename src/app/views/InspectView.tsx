@@ -97,7 +97,7 @@ function BatchInspector() {
       <div className="inspect-body">
         <GroupList groups={shown} total={groups.length} selected={group.index} onSelect={s.setPrompt} groupBaseline={groupBaseline} />
         <div className="inspect-main">
-          <PromptCard group={group} attention={attentionFor ? att : null} attentionFor={attentionFor} onClearAttention={s.clearAttention} groupBaseline={groupBaseline} />
+          <PromptCard group={group} attention={attentionFor ? att : null} attentionFor={attentionFor} onClearAttention={s.clearAttention} groupBaseline={groupBaseline} task={run.config.task.task} />
           <div className="responses" data-testid="responses" data-count={group.samples.length}>
             {group.samples.map(({ sample, index }, j) => (
               <ResponseCard

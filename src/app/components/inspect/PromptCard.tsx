@@ -1,6 +1,8 @@
 import { fmt } from '../../lib/format';
 import { questionText, word, type GroupView } from '../../lib/inspect';
 import type { AttentionState } from '../../store/inspectSlice';
+import type { TaskId } from '../../../engine/tasks/types';
+import { ClickOverlay, ClickSummary } from './drawClick';
 import { PixelImage } from './PixelImage';
 
 interface Props {
@@ -11,10 +13,12 @@ interface Props {
   onClearAttention: () => void;
   /** The advantage is relative to the group (GRPO, RLOO), not to a critic (PPO, TRPO) or the batch mean (REINFORCE). */
   groupBaseline: boolean;
+  /** The run's task: some draw their answers on the image (drawClick). */
+  task: TaskId;
 }
 
 /** The prompt of a group: its image (and the clean one if the rollout saw a noised copy), question, gold answer and group statistics. */
-export function PromptCard({ group, attention, attentionFor, onClearAttention, groupBaseline }: Props) {
+export function PromptCard({ group, attention, attentionFor, onClearAttention, groupBaseline, task }: Props) {
   const p = group.prompt;
   const overlay = attention?.status === 'done' && attention.result ? { grid: attention.result.grid, weights: attention.result.mean } : null;
   const imageShare = overlay ? overlay.weights.reduce((a, b) => a + b, 0) : null;
@@ -22,7 +26,9 @@ export function PromptCard({ group, attention, attentionFor, onClearAttention, g
     <section className="prompt-card" data-testid="prompt-card" data-prompt={group.index} aria-label={`Prompt ${group.index + 1}`}>
       <div className="images">
         <figure>
-          <PixelImage image={p.image} size={p.imageSize} scale={6} label={p.cleanImage ? 'the image the rollout saw (noised)' : 'the prompt image'} overlay={overlay} testId="prompt-image" />
+          <PixelImage image={p.image} size={p.imageSize} scale={6} label={p.cleanImage ? 'the image the rollout saw (noised)' : 'the prompt image'} overlay={overlay} testId="prompt-image">
+            <ClickOverlay task={task} prompt={p} samples={group.samples} px={p.imageSize * 6} />
+          </PixelImage>
           <figcaption>{p.cleanImage ? 'what the rollout saw (NoisyRollout)' : 'image'}</figcaption>
         </figure>
         {p.cleanImage && (
@@ -39,6 +45,7 @@ export function PromptCard({ group, attention, attentionFor, onClearAttention, g
         <p>
           gold answer <code>{p.answer}</code> · difficulty {p.difficulty}
         </p>
+        <ClickSummary task={task} prompt={p} samples={group.samples} />
         <p data-testid="group-stats" data-mean={group.mean} data-std={group.std}>
           G = {group.samples.length} · group mean <strong>{fmt(group.mean, 4)}</strong> · std <strong>{fmt(group.std, 4)}</strong> <span className="muted">(Bessel, as the advantage uses; population {fmt(group.popStd, 4)})</span>
         </p>
