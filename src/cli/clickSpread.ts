@@ -3,17 +3,17 @@
  * For each checkpoint given, G = 8 samples (temperature 1) on the same 64 held-out ID click
  * prompts (the trainer's evaluation seeds), and: the hit rate, the share of hits exactly on the
  * gold click (the centre unit), and the mean number of distinct points hit per prompt with a hit.
- *   npx tsx scripts/click-spread.ts public/checkpoints/click runs/click/grpo-save
+ *   npx tsx src/cli/clickSpread.ts public/checkpoints/click runs/click/grpo-save
  */
-import { initBackend } from '../src/cli/backend';
-import { fileHandler } from '../src/cli/fileHandler';
-import { Policy } from '../src/engine/model';
-import { parseResponse } from '../src/engine/rewards';
-import { TASKS } from '../src/engine/tasks';
-import { insideBox, parseClick, targetBox } from '../src/engine/tasks/click';
-import { answerWords } from '../src/engine/tokenizer';
-import { instancesToTensors, rows } from '../src/engine/train/batch';
-import { heldOutInstances } from '../src/engine/train/evaluate';
+import { initBackend } from './backend';
+import { fileHandler } from './fileHandler';
+import { Policy } from '../engine/model';
+import { parseResponse } from '../engine/rewards';
+import { TASKS } from '../engine/tasks';
+import { insideBox, parseClick, targetBox } from '../engine/tasks/click';
+import { answerWords } from '../engine/tokenizer';
+import { instancesToTensors, rows } from '../engine/train/batch';
+import { heldOutInstances } from '../engine/train/evaluate';
 
 const G = 8;
 const N = 64;
