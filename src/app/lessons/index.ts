@@ -353,7 +353,7 @@ export const LESSONS: readonly Lesson[] = [
         highlight: ['accuracy'],
       },
       {
-        text: 'Now pay the deliberately hackable distance reward instead: 1 - d/16 for a click d units from the gold one. Always clicking the middle of the screen earns 0.38 or more on every screen without looking, and a near miss can earn more than a hit in the box\'s far corner. Set it and run again; watch reward/distance against the accuracy line.',
+        text: 'Now pay the deliberately hackable distance reward instead: 1 - d/16 for a click d units from the gold one. Always clicking the middle of the screen earns 0.38 or more on every screen without looking, and a near miss can earn more than a hit in the box\'s far corner. Set it and run again; watch reward/distance against the accuracy line. What we measured (GRPO, 60 iterations, 3 seeds): the distance reward rose from about 0.53 to 0.58-0.62 and accuracy did not fall, so RL moved clicks towards the targets; the blind middle click would have earned 0.685, more than that, but no run found it in 60 iterations.',
         action: { kind: 'set', path: 'rewards.weights.distance', value: 1, label: 'Pay distance, not accuracy', also: { 'rewards.weights.accuracy': 0 } },
         highlight: ['reward', 'accuracy'],
       },
