@@ -1,8 +1,8 @@
 /**
- * The click task's own reward terms, after UI-R1 (Lu et al., 2025, arXiv:2503.21620, §3.2:
- * R = R_format + R_action + R_coord; R_action is 1 when the predicted action type matches the
- * ground truth, R_coord 1 when the predicted point lies inside the target's box) and GUI-R1
- * (arXiv:2504.10458, §3: its accuracy reward likewise pays a point only inside the box).
+ * The click task's own reward terms, after UI-R1 (Lu et al., 2025, arXiv:2503.21620:
+ * R = R_T + R_C + R_F; R_T is 1 when the predicted action type matches the ground truth, R_C 1
+ * when the predicted point lies inside the target's box, R_F the format) and GUI-R1
+ * (arXiv:2504.10458: its R_point likewise pays a point only inside the box).
  * The accuracy reward is the task's scoreAnswer (R_action x R_coord: right only when both hold);
  * `action` is R_action on its own, and `distance` a partial credit by distance that UI-R1 does
  * not use, deliberately hackable: every screen's targets lie within 10 units of its centre, so

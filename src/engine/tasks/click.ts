@@ -22,10 +22,11 @@
  * Levels: 1 one other button, differing in colour and shape; 2 two others, which may share the
  * target's colour or its shape (so both words matter); 3 three others, likewise.
  *
- * Rewards, after UI-R1 (Lu et al., 2025, arXiv:2503.21620, §3: R = R_format + R_action + R_coord,
- * R_coord = 1 when the predicted point lies in the ground-truth box) and GUI-R1 (arXiv:2504.10458,
- * its point reward likewise 1 inside the box): scoreAnswer = action right x point inside, in
- * {0, 1}. The action and the distance rewards are ../rewards/click.ts.
+ * Rewards, after UI-R1 (Lu et al., 2025, arXiv:2503.21620: R = R_T + R_C + R_F, the action type
+ * right, the coordinate inside the ground-truth box, the format) and GUI-R1 (arXiv:2504.10458:
+ * R_point = 1 when the point lies in the ground-truth box): scoreAnswer = action right x point
+ * inside, in {0, 1}. A point parses only after the word click, so R_C = 1 implies R_T = 1 and
+ * accuracy + the action reward (../rewards/click.ts) is exactly UI-R1's R_T + R_C.
  */
 import { Rng } from '../random';
 import { BOS, COLORS, SHAPES, VOCAB_SIZE, encode, type Color, type Shape } from '../tokenizer';
