@@ -83,15 +83,18 @@ describe.skipIf(!python)('the exported bundle runs in Python', () => {
       ' "len": R.length_reward(cut, completion_ids=full), "hack": R.hackable_reward(["because"]),',
       // StepGRPO: "1 2" holds 2 of the 3 key steps of a count to 3; it counts up and ends on its answer, so it is valid.
       ' "rar": R.stepRAR_reward(ok, task=["count"], solution=["3"], trace=["1 2 3"], completion_ids=ids), "rvr": R.stepRVR_reward(ok, task=["count"], solution=["3"], trace=["1 2 3"], completion_ids=ids),',
+      ' "click": R.accuracy_reward(["<think> </think> <answer> click 6 11 </answer>"], solution=["click 5 10"], task=["click"], trace=["red square width 4 to 7 height 9 to 11"], completion_ids=ids),',
+      ' "act": R.action_reward(["<think> </think> <answer> click 8 8 </answer>"]), "dist": R.distance_reward(["<think> </think> <answer> click 8 14 </answer>"], task=["click"], solution=["click 5 10"]),',
       ' "easy": R.compute_score([{"response": ok[0], "response_length": 5, "ground_truth": json.dumps({"task": "count", "answer": "2", "trace": "1 2"})}]),',
       '}',
       'print(json.dumps(out))',
     ].join('\n')], join(dir, 'b'));
     expect(adapters.stderr).toBe('');
     const got = JSON.parse(adapters.stdout) as Record<string, unknown>;
-    expect(got).toMatchObject({ acc: [1], fmt: [1], fmt_cut: [0], step: [1], len: [-1], hack: [1], rar: [2 / 3], rvr: [1] });
+    expect(got).toMatchObject({ acc: [1], fmt: [1], fmt_cut: [0], step: [1], len: [-1], hack: [1], rar: [2 / 3], rvr: [1], click: [1], act: [1], dist: [1 - 5 / 16] });
+    // A click anywhere in the box (read from the trace column) is right; 8 14 is 5 units from 5 10 (3-4-5): 1 - 5/16.
     // accuracy 1 + format 0.5 + step 0.5 + length 0 (weights of the run above): the weighted sum.
-    expect(got.easy).toEqual([{ overall: 2, accuracy: 1, format: 1, step: 1, length: 0, hackable: 0, stepRAR: 1, stepRVR: 1 }]);
+    expect(got.easy).toEqual([{ overall: 2, accuracy: 1, format: 1, step: 1, length: 0, hackable: 0, stepRAR: 1, stepRVR: 1, action: 0, distance: 0 }]);
 
     const kw = py(['-c', 'import ast; t=ast.parse(open("trl/train_grpo.py").read()); c=[n for n in ast.walk(t) if isinstance(n, ast.Call) and getattr(n.func, "id", "")=="GRPOConfig"]; print(",".join(k.arg for k in c[0].keywords))'], join(dir, 'b'));
     const args = kw.stdout.trim().split(',');

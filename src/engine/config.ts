@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALGORITHM_SPECS, type AlgorithmSpec } from './algorithms/spec';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './model/config';
 import { ADVANTAGE_SCALES, KL_CHOICES, LOSS_AGGREGATIONS, POLICY_KL_CHOICES, POLICY_LOSS_LEVELS, TEMPORAL_ALPHA } from './rl/host';
+import { REWARD_TASKS } from './rewards';
 import { TASKS } from './tasks';
 import { TASK_IDS, type TaskDef } from './tasks/types';
 import { BOX_REWARDS } from './tasks/box';
@@ -90,6 +91,8 @@ export const RewardWeightsSchema = z.object({
   hackable: z.number().min(-10).max(10).default(0).describe('A bonus for saying "because": hackable on purpose, to watch reward hacking.'),
   stepRAR: z.number().min(-10).max(10).default(0).describe('StepGRPO\'s StepRAR: share of the gold key steps (readings, equations, any equivalent form) found anywhere in the trace. The paper pays accuracy + 0.1 x this.'),
   stepRVR: z.number().min(-10).max(10).default(0).describe('StepGRPO\'s StepRVR: 1 if the trace is complete and logical (readings, steps that follow, the answer as conclusion), else 0. Right readings are not asked.'),
+  action: z.number().min(-10).max(10).default(0).describe('Click task only: 1 if the action type is right (UI-R1\'s action reward); accuracy already asks for it, with the point inside the box.'),
+  distance: z.number().min(-10).max(10).default(0).describe('Click task only, hackable on purpose: partial credit 1 - d/16 by distance to the target\'s centre, which a policy can game by always clicking the middle of the screen.'),
 });
 const gate = (what: string) => z.boolean().default(false).describe(`Pay the ${what} term only when the answer is right (its value times the accuracy, 0 or 1).`);
 export const RewardGatesSchema = z.object({
@@ -214,6 +217,10 @@ export const RunConfigSchema = z.object({
       at(['tricks', 'temporalGrpo'], `T-GRPO compares answers on ordered and shuffled frames, and the ${c.task.task} task is a single picture with no frames to shuffle: pick a frame-sequence task (motion) or turn it off.`);
     }
     if (c.tricks.filterLow >= c.tricks.filterHigh) at(['tricks', 'filterHigh'], `Must be above filterLow (${c.tricks.filterLow}).`);
+    for (const [name, tasks] of Object.entries(REWARD_TASKS)) {
+      const w = c.rewards.weights[name as keyof typeof c.rewards.weights];
+      if (w !== 0 && !tasks.includes(c.task.task)) at(['rewards', 'weights', name], `The ${name} reward scores the answers of the ${tasks.join(', ')} task only, and this run's task is ${c.task.task}: set it to 0.`);
+    }
     samplingTrickRules(c, at);
   });
 /**

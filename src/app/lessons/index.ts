@@ -380,6 +380,42 @@ export const LESSONS: readonly Lesson[] = [
     },
   },
   {
+    id: 'click-many-answers',
+    title: 'Click: many right answers',
+    summary: 'A GUI action: click X Y anywhere in the right button. SFT imitated the centre, RL pays any hit, and a distance reward can be gamed by clicking the middle.',
+    preset: 'grpo',
+    // The budget of the README's click rows ("click: does RL learn?"): 60 iterations at B = 8,
+    // G = 8, 128 held-out prompts per split every 20 iterations; 3 seeds each of GRPO, grpo-mu4, PPO.
+    settings: { 'task.task': 'click', 'run.iterations': 60, 'run.evalEvery': 20, 'run.evalN': 128 },
+    controls: ['rewards.weights.accuracy', 'rewards.weights.action', 'rewards.weights.distance', 'sampling.temperature', 'run.seed'],
+    presetPicker: false,
+    charts: ['accuracy', 'reward'],
+    steps: [
+      {
+        text: 'A 32x32 screen of 2-4 buttons and an instruction ("click red square"). The answer is an action and a point on a 16 x 16 grid, <answer> click X Y </answer>. As in UI-R1, accuracy pays 1 for the click action with a point anywhere inside the target\'s box: a 4 x 4 button has 16 right answers. The warm start imitated one of them, the box\'s centre (28% of held-out screens right, greedy).',
+      },
+      {
+        text: 'Press Start (GRPO, 60 iterations). What we measured, 3 seeds each: held-out ID accuracy did not rise beyond the noise (±3.8 points on 128 prompts): GRPO ended at 20.6% (19.5-21.1) from 25.0%, grpo-mu4 at 22.7%, PPO at 24.2% (18.0-34.4). Sampled train accuracy rose a little (about 11% to 12-15%): RL reshapes the sampling before it moves the greedy answer.',
+        action: { kind: 'start' },
+        highlight: ['accuracy', 'reward'],
+      },
+      {
+        text: 'Open Inspect. Every sampled click of the group is drawn over the target\'s dashed box: green inside, red outside. The hits land on several points of the box, not only its centre: in our measurement only 4-5% of hits were exactly the gold click, before and after RL.',
+        action: { kind: 'view', view: 'inspect' },
+      },
+      {
+        text: 'The visual-shift line stays at 0: on dark-theme screens the warm start writes no well-formed answer at all, before and after RL. The novel-answer line (targets in the bottom-right quarter, never the ID answer) stays at 0-3%.',
+        highlight: ['accuracy'],
+      },
+      {
+        text: 'Now pay the deliberately hackable distance reward instead: 1 - d/16 for a click d units from the gold one. Always clicking the middle of the screen earns 0.38 or more on every screen without looking, and a near miss can earn more than a hit in the box\'s far corner. Set it and run again; watch reward/distance against the accuracy line. What we measured (GRPO, 60 iterations, 3 seeds): the distance reward rose from about 0.53 to 0.58-0.62 and accuracy did not fall, so RL moved clicks towards the targets; the blind middle click would have earned 0.685, more than that, but no run found it in 60 iterations.',
+        action: { kind: 'set', path: 'rewards.weights.distance', value: 1, label: 'Pay distance, not accuracy', also: { 'rewards.weights.accuracy': 0 } },
+        highlight: ['reward', 'accuracy'],
+      },
+    ],
+    noPromise: 'The runs behind it (README, "click: does RL learn?", 3 seeds each of GRPO, grpo-mu4 and PPO) showed no held-out gain beyond the noise in 60 iterations, so there is no improvement to promise; the lesson says what they showed.',
+  },
+  {
     id: 'zero-variance',
     title: 'Zero-variance groups and online filtering',
     summary: 'Groups where every answer scored the same carry no gradient; filter them or resample.',

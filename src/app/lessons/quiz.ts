@@ -386,4 +386,26 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       answer: 0,
     },
   ],
+  'click-many-answers': [
+    {
+      id: 'click-many-answers/right',
+      prompt: 'The target button covers columns 4-7 and rows 9-11. Which answers does the accuracy reward pay 1?',
+      choices: [
+        { text: 'Any click X Y with X in 4-7 and Y in 9-11: twelve right answers', feedback: 'Right: UI-R1\'s coordinate reward pays any point inside the box, so many answers are right.' },
+        { text: 'Only click 5 10, the box\'s centre', feedback: 'That is the gold answer SFT imitates; the reward pays every point in the box.' },
+        { text: 'Any answer that starts with click', feedback: 'That is only the action-type part (the action reward); accuracy also needs the point inside the box.' },
+      ],
+      answer: 0,
+    },
+    {
+      id: 'click-many-answers/hack',
+      prompt: 'Why can the distance reward (1 − d/16) be gamed without looking at the screen?',
+      choices: [
+        { text: 'Every target lies within 10 units of the screen\'s middle, so always clicking 8 8 earns at least 0.38', feedback: 'Right: partial credit by distance pays a blind constant answer, and a miss near the middle can earn more than a hit in a box\'s far corner.' },
+        { text: 'It pays 1 for any click', feedback: 'It pays 1 only at the gold click and less with distance; the blind middle still earns a lot.' },
+        { text: 'It ignores the action word', feedback: 'It needs a click on the screen (0 otherwise); the problem is what it pays for a click anywhere near the middle.' },
+      ],
+      answer: 0,
+    },
+  ],
 };

@@ -16,7 +16,7 @@ function sample(promptIndex: number, reward: number, ratio: number): InspectSamp
     promptIndex,
     tokens,
     reward,
-    rewardByFn: { accuracy: reward, format: 1, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0 },
+    rewardByFn: { accuracy: reward, format: 1, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0, action: 0, distance: 0 },
     advantage: 0,
     logp: new Array<number>(n).fill(-0.5),
     oldLogp: new Array<number>(n).fill(-0.5),

@@ -12,7 +12,7 @@ function sample(advantage: number, n: number, over: Partial<InspectSample> = {})
     promptIndex: 0,
     tokens: fill(5),
     reward: advantage,
-    rewardByFn: { accuracy: 0, format: 0, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0 },
+    rewardByFn: { accuracy: 0, format: 0, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0, action: 0, distance: 0 },
     advantage,
     logp: fill(-1),
     oldLogp: fill(-1),

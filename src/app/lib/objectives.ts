@@ -70,8 +70,7 @@ export interface Objective {
 const OLD = '\\pi_{\\theta_{\\text{old}}}';
 const REF = '\\pi_{\\text{ref}}';
 const ADV = '\\hat A_{i,t}';
-const REWARD_TEX: Record<RewardName, string> = { accuracy: 'acc', format: 'fmt', step: 'step', length: 'len', hackable: 'because', stepRAR: 'RAR', stepRVR: 'RVR' };
-const KL_TEX: Record<RunConfig['objective']['klEstimator'], string> = {
+const REWARD_TEX: Record<RewardName, string> = { accuracy: 'acc', format: 'fmt', step: 'step', length: 'len', hackable: 'because', stepRAR: 'RAR', stepRVR: 'RVR', action: 'act', distance: 'dist' };const KL_TEX: Record<RunConfig['objective']['klEstimator'], string> = {
   k1: `\\log\\frac{\\pi_\\theta}{${REF}}`,
   k2: `\\tfrac12\\Big(\\log\\frac{\\pi_\\theta}{${REF}}\\Big)^{2}`,
   k3: `\\frac{${REF}}{\\pi_\\theta} - \\log\\frac{${REF}}{\\pi_\\theta} - 1`,

@@ -50,13 +50,14 @@ word-level, so a response's text split on whitespace is its token sequence.
     python3 check_rewards.py      # re-checks these functions against the TypeScript scores
 
 Adapters: accuracy_reward, format_reward, step_reward, length_reward, hackable_reward,
-stepRAR_reward, stepRVR_reward take
+stepRAR_reward, stepRVR_reward, action_reward, distance_reward take
 TRL's reward-function arguments (completions, completion_ids, dataset columns as kwargs);
 total_reward is the run's whole reward (gated terms, sum or product) for TRL; compute_score
 takes EasyR1's batch reward inputs.
 """
 
 import json
+import math
 import re
 
 # ---- this run's constants (written by the exporter)
@@ -181,6 +182,53 @@ def _steps_area(answer, gold_trace, trace):
     return right / len(markers)
 
 
+# click (src/engine/tasks/click.ts): the gold trace reads the target's box,
+# "red square width 4 to 7 height 9 to 11"; answers are "click X Y" on a 16 x 16 grid.
+CLICK_GRID = 16
+
+
+def _at(xs, i):
+    return xs[i] if 0 <= i < len(xs) else None
+
+
+def _span(trace, marker):
+    at = _index(trace, marker)
+    if at < 0:
+        return (None, None)
+    return (_at(trace, at + 1), _at(trace, at + 3) if _at(trace, at + 2) == "to" else None)
+
+
+def _steps_click(answer, gold_trace, trace):
+    named = _at(trace, 0) == _at(gold_trace, 0) and _at(trace, 1) == _at(gold_trace, 1)
+
+    def same(m):
+        a, b = _span(trace, m)
+        c, d = _span(gold_trace, m)
+        return a is not None and b is not None and a == c and b == d
+
+    return sum(1 for ok in (named, same("width"), same("height")) if ok) / 3
+
+
+def _parse_click(words):
+    """parseClick: (x, y) for "click X Y" on the screen, else None."""
+    if len(words) != 3 or words[0] != "click":
+        return None
+    if not (_NUMBER.fullmatch(words[1]) and _NUMBER.fullmatch(words[2])):
+        return None
+    x, y = int(words[1]), int(words[2])
+    return None if x >= CLICK_GRID or y >= CLICK_GRID else (x, y)
+
+
+def _answer_click(words, gold, gold_trace):
+    """scoreClick: 1 for a click anywhere in the target's box (read from the gold trace), else 0."""
+    p = _parse_click(words)
+    if p is None:
+        return 0.0
+    x0, x1 = (int(w) for w in _span(gold_trace, "width"))
+    y0, y1 = (int(w) for w in _span(gold_trace, "height"))
+    return 1.0 if x0 <= p[0] <= x1 and y0 <= p[1] <= y1 else 0.0
+
+
 def _steps_motion(answer, gold_trace, trace):
     if len(trace) == 0 or len(gold_trace) == 0:
         return 0.0
@@ -200,7 +248,7 @@ def _steps_locate(answer, gold_trace, trace):
     return right / len(steps)
 
 
-SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area, "motion": _steps_motion, "locate": _steps_locate}
+SCORE_STEPS = {"count": _steps_count, "digit-sum": _steps_digit_sum, "compare": _steps_compare, "area": _steps_area, "motion": _steps_motion, "click": _steps_click, "locate": _steps_locate}
 
 # ---- locate's boxes (src/engine/tasks/box.ts): x y w h in cells of a GRID x GRID grid
 GRID = ${GRID}
@@ -344,12 +392,16 @@ def match_key_steps(key_steps, trace):
 
 # ---- each task's answer: how many words (TaskDef.answerLength) and, where more than the gold
 # words are right, its own score (TaskDef.scoreAnswer); a task absent here answers in one word, scored exactly.
-ANSWER_LENGTH = {"motion": 1, "locate": 4}
+ANSWER_LENGTH = {"motion": 1, "click": 3, "locate": 4}
 SCORE_ANSWER = {"locate": lambda words, gold: box_score(words, gold.split(), BOX_REWARD)}
+# Tasks whose score needs the gold trace too (click: the target's box is in it): fn(words, gold, gold_trace).
+SCORE_ANSWER_WITH_TRACE = {"click": _answer_click}
 
-def _score_answer(task, answer, gold):
+def _score_answer(task, answer, gold, gold_trace=None):
     if answer is None:
         return 0.0
+    if task in SCORE_ANSWER_WITH_TRACE:
+        return float(SCORE_ANSWER_WITH_TRACE[task](answer.split(), gold, list(gold_trace or [])))
     if task in SCORE_ANSWER:
         return float(SCORE_ANSWER[task](answer.split(), gold))
     return 1.0 if answer == gold else 0.0
@@ -357,8 +409,8 @@ def _score_answer(task, answer, gold):
 
 # ---- the reward functions (src/engine/rewards/functions.ts), on a response's words
 
-def accuracy_score(words, answer, task=None):
-    return _score_answer(task, parse_response(words)["answer"], answer)
+def accuracy_score(words, answer, task=None, gold_trace=None):
+    return _score_answer(task, parse_response(words)["answer"], answer, gold_trace)
 
 
 def format_score(words, task=None):
@@ -410,16 +462,37 @@ def hackable_score(words):
     return 1.0 if "because" in said else 0.0
 
 
+def action_score(words):
+    """src/engine/rewards/click.ts action: UI-R1's action reward, 1 when the answer's first word is "click"."""
+    answer = parse_response(words)["answer"]
+    return 1.0 if answer is not None and answer.split()[0] == "click" else 0.0
+
+
+def distance_score(words, task, answer):
+    """src/engine/rewards/click.ts distance (hackable on purpose): max(0, 1 - d / 16) to the gold click; 0 off the click task."""
+    if task != "click":
+        return 0.0
+    got = parse_response(words)["answer"]
+    p = None if got is None else _parse_click(got.split())
+    if p is None:
+        return 0.0
+    gx, gy = (int(w) for w in answer.split()[1:])
+    d = math.sqrt((p[0] - gx) * (p[0] - gx) + (p[1] - gy) * (p[1] - gy))
+    return max(0.0, 1 - d / CLICK_GRID)
+
+
 def score_all(words, task, answer, gold_trace, max_new_tokens=MAX_COMPLETION_LENGTH, cache=L_CACHE):
     """Every function's unweighted value, as scoreSample's byFn."""
     return {
-        "accuracy": accuracy_score(words, answer, task),
+        "accuracy": accuracy_score(words, answer, task, gold_trace),
         "format": format_score(words, task),
         "step": step_score(words, task, answer, gold_trace),
         "length": length_score(words, max_new_tokens, cache),
         "hackable": hackable_score(words),
         "stepRAR": step_rar_score(words, task, answer, gold_trace),
         "stepRVR": step_rvr_score(words, task, answer, gold_trace),
+        "action": action_score(words),
+        "distance": distance_score(words, task, answer),
     }
 
 
@@ -474,7 +547,8 @@ def _ids(kwargs, n):
 def accuracy_reward(completions, solution, **kwargs):
     ids = _ids(kwargs, len(completions))
     tasks = kwargs.get("task") or [None] * len(completions)
-    return [accuracy_score(_completion_words(c, i), str(s), t) for c, s, t, i in zip(completions, solution, tasks, ids)]
+    traces = [None if g is None else g.split() for g in (kwargs.get("trace") or [None] * len(completions))]
+    return [accuracy_score(_completion_words(c, i), str(s), t, g) for c, s, t, g, i in zip(completions, solution, tasks, traces, ids)]
 
 
 def format_reward(completions, **kwargs):
@@ -506,6 +580,16 @@ def length_reward(completions, completion_ids, **kwargs):
 def hackable_reward(completions, **kwargs):
     ids = _ids(kwargs, len(completions))
     return [hackable_score(_completion_words(c, i)) for c, i in zip(completions, ids)]
+
+
+def action_reward(completions, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [action_score(_completion_words(c, i)) for c, i in zip(completions, ids)]
+
+
+def distance_reward(completions, task, solution, **kwargs):
+    ids = _ids(kwargs, len(completions))
+    return [distance_score(_completion_words(c, i), t, str(s)) for c, t, s, i in zip(completions, task, solution, ids)]
 
 
 def total_reward(completions, task, solution, trace, completion_ids, **kwargs):

@@ -103,6 +103,15 @@ function variants(inst: TaskInstance, rng: Rng, maxNewTokens: number): [string, 
       ['box-off-grid', said(`7 ${y} ${w + 1} ${h}`)],
     );
   }
+  if (answer.length > 1) {
+    // Multi-word answers (a click, a box): six with each number moved by -3..+4 (inside the box,
+    // on its edges, outside it), one by +6..+9 (off a click's screen), and the words in reverse
+    // order (the action in the wrong place).
+    const move = (lo: number, hi: number) => answer.map((w) => (/^\d+$/.test(w) ? String(Math.max(0, Number(w) + rng.int(lo, hi))) : w));
+    for (let k = 0; k < 6; k++) out.push(['moved-answer', [THINK, ...trace, THINK_END, ANSWER, ...move(-3, 4).map(id), ANSWER_END, EOS]]);
+    out.push(['far-answer', [THINK, ...trace, THINK_END, ANSWER, ...move(6, 9).map(id), ANSWER_END, EOS]]);
+    out.push(['reversed-answer', [THINK, ...trace, THINK_END, ANSWER, ...ans.slice().reverse(), ANSWER_END, EOS]]);
+  }
   return out;
 }
 

@@ -6,18 +6,27 @@
  */
 import type { TaskInstance } from '../tasks/types';
 import type { BoxReward } from '../tasks/box';
+import type { TaskId } from '../tasks/types';
+import { ACTION_TASKS, action, distance } from './click';
 import { accuracy, boxAccuracy, format, hackable, length, lengthPenalty, step, type RewardFn, type RewardSample } from './functions';
 import { stepRAR, stepRARCredits, stepRVR } from './stepgrpo';
 
 export { accuracy, boxAccuracy, format, hackable, length, lengthPenalty, step, DEFAULT_LENGTH_CACHE, type RewardFn, type RewardSample } from './functions';
 export { BOX_REWARDS, type BoxReward } from '../tasks/box';
 export { parseResponse, type ParsedResponse } from './parse';
+export { action, distance } from './click';
 export { findRun, keyStepsOf, matchKeySteps, stepRAR, stepRARCredits, stepRVR } from './stepgrpo';
 
-export const REWARD_NAMES = ['accuracy', 'format', 'step', 'length', 'hackable', 'stepRAR', 'stepRVR'] as const;
+export const REWARD_NAMES = ['accuracy', 'format', 'step', 'length', 'hackable', 'stepRAR', 'stepRVR', 'action', 'distance'] as const;
 export type RewardName = (typeof REWARD_NAMES)[number];
 
-export const REWARD_FNS: Readonly<Record<RewardName, RewardFn>> = { accuracy, format, step, length, hackable, stepRAR, stepRVR };
+export const REWARD_FNS: Readonly<Record<RewardName, RewardFn>> = { accuracy, format, step, length, hackable, stepRAR, stepRVR, action, distance };
+
+/**
+ * Rewards that score one kind of answer only, with the tasks they apply to (absent: every task).
+ * RunConfigSchema refuses a non-zero weight for one of these on any other task, at its field.
+ */
+export const REWARD_TASKS: Readonly<Partial<Record<RewardName, readonly TaskId[]>>> = { action: ACTION_TASKS, distance: ACTION_TASKS };
 
 /** One line each for the UI. */
 export const REWARD_DOCS: Readonly<Record<RewardName, string>> = {
@@ -28,6 +37,8 @@ export const REWARD_DOCS: Readonly<Record<RewardName, string>> = {
   hackable: 'Deliberately hackable: +1 for saying "because", right or wrong; watch RL learn to game it (reward hacking, Skalse et al., arXiv:2209.13085).',
   stepRAR: "StepRAR: the share of the gold reasoning's key steps (readings, equations, in any equivalent form) found anywhere in the trace, by soft key-step matching (StepGRPO, arXiv:2503.12937).",
   stepRVR: 'StepRVR: 1 if the trace is complete and logical (readings, then steps that follow from them, and an answer that is their conclusion), else 0; it does not check the readings (StepGRPO, arXiv:2503.12937).',
+  action: 'Click task: 1 if the answer\'s action type is right (its first word is "click"), UI-R1\'s action reward (arXiv:2503.21620); the accuracy reward already asks for it and a point inside the box.',
+  distance: 'Click task, deliberately hackable: partial credit max(0, 1 - d/16) for a click d units from the target\'s centre; always clicking the screen\'s middle earns 0.38 or more without looking (a proxy to game, Skalse et al., arXiv:2209.13085; UI-R1 pays only inside the box).',
 };
 
 export type RewardWeights = Partial<Record<RewardName, number>>;
@@ -39,6 +50,7 @@ export type RewardCombine = (typeof REWARD_COMBINES)[number];
 /** The functions whose term is paid only when the answer is right (accuracy = 1). Accuracy itself cannot be gated. */
 export const GATEABLE_REWARDS = ['format', 'step', 'length', 'hackable', 'stepRAR', 'stepRVR'] as const satisfies readonly RewardName[];
 export type GateableReward = (typeof GATEABLE_REWARDS)[number];
+const isGateable = (name: RewardName): name is GateableReward => (GATEABLE_REWARDS as readonly string[]).includes(name);
 
 export interface RewardCombination {
   weights: RewardWeights;
@@ -61,7 +73,7 @@ export function combineRewards(byFn: Readonly<Record<RewardName, number>>, c: Re
   for (const name of REWARD_NAMES) {
     const w = c.weights[name] ?? 0;
     if (w === 0) continue;
-    const gate = name !== 'accuracy' && c.gated?.[name] === true ? byFn.accuracy : 1;
+    const gate = isGateable(name) && c.gated?.[name] === true ? byFn.accuracy : 1;
     terms.push(w * byFn[name] * gate);
   }
   if (terms.length === 0) return 0;

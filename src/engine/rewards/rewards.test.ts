@@ -100,7 +100,7 @@ describe('scoreSample', () => {
   it('computes every function unweighted and sums the weighted ones', () => {
     const r = scoreSample(OVERLONG, digitSum, { accuracy: 1, format: 0.5, length: 1 });
     // StepRAR finds both key steps ("3 + 4 = 7", "= 7"); StepRVR refuses the stray "because 7 7" after the equation.
-    expect(r.byFn).toEqual({ accuracy: 1, format: 1, step: 1, length: -0.5, hackable: 1, stepRAR: 1, stepRVR: 0 });
+    expect(r.byFn).toEqual({ accuracy: 1, format: 1, step: 1, length: -0.5, hackable: 1, stepRAR: 1, stepRVR: 0, action: 0, distance: 0 });
     expect(r.total).toBe(1 + 0.5 - 0.5);
   });
 
@@ -130,7 +130,7 @@ describe('scoreSample', () => {
 });
 
 describe('combineRewards: gated terms, sums and products', () => {
-  const values = (accuracy: number, format: number, step: number, length = 0, hackable = 0): Record<RewardName, number> => ({ accuracy, format, step, length, hackable, stepRAR: 0, stepRVR: 0 });
+  const values = (accuracy: number, format: number, step: number, length = 0, hackable = 0): Record<RewardName, number> => ({ accuracy, format, step, length, hackable, stepRAR: 0, stepRVR: 0, action: 0, distance: 0 });
   const weights = { accuracy: 1, format: 0.2, step: 0.5 };
 
   it('sum: Σ w·value (TRL\'s reward_weights)', () => {

@@ -5,6 +5,7 @@
 import { mixSeed } from '../random';
 import { answerWords, formatResponse, id } from '../tokenizer';
 import { areaTask } from './area';
+import { clickTask } from './click';
 import { compareTask } from './compare';
 import { countTask } from './count';
 import { digitSumTask } from './digit-sum';
@@ -66,6 +67,7 @@ export const TASKS: Readonly<Record<TaskId, TaskDef>> = {
   area: guarded(areaTask),
   motion: guarded(motionTask),
   locate: guarded(locateTask),
+  click: guarded(clickTask),
 };
 
 /** The accuracy reward of an answer (the words inside <answer> ... </answer>, or null when there are none), in [0, 1]. */

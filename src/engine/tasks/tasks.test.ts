@@ -98,7 +98,7 @@ describe('registry', () => {
   });
 
   it('names the valid ids when asked for an unknown task', () => {
-    expect(() => getTask('counting')).toThrow('Unknown task "counting": valid tasks are "count", "digit-sum", "compare", "area", "motion", "locate".');
+    expect(() => getTask('counting')).toThrow('Unknown task "counting": valid tasks are "count", "digit-sum", "compare", "area", "motion", "click", "locate".');
   });
 
   it('generates a batch with seeds mixSeed(seedBase, k)', () => {

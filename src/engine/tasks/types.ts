@@ -6,7 +6,7 @@ import type { Box } from './box';
  * the registry (./index.ts) lists them.
  */
 
-export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area', 'motion', 'locate'] as const;
+export const TASK_IDS = ['count', 'digit-sum', 'compare', 'area', 'motion', 'click', 'locate'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 /**

@@ -15,7 +15,7 @@ const host = (tokens: number[], length: number, total: number): HostSample => ({
   length,
   truncated: false,
   perturbed: false,
-  scored: { total, byFn: { accuracy: total, format: 0, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0 }, credits: [] },
+  scored: { total, byFn: { accuracy: total, format: 0, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0, action: 0, distance: 0 }, credits: [] },
 });
 const source: SnapshotSource = { groupSize: 2, instances: [instance], samples: [host([7, 8, 0], 2, 1), host([9, 0, 0], 1, 0)] };
 const arr = (xs: number[]) => Float32Array.from(xs);

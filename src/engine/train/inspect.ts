@@ -28,6 +28,7 @@ function prompts(config: RunConfig, a: SnapshotSource, arrays: InspectorArrays):
       promptTokens: inst.promptTokens,
       answer: inst.answer,
       difficulty: inst.difficulty,
+      goldTrace: inst.goldTrace,
     };
   });
 }

@@ -18,6 +18,8 @@ export interface InspectPrompt {
   promptTokens: number[];
   answer: string;
   difficulty: number;
+  /** The gold reasoning's words (the click task reads its target's box from it); absent in batches stored before it was kept. */
+  goldTrace?: string[];
 }
 
 export interface InspectSample {

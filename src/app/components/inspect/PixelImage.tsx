@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 interface Props {
   /** [size, size, 3] row-major RGB in [0, 1]. */
@@ -10,10 +10,12 @@ interface Props {
   /** Attention over the patches, grid x grid in raster order, drawn on top (the largest fully opaque). */
   overlay?: { grid: number; weights: readonly number[] } | null;
   testId?: string;
+  /** Drawn over the image, e.g. a task's answers (an absolutely placed SVG). */
+  children?: ReactNode;
 }
 
 /** A task image scaled up pixel-crisp, optionally with an attention heatmap over its patches. */
-export function PixelImage({ image, size, scale = 6, label, overlay, testId }: Props) {
+export function PixelImage({ image, size, scale = 6, label, overlay, testId, children }: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -40,6 +42,7 @@ export function PixelImage({ image, size, scale = 6, label, overlay, testId }: P
           ))}
         </svg>
       )}
+      {children}
     </div>
   );
 }

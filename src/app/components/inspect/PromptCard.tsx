@@ -1,9 +1,11 @@
 import { fmt } from '../../lib/format';
 import { questionText, word, type GroupView } from '../../lib/inspect';
+import { TASKS } from '../../../engine/tasks';
 import type { TaskId } from '../../../engine/tasks/types';
 import type { AttentionState } from '../../store/inspectSlice';
 import { AttentionWeights } from './AttentionWeights';
 import { MotionFrames } from './drawMotion';
+import { ClickOverlay, ClickSummary } from './drawClick';
 import { PixelImage } from './PixelImage';
 
 interface Props {
@@ -14,8 +16,8 @@ interface Props {
   onClearAttention: () => void;
   /** The advantage is relative to the group (GRPO, RLOO), not to a critic (PPO, TRPO) or the batch mean (REINFORCE). */
   groupBaseline: boolean;
-  /** The run's task: a task with its own drawing of the prompt and answers gets it below the image. */
-  task?: TaskId;
+  /** The run's task: a task with its own drawing of the prompt and answers gets it (motion's frame strip below the image, click's marks on it). */
+  task: TaskId;
 }
 
 /** The prompt of a group: its image (and the clean one if the rollout saw a noised copy), question, gold answer and group statistics. */
@@ -27,7 +29,9 @@ export function PromptCard({ group, attention, attentionFor, onClearAttention, g
     <section className="prompt-card" data-testid="prompt-card" data-prompt={group.index} aria-label={`Prompt ${group.index + 1}`}>
       <div className="images">
         <figure>
-          <PixelImage image={p.image} size={p.imageSize} scale={6} label={p.cleanImage ? 'the image the rollout saw (noised)' : 'the prompt image'} overlay={overlay} testId="prompt-image" />
+          <PixelImage image={p.image} size={p.imageSize} scale={6} label={p.cleanImage ? 'the image the rollout saw (noised)' : 'the prompt image'} overlay={overlay} testId="prompt-image">
+            <ClickOverlay task={task} prompt={p} samples={group.samples} px={p.imageSize * 6} />
+          </PixelImage>
           <figcaption>{p.cleanImage ? 'what the rollout saw (NoisyRollout)' : 'image'}</figcaption>
         </figure>
         {p.cleanImage && (
@@ -38,13 +42,14 @@ export function PromptCard({ group, attention, attentionFor, onClearAttention, g
         )}
       </div>
       <div className="prompt-text">
-        {task === 'motion' && <MotionFrames group={group} />}
+        {TASKS[task].shuffleFrames && <MotionFrames group={group} />}
         <p className="question" data-testid="prompt-question">
           {questionText(p.promptTokens)}
         </p>
         <p>
           gold answer <code>{p.answer}</code> · difficulty {p.difficulty}
         </p>
+        <ClickSummary task={task} prompt={p} samples={group.samples} />
         <p data-testid="group-stats" data-mean={group.mean} data-std={group.std}>
           G = {group.samples.length} · group mean <strong>{fmt(group.mean, 4)}</strong> · std <strong>{fmt(group.std, 4)}</strong> <span className="muted">(Bessel, as the advantage uses; population {fmt(group.popStd, 4)})</span>
         </p>
