@@ -52,7 +52,10 @@ function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Ro
   const generated = rollouts.rounds.length * sampling.promptsPerIter * sampling.groupSize * sampling.maxNewTokens;
   values['throughput/tokens_per_s'] = generated / (rollouts.ms / 1000);
   if (tricks.noisyRollout) values['noise/std'] = noiseStdAt(tricks, plan.t);
-  if (tricks.curriculum) values['curriculum/level'] = plan.difficulty;
+  if (tricks.curriculum) {
+    values['curriculum/level'] = plan.difficulty;
+    values['curriculum/stage'] = plan.stage;
+  }
   return values;
 }
 
@@ -86,7 +89,7 @@ async function evaluationMetrics(run: RunState): Promise<Record<string, number>>
 /** Phases 1-3: rollouts, passes and update; or, for SFT (trainsOn 'gold-traces'), the update on the prompts' gold traces. */
 async function trainPhases(run: RunState, plan: IterationPlan): Promise<{ values: Record<string, number>; rollouts: Rollouts | null; update: UpdateOutcome }> {
   if (run.algorithm.trainsOn === 'gold-traces') return { values: {}, rollouts: null, update: await updateOnGoldTraces(run, plan) };
-  const rollouts = await collectRollouts(run, plan.number);
+  const rollouts = await collectRollouts(run, plan.number, plan.rewardWeights);
   const values = rolloutPhaseMetrics(run, plan.number, rollouts);
   return { values, rollouts, update: await updatePolicy(run, plan, rollouts) };
 }
