@@ -118,3 +118,14 @@ test('dense step rewards: refused at rewards.dense under GRPO (marked ignored), 
   await expect(page.getByTestId('error-rewards.dense')).toHaveCount(0);
   await expect(page.getByTestId('config-errors')).toHaveCount(0);
 });
+
+test('Curr-ReFT: the self-improvement stage without the curriculum is refused at its field, with help text', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('tricks');
+  await expect(playground.input('tricks.curriculumRewards')).toHaveAccessibleDescription(/difficulty-aware rewards/);
+  await playground.input('tricks.curriculumRejectIters').fill('3');
+  await expect(page.getByTestId('error-tricks.curriculumRejectIters')).toContainText('turn tricks.curriculum on');
+  await playground.input('tricks.curriculum').check();
+  await expect(page.getByTestId('error-tricks.curriculumRejectIters')).toHaveCount(0);
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'false');
+});

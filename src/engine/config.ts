@@ -122,6 +122,8 @@ export const TricksSchema = z.object({
   filterHigh: z.number().min(0).max(1).default(0.99).describe('Online filtering: drop groups whose mean accuracy is at or above this (all right: nothing to learn).'),
   curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold. Held-out evaluation stays at the starting level (task.difficulty), so its curve keeps one meaning.'),
   curriculumThreshold: z.number().min(0).max(1).default(0.8).describe('Train accuracy (EMA) that moves the curriculum up a level.'),
+  curriculumRewards: z.enum(['staged', 'fixed']).default('staged').describe('Curriculum: staged = Curr-ReFT\'s difficulty-aware rewards (arXiv:2503.07065): each stage (level above the start) pays its own accuracy, format and step weights, from generous (stage 1: format 0.5, step 0.5) to the answer only (stage 3: format 0.1, step 0), overriding rewards.weights for those three; fixed = rewards.weights at every level.'),
+  curriculumRejectIters: z.number().int().min(0).max(100_000).default(0).describe('Curriculum: Curr-ReFT\'s rejected-sampling self-improvement, the run\'s last N iterations (0 = off): the policy samples G answers per prompt, keeps the right ones and fine-tunes on them (the RFT algorithm\'s update) instead of the RL update.'),
   noisyRollout: z.boolean().default(false).describe('NoisyRollout: Gaussian noise on rollout images only (the update sees clean ones), annealed to 0.'),
   noiseMix: z.enum(['hybrid', 'all']).default('hybrid').describe('NoisyRollout: hybrid groups (the paper) sample half of each group from the clean image and half from the noisy one, so the group\'s advantage compares them; all = every rollout sees the noisy image.'),
   noiseStd: z.number().min(0).max(1).default(0.15).describe('NoisyRollout: initial noise standard deviation (pixels are 0-1).'),
@@ -222,7 +224,29 @@ export const RunConfigSchema = z.object({
       if (w !== 0 && !tasks.includes(c.task.task)) at(['rewards', 'weights', name], `The ${name} reward scores the answers of the ${tasks.join(', ')} task only, and this run's task is ${c.task.task}: set it to 0.`);
     }
     samplingTrickRules(c, at);
+    const curr = curriculumIssue(alg, c);
+    if (curr) at(curr.path, curr.message);
   });
+/**
+ * Curr-ReFT's self-improvement stage (tricks.curriculumRejectIters) refused where it cannot act:
+ * without the curriculum it belongs to, when it would take the whole run (no RL stage before it),
+ * on an algorithm that already keeps right samples or samples nothing, and with too small a group
+ * for the RFT update to choose among (its spec's minGroupSize).
+ */
+export function curriculumIssue(
+  alg: Pick<AlgorithmSpec, 'title' | 'trainsOn'>,
+  c: { tricks: Pick<z.infer<typeof TricksSchema>, 'curriculum' | 'curriculumRejectIters'>; run: Pick<z.infer<typeof RunSchema>, 'iterations'>; sampling: Pick<z.infer<typeof SamplingSchema>, 'groupSize'> },
+): { path: string[]; message: string } | null {
+  const n = c.tricks.curriculumRejectIters;
+  if (n === 0) return null;
+  const path = ['tricks', 'curriculumRejectIters'];
+  if (!c.tricks.curriculum) return { path, message: 'The self-improvement stage ends the curriculum: turn tricks.curriculum on, or set this to 0.' };
+  if (n >= c.run.iterations) return { path, message: `Must be below run.iterations (${c.run.iterations}): the self-improvement stage follows the curriculum's RL stages, which need at least one iteration.` };
+  if (alg.trainsOn !== 'rollouts') return { path, message: `${alg.title} does not train with RL on its own samples, so there is no RL stage to follow: pick an RL algorithm (GRPO, PPO, ...) or set this to 0.` };
+  const min = ALGORITHM_SPECS.rft.minGroupSize;
+  if (c.sampling.groupSize < min) return { path: ['sampling', 'groupSize'], message: `The self-improvement stage keeps the right answers among G samples and needs at least ${min} per prompt (G = ${c.sampling.groupSize}).` };
+  return null;
+}
 /**
  * What the algorithm's declared facts (its spec) refuse in this task and group size, at the field
  * to fix: SFT on a task without gold traces (the task's declared `hasGoldTraces`), and an

@@ -214,10 +214,13 @@ export const CHARTS: readonly ChartSpec[] = [
   },
   {
     id: 'curriculum',
-    title: 'Curriculum level',
-    series: [{ key: 'curriculum/level', label: 'level' }],
+    title: 'Curriculum level and stage',
+    series: [
+      { key: 'curriculum/level', label: 'level' },
+      { key: 'curriculum/stage', label: 'stage' },
+    ],
     optional: true,
-    explain: 'The task level the rollouts sample at: it steps up once smoothed train accuracy passes the threshold. Held-out eval stays at the starting level, so the accuracy chart keeps one meaning.',
+    explain: 'The task level the rollouts sample at: it steps up once smoothed train accuracy passes the threshold. The stage (Curr-ReFT) is the level counted from the start, each with its own reward weights (1: format and steps pay half as much as the answer, 3: the answer only); stage 4 is the rejection-sampling self-improvement at the end (right answers kept and imitated). Held-out eval stays at the starting level, so the accuracy chart keeps one meaning.',
   },
   {
     id: 'value',

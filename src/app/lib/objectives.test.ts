@@ -155,6 +155,15 @@ describe('buildObjective: the sampling and data tricks', () => {
     expect(filter!.text).toMatch(/from iteration 6 on, sampling up to 3 extra rounds to refill the batch/);
   });
 
+  it('Curr-ReFT (arXiv:2503.07065): the curriculum term lists each stage\'s weights and the self-improvement stage', () => {
+    const t = terms('grpo', (c) => Object.assign(c.tricks, { curriculum: true, curriculumRejectIters: 5 })).get('curriculum');
+    expect(t!.text).toMatch(/stage 1 1, 0\.5, 0\.5; stage 2 1, 0\.2, 0\.2; stage 3 1, 0\.1, 0; the last 5 iterations keep only the right samples/);
+    expect(tex(t)).toContain('t > T - 5');
+    const fixed = terms('grpo', (c) => Object.assign(c.tricks, { curriculum: true, curriculumRewards: 'fixed' })).get('curriculum');
+    expect(fixed!.text).not.toMatch(/stage 1/);
+    expect(ids('grpo')).not.toContain('curriculum');
+  });
+
   it('StepGRPO (arXiv:2503.12937): the reward names StepRAR and StepRVR, and says when StepRAR is paid on its tokens', () => {
     const dense = terms('ppo', (c) => Object.assign(c.rewards, { dense: true, weights: { ...c.rewards.weights, stepRAR: 0.5, stepRVR: 0.2 } })).get('reward');
     expect(tex(dense)).toContain('0.5\\, r^{\\text{RAR}}_i + 0.2\\, r^{\\text{RVR}}_i');

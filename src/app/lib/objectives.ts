@@ -2,6 +2,7 @@ import { ALGORITHM_SPECS, ignoresKnob } from '../../engine/algorithms/spec';
 import type { RunConfig } from '../../engine/config';
 import { getPath } from '../../engine/paths';
 import { REWARD_NAMES, type RewardName } from '../../engine/rewards';
+import { CURR_REFT_STAGES } from '../../engine/train/curriculum';
 import { texNum } from './tex';
 
 /**
@@ -23,6 +24,7 @@ export type TermId =
   | 'sampling'
   | 'perturbation'
   | 'selection'
+  | 'curriculum'
   | 'filter'
   | 'temporal'
   | 'reward'
@@ -39,7 +41,7 @@ export type TermId =
   | 'update';
 
 /** The order terms are listed (and diffed) in: from the samples to the parameter update. */
-export const TERM_ORDER: readonly TermId[] = ['sampling', 'perturbation', 'selection', 'filter', 'temporal', 'reward', 'advantage', 'ratio', 'clip', 'penalty', 'surrogate', 'kl', 'entropy', 'aggregation', 'value', 'constraint', 'update'];
+export const TERM_ORDER: readonly TermId[] = ['sampling', 'perturbation', 'selection', 'curriculum', 'filter', 'temporal', 'reward', 'advantage', 'ratio', 'clip', 'penalty', 'surrogate', 'kl', 'entropy', 'aggregation', 'value', 'constraint', 'update'];
 
 export interface ObjectiveTerm {
   id: TermId;
@@ -160,6 +162,30 @@ function selectionTerm(c: RunConfig): ObjectiveTerm | null {
     text: `Prompts come only from the ${t.selectPool} candidates the starting policy needed at least ${t.selectMinTries} of ${t.selectTries} tries to solve, or never solved.`,
     knobs: ['tricks.selectByDifficulty', 'tricks.selectPool', 'tricks.selectTries', 'tricks.selectMinTries'],
     source: 'arXiv:2504.07934',
+  };
+}
+
+/** Curr-ReFT (arXiv:2503.07065): the level steps up on mastery, each stage pays its own reward weights, and the last iterations are rejection-sampling self-improvement. */
+function curriculumTerm(c: RunConfig): ObjectiveTerm | null {
+  const t = c.tricks;
+  if (!t.curriculum) return null;
+  const staged = t.curriculumRewards === 'staged';
+  const w = (k: 'accuracy' | 'format' | 'step', stage: (typeof CURR_REFT_STAGES)[number]) => n(stage.weights[k] ?? c.rewards.weights[k]);
+  const weights = CURR_REFT_STAGES.map((s) => `(${w('accuracy', s)}, ${w('format', s)}, ${w('step', s)})`).join(',\\ ');
+  const tex = [`\\text{level} \\mathrel{+}= 1 \\text{ when } \\mathrm{EMA}(\\text{acc}) \\ge ${n(t.curriculumThreshold)}`];
+  if (staged) tex.push(`(w^{\\text{acc}}, w^{\\text{fmt}}, w^{\\text{step}})_{s=1..${CURR_REFT_STAGES.length}} = ${weights}`);
+  if (t.curriculumRejectIters > 0) tex.push(`t > T - ${t.curriculumRejectIters}:\\ \\max_\\theta \\sum_{i:\\ o_i \\text{ right}} \\log \\pi_\\theta(o_i \\mid q, I)`);
+  const words = [`The task level steps up once smoothed train accuracy reaches ${t.curriculumThreshold}`];
+  if (staged) words.push(`each stage (level from the start) pays its own accuracy, format and step weights: ${CURR_REFT_STAGES.map((s, i) => `stage ${i + 1} ${w('accuracy', s)}, ${w('format', s)}, ${w('step', s)}`).join('; ')}`);
+  if (t.curriculumRejectIters > 0) words.push(`the last ${t.curriculumRejectIters} iterations keep only the right samples and fine-tune on them (rejection-sampling self-improvement)`);
+  return {
+    id: 'curriculum',
+    role: 'curriculum',
+    value: `Curr-ReFT${staged ? ', staged rewards' : ''}${t.curriculumRejectIters > 0 ? ` + ${t.curriculumRejectIters} self-improvement iterations` : ''}`,
+    tex: tex.join(',\\quad '),
+    text: `${words.join('; ')}.`,
+    knobs: ['tricks.curriculum', 'tricks.curriculumThreshold', 'tricks.curriculumRewards', 'tricks.curriculumRejectIters'],
+    source: 'arXiv:2503.07065',
   };
 }
 
@@ -596,6 +622,7 @@ export function buildObjective(c: RunConfig): Objective {
     samplingTerm(c),
     perturbationTerm(c),
     selectionTerm(c),
+    curriculumTerm(c),
     filter,
     temporalTerm(c),
     rewardTerm(c),

@@ -139,6 +139,13 @@ describe('Export to TRL: the mapping for every preset', () => {
     expect(stopping('ppo')).toContain('objective.earlyStopKl');
   });
 
+  it('lists Curr-ReFT\'s staged rewards and self-improvement as having no GRPOTrainer counterpart', () => {
+    const ours = (c: RunConfig) => trlMapping(c).rows.map((r) => r.ours);
+    const curr = withValue(withValue(applyPreset('grpo'), 'tricks.curriculum', true), 'tricks.curriculumRejectIters', 5);
+    expect(ours(curr)).toEqual(expect.arrayContaining(['tricks.curriculum', 'tricks.curriculumRewards', 'tricks.curriculumRejectIters']));
+    expect(ours(withValue(curr, 'tricks.curriculumRewards', 'fixed'))).not.toContain('tricks.curriculumRewards');
+  });
+
   it('writes Python literals and file names', () => {
     expect(pyFloat(0)).toBe('0.0');
     expect(pyFloat(1)).toBe('1.0');

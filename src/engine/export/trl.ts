@@ -182,6 +182,8 @@ export function trlMapping(c: RunConfig): TrlMapping {
   if (t.dynamicSampling) none('tricks.dynamicSampling', true, 'No dynamic sampling in GRPOTrainer (veRL has it): zero-variance groups just give zero advantage.');
   if (t.onlineFilter) none('tricks.onlineFilter', `(${t.filterLow}, ${t.filterHigh})`, 'Filter the prompts by pass rate yourself before training.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the dataset by difficulty and set shuffle_dataset=False.');
+  if (t.curriculum && t.curriculumRewards === 'staged') none('tricks.curriculumRewards', 'staged', 'One reward_weights for the whole run: train each stage as its own GRPOTrainer run on its level\'s data with that stage\'s weights (src/engine/train/curriculum.ts CURR_REFT_STAGES).');
+  if (t.curriculum && t.curriculumRejectIters > 0) none('tricks.curriculumRejectIters', t.curriculumRejectIters, 'Self-improvement: sample with generate, keep the right answers, then SFTTrainer on them.');
   if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise in TRL.');
   if (t.temporalGrpo) none('tricks.temporalGrpo', t.temporalAlpha, 'No shuffled-frame rollouts in GRPOTrainer (Video-R1 forks it for T-GRPO: its temporal flag).');
   if (t.selectByDifficulty) none('tricks.selectByDifficulty', `${t.selectMinTries} of ${t.selectTries} tries`, 'Select the hard prompts before training (the bundle\'s data is not selected).');

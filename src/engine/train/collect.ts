@@ -7,6 +7,7 @@ import { now } from './clock';
 import { filtersGroups, groupFilter, groupStats, hasSignal, keptGroups, type GroupStats } from './filter';
 import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type HostSample, type RolloutRound } from './rollout';
 import type { RunState } from './run';
+import type { RewardWeights } from '../rewards';
 import { selectionMetrics } from './select';
 
 export interface Rollouts {
@@ -20,7 +21,7 @@ export interface Rollouts {
 }
 
 /** Sample round 0, then dynamic sampling's extra rounds while the batch is short. */
-export async function collectRollouts(run: RunState, iteration: number): Promise<Rollouts> {
+export async function collectRollouts(run: RunState, iteration: number, rewardWeights: RewardWeights = run.config.rewards.weights): Promise<Rollouts> {
   const { config, policy, task } = run;
   const { promptsPerIter: b, groupSize: g } = config.sampling;
   const keep = groupFilter(config.tricks, iteration);
@@ -32,7 +33,7 @@ export async function collectRollouts(run: RunState, iteration: number): Promise
   let firstStats: GroupStats[] = [];
   try {
     for (let round = 0; round <= lastRound; round++) {
-      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection });
+      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection, rewardWeights });
       rounds.push(r);
       const stats = groupStats(
         r.samples.map((s) => s.scored.total),

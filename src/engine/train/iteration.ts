@@ -54,7 +54,10 @@ function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Ro
   const generated = rollouts.rounds.length * sampling.promptsPerIter * sampling.groupSize * sampling.maxNewTokens;
   values['throughput/tokens_per_s'] = generated / (rollouts.ms / 1000);
   if (tricks.noisyRollout) values['noise/std'] = noiseStdAt(tricks, plan.t);
-  if (tricks.curriculum) values['curriculum/level'] = plan.difficulty;
+  if (tricks.curriculum) {
+    values['curriculum/level'] = plan.difficulty;
+    values['curriculum/stage'] = plan.stage;
+  }
   return values;
 }
 
@@ -95,7 +98,7 @@ async function trainPhases(run: RunState, plan: IterationPlan): Promise<{ values
     if (update.inspect) keepSnapshot(run, update.inspect); // SFT's gold-trace batch (./gold.ts)
     return { values: {}, rollouts: null, update };
   }
-  const rollouts = await collectRollouts(run, plan.number);
+  const rollouts = await collectRollouts(run, plan.number, plan.rewardWeights);
   const values = rolloutPhaseMetrics(run, plan.number, rollouts);
   return { values, rollouts, update: await updatePolicy(run, plan, rollouts) };
 }

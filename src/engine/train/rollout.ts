@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
 import { groupedImages, imageTensors, type Policy, type SharedImages } from '../model';
 import { mixSeed } from '../random';
-import { REWARD_NAMES, scoreSample, type ScoredSample } from '../rewards';
+import { REWARD_NAMES, scoreSample, type RewardWeights, type ScoredSample } from '../rewards';
 import { mean, placeTokenRewards, populationStd } from '../rl/host';
 import type { TaskDef, TaskInstance } from '../tasks/types';
 import { EOS } from '../tokenizer';
@@ -59,6 +59,8 @@ export interface RoundOptions {
   difficulty: number;
   /** ThinkLite's selected prompts to draw from (./select.ts), or null for fresh ones. */
   selection?: PromptSelection | null;
+  /** The reward weights this round scores with (the curriculum stage's, ./curriculum.ts); default rewards.weights. */
+  rewardWeights?: RewardWeights;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
     tf.dispose([images, prompts, ...(rolloutImages ? [rolloutImages] : [])]);
     throw e;
   }
-  const weights = config.rewards.weights;
+  const weights = opts.rewardWeights ?? config.rewards.weights;
   const scoringStarted = now();
   const samples: HostSample[] = [];
   for (let i = 0; i < b * g; i++) {

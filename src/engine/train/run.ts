@@ -10,7 +10,7 @@ import { Policy, diffConfigs } from '../model';
 import { TASKS, warmStartName } from '../tasks';
 import type { Split, TaskDef } from '../tasks/types';
 import { now } from './clock';
-import { Curriculum } from './curriculum';
+import { Curriculum, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageRewardWeights } from './curriculum';
 import type { DivergedError } from './divergence';
 import { evaluate, type EvalResult } from './evaluate';
 import { BetaSchedule, learningRateAt } from './schedule';
@@ -145,6 +145,10 @@ export interface IterationPlan {
   t: number;
   /** The task level rollouts sample at (curriculum). */
   difficulty: number;
+  /** Curr-ReFT stage (./curriculum.ts): 1.. the RL stages, SELF_IMPROVEMENT_STAGE for the rejection-sampling end; 0 without the curriculum. */
+  stage: number;
+  /** The reward weights rollouts are scored with: the stage's under staged curriculum rewards, else rewards.weights. */
+  rewardWeights: RunConfig['rewards']['weights'];
   /** KL coefficient, policy and value-head learning rates of this iteration. */
   beta: number;
   lr: number;
@@ -158,8 +162,23 @@ export function planIteration(run: RunState): IterationPlan {
     number: t + 1,
     t,
     difficulty: run.curriculum.difficulty,
+    ...curriculumStage(run, t),
     beta: run.betas.at(t),
     lr,
     valueLr: (lr * run.config.optim.valueLr) / run.config.optim.lr, // valueLr on the same schedule
   };
+}
+
+/** The iteration's Curr-ReFT stage and the reward weights it scores with (./curriculum.ts). */
+function curriculumStage(run: RunState, t: number): Pick<IterationPlan, 'stage' | 'rewardWeights'> {
+  const { tricks, rewards } = run.config;
+  if (!tricks.curriculum) return { stage: 0, rewardWeights: rewards.weights };
+  const stage = inSelfImprovement(t, run.total, tricks.curriculumRejectIters) ? SELF_IMPROVEMENT_STAGE : run.curriculum.stage;
+  const staged = tricks.curriculumRewards === 'staged';
+  return { stage, rewardWeights: staged ? stageRewardWeights(rewards.weights, run.curriculum.stage) : rewards.weights };
+}
+
+/** The algorithm whose update this iteration runs: the RFT update in Curr-ReFT's self-improvement stage, else the run's. */
+export function updateAlgorithm(run: RunState, plan: IterationPlan): RunState['algorithm'] {
+  return plan.stage === SELF_IMPROVEMENT_STAGE ? ALGORITHM_REGISTRY.rft : run.algorithm;
 }

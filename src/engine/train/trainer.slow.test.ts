@@ -5,6 +5,8 @@ import { TASKS } from '../tasks';
 import type { MetricsRecord } from './metrics';
 import { SCRATCH_DEPS, TINY_MODEL, memoryHandler, tinyConfig } from './testing';
 import { createTrainer } from './trainer';
+import { disposeRound, sampleRound } from './rollout';
+import { disposeRun, planIteration, startRun, updateAlgorithm } from './run';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -259,6 +261,60 @@ describe('trainer tricks', () => {
     expect(ood.length).toBeGreaterThan(0);
     expect(new Set(ood.map((o) => o.difficulty))).toEqual(new Set([1]));
     trainer.dispose();
+  });
+
+  it('Curr-ReFT: each stage scores with its own reward weights, and the last iterations run the RFT update', async () => {
+    // PPO, so the RL stages log an advantage and the self-improvement stage's RFT update logs rft/accepted_frac instead.
+    const config = tinyConfig('ppo', {
+      rewards: { weights: { accuracy: 1, format: 0.2, step: 0, length: 0, hackable: 0 } },
+      tricks: { curriculum: true, curriculumThreshold: 0, curriculumRejectIters: 2 },
+      run: { iterations: 8 },
+    });
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    const records = [];
+    while (!trainer.done) records.push(await trainer.step());
+    // count has 3 levels, 3 iterations at each before moving up; the last 2 iterations are stage 4.
+    expect(records.map((r) => r.values['curriculum/stage'])).toEqual([1, 1, 1, 2, 2, 2, 4, 4]);
+    // The summed reward's mean is the stage's weights times each function's mean (stage 1: format 0.5, step 0.5).
+    const weightsAt = [undefined, { format: 0.5, step: 0.5 }, { format: 0.2, step: 0.2 }, { format: 0.1, step: 0 }];
+    for (const r of records) {
+      const v = r.values;
+      const w = weightsAt[Math.min(v['curriculum/stage']!, 3)]!;
+      const expected = v['reward/accuracy/mean']! + w.format * v['reward/format/mean']! + w.step * v['reward/step/mean']!;
+      expect(v['reward/mean']).toBeCloseTo(expected, 5);
+    }
+    expect(records.slice(0, 6).every((r) => r.values['rft/accepted_frac'] === undefined)).toBe(true);
+    expect(records.slice(6).every((r) => r.values['rft/accepted_frac'] !== undefined)).toBe(true);
+    trainer.dispose();
+  });
+
+  it('Curr-ReFT: the plan carries the stage\'s reward weights and update, and the rollout scores with those weights', async () => {
+    const config = tinyConfig('ppo', {
+      rewards: { weights: { accuracy: 1, format: 0.2, step: 0, length: 1, hackable: 0 } },
+      tricks: { curriculum: true, curriculumThreshold: 0, curriculumRejectIters: 2 },
+      run: { iterations: 8 },
+    });
+    const run = await startRun(config, SCRATCH_DEPS);
+    try {
+      const first = planIteration(run);
+      expect([first.stage, first.rewardWeights]).toEqual([1, { ...config.rewards.weights, format: 0.5, step: 0.5 }]);
+      expect(updateAlgorithm(run, first)).toBe(run.algorithm);
+      for (let i = 0; i < 6; i++) run.curriculum.observe(1); // two level-ups: level 3, stage 3
+      run.iteration = 6; // 0-based t = 6 of 8: the last 2 are self-improvement
+      const last = planIteration(run);
+      expect([last.difficulty, last.stage, last.rewardWeights.format, last.rewardWeights.step]).toEqual([3, 4, 0.1, 0]);
+      expect(updateAlgorithm(run, last).trainsOn).toBe('accepted-samples');
+      // The round scores with the weights it is given: only length, weight 7, so each total is 7 x its length value.
+      const round = await sampleRound(run.policy, run.task, config, { iteration: 1, round: 0, difficulty: 1, rewardWeights: { length: 7 } });
+      try {
+        expect(round.samples.some((x) => x.scored.byFn.length !== 0)).toBe(true); // from scratch most responses run out of room
+        for (const x of round.samples) expect(x.scored.total).toBeCloseTo(7 * x.scored.byFn.length, 6);
+      } finally {
+        disposeRound(round);
+      }
+    } finally {
+      disposeRun(run);
+    }
   });
 
   it('ThinkLite selection: tries a pool before training, trains only on the kept prompts, charts their difficulty', async () => {

@@ -5,7 +5,8 @@ import { issueSentence } from '../issues';
 import { imagesPerRow } from '../model';
 import { noiseDecay, noiseStdAt, perturbImages, perturbedPerGroup } from './augment';
 import { perturbationAccuracy } from './collect';
-import { CURRICULUM_MIN_ITERS, Curriculum } from './curriculum';
+import { combineRewards } from '../rewards';
+import { CURRICULUM_MIN_ITERS, CURR_REFT_STAGES, Curriculum, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageOfLevel, stageRewardWeights } from './curriculum';
 import { filtersGroups, groupFilter, groupStats, keptGroups, passesOnlineFilter } from './filter';
 import { hybridRows, type HostSample } from './rollout';
 import { BetaSchedule, learningRateAt } from './schedule';
@@ -91,6 +92,58 @@ describe('curriculum', () => {
     off.observe(1);
     off.observe(1);
     expect(off.difficulty).toBe(1);
+  });
+});
+
+describe('Curr-ReFT stages (arXiv:2503.07065)', () => {
+  it('numbers the stages from the starting level, capped at the last RL stage; self-improvement is one past them', () => {
+    // Start at level 2 of 5: levels 2, 3, 4, 5 are stages 1, 2, 3, 3 (three RL stages).
+    expect([2, 3, 4, 5].map((l) => stageOfLevel(l, 2))).toEqual([1, 2, 3, 3]);
+    expect(SELF_IMPROVEMENT_STAGE).toBe(4);
+    const c = new Curriculum(1, 3, 0, true);
+    expect(c.stage).toBe(1);
+    for (let i = 0; i < CURRICULUM_MIN_ITERS; i++) c.observe(1);
+    expect([c.difficulty, c.stage]).toEqual([2, 2]);
+  });
+
+  it('lays the stage weights over rewards.weights, leaving the keys a stage does not name', () => {
+    const base = { accuracy: 1, format: 0.2, step: 0, length: -1, hackable: 0, stepRAR: 0, stepRVR: 0 };
+    expect(stageRewardWeights(base, 1)).toEqual({ ...base, format: 0.5, step: 0.5 });
+    expect(stageRewardWeights(base, 3)).toEqual({ ...base, format: 0.1, step: 0 });
+    expect(stageRewardWeights(base, 9)).toEqual(stageRewardWeights(base, CURR_REFT_STAGES.length)); // past the last: the last
+  });
+
+  it('pays a well-formed wrong answer less at each stage, a right one the answer first (hand-worked)', () => {
+    const base = { accuracy: 1, format: 0.2, step: 0, length: 0, hackable: 0, stepRAR: 0, stepRVR: 0 };
+    const reward = (byFn: { accuracy: number; format: number; step: number }, stage: number) =>
+      combineRewards({ length: 0, hackable: 0, stepRAR: 0, stepRVR: 0, action: 0, distance: 0, ...byFn }, { weights: stageRewardWeights(base, stage) });
+    // Wrong answer, well formed, 2 of 4 steps right: accuracy 0, format 1, step 0.5.
+    //   stage 1: 1·0 + 0.5·1 + 0.5·0.5 = 0.75;  stage 2: 0 + 0.2 + 0.2·0.5 = 0.3;  stage 3: 0 + 0.1 + 0 = 0.1
+    const wrong = { accuracy: 0, format: 1, step: 0.5 };
+    expect([1, 2, 3].map((s) => reward(wrong, s))).toEqual([0.75, expect.closeTo(0.3, 12), 0.1]);
+    // Right answer, well formed, every step right: stage 1: 1 + 0.5 + 0.5 = 2; stage 3: 1 + 0.1 = 1.1.
+    // The answer's share of the reward grows: 1/2 at stage 1, 1/1.1 at stage 3.
+    const right = { accuracy: 1, format: 1, step: 1 };
+    expect(reward(right, 1)).toBe(2);
+    expect(reward(right, 3)).toBeCloseTo(1.1, 12);
+  });
+
+  it('runs the self-improvement stage in the last curriculumRejectIters iterations only', () => {
+    // total 10, last 3: t = 7, 8, 9 (0-based).
+    expect(Array.from({ length: 10 }, (_, t) => inSelfImprovement(t, 10, 3))).toEqual([false, false, false, false, false, false, false, true, true, true]);
+    expect(inSelfImprovement(9, 10, 0)).toBe(false);
+  });
+
+  it('refuses a self-improvement stage that cannot act, at the field to fix', () => {
+    const issue = (c: Record<string, Record<string, unknown>>) => {
+      const r = RunConfigSchema.safeParse({ run: { iterations: 10 }, ...c });
+      return r.success ? null : r.error.issues.map((i) => issueSentence(i)).join(' ');
+    };
+    expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 3 } })).toBeNull();
+    expect(issue({ tricks: { curriculumRejectIters: 3 } })).toMatch(/tricks\.curriculumRejectIters: The self-improvement stage ends the curriculum: turn tricks\.curriculum on/);
+    expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 10 } })).toMatch(/tricks\.curriculumRejectIters: Must be below run\.iterations \(10\)/);
+    expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 3 }, objective: { algorithm: 'rft' } })).toMatch(/tricks\.curriculumRejectIters: RFT \(rejection sampling\) does not train with RL/);
+    expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 3 }, objective: { algorithm: 'ppo' }, sampling: { groupSize: 1 } })).toMatch(/sampling\.groupSize: The self-improvement stage keeps the right answers among G samples and needs at least 2/);
   });
 });
 

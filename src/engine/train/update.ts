@@ -15,7 +15,7 @@ import type { Rollouts } from './collect';
 import { WEIGHT_RMS_KEY, weightRms } from './divergence';
 import { disposePassTensors, referenceAndCriticPasses } from './passes';
 import { assembleBatch, disposeAssembled, disposeRound, type AssembledBatch } from './rollout';
-import type { IterationPlan, RunState } from './run';
+import { updateAlgorithm, type IterationPlan, type RunState } from './run';
 
 export interface UpdateOutcome {
   /** The batch's host side, for the Inspect view; null when every group was filtered out. The caller disposes it. */
@@ -65,7 +65,8 @@ export function train(run: RunState, plan: IterationPlan, batch: Batch, rec: Rec
   const { config, policy, policyOpt, valueOpt } = run;
   const { beta, lr, valueLr } = plan;
   const rng = new Rng(mixSeed(config.run.seed, plan.number, 0x3b)); // minibatch order
-  run.algorithm.update({ config, policy, policyOpt, valueOpt, batch, beta, lr, valueLr, rng, rec, keepTokens });
+  // Curr-ReFT's self-improvement stage trains with the RFT update (./run.ts updateAlgorithm).
+  updateAlgorithm(run, plan).update({ config, policy, policyOpt, valueOpt, batch, beta, lr, valueLr, rng, rec, keepTokens });
 }
 
 /**
