@@ -32,6 +32,18 @@ describe('pickRows', () => {
     expect(grad.arraySync()).toEqual([[100, 100], [11, 11]]);
     tf.dispose([x, row, w, out, grad]);
   });
+
+  it('one distinct image (a batch of one prompt; tf.oneHot refuses depth 1): every row gets it, the gradient sums them', () => {
+    // x = [[1, 2]], rows [0, 0, 0]; loss = Σ out with weights 1, 10, 100 per row: dL/dx0 = [111, 111].
+    const x = tf.tensor2d([[1, 2]]);
+    const row = tf.tensor1d([0, 0, 0], 'int32');
+    const w = tf.tensor2d([[1, 1], [10, 10], [100, 100]]);
+    const out = tf.tidy(() => pickRows(x, row));
+    expect(out.arraySync()).toEqual([[1, 2], [1, 2], [1, 2]]);
+    const grad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(w, pickRows(v, row))))(x);
+    expect(grad.arraySync()).toEqual([[111, 111]]);
+    tf.dispose([x, row, w, out, grad]);
+  });
 });
 
 describe('shared images: each distinct image encoded once', () => {

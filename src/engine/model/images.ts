@@ -65,7 +65,8 @@ export function pickRows<T extends tf.Tensor>(x: T, row: tf.Tensor1D): T {
 /** pickRows for several tensors of K rows, with the one-hot [N, K] made once. Call inside tf.tidy. */
 export function rowPicker(row: tf.Tensor1D, k: number): <T extends tf.Tensor>(x: T) => T {
   const n = row.shape[0];
-  const pick = oneHotFloat(row, k) as tf.Tensor2D; // [N, K]
+  // tf.oneHot refuses depth 1 (one distinct image: a batch of one prompt): every row then picks image 0.
+  const pick = (k === 1 ? tf.ones([n, 1]) : oneHotFloat(row, k)) as tf.Tensor2D; // [N, K]
   return <T extends tf.Tensor>(x: T): T => {
     const [, ...rest] = x.shape;
     const inner = rest.reduce((a, c) => a * c, 1);

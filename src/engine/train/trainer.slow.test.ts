@@ -78,7 +78,7 @@ describe('trainer', () => {
     const s = b.samples[0]!;
     expect(s.tokens.length).toBeGreaterThan(0);
     expect(s.refLogp).toHaveLength(s.tokens.length);
-    expect(Object.keys(s.rewardByFn).sort()).toEqual(['accuracy', 'format', 'hackable', 'length', 'step', 'stepRAR', 'stepRVR']);
+    expect(Object.keys(s.rewardByFn).sort()).toEqual(['accuracy', 'action', 'distance', 'format', 'hackable', 'length', 'step', 'stepRAR', 'stepRVR']);
     // Group-normalised advantages: each group's advantages sum to 0.
     for (let p = 0; p < 2; p++) {
       const sum = b.samples.slice(p * 4, p * 4 + 4).reduce((a, x) => a + x.advantage, 0);
