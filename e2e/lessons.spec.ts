@@ -23,7 +23,10 @@ for (const lesson of LESSONS) {
     expect(charts.sort()).toEqual(lesson.charts.map((c) => `chart-${c}`).sort());
     // The lesson's settings are in the panel, and the URL still names the lesson.
     for (const [path, value] of Object.entries(lesson.settings)) {
-      if (lesson.controls.includes(path)) await expect(playground.input(path)).toHaveValue(String(value));
+      if (!lesson.controls.includes(path)) continue;
+      // The task is a picker of radio cards, not an input with a value.
+      if (path === 'task.task') await expect(page.getByTestId(`task-option-${String(value)}`)).toBeChecked();
+      else await expect(playground.input(path)).toHaveValue(String(value));
     }
     await expect(page).toHaveURL(new RegExp(`#lesson=${lesson.id}&preset=${lesson.preset}`));
   });

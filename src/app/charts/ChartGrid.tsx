@@ -61,7 +61,11 @@ export function ChartGrid({ runIds, only, syncId, testId, reference }: Props) {
   const drawnRuns = useMemo(() => (reference && reference.length > 0 && xAxis === 'iteration' ? [...reference, ...chartRuns] : chartRuns), [reference, chartRuns, xAxis]);
   const canClip = looks.split('\u0001').some((entry) => Number(entry.split('\u0000')[3] ?? 1) > 1);
   const specs = useMemo(
-    () => CHARTS.filter((c) => !only || only.includes(c.id)).map((c) => (c.id === 'clip' && canClip ? { ...c, note: undefined } : c)),
+    () =>
+      CHARTS.filter((c) => !only || only.includes(c.id))
+        .map((c) => (c.id === 'clip' && canClip ? { ...c, note: undefined } : c))
+        // A chart a lesson names is shown from its first second ("No data yet" until its run logs it), even one hidden elsewhere until it has data.
+        .map((c) => (only && c.optional ? { ...c, optional: false } : c)),
     [only, canClip],
   );
   return (
