@@ -1,20 +1,9 @@
 // The numbers of README's "Tricks, measured (StepGRPO rewards)" table from runs/stepgrpo/*.jsonl
 // (written by scripts/stepgrpo-table.sh): per label, a few statistics per seed, then their mean
 // over seeds and the range. Usage: node scripts/stepgrpo-summary.mjs
-import { readFileSync, readdirSync } from 'node:fs';
+import { col, fmt, loadRuns, mean } from './runStats.mjs';
 
-const DIR = 'runs/stepgrpo';
-const runs = {}; // label -> seed -> records
-for (const f of readdirSync(DIR).filter((x) => x.endsWith('.jsonl'))) {
-  const m = /^(.+)-s(\d+)\.jsonl$/.exec(f);
-  if (!m) continue;
-  const records = readFileSync(`${DIR}/${f}`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  (runs[m[1]] ??= {})[m[2]] = records;
-}
-
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const col = (recs, key) => recs.map((r) => r.values[key]).filter((v) => v !== undefined);
-const fmt = (x) => (x === 0 ? '0' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
+const runs = loadRuns('runs/stepgrpo'); // label -> seed -> records
 /** Mean of a metric over iterations from..to (1-based, inclusive). */
 const over = (key, from, to) => (r) => mean(col(r, key).slice(from - 1, to));
 
