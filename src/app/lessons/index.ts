@@ -416,6 +416,43 @@ export const LESSONS: readonly Lesson[] = [
     noPromise: 'The runs behind it (README, "click: does RL learn?", 3 seeds each of GRPO, grpo-mu4 and PPO) showed no held-out gain beyond the noise in 60 iterations, so there is no improvement to promise; the lesson says what they showed.',
   },
   {
+    id: 'locate-iou',
+    title: 'Grounding: an IoU reward, ties and a hackable recall',
+    summary: 'Answer a box x y w h; the reward is its IoU with the gold box, a number between 0 and 1. Watch ties, std scaling and a reward that can be gamed.',
+    preset: 'grpo',
+    // The budget of the README's locate rows ("locate: does RL learn?"): 40 iterations at B = 8,
+    // G = 8, 128 held-out prompts per split; 3 seeds each of GRPO, grpo-mu4, PPO, Dr. GRPO and recall.
+    settings: { 'task.task': 'locate', 'run.iterations': 40, 'run.evalEvery': 20, 'run.evalN': 128 },
+    controls: ['rewards.box', 'objective.advantageScale', 'sampling.groupSize', 'run.seed'],
+    presetPicker: false,
+    charts: ['accuracy', 'reward', 'zero-std', 'advantage'],
+    steps: [
+      {
+        text: 'A picture with a target and distractors, and a question ("where is red square ?"). The answer is the target\'s box, x y w h on an 8 x 8 grid of 4-pixel cells: four words. As in Visual-RFT, the accuracy reward is the box\'s IoU with the gold one (overlap over union), 0 to 1, so a box one cell off still earns part of the reward. The warm start\'s held-out mean IoU is 0.30 on all levels, 0.385 on the level-1 prompts this lesson evaluates.',
+      },
+      {
+        text: 'Press Start (GRPO, 40 iterations), then read Zero-variance groups. A continuous reward should rarely tie, yet about a quarter of the groups do (measured: 22%, 20-24% over 3 seeds): the eight answers are often the same box, or boxes that all miss. Those groups teach nothing, as with 0/1 rewards.',
+        action: { kind: 'start' },
+        highlight: ['zero-std'],
+      },
+      {
+        text: 'Open Inspect: every sampled box of a group is drawn over the gold one (dashed) with its IoU. In a group 1, 1, 1, 0.75 (one box a cell too tall), GRPO divides by the group\'s small std and gives the slip an advantage of -1.50, as much as a plainly wrong answer in a 1, 1, 1, 0 group. Dr. GRPO (no std scaling, objective.advantageScale none) gives it -0.19.',
+        action: { kind: 'view', view: 'inspect' },
+      },
+      {
+        text: 'What we measured (README, "locate: does RL learn?"; 3 seeds, 40 iterations, 128 held-out prompts, a mean IoU ± up to 4.4 points): no preset moved held-out IoU beyond the noise. GRPO -1.4 points (-3.2 to +0.3), grpo-mu4 +0.5, PPO +1.6, Dr. GRPO +3.2 (-0.1 to +5.5). Dr. GRPO ended 4.6 points above GRPO: about one standard error, and its preset changes the loss aggregation too, so a hint, not a result. Set advantageScale to none and run again to see your own.',
+        action: { kind: 'set', path: 'objective.advantageScale', value: 'none', label: 'Drop std scaling (Dr. GRPO)' },
+        highlight: ['advantage', 'accuracy'],
+      },
+      {
+        text: 'Now pay recall instead: the share of the gold box a box covers. A bigger box never earns less, and the whole image earns 1 without looking. Measured (GRPO, 3 seeds): the paid recall rose from 0.28 to 0.38 while held-out IoU fell on every seed, -5.7 points (-6.6 to -4.4), and the share of boxes with IoU >= 0.5 from 36.7% to 26.8%. The reward went up and the skill went down: reward hacking, with a grounding reward.',
+        action: { kind: 'set', path: 'rewards.box', value: 'recall', label: 'Pay recall (hackable)', also: { 'objective.advantageScale': 'group' } },
+        highlight: ['reward', 'accuracy'],
+      },
+    ],
+    noPromise: 'The runs behind it (README, "locate: does RL learn?", 3 seeds each) showed no held-out gain beyond the noise with the true reward in 40 iterations, and the Dr. GRPO difference is within one standard error, so there is no improvement to promise; the lesson says what they showed, including the recall hack\'s measured fall.',
+  },
+  {
     id: 'zero-variance',
     title: 'Zero-variance groups and online filtering',
     summary: 'Groups where every answer scored the same carry no gradient; filter them or resample.',

@@ -386,6 +386,28 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       answer: 0,
     },
   ],
+  'locate-iou': [
+    {
+      id: 'locate-iou/ties',
+      prompt: 'IoU is a continuous reward. Why did about a quarter of GRPO\'s groups still have zero variance on locate?',
+      choices: [
+        { text: 'The eight sampled answers were often the same box, or boxes that all missed, so their IoUs were equal', feedback: 'Right: a policy that samples few distinct boxes ties as often as a 0/1 reward does; the Zero-variance chart counts them.' },
+        { text: 'IoU is rounded to 0 or 1 before the advantage', feedback: 'Only with rewards.box iou50; the default pays the IoU itself.' },
+        { text: 'The zero-variance test ignores continuous rewards', feedback: 'It uses a tolerance that is right for continuous rewards too: equal IoUs tie, a one-cell slip never does.' },
+      ],
+      answer: 0,
+    },
+    {
+      id: 'locate-iou/recall',
+      prompt: 'Paid by recall (the share of the gold box covered), what did the measured runs do?',
+      choices: [
+        { text: 'The paid recall rose while held-out IoU fell on every seed', feedback: 'Right: recall pays a bigger box at least as much, so the reward climbs while the boxes get worse. Compare the reward chart with the accuracy (IoU) chart.' },
+        { text: 'Held-out IoU rose faster than with the IoU reward', feedback: 'It fell: -5.7 points (-6.6 to -4.4) against GRPO\'s -1.4 with the true reward.' },
+        { text: 'Nothing changed: recall and IoU are the same for a right box', feedback: 'They agree on the gold box, but recall also pays a box that covers the gold one and much else; that is the hack.' },
+      ],
+      answer: 0,
+    },
+  ],
   'click-many-answers': [
     {
       id: 'click-many-answers/right',
