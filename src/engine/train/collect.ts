@@ -8,6 +8,7 @@ import { filtersGroups, groupFilter, groupStats, hasSignal, keptGroups, type Gro
 import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type HostSample, type RolloutRound } from './rollout';
 import type { RunState } from './run';
 import type { RewardWeights } from '../rewards';
+import type { QuestionFormat } from '../tasks/types';
 import { selectionMetrics } from './select';
 
 export interface Rollouts {
@@ -21,7 +22,7 @@ export interface Rollouts {
 }
 
 /** Sample round 0, then dynamic sampling's extra rounds while the batch is short. */
-export async function collectRollouts(run: RunState, iteration: number, rewardWeights: RewardWeights = run.config.rewards.weights): Promise<Rollouts> {
+export async function collectRollouts(run: RunState, iteration: number, rewardWeights: RewardWeights = run.config.rewards.weights, format: QuestionFormat = 'open'): Promise<Rollouts> {
   const { config, policy, task } = run;
   const { promptsPerIter: b, groupSize: g } = config.sampling;
   const keep = groupFilter(config.tricks, iteration);
@@ -33,7 +34,7 @@ export async function collectRollouts(run: RunState, iteration: number, rewardWe
   let firstStats: GroupStats[] = [];
   try {
     for (let round = 0; round <= lastRound; round++) {
-      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection, rewardWeights });
+      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection, rewardWeights, format });
       rounds.push(r);
       const stats = groupStats(
         r.samples.map((s) => s.scored.total),
