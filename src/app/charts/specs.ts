@@ -229,10 +229,11 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'curriculum/acc_binary', label: 'binary (2 candidates)' },
       { key: 'curriculum/acc_choice', label: 'choice (3 candidates)' },
       { key: 'curriculum/acc_open', label: 'open' },
+      { key: 'curriculum/answer_in_candidates', label: 'answers naming a candidate' },
     ],
     optional: true,
     domain: [0, 1],
-    explain: 'With staged question formats, each iteration asks one format: its train accuracy is drawn on that format\'s line. A binary question is right half the time by guessing among its two candidates and a 3-way choice a third of the time, so the lines are not comparable to each other; watch each climb, and the held-out accuracy (always the open question) for what carries over.',
+    explain: 'With staged question formats, each iteration asks one format: its train accuracy is drawn on that format\'s line. A binary question is right half the time by guessing among its two candidates and a 3-way choice a third of the time, so the lines are not comparable to each other; watch each climb, and the held-out accuracy (always the open question) for what carries over. Answers naming a candidate: the share of closed-question answers that are one of the listed candidates; 1 is a policy choosing among them, far less one that ignores them and answers its own reading.',
   },
   {
     id: 'value',

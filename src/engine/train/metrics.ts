@@ -55,6 +55,8 @@ export const TEMPORAL_METRIC_KEYS = ['temporal/acc_ordered', 'temporal/acc_shuff
  * 3-way choice a third of the time, an open one far less).
  */
 export const CURRICULUM_FORMAT_METRIC_KEYS = { binary: 'curriculum/acc_binary', choice: 'curriculum/acc_choice', open: 'curriculum/acc_open' } as const;
+/** Beside them, in iterations that ask a closed question: the share of sampled answers that name one of the prompt's candidates (./collect.ts candidateMetrics). */
+export const CURRICULUM_CANDIDATE_KEY = 'curriculum/answer_in_candidates';
 
 export const MetricsRecordSchema = z
   .object({

@@ -341,6 +341,8 @@ describe('trainer tricks', () => {
     const expected: string[][] = (['binary', 'binary', 'binary', 'choice', 'choice', 'choice', 'open', 'open'] as const).map((f) => [`curriculum/acc_${f}`]);
     expect(records.map(key)).toEqual(expected);
     for (const r of records) expect(r.values[key(r)[0]!]).toBe(r.values['acc/train']);
+    // The closed questions' iterations also log how many answers named a candidate; the open ones do not.
+    expect(records.map((r) => r.values['curriculum/answer_in_candidates'] !== undefined)).toEqual([true, true, true, true, true, true, false, false]);
     trainer.dispose();
   });
 

@@ -4,7 +4,9 @@ import { DEFAULT_RUN_CONFIG, ObjectiveSchema, OptimSchema, RunConfigSchema, Tric
 import { issueSentence } from '../issues';
 import { imagesPerRow } from '../model';
 import { noiseDecay, noiseStdAt, perturbImages, perturbedPerGroup } from './augment';
-import { perturbationAccuracy } from './collect';
+import { candidateMetrics, perturbationAccuracy } from './collect';
+import { encode } from '../tokenizer';
+import type { TaskInstance } from '../tasks/types';
 import { combineRewards } from '../rewards';
 import { CURRICULUM_MIN_ITERS, CURR_REFT_STAGES, Curriculum, OPEN_STAGE, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageFormat, stageOfLevel, stageRewardWeights } from './curriculum';
 import { filtersGroups, groupFilter, groupStats, keptGroups, passesOnlineFilter } from './filter';
@@ -154,6 +156,22 @@ describe('Curr-ReFT question formats (arXiv:2503.07065: true/false, multiple cho
     expect(OPEN_STAGE).toBe(3);
     // A run starting at level 1 of 3: levels 1, 2, 3 are stages 1, 2, 3, asked binary, choice, open.
     expect([1, 2, 3].map((l) => stageFormat(stageOfLevel(l, 1)))).toEqual(['binary', 'choice', 'open']);
+  });
+
+  it('counts the answers that name one of their prompt\'s candidates (hand-worked)', () => {
+    const sample = (text: string) => ({ tokens: Int32Array.from(encode(text)) }) as unknown as HostSample;
+    const inst = (answer: string, candidates?: string[]) => ({ answer, ...(candidates ? { format: 'binary', candidates } : {}) }) as TaskInstance;
+    // G = 2. Prompt 0 lists 5 and 7: answers 5 (a candidate, wrong) and 9 (neither). Prompt 1 lists
+    // 3 and 4: answers 3 (a candidate) and no answer at all (cut off). 2 of 4 name a candidate: 0.5.
+    const samples = [
+      sample('<think> </think> <answer> 5 </answer> <eos>'),
+      sample('<think> </think> <answer> 9 </answer> <eos>'),
+      sample('<think> 1 + 2 = 3 </think> <answer> 3 </answer> <eos>'),
+      sample('<think> 1 + 2'),
+    ];
+    expect(candidateMetrics({ instances: [inst('7', ['5', '7']), inst('3', ['3', '4'])], samples }, 2, 1)).toEqual({ 'curriculum/answer_in_candidates': 0.5 });
+    // Open questions list no candidates: nothing logged.
+    expect(candidateMetrics({ instances: [inst('7'), inst('3')], samples }, 2, 1)).toEqual({});
   });
 
   it('refuses staged formats that cannot act, at tricks.curriculumFormat', () => {
