@@ -129,3 +129,17 @@ test('Curr-ReFT: the self-improvement stage without the curriculum is refused at
   await expect(page.getByTestId('error-tricks.curriculumRejectIters')).toHaveCount(0);
   await expect(playground.start).toHaveAttribute('aria-disabled', 'false');
 });
+
+test('Curr-ReFT: the staged question formats have help text, and are refused at their field without the curriculum', async ({ playground, page }) => {
+  await playground.goto();
+  await playground.openGroup('tricks');
+  const format = playground.input('tricks.curriculumFormat');
+  await expect(format).toHaveAccessibleDescription(/binary question.*choice of three.*open question/);
+  await format.focus();
+  await format.selectOption('staged');
+  await expect(page.getByTestId('error-tricks.curriculumFormat')).toContainText('turn tricks.curriculum on');
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'true');
+  await playground.input('tricks.curriculum').check();
+  await expect(page.getByTestId('error-tricks.curriculumFormat')).toHaveCount(0);
+  await expect(playground.start).toHaveAttribute('aria-disabled', 'false');
+});

@@ -138,3 +138,13 @@ test('a token shows its whole objective with the run\'s numbers; the shares sum 
   await inspect.heatmap('dlogp');
   await expect(inspect.token(0, 1)).toHaveAttribute('aria-label', /dlogp -?\d/);
 });
+
+test('Curr-ReFT\'s staged formats: Inspect shows a stage-1 prompt with its two candidate answers after the question', async ({ playground, page }) => {
+  await playground.goto({ config: { 'task.task': 'digit-sum', 'run.iterations': 1, 'tricks.curriculum': true, 'tricks.curriculumFormat': 'staged' } });
+  await playground.start.click();
+  await playground.waitStatus('done');
+  await playground.openView('inspect');
+  await expect(page.getByTestId('inspect-view')).toHaveAttribute('data-batches', '1');
+  const question = page.getByTestId('prompt-question').first();
+  await expect(question).toHaveText(/^sum of digits \? \d+ \d+$/);
+});

@@ -6,6 +6,7 @@ import { REWARD_TASKS } from './rewards';
 import { TASKS } from './tasks';
 import { TASK_IDS, type TaskDef } from './tasks/types';
 import { BOX_REWARDS } from './tasks/box';
+import { OPEN_STAGE } from './train/curriculum';
 
 /**
  * Run configuration: one zod schema per group, each field with a default and one doc line
@@ -123,6 +124,7 @@ export const TricksSchema = z.object({
   curriculum: z.boolean().default(false).describe('Curr-ReFT: raise task difficulty when train accuracy passes the threshold. Held-out evaluation stays at the starting level (task.difficulty), so its curve keeps one meaning.'),
   curriculumThreshold: z.number().min(0).max(1).default(0.8).describe('Train accuracy (EMA) that moves the curriculum up a level.'),
   curriculumRewards: z.enum(['staged', 'fixed']).default('staged').describe('Curriculum: staged = Curr-ReFT\'s difficulty-aware rewards (arXiv:2503.07065): each stage (level above the start) pays its own accuracy, format and step weights, from generous (stage 1: format 0.5, step 0.5) to the answer only (stage 3: format 0.1, step 0), overriding rewards.weights for those three; fixed = rewards.weights at every level.'),
+  curriculumFormat: z.enum(['open', 'staged']).default('open').describe('Curriculum: staged = Curr-ReFT\'s question formats (arXiv:2503.07065): stage 1 asks a binary question (two candidate answers after it, "sum of digits ? 5 7"), stage 2 a choice of three, stage 3 the open question; the answer and its reward stay the task\'s own. Tasks with room in the prompt only (digit-sum); the run must start two levels below the top (task.difficulty 1). Held-out evaluation always asks the open question. open = the open question at every stage.'),
   curriculumRejectIters: z.number().int().min(0).max(100_000).default(0).describe('Curriculum: Curr-ReFT\'s rejected-sampling self-improvement, the run\'s last N iterations (0 = off): the policy samples G answers per prompt, keeps the right ones and fine-tunes on them (the RFT algorithm\'s update) instead of the RL update.'),
   noisyRollout: z.boolean().default(false).describe('NoisyRollout: Gaussian noise on rollout images only (the update sees clean ones), annealed to 0.'),
   noiseMix: z.enum(['hybrid', 'all']).default('hybrid').describe('NoisyRollout: hybrid groups (the paper) sample half of each group from the clean image and half from the noisy one, so the group\'s advantage compares them; all = every rollout sees the noisy image.'),
@@ -226,7 +228,31 @@ export const RunConfigSchema = z.object({
     samplingTrickRules(c, at);
     const curr = curriculumIssue(alg, c);
     if (curr) at(curr.path, curr.message);
+    const fmt = curriculumFormatIssue(TASKS[c.task.task], c);
+    if (fmt) at(['tricks', 'curriculumFormat'], fmt);
   });
+
+/**
+ * Curr-ReFT's staged question formats (tricks.curriculumFormat) refused where they cannot act:
+ * without the curriculum, on a task that asks open questions only (its declared `choiceFormats`),
+ * and from a starting level too high for the curriculum to reach the open-question stage
+ * (OPEN_STAGE: stage 3 is two levels above the start), which would train closed questions to the
+ * end while evaluation asks open ones. Pure, so it is tested with a made-up task.
+ */
+export function curriculumFormatIssue(
+  task: Pick<TaskDef, 'id' | 'levels' | 'choiceFormats'>,
+  c: { tricks: Pick<z.infer<typeof TricksSchema>, 'curriculum' | 'curriculumFormat'>; task: Pick<TaskSettings, 'difficulty'> },
+): string | null {
+  if (c.tricks.curriculumFormat !== 'staged') return null;
+  if (!c.tricks.curriculum) return 'The question formats are the curriculum\'s stages: turn tricks.curriculum on, or set this to open.';
+  if (task.choiceFormats !== true) {
+    const withFormats = TASK_IDS.filter((id) => TASKS[id].choiceFormats === true).join(', ');
+    return `The ${task.id} task asks open questions only (its prompt has no room for three candidate answers within the model's 8 prompt positions): set this to open, or pick a task with candidate formats (${withFormats}).`;
+  }
+  const top = task.levels - (OPEN_STAGE - 1);
+  if (c.task.difficulty > top) return `The open question is stage ${OPEN_STAGE}, ${OPEN_STAGE - 1} levels above the start, and the ${task.id} task has ${task.levels}: set task.difficulty to ${top} or lower, or set this to open.`;
+  return null;
+}
 /**
  * Curr-ReFT's self-improvement stage (tricks.curriculumRejectIters) refused where it cannot act:
  * without the curriculum it belongs to, when it would take the whole run (no RL stage before it),

@@ -220,7 +220,20 @@ export const CHARTS: readonly ChartSpec[] = [
       { key: 'curriculum/stage', label: 'stage' },
     ],
     optional: true,
-    explain: 'The task level the rollouts sample at: it steps up once smoothed train accuracy passes the threshold. The stage (Curr-ReFT) is the level counted from the start, each with its own reward weights (1: format and steps pay half as much as the answer, 3: the answer only); stage 4 is the rejection-sampling self-improvement at the end (right answers kept and imitated). Held-out eval stays at the starting level, so the accuracy chart keeps one meaning.',
+    explain: 'The task level the rollouts sample at: it steps up once smoothed train accuracy passes the threshold. The stage (Curr-ReFT) is the level counted from the start, each with its own reward weights (1: format and steps pay half as much as the answer, 3: the answer only) and, with staged question formats, its own question (1: two candidate answers, 2: three, 3: the open question); stage 4 is the rejection-sampling self-improvement at the end (right answers kept and imitated). Held-out eval stays at the starting level and the open question, so the accuracy chart keeps one meaning.',
+  },
+  {
+    id: 'curriculum-format',
+    title: 'Train accuracy by question format (Curr-ReFT)',
+    series: [
+      { key: 'curriculum/acc_binary', label: 'binary (2 candidates)' },
+      { key: 'curriculum/acc_choice', label: 'choice (3 candidates)' },
+      { key: 'curriculum/acc_open', label: 'open' },
+      { key: 'curriculum/answer_in_candidates', label: 'answers naming a candidate' },
+    ],
+    optional: true,
+    domain: [0, 1],
+    explain: 'With staged question formats, each iteration asks one format: its train accuracy is drawn on that format\'s line. A binary question is right half the time by guessing among its two candidates and a 3-way choice a third of the time, so the lines are not comparable to each other; watch each climb, and the held-out accuracy (always the open question) for what carries over. Answers naming a candidate: the share of closed-question answers that are one of the listed candidates; 1 is a policy choosing among them, far less one that ignores them and answers its own reading.',
   },
   {
     id: 'value',

@@ -162,6 +162,13 @@ describe('buildObjective: the sampling and data tricks', () => {
     const fixed = terms('grpo', (c) => Object.assign(c.tricks, { curriculum: true, curriculumRewards: 'fixed' })).get('curriculum');
     expect(fixed!.text).not.toMatch(/stage 1/);
     expect(ids('grpo')).not.toContain('curriculum');
+    // Staged question formats: each stage's question named, evaluation said to stay open.
+    expect(t!.text).not.toMatch(/asks its own question/);
+    const formats = terms('grpo', (c) => Object.assign(c.tricks, { curriculum: true, curriculumFormat: 'staged' })).get('curriculum');
+    expect(formats!.value).toContain('staged formats');
+    expect(formats!.text).toMatch(/each stage asks its own question: stage 1 a binary question \(two candidate answers\); stage 2 a choice among three candidates; stage 3 the open question \(held-out evaluation always asks the open one\)/);
+    expect(tex(formats)).toContain('q_s \\in (\\text{binary},\\ \\text{choice},\\ \\text{open})');
+    expect(formats!.knobs).toContain('tricks.curriculumFormat');
   });
 
   it('StepGRPO (arXiv:2503.12937): the reward names StepRAR and StepRVR, and says when StepRAR is paid on its tokens', () => {

@@ -2,6 +2,7 @@ import { ALGORITHM_SPECS, ignoresKnob } from '../../engine/algorithms/spec';
 import type { RunConfig } from '../../engine/config';
 import { getPath } from '../../engine/paths';
 import { REWARD_NAMES, type RewardName } from '../../engine/rewards';
+import type { QuestionFormat } from '../../engine/tasks/types';
 import { CURR_REFT_STAGES } from '../../engine/train/curriculum';
 import { texNum } from './tex';
 
@@ -165,26 +166,32 @@ function selectionTerm(c: RunConfig): ObjectiveTerm | null {
   };
 }
 
-/** Curr-ReFT (arXiv:2503.07065): the level steps up on mastery, each stage pays its own reward weights, and the last iterations are rejection-sampling self-improvement. */
+/** How the curriculum term names each question format. */
+const FORMAT_WORDS: Readonly<Record<QuestionFormat, string>> = { binary: 'a binary question (two candidate answers)', choice: 'a choice among three candidates', open: 'the open question' };
+
+/** Curr-ReFT (arXiv:2503.07065): the level steps up on mastery, each stage pays its own reward weights and may ask its own question format, and the last iterations are rejection-sampling self-improvement. */
 function curriculumTerm(c: RunConfig): ObjectiveTerm | null {
   const t = c.tricks;
   if (!t.curriculum) return null;
   const staged = t.curriculumRewards === 'staged';
+  const formats = t.curriculumFormat === 'staged';
   const w = (k: 'accuracy' | 'format' | 'step', stage: (typeof CURR_REFT_STAGES)[number]) => n(stage.weights[k] ?? c.rewards.weights[k]);
   const weights = CURR_REFT_STAGES.map((s) => `(${w('accuracy', s)}, ${w('format', s)}, ${w('step', s)})`).join(',\\ ');
   const tex = [`\\text{level} \\mathrel{+}= 1 \\text{ when } \\mathrm{EMA}(\\text{acc}) \\ge ${n(t.curriculumThreshold)}`];
   if (staged) tex.push(`(w^{\\text{acc}}, w^{\\text{fmt}}, w^{\\text{step}})_{s=1..${CURR_REFT_STAGES.length}} = ${weights}`);
+  if (formats) tex.push(`q_s \\in (${CURR_REFT_STAGES.map((s) => `\\text{${s.format}}`).join(',\\ ')})`);
   if (t.curriculumRejectIters > 0) tex.push(`t > T - ${t.curriculumRejectIters}:\\ \\max_\\theta \\sum_{i:\\ o_i \\text{ right}} \\log \\pi_\\theta(o_i \\mid q, I)`);
   const words = [`The task level steps up once smoothed train accuracy reaches ${t.curriculumThreshold}`];
   if (staged) words.push(`each stage (level from the start) pays its own accuracy, format and step weights: ${CURR_REFT_STAGES.map((s, i) => `stage ${i + 1} ${w('accuracy', s)}, ${w('format', s)}, ${w('step', s)}`).join('; ')}`);
+  if (formats) words.push(`each stage asks its own question: ${CURR_REFT_STAGES.map((s, i) => `stage ${i + 1} ${FORMAT_WORDS[s.format]}`).join('; ')} (held-out evaluation always asks the open one)`);
   if (t.curriculumRejectIters > 0) words.push(`the last ${t.curriculumRejectIters} iterations keep only the right samples and fine-tune on them (rejection-sampling self-improvement)`);
   return {
     id: 'curriculum',
     role: 'curriculum',
-    value: `Curr-ReFT${staged ? ', staged rewards' : ''}${t.curriculumRejectIters > 0 ? ` + ${t.curriculumRejectIters} self-improvement iterations` : ''}`,
+    value: `Curr-ReFT${staged ? ', staged rewards' : ''}${formats ? ', staged formats' : ''}${t.curriculumRejectIters > 0 ? ` + ${t.curriculumRejectIters} self-improvement iterations` : ''}`,
     tex: tex.join(',\\quad '),
     text: `${words.join('; ')}.`,
-    knobs: ['tricks.curriculum', 'tricks.curriculumThreshold', 'tricks.curriculumRewards', 'tricks.curriculumRejectIters'],
+    knobs: ['tricks.curriculum', 'tricks.curriculumThreshold', 'tricks.curriculumRewards', 'tricks.curriculumFormat', 'tricks.curriculumRejectIters'],
     source: 'arXiv:2503.07065',
   };
 }

@@ -153,6 +153,7 @@ export function easyr1Mapping(c: RunConfig): Easyr1Row[] {
   if (c.rewards.dense && spec.perTokenCredit) none('rewards.dense', true, 'EasyR1\'s reward function returns one score per response, placed on its last token: dense step rewards would need a token-level reward manager.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the data by difficulty and set data.shuffle: false.');
   if (t.curriculum && t.curriculumRewards === 'staged') none('tricks.curriculumRewards', 'staged', 'One reward function for the whole run: train each stage as its own run with that stage\'s weights in rewards.py (src/engine/train/curriculum.ts CURR_REFT_STAGES).');
+  if (t.curriculum && t.curriculumFormat === 'staged') none('tricks.curriculumFormat', 'staged', 'One data set for the whole run, asked open (the bundle\'s prompts): write each stage\'s closed questions into its own data set and run each stage in turn (src/engine/train/curriculum.ts CURR_REFT_STAGES).');
   if (t.curriculum && t.curriculumRejectIters > 0) none('tricks.curriculumRejectIters', t.curriculumRejectIters, 'No rejection-sampling SFT stage in EasyR1: sample, keep the right answers and fine-tune on them yourself.');
   if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise (NoisyRollout\'s own fork of EasyR1 has it: worker.actor.is_noisy).');
   if (t.temporalGrpo) none('tricks.temporalGrpo', t.temporalAlpha, 'No shuffled-frame rollouts in EasyR1 (Video-R1\'s T-GRPO is a fork of TRL).');

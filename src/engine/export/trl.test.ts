@@ -144,6 +144,8 @@ describe('Export to TRL: the mapping for every preset', () => {
     const curr = withValue(withValue(applyPreset('grpo'), 'tricks.curriculum', true), 'tricks.curriculumRejectIters', 5);
     expect(ours(curr)).toEqual(expect.arrayContaining(['tricks.curriculum', 'tricks.curriculumRewards', 'tricks.curriculumRejectIters']));
     expect(ours(withValue(curr, 'tricks.curriculumRewards', 'fixed'))).not.toContain('tricks.curriculumRewards');
+    expect(ours(curr)).not.toContain('tricks.curriculumFormat'); // open questions: the bundle's own
+    expect(ours(withValue(curr, 'tricks.curriculumFormat', 'staged'))).toContain('tricks.curriculumFormat');
   });
 
   it('writes Python literals and file names', () => {

@@ -183,6 +183,7 @@ export function trlMapping(c: RunConfig): TrlMapping {
   if (t.onlineFilter) none('tricks.onlineFilter', `(${t.filterLow}, ${t.filterHigh})`, 'Filter the prompts by pass rate yourself before training.');
   if (t.curriculum) none('tricks.curriculum', true, 'Order the dataset by difficulty and set shuffle_dataset=False.');
   if (t.curriculum && t.curriculumRewards === 'staged') none('tricks.curriculumRewards', 'staged', 'One reward_weights for the whole run: train each stage as its own GRPOTrainer run on its level\'s data with that stage\'s weights (src/engine/train/curriculum.ts CURR_REFT_STAGES).');
+  if (t.curriculum && t.curriculumFormat === 'staged') none('tricks.curriculumFormat', 'staged', 'One dataset for the whole run, asked open (the bundle\'s prompts): write each stage\'s closed questions (candidate answers after the question) into its own dataset and train a GRPOTrainer run on each in turn (src/engine/train/curriculum.ts CURR_REFT_STAGES).');
   if (t.curriculum && t.curriculumRejectIters > 0) none('tricks.curriculumRejectIters', t.curriculumRejectIters, 'Self-improvement: sample with generate, keep the right answers, then SFTTrainer on them.');
   if (t.noisyRollout) none('tricks.noisyRollout', t.noiseStd, 'No rollout-only image noise in TRL.');
   if (t.temporalGrpo) none('tricks.temporalGrpo', t.temporalAlpha, 'No shuffled-frame rollouts in GRPOTrainer (Video-R1 forks it for T-GRPO: its temporal flag).');

@@ -6,21 +6,37 @@
  * has. Every stroke of every digit is still there, so a reader still reads the same digits.
  * Levels: 1 digits 0..4 in dark ink; 2 digits 0..9; 3 digits 0..9 in colours, with small
  * distractor shapes above or below the row.
+ * Question formats (Curr-ReFT's staged formats, GenerateOptions.format): the open question
+ * "sum of digits ?" (5 tokens with <bos>), or the same question followed by its candidate sums,
+ * "sum of digits ? 5 7" (binary, 7 tokens) or "sum of digits ? 6 4 5" (choice, 8 tokens: the
+ * most the 8 prompt positions hold), drawn by ./choice.ts among the sums the level can make.
  */
 import { Rng, mixSeed } from '../random';
-import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode } from '../tokenizer';
+import { BASE_VOCAB_SIZE, BOS, COLORS, SHAPES, encode, numberToken } from '../tokenizer';
+import { numberCandidates } from './choice';
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font';
 import { INK, PALETTE, addNoise, createRaster, drawDigit, drawShape, jitterColor } from './raster';
-import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
+import { QUESTION_FORMAT_CANDIDATES, type GenerateOptions, type KeyStep, type QuestionFormat, type TaskDef, type TaskInstance } from './types';
 
 /** The visual-shift split's pictures (see the header): slant in font pixels (x scale), optional pixel noise. */
 export const DIGIT_SUM_SHIFT: { slant: number; noise: number } = { slant: 0.5, noise: 0 };
 
-function generate({ seed, split, difficulty, imageSize, jitter, verbose = false }: GenerateOptions): TaskInstance {
+/**
+ * A closed question's fields: its candidate sums (among 0..count x the level's largest digit) from
+ * their own random stream, so the picture, the answer and the trace stay the open instance's. Open: none.
+ */
+function closedQuestion(format: QuestionFormat, sum: number, count: number, maxDigit: number, seed: number): Pick<TaskInstance, 'format' | 'candidates'> {
+  if (format === 'open') return {};
+  const candidates = numberCandidates(sum, 0, count * maxDigit, QUESTION_FORMAT_CANDIDATES[format], new Rng(mixSeed(seed, 0xc401ce)));
+  return { format, candidates: candidates.map(String) };
+}
+
+function generate({ seed, split, difficulty, imageSize, jitter, verbose = false, format = 'open' }: GenerateOptions): TaskInstance {
   const rng = new Rng(seed);
   const shift = split === 'shift';
   const count = split === 'ood' ? 3 : 2;
-  const digits = Array.from({ length: count }, () => rng.int(0, difficulty === 1 ? 4 : 9));
+  const maxDigit = difficulty === 1 ? 4 : 9;
+  const digits = Array.from({ length: count }, () => rng.int(0, maxDigit));
 
   // Integer scale keeps glyphs crisp: 2 at 32x32, where three 6-pixel digits fit with room to move.
   const scale = Math.max(1, Math.floor(imageSize / 16));
@@ -52,6 +68,8 @@ function generate({ seed, split, difficulty, imageSize, jitter, verbose = false 
 
   if (shift && DIGIT_SUM_SHIFT.noise > 0) addNoise(raster, new Rng(mixSeed(seed, 0x5f)), DIGIT_SUM_SHIFT.noise);
 
+  const sum = digits.reduce((a, b) => a + b, 0);
+  const closed = closedQuestion(format, sum, count, maxDigit, seed);
   return {
     taskId: 'digit-sum',
     seed,
@@ -59,10 +77,11 @@ function generate({ seed, split, difficulty, imageSize, jitter, verbose = false 
     difficulty,
     imageSize,
     image: raster.data,
-    promptTokens: [BOS, ...encode('sum of digits ?')],
-    answer: String(digits.reduce((a, b) => a + b, 0)),
+    promptTokens: [BOS, ...encode('sum of digits ?'), ...(closed.candidates ?? []).map((c) => numberToken(Number(c)))],
+    answer: String(sum),
     // The verbose style draws from its own stream: the picture and the answer stay those of the plain instance.
     goldTrace: verbose ? verboseTrace(digits, new Rng(mixSeed(seed, 0x7e))) : goldTrace(digits),
+    ...closed,
   };
 }
 
@@ -180,6 +199,7 @@ export const digitSumTask: TaskDef = {
   answerLength: 1,
   hasGoldTraces: true,
   verboseTraces: true,
+  choiceFormats: true,
   generate,
   scoreSteps,
   keySteps,

@@ -11,7 +11,7 @@ import { countTask } from './count';
 import { digitSumTask } from './digit-sum';
 import { motionTask } from './motion';
 import { locateTask } from './locate';
-import { SPLITS, TASK_IDS, isSplit, type GenerateOptions, type Split, type TaskDef, type TaskId, type TaskInstance } from './types';
+import { QUESTION_FORMATS, QUESTION_FORMAT_CANDIDATES, SPLITS, TASK_IDS, isSplit, type GenerateOptions, type Split, type TaskDef, type TaskId, type TaskInstance } from './types';
 
 export * from './types';
 
@@ -31,6 +31,23 @@ function checkOptions(def: TaskDef, o: GenerateOptions): void {
   if (!Number.isInteger(o.difficulty) || o.difficulty < 1 || o.difficulty > def.levels) bad(`difficulty must be an integer in 1..${def.levels}, got ${o.difficulty}.`);
   if (!Number.isInteger(o.imageSize) || o.imageSize < MIN_IMAGE_SIZE) bad(`imageSize must be an integer >= ${MIN_IMAGE_SIZE}, got ${o.imageSize}.`);
   if (!(o.jitter >= 0 && o.jitter <= 1)) bad(`jitter must be in [0, 1], got ${o.jitter}.`);
+  const format = o.format ?? 'open';
+  if (!(QUESTION_FORMATS as readonly string[]).includes(format)) bad(`format must be one of ${QUESTION_FORMATS.map((f) => `'${f}'`).join(', ')}, got ${String(format)}.`);
+  if (format !== 'open' && def.choiceFormats !== true) bad(`asks open questions only (no candidates in its prompt), got format '${format}'.`);
+}
+
+/** A closed question (binary, choice) lists its format's number of candidates, the gold answer exactly once, and says which format it is. */
+function checkCandidates(def: TaskDef, o: GenerateOptions, inst: TaskInstance): void {
+  const format = o.format ?? 'open';
+  const where = `Task "${def.id}" (seed ${inst.seed})`;
+  if (format === 'open') {
+    if (inst.format !== undefined || inst.candidates !== undefined) throw new Error(`${where} made a closed question for an open one.`);
+    return;
+  }
+  const c = inst.candidates ?? [];
+  if (inst.format !== format || c.length !== QUESTION_FORMAT_CANDIDATES[format] || c.filter((x) => x === inst.answer).length !== 1) {
+    throw new Error(`${where} made the ${String(inst.format)} candidates [${c.join(', ')}] for a ${format} question answered "${inst.answer}": it needs ${QUESTION_FORMAT_CANDIDATES[format]}, the answer exactly once.`);
+  }
 }
 
 function checkInstance(def: TaskDef, inst: TaskInstance): TaskInstance {
@@ -55,7 +72,9 @@ function guarded(def: TaskDef): TaskDef {
     ...def,
     generate(opts) {
       checkOptions(def, opts);
-      return checkInstance(def, def.generate(opts));
+      const inst = checkInstance(def, def.generate(opts));
+      checkCandidates(def, opts, inst);
+      return inst;
     },
   };
 }

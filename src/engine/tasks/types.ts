@@ -27,6 +27,20 @@ export function isSplit(s: unknown): s is Split {
   return typeof s === 'string' && (SPLITS as readonly string[]).includes(s);
 }
 
+/**
+ * The question's format (Curr-ReFT, arXiv:2503.07065: its curriculum stages ask true/false, then
+ * multiple-choice, then open questions). `open` is every task's own question; `binary` and `choice`
+ * put QUESTION_FORMAT_CANDIDATES candidate answers in the prompt, the right one exactly once, and
+ * the model answers with the right candidate's words (the vocabulary has no yes/no/true/false or
+ * option letters, and the 68-word warm starts cannot emit `none`: so a binary question is a choice
+ * between two answers, the nearest to true/false these words allow). Only a task that declares
+ * `choiceFormats` honours them (the registry refuses the others).
+ */
+export const QUESTION_FORMATS = ['open', 'binary', 'choice'] as const;
+export type QuestionFormat = (typeof QUESTION_FORMATS)[number];
+/** How many candidates a question of each closed format lists in its prompt. */
+export const QUESTION_FORMAT_CANDIDATES: Readonly<Record<Exclude<QuestionFormat, 'open'>, number>> = { binary: 2, choice: 3 };
+
 export interface GenerateOptions {
   seed: number;
   split: Split;
@@ -41,6 +55,12 @@ export interface GenerateOptions {
    * optional redundant checks in the reasoning. Absent or false: the task's one trace.
    */
   verbose?: boolean;
+  /**
+   * The question's format (QUESTION_FORMATS). Absent or 'open': the task's own question. A closed
+   * format changes the prompt only (the candidates, drawn from their own random stream): the
+   * picture, the answer and the gold trace stay the open instance's.
+   */
+  format?: QuestionFormat;
 }
 
 export interface TaskInstance {
@@ -60,6 +80,10 @@ export interface TaskInstance {
   answer: string;
   /** The gold reasoning between <think> and </think>, as vocabulary words. */
   goldTrace: string[];
+  /** A closed-format question only (GenerateOptions.format binary or choice): its format; absent for an open one. */
+  format?: Exclude<QuestionFormat, 'open'>;
+  /** A closed-format question only: the candidate answers its prompt lists, in prompt order, `answer` exactly once. */
+  candidates?: string[];
 }
 
 export interface TaskDef {
@@ -110,6 +134,13 @@ export interface TaskDef {
    * on. Absent: no verbose style (config.ts refuses task.verbose for it).
    */
   verboseTraces?: boolean;
+  /**
+   * Whether `generate` honours GenerateOptions.format binary and choice (candidate answers in the
+   * prompt, Curr-ReFT's staged question formats). It needs a prompt short enough to hold
+   * QUESTION_FORMAT_CANDIDATES.choice more tokens within the 8 prompt positions the checkpoints'
+   * position tables have. Absent: open questions only (config.ts refuses tricks.curriculumFormat).
+   */
+  choiceFormats?: boolean;
   generate(opts: GenerateOptions): TaskInstance;
   /**
    * Frame-sequence tasks only (motion): the image with its frames in a seeded random order,

@@ -7,7 +7,9 @@ import { now } from './clock';
 import { filtersGroups, groupFilter, groupStats, hasSignal, keptGroups, type GroupStats } from './filter';
 import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type HostSample, type RolloutRound } from './rollout';
 import type { RunState } from './run';
-import type { RewardWeights } from '../rewards';
+import { parseResponse, type RewardWeights } from '../rewards';
+import type { QuestionFormat } from '../tasks/types';
+import { CURRICULUM_CANDIDATE_KEY } from './metrics';
 import { selectionMetrics } from './select';
 
 export interface Rollouts {
@@ -21,7 +23,7 @@ export interface Rollouts {
 }
 
 /** Sample round 0, then dynamic sampling's extra rounds while the batch is short. */
-export async function collectRollouts(run: RunState, iteration: number, rewardWeights: RewardWeights = run.config.rewards.weights): Promise<Rollouts> {
+export async function collectRollouts(run: RunState, iteration: number, rewardWeights: RewardWeights = run.config.rewards.weights, format: QuestionFormat = 'open'): Promise<Rollouts> {
   const { config, policy, task } = run;
   const { promptsPerIter: b, groupSize: g } = config.sampling;
   const keep = groupFilter(config.tricks, iteration);
@@ -33,7 +35,7 @@ export async function collectRollouts(run: RunState, iteration: number, rewardWe
   let firstStats: GroupStats[] = [];
   try {
     for (let round = 0; round <= lastRound; round++) {
-      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection, rewardWeights });
+      const r = await sampleRound(policy, task, config, { iteration, round, difficulty: run.curriculum.difficulty, selection: run.selection, rewardWeights, format });
       rounds.push(r);
       const stats = groupStats(
         r.samples.map((s) => s.scored.total),
@@ -64,6 +66,21 @@ export function perturbationAccuracy(samples: readonly HostSample[]): Record<str
   return { 'noise/acc_clean': acc(clean), 'noise/acc_noisy': acc(noisy), 'noise/acc_gap': acc(clean) - acc(noisy) };
 }
 
+/**
+ * Curr-ReFT's closed questions (round 0 of an iteration that asked them): the share of sampled
+ * answers that name one of their prompt's candidates. A policy that picks among the candidates
+ * scores 1 (and is right 1/2 or 1/3 of the time by guessing); one that ignores them and answers
+ * its own reading scores about its accuracy plus its misreadings that happen to be a distractor.
+ */
+export function candidateMetrics(round: Pick<RolloutRound, 'instances' | 'samples'>, groupSize: number, answerLength: number): Record<string, number> {
+  if (!round.instances.some((inst) => inst.candidates !== undefined) || round.samples.length === 0) return {};
+  const named = round.samples.filter((s, i) => {
+    const answer = parseResponse(Array.from(s.tokens), answerLength).answer;
+    return answer !== null && (round.instances[Math.floor(i / groupSize)]!.candidates ?? []).includes(answer);
+  }).length;
+  return { [CURRICULUM_CANDIDATE_KEY]: named / round.samples.length };
+}
+
 /** T-GRPO's ordered vs shuffled accuracy and bonus share (round 0), or nothing when the trick is off. */
 export function temporalMetrics(round: RolloutRound): Record<string, number> {
   const t = round.temporal;
@@ -75,7 +92,7 @@ export function temporalMetrics(round: RolloutRound): Record<string, number> {
 export function rolloutPhaseMetrics(run: RunState, iteration: number, r: Rollouts): Record<string, number> {
   const { sampling, tricks } = run.config;
   const first = r.rounds[0]!;
-  const values = { ...rolloutMetrics(first.samples), ...perturbationAccuracy(first.samples), ...selectionMetrics(run.selection, first.instances), ...temporalMetrics(first) };
+  const values = { ...rolloutMetrics(first.samples), ...perturbationAccuracy(first.samples), ...selectionMetrics(run.selection, first.instances), ...temporalMetrics(first), ...candidateMetrics(first, sampling.groupSize, run.task.answerLength) };
   if (sampling.groupSize > 1) values['groups/zero_std_frac'] = r.firstStats.filter((s) => !hasSignal(s)).length / r.firstStats.length;
   if (!filtersGroups(tricks)) return values;
   values['groups/kept'] = r.kept.length;

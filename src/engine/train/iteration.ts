@@ -21,7 +21,7 @@ import { collectRollouts, rolloutPhaseMetrics, type Rollouts } from './collect';
 import { now } from './clock';
 import { DivergedError, findDivergence } from './divergence';
 import { inspectSnapshot } from './inspect';
-import type { MetricsRecord } from './metrics';
+import { CURRICULUM_FORMAT_METRIC_KEYS, type MetricsRecord } from './metrics';
 import type { InspectBatch } from './types';
 import { disposeAssembled } from './rollout';
 import { evaluateRun, planIteration, type IterationPlan, type RunState } from './run';
@@ -61,6 +61,14 @@ function scheduleAndTimeMetrics(run: RunState, plan: IterationPlan, rollouts: Ro
   return values;
 }
 
+/** Curr-ReFT's staged formats: the iteration's train accuracy under its question format's key (./metrics.ts). */
+function formatMetrics(run: RunState, plan: IterationPlan, values: Record<string, number>): Record<string, number> {
+  const { tricks } = run.config;
+  const acc = values['acc/train'];
+  if (!tricks.curriculum || tricks.curriculumFormat !== 'staged' || acc === undefined) return {};
+  return { [CURRICULUM_FORMAT_METRIC_KEYS[plan.format]]: acc };
+}
+
 /** Adaptive β reads its KL metric (the algorithm spec says which); the curriculum reads train accuracy. */
 function observeControllers(run: RunState, plan: IterationPlan, values: Record<string, number>): void {
   const klForBeta = values[run.algorithm.adaptiveKlMetric];
@@ -98,7 +106,7 @@ async function trainPhases(run: RunState, plan: IterationPlan): Promise<{ values
     if (update.inspect) keepSnapshot(run, update.inspect); // SFT's gold-trace batch (./gold.ts)
     return { values: {}, rollouts: null, update };
   }
-  const rollouts = await collectRollouts(run, plan.number, plan.rewardWeights);
+  const rollouts = await collectRollouts(run, plan.number, plan.rewardWeights, plan.format);
   const values = rolloutPhaseMetrics(run, plan.number, rollouts);
   return { values, rollouts, update: await updatePolicy(run, plan, rollouts) };
 }
@@ -108,7 +116,7 @@ export async function runIteration(run: RunState): Promise<MetricsRecord> {
   const { values, rollouts, update } = await trainPhases(run, plan);
   Object.assign(values, update.recorded.values);
   stopIfDiverged(run, plan, values, update);
-  Object.assign(values, scheduleAndTimeMetrics(run, plan, rollouts, update));
+  Object.assign(values, scheduleAndTimeMetrics(run, plan, rollouts, update), formatMetrics(run, plan, values));
   observeControllers(run, plan, values);
   keepForInspect(run, plan, update);
   run.iteration = plan.number;

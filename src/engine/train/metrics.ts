@@ -48,6 +48,16 @@ export type MetricKey = (typeof METRIC_KEYS)[number];
  */
 export const TEMPORAL_METRIC_KEYS = ['temporal/acc_ordered', 'temporal/acc_shuffled', 'temporal/bonus_frac'] as const;
 
+/**
+ * Curr-ReFT's staged question formats (tricks.curriculumFormat staged; absent otherwise): an
+ * iteration's train accuracy (`acc/train`) again under the key of the format it asked, so each
+ * format's accuracy is charted apart (a binary question is right half the time by chance, a
+ * 3-way choice a third of the time, an open one far less).
+ */
+export const CURRICULUM_FORMAT_METRIC_KEYS = { binary: 'curriculum/acc_binary', choice: 'curriculum/acc_choice', open: 'curriculum/acc_open' } as const;
+/** Beside them, in iterations that ask a closed question: the share of sampled answers that name one of the prompt's candidates (./collect.ts candidateMetrics). */
+export const CURRICULUM_CANDIDATE_KEY = 'curriculum/answer_in_candidates';
+
 export const MetricsRecordSchema = z
   .object({
     iteration: z.number().int().min(1),

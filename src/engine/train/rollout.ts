@@ -11,7 +11,7 @@ import { groupedImages, imageTensors, type Policy, type SharedImages } from '../
 import { mixSeed } from '../random';
 import { REWARD_NAMES, scoreSample, type RewardWeights, type ScoredSample } from '../rewards';
 import { mean, placeTokenRewards, populationStd } from '../rl/host';
-import type { TaskDef, TaskInstance } from '../tasks/types';
+import type { QuestionFormat, TaskDef, TaskInstance } from '../tasks/types';
 import { EOS } from '../tokenizer';
 import { perturbImages, perturbedPerGroup, perturbsImages } from './augment';
 import { instancesToTensors } from './batch';
@@ -61,6 +61,8 @@ export interface RoundOptions {
   selection?: PromptSelection | null;
   /** The reward weights this round scores with (the curriculum stage's, ./curriculum.ts); default rewards.weights. */
   rewardWeights?: RewardWeights;
+  /** The question format its prompts ask (the curriculum stage's, ./curriculum.ts); default open. */
+  format?: QuestionFormat;
 }
 
 /**
@@ -77,6 +79,8 @@ export function roundInstances(task: TaskDef, config: RunConfig, opts: RoundOpti
       imageSize: config.task.imageSize,
       jitter: config.task.jitter,
       verbose: config.task.verbose,
+      // Open questions call generate exactly as before the formats existed.
+      ...(opts.format !== undefined && opts.format !== 'open' ? { format: opts.format } : {}),
     }),
   );
 }

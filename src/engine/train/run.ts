@@ -8,9 +8,9 @@ import { policyParams } from '../algorithms/common';
 import type { RunConfig } from '../config';
 import { Policy, diffConfigs } from '../model';
 import { TASKS, warmStartName } from '../tasks';
-import type { Split, TaskDef } from '../tasks/types';
+import type { QuestionFormat, Split, TaskDef } from '../tasks/types';
 import { now } from './clock';
-import { Curriculum, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageRewardWeights } from './curriculum';
+import { Curriculum, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageFormat, stageRewardWeights } from './curriculum';
 import type { DivergedError } from './divergence';
 import { evaluate, type EvalResult } from './evaluate';
 import { BetaSchedule, learningRateAt } from './schedule';
@@ -111,8 +111,8 @@ export type SplitResults = Record<Split, EvalResult>;
 /**
  * Held-out ID, novel-answer and visual-shift accuracy of the policy now, greedy, n prompts
  * each, at the run's starting level (task.difficulty) whatever level the curriculum has
- * reached, so the evaluation curve keeps one meaning over the run (`curriculum/level` charts
- * where training is).
+ * reached, and always the open question whatever format the stage asks (tricks.curriculumFormat),
+ * so the evaluation curve keeps one meaning over the run (`curriculum/level` charts where training is).
  */
 export async function evaluateRun(run: RunState, n = run.config.run.evalN): Promise<SplitResults> {
   const { config, policy, task } = run;
@@ -149,6 +149,8 @@ export interface IterationPlan {
   stage: number;
   /** The reward weights rollouts are scored with: the stage's under staged curriculum rewards, else rewards.weights. */
   rewardWeights: RunConfig['rewards']['weights'];
+  /** The question format rollouts are asked in: the stage's under staged curriculum formats, else open. */
+  format: QuestionFormat;
   /** KL coefficient, policy and value-head learning rates of this iteration. */
   beta: number;
   lr: number;
@@ -169,13 +171,17 @@ export function planIteration(run: RunState): IterationPlan {
   };
 }
 
-/** The iteration's Curr-ReFT stage and the reward weights it scores with (./curriculum.ts). */
-function curriculumStage(run: RunState, t: number): Pick<IterationPlan, 'stage' | 'rewardWeights'> {
+/** The iteration's Curr-ReFT stage, the reward weights it scores with and the question format it asks (./curriculum.ts). */
+function curriculumStage(run: RunState, t: number): Pick<IterationPlan, 'stage' | 'rewardWeights' | 'format'> {
   const { tricks, rewards } = run.config;
-  if (!tricks.curriculum) return { stage: 0, rewardWeights: rewards.weights };
+  if (!tricks.curriculum) return { stage: 0, rewardWeights: rewards.weights, format: 'open' };
   const stage = inSelfImprovement(t, run.total, tricks.curriculumRejectIters) ? SELF_IMPROVEMENT_STAGE : run.curriculum.stage;
   const staged = tricks.curriculumRewards === 'staged';
-  return { stage, rewardWeights: staged ? stageRewardWeights(rewards.weights, run.curriculum.stage) : rewards.weights };
+  return {
+    stage,
+    rewardWeights: staged ? stageRewardWeights(rewards.weights, run.curriculum.stage) : rewards.weights,
+    format: tricks.curriculumFormat === 'staged' ? stageFormat(stage) : 'open',
+  };
 }
 
 /** The algorithm whose update this iteration runs: the RFT update in Curr-ReFT's self-improvement stage, else the run's. */

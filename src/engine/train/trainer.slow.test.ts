@@ -317,6 +317,35 @@ describe('trainer tricks', () => {
     }
   });
 
+  it('Curr-ReFT formats: each stage asks its own question format, evaluation always the open one, and train accuracy is charted per format', async () => {
+    const config = tinyConfig('grpo', {
+      task: { task: 'digit-sum', imageSize: 16, difficulty: 1 },
+      tricks: { curriculum: true, curriculumThreshold: 0, curriculumFormat: 'staged', curriculumRejectIters: 1 },
+      run: { iterations: 8, evalEvery: 8 },
+    });
+    const generate = vi.spyOn(TASKS['digit-sum'], 'generate');
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    const records: MetricsRecord[] = [];
+    while (!trainer.done) records.push(await trainer.step());
+    // Levels 1, 2, 3 are stages 1, 2, 3 (3 iterations each before moving up), the last iteration is self-improvement.
+    expect(records.map((r) => r.values['curriculum/stage'])).toEqual([1, 1, 1, 2, 2, 2, 3, 4]);
+    const trainCalls = generate.mock.calls.map(([o]) => o).filter((o) => o.split === 'id' && o.seed !== undefined);
+    // Training prompts: binary at level 1, choice at level 2, open (no format asked) at level 3.
+    const byLevel = (d: number) => new Set(trainCalls.filter((o) => o.difficulty === d).map((o) => o.format ?? 'open'));
+    expect(byLevel(2)).toEqual(new Set(['choice']));
+    expect(byLevel(3)).toEqual(new Set(['open']));
+    // Level 1 holds the binary training prompts and the open held-out ones: evaluation asks every split open.
+    expect(byLevel(1)).toEqual(new Set(['binary', 'open']));
+    expect(generate.mock.calls.map(([o]) => o).filter((o) => o.split !== 'id').every((o) => o.format === undefined)).toBe(true);
+    const key = (r: MetricsRecord) => Object.keys(r.values).filter((k) => k.startsWith('curriculum/acc_'));
+    const expected: string[][] = (['binary', 'binary', 'binary', 'choice', 'choice', 'choice', 'open', 'open'] as const).map((f) => [`curriculum/acc_${f}`]);
+    expect(records.map(key)).toEqual(expected);
+    for (const r of records) expect(r.values[key(r)[0]!]).toBe(r.values['acc/train']);
+    // The closed questions' iterations also log how many answers named a candidate; the open ones do not.
+    expect(records.map((r) => r.values['curriculum/answer_in_candidates'] !== undefined)).toEqual([true, true, true, true, true, true, false, false]);
+    trainer.dispose();
+  });
+
   it('ThinkLite selection: tries a pool before training, trains only on the kept prompts, charts their difficulty', async () => {
     const notes: string[] = [];
     const config = tinyConfig('grpo', { tricks: { selectByDifficulty: true, selectPool: 8, selectTries: 2, selectMinTries: 3 } });

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, ObjectiveSchema, OptimSchema, RunConfigSchema, TricksSchema } from '../config';
+import { DEFAULT_RUN_CONFIG, ObjectiveSchema, OptimSchema, RunConfigSchema, TricksSchema, curriculumFormatIssue } from '../config';
 import { issueSentence } from '../issues';
 import { imagesPerRow } from '../model';
 import { noiseDecay, noiseStdAt, perturbImages, perturbedPerGroup } from './augment';
-import { perturbationAccuracy } from './collect';
+import { candidateMetrics, perturbationAccuracy } from './collect';
+import { encode } from '../tokenizer';
+import type { TaskInstance } from '../tasks/types';
 import { combineRewards } from '../rewards';
-import { CURRICULUM_MIN_ITERS, CURR_REFT_STAGES, Curriculum, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageOfLevel, stageRewardWeights } from './curriculum';
+import { CURRICULUM_MIN_ITERS, CURR_REFT_STAGES, Curriculum, OPEN_STAGE, SELF_IMPROVEMENT_STAGE, inSelfImprovement, stageFormat, stageOfLevel, stageRewardWeights } from './curriculum';
 import { filtersGroups, groupFilter, groupStats, keptGroups, passesOnlineFilter } from './filter';
 import { hybridRows, type HostSample } from './rollout';
 import { BetaSchedule, learningRateAt } from './schedule';
@@ -144,6 +146,50 @@ describe('Curr-ReFT stages (arXiv:2503.07065)', () => {
     expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 10 } })).toMatch(/tricks\.curriculumRejectIters: Must be below run\.iterations \(10\)/);
     expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 3 }, objective: { algorithm: 'rft' } })).toMatch(/tricks\.curriculumRejectIters: RFT \(rejection sampling\) does not train with RL/);
     expect(issue({ tricks: { curriculum: true, curriculumRejectIters: 3 }, objective: { algorithm: 'ppo' }, sampling: { groupSize: 1 } })).toMatch(/sampling\.groupSize: The self-improvement stage keeps the right answers among G samples and needs at least 2/);
+  });
+});
+
+describe('Curr-ReFT question formats (arXiv:2503.07065: true/false, multiple choice, open)', () => {
+  it('asks binary at stage 1, a 3-way choice at stage 2, the open question from stage 3 on and in self-improvement', () => {
+    expect(CURR_REFT_STAGES.map((s) => s.format)).toEqual(['binary', 'choice', 'open']);
+    expect([1, 2, 3, 7, SELF_IMPROVEMENT_STAGE].map(stageFormat)).toEqual(['binary', 'choice', 'open', 'open', 'open']);
+    expect(OPEN_STAGE).toBe(3);
+    // A run starting at level 1 of 3: levels 1, 2, 3 are stages 1, 2, 3, asked binary, choice, open.
+    expect([1, 2, 3].map((l) => stageFormat(stageOfLevel(l, 1)))).toEqual(['binary', 'choice', 'open']);
+  });
+
+  it('counts the answers that name one of their prompt\'s candidates (hand-worked)', () => {
+    const sample = (text: string) => ({ tokens: Int32Array.from(encode(text)) }) as unknown as HostSample;
+    const inst = (answer: string, candidates?: string[]) => ({ answer, ...(candidates ? { format: 'binary', candidates } : {}) }) as TaskInstance;
+    // G = 2. Prompt 0 lists 5 and 7: answers 5 (a candidate, wrong) and 9 (neither). Prompt 1 lists
+    // 3 and 4: answers 3 (a candidate) and no answer at all (cut off). 2 of 4 name a candidate: 0.5.
+    const samples = [
+      sample('<think> </think> <answer> 5 </answer> <eos>'),
+      sample('<think> </think> <answer> 9 </answer> <eos>'),
+      sample('<think> 1 + 2 = 3 </think> <answer> 3 </answer> <eos>'),
+      sample('<think> 1 + 2'),
+    ];
+    expect(candidateMetrics({ instances: [inst('7', ['5', '7']), inst('3', ['3', '4'])], samples }, 2, 1)).toEqual({ 'curriculum/answer_in_candidates': 0.5 });
+    // Open questions list no candidates: nothing logged.
+    expect(candidateMetrics({ instances: [inst('7'), inst('3')], samples }, 2, 1)).toEqual({});
+  });
+
+  it('refuses staged formats that cannot act, at tricks.curriculumFormat', () => {
+    const issue = (c: Record<string, Record<string, unknown>>) => {
+      const r = RunConfigSchema.safeParse(c);
+      return r.success ? null : r.error.issues.map((i) => issueSentence(i)).join(' ');
+    };
+    const on = { curriculum: true, curriculumFormat: 'staged' };
+    expect(issue({ task: { task: 'digit-sum' }, tricks: on })).toBeNull();
+    expect(issue({ task: { task: 'digit-sum' }, tricks: { curriculumFormat: 'staged' } })).toMatch(/tricks\.curriculumFormat: The question formats are the curriculum's stages: turn tricks\.curriculum on/);
+    expect(issue({ task: { task: 'count' }, tricks: on })).toMatch(/tricks\.curriculumFormat: The count task asks open questions only .*\(digit-sum\)/);
+    expect(issue({ task: { task: 'digit-sum', difficulty: 2 }, tricks: on })).toMatch(/tricks\.curriculumFormat: The open question is stage 3, 2 levels above the start, and the digit-sum task has 3: set task\.difficulty to 1 or lower/);
+    expect(issue({ task: { task: 'count' }, tricks: { curriculum: true } })).toBeNull(); // open: today's curriculum, any task
+    expect(TricksSchema.parse({}).curriculumFormat).toBe('open');
+    // A made-up task with 5 levels and formats may start at level 3 (stages 1-3 are levels 3-5).
+    const five = { id: 'digit-sum' as const, levels: 5, choiceFormats: true };
+    expect(curriculumFormatIssue(five, { tricks: on as { curriculum: boolean; curriculumFormat: 'staged' }, task: { difficulty: 3 } })).toBeNull();
+    expect(curriculumFormatIssue(five, { tricks: on as { curriculum: boolean; curriculumFormat: 'staged' }, task: { difficulty: 4 } })).toMatch(/set task\.difficulty to 3 or lower/);
   });
 });
 
