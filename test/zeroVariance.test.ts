@@ -8,6 +8,7 @@ import { DEFAULT_RUN_CONFIG } from '../src/engine/config';
 import { rolloutPhaseMetrics, type Rollouts } from '../src/engine/train/collect';
 import { groupFilter, groupStats, hasSignal, keptGroups } from '../src/engine/train/filter';
 import type { RunState } from '../src/engine/train/run';
+import { getTask } from '../src/engine/tasks';
 import { groupAdvantages as tfGroup, groupStd } from '../src/engine/rl/advantages';
 import { besselStd, groupAdvantages, groupIsZeroVariance, isZeroVariance, mean } from '../src/engine/rl/host';
 
@@ -64,8 +65,8 @@ describe('zero-variance groups with weighted and continuous rewards', () => {
     const groups = [...EQUAL, ...CONTINUOUS];
     const totals = groups.flat();
     const firstStats = groupStats(totals, totals.map(() => 0.5), G);
-    const run = { config: DEFAULT_RUN_CONFIG } as unknown as RunState;
-    const values = rolloutPhaseMetrics(run, 1, { rounds: [{ samples: [] }], kept: [], firstStats, ms: 0 } as unknown as Rollouts);
+    const run = { config: DEFAULT_RUN_CONFIG, task: getTask(DEFAULT_RUN_CONFIG.task.task) } as unknown as RunState;
+    const values = rolloutPhaseMetrics(run, 1, { rounds: [{ samples: [], instances: [] }], kept: [], firstStats, ms: 0 } as unknown as Rollouts);
     expect(values['groups/zero_std_frac']).toBe(3 / 6);
   });
 
