@@ -19,7 +19,7 @@ afterEach(() => {
   made = [];
 });
 
-function run(opts: { dense: number[][] | null; beta: number }): Promise<Record<string, number[]>> {
+function run(opts: { dense: number[][] | null; beta: number; keepTokens?: boolean }): Promise<Record<string, number[]>> {
   const config = tinyConfig('ppo', { objective: { gamma: 1, lambda: 0.5, klEstimator: 'k1', whitenAdvantages: false } });
   const t = <R extends tf.Tensor>(x: R): R => (made.push(x), x);
   const batch = {
@@ -31,7 +31,7 @@ function run(opts: { dense: number[][] | null; beta: number }): Promise<Record<s
     tokenScores: opts.dense ? t(tf.tensor2d(opts.dense)) : null,
   };
   const rec = new Recorder();
-  const ctx = { config, batch, beta: opts.beta, rec, keepTokens: true } as unknown as UpdateContext;
+  const ctx = { config, batch, beta: opts.beta, rec, keepTokens: opts.keepTokens ?? true } as unknown as UpdateContext;
   const { advantages, returns } = criticAdvantages(ctx);
   tf.dispose([advantages, returns]);
   return rec.read().then((r) => Object.fromEntries(Object.entries(r.inspector.tokens).map(([k, v]) => [k, Array.from(v).map((x) => Math.round(x * 1e6) / 1e6)])));
@@ -55,5 +55,12 @@ describe('criticAdvantages keeps the token rewards for Inspect', () => {
     expect(r.tokenRewards).toEqual([0, 0, 1, 0]);
     expect(r).not.toHaveProperty('gaeRewards');
     expect(r.tokenAdvantages).toEqual([0.25, 0.5, 1, 0]);
+  });
+
+  it('records nothing per token when the run keeps no batches, and leaves no tensor behind', async () => {
+    const before = tf.memory().numTensors;
+    const r = await run({ dense: [[0.2, 0, 0.8, 0]], beta: 0.1, keepTokens: false });
+    expect(r).toEqual({});
+    expect(tf.memory().numTensors - made.length).toBe(before);
   });
 });
