@@ -64,6 +64,17 @@ function tamper(page: Page, op: { cloneRunAs?: { from: string; id: string; patch
 
 const rowNamed = (playground: PlaygroundPage, name: string) => playground.runRows.filter({ has: playground.page.getByTestId('run-name').getByText(name, { exact: true }) });
 
+/**
+ * Wait until the run named `name` has at least `n` iterations stored and shown (the worker stores
+ * records before it tells the page). Not `waitIterationAtLeast`: after a goto that only changes
+ * the hash, the controls still show the run that was active before (a finished one at its last
+ * iteration) until the new run is built, so that wait can pass before the new run has stored anything.
+ */
+async function waitPoints(playground: PlaygroundPage, name: string, n: number): Promise<void> {
+  const row = rowNamed(playground, name);
+  await expect.poll(async () => Number(await row.getAttribute('data-points')), { message: `"${name}" has ${n} iterations stored` }).toBeGreaterThanOrEqual(n);
+}
+
 async function runToDone(playground: PlaygroundPage, config: Record<string, string | number | boolean>, debug = false, preset?: string): Promise<string> {
   await playground.goto({ config, debug, ...(preset ? { preset } : {}) });
   await playground.start.click();
@@ -107,7 +118,7 @@ test('a full quota says what was not saved, pauses training, offers to delete ol
   await runToDone(playground, { 'run.iterations': 2, name: 'old run' }, true);
   await playground.goto({ config: { 'run.iterations': 5000, name: 'long run' }, debug: true });
   await playground.start.click();
-  await playground.waitIterationAtLeast(2);
+  await waitPoints(playground, 'long run', 2); // so the write failed below is not the long run's first
 
   // The next write the worker makes fails as a full quota would.
   await page.evaluate(() => (window as unknown as { __rftStorage: { failNextWrites(n: number): void } }).__rftStorage.failNextWrites(1));
@@ -266,7 +277,7 @@ test('two tabs: a run training in one is read-only in the other, each trains its
   // A tab that closes mid-run lets go of it: the other tab shows it interrupted and can resume it.
   await b.goto({ config: { 'run.iterations': 5000, name: 'orphan' } });
   await b.start.click();
-  await b.waitIterationAtLeast(1);
+  await waitPoints(b, 'orphan', 1); // B's controls may still show its finished run
   const orphan = rowNamed(playground, 'orphan');
   await expect(orphan).toHaveAttribute('data-foreign', 'true');
   await pageB.close();

@@ -168,6 +168,15 @@ describe('importing a file in the worker', () => {
     expect(heard.some((p) => p.phase === 'storing' || p.phase === 'thinning')).toBe(false);
   });
 
+  it('a cancel sent while the file is parsed is heard as soon as the parse ends, before any record is checked', async () => {
+    // JSON.parse cannot be interrupted; the worker looks for a cancel right after it (the page asked during 'parsing').
+    const { stored, heard, deps } = fakes({ ok: true }, (p) => p.phase === 'parsing' && p.fraction === 1);
+    const result = await importFromFile(request(JSON.stringify(runFile(5000))), deps);
+    expect(result).toMatchObject({ ok: false, reason: 'cancelled' });
+    expect(stored).toEqual([]);
+    expect(heard.map((p) => p.phase)).not.toContain('validating');
+  });
+
   it('a write storage refuses is reported as storage, with what was not saved', async () => {
     const full: WriteResult = { ok: false, full: true, what: 'the imported run "big"', message: 'Storage is full: the imported run "big" could not be saved.' };
     const { heard, deps } = fakes(full);

@@ -87,6 +87,9 @@ async function parseAndCheck(text: string, report: Report, between: () => Promis
     throw new Refused(e instanceof Error ? e.message : String(e));
   }
   report('parsing', 1);
+  // JSON.parse is one call (about 2 s for 64 MB on a busy machine, in this worker: the page keeps
+  // drawing); a cancel sent meanwhile is heard here, before the records are walked.
+  await between();
   report('validating', 0);
   for (;;) {
     let step: IteratorResult<number, RunFile>;

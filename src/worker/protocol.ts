@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MetricsRecordSchema, type MetricsRecord } from '../engine/train/metrics';
 import { MAX_RUN_NAME_LENGTH, RunConfigSchema, type RunConfig } from '../engine/config';
 import type { EvalResult } from '../engine/train/evaluate';
-import type { InspectBatch } from '../engine/train/types';
+import type { InspectBatch, InspectSample } from '../engine/train/types';
 import type { RunFields, StoredRun } from './dbSchema';
 import { RUN_STATUSES, type RunStatus } from './lifecycle';
 import type { ImportProgress, ImportRequest, ImportResult } from './importProtocol';
@@ -40,11 +40,29 @@ export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
 export { RUN_STATUSES, LIVE_STATUSES, isLive, type RunStatus } from './lifecycle';
 
-/** The Inspect batch carries typed arrays; it is checked only for its outline. */
-const InspectBatchSchema = z.custom<InspectBatch>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as { iteration?: unknown }).iteration === 'number' && Array.isArray((v as { samples?: unknown }).samples),
-  'not an inspect batch',
-);
+/**
+ * Per-token rows of an Inspect sample the page does arithmetic on across tokens (Inspect's token
+ * credit sums the rewards and runs GAE over them): each, when present, is one number per token.
+ */
+const INSPECT_CHECKED_ROWS = ['tokenRewards', 'gaeRewards'] as const satisfies readonly (keyof InspectSample)[];
+
+function isInspectSample(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  if (!Array.isArray(s.tokens)) return false;
+  const n = s.tokens.length;
+  return INSPECT_CHECKED_ROWS.every((k) => {
+    const row = s[k];
+    return row === undefined || (Array.isArray(row) && row.length === n && row.every((x) => typeof x === 'number'));
+  });
+}
+
+/** The Inspect batch carries typed arrays; it is checked for its outline, and its samples' token rows above. */
+const InspectBatchSchema = z.custom<InspectBatch>((v) => {
+  if (typeof v !== 'object' || v === null || typeof (v as { iteration?: unknown }).iteration !== 'number') return false;
+  const samples = (v as { samples?: unknown }).samples;
+  return Array.isArray(samples) && samples.every(isInspectSample);
+}, 'not an inspect batch: an iteration, and samples whose token rows (tokenRewards, gaeRewards) have one number per token');
 
 export const WorkerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('metrics'), runId: z.string(), records: z.array(MetricsRecordSchema) }),

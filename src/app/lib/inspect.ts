@@ -10,7 +10,7 @@ import { besselStd, clipState, groupAdvantages, groupIsZeroVariance, mean, popul
  * responses per prompt, their statistics, sorting and filtering, and the token heatmaps.
  */
 
-export type HeatMode = 'logp' | 'ratio' | 'clipped' | 'kl' | 'entropy' | 'contribution' | 'dlogp' | 'value' | 'advantage' | 'return';
+export type HeatMode = 'logp' | 'ratio' | 'clipped' | 'kl' | 'entropy' | 'contribution' | 'dlogp' | 'reward' | 'value' | 'advantage' | 'return';
 
 export const HEAT_MODES: readonly { id: HeatMode; label: string; help: string; ppo?: boolean }[] = [
   { id: 'logp', label: 'log-prob', help: 'log π(token): darker = the policy found this token less likely (more surprising).' },
@@ -27,6 +27,12 @@ export const HEAT_MODES: readonly { id: HeatMode; label: string; help: string; p
     id: 'dlogp',
     label: 'Δ log-prob after update',
     help: 'log π after the update − log π before it (one more forward pass over this batch): green = became likelier, red = less likely. Compare with the advantage: even at r = 1, nothing clipped, A > 0 tokens move up.',
+  },
+  {
+    id: 'reward',
+    label: 'reward r_t',
+    help: 'PPO/TRPO: the reward paid on each token. With rewards.dense, StepRAR\'s key steps sit on the tokens that complete them and the rest on the last token; otherwise the whole reward is on the last token. GAE Â shows what the critic made of it.',
+    ppo: true,
   },
   { id: 'value', label: 'value V', help: 'PPO: the value head\'s prediction at this token.', ppo: true },
   { id: 'advantage', label: 'GAE Â', help: 'PPO: the per-token advantage from GAE, before whitening (the loss whitens them over the batch when objective.whitenAdvantages is on).', ppo: true },
@@ -157,6 +163,8 @@ export function heatValue(s: InspectSample, t: number, mode: HeatMode): number |
       return s.contribution?.[t];
     case 'dlogp':
       return logpDelta(s, t);
+    case 'reward':
+      return s.tokenRewards?.[t];
     case 'value':
       return s.values?.[t];
     case 'advantage':
@@ -227,6 +235,8 @@ export function tokenNumbers(s: InspectSample, t: number): { label: string; valu
   const after = s.logpAfter?.[t];
   const delta = logpDelta(s, t);
   if (delta !== undefined) rows.push({ label: 'log π after − log π before', value: `${num(after)} − ${num(s.oldLogp[t])} = ${num(delta)}` });
+  if (s.tokenRewards) rows.push({ label: 'reward r_t', value: num(s.tokenRewards[t]) });
+  if (s.gaeRewards) rows.push({ label: 'r_t − β·KL_t (GAE\'s input)', value: num(s.gaeRewards[t]) });
   if (s.values) rows.push({ label: 'value V', value: num(s.values[t]) }, { label: 'GAE Â', value: num(s.tokenAdvantages?.[t]) }, { label: 'return', value: num(s.returns?.[t]) });
   else rows.push({ label: 'advantage', value: num(s.advantage) });
   return rows;

@@ -148,7 +148,7 @@ function BatchInspector() {
                 member={j}
                 mode={s.heatMode}
                 scale={scale}
-                weights={run.config.rewards.weights}
+                config={run.config}
                 expected={expected?.[index] ?? null}
                 focusT={focus?.sample === index ? focus.t : null}
                 onFocusToken={onFocusToken}

@@ -27,20 +27,30 @@ import type { ForwardOutput } from '../model';
 import { NO_CLIP, aggregate, explainedVariance, gae, maskedMean, rewardsAtLastToken, rewardsWithKlPenalty, valueLoss, whiten } from '../rl';
 import { batchRows, forwardOptions, policyDriftKl, runUpdates, sampledEstimator, surrogateObjective, type Batch, type LossTerms, type Rows, type UpdateContext } from './common';
 
-/** Steps 1-3 above, shared with TRPO: token rewards, GAE, whitening. Records value/adv diagnostics. */
+/**
+ * Step 1: the per-token rewards GAE runs on. `placed` is the score on the tokens (dense rewards,
+ * rewards.dense, already sit on their tokens; otherwise the score is paid at the end); `gaeRewards`
+ * is `placed` − β·KL_t when the KL is in the reward, else a copy of it. Both [N, T], the caller's.
+ */
+function tokenRewards(ctx: UpdateContext): { placed: tf.Tensor2D; gaeRewards: tf.Tensor2D; klInReward: boolean } {
+  const { batch, config } = ctx;
+  const o = config.objective;
+  const klInReward = o.klMode === 'reward' && Boolean(batch.refLogp) && ctx.beta > 0;
+  return tf.tidy(() => {
+    const placed = batch.tokenScores ? tf.clone(batch.tokenScores) : rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
+    const gaeRewards = klInReward ? rewardsWithKlPenalty(placed, batch.oldLogp, batch.refLogp!, batch.mask, ctx.beta, sampledEstimator(o.klEstimator)) : tf.clone(placed);
+    return { placed, gaeRewards, klInReward };
+  });
+}
+
+/** Steps 1-3 above, shared with TRPO: token rewards, GAE, whitening. Records value/adv diagnostics (and, for Inspect, the token rewards). */
 export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D; returns: tf.Tensor2D; oldValues: tf.Tensor2D } {
   const { batch, config, rec } = ctx;
   const o = config.objective;
   const oldValues = batch.oldValues;
   if (!oldValues) throw new Error(`${o.algorithm}: the batch has no value predictions (the trainer must run the critic pass)`);
-  const { advantages, returns } = tf.tidy(() => {
-    // Dense rewards (rewards.dense) already sit on their tokens; otherwise the score is paid at the end.
-    let tokenRewards = batch.tokenScores ? tf.clone(batch.tokenScores) : rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
-    if (o.klMode === 'reward' && batch.refLogp && ctx.beta > 0) {
-      tokenRewards = rewardsWithKlPenalty(tokenRewards, batch.oldLogp, batch.refLogp, batch.mask, ctx.beta, sampledEstimator(o.klEstimator));
-    }
-    return gae(tokenRewards, oldValues, batch.mask, o.gamma, o.lambda);
-  });
+  const rewards = tokenRewards(ctx);
+  const { advantages, returns } = gae(rewards.gaeRewards, oldValues, batch.mask, o.gamma, o.lambda);
   rec.stats('adv', advantages, batch.mask); // before whitening: the whitened ones are mean 0, std 1 by construction
   rec.set('value/explained_var', explainedVariance(oldValues, returns, batch.mask));
   rec.set('value/mean', maskedMean(oldValues, batch.mask) as tf.Scalar);
@@ -49,6 +59,12 @@ export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D;
     rec.tokens('returns', tf.clone(returns));
     rec.tokens('tokenAdvantages', tf.clone(advantages));
     rec.advantages(tf.tidy(() => maskedMean(advantages, batch.mask, 1) as tf.Tensor1D));
+    // Inspect shows where inside each response the reward was paid, and what GAE made of it.
+    rec.tokens('tokenRewards', rewards.placed);
+    if (rewards.klInReward) rec.tokens('gaeRewards', rewards.gaeRewards);
+    else rewards.gaeRewards.dispose();
+  } else {
+    tf.dispose([rewards.placed, rewards.gaeRewards]);
   }
   if (!o.whitenAdvantages) return { advantages, returns, oldValues };
   const white = whiten(advantages, batch.mask) as tf.Tensor2D;

@@ -33,7 +33,14 @@ export type TokenArrayName =
   /** Critic algorithms: V_old, the GAE returns and advantages (before whitening). */
   | 'values'
   | 'returns'
-  | 'tokenAdvantages';
+  | 'tokenAdvantages'
+  /**
+   * Critic algorithms: the score as placed on the tokens, before any KL (rewards.dense: StepRAR's
+   * key-step credits on their tokens, the rest on the last one; otherwise all of it on the last).
+   */
+  | 'tokenRewards'
+  /** Critic algorithms with objective.klMode 'reward': the rewards GAE ran on, tokenRewards − β·KL_t (absent otherwise: they equal tokenRewards). */
+  | 'gaeRewards';
 
 export type TokenArrays = Partial<Record<TokenArrayName, tf.Tensor2D>>;
 

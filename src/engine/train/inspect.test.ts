@@ -52,6 +52,18 @@ describe('inspectSnapshot', () => {
     expect(s1).toMatchObject({ lossWeight: [0.5], contribution: [expect.closeTo(0.3, 6) as unknown] });
   });
 
+  it('carries a critic run\'s token rewards (and, with the KL in the reward, what GAE ran on), cut like the rest', () => {
+    // Row 0: reward 1 placed as 0.25 on token 0 (a key step) and 0.75 on its last token; row 1: all of 0 at its end.
+    const tokens = { ...arrays.tokens, tokenRewards: arr([0.25, 0.75, 99, 0, 99, 99]), gaeRewards: arr([0.2, 0.8, 99, -0.1, 99, 99]) };
+    const [s0, s1] = inspectSnapshot(config, 1, source, { ...arrays, tokens }).samples;
+    expect(s0!.tokenRewards).toEqual([0.25, 0.75]);
+    expect(s0!.gaeRewards!.map((x) => Math.round(x * 1e6) / 1e6)).toEqual([0.2, 0.8]);
+    expect(s1).toMatchObject({ tokenRewards: [0], gaeRewards: [expect.closeTo(-0.1, 6) as unknown] });
+    const [plain] = inspectSnapshot(config, 1, source, arrays).samples;
+    expect(plain).not.toHaveProperty('tokenRewards'); // a critic-free run records none: absent, not zeros
+    expect(plain).not.toHaveProperty('gaeRewards');
+  });
+
   it('group stats: mean and population std of the group rewards [1, 0] = 0.5 and 0.5', () => {
     expect(inspectSnapshot(config, 1, source, arrays).groupStats).toEqual([{ mean: 0.5, std: 0.5 }]);
   });

@@ -68,6 +68,10 @@ function sample(arrays: InspectorArrays, advantage: Float32Array, T: number, g: 
   }
   const [values, tokenAdvantages, returns] = [row('values'), row('tokenAdvantages'), row('returns')];
   if (values && tokenAdvantages && returns) Object.assign(out, { values, tokenAdvantages, returns }); // critic algorithms
+  for (const name of ['tokenRewards', 'gaeRewards'] as const) {
+    const r = row(name); // critic algorithms: where the reward was paid (gaeRewards only with the KL in the reward)
+    if (r) out[name] = r;
+  }
   return out;
 }
 

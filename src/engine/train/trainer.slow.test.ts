@@ -87,6 +87,23 @@ describe('trainer', () => {
     trainer.dispose();
   });
 
+  it('a critic run keeps each response\'s token rewards for Inspect: dense ones sum to its reward, and GAE ran on them minus β·KL; nothing leaks', async () => {
+    const before = tf.memory().numTensors;
+    // PPO's preset: KL in the reward (β 0.04), so the snapshot also holds what GAE ran on.
+    const config = tinyConfig('ppo', { task: { task: 'digit-sum' }, rewards: { dense: true, weights: { stepRAR: 0.5 } }, run: { iterations: 1, keepBatches: 1 } });
+    const trainer = await createTrainer(config, SCRATCH_DEPS);
+    await trainer.step();
+    const samples = trainer.inspectBatches().flatMap((b) => b.samples);
+    expect(samples).toHaveLength(2 * 4);
+    for (const s of samples) {
+      expect(s.tokenRewards).toHaveLength(s.tokens.length);
+      expect(s.gaeRewards).toHaveLength(s.tokens.length);
+      expect(s.tokenRewards!.reduce((a, b) => a + b, 0)).toBeCloseTo(s.reward, 5);
+    }
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('throws "diverged at iteration N: <quantity> is NaN" when the loss goes NaN', async () => {
     const trainer = await createTrainer(tinyConfig('grpo'), SCRATCH_DEPS);
     await trainer.step();

@@ -54,6 +54,15 @@ export interface InspectSample {
   values?: number[];
   tokenAdvantages?: number[];
   returns?: number[];
+  /**
+   * Critic algorithms (PPO, TRPO): the reward as placed on each token, before any KL. With
+   * rewards.dense, StepRAR's key-step credits sit on the tokens that complete them and the rest
+   * on the last token; without, the whole reward is on the last token. Sums to `reward`.
+   * Absent in batches stored before it was kept.
+   */
+  tokenRewards?: number[];
+  /** With the KL in the reward (objective.klMode 'reward', β > 0): what GAE ran on, tokenRewards − β·KL_t (k-estimate of log π_old − log π_ref). */
+  gaeRewards?: number[];
 }
 
 export interface InspectBatch {

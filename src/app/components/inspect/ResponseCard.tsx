@@ -3,6 +3,7 @@ import type { RunConfig } from '../../../engine/config';
 import type { InspectSample } from '../../../engine/train/types';
 import { fmt } from '../../lib/format';
 import { answerPosition, heatColor, heatValue, rewardRows, word, type HeatMode } from '../../lib/inspect';
+import { TokenCredit } from './TokenCredit';
 
 interface Props {
   sample: InspectSample;
@@ -11,7 +12,8 @@ interface Props {
   member: number;
   mode: HeatMode;
   scale: number;
-  weights: RunConfig['rewards']['weights'];
+  /** The run's config: reward weights, and for a critic's token credit rewards.dense, γ, λ. */
+  config: RunConfig;
   /** The advantage recomputed on the page from the group's rewards, when the algorithm allows. */
   expected: number | null;
   focusT: number | null;
@@ -21,7 +23,7 @@ interface Props {
 }
 
 /** One sampled response: reward by function, advantage, and its tokens as a switchable heatmap. */
-function ResponseCardImpl({ sample, index, member, mode, scale, weights, expected, focusT, onFocusToken, onAttention, attentionBusy }: Props) {
+function ResponseCardImpl({ sample, index, member, mode, scale, config, expected, focusT, onFocusToken, onAttention, attentionBusy }: Props) {
   const answerAt = answerPosition(sample.tokens);
   const agrees = expected === null ? null : Math.abs(expected - sample.advantage) < 1e-3 * Math.max(1, Math.abs(expected));
   return (
@@ -47,7 +49,7 @@ function ResponseCardImpl({ sample, index, member, mode, scale, weights, expecte
       </header>
       <table className="reward-fns">
         <tbody>
-          {rewardRows(sample, weights).map((r) => (
+          {rewardRows(sample, config.rewards.weights).map((r) => (
             <tr key={r.name} className={r.weight === 0 ? 'muted' : undefined}>
               <th scope="row">{r.name}</th>
               <td className="num">{fmt(r.value, 3)}</td>
@@ -88,28 +90,7 @@ function ResponseCardImpl({ sample, index, member, mode, scale, weights, expecte
           );
         })}
       </p>
-      {sample.values && (
-        <table className="ppo-trace" aria-label="PPO values, GAE advantages and returns per token">
-          <tbody>
-            {(
-              [
-                ['V', sample.values],
-                ['Â', sample.tokenAdvantages],
-                ['R', sample.returns],
-              ] as const
-            ).map(([label, arr]) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
-                {(arr ?? []).map((v, t) => (
-                  <td key={t} className="num">
-                    {fmt(v, 2)}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TokenCredit sample={sample} config={config} member={member} />
       <button type="button" className="link" disabled={attentionBusy} data-testid="btn-attention" onClick={() => onAttention(index, answerAt ?? sample.tokens.length - 1)}>
         Where did {answerAt !== null ? 'the answer' : 'the last token'} look?
       </button>
