@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
+import { sumOnDevice } from '../rl';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -111,10 +112,14 @@ export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
 /**
  * log softmax over the last axis, as x - logSumExp(x). Not tf.logSoftmax: that op is a
  * customGrad, whose saved-tensor clones trip the wasm backend's kernel leak check when
- * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere.
+ * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere. logSumExp written
+ * out as tf.logSumExp computes it (max + log Σ exp(x − max)), its sum through `sumOnDevice`:
+ * tf.sum's gradient would upload ones(x.shape) from the host (the [N, T, V] logits, every update).
  */
 export function logSoftmax(x: tf.Tensor): tf.Tensor {
-  return tf.sub(x, tf.logSumExp(x, -1, true));
+  const max = tf.max(x, -1, true); // [..., 1]
+  const logSumExp = tf.add(max, tf.log(sumOnDevice(tf.exp(tf.sub(x, max)), -1, true))); // [..., 1]
+  return tf.sub(x, logSumExp);
 }
 
 /**
