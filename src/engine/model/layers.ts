@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
 import { sumOnDevice } from '../rl';
+import { fusedLayerNorm } from './webgpu/fused';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -195,6 +196,9 @@ export class LayerNorm {
    * nine kernels forward, where tf.moments (a cast, a reshape and its own x − mean) made twelve.
    */
   apply(x: tf.Tensor): tf.Tensor {
+    // On WebGPU with no gradient tape (sampling, the log-prob passes): one fused dispatch (./webgpu/fused.ts).
+    const fused = fusedLayerNorm(x, this.g, this.b, this.eps);
+    if (fused) return fused;
     const centred = tf.sub(x, meanLastAxis(x)); // x − mean, [..., dim]
     const variance = meanLastAxis(tf.square(centred)); // [..., 1]: the biased variance, as tf.moments
     const xhat = tf.mul(centred, tf.rsqrt(tf.add(variance, this.eps)));
