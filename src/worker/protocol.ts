@@ -132,6 +132,20 @@ export interface CreateOptions {
   resume?: boolean;
 }
 
+/**
+ * The fused WebGPU kernels against the reference ops (worker/kernelCheck.ts), for the e2e suite:
+ * max |difference| per case and the GPU programs each way launched (0 off a GPU backend).
+ */
+export interface FusedKernelCheck {
+  backend: string;
+  /** LayerNorm alone, per input shape [..., C]. */
+  layerNorm: { shape: number[]; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  /** Sampling 4 steps on the default model: every step's logits, the tokens, and one decoding step's programs. */
+  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number } };
+  /** Tensors the check left behind (0). */
+  tensorsLeft: number;
+}
+
 export interface TrainerApi {
   /** Pick and initialise the tfjs backend; `baseUrl` is the page's base (checkpoints are relative to it). */
   init(request: BackendRequest, baseUrl: string, onEvent: (event: WorkerEvent) => void, options?: BackendOptions): Promise<BackendInfo>;
@@ -180,6 +194,8 @@ export interface TrainerApi {
   failNextWrites(n: number): Promise<void>;
   /** Destroy the WebGPU device (as a driver reset would), to exercise the fallback path. */
   simulateBackendFailure(): Promise<void>;
+  /** For tests (`?debug`): run the fused WebGPU kernels beside the reference ops on this worker's backend. */
+  checkFusedKernels(): Promise<FusedKernelCheck>;
   /**
    * Take the Web Lock `name` and hold it for the worker's whole life; resolves once it is held
    * (false where the Locks API is missing). The browser frees it when the worker dies however

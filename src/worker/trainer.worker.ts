@@ -9,6 +9,7 @@ import { RunConfigSchema } from '../engine/config';
 import { parseOrExplain } from '../engine/issues';
 import { requestWasmThreads, selectBackend } from './backend';
 import { AttentionRequestSchema, BackendOptionsSchema, BackendRequestSchema, CreateOptionsSchema, EvaluateNSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
+import { checkFusedKernels } from './kernelCheck';
 import { recordsApi } from './records';
 import { Runner } from './runner';
 import { evaluateAcrossTasks, evaluateRun, forkRun, sampleOwn } from './tools';
@@ -75,6 +76,7 @@ const api: TrainerApi = {
   retrySaving: () => store().retrySaving(),
   failNextWrites: (n) => store().failNextWrites(n),
   simulateBackendFailure: () => Promise.resolve(need().simulateBackendFailure()),
+  checkFusedKernels: () => checkFusedKernels(),
   holdLifeline: (name) => holdLifeline(name),
   attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),
   list: () => Promise.resolve(runner ? runner.list() : []),

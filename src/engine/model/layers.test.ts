@@ -89,6 +89,41 @@ describe('layers', () => {
     tf.dispose([x, oh]);
   });
 
+  it('logSoftmax equals x − tf.logSumExp(x) and its gradient to 1e-5, and its gradient uploads nothing of the input size', () => {
+    const x = tf.tidy(() => tf.mul(tf.randomNormal([2, 3, 7], 0, 1, 'float32', 5), 4));
+    const w = tf.randomNormal([2, 3, 7], 0, 1, 'float32', 6);
+    const reference = (t: tf.Tensor) => tf.sub(t, tf.logSumExp(t, -1, true)); // what logSoftmax was before sumOnDevice
+    tf.test_util.expectArraysClose(tf.tidy(() => logSoftmax(x).dataSync()), tf.tidy(() => reference(x).dataSync()), 1e-5);
+    const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, f(t))))(x).dataSync());
+    tf.test_util.expectArraysClose(grad(logSoftmax), grad(reference), 1e-5);
+    // Σ w ⊙ logSoftmax(x) as a matmul (tf.sum's gradient would upload ones of x's size itself): count host writes outside kernels.
+    const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
+    const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
+    const [write, run] = [backend.write, engine.runKernelFunc];
+    const sizes: number[] = [];
+    let depth = 0;
+    engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
+      depth++;
+      try {
+        return run.apply(this, a);
+      } finally {
+        depth--;
+      }
+    };
+    backend.write = function (this: unknown, ...a: unknown[]) {
+      if (depth === 0 && ArrayBuffer.isView(a[0])) sizes.push(a[0].byteLength / 4);
+      return write.apply(this, a);
+    };
+    try {
+      tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(logSoftmax(t), [1, x.size]), tf.reshape(w, [x.size, 1])), []))(x)));
+    } finally {
+      backend.write = write;
+      engine.runKernelFunc = run;
+    }
+    expect(Math.max(0, ...sizes)).toBeLessThan(x.size);
+    tf.dispose([x, w]);
+  });
+
   it('the prefix-causal mask lets visual tokens see each other and everything else only the past', () => {
     const m = buildPrefixCausalMask(5, 2);
     const allowed = m.arraySync().map((row) => row.map((v) => (v === 0 ? 1 : v === MASKED ? 0 : NaN)));

@@ -9,6 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
+import { sumOnDevice } from '../rl';
+import { fusedLayerNorm } from './webgpu/fused';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -111,10 +113,14 @@ export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
 /**
  * log softmax over the last axis, as x - logSumExp(x). Not tf.logSoftmax: that op is a
  * customGrad, whose saved-tensor clones trip the wasm backend's kernel leak check when
- * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere.
+ * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere. logSumExp written
+ * out as tf.logSumExp computes it (max + log Σ exp(x − max)), its sum through `sumOnDevice`:
+ * tf.sum's gradient would upload ones(x.shape) from the host (the [N, T, V] logits, every update).
  */
 export function logSoftmax(x: tf.Tensor): tf.Tensor {
-  return tf.sub(x, tf.logSumExp(x, -1, true));
+  const max = tf.max(x, -1, true); // [..., 1]
+  const logSumExp = tf.add(max, tf.log(sumOnDevice(tf.exp(tf.sub(x, max)), -1, true))); // [..., 1]
+  return tf.sub(x, logSumExp);
 }
 
 /**
@@ -190,6 +196,9 @@ export class LayerNorm {
    * nine kernels forward, where tf.moments (a cast, a reshape and its own x − mean) made twelve.
    */
   apply(x: tf.Tensor): tf.Tensor {
+    // On WebGPU with no gradient tape (sampling, the log-prob passes): one fused dispatch (./webgpu/fused.ts).
+    const fused = fusedLayerNorm(x, this.g, this.b, this.eps);
+    if (fused) return fused;
     const centred = tf.sub(x, meanLastAxis(x)); // x − mean, [..., dim]
     const variance = meanLastAxis(tf.square(centred)); // [..., 1]: the biased variance, as tf.moments
     const xhat = tf.mul(centred, tf.rsqrt(tf.add(variance, this.eps)));

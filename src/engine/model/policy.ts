@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfig, ModelConfigSchema, maxSeqLen, numPatches } from './config';
-import { entropyFromLogProbs } from '../rl';
+import { entropyFromLogProbs, sumOnDevice } from '../rl';
 import { PAD } from '../tokenizer';
 import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
 import { generate, type SampleOptions, type SampleResult } from './sampling';
@@ -432,7 +432,7 @@ export class Policy {
       const logpAll = logSoftmax(tf.div(this.net.logits(h), temperature)); // [N, T, V]
       const chosen = oneHotFloat(ids, this.config.vocabSize); // [N, T, V]
       return {
-        logp: tf.sum<tf.Tensor2D>(tf.mul(chosen, logpAll), -1), // [N, T]: gather by one-hot (differentiable everywhere)
+        logp: sumOnDevice(tf.mul(chosen, logpAll), -1) as tf.Tensor2D, // [N, T]: gather by one-hot (differentiable everywhere; the gradient made on the device)
         entropy: entropyFromLogProbs(logpAll as tf.Tensor3D), // [N, T]
         values: this.net.values(h) as tf.Tensor2D, // [N, T]
         ...(opts.full ? { logProbs: logpAll as tf.Tensor3D } : {}),

@@ -4,7 +4,7 @@
  * for the metrics record.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { asFloat32, assertRank, assertSameShape, maskedMean, maskedVar } from './masked';
+import { asFloat32, assertRank, assertSameShape, maskedMean, maskedVar, sumOnDevice } from './masked';
 
 /**
  * Entropy of the next-token distribution at every position, in nats, from its
@@ -18,7 +18,7 @@ import { asFloat32, assertRank, assertSameShape, maskedMean, maskedVar } from '.
  */
 export function entropyFromLogProbs(logProbs: tf.Tensor3D): tf.Tensor2D {
   assertRank(logProbs, 3, 'entropyFromLogProbs: logProbs', '[N, T, V]');
-  return tf.tidy(() => tf.neg(tf.sum<tf.Tensor2D>(tf.mul(tf.exp(logProbs), logProbs), -1))); // [N, T]
+  return tf.tidy(() => tf.neg(sumOnDevice(tf.mul(tf.exp(logProbs), logProbs), -1)) as tf.Tensor2D); // [N, T]
 }
 
 /** `entropyFromLogProbs` of logSoftmax(logits). logits: [N, T, V] -> [N, T]. */

@@ -23,7 +23,7 @@
  *                 for PPO-Penalty and TRPO), oldPolicyKl, regularisedLoss, aggregate, tokenLossWeights, valueLoss
  *   diagnostics   explainedVariance, entropyFromLogProbs (the policy's forward), maskedStats
  *   trustRegion   conjugateGradient, backtrackingLineSearch (TRPO), KL controllers
- *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths
+ *   masked        maskedMean, maskedSum, maskedVar, sequenceLengths, sumOnDevice (tf.sum, its gradient on the device)
  *   stopGradient  torch's .detach()
  *   mismatch      samplingMismatch: behaviour vs. updated policy (NoisyRollout's off-policy ratio, TRL's sampling/*)
  *   sft           sftLoss: teacher-forced cross-entropy (SFT on gold traces; RFT on accepted samples)
@@ -71,6 +71,8 @@ export {
 export type { ConjugateGradientResult, KLController, LineSearchOptions, LineSearchResult } from './trustRegion';
 
 export { maskedMean, maskedSum, maskedVar, sequenceLengths } from './masked';
+// tf.sum with its gradient made on the device (no host-side ones): every sum a loss differentiates.
+export { sumOnDevice } from './masked';
 export { stopGradient } from './stopGradient';
 export { samplingMismatch } from './mismatch';
 export type { SamplingMismatch } from './mismatch';

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { KL_ESTIMATORS, type KlEstimator } from './host';
-import { assertSameShape, maskOut } from './masked';
+import { assertSameShape, maskOut, sumOnDevice } from './masked';
 
 export type KlPenaltyOptions = {
   /**
@@ -118,7 +118,7 @@ export function exactKl(logP: tf.Tensor3D, logQ: tf.Tensor3D, mask?: tf.Tensor2D
     const lq = m3 ? maskOut(logQ, m3) : logQ;
     const p = tf.exp(lp);
     const diff = tf.clipByValue(tf.sub(lp, lq), -1e4, 1e4);
-    const kl = tf.sum<tf.Tensor2D>(tf.mul(p, diff), -1); // [N, T]
+    const kl = sumOnDevice(tf.mul(p, diff), -1) as tf.Tensor2D; // [N, T]
     return mask ? maskOut(kl, mask) : kl;
   });
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { maskedMean, maskedSum, maskedVar, sequenceLengths } from './masked';
+import { maskedMean, maskedSum, maskedVar, sequenceLengths, sumOnDevice } from './masked';
 import { close } from './testing.test-utils';
 
 describe('masked reductions', () => {
@@ -63,5 +63,88 @@ describe('masked reductions', () => {
     const out = [maskedSum(x, mask), maskedMean(x, mask, 1), maskedVar(x, mask), sequenceLengths(mask)];
     expect(tf.memory().numTensors - before).toBe(4);
     tf.dispose(out);
+  });
+});
+
+/** Sizes (in floats) of the host -> device writes made outside kernels while `fn` runs (kernels write their own outputs on cpu). */
+function uploadsDuring(fn: () => void): number[] {
+  const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
+  const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
+  const [write, run] = [backend.write, engine.runKernelFunc];
+  const sizes: number[] = [];
+  let depth = 0;
+  engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
+    depth++;
+    try {
+      return run.apply(this, a);
+    } finally {
+      depth--;
+    }
+  };
+  backend.write = function (this: unknown, ...a: unknown[]) {
+    if (depth === 0 && ArrayBuffer.isView(a[0])) sizes.push(a[0].byteLength / 4);
+    return write.apply(this, a);
+  };
+  try {
+    fn();
+  } finally {
+    backend.write = write;
+    engine.runKernelFunc = run;
+  }
+  return sizes;
+}
+
+describe('sumOnDevice', () => {
+  it('sums like tf.sum, with the gradient dy broadcast back (hand numbers)', () => {
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    close(sumOnDevice(x, -1), [6, 15]); // 1+2+3, 4+5+6
+    expect(sumOnDevice(x, -1, true).shape).toEqual([2, 1]);
+    close(sumOnDevice(x), 21);
+    close(sumOnDevice(x, 0), [5, 7, 9]);
+    // d/dx Σ_i w_i·Σ_j x_ij = w_i in every column: w = [1, 10] -> [[1, 1, 1], [10, 10, 10]].
+    const w = tf.tensor1d([1, 10]);
+    close(tf.grad((t: tf.Tensor) => tf.dot(sumOnDevice(t, -1), w))(x), [
+      [1, 1, 1],
+      [10, 10, 10],
+    ]);
+    // Over axis 0 with v = [1, 2, 3]: every row gets v.
+    const v = tf.tensor1d([1, 2, 3]);
+    close(tf.grad((t: tf.Tensor) => tf.dot(sumOnDevice(t, 0), v))(x), [
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    tf.dispose([x, w, v]);
+  });
+
+  it('equals tf.sum and its gradient to 1e-5 on every axis choice, and uploads nothing of the input size', () => {
+    const x = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 7);
+    const cases: [number | number[] | undefined, boolean][] = [[-1, false], [-1, true], [1, false], [[0, 2], true], [undefined, false]];
+    for (const [axis, keep] of cases) {
+      const w = tf.tidy(() => tf.randomNormal(tf.sum(x, axis, keep).shape, 0, 1, 'float32', 3));
+      const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), w)); // the outer sum is over w's small shape
+      const ours = (t: tf.Tensor) => sumOnDevice(t, axis, keep);
+      const ref = (t: tf.Tensor) => tf.sum(t, axis, keep);
+      tf.test_util.expectArraysClose(tf.tidy(() => ours(x).dataSync()), tf.tidy(() => ref(x).dataSync()), 1e-5);
+      tf.test_util.expectArraysClose(tf.tidy(() => tf.grad(loss(ours))(x).dataSync()), tf.tidy(() => tf.grad(loss(ref))(x).dataSync()), 1e-5);
+      // tf.sum's own gradient builds ones(x.shape) on the host (60 floats here); ours makes nothing that size.
+      const sizes = uploadsDuring(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.dot(tf.reshape(ours(t), [-1]), tf.reshape(w, [-1])))(x))));
+      expect(Math.max(0, ...sizes), `axis ${String(axis)}, keepDims ${keep}`).toBeLessThan(x.size);
+      w.dispose();
+    }
+    x.dispose();
+  });
+
+  it('does not leak, forward or backward', () => {
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      sumOnDevice(x, -1);
+      tf.grad((t: tf.Tensor) => sumOnDevice(t))(x);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });

@@ -37,12 +37,30 @@ export function maskOut<T extends tf.Tensor>(x: T, mask: tf.Tensor): T {
   return tf.where(tf.greater(mask, 0), x, tf.zerosLike(x));
 }
 
+/**
+ * tf.sum(x, axis, keepDims) with the same value and gradient, the gradient made on the device:
+ * dy reshaped to the kept shape and broadcast to x's (one BroadcastTo). tfjs's own Sum gradient
+ * multiplies by ones(x.shape), built on the host and uploaded: 0.8 MiB per default-preset
+ * iteration from the log-prob and log-softmax sums over the vocabulary alone, a buffer upload
+ * each on a GPU backend (bench counters, traced by call site). Use it for every sum a loss is
+ * differentiated through; counts over a mask need no gradient and keep tf.sum.
+ */
+export function sumOnDevice(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
+  const axes = axis === undefined ? x.shape.map((_, i) => i) : tf.util.parseAxisParam(axis, x.shape);
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)); // dy's shape with the summed axes as 1
+  const sum = tf.customGrad<tf.Tensor>((...args) => {
+    const input = args[0] as tf.Tensor;
+    return { value: tf.sum(input, axes, keepDims), gradFunc: (dy: tf.Tensor) => tf.broadcastTo(tf.reshape(dy, kept), input.shape) };
+  });
+  return sum(x);
+}
+
 /** Σ x·mask, over all positions or along `axis`. */
 export function maskedSum(x: tf.Tensor, mask: tf.Tensor, axis?: number): tf.Tensor {
   assertSameShape(x, mask, 'maskedSum: x', 'mask');
   return tf.tidy(() => {
     const m = asFloat32(mask);
-    return tf.sum(tf.mul(maskOut(x, m), m), axis);
+    return sumOnDevice(tf.mul(maskOut(x, m), m), axis);
   });
 }
 
@@ -55,7 +73,7 @@ export function maskedMean(x: tf.Tensor, mask: tf.Tensor, axis?: number): tf.Ten
   assertSameShape(x, mask, 'maskedMean: x', 'mask');
   return tf.tidy(() => {
     const m = asFloat32(mask);
-    const total = tf.sum(tf.mul(maskOut(x, m), m), axis);
+    const total = sumOnDevice(tf.mul(maskOut(x, m), m), axis);
     const count = tf.sum(m, axis);
     const safeCount = tf.where(tf.greater(count, 0), count, tf.onesLike(count));
     return tf.div(total, safeCount);

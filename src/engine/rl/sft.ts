@@ -15,7 +15,7 @@
  * arithmetic. With no token to train on (every row rejected) the loss is 0, never NaN.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { asFloat32, assertRank, assertSameShape, maskOut } from './masked';
+import { asFloat32, assertRank, assertSameShape, maskOut, sumOnDevice } from './masked';
 
 /** Teacher-forced cross-entropy of logp [N, T] over mask [N, T], rows weighted by rowWeights [N] (default all 1). A scalar. */
 export function sftLoss(logp: tf.Tensor2D, mask: tf.Tensor2D, rowWeights?: tf.Tensor1D): tf.Scalar {
@@ -25,7 +25,7 @@ export function sftLoss(logp: tf.Tensor2D, mask: tf.Tensor2D, rowWeights?: tf.Te
   return tf.tidy(() => {
     const m = asFloat32(mask);
     const w = rowWeights ? tf.mul(m, tf.expandDims(asFloat32(rowWeights), 1)) : m; // [N, T]
-    const total = tf.sum(tf.mul(maskOut(logp, w), w));
+    const total = sumOnDevice(tf.mul(maskOut(logp, w), w));
     return tf.div<tf.Scalar>(tf.neg(total), tf.maximum(tf.sum(w), 1));
   });
 }

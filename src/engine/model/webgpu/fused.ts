@@ -1,0 +1,158 @@
+/**
+ * A fused LayerNorm forward for tfjs-backend-webgpu: one WGSL compute program in place of the
+ * nine kernels (mean, subtract, square, mean, add ε, rsqrt, two multiplies, add) that
+ * layers.ts's LayerNorm launches, each its own dispatch on a GPU. One workgroup of 64 threads
+ * per row: each thread sums a strided share of the row's C values, a tree reduction in
+ * workgroup memory gives the mean, the same again gives the biased variance of x − mean (the
+ * two-pass form the reference ops compute), and each thread then writes
+ * (x − mean)·inverseSqrt(var + ε)·g + b for its share.
+ *
+ * When it runs: only on the webgpu backend and only where no gradient is taken (no tape is
+ * recording: sampling's decoding steps and prefill, the reference and old-log-prob passes,
+ * evaluation). It has no gradient; training's forward and backward stay on the reference ops.
+ * LayerNorm.apply asks `fusedLayerNorm` first and falls back to its ops on null.
+ *
+ * Nothing here imports tfjs-backend-webgpu (Node must never load it): the program is a plain
+ * object with the fields tfjs-backend-webgpu's WebGPUProgram reads, registered as a tfjs kernel
+ * for the 'webgpu' backend on first use, and run through the backend's own runWebGPUProgram,
+ * which adds the shader's preamble (the `getX`/`getGain`/`getBias` accessors, `setOutputAtCoords`,
+ * `uniforms`, `localId`) around getUserCode. Checked against the reference ops to 1e-5 on
+ * SwiftShader by e2e/kernels.spec.ts (through src/worker/kernelCheck.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The kernel's registered name (tfjs kernels are global by name: prefixed to stay clear of tfjs's own). */
+export const FUSED_LAYER_NORM = 'RftFusedLayerNorm';
+
+/** Threads per workgroup, one workgroup per row (tfjs's softmax program uses the same layout). */
+const WORKGROUP = 64;
+
+/** The fields of tfjs-backend-webgpu's WebGPUProgram this program fills (its type is not imported). */
+interface WebGpuProgramLike {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  uniforms: string;
+  getUserCode(): string;
+}
+
+/** The one method of tfjs-backend-webgpu's WebGPUBackend the kernel calls. */
+interface WebGpuBackendLike {
+  runWebGPUProgram(program: WebGpuProgramLike, inputs: tf.TensorInfo[], outputDtype: tf.DataType, programUniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
+}
+
+/** LayerNorm over the last axis of x [rows, C] with gain and bias [C], ε as a uniform. */
+export function layerNormProgram(rows: number, cols: number): WebGpuProgramLike {
+  return {
+    variableNames: ['x', 'gain', 'bias'],
+    outputShape: [rows, cols],
+    shaderKey: 'rftLayerNorm',
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [rows, 1, 1], // one workgroup per row
+    workgroupSize: [WORKGROUP, 1, 1],
+    uniforms: 'eps : f32,',
+    getUserCode: () => `
+    var<workgroup> partial : array<f32, ${WORKGROUP}>;
+    var<workgroup> rowMean : f32;
+    var<workgroup> rowRstd : f32;
+    const blockSize = ${WORKGROUP};
+
+    // Tree sum of partial[0..blockSize) into partial[0]; every thread of the workgroup calls it.
+    fn reducePartial(tid : i32) {
+      for (var half = blockSize >> 1; half > 0; half = half >> 1) {
+        if (tid < half) {
+          partial[tid] = partial[tid] + partial[tid + half];
+        }
+        workgroupBarrier();
+      }
+    }
+
+    fn main(index : i32) {
+      let row = index / blockSize;
+      let tid = i32(localId.x);
+      let cols = uniforms.outShape[1];
+
+      var s = 0.0;
+      for (var col = tid; col < cols; col += blockSize) {
+        s += getX(row, col);
+      }
+      partial[tid] = s;
+      workgroupBarrier();
+      reducePartial(tid);
+      if (tid == 0) {
+        rowMean = partial[0] / f32(cols);
+      }
+      workgroupBarrier();
+      let mean = rowMean;
+
+      var q = 0.0;
+      for (var col = tid; col < cols; col += blockSize) {
+        let d = getX(row, col) - mean;
+        q += d * d;
+      }
+      partial[tid] = q;
+      workgroupBarrier();
+      reducePartial(tid);
+      if (tid == 0) {
+        rowRstd = inverseSqrt(partial[0] / f32(cols) + uniforms.eps);
+      }
+      workgroupBarrier();
+      let rstd = rowRstd;
+
+      for (var col = tid; col < cols; col += blockSize) {
+        setOutputAtCoords(row, col, (getX(row, col) - mean) * rstd * getGain(col) + getBias(col));
+      }
+    }
+    `,
+  };
+}
+
+let registered = false;
+
+/** Register the kernel for 'webgpu' once (the registry is global; a second registration would warn). */
+function register(): void {
+  if (registered) return;
+  registered = true;
+  if (tf.getKernel(FUSED_LAYER_NORM, 'webgpu')) return;
+  tf.registerKernel({
+    kernelName: FUSED_LAYER_NORM,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, gain, bias } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo; bias: tf.TensorInfo };
+      const eps = (attrs as { eps: number }).eps;
+      const [rows, cols] = x.shape as [number, number];
+      return (backend as unknown as WebGpuBackendLike).runWebGPUProgram(layerNormProgram(rows, cols), [x, gain, bias], 'float32', [{ type: 'float32', data: [eps] }]);
+    },
+  });
+}
+
+let enabled = true;
+
+/** Turn the fused kernels off (true again to restore): the check runs the reference ops on WebGPU beside them. */
+export function setFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** A gradient tape is recording (inside tf.grad, variableGrads, minimize): no fused kernel there. */
+function taping(): boolean {
+  return ((tf.engine() as unknown as { state?: { gradientDepth?: number } }).state?.gradientDepth ?? 0) > 0;
+}
+
+/**
+ * LayerNorm's forward in one WebGPU dispatch, or null where it must not run (another backend, a
+ * gradient being taken, the kernels turned off): the caller then runs the reference ops.
+ * x [..., C] float32, g and b [C].
+ */
+export function fusedLayerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor | null {
+  if (!enabled || x.dtype !== 'float32' || tf.getBackend() !== 'webgpu' || taping()) return null;
+  register();
+  const cols = x.shape[x.rank - 1]!;
+  return tf.tidy(() => {
+    const x2 = tf.reshape(x, [-1, cols]); // [rows, C]: a reshape moves no data on WebGPU
+    const y = tf.engine().runKernel<tf.Tensor>(FUSED_LAYER_NORM, { x: x2, gain: g, bias: b }, { eps });
+    return tf.reshape(y, x.shape);
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The fused WebGPU kernels (engine/model/webgpu/fused.ts) beside the reference ops, on the
+ * worker's own backend: `TrainerApi.checkFusedKernels`, for the e2e suite (`?debug`,
+ * e2e/kernels.spec.ts). Each case runs once with the fused kernels and once with them off (the
+ * same LayerNorm, the same Policy, the same seed) and reports max |difference|, so a wrong
+ * shader shows as a number, and the GPU programs each launched, so a kernel that silently fell
+ * back to the reference ops shows too.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { countDuring } from '../bench/counters';
+import { DEFAULT_MODEL_CONFIG, Policy } from '../engine/model';
+import { LayerNorm, ParamStore } from '../engine/model/layers';
+import { randomInputs } from '../engine/model/testing';
+import { setFusedKernels } from '../engine/model/webgpu/fused';
+import type { FusedKernelCheck } from './protocol';
+
+/** LayerNorm inputs: a decoding step of the default rollout (64 rows, 1 position, C = 64), a prefill, C above and below the workgroup's 64 threads. */
+const LAYER_NORM_SHAPES = [
+  [64, 1, 64],
+  [8, 24, 64],
+  [3, 5, 200],
+  [2, 1, 16],
+];
+
+async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+  try {
+    return (await d.data())[0]!;
+  } finally {
+    d.dispose();
+  }
+}
+
+/** fn's result with the fused kernels on, then off, and the GPU programs each launched. */
+async function bothWays<T extends tf.TensorContainer>(fn: () => Promise<T>): Promise<{ fused: T; reference: T; programs: { fused: number; reference: number } }> {
+  try {
+    setFusedKernels(true);
+    const fused = await countDuring(fn);
+    setFusedKernels(false);
+    const reference = await countDuring(fn);
+    return { fused: fused.result, reference: reference.result, programs: { fused: fused.counts.programs, reference: reference.counts.programs } };
+  } finally {
+    setFusedKernels(true);
+  }
+}
+
+async function layerNormCase(shape: number[]): Promise<FusedKernelCheck['layerNorm'][number]> {
+  const c = shape[shape.length - 1]!;
+  const store = new ParamStore({ seed: 11 }, false);
+  const ln = new LayerNorm(store, 'ln', c);
+  const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 5), 3), 1)); // rows of mean ~1, std ~3
+  try {
+    tf.tidy(() => {
+      ln.g.assign(tf.linspace(0.5, 2, c));
+      ln.b.assign(tf.linspace(-1, 1, c));
+    });
+    const r = await bothWays(() => Promise.resolve(tf.tidy(() => ln.apply(x))));
+    try {
+      return { shape, maxAbsDiff: await maxAbsDiff(r.fused, r.reference), programs: r.programs };
+    } finally {
+      tf.dispose([r.fused, r.reference]);
+    }
+  } finally {
+    x.dispose();
+    store.dispose();
+  }
+}
+
+/** Sampling on the default model (random weights): the rollout's decoding steps, fused against reference. */
+async function decodeCase(): Promise<FusedKernelCheck['decode']> {
+  const policy = Policy.create(DEFAULT_MODEL_CONFIG, 3);
+  const { images, prompts } = randomInputs(DEFAULT_MODEL_CONFIG, 2, 4);
+  const sample = (steps: number, returnLogits: boolean) => policy.sample(images, prompts, { groupSize: 4, temperature: 1, topK: 0, maxNewTokens: steps, seed: 9, returnLogits });
+  try {
+    const long = await bothWays(async () => {
+      const out = await sample(4, true);
+      return { logits: out.logits!, tokens: out.tokens, rest: [out.logp, out.mask] };
+    });
+    // One decoding step's programs: a 3-step call less a 2-step one (the prefill and the final stack cancel).
+    const three = await bothWays(async () => tf.dispose(Object.values(await sample(3, false)).filter((t) => t instanceof tf.Tensor)));
+    const two = await bothWays(async () => tf.dispose(Object.values(await sample(2, false)).filter((t) => t instanceof tf.Tensor)));
+    try {
+      const [fusedTokens, referenceTokens] = await Promise.all([long.fused.tokens.data(), long.reference.tokens.data()]);
+      return {
+        logitsMaxAbsDiff: await maxAbsDiff(long.fused.logits, long.reference.logits),
+        tokensEqual: fusedTokens.every((t, i) => t === referenceTokens[i]),
+        programsPerDecodingStep: { fused: three.programs.fused - two.programs.fused, reference: three.programs.reference - two.programs.reference },
+      };
+    } finally {
+      tf.dispose([long.fused, long.reference]);
+    }
+  } finally {
+    tf.dispose([images, prompts]);
+    policy.dispose();
+  }
+}
+
+/** Every fused kernel against its reference ops on the active backend (meaningful on webgpu; elsewhere both ways are the reference). */
+export async function checkFusedKernels(): Promise<FusedKernelCheck> {
+  const before = tf.memory().numTensors;
+  const layerNorm: FusedKernelCheck['layerNorm'] = [];
+  for (const shape of LAYER_NORM_SHAPES) layerNorm.push(await layerNormCase(shape));
+  const decode = await decodeCase();
+  return { backend: tf.getBackend(), layerNorm, decode, tensorsLeft: tf.memory().numTensors - before };
+}
