@@ -76,6 +76,9 @@ describe('layers', () => {
       engine.runKernelFunc = run;
     }
     expect(Math.max(0, ...sizes)).toBeLessThan(x.size);
+    // ...and broadcasts dy / C without a Tile (wasm's walks element by element: ~40 ms at the update's size).
+    const backward = await tf.profile(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, ln.apply(t))))(x))));
+    expect(backward.kernels.map((k) => k.name)).not.toContain('Tile');
     tf.dispose([g, b, x, w]);
     store.dispose();
   });
@@ -108,6 +111,18 @@ describe('layers', () => {
     expect(r.shape).toEqual([6, 1, 2]);
     expect(r.arraySync()).toEqual([[[1, 2]], [[1, 2]], [[1, 2]], [[3, 4]], [[3, 4]], [[3, 4]]]);
     tf.dispose([x, r]);
+  });
+
+  it('repeatRows copies rows with one Concat, not a Tile, for any dtype', async () => {
+    const ids = tf.tensor2d([[7, 8, 9], [1, 2, 3]], [2, 3], 'int32');
+    const profile = await tf.profile(() => {
+      const r = repeatRows(ids, 2);
+      expect(r.dtype).toBe('int32');
+      expect(r.arraySync()).toEqual([[7, 8, 9], [7, 8, 9], [1, 2, 3], [1, 2, 3]]);
+      r.dispose();
+    });
+    expect(profile.kernels.map((k) => k.name).filter((n) => n !== 'Reshape')).toEqual(['Concat']);
+    ids.dispose();
   });
 
   it('ParamStore initialises by (seed, name), refuses duplicate names, and copies', () => {
