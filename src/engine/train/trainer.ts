@@ -19,7 +19,7 @@ import { runIteration } from './iteration';
 import { disposeRun, evaluateRun, startRun, type RunState } from './run';
 import type { TrainerDeps, TrainerHandle } from './types';
 import { patchTransposedMatMul } from './wasmMatMul';
-import { patchContiguousSlice } from './wasmSlice';
+import { patchWasmCopies } from './wasmCopies';
 import type { MetricsRecord } from './metrics';
 
 let gradientsChecked = false;
@@ -47,10 +47,10 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
   const config = RunConfigSchema.parse(input);
   // On wasm, matmuls with a transposed operand (every backward pass, attention's q·kᵀ) are
   // 5-40x slower than transposing first; this swaps in kernels that do (same numbers). Its
-  // slices copy one last-axis run at a time; the second patch merges whole axes first.
+  // slices copy one last-axis run at a time and its clones copy: the second patch fixes both.
   if (tf.getBackend() === 'wasm') {
     patchTransposedMatMul();
-    patchContiguousSlice();
+    patchWasmCopies();
   }
   assertGradientsRegistered();
   return trainerHandle(await startRun(config, deps));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeWholeAxes, patchContiguousSlice } from './wasmSlice';
+import { mergeWholeAxes, patchContiguousSlice, patchSharedIdentity, patchWasmCopies } from './wasmCopies';
 
 /** Slices and splits of every rank 1-5 (whole axes, partial axes, both), a gradient, as flat arrays. */
 function cuts(): number[][] {
@@ -70,5 +70,33 @@ describe('patchContiguousSlice (wasm)', () => {
     heads.dispose();
     expect(patchContiguousSlice()).toBe(false); // already patched
     expect(patchContiguousSlice('no-such-backend')).toBe(false);
+  });
+
+  it('shares the buffer in Identity (clones, tensors saved for the gradient), with the same values, gradients and memory', () => {
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.reshape(tf.sin(tf.range(0, 24)), [2, 3, 4]);
+        const c = tf.clone(x);
+        // exp and square save their inputs/outputs for the backward pass: clones under the tape.
+        const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.exp(t), tf.square(t))))([x]);
+        return [c, dx!].map((t) => Array.from(t.dataSync()));
+      });
+    const before = run();
+    const buffers = () => tf.memory().numDataBuffers;
+    const start = buffers();
+    const x = tf.ones([64, 64]);
+    const copied = tf.clone(x);
+    expect(buffers() - start).toBe(2); // x and its copy
+    expect(patchWasmCopies()).toBe(true); // Slice is patched already (above); Identity now
+    const shared = tf.clone(x);
+    expect(buffers() - start).toBe(2); // no new buffer: the clone shares x's
+    x.dispose(); // the clone keeps the buffer alive
+    expect(Array.from(shared.dataSync().slice(0, 3))).toEqual([1, 1, 1]);
+    tf.dispose([copied, shared]);
+    expect(buffers()).toBe(start);
+    const n = tf.memory().numTensors;
+    expect(run()).toEqual(before);
+    expect(tf.memory().numTensors).toBe(n);
+    expect(patchSharedIdentity()).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 /**
- * A speed patch for tfjs's wasm backend, the sibling of ./wasmMatMul.ts. Its Slice kernel (and
+ * Speed patches for tfjs's wasm backend, siblings of ./wasmMatMul.ts: copies it makes slower
+ * than they need to be, or need not make at all. `patchWasmCopies()` applies both below.
+ *
+ * 1. Slices. Its Slice kernel (and
  * SplitV, which calls it once per piece) copies a non-contiguous slice in JavaScript, one
  * `TypedArray.set` per run along the last axis, and never merges axes the slice takes whole. So
  * splitting attention's fused projection [B, 3H, S, Dh] into Q, K and V along axis 1 copies
@@ -10,7 +13,14 @@
  * axis the slice takes whole into the axis before it (a view: same buffer, shape rewritten), so
  * the original kernel copies the longest runs the layout allows: Q, K and V above become 64
  * copies of H·S·Dh = 1,984 floats each. A slice copies values; the numbers are the same bits.
- * Idempotent; a no-op where the backend has no such kernels.
+ *
+ * 2. Identity. tfjs clones every tensor a gradient needs (inputs and outputs saved for the
+ * backward pass: ~610 per default update) and every tf.clone through the Identity kernel. The
+ * cpu and webgl backends return a second reference to the same buffer; wasm's copies it.
+ * `patchSharedIdentity()` makes wasm's do what its own Reshape already does: count one more
+ * reference (tensors are immutable; a Variable's assign swaps its buffer, never writes into it).
+ *
+ * Each patch is idempotent, and a no-op where the backend has no such kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -78,4 +88,30 @@ export function patchContiguousSlice(backendName = 'wasm'): boolean {
     tf.registerKernel({ ...config, kernelFunc });
   }
   return true;
+}
+
+type RefCounting = { incRef(dataId: object): void };
+
+/** Patch Identity of `backendName` (default 'wasm') to share its input's buffer. Returns true if patched. */
+export function patchSharedIdentity(backendName = 'wasm'): boolean {
+  const identity = tf.getKernel('Identity', backendName);
+  if (!identity || (identity.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
+  const original = identity.kernelFunc;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return original(args);
+    (args.backend as RefCounting).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  (kernelFunc as unknown as Record<string, unknown>)[MARK] = true;
+  tf.unregisterKernel(identity.kernelName, backendName);
+  tf.registerKernel({ ...identity, kernelFunc });
+  return true;
+}
+
+/** Both patches above on `backendName` (default 'wasm'). Returns true if anything was patched. */
+export function patchWasmCopies(backendName = 'wasm'): boolean {
+  const sliced = patchContiguousSlice(backendName);
+  const shared = patchSharedIdentity(backendName);
+  return sliced || shared;
 }
