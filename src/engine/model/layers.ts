@@ -109,12 +109,29 @@ export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
 }
 
 /**
- * log softmax over the last axis, as x - logSumExp(x). Not tf.logSoftmax: that op is a
- * customGrad, whose saved-tensor clones trip the wasm backend's kernel leak check when
- * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere.
+ * The max over the last axis, kept ([..., C] -> [..., 1]), with a zero gradient: the shift of a
+ * log-sum-exp, whose gradient through the shift is exactly zero (d/dm [m + log Σ exp(x − m)] =
+ * 1 − Σ softmax = 0). tf.max's own gradient compares x with its max, broadcast (Equal
+ * [N, T, V] vs [N, T, 1]: ~12 ms on wasm, whose broadcasting comparisons walk element by element),
+ * only to add what rounds to zero. The zeros need only x's shape, so nothing is kept alive.
+ */
+const shiftLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.max(x, -1, true), gradFunc: () => tf.zeros(x.shape) };
+});
+
+/**
+ * log softmax over the last axis, as x - logSumExp(x), with tf.logSumExp's own ops in its
+ * order (max, sub, exp, sum, log, add), so the same values bit for bit; the max is a constant
+ * for the gradient (shiftLastAxis). Not tf.logSoftmax: that op is a customGrad whose
+ * saved-tensor clones trip the wasm backend's kernel leak check when IS_TEST is set (as the
+ * CLIs do).
  */
 export function logSoftmax(x: tf.Tensor): tf.Tensor {
-  return tf.sub(x, tf.logSumExp(x, -1, true));
+  const xMax = shiftLastAxis(x); // [..., 1]
+  const d = tf.log(tf.sum(tf.exp(tf.sub(x, xMax)), -1)); // [...]: log Σ exp(x − max)
+  const lse = tf.add(tf.reshape(xMax, d.shape), d); // [...]
+  return tf.sub(x, tf.reshape(lse, xMax.shape)); // [..., C]
 }
 
 /**
