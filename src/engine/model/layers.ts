@@ -113,11 +113,12 @@ export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
  * log-sum-exp, whose gradient through the shift is exactly zero (d/dm [m + log Σ exp(x − m)] =
  * 1 − Σ softmax = 0). tf.max's own gradient compares x with its max, broadcast (Equal
  * [N, T, V] vs [N, T, 1]: ~12 ms on wasm, whose broadcasting comparisons walk element by element),
- * only to add what rounds to zero. The zeros need only x's shape, so nothing is kept alive.
+ * only to add what rounds to zero. The zeros need only x's shape, so nothing is kept alive, and
+ * are filled on the device (tf.zeros would upload [N, T, V] floats from the host).
  */
 const shiftLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
   const x = args[0] as tf.Tensor;
-  return { value: tf.max(x, -1, true), gradFunc: () => tf.zeros(x.shape) };
+  return { value: tf.max(x, -1, true), gradFunc: () => tf.fill(x.shape, 0) }; // Fill, not tf.zeros: no host upload
 });
 
 /**
