@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { patchTransposedMatMul } from '../engine/train/wasmMatMul';
+import { patchWasmCopies } from '../engine/train/wasmCopies';
 import { registerGradients } from './gradients';
 
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
@@ -24,6 +25,10 @@ export async function initBackend(name: NodeBackend): Promise<string> {
   tf.env().set('IS_TEST', false);
   // wasm's matmuls with a transposed operand (every backward pass) are 5-40x slower than
   // transposing first; the patch gives the same numbers ~4x faster (see wasmMatMul.ts).
-  if (name === 'wasm') patchTransposedMatMul();
+  // Its slices (attention's Q/K/V split) copy one last-axis run at a time and its clones copy: see wasmCopies.ts.
+  if (name === 'wasm') {
+    patchTransposedMatMul();
+    patchWasmCopies();
+  }
   return tf.getBackend();
 }

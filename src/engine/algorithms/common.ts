@@ -12,7 +12,7 @@ import { gatherImageRows, imageTensors, type ForwardOutput, type Policy, type Ro
 import type { Rng } from '../random';
 import { exactKl, klPenalty, maskedMean, oldPolicyKl, policyLossFromTerms, policyLossTerms, regularisedLoss, rewardsWithKlPenalty, stopGradient, tokenLossWeights, type KlChoice, type KlEstimator } from '../rl';
 import { ALGORITHM_SPECS } from './spec';
-import { Adam, clipByGlobalNorm } from './optim';
+import { Adam, clipScale } from './optim';
 import type { Recorder, TokenArrayName, TokenArrays } from './recorder';
 
 // ---------------------------------------------------------------------------------------
@@ -385,11 +385,11 @@ function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Var
 
 /** Clip the global norm, then Adam: the first nPolicy gradients at lr, the value head's at valueLr. Records the norm before clipping. */
 function applyGrads(ctx: UpdateContext, grads: tf.Tensor[], nPolicy: number, normKey: string): void {
-  const clipped = clipByGlobalNorm(grads, ctx.config.optim.gradClip);
-  if (nPolicy > 0) ctx.policyOpt.step(clipped.grads.slice(0, nPolicy), ctx.lr);
-  if (grads.length > nPolicy) ctx.valueOpt.step(clipped.grads.slice(nPolicy), ctx.valueLr);
-  ctx.rec.mean(normKey, clipped.norm);
-  tf.dispose(clipped.grads);
+  const { norm, scale } = clipScale(grads, ctx.config.optim.gradClip); // Adam applies the clip to its flat gradient
+  if (nPolicy > 0) ctx.policyOpt.step(grads.slice(0, nPolicy), ctx.lr, scale ?? undefined);
+  if (grads.length > nPolicy) ctx.valueOpt.step(grads.slice(nPolicy), ctx.valueLr, scale ?? undefined);
+  ctx.rec.mean(normKey, norm);
+  scale?.dispose();
 }
 
 /**

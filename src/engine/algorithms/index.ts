@@ -48,7 +48,7 @@ export const ALGORITHM_REGISTRY: Readonly<Record<AlgorithmId, Algorithm>> = Obje
 
 export { type Batch, type UpdateContext } from './common';
 export { Recorder, type InspectorArrays, type RecordedValues, type TokenArrayName } from './recorder';
-export { Adam, clipByGlobalNorm } from './optim';
+export { Adam, clipByGlobalNorm, clipScale } from './optim';
 export { fisherVectorProduct, flatten, unflatten } from './trpo';
 export { reinforceAdvantages } from './reinforce';
 export { acceptedRows } from './sft';

@@ -76,8 +76,30 @@ describe('layers', () => {
       engine.runKernelFunc = run;
     }
     expect(Math.max(0, ...sizes)).toBeLessThan(x.size);
+    // ...and broadcasts dy / C without a Tile (wasm's walks element by element: ~40 ms at the update's size).
+    const backward = await tf.profile(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, ln.apply(t))))(x))));
+    expect(backward.kernels.map((k) => k.name)).not.toContain('Tile');
     tf.dispose([g, b, x, w]);
     store.dispose();
+  });
+
+  it('logSoftmax equals x − tf.logSumExp(x) bit for bit and its gradient to 1e-5, with no broadcast comparison in the backward pass', async () => {
+    // logits [2, 3, 5] with ties at the max in a row (where tf.max's gradient splits dy) and a large shift.
+    const x = tf.tidy(() => tf.concat([tf.reshape(tf.mul(tf.sin(tf.range(0, 25)), 4), [1, 5, 5]), tf.fill([1, 5, 5], 2)], 0)); // [2, 5, 5]
+    const xs = tf.tidy(() => tf.add(x, 100));
+    const w = tf.tidy(() => tf.reshape(tf.cos(tf.range(0, 50)), [2, 5, 5]));
+    const reference = (t: tf.Tensor) => tf.sub(t, tf.logSumExp(t, -1, true));
+    for (const input of [x, xs]) {
+      expect(tf.tidy(() => Array.from(logSoftmax(input).dataSync()))).toEqual(tf.tidy(() => Array.from(reference(input).dataSync())));
+      const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, f(t))))(input).dataSync());
+      tf.test_util.expectArraysClose(grad(logSoftmax), grad(reference), 1e-5);
+      // The analytic gradient dy − softmax·Σdy:
+      tf.test_util.expectArraysClose(grad(logSoftmax), tf.tidy(() => tf.sub(w, tf.mul(tf.softmax(input), tf.sum(w, -1, true))).dataSync()), 1e-5);
+    }
+    const backward = await tf.profile(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, logSoftmax(t))))(x))));
+    expect(backward.kernels.map((k) => k.name)).not.toContain('Equal');
+    expect(backward.kernels.map((k) => k.name)).toContain('Fill'); // the max's zero gradient, made on the device
+    tf.dispose([x, xs, w]);
   });
 
   it('logSoftmax equals log(softmax) and oneHotFloat is float 0/1', () => {
@@ -143,6 +165,18 @@ describe('layers', () => {
     expect(r.shape).toEqual([6, 1, 2]);
     expect(r.arraySync()).toEqual([[[1, 2]], [[1, 2]], [[1, 2]], [[3, 4]], [[3, 4]], [[3, 4]]]);
     tf.dispose([x, r]);
+  });
+
+  it('repeatRows copies rows with one Concat, not a Tile, for any dtype', async () => {
+    const ids = tf.tensor2d([[7, 8, 9], [1, 2, 3]], [2, 3], 'int32');
+    const profile = await tf.profile(() => {
+      const r = repeatRows(ids, 2);
+      expect(r.dtype).toBe('int32');
+      expect(r.arraySync()).toEqual([[7, 8, 9], [7, 8, 9], [1, 2, 3], [1, 2, 3]]);
+      r.dispose();
+    });
+    expect(profile.kernels.map((k) => k.name).filter((n) => n !== 'Reshape')).toEqual(['Concat']);
+    ids.dispose();
   });
 
   it('ParamStore initialises by (seed, name), refuses duplicate names, and copies', () => {

@@ -111,16 +111,31 @@ export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
 }
 
 /**
- * log softmax over the last axis, as x - logSumExp(x). Not tf.logSoftmax: that op is a
- * customGrad, whose saved-tensor clones trip the wasm backend's kernel leak check when
- * IS_TEST is set (as the CLIs do); these plain ops differentiate everywhere. logSumExp written
- * out as tf.logSumExp computes it (max + log Σ exp(x − max)), its sum through `sumOnDevice`:
- * tf.sum's gradient would upload ones(x.shape) from the host (the [N, T, V] logits, every update).
+ * The max over the last axis, kept ([..., C] -> [..., 1]), with a zero gradient: the shift of a
+ * log-sum-exp, whose gradient through the shift is exactly zero (d/dm [m + log Σ exp(x − m)] =
+ * 1 − Σ softmax = 0). tf.max's own gradient compares x with its max, broadcast (Equal
+ * [N, T, V] vs [N, T, 1]: ~12 ms on wasm, whose broadcasting comparisons walk element by element),
+ * only to add what rounds to zero. The zeros need only x's shape, so nothing is kept alive, and
+ * are filled on the device (tf.zeros would upload [N, T, V] floats from the host).
+ */
+const shiftLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.max(x, -1, true), gradFunc: () => tf.fill(x.shape, 0) }; // Fill, not tf.zeros: no host upload
+});
+
+/**
+ * log softmax over the last axis, as x - logSumExp(x), with tf.logSumExp's own ops in its
+ * order (max, sub, exp, sum, log, add), so the same values bit for bit (the sum through
+ * `sumOnDevice`, whose gradient builds its ones on the device: the [N, T, V] logits, every update); the max is a constant
+ * for the gradient (shiftLastAxis). Not tf.logSoftmax: that op is a customGrad whose
+ * saved-tensor clones trip the wasm backend's kernel leak check when IS_TEST is set (as the
+ * CLIs do).
  */
 export function logSoftmax(x: tf.Tensor): tf.Tensor {
-  const max = tf.max(x, -1, true); // [..., 1]
-  const logSumExp = tf.add(max, tf.log(sumOnDevice(tf.exp(tf.sub(x, max)), -1, true))); // [..., 1]
-  return tf.sub(x, logSumExp);
+  const xMax = shiftLastAxis(x); // [..., 1]
+  const d = tf.log(sumOnDevice(tf.exp(tf.sub(x, xMax)), -1)); // [...]: log Σ exp(x − max); sumOnDevice: tf.sum's gradient would upload ones(x.shape) from the host
+  const lse = tf.add(tf.reshape(xMax, d.shape), d); // [...]
+  return tf.sub(x, tf.reshape(lse, xMax.shape)); // [..., C]
 }
 
 /**
@@ -132,7 +147,10 @@ export function repeatRows<T extends tf.Tensor>(x: T, times: number): T {
   const [b, ...rest] = x.shape;
   const inner = rest.reduce((a, c) => a * c, 1);
   return tf.tidy(() => {
-    const tiled = tf.tile(tf.reshape(x, [b, 1, inner]), [1, times, 1]); // [B, G, rest]
+    // Concat of G views, not tf.tile: the same copy, but wasm's Tile walks element by element
+    // (~30 ms for an [8, 1, 1536] cache fanned out x8) where Concat copies whole rows (<1 ms).
+    const row = tf.reshape(x, [b, 1, inner]);
+    const tiled = tf.concat(new Array<tf.Tensor>(times).fill(row), 1); // [B, G, rest]
     return tf.reshape(tiled, [b * times, ...rest]) as T; // [B*G, ...rest]
   });
 }
@@ -172,14 +190,17 @@ export class Dense {
 
 /**
  * Mean over the last axis, kept: [..., C] -> [..., 1]. The same forward as tf.mean; the
- * gradient is dy / C broadcast on the device (Tile, Mul), because tf.mean's own gradient builds
+ * gradient is dy / C broadcast on the device, because tf.mean's own gradient builds
  * ones(x.shape) on the host and uploads it: 5.2 MiB per default-preset iteration from the
  * LayerNorms alone, a buffer upload each on a GPU backend (measured with the bench's counters).
+ * The broadcast is a Mul of dy [..., 1] by a filled row [C] of 1/C (Fill, Mul): the same
+ * products as broadcastTo then multiply, without broadcastTo's Tile, which on wasm walks element
+ * by element (~40 ms for [64, 31, 1] -> [64, 31, 64], 17% of an iteration's kernel time).
  */
 export const meanLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
   const x = args[0] as tf.Tensor;
   const c = x.shape[x.rank - 1]!;
-  return { value: tf.mean(x, -1, true), gradFunc: (dy: tf.Tensor) => tf.mul(tf.broadcastTo(dy, x.shape), 1 / c) };
+  return { value: tf.mean(x, -1, true), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.fill([c], 1 / c)) };
 });
 
 /** LayerNorm over the last axis with a learned gain and bias. */

@@ -39,7 +39,7 @@ export function maskOut<T extends tf.Tensor>(x: T, mask: tf.Tensor): T {
 
 /**
  * tf.sum(x, axis, keepDims) with the same value and gradient, the gradient made on the device:
- * dy reshaped to the kept shape and broadcast to x's (one BroadcastTo). tfjs's own Sum gradient
+ * dy reshaped to the kept shape times ones filled on the device over the summed axes. tfjs's own Sum gradient
  * multiplies by ones(x.shape), built on the host and uploaded: 0.8 MiB per default-preset
  * iteration from the log-prob and log-softmax sums over the vocabulary alone, a buffer upload
  * each on a GPU backend (bench counters, traced by call site). Use it for every sum a loss is
@@ -48,9 +48,12 @@ export function maskOut<T extends tf.Tensor>(x: T, mask: tf.Tensor): T {
 export function sumOnDevice(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
   const axes = axis === undefined ? x.shape.map((_, i) => i) : tf.util.parseAxisParam(axis, x.shape);
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)); // dy's shape with the summed axes as 1
+  // Ones over the summed axes only; dy·ones broadcasts to x's shape. Not broadcastTo: its Tile walks
+  // element by element on wasm (tens of ms at the logits' size), a broadcast multiply does not.
+  const ones = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
   const sum = tf.customGrad<tf.Tensor>((...args) => {
     const input = args[0] as tf.Tensor;
-    return { value: tf.sum(input, axes, keepDims), gradFunc: (dy: tf.Tensor) => tf.broadcastTo(tf.reshape(dy, kept), input.shape) };
+    return { value: tf.sum(input, axes, keepDims), gradFunc: (dy: tf.Tensor) => tf.mul(tf.reshape(dy, kept), tf.fill(ones, 1)) };
   });
   return sum(x);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { Adam, clipByGlobalNorm } from '../algorithms/optim';
+import { Adam, clipScale } from '../algorithms/optim';
 import type { Policy } from '../model';
 import type { TaskDef } from '../tasks/types';
 import { Rng } from '../random';
@@ -43,10 +43,10 @@ export function sftStep(policy: Policy, optimizer: Adam, task: TaskDef, cfg: Sft
     const { logp } = policy.forward(images, prompts, tokens);
     return tf.neg(tf.div(tf.sum(tf.mul(logp, mask)), tf.maximum(tf.sum(mask), 1))) as tf.Scalar;
   }, optimizer.variables as tf.Variable[]);
-  const clipped = clipByGlobalNorm(optimizer.variables.map((v) => grads[v.name]!), cfg.gradClip);
-  optimizer.step(clipped.grads, cfg.lr);
+  const { norm, scale } = clipScale(optimizer.variables.map((v) => grads[v.name]!), cfg.gradClip);
+  optimizer.step(optimizer.variables.map((v) => grads[v.name]!), cfg.lr, scale ?? undefined); // clipped inside the step
   const loss = value.dataSync()[0]!;
-  tf.dispose([images, prompts, tokens, mask, value, clipped.norm, ...clipped.grads, ...Object.values(grads)]);
+  tf.dispose([images, prompts, tokens, mask, value, norm, ...(scale ? [scale] : []), ...Object.values(grads)]);
   return loss;
 }
 

@@ -19,6 +19,7 @@ import { runIteration } from './iteration';
 import { disposeRun, evaluateRun, startRun, type RunState } from './run';
 import type { TrainerDeps, TrainerHandle } from './types';
 import { patchTransposedMatMul } from './wasmMatMul';
+import { patchWasmCopies } from './wasmCopies';
 import type { MetricsRecord } from './metrics';
 
 let gradientsChecked = false;
@@ -45,8 +46,12 @@ export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promis
   // The schema also checks the cross-field rules (image sizes agree, RLOO has G >= 2, ...).
   const config = RunConfigSchema.parse(input);
   // On wasm, matmuls with a transposed operand (every backward pass, attention's q·kᵀ) are
-  // 5-40x slower than transposing first; this swaps in kernels that do (same numbers).
-  if (tf.getBackend() === 'wasm') patchTransposedMatMul();
+  // 5-40x slower than transposing first; this swaps in kernels that do (same numbers). Its
+  // slices copy one last-axis run at a time and its clones copy: the second patch fixes both.
+  if (tf.getBackend() === 'wasm') {
+    patchTransposedMatMul();
+    patchWasmCopies();
+  }
   assertGradientsRegistered();
   return trainerHandle(await startRun(config, deps));
 }

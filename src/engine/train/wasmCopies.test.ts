@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeWholeAxes, patchContiguousSlice, patchSharedIdentity, patchWasmCopies } from './wasmCopies';
+
+/** Slices and splits of every rank 1-5 (whole axes, partial axes, both), a gradient, as flat arrays. */
+function cuts(): number[][] {
+  return tf.tidy(() => {
+    const x = tf.reshape(tf.range(0, 2 * 6 * 5 * 4 * 3), [2, 6, 5, 4, 3]);
+    const out: tf.Tensor[] = [
+      tf.slice(tf.reshape(x, [720]), [7], [30]),
+      tf.slice(tf.reshape(x, [60, 12]), [3, 0], [20, 12]),
+      tf.slice(tf.reshape(x, [60, 12]), [3, 2], [20, 5]),
+      tf.slice(tf.reshape(x, [12, 5, 12]), [0, 1, 0], [12, 3, 12]),
+      tf.slice(tf.reshape(x, [2, 6, 5, 12]), [0, 2, 0, 0], [2, 2, 5, 12]),
+      tf.slice(tf.reshape(x, [2, 6, 5, 12]), [1, 2, 1, 3], [1, 3, 2, 4]),
+      tf.slice(x, [0, 2, 0, 0, 0], [2, 3, 5, 4, 3]),
+      tf.slice(x, [1, 0, 1, 0, 1], [1, 6, 3, 4, 2]),
+      ...tf.split(tf.reshape(x, [2, 6, 5, 12]), 3, 1),
+      ...tf.split(tf.reshape(x, [2, 6, 5, 12]), [2, 7, 3], 3),
+      ...tf.split(x, [1, 1], 0),
+    ];
+    const q = tf.reshape(tf.sin(tf.range(0, 2 * 6 * 5 * 4)), [2, 6, 5, 4]);
+    out.push(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.split(t, 3, 1)[1]!, tf.reshape(tf.cos(tf.range(0, 2 * 2 * 5 * 4)), [2, 2, 5, 4]))))(q));
+    return out.map((t) => Array.from(t.dataSync()));
+  });
+}
+
+describe('mergeWholeAxes', () => {
+  it('folds every axis taken whole into the one before it', () => {
+    // Q of a [B, 3H, S, Dh] split: axes 2 and 3 whole -> [B, 3H·S·Dh], Q = columns 0 .. H·S·Dh.
+    expect(mergeWholeAxes([64, 12, 31, 16], [0, 0, 0, 0], [64, 4, 31, 16])).toEqual({ shape: [64, 5952], begin: [0, 0], size: [64, 1984] });
+    expect(mergeWholeAxes([64, 12, 31, 16], [0, 8, 0, 0], [64, 4, 31, 16])).toEqual({ shape: [64, 5952], begin: [0, 3968], size: [64, 1984] });
+    // A partial last axis merges nothing; a whole axis 0 has nothing before it.
+    expect(mergeWholeAxes([4, 6], [0, 1], [4, 2])).toEqual({ shape: [4, 6], begin: [0, 1], size: [4, 2] });
+    expect(mergeWholeAxes([4, 6, 5], [0, 1, 0], [4, 2, 5])).toEqual({ shape: [4, 30], begin: [0, 5], size: [4, 10] });
+  });
+});
+
+describe('patchContiguousSlice (wasm)', () => {
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('gives the same values as the original kernels, leaks nothing, copies whole runs, and patches once', () => {
+    const before = cuts();
+    expect(patchContiguousSlice()).toBe(true);
+    const n = tf.memory().numTensors;
+    const after = cuts();
+    expect(tf.memory().numTensors).toBe(n);
+    expect(after).toEqual(before);
+    // Splitting attention's [B, 3H, S, Dh] = [8, 12, 31, 16] along axis 1: 8 copies per piece, not 8·4·31.
+    const heads = tf.zeros([8, 12, 31, 16]);
+    const proto = Float32Array.prototype as unknown as { set: (...a: unknown[]) => void };
+    const set = proto.set;
+    let copies = 0;
+    proto.set = function (this: Float32Array, ...a: unknown[]) {
+      copies++;
+      set.apply(this, a);
+    };
+    try {
+      tf.dispose(tf.split(heads, 3, 1));
+    } finally {
+      proto.set = set;
+    }
+    expect(copies).toBeLessThanOrEqual(3 * 8 + 6); // a few more for the kernel's own bookkeeping
+    heads.dispose();
+    expect(patchContiguousSlice()).toBe(false); // already patched
+    expect(patchContiguousSlice('no-such-backend')).toBe(false);
+  });
+
+  it('shares the buffer in Identity (clones, tensors saved for the gradient), with the same values, gradients and memory', () => {
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.reshape(tf.sin(tf.range(0, 24)), [2, 3, 4]);
+        const c = tf.clone(x);
+        // exp and square save their inputs/outputs for the backward pass: clones under the tape.
+        const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.exp(t), tf.square(t))))([x]);
+        return [c, dx!].map((t) => Array.from(t.dataSync()));
+      });
+    const before = run();
+    const buffers = () => tf.memory().numDataBuffers;
+    const start = buffers();
+    const x = tf.ones([64, 64]);
+    const copied = tf.clone(x);
+    expect(buffers() - start).toBe(2); // x and its copy
+    expect(patchWasmCopies()).toBe(true); // Slice is patched already (above); Identity now
+    const shared = tf.clone(x);
+    expect(buffers() - start).toBe(2); // no new buffer: the clone shares x's
+    x.dispose(); // the clone keeps the buffer alive
+    expect(Array.from(shared.dataSync().slice(0, 3))).toEqual([1, 1, 1]);
+    tf.dispose([copied, shared]);
+    expect(buffers()).toBe(start);
+    const n = tf.memory().numTensors;
+    expect(run()).toEqual(before);
+    expect(tf.memory().numTensors).toBe(n);
+    expect(patchSharedIdentity()).toBe(false);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Speed patches for tfjs's wasm backend, siblings of ./wasmMatMul.ts: copies it makes slower
+ * than they need to be, or need not make at all. `patchWasmCopies()` applies both below.
+ *
+ * 1. Slices. Its Slice kernel (and
+ * SplitV, which calls it once per piece) copies a non-contiguous slice in JavaScript, one
+ * `TypedArray.set` per run along the last axis, and never merges axes the slice takes whole. So
+ * splitting attention's fused projection [B, 3H, S, Dh] into Q, K and V along axis 1 copies
+ * runs of Dh = 16 floats: 3 x 7,936 calls, ~26 ms for the default update's [64, 12, 31, 16]
+ * (bench --profile: SplitV was ~9% of an iteration's kernel time, in every phase).
+ *
+ * `patchContiguousSlice()` re-registers Slice and SplitV with a wrapper that first merges every
+ * axis the slice takes whole into the axis before it (a view: same buffer, shape rewritten), so
+ * the original kernel copies the longest runs the layout allows: Q, K and V above become 64
+ * copies of H·S·Dh = 1,984 floats each. A slice copies values; the numbers are the same bits.
+ *
+ * 2. Identity. tfjs clones every tensor a gradient needs (inputs and outputs saved for the
+ * backward pass: ~610 per default update) and every tf.clone through the Identity kernel. The
+ * cpu and webgl backends return a second reference to the same buffer; wasm's copies it.
+ * `patchSharedIdentity()` makes wasm's do what its own Reshape already does: count one more
+ * reference (tensors are immutable; a Variable's assign swaps its buffer, never writes into it).
+ *
+ * Each patch is idempotent, and a no-op where the backend has no such kernels.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+const MARK = '__rftContiguousSlice';
+
+/**
+ * The same slice over fewer axes: every axis j > 0 that the slice takes whole (begin 0, size the
+ * full extent) is folded into axis j − 1. Returns the merged shape, begin and size.
+ */
+export function mergeWholeAxes(shape: readonly number[], begin: readonly number[], size: readonly number[]): { shape: number[]; begin: number[]; size: number[] } {
+  const s = [...shape];
+  const b = [...begin];
+  const z = [...size];
+  for (let j = s.length - 1; j > 0; j--) {
+    if (b[j] !== 0 || z[j] !== s[j]) continue;
+    const n = s[j]!;
+    s[j - 1]! *= n;
+    b[j - 1]! *= n;
+    z[j - 1]! *= n;
+    s.splice(j, 1);
+    b.splice(j, 1);
+    z.splice(j, 1);
+  }
+  return { shape: s, begin: b, size: z };
+}
+
+type SliceAttrs = { begin: number | number[]; size?: number | number[] };
+type SplitAttrs = { numOrSizeSplits: number | number[]; axis: number };
+
+/** Patch Slice and SplitV of `backendName` (default 'wasm'). Returns true if anything was patched. */
+export function patchContiguousSlice(backendName = 'wasm'): boolean {
+  const slice = tf.getKernel('Slice', backendName);
+  const split = tf.getKernel('SplitV', backendName);
+  if (!slice || !split || (slice.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
+  const original = slice.kernelFunc;
+  const sliceFunc: tf.KernelFunc = (args) => {
+    const x = args.inputs.x!;
+    const attrs = args.attrs as SliceAttrs;
+    const [begin = [], size = []] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size);
+    const merged = mergeWholeAxes(x.shape, begin, size);
+    if (merged.shape.length === x.shape.length) return original(args);
+    const out = original({ ...args, inputs: { x: { ...x, shape: merged.shape } }, attrs: { begin: merged.begin, size: merged.size } }) as tf.TensorInfo;
+    return { ...out, shape: size }; // the merged copy has the slice's own layout: only its shape differs
+  };
+  const splitFunc: tf.KernelFunc = (args) => {
+    const x = args.inputs.x!;
+    const attrs = args.attrs as SplitAttrs;
+    const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = [...x.shape];
+      size[axis] = s;
+      const out = sliceFunc({ ...args, attrs: { begin: [...begin], size } }) as tf.TensorInfo;
+      begin[axis]! += s;
+      return out;
+    });
+  };
+  for (const [config, kernelFunc] of [
+    [slice, sliceFunc],
+    [split, splitFunc],
+  ] as const) {
+    (kernelFunc as unknown as Record<string, unknown>)[MARK] = true;
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({ ...config, kernelFunc });
+  }
+  return true;
+}
+
+type RefCounting = { incRef(dataId: object): void };
+
+/** Patch Identity of `backendName` (default 'wasm') to share its input's buffer. Returns true if patched. */
+export function patchSharedIdentity(backendName = 'wasm'): boolean {
+  const identity = tf.getKernel('Identity', backendName);
+  if (!identity || (identity.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
+  const original = identity.kernelFunc;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return original(args);
+    (args.backend as RefCounting).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  (kernelFunc as unknown as Record<string, unknown>)[MARK] = true;
+  tf.unregisterKernel(identity.kernelName, backendName);
+  tf.registerKernel({ ...identity, kernelFunc });
+  return true;
+}
+
+/** Both patches above on `backendName` (default 'wasm'). Returns true if anything was patched. */
+export function patchWasmCopies(backendName = 'wasm'): boolean {
+  const sliced = patchContiguousSlice(backendName);
+  const shared = patchSharedIdentity(backendName);
+  return sliced || shared;
+}
