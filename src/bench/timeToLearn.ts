@@ -12,6 +12,7 @@ import { setPath, type Json } from '../engine/paths';
 import { applyPreset, type PresetId } from '../engine/presets';
 import { now } from '../engine/train/clock';
 import { createTrainer } from '../engine/train/trainer';
+import type { MetricsRecord } from '../engine/train/metrics';
 import type { TrainerDeps } from '../engine/train/types';
 import type { TimeToLearn } from './schema';
 
@@ -29,6 +30,8 @@ export interface TimeToLearnOptions {
   /** Accuracy above the warm start that counts as learned: 0.15 = 15 points. */
   margin: number;
   log: (line: string) => void;
+  /** Called with every iteration's metrics record (diagnostics: first steps, curves; optional). */
+  onIteration?: (m: MetricsRecord) => void;
 }
 
 export const TIME_TO_LEARN_DEFAULTS = { preset: 'grpo', settings: {}, evalN: 128, evalEvery: 10, maxIterations: 300, margin: 0.15 } as const;
@@ -56,6 +59,7 @@ async function oneSeed(seed: number, o: TimeToLearnOptions, deps: TrainerDeps): 
       const t0 = now();
       const m = await trainer.step();
       training += now() - t0 - (m.values['time/eval_ms'] ?? 0);
+      o.onIteration?.(m);
       const acc = m.values['acc/eval_id'];
       if (acc === undefined) continue;
       reached = acc;
