@@ -31,14 +31,10 @@ test('PPO with dense rewards: Inspect shows the reward on each token, summing to
   await playground.openView('inspect');
   await expect(page.getByTestId('inspect-view')).toHaveAttribute('data-batches', '1');
 
+  const inspect = new InspectPage(page);
   let paidInside = 0;
-  const items = page.getByTestId('group-item');
-  await expect(items).toHaveCount(B);
   for (let p = 0; p < B; p++) {
-    await items.nth(p).click();
-    await expect(page.getByTestId('prompt-card')).toHaveAttribute('data-prompt', String(p));
-    const cards = page.getByTestId('response-card');
-    await expect(cards).toHaveCount(G);
+    const cards = await inspect.openGroup(p, B, G);
     for (let i = 0; i < G; i++) {
       const card = cards.nth(i);
       const credit = card.getByTestId('token-credit');
@@ -61,7 +57,6 @@ test('PPO with dense rewards: Inspect shows the reward on each token, summing to
   expect(paidInside).toBeGreaterThan(0);
 
   // The reward heatmap, chosen by keyboard, and the token panel's numbers.
-  const inspect = new InspectPage(page);
   await page.getByTestId('heat-reward').focus();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('heat-reward')).toBeChecked();

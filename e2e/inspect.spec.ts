@@ -25,19 +25,15 @@ test('after a short run, Inspect shows G responses per prompt; their rewards ave
   const runId = (await view.getAttribute('data-run-id'))!;
   await expect(view).toHaveAttribute('data-group-size', String(G));
 
+  const inspect = new InspectPage(page);
   let groupsWithSpread = 0;
   for (let b = 0; b < 4; b++) {
     await page.getByTestId('inspect-scrubber').fill(String(b));
     const iteration = b + 1;
     await expect(view).toHaveAttribute('data-iteration', String(iteration));
     const all: number[] = [];
-    const items = page.getByTestId('group-item');
-    await expect(items).toHaveCount(B);
     for (let p = 0; p < B; p++) {
-      await items.nth(p).click();
-      await expect(page.getByTestId('prompt-card')).toHaveAttribute('data-prompt', String(p));
-      const cards = page.getByTestId('response-card');
-      await expect(cards).toHaveCount(G);
+      const cards = await inspect.openGroup(p, B, G);
       const rewards = (await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-reward')))).map(Number);
       const advantages = (await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-advantage')))).map(Number);
       // The trainer's advantages (float32 on the device) are GRPO's formula applied to the shown rewards.

@@ -20,6 +20,17 @@ export class InspectPage {
     this.updateEffect = page.getByTestId('update-effect');
   }
 
+  /** Open prompt p's group (of B) and wait until its G response cards show; returns them. */
+  async openGroup(p: number, B: number, G: number): Promise<Locator> {
+    const items = this.page.getByTestId('group-item');
+    await expect(items).toHaveCount(B);
+    await items.nth(p).click();
+    await expect(this.page.getByTestId('prompt-card')).toHaveAttribute('data-prompt', String(p));
+    const cards = this.page.getByTestId('response-card');
+    await expect(cards).toHaveCount(G);
+    return cards;
+  }
+
   token(response: number, t: number): Locator {
     return this.page.getByTestId('response-card').nth(response).getByTestId('token').nth(t);
   }

@@ -1,34 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Adam, clipByGlobalNorm, clipScale } from './optim';
-
-/** Host -> device writes made outside kernels while `fn` runs (scalars from numbers, tensors from JS data). */
-function uploadsDuring(fn: () => void): number {
-  const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
-  const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
-  const [write, run] = [backend.write, engine.runKernelFunc];
-  let depth = 0;
-  let uploads = 0;
-  engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
-    depth++;
-    try {
-      return run.apply(this, a);
-    } finally {
-      depth--;
-    }
-  };
-  backend.write = function (this: unknown, ...a: unknown[]) {
-    if (depth === 0) uploads++;
-    return write.apply(this, a);
-  };
-  try {
-    fn();
-  } finally {
-    backend.write = write;
-    engine.runKernelFunc = run;
-  }
-  return uploads;
-}
+import { hostWritesDuring } from '../rl/testing.test-utils';
 
 /** Adam as the paper writes it, per element in float64 (Kingma & Ba 2014, Algorithm 1). */
 function referenceAdam(theta: number[], grads: number[][], lr: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
@@ -142,7 +115,7 @@ describe('Adam, hand numbers and uploads', () => {
       const grads = vars.map(() => tf.ones([3]));
       const opt = new Adam(vars);
       const before = tf.memory().numTensors;
-      const n = uploadsDuring(() => opt.step(grads, 0.01));
+      const n = hostWritesDuring(() => opt.step(grads, 0.01)).length;
       expect(tf.memory().numTensors).toBe(before);
       opt.dispose();
       tf.dispose([...vars, ...grads]);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Block, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, repeatRows } from './layers';
 import { buildPrefixCausalMask } from './policy';
+import { hostWritesDuring } from '../rl/testing.test-utils';
 
 describe('layers', () => {
   it('gelu matches the tanh approximation at known points', () => {
@@ -51,30 +52,8 @@ describe('layers', () => {
     expect(kernels).toEqual(['Mean', 'Sub', 'Square', 'Mean', 'Add', 'Rsqrt', 'Multiply', 'Multiply', 'Add']);
     // Its gradient makes nothing on the host of the input's size (tf.mean's builds ones(x.shape), 48 floats here):
     // count backend writes made outside kernels (kernels write their own outputs, on cpu through the same method).
-    const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
-    const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
-    const [write, run] = [backend.write, engine.runKernelFunc];
-    const sizes: number[] = [];
-    let depth = 0;
-    engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
-      depth++;
-      try {
-        return run.apply(this, a);
-      } finally {
-        depth--;
-      }
-    };
-    backend.write = function (this: unknown, ...a: unknown[]) {
-      if (depth === 0 && ArrayBuffer.isView(a[0])) sizes.push(a[0].byteLength / 4);
-      return write.apply(this, a);
-    };
-    try {
-      // Σ w ⊙ LN(x) as a matmul: tf.sum's own gradient would upload ones(x.shape) too.
-      tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(ln.apply(t), [1, x.size]), tf.reshape(w, [x.size, 1])), []))(x)));
-    } finally {
-      backend.write = write;
-      engine.runKernelFunc = run;
-    }
+    // Σ w ⊙ LN(x) as a matmul: tf.sum's own gradient would upload ones(x.shape) too.
+    const sizes = hostWritesDuring(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(ln.apply(t), [1, x.size]), tf.reshape(w, [x.size, 1])), []))(x))));
     expect(Math.max(0, ...sizes)).toBeLessThan(x.size);
     // ...and broadcasts dy / C without a Tile (wasm's walks element by element: ~40 ms at the update's size).
     const backward = await tf.profile(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, ln.apply(t))))(x))));
@@ -119,29 +98,7 @@ describe('layers', () => {
     const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(w, f(t))))(x).dataSync());
     tf.test_util.expectArraysClose(grad(logSoftmax), grad(reference), 1e-5);
     // Σ w ⊙ logSoftmax(x) as a matmul (tf.sum's gradient would upload ones of x's size itself): count host writes outside kernels.
-    const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
-    const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
-    const [write, run] = [backend.write, engine.runKernelFunc];
-    const sizes: number[] = [];
-    let depth = 0;
-    engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
-      depth++;
-      try {
-        return run.apply(this, a);
-      } finally {
-        depth--;
-      }
-    };
-    backend.write = function (this: unknown, ...a: unknown[]) {
-      if (depth === 0 && ArrayBuffer.isView(a[0])) sizes.push(a[0].byteLength / 4);
-      return write.apply(this, a);
-    };
-    try {
-      tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(logSoftmax(t), [1, x.size]), tf.reshape(w, [x.size, 1])), []))(x)));
-    } finally {
-      backend.write = write;
-      engine.runKernelFunc = run;
-    }
+    const sizes = hostWritesDuring(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(logSoftmax(t), [1, x.size]), tf.reshape(w, [x.size, 1])), []))(x))));
     expect(Math.max(0, ...sizes)).toBeLessThan(x.size);
     tf.dispose([x, w]);
   });

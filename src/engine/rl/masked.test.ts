@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { maskedMean, maskedSum, maskedVar, sequenceLengths, sumOnDevice } from './masked';
-import { close } from './testing.test-utils';
+import { close, hostWritesDuring } from './testing.test-utils';
 
 describe('masked reductions', () => {
   // Row 0: [1, 2] valid; row 1: [3] valid and junk; row 2: nothing valid.
@@ -66,34 +66,6 @@ describe('masked reductions', () => {
   });
 });
 
-/** Sizes (in floats) of the host -> device writes made outside kernels while `fn` runs (kernels write their own outputs on cpu). */
-function uploadsDuring(fn: () => void): number[] {
-  const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
-  const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
-  const [write, run] = [backend.write, engine.runKernelFunc];
-  const sizes: number[] = [];
-  let depth = 0;
-  engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
-    depth++;
-    try {
-      return run.apply(this, a);
-    } finally {
-      depth--;
-    }
-  };
-  backend.write = function (this: unknown, ...a: unknown[]) {
-    if (depth === 0 && ArrayBuffer.isView(a[0])) sizes.push(a[0].byteLength / 4);
-    return write.apply(this, a);
-  };
-  try {
-    fn();
-  } finally {
-    backend.write = write;
-    engine.runKernelFunc = run;
-  }
-  return sizes;
-}
-
 describe('sumOnDevice', () => {
   it('sums like tf.sum, with the gradient dy broadcast back (hand numbers)', () => {
     const x = tf.tensor2d([
@@ -130,7 +102,7 @@ describe('sumOnDevice', () => {
       tf.test_util.expectArraysClose(tf.tidy(() => ours(x).dataSync()), tf.tidy(() => ref(x).dataSync()), 1e-5);
       tf.test_util.expectArraysClose(tf.tidy(() => tf.grad(loss(ours))(x).dataSync()), tf.tidy(() => tf.grad(loss(ref))(x).dataSync()), 1e-5);
       // tf.sum's own gradient builds ones(x.shape) on the host (60 floats here); ours makes nothing that size.
-      const sizes = uploadsDuring(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.dot(tf.reshape(ours(t), [-1]), tf.reshape(w, [-1])))(x))));
+      const sizes = hostWritesDuring(() => tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.dot(tf.reshape(ours(t), [-1]), tf.reshape(w, [-1])))(x))));
       expect(Math.max(0, ...sizes), `axis ${String(axis)}, keepDims ${keep}`).toBeLessThan(x.size);
       w.dispose();
     }

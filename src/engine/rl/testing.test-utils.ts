@@ -1,4 +1,4 @@
-// Helpers shared by the rl tests (not part of the engine: only *.test.ts files import this).
+// Helpers shared by the engine tests (not part of the engine: only *.test.ts files import this).
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
@@ -16,4 +16,37 @@ export function expectNoLeak(fn: () => tf.TensorContainer, outputs: number): voi
     fn();
   });
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/**
+ * Sizes (in floats) of the host -> device writes made outside kernels while `fn` runs: tensors
+ * made from JS data, scalars from number operands (kernels write their own outputs, on cpu
+ * through the same backend method, so writes inside a kernel are not counted). For tests that
+ * hold a gradient or an optimizer to making nothing on the host.
+ */
+export function hostWritesDuring(fn: () => void): number[] {
+  const backend = tf.backend() as unknown as { write: (...a: unknown[]) => unknown };
+  const engine = tf.engine() as unknown as { runKernelFunc: (...a: unknown[]) => unknown };
+  const [write, run] = [backend.write, engine.runKernelFunc];
+  const sizes: number[] = [];
+  let depth = 0;
+  engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
+    depth++;
+    try {
+      return run.apply(this, a);
+    } finally {
+      depth--;
+    }
+  };
+  backend.write = function (this: unknown, ...a: unknown[]) {
+    if (depth === 0) sizes.push(ArrayBuffer.isView(a[0]) ? a[0].byteLength / 4 : 0);
+    return write.apply(this, a);
+  };
+  try {
+    fn();
+  } finally {
+    backend.write = write;
+    engine.runKernelFunc = run;
+  }
+  return sizes;
 }
