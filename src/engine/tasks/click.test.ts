@@ -4,19 +4,10 @@ import { CLICK_GRID, CLICK_SHIFT, CLICK_THEME, boxCentre, parseClick, scoreClick
 import { TASKS, isCorrectAnswer, scoreAnswer } from './index';
 import { PALETTE } from './raster';
 import type { Split, TaskInstance } from './types';
+import { fnv } from './testing.test-utils';
 
 const task = TASKS.click;
 const gen = (seed: number, split: Split, difficulty: number, jitter = 0.5, imageSize = 32): TaskInstance => task.generate({ seed, split, difficulty, imageSize, jitter });
-
-/** FNV-1a over the image's bytes, as 8 hex digits. */
-function fnv(image: Float32Array): string {
-  let h = 0x811c9dc5;
-  for (const b of new Uint8Array(image.buffer, image.byteOffset, image.byteLength)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
 
 const rgbAt = (inst: TaskInstance, x: number, y: number): number[] => {
   const o = (y * inst.imageSize + x) * 3;

@@ -5,17 +5,11 @@ import { TASKS, isCorrectAnswer, scoreAnswer } from './index';
 import { cellEdge, goldBox } from './locate';
 import { PALETTE } from './raster';
 import type { Split, TaskInstance } from './types';
+import { fnv } from './testing.test-utils';
 
 const task = TASKS.locate;
 const gen = (seed: number, split: Split, difficulty: number, jitter = 0, imageSize = 32): TaskInstance => task.generate({ seed, split, difficulty, imageSize, jitter });
 const box = (x: number, y: number, w: number, h: number): Box => ({ x, y, w, h });
-
-/** FNV-1a over the bytes of an image. */
-function fnv(data: Float32Array): string {
-  let h = 0x811c9dc5;
-  for (const b of new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h.toString(16);
-}
 
 /** The cell box around every pixel of exactly this colour (jitter 0 draws exact palette colours). */
 function colourBox(inst: TaskInstance, color: Color): Box | null {

@@ -4,19 +4,10 @@ import { TASKS, isCorrectAnswer, scoreAnswer } from './index';
 import { FRAMES, MOTION_SHIFT, framesOf, permuteFrames, shuffleFrames, shuffledOrder, tileSize } from './motion';
 import { BACKGROUND, PALETTE } from './raster';
 import type { Split, TaskInstance } from './types';
+import { fnv } from './testing.test-utils';
 
 const motion = TASKS.motion;
 const gen = (seed: number, split: Split, difficulty: number, jitter = 0, imageSize = 32): TaskInstance => motion.generate({ seed, split, difficulty, imageSize, jitter });
-
-/** FNV-1a over the bytes of an image, as 8 hex digits. */
-function fnv(data: Float32Array): string {
-  let h = 0x811c9dc5;
-  for (const b of new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
 
 /** Pixels of frame f (0..3, row-major tiles) within 0.05 of `rgb`, as [x, y] in tile pixels. */
 function pixelsOf(inst: TaskInstance, frame: number, rgb: readonly number[]): [number, number][] {
