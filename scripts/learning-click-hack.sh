@@ -4,12 +4,8 @@
 # a time, niced. Each run writes runs/click/hack-s<seed>.jsonl and .txt; a finished run is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p runs/click
+source scripts/train-run.sh
 for seed in 1 2 3; do
-  name="hack-s$seed"
-  [ -s "runs/click/$name.txt" ] && continue
-  nice -n 10 npx tsx src/cli/train.ts --preset grpo --seed "$seed" --iterations 60 --task click --init sft --backend wasm --eval-n 128 --quiet \
-    --set run.evalEvery=20 --set run.evalN=128 --set rewards.weights.accuracy=0 --set rewards.weights.distance=1 \
-    --out "runs/click/$name.jsonl" > "runs/click/$name.txt.part" 2> "runs/click/$name.err"
-  mv "runs/click/$name.txt.part" "runs/click/$name.txt"
+  train_run runs/click "hack-s$seed" --preset grpo --seed "$seed" --iterations 60 --task click --init sft --backend wasm --eval-n 128 --quiet \
+    --set run.evalEvery=20 --set run.evalN=128 --set rewards.weights.accuracy=0 --set rewards.weights.distance=1
 done

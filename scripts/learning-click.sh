@@ -8,19 +8,11 @@
 # runs/click/<preset>-s<seed>.jsonl (metrics) and .txt (summary); a finished run is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p runs/click
+source scripts/train-run.sh
 ITERS=${ITERS:-60}
-COMMON="--task click --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=20 --set run.evalN=128"
+COMMON=(--task click --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=20 --set run.evalN=128)
 for seed in 1 2 3; do
-  for preset in grpo ppo grpo-mu4; do
-    name="$preset-s$seed"
-    [ -s "runs/click/$name.txt" ] && continue
-    extra=""
-    p=$preset
-    if [ "$preset" = grpo-mu4 ]; then p=grpo; extra="--set optim.epochs=2 --set optim.minibatches=2"; fi
-    # shellcheck disable=SC2086
-    nice -n 10 npx tsx src/cli/train.ts --preset "$p" --seed "$seed" --iterations "$ITERS" $COMMON $extra \
-      --out "runs/click/$name.jsonl" > "runs/click/$name.txt.part" 2> "runs/click/$name.err"
-    mv "runs/click/$name.txt.part" "runs/click/$name.txt"
-  done
+  train_run runs/click "grpo-s$seed" --preset grpo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}"
+  train_run runs/click "ppo-s$seed" --preset ppo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}"
+  train_run runs/click "grpo-mu4-s$seed" --preset grpo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}" "${MU4_SETTINGS[@]}"
 done

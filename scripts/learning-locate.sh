@@ -8,33 +8,15 @@
 # ITERS (default 40) sets the budget; a finished run is skipped when the script is re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p runs/locate
+source scripts/train-run.sh
 ITERS=${ITERS:-40}
-COMMON="--task locate --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=0"
-
-run_one() {
-  local preset=$1 seed=$2 extra=""
-  local name="$preset-s$seed"
-  if [ "$preset" = grpo-mu4 ]; then
-    preset=grpo
-    extra="--set optim.epochs=2 --set optim.minibatches=2"
-  fi
-  [ -s "runs/locate/$name.txt" ] && return 0
-  # shellcheck disable=SC2086
-  nice -n 10 npx tsx src/cli/train.ts --preset "$preset" --seed "$seed" --iterations "$ITERS" $COMMON $extra \
-    --out "runs/locate/$name.jsonl" > "runs/locate/$name.txt.part" 2> "runs/locate/$name.err"
-  mv "runs/locate/$name.txt.part" "runs/locate/$name.txt"
-}
+COMMON=(--task locate --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=0)
 
 for seed in 1 2 3; do
-  for preset in grpo ppo grpo-mu4; do run_one "$preset" "$seed"; done
+  train_run runs/locate "grpo-s$seed" --preset grpo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}"
+  train_run runs/locate "ppo-s$seed" --preset ppo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}"
+  train_run runs/locate "grpo-mu4-s$seed" --preset grpo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}" "${MU4_SETTINGS[@]}"
 done
-for seed in 1 2 3; do run_one dr-grpo "$seed"; done
+for seed in 1 2 3; do train_run runs/locate "dr-grpo-s$seed" --preset dr-grpo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}"; done
 # The hackable box reward: GRPO paid by recall (rewards.box=recall); held-out eval is still IoU.
-for seed in 1 2 3; do
-  [ -s "runs/locate/recall-s$seed.txt" ] && continue
-  # shellcheck disable=SC2086
-  nice -n 10 npx tsx src/cli/train.ts --preset grpo --seed "$seed" --iterations "$ITERS" $COMMON --set rewards.box=recall \
-    --out "runs/locate/recall-s$seed.jsonl" > "runs/locate/recall-s$seed.txt.part" 2> "runs/locate/recall-s$seed.err"
-  mv "runs/locate/recall-s$seed.txt.part" "runs/locate/recall-s$seed.txt"
-done
+for seed in 1 2 3; do train_run runs/locate "recall-s$seed" --preset grpo --seed "$seed" --iterations "$ITERS" "${COMMON[@]}" --set rewards.box=recall; done
