@@ -67,7 +67,7 @@ describe('masked reductions', () => {
 });
 
 describe('sumOnDevice', () => {
-  it('sums like tf.sum, with the gradient dy broadcast back (hand numbers)', () => {
+  it('sums like tf.sum, with the gradient dy broadcast back (hand numbers)', () => tf.tidy(() => {
     const x = tf.tensor2d([
       [1, 2, 3],
       [4, 5, 6],
@@ -88,8 +88,7 @@ describe('sumOnDevice', () => {
       [1, 2, 3],
       [1, 2, 3],
     ]);
-    tf.dispose([x, w, v]);
-  });
+  }));
 
   it('equals tf.sum and its gradient to 1e-5 on every axis choice, and uploads nothing of the input size', () => {
     const x = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 7);

@@ -249,6 +249,7 @@ describe('locate: hollow outlines', () => {
       const id = gen('locate', seed, 'id', 1 + (seed % 3), 0);
       const shift = gen('locate', seed, 'shift', 1 + (seed % 3), 0);
       const [a, b] = [painted(id), new Set(painted(shift))];
+      expect(b.size, `seed ${seed}: the shift paints something`).toBeGreaterThan(0);
       for (const p of b) expect(a.includes(p), `seed ${seed}: pixel ${p} is painted in shift but not in ID`).toBe(true);
       const idPx = pixels(id);
       const shiftPx = pixels(shift);

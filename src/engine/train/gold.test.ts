@@ -69,6 +69,8 @@ describe('SFT in the Inspect view (train/gold.ts)', () => {
       for (const s of batch.samples) {
         expect(s.advantage).toBe(1); // every gold row weighs 1
         // One Adam step: the update's forward pass runs on the weights before it, so π/π_old = 1.
+        expect(s.ratio).toHaveLength(s.tokens.length);
+        expect(s.logp).toHaveLength(s.tokens.length);
         s.ratio.forEach((r) => expect(r).toBeCloseTo(1, 5));
         s.logp.forEach((lp, t) => expect(lp).toBeCloseTo(s.oldLogp[t]!, 5));
         expect(s.logpAfter).toHaveLength(s.tokens.length);
