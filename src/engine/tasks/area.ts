@@ -12,6 +12,7 @@ import { Rng, mixSeed } from '../random';
 import { BASE_VOCAB_SIZE, BOS, COLORS, encode, type Color } from '../tokenizer';
 import { BACKGROUND, GRID_LINE, PALETTE, addNoise, createRaster, jitterColor, setPixel, shade, type Raster, type Rgb } from './raster';
 import type { GenerateOptions, KeyStep, TaskDef, TaskInstance } from './types';
+import { rectsApart, wordAfter } from './words';
 
 const GRID = 8;
 const PLACEMENT_TRIES = 20;
@@ -46,8 +47,6 @@ function drawRect(r: Raster, rect: Rect, rgb: Rgb): void {
   }
 }
 
-/** A cell of empty grid all round, so no two rectangles share a border. */
-const apart = (a: Rect, b: Rect): boolean => a.x + a.w < b.x || b.x + b.w < a.x || a.y + a.h < b.y || b.y + b.h < a.y;
 
 function place(rng: Rng, w: number, h: number): Rect {
   return { x: rng.int(0, GRID - w), y: rng.int(0, GRID - h), w, h };
@@ -75,7 +74,7 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
     // A big OOD target can leave no room; then the picture simply has fewer distractors.
     for (let t = 0; t < PLACEMENT_TRIES; t++) {
       const rect = place(rng, dw, dh);
-      if (rects.every((o) => apart(o.rect, rect))) {
+      if (rects.every((o) => rectsApart(o.rect, rect))) {
         rects.push({ rect, color: rng.pick(others) });
         break;
       }
@@ -100,16 +99,11 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
   };
 }
 
-/** The word after the first `marker`, or undefined. */
-const after = (trace: readonly string[], marker: string): string | undefined => {
-  const at = trace.indexOf(marker);
-  return at < 0 ? undefined : trace[at + 1];
-};
 
 /** Steps: the width read, the height read, the product (the word after "="). */
 function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   const markers = ['width', 'height', '='];
-  const right = markers.filter((m) => after(trace, m) !== undefined && after(trace, m) === after(instance.goldTrace, m)).length;
+  const right = markers.filter((m) => wordAfter(trace, m) !== undefined && wordAfter(trace, m) === wordAfter(instance.goldTrace, m)).length;
   return right / markers.length;
 }
 

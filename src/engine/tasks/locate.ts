@@ -16,6 +16,7 @@ import { BOS, COLORS, SHAPES, VOCAB_SIZE, encode, type Color, type Shape } from 
 import { GRID, iou, parseBox, scoreBox, IOU_CORRECT, type Box } from './box';
 import { BACKGROUND, PALETTE, createRaster, drawShape, jitterColor, type Raster, type Rgb } from './raster';
 import type { GenerateOptions, TaskDef, TaskInstance } from './types';
+import { rectsApart, wordAfter } from './words';
 
 const PLACEMENT_TRIES = 30;
 
@@ -42,8 +43,6 @@ function drawObj(r: Raster, o: Obj, rgb: Rgb, hollow: boolean): void {
   if (hollow && inner > 0) drawShape(r, o.shape, c[0], c[1], inner, BACKGROUND);
 }
 
-/** A cell of empty grid all round, so no two shapes touch. */
-const apart = (a: Box, b: Box): boolean => a.x + a.w < b.x || b.x + b.w < a.x || a.y + a.h < b.y || b.y + b.h < a.y;
 
 const place = (rng: Rng, s: number): Box => ({ x: rng.int(0, GRID - s), y: rng.int(0, GRID - s), w: s, h: s });
 
@@ -69,7 +68,7 @@ function generate({ seed, split, difficulty, imageSize, jitter }: GenerateOption
     const s = rng.int(1, 3);
     for (let t = 0; t < PLACEMENT_TRIES; t++) {
       const box = place(rng, s);
-      if (objs.every((o) => apart(o.box, box))) {
+      if (objs.every((o) => rectsApart(o.box, box))) {
         objs.push({ box, ...look });
         break;
       }
@@ -100,16 +99,11 @@ export function goldBox(instance: TaskInstance): Box {
   return p.box;
 }
 
-/** The word `offset` places after the first `marker`, or undefined. */
-const after = (trace: readonly string[], marker: string, offset = 1): string | undefined => {
-  const at = trace.indexOf(marker);
-  return at < 0 ? undefined : trace[at + offset];
-};
 
 /** Steps: x and y (the two words after "at"), the width, the height: a quarter each. */
 function scoreSteps(instance: TaskInstance, trace: readonly string[]): number {
   const steps: [string, number][] = [['at', 1], ['at', 2], ['width', 1], ['height', 1]];
-  const right = steps.filter(([m, k]) => after(trace, m, k) !== undefined && after(trace, m, k) === after(instance.goldTrace, m, k)).length;
+  const right = steps.filter(([m, k]) => wordAfter(trace, m, k) !== undefined && wordAfter(trace, m, k) === wordAfter(instance.goldTrace, m, k)).length;
   return right / steps.length;
 }
 

@@ -9,7 +9,7 @@ import { disposeRound, rolloutMetrics, sampleRound, type GroupRef, type HostSamp
 import type { RunState } from './run';
 import { parseResponse, type RewardWeights } from '../rewards';
 import type { QuestionFormat } from '../tasks/types';
-import { CURRICULUM_CANDIDATE_KEY } from './metrics';
+import { CURRICULUM_CANDIDATE_KEY, TEMPORAL_METRIC_KEYS } from './metrics';
 import { selectionMetrics } from './select';
 
 export interface Rollouts {
@@ -85,7 +85,8 @@ export function candidateMetrics(round: Pick<RolloutRound, 'instances' | 'sample
 export function temporalMetrics(round: RolloutRound): Record<string, number> {
   const t = round.temporal;
   if (!t) return {};
-  return { 'temporal/acc_ordered': t.accOrdered, 'temporal/acc_shuffled': t.accShuffled, 'temporal/bonus_frac': t.bonusFrac };
+  const [ordered, shuffled, bonus] = TEMPORAL_METRIC_KEYS;
+  return { [ordered]: t.accOrdered, [shuffled]: t.accShuffled, [bonus]: t.bonusFrac };
 }
 
 /** The rollout's metrics (round 0's samples, the groups kept), with a note when the filters worked hard or fell short. */

@@ -101,16 +101,20 @@ export function stageOfLevel(level: number, startLevel: number): number {
   return Math.min(Math.max(level - startLevel + 1, 1), CURR_REFT_STAGES.length);
 }
 
+/** The RL stage's declaration (1-based; clamped to the first and the last stage). */
+function stageAt(stage: number): CurriculumStage {
+  return CURR_REFT_STAGES[Math.min(Math.max(stage, 1), CURR_REFT_STAGES.length) - 1]!;
+}
+
 /** The run's reward weights with the stage's weights laid over them (the keys the stage names). */
 export function stageRewardWeights<W extends Record<string, number>>(base: W, stage: number): W {
-  const s = CURR_REFT_STAGES[Math.min(Math.max(stage, 1), CURR_REFT_STAGES.length) - 1]!;
-  return { ...base, ...s.weights };
+  return { ...base, ...stageAt(stage).weights };
 }
 
 /** The question format of a stage (1-based; past the last RL stage, the last one's; the self-improvement stage asks open questions). */
 export function stageFormat(stage: number): QuestionFormat {
   if (stage >= SELF_IMPROVEMENT_STAGE) return 'open';
-  return CURR_REFT_STAGES[Math.min(Math.max(stage, 1), CURR_REFT_STAGES.length) - 1]!.format;
+  return stageAt(stage).format;
 }
 
 /** Levels a run must be able to climb from its start for the staged formats to reach the open question (stage 3 is two levels up). */

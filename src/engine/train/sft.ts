@@ -43,8 +43,9 @@ export function sftStep(policy: Policy, optimizer: Adam, task: TaskDef, cfg: Sft
     const { logp } = policy.forward(images, prompts, tokens);
     return tf.neg(tf.div(tf.sum(tf.mul(logp, mask)), tf.maximum(tf.sum(mask), 1))) as tf.Scalar;
   }, optimizer.variables as tf.Variable[]);
-  const { norm, scale } = clipScale(optimizer.variables.map((v) => grads[v.name]!), cfg.gradClip);
-  optimizer.step(optimizer.variables.map((v) => grads[v.name]!), cfg.lr, scale ?? undefined); // clipped inside the step
+  const g = optimizer.variables.map((v) => grads[v.name]!); // in the optimizer's variable order
+  const { norm, scale } = clipScale(g, cfg.gradClip);
+  optimizer.step(g, cfg.lr, scale ?? undefined); // clipped inside the step
   const loss = value.dataSync()[0]!;
   tf.dispose([images, prompts, tokens, mask, value, norm, ...(scale ? [scale] : []), ...Object.values(grads)]);
   return loss;
