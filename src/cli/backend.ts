@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { patchWasmBatchMatMul } from '../engine/train/wasmBatchMatMul';
 import { patchTransposedMatMul } from '../engine/train/wasmMatMul';
 import { patchWasmCopies } from '../engine/train/wasmCopies';
 import { registerGradients } from './gradients';
@@ -28,6 +29,7 @@ export async function initBackend(name: NodeBackend): Promise<string> {
   // Its slices (attention's Q/K/V split) copy one last-axis run at a time and its clones copy: see wasmCopies.ts.
   if (name === 'wasm') {
     patchTransposedMatMul();
+    patchWasmBatchMatMul(); // batched matmuls (attention's) in our own SIMD kernel: see wasmBatchMatMul.ts
     patchWasmCopies();
   }
   return tf.getBackend();

@@ -13,7 +13,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
-const MARK = '__rftTransposePatched';
+/** Marks a kernel that already transposes explicitly (./wasmBatchMatMul.ts's wrapper carries it too). */
+export const TRANSPOSE_PATCH_MARK = '__rftTransposePatched';
+const MARK = TRANSPOSE_PATCH_MARK;
 
 type MatMulAttrs = { transposeA?: boolean; transposeB?: boolean };
 type BackendWithDispose = { disposeData(dataId: object): boolean };

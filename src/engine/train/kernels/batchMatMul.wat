@@ -1,0 +1,198 @@
+;; The engine's own batched matmul for tfjs's wasm backend (issue #20): out[b] = A[b] · B[b].
+;;
+;; Why it exists: tfjs-backend-wasm 4.22 hands every BatchMatMul with a batch dimension > 1
+;; (attention's q·kᵀ and a·v, and their gradients: [256, 31, 47] x [256, 47, 16] on the
+;; default model) to a scalar C++ triple loop that runs at ~1.2-2 GFLOP/s, whatever the
+;; layout. Those matmuls were ~63% of the wasm kernel time of an iteration. This module does
+;; the same arithmetic four lanes at a time.
+;;
+;; Why no copies: it IMPORTS the backend's own WebAssembly.Memory, so it reads the inputs and
+;; writes the output where tfjs keeps them (the patch in ../wasmBatchMatMul.ts passes byte
+;; offsets, never views). Two builds of the same text (src/cli/kernels.ts): this one, for the
+;; plain wasm build whose memory is not shared, and one whose import line says
+;; `1 65536 shared`, for the threaded build's SharedArrayBuffer memory (an import must match
+;; the memory's sharedness; 65536 pages is the most a 32-bit memory can have, so any
+;; maximum the backend chose fits under it).
+;;
+;; Why the numbers are the same bits as tfjs's kernel: its loop computes each output element
+;; as a running float sum over k in order, restarting a partial sum every 48 k's (its block
+;; size) and adding that partial to the output (which starts at 0). We keep exactly that order
+;; per element and vectorise across OUTPUT COLUMNS instead of across k: four neighbouring
+;; columns j..j+3 of one output row share a[i,p], so one splat of a[i,p] times a 4-wide row of
+;; B updates four independent running sums, each in tfjs's order. wasm has no fused
+;; multiply-add here (mul and add round separately, as in the C++), so nothing else changes.
+;; (A dot product over k, four k's per lane, would be simpler for B transposed, but it sums in
+;; a different order: equal only to ~1e-6, not bit for bit.)
+;;
+;; Layouts. A(i, p) is read as a scalar at a + i·aRow + p·aCol (byte strides), so A plain
+;; (aRow = 4k, aCol = 4) and A transposed (aRow = 4, aCol = 4m) cost the same. B must be a
+;; row-major [k, n] panel, because its rows are what we load four at a time; a transposed B
+;; ([n, k] in memory) is first transposed into scratch memory the caller allocates (n·k
+;; floats: a few percent of the matmul's work on the model's shapes).
+;;
+;; Batch broadcasting: a batch stride of 0 reuses one operand for every batch (tfjs's own
+;; kernel indexes past the end instead; the caller falls back to it only for broadcasts this
+;; cannot express).
+(module
+  (memory (import "env" "memory") 1)
+
+  ;; dst (row-major [cols, rows]) = src (row-major [rows, cols])ᵀ, byte addresses. Reads src in
+  ;; order; the writes stride by a row of dst.
+  (func $transpose (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $s i32) (local $d i32) (local $dStride i32)
+    (local.set $dStride (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $s (local.get $src))
+    (local.set $r (i32.const 0))
+    (loop $rows
+      (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+      (local.set $c (i32.const 0))
+      (loop $cols
+        (f32.store (local.get $d) (f32.load (local.get $s)))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (local.set $d (i32.add (local.get $d) (local.get $dStride)))
+        (br_if $cols (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))
+      (br_if $rows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  ;; One batch: out ([m, n], row-major) = A · B, A(i, p) at a + i·aRow + p·aCol, B row-major
+  ;; [k, n]. Row by row; each row in strips of 16 columns (four accumulators: one splat feeds
+  ;; four loads, and 8 vector registers stay live, few enough not to spill), then strips of 4,
+  ;; then single columns (n not a multiple of 4), all three with the same per-element order.
+  (func $gemm (param $a i32) (param $aRow i32) (param $aCol i32) (param $b i32) (param $out i32)
+              (param $m i32) (param $n i32) (param $k i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $k0 i32) (local $kEnd i32)
+    (local $aI i32) (local $o i32) (local $aP i32) (local $bP i32) (local $bRow i32)
+    (local $s v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $sAcc f32) (local $sT f32)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (loop $row
+      (local.set $aI (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
+      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $bRow))))
+      (local.set $j (i32.const 0))
+
+      ;; Strips of 16 columns.
+      (block $no16 (loop $strip16
+        (br_if $no16 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $n)))
+        (local.set $t0 (v128.const f32x4 0 0 0 0)) (local.set $t1 (v128.const f32x4 0 0 0 0))
+        (local.set $t2 (v128.const f32x4 0 0 0 0)) (local.set $t3 (v128.const f32x4 0 0 0 0))
+        (local.set $k0 (i32.const 0))
+        ;; tfjs's blocks of 48 k's: a fresh partial sum per block, added to the total after it.
+        ;; (The total starts at +0 and a partial that starts at +0 is never -0, so for k <= 48
+        ;; the total is the partial, bit for bit, as in tfjs's `0 + sum`.)
+        (loop $kBlock16
+          (local.set $kEnd (select (local.get $k) (i32.add (local.get $k0) (i32.const 48))
+                                   (i32.lt_u (local.get $k) (i32.add (local.get $k0) (i32.const 48)))))
+          (local.set $acc0 (v128.const f32x4 0 0 0 0)) (local.set $acc1 (v128.const f32x4 0 0 0 0))
+          (local.set $acc2 (v128.const f32x4 0 0 0 0)) (local.set $acc3 (v128.const f32x4 0 0 0 0))
+          (local.set $aP (i32.add (local.get $aI) (i32.mul (local.get $k0) (local.get $aCol))))
+          (local.set $bP (i32.add (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $bRow)))
+                                  (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $p (local.get $k0))
+          (loop $k16
+            (local.set $s (f32x4.splat (f32.load (local.get $aP))))
+            (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $s) (v128.load offset=0 align=4 (local.get $bP)))))
+            (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $s) (v128.load offset=16 align=4 (local.get $bP)))))
+            (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $s) (v128.load offset=32 align=4 (local.get $bP)))))
+            (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $s) (v128.load offset=48 align=4 (local.get $bP)))))
+            (local.set $aP (i32.add (local.get $aP) (local.get $aCol)))
+            (local.set $bP (i32.add (local.get $bP) (local.get $bRow)))
+            (br_if $k16 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
+          (local.set $t0 (f32x4.add (local.get $t0) (local.get $acc0)))
+          (local.set $t1 (f32x4.add (local.get $t1) (local.get $acc1)))
+          (local.set $t2 (f32x4.add (local.get $t2) (local.get $acc2)))
+          (local.set $t3 (f32x4.add (local.get $t3) (local.get $acc3)))
+          (br_if $kBlock16 (i32.lt_u (local.tee $k0 (local.get $kEnd)) (local.get $k))))
+        (v128.store offset=0 align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
+        (v128.store offset=16 align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t1))
+        (v128.store offset=32 align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t2))
+        (v128.store offset=48 align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t3))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $strip16)))
+
+      ;; Strips of 4 columns: what 16-wide strips leave, in the same order.
+      (block $no4 (loop $strip4
+        (br_if $no4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $t0 (v128.const f32x4 0 0 0 0))
+        (local.set $k0 (i32.const 0))
+        (loop $kBlock4
+          (local.set $kEnd (select (local.get $k) (i32.add (local.get $k0) (i32.const 48))
+                                   (i32.lt_u (local.get $k) (i32.add (local.get $k0) (i32.const 48)))))
+          (local.set $acc0 (v128.const f32x4 0 0 0 0))
+          (local.set $aP (i32.add (local.get $aI) (i32.mul (local.get $k0) (local.get $aCol))))
+          (local.set $bP (i32.add (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $bRow)))
+                                  (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $p (local.get $k0))
+          (loop $k4
+            (local.set $acc0 (f32x4.add (local.get $acc0)
+              (f32x4.mul (f32x4.splat (f32.load (local.get $aP))) (v128.load align=4 (local.get $bP)))))
+            (local.set $aP (i32.add (local.get $aP) (local.get $aCol)))
+            (local.set $bP (i32.add (local.get $bP) (local.get $bRow)))
+            (br_if $k4 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
+          (local.set $t0 (f32x4.add (local.get $t0) (local.get $acc0)))
+          (br_if $kBlock4 (i32.lt_u (local.tee $k0 (local.get $kEnd)) (local.get $k))))
+        (v128.store align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $strip4)))
+
+      ;; The last n mod 4 columns, one at a time, in scalar floats (the same order again).
+      (block $no1 (loop $col
+        (br_if $no1 (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $sT (f32.const 0))
+        (local.set $k0 (i32.const 0))
+        (loop $kBlock1
+          (local.set $kEnd (select (local.get $k) (i32.add (local.get $k0) (i32.const 48))
+                                   (i32.lt_u (local.get $k) (i32.add (local.get $k0) (i32.const 48)))))
+          (local.set $sAcc (f32.const 0))
+          (local.set $aP (i32.add (local.get $aI) (i32.mul (local.get $k0) (local.get $aCol))))
+          (local.set $bP (i32.add (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $bRow)))
+                                  (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $p (local.get $k0))
+          (loop $k1
+            (local.set $sAcc (f32.add (local.get $sAcc) (f32.mul (f32.load (local.get $aP)) (f32.load (local.get $bP)))))
+            (local.set $aP (i32.add (local.get $aP) (local.get $aCol)))
+            (local.set $bP (i32.add (local.get $bP) (local.get $bRow)))
+            (br_if $k1 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
+          (local.set $sT (f32.add (local.get $sT) (local.get $sAcc)))
+          (br_if $kBlock1 (i32.lt_u (local.tee $k0 (local.get $kEnd)) (local.get $k))))
+        (f32.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $sT))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $col)))
+
+      (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m)))))
+
+  ;; The export. Every count is in floats; m, n, k >= 1 and batch >= 1 (the caller falls back
+  ;; to tfjs otherwise). aBatch / bBatch: floats from one batch of A / B to the next (0 = the
+  ;; same operand for every batch). transA: A is stored [k, m]. transB: B is stored [n, k] and
+  ;; `scratch` has room for n·k floats. out is [batch, m, n].
+  (func (export "batchMatMul")
+        (param $a i32) (param $b i32) (param $out i32) (param $scratch i32)
+        (param $batch i32) (param $m i32) (param $n i32) (param $k i32)
+        (param $aBatch i32) (param $bBatch i32) (param $transA i32) (param $transB i32)
+    (local $bi i32) (local $aRow i32) (local $aCol i32) (local $panel i32) (local $outStep i32)
+    ;; A(i, p)'s byte strides: [m, k] row-major, or [k, m] when transposed.
+    (if (local.get $transA)
+      (then (local.set $aRow (i32.const 4)) (local.set $aCol (i32.shl (local.get $m) (i32.const 2))))
+      (else (local.set $aRow (i32.shl (local.get $k) (i32.const 2))) (local.set $aCol (i32.const 4))))
+    (local.set $aBatch (i32.shl (local.get $aBatch) (i32.const 2)))
+    (local.set $bBatch (i32.shl (local.get $bBatch) (i32.const 2)))
+    (local.set $outStep (i32.shl (i32.mul (local.get $m) (local.get $n)) (i32.const 2)))
+    (local.set $panel (local.get $b))
+    ;; A broadcast B transposed once is good for every batch.
+    (if (i32.and (local.get $transB) (i32.eqz (local.get $bBatch)))
+      (then (call $transpose (local.get $b) (local.get $scratch) (local.get $n) (local.get $k))
+            (local.set $panel (local.get $scratch))))
+    (local.set $bi (i32.const 0))
+    (loop $batches
+      (if (i32.and (local.get $transB) (i32.ne (local.get $bBatch) (i32.const 0)))
+        (then (call $transpose (local.get $b) (local.get $scratch) (local.get $n) (local.get $k))
+              (local.set $panel (local.get $scratch)))
+        (else (if (i32.eqz (local.get $transB)) (then (local.set $panel (local.get $b))))))
+      (call $gemm (local.get $a) (local.get $aRow) (local.get $aCol) (local.get $panel) (local.get $out)
+                  (local.get $m) (local.get $n) (local.get $k))
+      (local.set $a (i32.add (local.get $a) (local.get $aBatch)))
+      (local.set $b (i32.add (local.get $b) (local.get $bBatch)))
+      (local.set $out (i32.add (local.get $out) (local.get $outStep)))
+      (br_if $batches (i32.lt_u (local.tee $bi (i32.add (local.get $bi) (i32.const 1))) (local.get $batch)))))
+)

@@ -1,0 +1,205 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backendMemory, batchMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul } from './wasmBatchMatMul';
+
+type Case = { batch: number[]; m: number; n: number; k: number; ta: boolean; tb: boolean };
+
+function operands(c: Case, seed: number, bBatch = c.batch): [tf.Tensor, tf.Tensor] {
+  const a = tf.randomNormal([...c.batch, ...(c.ta ? [c.k, c.m] : [c.m, c.k])], 0, 1, 'float32', seed);
+  const b = tf.randomNormal([...bBatch, ...(c.tb ? [c.n, c.k] : [c.k, c.n])], 0, 1, 'float32', seed + 1);
+  return [a, b];
+}
+
+/** a·b's values, run by whatever BatchMatMul kernel is registered now. */
+function product(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Array {
+  return tf.tidy(() => tf.matMul(a, b, ta, tb).dataSync() as Float32Array);
+}
+
+/** The same values under tfjs's own kernel (our patch lifted for the call). */
+function reference<T>(f: () => T): T {
+  expect(unpatchWasmBatchMatMul()).toBe(true);
+  try {
+    return f();
+  } finally {
+    patchWasmBatchMatMul();
+  }
+}
+
+/** Largest |x − ref| / (1 + |ref|): 1e-5 relative for the large values, absolute near 0. */
+function maxRelDiff(x: ArrayLike<number>, ref: ArrayLike<number>): number {
+  expect(x.length).toBe(ref.length);
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - ref[i]!) / (1 + Math.abs(ref[i]!)));
+  return worst;
+}
+
+const TRANSPOSES = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
+
+describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', () => {
+  // The fast tier shares processes: put back exactly the matmul kernels found (the patch also
+  // applies ./wasmMatMul.ts's, whose own test expects to be the first to).
+  let found: tf.KernelConfig[] = [];
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    found = ['BatchMatMul', '_FusedMatMul'].map((name) => tf.getKernel(name, 'wasm')!);
+    patchWasmBatchMatMul();
+  });
+  afterEach(() => expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toHaveProperty('__rftSimdBatchMatMul'));
+  afterAll(async () => {
+    for (const k of found) {
+      tf.unregisterKernel(k.kernelName, 'wasm');
+      tf.registerKernel(k);
+    }
+    await tf.setBackend('cpu');
+  });
+
+  it('finds the backend memory and plans only batched float matmuls it can express', () => {
+    expect(backendMemory((tf.backend() as unknown as { wasm: never }).wasm)).toBeInstanceOf((globalThis as unknown as { WebAssembly: { Memory: new () => object } }).WebAssembly.Memory);
+    expect(backendMemory(undefined)).toBeNull();
+    expect(batchMatMulPlan([256, 31, 16], [256, 47, 16], false, true)).toMatchObject({ batch: 256, m: 31, n: 47, k: 16, aBatch: 31 * 16, bBatch: 47 * 16 });
+    expect(batchMatMulPlan([1, 31, 16], [16, 47], false, false)).toBeNull(); // batch 1: XNNPACK's
+    expect(batchMatMulPlan([2, 3, 4, 5], [3, 5, 6], false, false)).toBeNull(); // [2, 3] against [3]: neither whole nor one
+    expect(batchMatMulPlan([4, 3, 5], [1, 5, 6], false, false)).toMatchObject({ batch: 4, bBatch: 0 });
+    expect(batchMatMulPlan([4, 3, 0], [4, 0, 6], false, false)).toBeNull(); // empty: tfjs's
+    expect(batchMatMulPlan([4, 3, 5], [4, 4, 6], false, false)).toBeNull(); // k mismatch: tfjs's error
+  });
+
+  it('equals tfjs\'s kernel bit for bit: every transpose combination, n and k of 1, 3, 5, 17, 31, 47, and k > 48 (tfjs\'s blocks)', () => {
+    const cases: Case[] = [];
+    for (const [ta, tb] of TRANSPOSES) {
+      for (const n of [1, 3, 5, 17, 31, 47]) cases.push({ batch: [3], m: 5, n, k: 7, ta, tb });
+      for (const k of [1, 3, 5, 17, 31, 47, 100]) cases.push({ batch: [2, 2], m: 3, n: 20, k, ta, tb });
+    }
+    let compared = 0;
+    cases.forEach((c, i) => {
+      const [a, b] = operands(c, 10 + i);
+      const ours = product(a, b, c.ta, c.tb);
+      const ref = reference(() => product(a, b, c.ta, c.tb));
+      expect(Array.from(ours), JSON.stringify(c)).toEqual(Array.from(ref));
+      expect(maxRelDiff(ours, ref)).toBeLessThanOrEqual(1e-5);
+      compared += ours.length;
+      tf.dispose([a, b]);
+    });
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('equals tfjs\'s kernel on the default model\'s attention matrices (4 heads, Dh 16, 31 text and 47 key positions, and a decoding step; 16 rows, not 64, to stay fast)', () => {
+    // q·kᵀ, a·v and the four gradient products of the update; the decoding step's q·kᵀ and a·v.
+    const shapes: [number[], number[], boolean, boolean][] = [
+      [[16, 4, 31, 16], [16, 4, 47, 16], false, true], // q·kᵀ
+      [[16, 4, 31, 47], [16, 4, 47, 16], false, false], // a·v; dq = dAtt·k
+      [[16, 4, 31, 16], [16, 4, 47, 16], false, true], // dAtt = dY·vᵀ
+      [[16, 4, 31, 47], [16, 4, 31, 16], true, false], // dv = attᵀ·dY; dk = dAttᵀ·q
+      [[16, 4, 1, 16], [16, 4, 40, 16], false, true], // a decoding step's q·kᵀ
+      [[16, 4, 1, 40], [16, 4, 40, 16], false, false], // and its a·v
+    ];
+    shapes.forEach(([sa, sb, ta, tb], i) => {
+      const a = tf.randomNormal(sa, 0, 1, 'float32', 40 + i);
+      const b = tf.randomNormal(sb, 0, 1, 'float32', 50 + i);
+      const ours = product(a, b, ta, tb);
+      const ref = reference(() => product(a, b, ta, tb));
+      expect(maxRelDiff(ours, ref), `[${sa.join(', ')}] x [${sb.join(', ')}]`).toBe(0);
+      tf.dispose([a, b]);
+    });
+  });
+
+  it('broadcasts one operand over the batch (against the cpu backend: tfjs-wasm\'s own kernel does not broadcast)', async () => {
+    const cases: [Case, number[]][] = [
+      [{ batch: [4], m: 3, n: 5, k: 6, ta: false, tb: false }, [1]],
+      [{ batch: [4], m: 3, n: 5, k: 6, ta: true, tb: true }, [1]],
+      [{ batch: [2, 3], m: 7, n: 9, k: 17, ta: false, tb: true }, []], // b rank 2: one matrix for all
+    ];
+    const inputs = cases.map(([c, bBatch], i) => operands(c, 60 + i, bBatch).map((t) => ({ values: t.dataSync().slice(), shape: t.shape, t })));
+    const ours = cases.map(([c], i) => product(inputs[i]![0]!.t, inputs[i]![1]!.t, c.ta, c.tb));
+    // the a-broadcast case too: a [1, m, k] against b [4, k, n]
+    const aOne = tf.randomNormal([1, 3, 6], 0, 1, 'float32', 70);
+    const bMany = tf.randomNormal([4, 6, 5], 0, 1, 'float32', 71);
+    const oursA = product(aOne, bMany, false, false);
+    const aVals = aOne.dataSync().slice();
+    const bVals = bMany.dataSync().slice();
+    tf.dispose([aOne, bMany, ...inputs.flat().map((x) => x.t)]);
+    await tf.setBackend('cpu');
+    try {
+      cases.forEach(([c], i) => {
+        const [a, b] = inputs[i]!.map((x) => tf.tensor(x.values, x.shape));
+        expect(maxRelDiff(ours[i]!, product(a!, b!, c.ta, c.tb))).toBeLessThanOrEqual(1e-5);
+        tf.dispose([a!, b!]);
+      });
+      const [a, b] = [tf.tensor(aVals, [1, 3, 6]), tf.tensor(bVals, [4, 6, 5])];
+      expect(maxRelDiff(oursA, product(a, b, false, false))).toBeLessThanOrEqual(1e-5);
+      tf.dispose([a, b]);
+    } finally {
+      expect(await tf.setBackend('wasm')).toBe(true);
+    }
+  });
+
+  it('gives the gradients of a small attention that tfjs\'s kernel gives', () => {
+    const run = () =>
+      tf.tidy(() => {
+        const q = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 80);
+        const k = tf.randomNormal([2, 3, 7, 4], 0, 1, 'float32', 81);
+        const v = tf.randomNormal([2, 3, 7, 4], 0, 1, 'float32', 82);
+        const w = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 83);
+        const loss = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(tf.matMul(tf.softmax(tf.matMul(q, k, false, true)), v), w));
+        return tf.grads(loss)([q, k, v]).map((g) => Array.from(g.dataSync()));
+      });
+    const ours = run();
+    const ref = reference(run);
+    ours.forEach((g, i) => expect(maxRelDiff(g, ref[i]!), `gradient ${i}`).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('reads transposed operands itself: one BatchMatMul kernel, no Transpose', async () => {
+    const a = tf.randomNormal([8, 16, 5], 0, 1, 'float32', 90);
+    const b = tf.randomNormal([8, 7, 16], 0, 1, 'float32', 91);
+    let out: tf.Tensor | undefined;
+    const profile = await tf.profile(() => {
+      out = tf.matMul(a, b, true, true);
+    });
+    expect(profile.kernelNames).toEqual(['BatchMatMul']);
+    out!.dispose();
+    tf.dispose([a, b]);
+  });
+
+  it('leaks no tensor and no wasm heap bytes', () => {
+    const a = tf.randomNormal([16, 9, 6], 0, 1, 'float32', 100);
+    const b = tf.randomNormal([16, 11, 6], 0, 1, 'float32', 101);
+    tf.matMul(a, b, false, true).dispose(); // warm: the kernel's instance is made once
+    const before = tf.memory();
+    for (let i = 0; i < 5; i++) tf.matMul(a, b, false, true).dispose();
+    tf.tidy(() => {
+      tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y, false, true)))([a, b]);
+    });
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    tf.dispose([a, b]);
+  });
+
+  it('still reads and writes the right bytes after the heap grows between calls', () => {
+    const memory = backendMemory((tf.backend() as unknown as { wasm: never }).wasm)!;
+    const a = tf.randomNormal([32, 31, 16], 0, 1, 'float32', 110);
+    const b = tf.randomNormal([32, 47, 16], 0, 1, 'float32', 111);
+    const first = product(a, b, false, true);
+    const bytesBefore = memory.buffer.byteLength;
+    const big = tf.zeros([Math.ceil(bytesBefore / 4) + (16 << 20)]); // bigger than the whole heap: it must grow
+    const second = product(a, b, false, true);
+    expect(memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
+    big.dispose();
+    const ref = reference(() => product(a, b, false, true));
+    expect(Array.from(second)).toEqual(Array.from(first));
+    expect(Array.from(second)).toEqual(Array.from(ref));
+    tf.dispose([a, b]);
+  });
+
+  it('is idempotent, and patches nothing on a backend without the kernel', () => {
+    expect(patchWasmBatchMatMul()).toBe(false);
+    expect(patchWasmBatchMatMul('no-such-backend')).toBe(false);
+  });
+});
