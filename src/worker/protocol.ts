@@ -146,6 +146,22 @@ export interface FusedKernelCheck {
   tensorsLeft: number;
 }
 
+/**
+ * The engine's own wasm kernels against tfjs's (worker/wasmKernelCheck.ts), for the e2e suite:
+ * per case the largest |ours − tfjs's| / (1 + |tfjs's|) and whether every value is the same bits.
+ */
+export interface WasmKernelCheck {
+  backend: string;
+  threads: number;
+  /** The backend's memory is a SharedArrayBuffer (the threaded build): our kernel's shared build ran. */
+  sharedMemory: boolean;
+  /** Our kernel ran (false: it fell back to tfjs's, e.g. no memory found). */
+  kernelActive: boolean;
+  cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; maxRelDiff: number; sameBits: boolean }[];
+  /** Tensors the check left behind (0). */
+  tensorsLeft: number;
+}
+
 export interface TrainerApi {
   /** Pick and initialise the tfjs backend; `baseUrl` is the page's base (checkpoints are relative to it). */
   init(request: BackendRequest, baseUrl: string, onEvent: (event: WorkerEvent) => void, options?: BackendOptions): Promise<BackendInfo>;
@@ -196,6 +212,8 @@ export interface TrainerApi {
   simulateBackendFailure(): Promise<void>;
   /** For tests (`?debug`): run the fused WebGPU kernels beside the reference ops on this worker's backend. */
   checkFusedKernels(): Promise<FusedKernelCheck>;
+  /** For tests (`?debug`): run the engine's own wasm kernels beside tfjs's on this worker's (wasm) backend. */
+  checkWasmKernels(): Promise<WasmKernelCheck>;
   /**
    * Take the Web Lock `name` and hold it for the worker's whole life; resolves once it is held
    * (false where the Locks API is missing). The browser frees it when the worker dies however

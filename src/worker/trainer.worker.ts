@@ -10,6 +10,7 @@ import { parseOrExplain } from '../engine/issues';
 import { requestWasmThreads, selectBackend } from './backend';
 import { AttentionRequestSchema, BackendOptionsSchema, BackendRequestSchema, CreateOptionsSchema, EvaluateNSchema, type BackendInfo, type TrainerApi, type WorkerEvent } from './protocol';
 import { checkFusedKernels } from './kernelCheck';
+import { checkWasmKernels } from './wasmKernelCheck';
 import { recordsApi } from './records';
 import { Runner } from './runner';
 import { evaluateAcrossTasks, evaluateRun, forkRun, sampleOwn } from './tools';
@@ -77,6 +78,7 @@ const api: TrainerApi = {
   failNextWrites: (n) => store().failNextWrites(n),
   simulateBackendFailure: () => Promise.resolve(need().simulateBackendFailure()),
   checkFusedKernels: () => checkFusedKernels(),
+  checkWasmKernels: () => Promise.resolve(checkWasmKernels()),
   holdLifeline: (name) => holdLifeline(name),
   attention: (runId, request) => need().attention(runId, AttentionRequestSchema.parse(request)),
   list: () => Promise.resolve(runner ? runner.list() : []),

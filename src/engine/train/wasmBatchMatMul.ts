@@ -100,6 +100,11 @@ function kernelFor(backend: WasmBackend): BatchMatMulKernel | null {
   return k;
 }
 
+/** Whether the current backend runs batched matmuls in our kernel (false before its first one, or where it fell back). */
+export function wasmBatchMatMulActive(): boolean {
+  return !!kernels.get(tf.backend());
+}
+
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 /** The geometry of a.b for our kernel, or null when tfjs's kernel should run instead. */

@@ -1,0 +1,41 @@
+import { test, expect } from './fixtures';
+
+/** The worker's result (src/worker/protocol.ts WasmKernelCheck), as the page receives it. */
+interface WasmKernelCheck {
+  backend: string;
+  threads: number;
+  sharedMemory: boolean;
+  kernelActive: boolean;
+  cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; maxRelDiff: number; sameBits: boolean }[];
+  tensorsLeft: number;
+}
+
+/**
+ * The engine's own SIMD batched matmul (engine/train/wasmBatchMatMul.ts) in the browser's worker.
+ * The page is cross-origin isolated, so tfjs runs its threaded build, whose memory is a
+ * SharedArrayBuffer: the kernel's shared build, which Node's unit tests never load. With 1 and
+ * with 2 threads it must equal tfjs's own kernel (to 1e-5, and in fact bit for bit).
+ */
+for (const threads of ['1', '2']) {
+  test(`forced wasm, ${threads} thread(s): our batched matmul runs on the shared memory and equals tfjs's kernel`, async ({ playground, page }) => {
+    await playground.goto({ backend: 'wasm', threads, debug: true });
+    await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
+    await expect(playground.badge).toHaveAttribute('data-threads', threads);
+    const r = await page.evaluate(async () => {
+      const store = (window as unknown as { __rft: { getState(): { client: { api: { checkWasmKernels(): Promise<unknown> } } } } }).__rft;
+      return (await store.getState().client.api.checkWasmKernels()) as WasmKernelCheck;
+    });
+    test.info().annotations.push({ type: 'wasm kernels', description: JSON.stringify(r) });
+    expect(r.backend).toBe('wasm');
+    expect(r.threads).toBe(Number(threads));
+    expect(r.sharedMemory).toBe(true);
+    expect(r.kernelActive).toBe(true);
+    expect(r.cases.length).toBeGreaterThanOrEqual(8);
+    for (const c of r.cases) {
+      const name = `[${c.a.join(', ')}] x [${c.b.join(', ')}], transposeA ${c.transposeA}, transposeB ${c.transposeB}`;
+      expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
+      expect(c.sameBits, name).toBe(true);
+    }
+    expect(r.tensorsLeft).toBe(0);
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts) beside tfjs's, on the
+ * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
+ * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
+ * threaded build, whose memory is shared: the build of our kernel that Node's tests never load.
+ * Each case runs with our kernel, then with tfjs's (the patch lifted for the call), and reports
+ * the largest relative difference and whether every value is the same bits.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive } from '../engine/train/wasmBatchMatMul';
+import type { WasmKernelCheck } from './protocol';
+
+/** [a shape, b shape, transposeA, transposeB]: every transpose, n and k off multiples of 4 and past 48, a broadcast, the default model's attention. */
+const CASES: [number[], number[], boolean, boolean][] = [
+  [[3, 5, 7], [3, 7, 17], false, false],
+  [[3, 7, 5], [3, 7, 31], true, false],
+  [[3, 5, 47], [3, 3, 47], false, true],
+  [[3, 100, 5], [3, 1, 100], true, true],
+  [[4, 3, 6], [6, 5], false, false], // one b for every batch
+  [[64, 4, 31, 16], [64, 4, 47, 16], false, true], // q·kᵀ
+  [[64, 4, 31, 47], [64, 4, 47, 16], false, false], // a·v
+  [[64, 4, 31, 47], [64, 4, 31, 16], true, false], // a gradient: attᵀ·dY
+];
+
+function values(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Array {
+  return tf.tidy(() => tf.matMul(a, b, ta, tb).dataSync() as Float32Array);
+}
+
+export function checkWasmKernels(): WasmKernelCheck {
+  const backend = tf.getBackend();
+  if (backend !== 'wasm') throw new Error(`checkWasmKernels: the backend is ${backend}, not wasm (open the page with ?backend=wasm).`);
+  const tensorsBefore = tf.memory().numTensors;
+  patchWasmBatchMatMul();
+  const memory = backendMemory((tf.backend() as unknown as { wasm: never }).wasm);
+  const cases = CASES.map(([sa, sb, ta, tb], i) => {
+    const a = tf.randomNormal(sa, 0, 1, 'float32', 10 + i);
+    const b = tf.randomNormal(sb, 0, 1, 'float32', 20 + i);
+    try {
+      const ours = values(a, b, ta, tb);
+      unpatchWasmBatchMatMul();
+      let ref: Float32Array;
+      try {
+        ref = values(a, b, ta, tb);
+      } finally {
+        patchWasmBatchMatMul();
+      }
+      let maxRelDiff = 0;
+      let sameBits = ours.length === ref.length;
+      for (let j = 0; j < ours.length; j++) {
+        maxRelDiff = Math.max(maxRelDiff, Math.abs(ours[j]! - ref[j]!) / (1 + Math.abs(ref[j]!)));
+        if (!Object.is(ours[j], ref[j])) sameBits = false;
+      }
+      return { a: sa, b: sb, transposeA: ta, transposeB: tb, maxRelDiff, sameBits };
+    } finally {
+      tf.dispose([a, b]);
+    }
+  });
+  return {
+    backend,
+    threads: getThreadsCount(),
+    sharedMemory: !!memory && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer,
+    kernelActive: wasmBatchMatMulActive(),
+    cases,
+    tensorsLeft: tf.memory().numTensors - tensorsBefore,
+  };
+}
