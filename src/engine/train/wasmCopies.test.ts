@@ -72,6 +72,35 @@ describe('patchContiguousSlice (wasm)', () => {
     expect(patchContiguousSlice('no-such-backend')).toBe(false);
   });
 
+  it('slices from views of the heap: nothing read back, and right after the output grows the heap', () => {
+    patchContiguousSlice();
+    const backend = tf.backend() as unknown as { readSync: (...a: unknown[]) => unknown; wasm: { HEAPU8: Uint8Array } };
+    const readSync = backend.readSync;
+    let reads = 0;
+    backend.readSync = function (this: unknown, ...a: unknown[]) {
+      reads++;
+      return readSync.apply(this, a);
+    };
+    try {
+      // Adam's split of its flat vector into the variables: each piece once read the whole vector back.
+      tf.dispose(tf.split(tf.range(0, 1000), [100, 300, 600]));
+      tf.dispose(tf.split(tf.zeros([8, 12, 31, 16]), 3, 1));
+    } finally {
+      backend.readSync = readSync;
+    }
+    expect(reads).toBe(0);
+    // A slice whose output does not fit in the heap: making it grows the heap, and the copy must
+    // read and write through views taken after that.
+    const heap = backend.wasm.HEAPU8.buffer.byteLength;
+    const n = Math.ceil(heap / 4 / 2) + (1 << 20);
+    const x = tf.range(0, n);
+    const tail = tf.slice(x, [1], [n - 1]);
+    expect(backend.wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(heap);
+    const [xs, ts] = [x.dataSync(), tail.dataSync()];
+    for (const i of [0, 1, n >> 1, n - 2]) expect(ts[i]).toBe(xs[i + 1]);
+    tf.dispose([x, tail]);
+  });
+
   it('shares the buffer in Identity (clones, tensors saved for the gradient), with the same values, gradients and memory', () => {
     const run = () =>
       tf.tidy(() => {

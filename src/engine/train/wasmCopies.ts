@@ -11,8 +11,11 @@
  *
  * `patchContiguousSlice()` re-registers Slice and SplitV with a wrapper that first merges every
  * axis the slice takes whole into the axis before it (a view: same buffer, shape rewritten), so
- * the original kernel copies the longest runs the layout allows: Q, K and V above become 64
- * copies of H·S·Dh = 1,984 floats each. A slice copies values; the numbers are the same bits.
+ * the longest runs the layout allows are copied: Q, K and V above become 64 copies of
+ * H·S·Dh = 1,984 floats each. The copy itself is ours (`sliceFromHeap`), between views of the
+ * wasm heap: tfjs's kernel first read its whole input back out of the heap (a copy) on every
+ * call, so a SplitV copied its input once per piece. A slice copies values; the numbers are
+ * the same bits.
  *
  * 2. Identity. tfjs clones every tensor a gradient needs (inputs and outputs saved for the
  * backward pass: ~610 per default update) and every tf.clone through the Identity kernel. The
@@ -48,6 +51,39 @@ export function mergeWholeAxes(shape: readonly number[], begin: readonly number[
 }
 
 type SliceAttrs = { begin: number | number[]; size?: number | number[] };
+
+/** The parts of tfjs-backend-wasm's BackendWasm that sliceFromHeap uses. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * The slice `merged` (mergeWholeAxes's) of x, copied run by run between views of the wasm heap.
+ * tfjs's own Slice first reads the WHOLE input back through `readSync`, which on wasm copies it
+ * out of the heap, once per call: a SplitV into p pieces copied its input p times over (Adam's
+ * split of its flat 250k-float vector into the ~50 variables: 23-31 ms per update, bench
+ * --profile). Views copy nothing but the slice. The output is made first: making it may grow the
+ * heap, which would detach views taken before.
+ */
+function sliceFromHeap(backend: HeapBackend, x: tf.TensorInfo, merged: { shape: number[]; begin: number[]; size: number[] }, outShape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, x.dtype);
+  const total = merged.size.reduce((p, d) => p * d, 1);
+  if (total === 0) return out;
+  const xs = backend.typedArrayFromHeap({ ...x, shape: merged.shape });
+  const os = backend.typedArrayFromHeap(out);
+  const rank = merged.shape.length;
+  const strides = tf.util.computeStrides(merged.shape);
+  const run = merged.size[rank - 1]!;
+  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0); // position along every axis but the last
+  for (let o = 0; o < total; o += run) {
+    let from = merged.begin[rank - 1]!;
+    for (let d = 0; d < rank - 1; d++) from += (merged.begin[d]! + index[d]!) * strides[d]!;
+    os.set(xs.subarray(from, from + run), o);
+    for (let d = rank - 2; d >= 0 && ++index[d]! === merged.size[d]; d--) index[d] = 0;
+  }
+  return out;
+}
 type SplitAttrs = { numOrSizeSplits: number | number[]; axis: number };
 
 /** Patch Slice and SplitV of `backendName` (default 'wasm'). Returns true if anything was patched. */
@@ -61,9 +97,12 @@ export function patchContiguousSlice(backendName = 'wasm'): boolean {
     const attrs = args.attrs as SliceAttrs;
     const [begin = [], size = []] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size);
     const merged = mergeWholeAxes(x.shape, begin, size);
-    if (merged.shape.length === x.shape.length) return original(args);
-    const out = original({ ...args, inputs: { x: { ...x, shape: merged.shape } }, attrs: { begin: merged.begin, size: merged.size } }) as tf.TensorInfo;
-    return { ...out, shape: size }; // the merged copy has the slice's own layout: only its shape differs
+    if (x.dtype === 'string' || x.dtype === 'complex64') {
+      if (merged.shape.length === x.shape.length) return original(args);
+      const out = original({ ...args, inputs: { x: { ...x, shape: merged.shape } }, attrs: { begin: merged.begin, size: merged.size } }) as tf.TensorInfo;
+      return { ...out, shape: size }; // the merged copy has the slice's own layout: only its shape differs
+    }
+    return sliceFromHeap(args.backend as unknown as HeapBackend, x, merged, size);
   };
   const splitFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x!;
