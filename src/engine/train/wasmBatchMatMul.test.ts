@@ -48,7 +48,7 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
   let found: tf.KernelConfig[] = [];
   beforeAll(async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
-    found = ['BatchMatMul', '_FusedMatMul'].map((name) => tf.getKernel(name, 'wasm')!);
+    found = ['BatchMatMul', '_FusedMatMul'].map((name) => tf.getKernel(name, 'wasm'));
     patchWasmBatchMatMul();
   });
   afterEach(() => expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toHaveProperty('__rftSimdBatchMatMul'));
