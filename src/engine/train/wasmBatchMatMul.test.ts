@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backendMemory, batchMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul } from './wasmBatchMatMul';
+import { patchTransposedMatMul } from './wasmMatMul';
 
 type Case = { batch: number[]; m: number; n: number; k: number; ta: boolean; tb: boolean };
 
@@ -198,8 +199,12 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
     tf.dispose([a, b]);
   });
 
-  it('is idempotent, and patches nothing on a backend without the kernel', () => {
+  it('is idempotent, patches nothing on a backend without the kernel, and stays on top of the transposing patch', () => {
     expect(patchWasmBatchMatMul()).toBe(false);
     expect(patchWasmBatchMatMul('no-such-backend')).toBe(false);
+    // The transposing patch is applied beneath ours: applied again, it must not wrap ours (it
+    // would hand our kernel explicit Transposes instead of the flags).
+    expect(patchTransposedMatMul()).toBe(false);
+    expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toHaveProperty('__rftSimdBatchMatMul');
   });
 });
