@@ -72,10 +72,10 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
     expect(batchMatMulPlan([4, 3, 5], [4, 4, 6], false, false)).toBeNull(); // k mismatch: tfjs's error
   });
 
-  it('equals tfjs\'s kernel bit for bit: every transpose combination, n and k of 1, 3, 5, 17, 31, 47, and k > 48 (tfjs\'s blocks)', () => {
+  it('equals tfjs\'s kernel bit for bit: every transpose combination, n of 1, 2, 3, 5, 6, 17, 31, 47 (every tail width), k of 1, 3, 5, 17, 31, 47, and k > 48 (tfjs\'s blocks)', () => {
     const cases: Case[] = [];
     for (const [ta, tb] of TRANSPOSES) {
-      for (const n of [1, 3, 5, 17, 31, 47]) cases.push({ batch: [3], m: 5, n, k: 7, ta, tb });
+      for (const n of [1, 2, 3, 5, 6, 17, 31, 47]) cases.push({ batch: [3], m: 5, n, k: 7, ta, tb });
       for (const k of [1, 3, 5, 17, 31, 47, 100]) cases.push({ batch: [2, 2], m: 3, n: 20, k, ta, tb });
     }
     let compared = 0;

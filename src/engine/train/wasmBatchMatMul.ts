@@ -150,9 +150,10 @@ export function patchWasmBatchMatMul(backendName = 'wasm'): boolean {
     const kernel = plan && kernelFor(backend);
     if (!plan || !kernel) return previous.kernelFunc(args);
     const out = backend.makeOutput(plan.outShape, 'float32');
-    // A transposed B is transposed into scratch per batch (see the .wat); malloc may grow the
-    // memory, which the kernel sees through its import: no view is held across these calls.
-    const scratch = attrs.transposeB ? backend.wasm._malloc(plan.n * plan.k * 4) : 0;
+    // A transposed B is transposed into scratch per batch (see the .wat), with 4 floats of room
+    // after it for the last strip's reads; malloc may grow the memory, which the kernel sees
+    // through its import: no view is held across these calls.
+    const scratch = attrs.transposeB ? backend.wasm._malloc((plan.n * plan.k + 4) * 4) : 0;
     try {
       kernel(
         backend.getMemoryOffset(a.dataId), backend.getMemoryOffset(b.dataId), backend.getMemoryOffset(out.dataId), scratch,

@@ -36,30 +36,85 @@
 (module
   (memory (import "env" "memory") 1)
 
-  ;; dst (row-major [cols, rows]) = src (row-major [rows, cols])ᵀ, byte addresses. Reads src in
-  ;; order; the writes stride by a row of dst.
+  ;; dst (row-major [cols, rows]) = src (row-major [rows, cols])ᵀ, byte addresses. In 4 x 4
+  ;; blocks: four row loads, eight lane shuffles, four column stores (a scalar loop costs a load
+  ;; and a store per float, which for a decoding step's one query row was as much as the product
+  ;; itself). Rows and columns past the last multiple of 4 go one float at a time. Copies only:
+  ;; the values are the same bits.
   (func $transpose (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
-    (local $r i32) (local $c i32) (local $s i32) (local $d i32) (local $dStride i32)
-    (local.set $dStride (i32.shl (local.get $rows) (i32.const 2)))
-    (local.set $s (local.get $src))
+    (local $r i32) (local $c i32) (local $s i32) (local $d i32) (local $srcRow i32) (local $dstRow i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $srcRow (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $dstRow (i32.shl (local.get $rows) (i32.const 2)))
     (local.set $r (i32.const 0))
-    (loop $rows
-      (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+    ;; Bands of four source rows.
+    (block $noBand (loop $band
+      (br_if $noBand (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
       (local.set $c (i32.const 0))
-      (loop $cols
-        (f32.store (local.get $d) (f32.load (local.get $s)))
-        (local.set $s (i32.add (local.get $s) (i32.const 4)))
-        (local.set $d (i32.add (local.get $d) (local.get $dStride)))
-        (br_if $cols (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))
-      (br_if $rows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+      (block $noBlock (loop $block
+        (br_if $noBlock (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols)))
+        (local.set $s (i32.add (local.get $src)
+          (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+        (local.set $r0 (v128.load align=4 (local.get $s)))
+        (local.set $r1 (v128.load align=4 (i32.add (local.get $s) (local.get $srcRow))))
+        (local.set $r2 (v128.load align=4 (i32.add (local.get $s) (i32.shl (local.get $srcRow) (i32.const 1)))))
+        (local.set $r3 (v128.load align=4 (i32.add (local.get $s) (i32.mul (local.get $srcRow) (i32.const 3)))))
+        ;; (a0 b0 a1 b1), (a2 b2 a3 b3), (c0 d0 c1 d1), (c2 d2 c3 d3) ...
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        ;; ... then the columns (a0 b0 c0 d0) .. (a3 b3 c3 d3), each a row of dst.
+        (local.set $d (i32.add (local.get $dst)
+          (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+        (v128.store align=4 (local.get $d)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store align=4 (i32.add (local.get $d) (local.get $dstRow))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store align=4 (i32.add (local.get $d) (i32.shl (local.get $dstRow) (i32.const 1)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store align=4 (i32.add (local.get $d) (i32.mul (local.get $dstRow) (i32.const 3)))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $block)))
+      ;; The band's last cols mod 4 columns.
+      (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+                             (local.get $r) (i32.add (local.get $r) (i32.const 4)) (local.get $c))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $band)))
+    ;; The last rows mod 4 rows, every column.
+    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+                           (local.get $r) (local.get $rows) (i32.const 0)))
+
+  ;; dst[c][r] = src[r][c] one float at a time, for rows r0 <= r < r1 and columns c >= c0.
+  (func $transposeScalar (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+                         (param $r0 i32) (param $r1 i32) (param $c0 i32)
+    (local $r i32) (local $c i32)
+    (local.set $r (local.get $r0))
+    (block $doneRows (loop $rowLoop
+      (br_if $doneRows (i32.ge_u (local.get $r) (local.get $r1)))
+      (local.set $c (local.get $c0))
+      (block $doneCols (loop $colLoop
+        (br_if $doneCols (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store
+          (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $colLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
 
   ;; One batch: out ([m, n], row-major) = A · B, A(i, p) at a + i·aRow + p·aCol, B row-major
   ;; [k, n]. Row by row; each row in strips of 16 columns (four accumulators: one splat feeds
   ;; four loads, and 8 vector registers stay live, few enough not to spill), then strips of 4,
   ;; then single columns (n not a multiple of 4), all three with the same per-element order.
+  ;; $padded: B is our scratch copy, with 4 floats of room after it, so the last strip of 4 may
+  ;; read past the end of a row of B (into the next row, or the room) and store only its first
+  ;; n mod 4 lanes: the lanes are independent sums, so those are the same bits, at vector speed.
   (func $gemm (param $a i32) (param $aRow i32) (param $aCol i32) (param $b i32) (param $out i32)
-              (param $m i32) (param $n i32) (param $k i32)
-    (local $i i32) (local $j i32) (local $p i32) (local $k0 i32) (local $kEnd i32)
+              (param $m i32) (param $n i32) (param $k i32) (param $padded i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $k0 i32) (local $kEnd i32) (local $w i32)
     (local $aI i32) (local $o i32) (local $aP i32) (local $bP i32) (local $bRow i32)
     (local $s v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
@@ -111,9 +166,12 @@
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $strip16)))
 
-      ;; Strips of 4 columns: what 16-wide strips leave, in the same order.
+      ;; Strips of 4 columns: what 16-wide strips leave, in the same order; with $padded, also the
+      ;; last 1-3 columns.
       (block $no4 (loop $strip4
-        (br_if $no4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $w (i32.sub (local.get $n) (local.get $j)))
+        (br_if $no4 (i32.eqz (local.get $w)))
+        (br_if $no4 (i32.and (i32.lt_u (local.get $w) (i32.const 4)) (i32.eqz (local.get $padded))))
         (local.set $t0 (v128.const f32x4 0 0 0 0))
         (local.set $k0 (i32.const 0))
         (loop $kBlock4
@@ -132,8 +190,16 @@
             (br_if $k4 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
           (local.set $t0 (f32x4.add (local.get $t0) (local.get $acc0)))
           (br_if $kBlock4 (i32.lt_u (local.tee $k0 (local.get $kEnd)) (local.get $k))))
-        (v128.store align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (if (i32.ge_u (local.get $w) (i32.const 4))
+          (then (v128.store align=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
+                (local.set $j (i32.add (local.get $j) (i32.const 4))))
+          (else
+            (f32.store offset=0 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (f32x4.extract_lane 0 (local.get $t0)))
+            (if (i32.gt_u (local.get $w) (i32.const 1))
+              (then (f32.store offset=4 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (f32x4.extract_lane 1 (local.get $t0)))))
+            (if (i32.gt_u (local.get $w) (i32.const 2))
+              (then (f32.store offset=8 (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (f32x4.extract_lane 2 (local.get $t0)))))
+            (local.set $j (local.get $n))))
         (br $strip4)))
 
       ;; The last n mod 4 columns, one at a time, in scalar floats (the same order again).
@@ -165,7 +231,7 @@
   ;; The export. Every count is in floats; m, n, k >= 1 and batch >= 1 (the caller falls back
   ;; to tfjs otherwise). aBatch / bBatch: floats from one batch of A / B to the next (0 = the
   ;; same operand for every batch). transA: A is stored [k, m]. transB: B is stored [n, k] and
-  ;; `scratch` has room for n·k floats. out is [batch, m, n].
+  ;; `scratch` has room for n·k + 4 floats. out is [batch, m, n].
   (func (export "batchMatMul")
         (param $a i32) (param $b i32) (param $out i32) (param $scratch i32)
         (param $batch i32) (param $m i32) (param $n i32) (param $k i32)
@@ -190,7 +256,7 @@
               (local.set $panel (local.get $scratch)))
         (else (if (i32.eqz (local.get $transB)) (then (local.set $panel (local.get $b))))))
       (call $gemm (local.get $a) (local.get $aRow) (local.get $aCol) (local.get $panel) (local.get $out)
-                  (local.get $m) (local.get $n) (local.get $k))
+                  (local.get $m) (local.get $n) (local.get $k) (local.get $transB))
       (local.set $a (i32.add (local.get $a) (local.get $aBatch)))
       (local.set $b (i32.add (local.get $b) (local.get $bBatch)))
       (local.set $out (i32.add (local.get $out) (local.get $outStep)))
