@@ -28,11 +28,12 @@
 ;; (aRow = 4k, aCol = 4) and A transposed (aRow = 4, aCol = 4m) cost the same. B must be a
 ;; row-major [k, n] panel, because its rows are what we load four at a time; a transposed B
 ;; ([n, k] in memory) is first transposed into scratch memory the caller allocates (n·k
-;; floats: a few percent of the matmul's work on the model's shapes).
+;; floats, and 4 more of room: see $gemm's $padded), in 4 x 4 blocks: a few percent of the
+;; matmul's work on the model's shapes.
 ;;
-;; Batch broadcasting: a batch stride of 0 reuses one operand for every batch (tfjs's own
-;; kernel indexes past the end instead; the caller falls back to it only for broadcasts this
-;; cannot express).
+;; Batch broadcasting: a batch stride of 0 reuses one operand for every batch, as tfjs's own
+;; kernel does; the caller falls back to tfjs for broadcasts this cannot express (neither
+;; operand's batch whole nor 1).
 (module
   (memory (import "env" "memory") 1)
 
