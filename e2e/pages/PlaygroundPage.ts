@@ -116,6 +116,22 @@ export class PlaygroundPage {
     await expect.poll(() => this.currentIteration(), { message: `iteration >= ${n}` }).toBeGreaterThanOrEqual(n);
   }
 
+  /** The runs-list row of the run named `name` (exactly). */
+  runRow(name: string): Locator {
+    return this.runRows.filter({ has: this.page.getByTestId('run-name').getByText(name, { exact: true }) });
+  }
+
+  /**
+   * Wait until the run named `name` has at least `n` iterations stored and shown (the worker stores
+   * records before it tells the page). Not `waitIterationAtLeast`: after a goto that only changes
+   * the hash, the controls still show the run that was active before (a finished one at its last
+   * iteration) until the new run is built, so that wait can pass before the new run has stored anything.
+   */
+  async waitPoints(name: string, n: number): Promise<void> {
+    const row = this.runRow(name);
+    await expect.poll(async () => Number(await row.getAttribute('data-points')), { message: `"${name}" has ${n} iterations stored` }).toBeGreaterThanOrEqual(n);
+  }
+
   async waitStatus(status: string): Promise<void> {
     await expect(this.status).toHaveAttribute('data-status', status);
   }
