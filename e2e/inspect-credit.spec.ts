@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { WARM_START_MODEL } from './pages/PlaygroundPage';
 import { InspectPage } from './pages/InspectPage';
 
 /**
@@ -10,12 +11,10 @@ import { InspectPage } from './pages/InspectPage';
 test('PPO with dense rewards: Inspect shows the reward on each token, summing to the response\'s reward, and the GAE advantages made of it', async ({ playground, page }) => {
   const G = 4;
   const B = 2;
-  // The warm start's own model (the defaults, not TINY's), and room for digit-sum's traces.
-  const model = { 'model.dModel': 64, 'model.nHeads': 4, 'model.nLayers': 2, 'model.encoderLayers': 1, 'model.ffnMult': 4, 'model.maxResponseLen': 32, 'sampling.maxNewTokens': 24 };
   await playground.goto({
     preset: 'ppo',
     config: {
-      ...model,
+      ...WARM_START_MODEL, // the warm start's own model (not TINY's), room for its traces
       'task.task': 'digit-sum',
       'run.init': 'sft',
       'run.iterations': 1,

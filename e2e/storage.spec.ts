@@ -62,19 +62,6 @@ function tamper(page: Page, op: { cloneRunAs?: { from: string; id: string; patch
   }, op);
 }
 
-const rowNamed = (playground: PlaygroundPage, name: string) => playground.runRows.filter({ has: playground.page.getByTestId('run-name').getByText(name, { exact: true }) });
-
-/**
- * Wait until the run named `name` has at least `n` iterations stored and shown (the worker stores
- * records before it tells the page). Not `waitIterationAtLeast`: after a goto that only changes
- * the hash, the controls still show the run that was active before (a finished one at its last
- * iteration) until the new run is built, so that wait can pass before the new run has stored anything.
- */
-async function waitPoints(playground: PlaygroundPage, name: string, n: number): Promise<void> {
-  const row = rowNamed(playground, name);
-  await expect.poll(async () => Number(await row.getAttribute('data-points')), { message: `"${name}" has ${n} iterations stored` }).toBeGreaterThanOrEqual(n);
-}
-
 async function runToDone(playground: PlaygroundPage, config: Record<string, string | number | boolean>, debug = false, preset?: string): Promise<string> {
   await playground.goto({ config, debug, ...(preset ? { preset } : {}) });
   await playground.start.click();
@@ -85,7 +72,7 @@ async function runToDone(playground: PlaygroundPage, config: Record<string, stri
 test('a page closed mid-run leaves metrics, iteration and checkpoint that agree, and a half-created run reads as interrupted', async ({ playground, page }) => {
   await playground.goto({ config: { 'run.iterations': 5000, name: 'cut short' } });
   await playground.start.click();
-  const row = rowNamed(playground, 'cut short');
+  const row = playground.runRow('cut short');
   // Past a checkpoint (every 10 iterations), so the reload lands between two of them.
   await expect.poll(async () => Number(await row.getAttribute('data-checkpoint'))).toBeGreaterThanOrEqual(10);
   const id = (await row.getAttribute('data-run-id')) ?? '';
@@ -102,15 +89,15 @@ test('a page closed mid-run leaves metrics, iteration and checkpoint that agree,
   expect(run.checkpointIteration).toBeGreaterThanOrEqual(10);
   expect(run.checkpointIteration).toBeLessThanOrEqual(run.iteration);
   expect(stored.checkpoints).toContain(id);
-  const cut = rowNamed(playground, 'cut short');
+  const cut = playground.runRow('cut short');
   await expect(cut).toHaveAttribute('data-status', 'interrupted');
   await expect(cut).toHaveAttribute('data-points', String(run.iteration));
   await expect(cut).toHaveAttribute('data-iteration', String(run.iteration));
-  await expect(rowNamed(playground, 'never built')).toHaveAttribute('data-status', 'interrupted');
+  await expect(playground.runRow('never built')).toHaveAttribute('data-status', 'interrupted');
   await expect(page.getByTestId('run-incomplete')).toHaveCount(0);
   // Both can still be deleted like any other.
   await cut.getByTestId('btn-delete').click();
-  await rowNamed(playground, 'never built').getByTestId('btn-delete').click();
+  await playground.runRow('never built').getByTestId('btn-delete').click();
   await expect(playground.runsList).toHaveAttribute('data-count', '0');
 });
 
@@ -118,7 +105,7 @@ test('a full quota says what was not saved, pauses training, offers to delete ol
   await runToDone(playground, { 'run.iterations': 2, name: 'old run' }, true);
   await playground.goto({ config: { 'run.iterations': 5000, name: 'long run' }, debug: true });
   await playground.start.click();
-  await waitPoints(playground, 'long run', 2); // so the write failed below is not the long run's first
+  await playground.waitPoints('long run', 2); // so the write failed below is not the long run's first
 
   // The next write the worker makes fails as a full quota would.
   await page.evaluate(() => (window as unknown as { __rftStorage: { failNextWrites(n: number): void } }).__rftStorage.failNextWrites(1));
@@ -126,7 +113,7 @@ test('a full quota says what was not saved, pauses training, offers to delete ol
   await expect(banner).toBeVisible();
   await expect(banner.getByTestId('storage-full-text')).toContainText(/^Storage is full: the metrics of iterations? [\d-]+ could not be saved\./);
   await playground.waitStatus('paused');
-  const long = rowNamed(playground, 'long run');
+  const long = playground.runRow('long run');
   const shown = Number(await long.getAttribute('data-points'));
   const id = (await long.getAttribute('data-run-id')) ?? '';
   // Storage lacks what failed; nothing in it was overwritten or dropped.
@@ -150,7 +137,7 @@ test('a full quota says what was not saved, pauses training, offers to delete ol
 
   await page.reload();
   await playground.waitReady();
-  await expect(rowNamed(playground, 'long run')).toHaveAttribute('data-points', String(n));
+  await expect(playground.runRow('long run')).toHaveAttribute('data-points', String(n));
 });
 
 test('a malformed import produces its message and changes nothing', async ({ playground, page }, testInfo) => {
@@ -245,7 +232,7 @@ test('two tabs: a run training in one is read-only in the other, each trains its
   await b.goto({ config: { 'run.iterations': 3, name: 'tab B run' } });
 
   // In B, A's run: its live status, a badge, no verbs, and metrics that keep coming.
-  const aInB = rowNamed(b, 'tab A run');
+  const aInB = b.runRow('tab A run');
   await expect(aInB).toHaveAttribute('data-foreign', 'true');
   await expect(aInB).toHaveAttribute('data-status', 'running');
   await expect(aInB.getByTestId('run-foreign')).toHaveText('training in another tab');
@@ -258,11 +245,11 @@ test('two tabs: a run training in one is read-only in the other, each trains its
   // B trains its own run; A sees it appear, finish, and stay editable.
   await b.start.click();
   await b.waitStatus('done');
-  const bInA = rowNamed(playground, 'tab B run');
+  const bInA = playground.runRow('tab B run');
   await expect(bInA).toHaveAttribute('data-status', 'done');
   await expect(bInA).toHaveAttribute('data-points', '3');
   await expect(bInA).toHaveAttribute('data-foreign', 'false');
-  await expect(rowNamed(playground, 'tab A run')).toHaveAttribute('data-foreign', 'false');
+  await expect(playground.runRow('tab A run')).toHaveAttribute('data-foreign', 'false');
 
   // A stops its run: B may now act on it, and deleting it in B removes it from A.
   await playground.stop.click();
@@ -271,14 +258,14 @@ test('two tabs: a run training in one is read-only in the other, each trains its
   await expect(aInB).toHaveAttribute('data-status', 'stopped');
   await expect(aInB.getByTestId('btn-delete')).toBeEnabled();
   await aInB.getByTestId('btn-delete').click();
-  await expect(rowNamed(playground, 'tab A run')).toHaveCount(0);
+  await expect(playground.runRow('tab A run')).toHaveCount(0);
   await expect(playground.runRows).toHaveCount(1);
 
   // A tab that closes mid-run lets go of it: the other tab shows it interrupted and can resume it.
   await b.goto({ config: { 'run.iterations': 5000, name: 'orphan' } });
   await b.start.click();
-  await waitPoints(b, 'orphan', 1); // B's controls may still show its finished run
-  const orphan = rowNamed(playground, 'orphan');
+  await b.waitPoints('orphan', 1); // B's controls may still show its finished run
+  const orphan = playground.runRow('orphan');
   await expect(orphan).toHaveAttribute('data-foreign', 'true');
   await pageB.close();
   await expect(orphan).toHaveAttribute('data-status', 'interrupted');
@@ -289,7 +276,7 @@ test('two tabs: a run training in one is read-only in the other, each trains its
 
 test('Reset (Shift+R) of a finished run can be undone like Delete: its metrics and checkpoint come back as stored', async ({ playground, page }) => {
   const id = await runToDone(playground, { 'run.iterations': 12, name: 'finished' });
-  const row = rowNamed(playground, 'finished');
+  const row = playground.runRow('finished');
   await expect(row).toHaveAttribute('data-points', '12');
   const before = await readStored(page);
   expect(before.checkpoints).toContain(id);
@@ -313,16 +300,16 @@ test('Undo after Delete puts back what was stored when it was deleted, not the c
   const other = await context.newPage();
   const b = new PlaygroundPage(other);
   await b.goto();
-  await expect(rowNamed(b, 'as shown here')).toHaveAttribute('data-status', 'done');
+  await expect(b.runRow('as shown here')).toHaveAttribute('data-status', 'done');
   // Another writer renames the run in storage, and this tab has not heard yet (as when the
   // other tab's worker wrote just before this tab's Delete).
   await tamper(page, { cloneRunAs: { from: id, id, patch: { name: 'as stored' } } });
-  await rowNamed(playground, 'as shown here').getByTestId('btn-delete').click();
-  await expect(rowNamed(b, 'as shown here')).toHaveCount(0);
+  await playground.runRow('as shown here').getByTestId('btn-delete').click();
+  await expect(b.runRow('as shown here')).toHaveCount(0);
   await page.getByTestId('notice-undo').getByTestId('btn-undo').click();
 
-  await expect(rowNamed(playground, 'as stored')).toHaveAttribute('data-points', '3');
-  await expect(rowNamed(b, 'as stored')).toHaveAttribute('data-status', 'done');
+  await expect(playground.runRow('as stored')).toHaveAttribute('data-points', '3');
+  await expect(b.runRow('as stored')).toHaveAttribute('data-status', 'done');
   expect((await readStored(page)).runs.map((r) => r.name)).toEqual(['as stored']);
   await other.close();
 });

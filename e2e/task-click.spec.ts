@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { WARM_START_MODEL } from './pages/PlaygroundPage';
 
 /**
  * The click task on the page: a tiny run from its committed warm start (the worker fetches
@@ -7,9 +8,8 @@ import { test, expect } from './fixtures';
  */
 test('a click run starts from its warm start and Inspect draws the group\'s clicks over the target box', async ({ playground, page }) => {
   const G = 4;
-  // The warm start's own model (the defaults, not TINY's), and room for its 18-token answers.
-  const model = { 'model.dModel': 64, 'model.nHeads': 4, 'model.nLayers': 2, 'model.encoderLayers': 1, 'model.ffnMult': 4, 'model.maxResponseLen': 32, 'sampling.maxNewTokens': 24 };
-  await playground.goto({ config: { ...model, 'task.task': 'click', 'run.init': 'sft', 'run.iterations': 2, 'run.keepBatches': 2, 'run.evalEvery': 0, 'sampling.groupSize': G, 'sampling.promptsPerIter': 2 } });
+  // The warm start's own model (not TINY's), and room for its 18-token answers.
+  await playground.goto({ config: { ...WARM_START_MODEL, 'task.task': 'click', 'run.init': 'sft', 'run.iterations': 2, 'run.keepBatches': 2, 'run.evalEvery': 0, 'sampling.groupSize': G, 'sampling.promptsPerIter': 2 } });
   await playground.start.click();
   await playground.waitStatus('done');
   await playground.openView('inspect');

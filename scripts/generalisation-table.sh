@@ -9,6 +9,7 @@
 # npm run eval -- --checkpoint <dir> ...). Two runs at a time, niced. Never in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/train-run.sh
 mkdir -p runs/gen
 JOBS=${JOBS:-2}
 ITERS=${ITERS:-30}
@@ -40,12 +41,10 @@ run_one() {
   esac
   [ -e "runs/gen/$name.jsonl" ] && return 0 # done, or running, in an earlier (or a parallel) invocation
   : > "runs/gen/$name.jsonl" # claim it at once
+  # A summary only for a run that finished (train_run, scripts/train-run.sh).
   # shellcheck disable=SC2086
-  # A summary only for a run that finished (a killed or failed run leaves its .part and .err).
-  nice -n 10 npx tsx src/cli/train.ts --preset "$preset" --task "$task" --seed "$seed" --iterations "$ITERS" $COMMON $extra \
-    --out "runs/gen/$name.jsonl" --save "runs/gen/$name.ckpt" > "runs/gen/$name.txt.part" 2> "runs/gen/$name.err" &&
-    mv "runs/gen/$name.txt.part" "runs/gen/$name.txt"
+  train_run --save runs/gen "$name" --preset "$preset" --task "$task" --seed "$seed" --iterations "$ITERS" $COMMON $extra
 }
-export -f run_one
+export -f run_one train_run
 export COMMON ITERS
 jobs | xargs -P "$JOBS" -L 1 bash -c 'run_one $0 $1 $2'

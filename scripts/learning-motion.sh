@@ -7,12 +7,13 @@
 # every preset; then GRPO with T-GRPO (tricks.temporalGrpo), 3 seeds, and GRPO again (its
 # checkpoint for src/cli/motionShortcut.ts). Each run writes runs/motion/<label>-s<seed>.jsonl (metrics), .txt (summary) and .ckpt/ (the policy);
 # a run whose .txt exists is skipped, so the script can be re-invoked to finish a table.
-#   ITERS=60 nice -n 10 bash scripts/learning-motion.sh
+# Each run goes through scripts/train-run.sh's train_run (nice'd there).
+#   ITERS=60 bash scripts/learning-motion.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p runs/motion
+source scripts/train-run.sh
 ITERS=${ITERS:-60}
-COMMON="--task motion --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=0"
+COMMON=(--task motion --init sft --backend wasm --eval-n 128 --quiet --set run.evalEvery=0)
 
 # `bash scripts/learning-motion.sh table`: the README's rows from the finished runs' summaries:
 # mean (min-max) over seeds of held-out ID accuracy before and after, the gain, and the visual
@@ -54,37 +55,21 @@ if [ "${1:-}" = temporal ]; then
 fi
 
 run_one() {
-  local label=$1 seed=$2 preset=$1 extra=""
-  if [ "$label" = grpo-tgrpo ]; then
+  local label=$1 seed=$2 preset=grpo extra=()
+  case "$label" in
     # GRPO with T-GRPO's temporal contrast (a second group per prompt on shuffled frames).
-    preset=grpo
-    extra="--set tricks.temporalGrpo=true"
-  fi
-  if [ "$label" = grpo-mu4-tgrpo ]; then
+    grpo-tgrpo) extra=(--set tricks.temporalGrpo=true) ;;
     # T-GRPO on grpo-mu4's schedule (the one that learned most here).
-    preset=grpo
-    extra="--set optim.epochs=2 --set optim.minibatches=2 --set tricks.temporalGrpo=true"
-  fi
-  if [ "$label" = grpo-mu4-again ]; then
+    grpo-mu4-tgrpo) extra=("${MU4_SETTINGS[@]}" --set tricks.temporalGrpo=true) ;;
     # grpo-mu4 once more, the same seeds: its checkpoint for src/cli/motionShortcut.ts.
-    preset=grpo
-    extra="--set optim.epochs=2 --set optim.minibatches=2"
-  fi
-  if [ "$label" = grpo-again ]; then
+    grpo-mu4-again) extra=("${MU4_SETTINGS[@]}") ;;
     # GRPO once more, the same seeds: its checkpoint (below) for src/cli/motionShortcut.ts.
-    preset=grpo
-  fi
-  if [ "$label" = grpo-mu4 ]; then
+    grpo-again) ;;
     # Four Adam steps per batch (2 epochs x 2 minibatches), as in the digit-sum table.
-    preset=grpo
-    extra="--set optim.epochs=2 --set optim.minibatches=2"
-  fi
-  local name="$label-s$seed"
-  [ -s "runs/motion/$name.txt" ] && return 0
-  # shellcheck disable=SC2086
-  npx tsx src/cli/train.ts --preset "$preset" --seed "$seed" --iterations "$ITERS" $COMMON $extra \
-    --out "runs/motion/$name.jsonl" --save "runs/motion/$name.ckpt" > "runs/motion/$name.txt.part" 2> "runs/motion/$name.err"
-  mv "runs/motion/$name.txt.part" "runs/motion/$name.txt"
+    grpo-mu4) extra=("${MU4_SETTINGS[@]}") ;;
+    *) preset=$label ;;
+  esac
+  train_run --save runs/motion "$label-s$seed" --preset "$preset" --seed "$seed" --iterations "$ITERS" "${COMMON[@]}" ${extra[@]+"${extra[@]}"}
 }
 
 for seed in 1 2 3; do

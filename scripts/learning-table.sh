@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Produces the README's learning table: every preset from the digit-sum warm start, B=16, G=8,
 # 3 seeds, held-out ID accuracy (greedy, the same 128 level-1 prompts) every 50 iterations,
-# plus the reward-hacking run. Two runs at a time (2 cores); each run writes
-# runs/table/<label>-s<seed>.jsonl (metrics) and .txt (summary).
+# plus the reward-hacking run. Two runs at a time (2 cores), each through scripts/train-run.sh
+# (nice'd); each run writes runs/table/<label>-s<seed>.jsonl (metrics) and .txt (summary).
 # Then: npm run table  -> the Markdown tables (held-out accuracy at 50, 100, 200, 300).
 # Takes two to three hours on a 2-core machine (about 1.5 s per GRPO iteration, 3 s per PPO
 # iteration when the two runs have a core each). Never in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p runs/table
+source scripts/train-run.sh
 JOBS=${JOBS:-2}
 COMMON="--task digit-sum --init sft --backend wasm --eval-n 128 --quiet --set sampling.promptsPerIter=16 --set run.evalEvery=50 --set run.evalN=128"
 
@@ -45,12 +45,9 @@ run_one() {
     preset=grpo
     extra="--set optim.epochs=2 --set optim.minibatches=2"
   fi
-  [ -s "runs/table/$name.txt" ] && return 0 # done in an earlier invocation
   # shellcheck disable=SC2086
-  npx tsx src/cli/train.ts --preset "$preset" --seed "$seed" --iterations "$iters" $COMMON $extra \
-    --out "runs/table/$name.jsonl" > "runs/table/$name.txt.part" 2> "runs/table/$name.err"
-  mv "runs/table/$name.txt.part" "runs/table/$name.txt"
+  train_run runs/table "$name" --preset "$preset" --seed "$seed" --iterations "$iters" $COMMON $extra # skipped when done in an earlier invocation
 }
-export -f run_one
+export -f run_one train_run
 export COMMON
 jobs | xargs -P "$JOBS" -L 1 bash -c 'run_one $0 $1 $2'

@@ -168,4 +168,29 @@ describe('reward cases', () => {
     for (const c of byKind('truncated')) expect(c.scores.length).toBe(-1);
     for (const c of byKind('because')) expect(c.scores.hackable).toBe(1);
   });
+
+  it('pay each locate case the box rewards\' accuracies, the values check_rewards.py re-scores (pinned)', () => {
+    const insts = [1, 2].map((seed) => TASKS.locate.generate({ seed, split: 'id', difficulty: 2, imageSize: 32, jitter: 0.5 }));
+    const cases = rewardCases(insts, { maxNewTokens: 24, cache: 4 });
+    expect(cases).toHaveLength(2 * 37);
+    // Where the three box rewards agree, they pay the case's accuracy (the task's IoU: 1 or 0 here).
+    const same = cases.filter((c) => c.box?.iou === c.box?.iou50 && c.box?.iou === c.box?.recall);
+    for (const c of same) expect(c.box?.iou, c.kind).toBe(c.scores.accuracy);
+    expect(same.map((c) => c.scores.accuracy).reduce((a, b) => a + b, 0)).toBe(2 * 13); // 13 of each instance's 37 cases answer the gold box inside their tags
+    // The rest, as IoU, IoU >= 0.5 and recall (4 decimals): boxes the rewards pay differently. The
+    // whole image (64 cells) over a 3 x 3 gold box: IoU 9/64 = 0.1406, recall 1.
+    const r = (x: number | undefined) => (x === undefined ? '-' : String(Math.round(x * 1e4) / 1e4));
+    expect(cases.filter((c) => !same.includes(c)).map((c) => `${c.kind} ${r(c.box?.iou)} ${r(c.box?.iou50)} ${r(c.box?.recall)}`)).toMatchInlineSnapshot(`
+      [
+        "box-whole-image 0.1406 0 1",
+        "box-shifted 0.5 1 0.6667",
+        "box-grown 0.5625 1 1",
+        "reversed-answer 0.4 0 0.6667",
+        "box-whole-image 0.1406 0 1",
+        "box-shifted 0.5 1 0.6667",
+        "box-grown 0.75 1 1",
+        "reversed-answer 0.2609 0 0.6667",
+      ]
+    `);
+  });
 });

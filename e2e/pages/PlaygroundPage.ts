@@ -1,4 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { DEFAULT_MAX_NEW_TOKENS } from '../../src/engine/config';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../../src/engine/model/config';
 
 /**
  * The playground as a page object. Waits are on app state the page exposes (data-status,
@@ -19,6 +21,20 @@ export const TINY: Record<string, string | number | boolean> = {
   'model.encoderLayers': 0,
   'model.ffnMult': 1,
   'model.maxResponseLen': 8,
+};
+
+/**
+ * On top of TINY, the committed warm starts' own model (public/checkpoints/<task>/model.json: the
+ * engine's default model) in place of TINY's model knobs, and the default new-token budget
+ * (room for the tasks' gold traces), read from the engine, so a run with run.init 'sft' loads.
+ */
+export const WARM_START_MODEL: Record<string, number> = {
+  ...Object.fromEntries(
+    Object.keys(TINY)
+      .filter((k) => k.startsWith('model.'))
+      .map((k) => [k, DEFAULT_MODEL_CONFIG[k.slice('model.'.length) as keyof ModelConfig]]),
+  ),
+  'sampling.maxNewTokens': DEFAULT_MAX_NEW_TOKENS,
 };
 
 export interface GotoOptions {
@@ -98,6 +114,22 @@ export class PlaygroundPage {
 
   async waitIterationAtLeast(n: number): Promise<void> {
     await expect.poll(() => this.currentIteration(), { message: `iteration >= ${n}` }).toBeGreaterThanOrEqual(n);
+  }
+
+  /** The runs-list row of the run named `name` (exactly). */
+  runRow(name: string): Locator {
+    return this.runRows.filter({ has: this.page.getByTestId('run-name').getByText(name, { exact: true }) });
+  }
+
+  /**
+   * Wait until the run named `name` has at least `n` iterations stored and shown (the worker stores
+   * records before it tells the page). Not `waitIterationAtLeast`: after a goto that only changes
+   * the hash, the controls still show the run that was active before (a finished one at its last
+   * iteration) until the new run is built, so that wait can pass before the new run has stored anything.
+   */
+  async waitPoints(name: string, n: number): Promise<void> {
+    const row = this.runRow(name);
+    await expect.poll(async () => Number(await row.getAttribute('data-points')), { message: `"${name}" has ${n} iterations stored` }).toBeGreaterThanOrEqual(n);
   }
 
   async waitStatus(status: string): Promise<void> {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../train/testing';
 import type { UpdateContext } from './common';
-import { criticAdvantages } from './ppo';
+import { criticAdvantages, tokenRewards } from './ppo';
 import { Recorder } from './recorder';
 
 // One response of 3 valid tokens in a row of T = 4 (the 4th is padding), V = 0 everywhere.
@@ -19,7 +19,7 @@ afterEach(() => {
   made = [];
 });
 
-function run(opts: { dense: number[][] | null; beta: number; keepTokens?: boolean }): Promise<Record<string, number[]>> {
+function context(opts: { dense: number[][] | null; beta: number; keepTokens?: boolean }): UpdateContext {
   const config = tinyConfig('ppo', { objective: { gamma: 1, lambda: 0.5, klEstimator: 'k1', whitenAdvantages: false } });
   const t = <R extends tf.Tensor>(x: R): R => (made.push(x), x);
   const batch = {
@@ -30,11 +30,14 @@ function run(opts: { dense: number[][] | null; beta: number; keepTokens?: boolea
     scores: t(tf.tensor1d([1])),
     tokenScores: opts.dense ? t(tf.tensor2d(opts.dense)) : null,
   };
-  const rec = new Recorder();
-  const ctx = { config, batch, beta: opts.beta, rec, keepTokens: opts.keepTokens ?? true } as unknown as UpdateContext;
+  return { config, batch, beta: opts.beta, rec: new Recorder(), keepTokens: opts.keepTokens ?? true } as unknown as UpdateContext;
+}
+
+function run(opts: { dense: number[][] | null; beta: number; keepTokens?: boolean }): Promise<Record<string, number[]>> {
+  const ctx = context(opts);
   const { advantages, returns } = criticAdvantages(ctx);
   tf.dispose([advantages, returns]);
-  return rec.read().then((r) => Object.fromEntries(Object.entries(r.inspector.tokens).map(([k, v]) => [k, Array.from(v).map((x) => Math.round(x * 1e6) / 1e6)])));
+  return ctx.rec.read().then((r) => Object.fromEntries(Object.entries(r.inspector.tokens).map(([k, v]) => [k, Array.from(v).map((x) => Math.round(x * 1e6) / 1e6)])));
 }
 
 describe('criticAdvantages keeps the token rewards for Inspect', () => {
@@ -62,5 +65,33 @@ describe('criticAdvantages keeps the token rewards for Inspect', () => {
     const r = await run({ dense: [[0.2, 0, 0.8, 0]], beta: 0.1, keepTokens: false });
     expect(r).toEqual({});
     expect(tf.memory().numTensors - made.length).toBe(before);
+  });
+
+  it('makes no copy of the placed rewards for GAE when the KL is not in the reward: one new tensor, two with it', () => {
+    for (const dense of [null, [[0.2, 0, 0.8, 0]]]) {
+      for (const beta of [0, 0.1]) {
+        const ctx = context({ dense, beta });
+        const before = tf.memory().numTensors;
+        const { placed, gaeRewards } = tokenRewards(ctx);
+        // placed (the caller's: Inspect keeps it) and, with the KL in the reward, placed − β·KL_t.
+        expect(tf.memory().numTensors - before, `dense ${dense !== null}, β ${beta}`).toBe(beta > 0 ? 2 : 1);
+        expect(gaeRewards === null).toBe(beta === 0);
+        tf.dispose([placed, ...(gaeRewards ? [gaeRewards] : [])]);
+      }
+    }
+  });
+
+  it('leaves no tensor behind with or without the KL, dense or not, kept or not (placed disposed once)', async () => {
+    for (const dense of [null, [[0.2, 0, 0.8, 0]]]) {
+      for (const beta of [0, 0.1]) {
+        for (const keepTokens of [true, false]) {
+          const before = tf.memory().numTensors;
+          const madeBefore = made.length;
+          const r = await run({ dense, beta, keepTokens });
+          expect(Object.keys(r).sort()).toEqual(keepTokens ? ['returns', 'tokenAdvantages', 'tokenRewards', 'values', ...(beta > 0 ? ['gaeRewards'] : [])].sort() : []);
+          expect(tf.memory().numTensors - before).toBe(made.length - madeBefore); // only the test's own batch
+        }
+      }
+    }
   });
 });

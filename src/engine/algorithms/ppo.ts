@@ -29,18 +29,18 @@ import { batchRows, forwardOptions, policyDriftKl, runUpdates, sampledEstimator,
 
 /**
  * Step 1: the per-token rewards GAE runs on. `placed` is the score on the tokens (dense rewards,
- * rewards.dense, already sit on their tokens; otherwise the score is paid at the end); `gaeRewards`
- * is `placed` − β·KL_t when the KL is in the reward, else a copy of it. Both [N, T], the caller's.
+ * rewards.dense, already sit on their tokens; otherwise the score is paid at the end), [N, T], the
+ * caller's. `gaeRewards` is a new tensor, `placed` − β·KL_t, when the KL is in the reward, else
+ * null: GAE then runs on `placed` itself (no copy of it is made).
  */
-function tokenRewards(ctx: UpdateContext): { placed: tf.Tensor2D; gaeRewards: tf.Tensor2D; klInReward: boolean } {
+export function tokenRewards(ctx: UpdateContext): { placed: tf.Tensor2D; gaeRewards: tf.Tensor2D | null } {
   const { batch, config } = ctx;
   const o = config.objective;
   const klInReward = o.klMode === 'reward' && Boolean(batch.refLogp) && ctx.beta > 0;
-  return tf.tidy(() => {
-    const placed = batch.tokenScores ? tf.clone(batch.tokenScores) : rewardsAtLastToken(batch.scores, batch.mask); // [N, T]
-    const gaeRewards = klInReward ? rewardsWithKlPenalty(placed, batch.oldLogp, batch.refLogp!, batch.mask, ctx.beta, sampledEstimator(o.klEstimator)) : tf.clone(placed);
-    return { placed, gaeRewards, klInReward };
-  });
+  const placed = tf.tidy(() => (batch.tokenScores ? tf.clone(batch.tokenScores) : rewardsAtLastToken(batch.scores, batch.mask))); // [N, T]
+  // rewardsWithKlPenalty tidies its own intermediates.
+  const gaeRewards = klInReward ? rewardsWithKlPenalty(placed, batch.oldLogp, batch.refLogp!, batch.mask, ctx.beta, sampledEstimator(o.klEstimator)) : null;
+  return { placed, gaeRewards };
 }
 
 /** Steps 1-3 above, shared with TRPO: token rewards, GAE, whitening. Records value/adv diagnostics (and, for Inspect, the token rewards). */
@@ -49,8 +49,8 @@ export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D;
   const o = config.objective;
   const oldValues = batch.oldValues;
   if (!oldValues) throw new Error(`${o.algorithm}: the batch has no value predictions (the trainer must run the critic pass)`);
-  const rewards = tokenRewards(ctx);
-  const { advantages, returns } = gae(rewards.gaeRewards, oldValues, batch.mask, o.gamma, o.lambda);
+  const { placed, gaeRewards } = tokenRewards(ctx);
+  const { advantages, returns } = gae(gaeRewards ?? placed, oldValues, batch.mask, o.gamma, o.lambda);
   rec.stats('adv', advantages, batch.mask); // before whitening: the whitened ones are mean 0, std 1 by construction
   rec.set('value/explained_var', explainedVariance(oldValues, returns, batch.mask));
   rec.set('value/mean', maskedMean(oldValues, batch.mask) as tf.Scalar);
@@ -60,11 +60,10 @@ export function criticAdvantages(ctx: UpdateContext): { advantages: tf.Tensor2D;
     rec.tokens('tokenAdvantages', tf.clone(advantages));
     rec.advantages(tf.tidy(() => maskedMean(advantages, batch.mask, 1) as tf.Tensor1D));
     // Inspect shows where inside each response the reward was paid, and what GAE made of it.
-    rec.tokens('tokenRewards', rewards.placed);
-    if (rewards.klInReward) rec.tokens('gaeRewards', rewards.gaeRewards);
-    else rewards.gaeRewards.dispose();
+    rec.tokens('tokenRewards', placed);
+    if (gaeRewards) rec.tokens('gaeRewards', gaeRewards);
   } else {
-    tf.dispose([rewards.placed, rewards.gaeRewards]);
+    tf.dispose([placed, ...(gaeRewards ? [gaeRewards] : [])]);
   }
   if (!o.whitenAdvantages) return { advantages, returns, oldValues };
   const white = whiten(advantages, batch.mask) as tf.Tensor2D;

@@ -6,7 +6,7 @@
  * re-scores them with rewards.py.
  */
 import { Rng } from '../random';
-import { BOX_REWARDS, REWARD_NAMES, combineRewards, scoreSample, type BoxReward, type RewardCombination, type RewardName } from '../rewards';
+import { BOX_REWARDS, REWARD_NAMES, boxAccuracy, combineRewards, scoreSample, type BoxReward, type RewardCombination, type RewardName } from '../rewards';
 import type { TaskInstance } from '../tasks/types';
 import { EOS, PAD, VOCAB, answerWords, decode, formatResponse, id } from '../tokenizer';
 import { getTask } from '../tasks';
@@ -130,7 +130,8 @@ export function rewardCases(instances: readonly TaskInstance[], opts: { maxNewTo
       const tokens = asSampled(raw, opts.maxNewTokens);
       const sample = { tokens, maxNewTokens: opts.maxNewTokens };
       const { byFn } = scoreSample(sample, inst, ALL_WEIGHTS, { lengthCache: opts.cache, box: opts.box });
-      const boxes = getTask(inst.taskId).goldBox ? { box: Object.fromEntries(BOX_REWARDS.map((how) => [how, scoreSample(sample, inst, { accuracy: 1 }, { box: how }).byFn.accuracy])) } : {};
+      // Only the accuracy term under each box reward (not every reward function for each).
+      const boxes = getTask(inst.taskId).goldBox ? { box: Object.fromEntries(BOX_REWARDS.map((how) => [how, boxAccuracy(how)(sample, inst)])) } : {};
       out.push({
         kind,
         task: inst.taskId,

@@ -137,6 +137,14 @@ export class TinyVLM {
     return { visual: pickRows(visual, images.row), summary: pickRows(summary, images.row) }; // [N, P, C], [N, 1, C]
   }
 
+  /**
+   * The visual tokens [N, P, C] of each row alone: encodeRows without the image summary, for the
+   * sampler's recompute path, whose every pass (nextLogitsFull) makes its own summary.
+   */
+  visualRows(images: RowImages): tf.Tensor3D {
+    return isShared(images) ? pickRows(this.encodeImages(images.distinct), images.row) : this.encodeImages(images); // [N, P, C]
+  }
+
   /** visual tokens [N, P, C] -> the image summary [N, 1, C] that `embed` adds to text tokens. */
   imageSummary(visual: tf.Tensor3D): tf.Tensor3D {
     const [n, p, d] = visual.shape;

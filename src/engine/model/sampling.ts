@@ -169,8 +169,8 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
       summary = pre.summary;
     } else {
       // Recompute baseline: the image is encoded once (it is not part of the growing sequence),
-      // then every step runs the decoder over the whole sequence so far.
-      visual = tf.tidy(() => (share ? repeatRows(net.encodeRows(images).visual, g) : net.encodeRows(repeatImages(images, g)).visual)); // [N, P, C]
+      // then every step runs the decoder over the whole sequence so far (and makes its summary).
+      visual = tf.tidy(() => (share ? repeatRows(net.visualRows(images), g) : net.visualRows(repeatImages(images, g)))); // [N, P, C]
       const vis = visual;
       held.logits = tf.tidy(() => net.nextLogitsFull(vis, promptsN, null));
     }

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { scoreSample } from '../rewards';
+import { PAD } from '../tokenizer';
 import { goldResponse } from './batch';
 import { disposeGoldBatch, goldBatch } from './gold';
 import { runIteration } from './iteration';
-import { disposeRound, roundInstances, sampleRound } from './rollout';
+import { disposeRound, roundInstances, runScoreOptions, sampleRound } from './rollout';
 import { disposeRun, planIteration, startRun } from './run';
-import { SCRATCH_DEPS, tinyConfig } from './testing';
+import { SCRATCH_DEPS, TINY_MODEL, tinyConfig } from './testing';
 
 describe('SFT\'s batch (train/gold.ts)', () => {
   it('holds the very prompts a GRPO run with the same seed samples at that iteration, with their gold traces as responses', async () => {
@@ -85,6 +87,41 @@ describe('SFT in the Inspect view (train/gold.ts)', () => {
     } finally {
       disposeRun(kept);
       disposeRun(none);
+    }
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+});
+
+describe('SFT scores its gold traces as the run scores its own responses (train/gold.ts)', () => {
+  it('with the run\'s score options, rewards.box included: a locate run paying recall scores each gold trace by recall', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const config = tinyConfig('sft', {
+      model: { ...TINY_MODEL, maxResponseLen: 20 },
+      task: { task: 'locate' },
+      sampling: { maxNewTokens: 20 }, // locate's gold response is 18 tokens: its answer fits
+      rewards: { box: 'recall', weights: { accuracy: 1, format: 0.2, length: 1 } },
+      optim: { epochs: 1, minibatches: 1 },
+      run: { seed: 3, keepBatches: 1 },
+    });
+    // The options rollout.ts scores sampled responses with carry the box reward.
+    expect(runScoreOptions(config)).toEqual({ lengthCache: config.rewards.overlongCache, box: 'recall', gated: config.rewards.gated, combine: config.rewards.combine });
+    const run = await startRun(config, SCRATCH_DEPS);
+    try {
+      await runIteration(run);
+      const batch = run.inspect[0]!;
+      const instances = roundInstances(run.task, run.config, { iteration: 1, round: 0, difficulty: 1 });
+      expect(batch.samples).toHaveLength(instances.length);
+      batch.samples.forEach((s, k) => {
+        const tokens = Array.from({ length: config.sampling.maxNewTokens }, (_, t) => s.tokens[t] ?? PAD);
+        const scored = scoreSample({ tokens, maxNewTokens: config.sampling.maxNewTokens }, instances[k]!, config.rewards.weights, runScoreOptions(config));
+        expect(s.rewardByFn).toEqual(scored.byFn);
+        expect(s.reward).toBe(scored.total);
+        // A gold box is its own box: recall 1, as IoU and IoU >= 0.5 would pay (so scores match the
+        // run's before and after rewards.box reached gold.ts: the options are what is checked above).
+        expect(scored.byFn.accuracy).toBe(1);
+      });
+    } finally {
+      disposeRun(run);
     }
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });

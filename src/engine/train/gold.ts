@@ -14,7 +14,7 @@ import { goldResponse, instancesToTensors, responsesToTensors } from './batch';
 import { now } from './clock';
 import { WEIGHT_RMS_KEY, weightRms } from './divergence';
 import { inspectSnapshot } from './inspect';
-import { roundInstances, type HostSample } from './rollout';
+import { roundInstances, runScoreOptions, type HostSample } from './rollout';
 import type { IterationPlan, RunState } from './run';
 import type { InspectBatch } from './types';
 import { train, type UpdateOutcome } from './update';
@@ -43,16 +43,17 @@ export function disposeGoldBatch(b: Batch): void {
 
 /**
  * The gold traces as host samples for the Inspect view: each prompt's one "response" is its gold
- * trace, scored by the run's rewards like any sample (so the view can show what the trace earns).
+ * trace, scored by the run's rewards like any sample (so the view can show what the trace earns),
+ * with the same options (runScoreOptions: rewards.box included).
  */
 function goldSamples(run: RunState, instances: readonly TaskInstance[]): HostSample[] {
   const T = run.config.sampling.maxNewTokens;
-  const { rewards } = run.config;
+  const opts = runScoreOptions(run.config);
   return instances.map((inst) => {
     const response = goldResponse(inst).slice(0, T);
     const tokens = new Int32Array(T);
     tokens.set(response);
-    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, inst, rewards.weights, { lengthCache: rewards.overlongCache, gated: rewards.gated, combine: rewards.combine });
+    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, inst, run.config.rewards.weights, opts);
     return { tokens, length: response.length, truncated: false, perturbed: false, scored };
   });
 }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config';
 import { groupedImages, imageTensors, type Policy, type SharedImages } from '../model';
 import { mixSeed } from '../random';
-import { REWARD_NAMES, scoreSample, type RewardWeights, type ScoredSample } from '../rewards';
+import { REWARD_NAMES, scoreSample, type RewardWeights, type ScoreOptions, type ScoredSample } from '../rewards';
 import { mean, placeTokenRewards, populationStd } from '../rl/host';
 import type { QuestionFormat, TaskDef, TaskInstance } from '../tasks/types';
 import { EOS } from '../tokenizer';
@@ -29,6 +29,16 @@ export interface HostSample {
   /** True when it was sampled from the perturbed (noisy / augmented) image, not the clean one. */
   perturbed: boolean;
   scored: ScoredSample;
+}
+
+/**
+ * How the run's rewards score a response (rewards.*: the length reward's cache, the box reward,
+ * gating, sum or product): one place, so that sampled responses and SFT's gold traces
+ * (./gold.ts) are scored alike.
+ */
+export function runScoreOptions(config: RunConfig): ScoreOptions {
+  const { overlongCache, box, gated, combine } = config.rewards;
+  return { lengthCache: overlongCache, box, gated, combine };
 }
 
 /** One round of sampling: B prompts, B·G responses. */
@@ -114,11 +124,12 @@ export async function sampleRound(policy: Policy, task: TaskDef, config: RunConf
   }
   const weights = opts.rewardWeights ?? config.rewards.weights;
   const scoringStarted = now();
+  const scoreOpts = runScoreOptions(config);
   const samples: HostSample[] = [];
   for (let i = 0; i < b * g; i++) {
     const tokens = out.tokenIds.slice(i * T, (i + 1) * T);
     const eos = tokens.indexOf(EOS);
-    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, { lengthCache: config.rewards.overlongCache, gated: config.rewards.gated, combine: config.rewards.combine, box: config.rewards.box });
+    const scored = scoreSample({ tokens: Array.from(tokens), maxNewTokens: T }, instances[Math.floor(i / g)]!, weights, scoreOpts);
     samples.push({ tokens, length: eos >= 0 ? eos + 1 : T, truncated: eos < 0, perturbed: i % g >= g - perturbed, scored });
   }
   const rewardMs = now() - scoringStarted;
