@@ -1,28 +1,36 @@
 /**
- * A fused LayerNorm forward for tfjs-backend-webgpu: one WGSL compute program in place of the
- * nine kernels (mean, subtract, square, mean, add ε, rsqrt, two multiplies, add) that
- * layers.ts's LayerNorm launches, each its own dispatch on a GPU. One workgroup of 64 threads
- * per row: each thread sums a strided share of the row's C values, a tree reduction in
- * workgroup memory gives the mean, the same again gives the biased variance of x − mean (the
- * two-pass form the reference ops compute), and each thread then writes
- * (x − mean)·inverseSqrt(var + ε)·g + b for its share.
+ * Fused forwards for tfjs-backend-webgpu: custom WGSL compute programs that each replace several
+ * kernels of the reference ops (each its own dispatch on a GPU).
  *
- * When it runs: only on the webgpu backend and only where no gradient is taken (no tape is
+ * - LayerNorm: one program in place of the nine kernels (mean, subtract, square, mean, add ε,
+ *   rsqrt, two multiplies, add) that layers.ts's LayerNorm launches. One workgroup of 64
+ *   threads per row: each thread sums a strided share of the row's C values, a tree reduction in
+ *   workgroup memory gives the mean, the same again gives the biased variance of x − mean (the
+ *   two-pass form the reference ops compute), and each thread then writes
+ *   (x − mean)·inverseSqrt(var + ε)·g + b for its share.
+ * - Bias + GELU: one program in place of the seven kernels of a Dense layer's bias add and
+ *   layers.ts's `gelu` (add, square, mul, add, mul, sigmoid, mul): one thread per element
+ *   computes x + b, then the same x·sigmoid(x·(2c·0.044715·x² + 2c)) in the reference's order,
+ *   with its two constants as f32 uniforms (no scalar tensor, no upload).
+ *
+ * When they run: only on the webgpu backend and only where no gradient is taken (no tape is
  * recording: sampling's decoding steps and prefill, the reference and old-log-prob passes,
- * evaluation). It has no gradient; training's forward and backward stay on the reference ops.
- * LayerNorm.apply asks `fusedLayerNorm` first and falls back to its ops on null.
+ * evaluation). They have no gradient; training's forward and backward stay on the reference ops.
+ * The callers (LayerNorm.apply, layers.ts's denseGelu) ask here first and fall back to their ops
+ * on null / false.
  *
- * Nothing here imports tfjs-backend-webgpu (Node must never load it): the program is a plain
+ * Nothing here imports tfjs-backend-webgpu (Node must never load it): each program is a plain
  * object with the fields tfjs-backend-webgpu's WebGPUProgram reads, registered as a tfjs kernel
  * for the 'webgpu' backend on first use, and run through the backend's own runWebGPUProgram,
  * which adds the shader's preamble (the `getX`/`getGain`/`getBias` accessors, `setOutputAtCoords`,
- * `uniforms`, `localId`) around getUserCode. Checked against the reference ops to 1e-5 on
- * SwiftShader by e2e/kernels.spec.ts (through src/worker/kernelCheck.ts).
+ * `setOutputAtIndex`, `uniforms`, `localId`) around getUserCode. Checked against the reference
+ * ops to 1e-5 on SwiftShader by e2e/kernels.spec.ts (through src/worker/kernelCheck.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The kernel's registered name (tfjs kernels are global by name: prefixed to stay clear of tfjs's own). */
+/** The kernels' registered names (tfjs kernels are global by name: prefixed to stay clear of tfjs's own). */
 export const FUSED_LAYER_NORM = 'RftFusedLayerNorm';
+export const FUSED_BIAS_GELU = 'RftFusedBiasGelu';
 
 /** Threads per workgroup, one workgroup per row (tfjs's softmax program uses the same layout). */
 const WORKGROUP = 64;
@@ -36,6 +44,8 @@ interface WebGpuProgramLike {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
   uniforms: string;
+  /** tfjs adds `uniforms.size` (the output's element count) when set. */
+  size?: boolean;
   getUserCode(): string;
 }
 
@@ -110,23 +120,68 @@ export function layerNormProgram(rows: number, cols: number): WebGpuProgramLike 
   };
 }
 
+/**
+ * GELU of x + bias, elementwise over x [rows, C] with bias [C] (or x alone when hasBias is
+ * false), one thread per element. The arithmetic is layers.ts's `gelu` op for op, in its order:
+ * t = x·((x·x)·cubic + linear), then x·sigmoid(t) with tfjs's own sigmoid, 1 / (1 + exp(−t)).
+ * `cubic` = 2c·0.044715 and `linear` = 2c (c = sqrt(2/π)) arrive as f32 uniforms.
+ */
+export function biasGeluProgram(rows: number, cols: number, hasBias: boolean): WebGpuProgramLike {
+  return {
+    variableNames: hasBias ? ['x', 'bias'] : ['x'],
+    outputShape: [rows, cols],
+    shaderKey: hasBias ? 'rftBiasGelu' : 'rftGelu',
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [Math.ceil((rows * cols) / WORKGROUP), 1, 1], // one thread per element (tfjs reshapes a dispatch too wide for one axis)
+    workgroupSize: [WORKGROUP, 1, 1],
+    uniforms: 'cubic : f32, linear : f32,',
+    size: true,
+    getUserCode: () => `
+    fn main(index : i32) {
+      if (index < uniforms.size) {
+        let cols = uniforms.outShape[1];
+        let row = index / cols;
+        let col = index - row * cols;
+        let x = ${hasBias ? 'getX(row, col) + getBias(col)' : 'getX(row, col)'};
+        let t = x * (x * x * uniforms.cubic + uniforms.linear);
+        setOutputAtIndex(index, x * (1.0 / (1.0 + exp(-1.0 * t))));
+      }
+    }
+    `,
+  };
+}
+
 let registered = false;
 
-/** Register the kernel for 'webgpu' once (the registry is global; a second registration would warn). */
+/** Register the kernels for 'webgpu' once (the registry is global; a second registration would warn). */
 function register(): void {
   if (registered) return;
   registered = true;
-  if (tf.getKernel(FUSED_LAYER_NORM, 'webgpu')) return;
-  tf.registerKernel({
-    kernelName: FUSED_LAYER_NORM,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, gain, bias } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo; bias: tf.TensorInfo };
-      const eps = (attrs as { eps: number }).eps;
-      const [rows, cols] = x.shape as [number, number];
-      return (backend as unknown as WebGpuBackendLike).runWebGPUProgram(layerNormProgram(rows, cols), [x, gain, bias], 'float32', [{ type: 'float32', data: [eps] }]);
-    },
-  });
+  if (!tf.getKernel(FUSED_LAYER_NORM, 'webgpu')) {
+    tf.registerKernel({
+      kernelName: FUSED_LAYER_NORM,
+      backendName: 'webgpu',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x, gain, bias } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo; bias: tf.TensorInfo };
+        const eps = (attrs as { eps: number }).eps;
+        const [rows, cols] = x.shape as [number, number];
+        return (backend as unknown as WebGpuBackendLike).runWebGPUProgram(layerNormProgram(rows, cols), [x, gain, bias], 'float32', [{ type: 'float32', data: [eps] }]);
+      },
+    });
+  }
+  if (!tf.getKernel(FUSED_BIAS_GELU, 'webgpu')) {
+    tf.registerKernel({
+      kernelName: FUSED_BIAS_GELU,
+      backendName: 'webgpu',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x, bias } = inputs as { x: tf.TensorInfo; bias?: tf.TensorInfo };
+        const { cubic, linear } = attrs as { cubic: number; linear: number };
+        const [rows, cols] = x.shape as [number, number];
+        const uniforms = [{ type: 'float32', data: [cubic] }, { type: 'float32', data: [linear] }];
+        return (backend as unknown as WebGpuBackendLike).runWebGPUProgram(biasGeluProgram(rows, cols, !!bias), bias ? [x, bias] : [x], 'float32', uniforms);
+      },
+    });
+  }
 }
 
 let enabled = true;
@@ -141,18 +196,39 @@ function taping(): boolean {
   return ((tf.engine() as unknown as { state?: { gradientDepth?: number } }).state?.gradientDepth ?? 0) > 0;
 }
 
+/** Whether a fused kernel may run on x now: the webgpu backend, float32, no tape recording, the kernels on. */
+export function fusedKernelsApply(x: tf.Tensor): boolean {
+  return enabled && x.dtype === 'float32' && tf.getBackend() === 'webgpu' && !taping();
+}
+
 /**
  * LayerNorm's forward in one WebGPU dispatch, or null where it must not run (another backend, a
  * gradient being taken, the kernels turned off): the caller then runs the reference ops.
  * x [..., C] float32, g and b [C].
  */
 export function fusedLayerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor | null {
-  if (!enabled || x.dtype !== 'float32' || tf.getBackend() !== 'webgpu' || taping()) return null;
+  if (!fusedKernelsApply(x)) return null;
   register();
   const cols = x.shape[x.rank - 1]!;
   return tf.tidy(() => {
     const x2 = tf.reshape(x, [-1, cols]); // [rows, C]: a reshape moves no data on WebGPU
     const y = tf.engine().runKernel<tf.Tensor>(FUSED_LAYER_NORM, { x: x2, gain: g, bias: b }, { eps });
+    return tf.reshape(y, x.shape);
+  });
+}
+
+/**
+ * GELU(x + bias) in one WebGPU dispatch (bias [C] over x's last axis, or null for GELU alone),
+ * or null where it must not run: the caller then runs the reference ops. `cubic` and `linear`
+ * are GELU's constants as layers.ts defines them.
+ */
+export function fusedBiasGelu(x: tf.Tensor, bias: tf.Tensor | null, cubic: number, linear: number): tf.Tensor | null {
+  if (!fusedKernelsApply(x)) return null;
+  register();
+  const cols = x.shape[x.rank - 1]!;
+  return tf.tidy(() => {
+    const x2 = tf.reshape(x, [-1, cols]); // [rows, C]
+    const y = tf.engine().runKernel<tf.Tensor>(FUSED_BIAS_GELU, bias ? { x: x2, bias } : { x: x2 }, { cubic, linear });
     return tf.reshape(y, x.shape);
   });
 }
