@@ -4,11 +4,12 @@ import { test, expect } from './fixtures';
 interface FusedKernelCheck {
   backend: string;
   layerNorm: { shape: number[]; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
-  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number } };
+  gelu: { shape: number[]; out: number; bias: boolean; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number }; uploadsPerDecodingStep: number };
   tensorsLeft: number;
 }
 
-test('forced WebGPU (SwiftShader): the fused LayerNorm kernel equals the reference ops to 1e-5, alone and in sampling, with fewer programs per decoding step', async ({ playground, page }) => {
+test('forced WebGPU (SwiftShader): the fused LayerNorm and bias + GELU kernels equal the reference ops to 1e-5, alone and in sampling, with fewer programs per decoding step', async ({ playground, page }) => {
   test.setTimeout(300_000); // shader compilation and the default model's sampling on a software GPU
   await playground.goto({ backend: 'webgpu', debug: true });
   await expect(playground.badge).toHaveAttribute('data-backend', 'webgpu');
@@ -24,9 +25,20 @@ test('forced WebGPU (SwiftShader): the fused LayerNorm kernel equals the referen
     expect(c.programs.fused, `LayerNorm [${c.shape.join(', ')}] ran as one program`).toBe(1);
     expect(c.programs.reference).toBeGreaterThan(1);
   }
+  expect(r.gelu.map((c) => [c.shape, c.out, c.bias])).toEqual([[[64, 1, 64], 256, true], [[8, 24, 64], 256, true], [[3, 5, 20], 37, true], [[2, 1, 16], 13, false]]);
+  for (const c of r.gelu) {
+    const what = `bias + GELU [${c.shape.join(', ')}] -> ${c.out}${c.bias ? '' : ' (no bias)'}`;
+    expect(c.maxAbsDiff, what).toBeLessThan(1e-5);
+    // The matmul, then one program where the reference runs the bias add and GELU's six (square, mul, add, mul, sigmoid, mul).
+    expect(c.programs.fused, `${what} ran as the matmul and one program`).toBe(2);
+    expect(c.programs.reference - c.programs.fused, what).toBe(c.bias ? 6 : 5);
+  }
   expect(r.decode.logitsMaxAbsDiff).toBeLessThan(1e-5);
   expect(r.decode.tokensEqual).toBe(true);
-  // The default model has 5 LayerNorms per decoding step (2 per decoder block, then the final one).
-  expect(r.decode.programsPerDecodingStep.fused).toBeLessThan(r.decode.programsPerDecodingStep.reference);
+  // The default model has, per decoding step, 5 LayerNorms (2 per decoder block, then the final
+  // one: 8 programs fewer each) and 2 MLPs (bias + GELU: 6 fewer each).
+  expect(r.decode.programsPerDecodingStep.reference - r.decode.programsPerDecodingStep.fused).toBe(5 * 8 + 2 * 6);
+  // The model's and sampling's scalars are made once: a step uploads only its Gumbel noise.
+  expect(r.decode.uploadsPerDecodingStep).toBe(1);
   expect(r.tensorsLeft).toBe(0);
 });

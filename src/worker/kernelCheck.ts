@@ -1,5 +1,5 @@
 /**
- * The fused WebGPU kernels (engine/model/webgpu/fused.ts) beside the reference ops, on the
+ * The fused WebGPU kernels (engine/model/webgpu/fused.ts: LayerNorm, bias + GELU) beside the reference ops, on the
  * worker's own backend: `TrainerApi.checkFusedKernels`, for the e2e suite (`?debug`,
  * e2e/kernels.spec.ts). Each case runs once with the fused kernels and once with them off (the
  * same LayerNorm, the same Policy, the same seed) and reports max |difference|, so a wrong
@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { countDuring } from '../bench/counters';
 import { DEFAULT_MODEL_CONFIG, Policy } from '../engine/model';
-import { LayerNorm, ParamStore } from '../engine/model/layers';
+import { Dense, LayerNorm, ParamStore, denseGelu, geluConstants } from '../engine/model/layers';
 import { randomInputs } from '../engine/model/testing';
 import { setFusedKernels } from '../engine/model/webgpu/fused';
 import type { FusedKernelCheck } from './protocol';
@@ -20,6 +20,18 @@ const LAYER_NORM_SHAPES = [
   [8, 24, 64],
   [3, 5, 200],
   [2, 1, 16],
+];
+
+/**
+ * Bias + GELU after a Dense layer: x's shape, the layer's output width, with or without a bias.
+ * The MLP's fc at a decoding step (64 rows, 64 -> 256) and at a prefill, then odd sizes (rows x
+ * width not a multiple of the 64-thread workgroup) and a layer without a bias (GELU alone).
+ */
+const GELU_CASES: { shape: number[]; out: number; bias: boolean }[] = [
+  { shape: [64, 1, 64], out: 256, bias: true },
+  { shape: [8, 24, 64], out: 256, bias: true },
+  { shape: [3, 5, 20], out: 37, bias: true },
+  { shape: [2, 1, 16], out: 13, bias: false },
 ];
 
 async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -66,6 +78,29 @@ async function layerNormCase(shape: number[]): Promise<FusedKernelCheck['layerNo
   }
 }
 
+async function geluCase({ shape, out, bias }: (typeof GELU_CASES)[number]): Promise<FusedKernelCheck['gelu'][number]> {
+  const c = shape[shape.length - 1]!;
+  const store = new ParamStore({ seed: 12 }, false);
+  const dense = new Dense(store, 'fc', c, out, { bias, std: 1 / Math.sqrt(c) });
+  const k = geluConstants(store);
+  const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 6), 3), 1)); // pre-activations of std ~3: both tails of GELU
+  try {
+    if (dense.b) {
+      const b = dense.b;
+      tf.tidy(() => b.assign(tf.linspace(-2, 2, out)));
+    }
+    const r = await bothWays(() => Promise.resolve(tf.tidy(() => denseGelu(dense, x, k))));
+    try {
+      return { shape, out, bias, maxAbsDiff: await maxAbsDiff(r.fused, r.reference), programs: r.programs };
+    } finally {
+      tf.dispose([r.fused, r.reference]);
+    }
+  } finally {
+    x.dispose();
+    store.dispose();
+  }
+}
+
 /** Sampling on the default model (random weights): the rollout's decoding steps, fused against reference. */
 async function decodeCase(): Promise<FusedKernelCheck['decode']> {
   const policy = Policy.create(DEFAULT_MODEL_CONFIG, 3);
@@ -79,12 +114,16 @@ async function decodeCase(): Promise<FusedKernelCheck['decode']> {
     // One decoding step's programs: a 3-step call less a 2-step one (the prefill and the final stack cancel).
     const three = await bothWays(async () => tf.dispose(Object.values(await sample(3, false)).filter((t) => t instanceof tf.Tensor)));
     const two = await bothWays(async () => tf.dispose(Object.values(await sample(2, false)).filter((t) => t instanceof tf.Tensor)));
+    // Host-to-device writes of one step the same way (the fused kernels on: the rollout's own path).
+    const stepUploads = async (steps: number) => (await countDuring(async () => tf.dispose(Object.values(await sample(steps, false)).filter((t) => t instanceof tf.Tensor)))).counts.uploads;
+    const uploadsPerDecodingStep = (await stepUploads(3)) - (await stepUploads(2));
     try {
       const [fusedTokens, referenceTokens] = await Promise.all([long.fused.tokens.data(), long.reference.tokens.data()]);
       return {
         logitsMaxAbsDiff: await maxAbsDiff(long.fused.logits, long.reference.logits),
         tokensEqual: fusedTokens.every((t, i) => t === referenceTokens[i]),
         programsPerDecodingStep: { fused: three.programs.fused - two.programs.fused, reference: three.programs.reference - two.programs.reference },
+        uploadsPerDecodingStep,
       };
     } finally {
       tf.dispose([long.fused, long.reference]);
@@ -100,6 +139,8 @@ export async function checkFusedKernels(): Promise<FusedKernelCheck> {
   const before = tf.memory().numTensors;
   const layerNorm: FusedKernelCheck['layerNorm'] = [];
   for (const shape of LAYER_NORM_SHAPES) layerNorm.push(await layerNormCase(shape));
+  const gelu: FusedKernelCheck['gelu'] = [];
+  for (const c of GELU_CASES) gelu.push(await geluCase(c));
   const decode = await decodeCase();
-  return { backend: tf.getBackend(), layerNorm, decode, tensorsLeft: tf.memory().numTensors - before };
+  return { backend: tf.getBackend(), layerNorm, gelu, decode, tensorsLeft: tf.memory().numTensors - before };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { FUSED_LAYER_NORM, fusedLayerNorm, layerNormProgram } from './fused';
+import { FUSED_BIAS_GELU, FUSED_LAYER_NORM, biasGeluProgram, fusedBiasGelu, fusedLayerNorm, layerNormProgram } from './fused';
 
 // The kernel itself runs only in a browser with WebGPU: e2e/kernels.spec.ts checks it against the
 // reference ops to 1e-5 on SwiftShader. Here: it stays out of Node's way.
@@ -11,7 +11,9 @@ describe('fused WebGPU LayerNorm, off a WebGPU backend', () => {
     const g = tf.ones([8]);
     const b = tf.zeros([8]);
     expect(fusedLayerNorm(x, g, b, 1e-5)).toBeNull();
+    expect(fusedBiasGelu(x, b, 0.07, 1.6)).toBeNull();
     expect(tf.getKernel(FUSED_LAYER_NORM, 'webgpu')).toBeUndefined(); // importing the module has no side effect
+    expect(tf.getKernel(FUSED_BIAS_GELU, 'webgpu')).toBeUndefined();
     tf.dispose([x, g, b]);
   });
 
@@ -25,5 +27,19 @@ describe('fused WebGPU LayerNorm, off a WebGPU backend', () => {
     // tfjs's preamble calls main(getGlobalIndex()) for a flat dispatch, and names accessors get<Name>.
     expect(code).toMatch(/fn main\(index : i32\)/);
     for (const accessor of ['getX(row, col)', 'getGain(col)', 'getBias(col)', 'setOutputAtCoords(row, col,', 'uniforms.eps']) expect(code).toContain(accessor);
+  });
+
+  it('the bias + GELU program: one thread per element (the last workgroup partly idle), x and bias through the accessors, the constants as uniforms', () => {
+    const p = biasGeluProgram(15, 37, true); // 555 elements: 9 workgroups of 64, the last one partly idle
+    expect(p.outputShape).toEqual([15, 37]);
+    expect(p.dispatch).toEqual([9, 1, 1]);
+    expect(p.size).toBe(true); // tfjs then declares uniforms.size, which the bounds check reads
+    expect(p.variableNames).toEqual(['x', 'bias']);
+    const code = p.getUserCode();
+    for (const s of ['if (index < uniforms.size)', 'getX(row, col) + getBias(col)', 'uniforms.cubic', 'uniforms.linear', 'setOutputAtIndex(index,']) expect(code).toContain(s);
+    const alone = biasGeluProgram(2, 13, false);
+    expect(alone.variableNames).toEqual(['x']);
+    expect(alone.shaderKey).not.toBe(p.shaderKey); // two shaders: tfjs caches compiled pipelines by key
+    expect(alone.getUserCode()).not.toContain('getBias');
   });
 });
