@@ -5,11 +5,12 @@ interface FusedKernelCheck {
   backend: string;
   layerNorm: { shape: number[]; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
   gelu: { shape: number[]; out: number; bias: boolean; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  attention: { batch: number; heads: number; headDim: number; keys: number; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
   decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number }; uploadsPerDecodingStep: number };
   tensorsLeft: number;
 }
 
-test('forced WebGPU (SwiftShader): the fused LayerNorm and bias + GELU kernels equal the reference ops to 1e-5, alone and in sampling, with fewer programs per decoding step', async ({ playground, page }) => {
+test('forced WebGPU (SwiftShader): the fused LayerNorm, bias + GELU and decoding-step attention kernels equal the reference ops to 1e-5, alone and in sampling, with fewer programs per decoding step', async ({ playground, page }) => {
   test.setTimeout(300_000); // shader compilation and the default model's sampling on a software GPU
   await playground.goto({ backend: 'webgpu', debug: true });
   await expect(playground.badge).toHaveAttribute('data-backend', 'webgpu');
@@ -33,11 +34,19 @@ test('forced WebGPU (SwiftShader): the fused LayerNorm and bias + GELU kernels e
     expect(c.programs.fused, `${what} ran as the matmul and one program`).toBe(2);
     expect(c.programs.reference - c.programs.fused, what).toBe(c.bias ? 6 : 5);
   }
+  expect(r.attention.map((c) => [c.batch, c.heads, c.headDim, c.keys])).toEqual([[64, 4, 16, 25], [64, 4, 16, 55], [3, 3, 5, 70], [2, 1, 80, 2]]);
+  for (const c of r.attention) {
+    const what = `decoding-step attention, ${c.batch} rows x ${c.heads} heads of ${c.headDim}, ${c.keys} keys`;
+    expect(c.maxAbsDiff, what).toBeLessThan(1e-5);
+    // One program where the reference runs q·scale, q·kᵀ, + mask, softmax, p·v and the heads' transpose (six);
+    // the QKV and output projections, the split and the cache's concats are the same both ways.
+    expect(c.programs.reference - c.programs.fused, what).toBe(5);
+  }
   expect(r.decode.logitsMaxAbsDiff).toBeLessThan(1e-5);
   expect(r.decode.tokensEqual).toBe(true);
   // The default model has, per decoding step, 5 LayerNorms (2 per decoder block, then the final
-  // one: 8 programs fewer each) and 2 MLPs (bias + GELU: 6 fewer each).
-  expect(r.decode.programsPerDecodingStep.reference - r.decode.programsPerDecodingStep.fused).toBe(5 * 8 + 2 * 6);
+  // one: 8 programs fewer each), 2 MLPs (bias + GELU: 6 fewer each) and 2 attentions (5 fewer each).
+  expect(r.decode.programsPerDecodingStep.reference - r.decode.programsPerDecodingStep.fused).toBe(5 * 8 + 2 * 6 + 2 * 5);
   // The model's and sampling's scalars are made once: a step uploads only its Gumbel noise.
   expect(r.decode.uploadsPerDecodingStep).toBe(1);
   expect(r.tensorsLeft).toBe(0);

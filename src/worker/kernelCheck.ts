@@ -1,5 +1,5 @@
 /**
- * The fused WebGPU kernels (engine/model/webgpu/fused.ts: LayerNorm, bias + GELU) beside the reference ops, on the
+ * The fused WebGPU kernels (engine/model/webgpu/fused.ts: LayerNorm, bias + GELU, a decoding step's attention) beside the reference ops, on the
  * worker's own backend: `TrainerApi.checkFusedKernels`, for the e2e suite (`?debug`,
  * e2e/kernels.spec.ts). Each case runs once with the fused kernels and once with them off (the
  * same LayerNorm, the same Policy, the same seed) and reports max |difference|, so a wrong
@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { countDuring } from '../bench/counters';
 import { DEFAULT_MODEL_CONFIG, Policy } from '../engine/model';
-import { Dense, LayerNorm, ParamStore, denseGelu, geluConstants } from '../engine/model/layers';
+import { Dense, LayerNorm, MASKED, ParamStore, SelfAttention, denseGelu, geluConstants } from '../engine/model/layers';
 import { randomInputs } from '../engine/model/testing';
 import { setFusedKernels } from '../engine/model/webgpu/fused';
 import type { FusedKernelCheck } from './protocol';
@@ -32,6 +32,19 @@ const GELU_CASES: { shape: number[]; out: number; bias: boolean }[] = [
   { shape: [8, 24, 64], out: 256, bias: true },
   { shape: [3, 5, 20], out: 37, bias: true },
   { shape: [2, 1, 16], out: 13, bias: false },
+];
+
+/**
+ * A decoding step's attention (one query per row against the cache): rows, heads, head width and
+ * keys (the cache plus this step). The default rollout's first and last steps (64 rows, 4 heads of
+ * 16, S0 + 1 = 25 and S0 + 31 = 55 keys), more keys than the workgroup's 64 threads with an odd
+ * head width, and a head wider than 64 over two keys.
+ */
+const ATTENTION_CASES: { batch: number; heads: number; headDim: number; keys: number }[] = [
+  { batch: 64, heads: 4, headDim: 16, keys: 25 },
+  { batch: 64, heads: 4, headDim: 16, keys: 55 },
+  { batch: 3, heads: 3, headDim: 5, keys: 70 },
+  { batch: 2, heads: 1, headDim: 80, keys: 2 },
 ];
 
 async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -101,6 +114,35 @@ async function geluCase({ shape, out, bias }: (typeof GELU_CASES)[number]): Prom
   }
 }
 
+async function attentionCase({ batch, heads, headDim, keys }: (typeof ATTENTION_CASES)[number]): Promise<FusedKernelCheck['attention'][number]> {
+  const c = heads * headDim;
+  const store = new ParamStore({ seed: 13 }, false);
+  const attn = new SelfAttention(store, 'attn', c, heads, 1);
+  const [x, past, mask] = tf.tidy(() => {
+    const cache: [number, number, number, number] = [batch, heads, keys - 1, headDim];
+    // Every third row masks its second key (a <pad> prompt position): MASKED there, 0 elsewhere.
+    const rows = tf.reshape(tf.equal(tf.mod(tf.range(0, batch, 1, 'int32'), 3), 0), [batch, 1]);
+    const second = tf.reshape(tf.equal(tf.range(0, keys, 1, 'int32'), 1), [1, keys]);
+    const masked = tf.mul(tf.cast(tf.logicalAnd(rows, second), 'float32'), MASKED);
+    return [
+      tf.mul<tf.Tensor3D>(tf.randomNormal([batch, 1, c], 0, 1, 'float32', 7), 2),
+      { k: tf.randomNormal<tf.Rank.R4>(cache, 0, 2, 'float32', 8), v: tf.randomNormal<tf.Rank.R4>(cache, 0, 1, 'float32', 9) },
+      tf.reshape(masked, [batch, 1, 1, keys]),
+    ] as const;
+  });
+  try {
+    const r = await bothWays(() => Promise.resolve(tf.tidy(() => attn.apply(x, mask, past).y)));
+    try {
+      return { batch, heads, headDim, keys, maxAbsDiff: await maxAbsDiff(r.fused, r.reference), programs: r.programs };
+    } finally {
+      tf.dispose([r.fused, r.reference]);
+    }
+  } finally {
+    tf.dispose([x, past.k, past.v, mask]);
+    store.dispose();
+  }
+}
+
 /** Sampling on the default model (random weights): the rollout's decoding steps, fused against reference. */
 async function decodeCase(): Promise<FusedKernelCheck['decode']> {
   const policy = Policy.create(DEFAULT_MODEL_CONFIG, 3);
@@ -141,6 +183,8 @@ export async function checkFusedKernels(): Promise<FusedKernelCheck> {
   for (const shape of LAYER_NORM_SHAPES) layerNorm.push(await layerNormCase(shape));
   const gelu: FusedKernelCheck['gelu'] = [];
   for (const c of GELU_CASES) gelu.push(await geluCase(c));
+  const attention: FusedKernelCheck['attention'] = [];
+  for (const c of ATTENTION_CASES) attention.push(await attentionCase(c));
   const decode = await decodeCase();
-  return { backend: tf.getBackend(), layerNorm, gelu, decode, tensorsLeft: tf.memory().numTensors - before };
+  return { backend: tf.getBackend(), layerNorm, gelu, attention, decode, tensorsLeft: tf.memory().numTensors - before };
 }

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
 import { sumOnDevice } from '../rl';
-import { fusedBiasGelu, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
+import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -329,6 +329,9 @@ export class SelfAttention {
     const [qRaw, kNew, vNew] = this.heads(x); // each [B, H, S, Dh]
     const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S_kv, Dh]
     const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S_kv, Dh]
+    // A decoding step on WebGPU with no gradient tape: scores, softmax and p·v in one program (./webgpu/fused.ts).
+    const fused = past && mask ? fusedDecodeAttention(qRaw, k, v, mask, 1 / Math.sqrt(this.headDim)) : null;
+    if (fused) return { y: this.proj.apply(fused) as tf.Tensor3D, kv: { k, v } };
     // Scale q rather than the scores: S*Dh multiplies instead of S*S_kv.
     const q = tf.mul(qRaw, this.scale); // × 1/sqrt(Dh)
     let att: tf.Tensor = tf.matMul(q, k, false, true); // [B, H, S, S_kv]

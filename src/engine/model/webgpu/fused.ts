@@ -8,6 +8,12 @@
  *   workgroup memory gives the mean, the same again gives the biased variance of x − mean (the
  *   two-pass form the reference ops compute), and each thread then writes
  *   (x − mean)·inverseSqrt(var + ε)·g + b for its share.
+ * - A decoding step's attention (one query per row against its KV cache): one program in place
+ *   of q·scale, q·kᵀ, + mask, softmax, p·v and the heads' transpose back (six). One workgroup
+ *   of 64 threads per (row, head): each thread scores a strided share of the keys into
+ *   workgroup memory, tree reductions give the max and the sum of exp(score − max) (tfjs's
+ *   softmax program's two passes), and each thread then writes Σⱼ pⱼ·vⱼ for its share of the
+ *   head's Dh outputs, straight into the [B, 1, H·Dh] layout the output projection reads.
  * - Bias + GELU: one program in place of the seven kernels of a Dense layer's bias add and
  *   layers.ts's `gelu` (add, square, mul, add, mul, sigmoid, mul): one thread per element
  *   computes x + b, then the same x·sigmoid(x·(2c·0.044715·x² + 2c)) in the reference's order,
@@ -31,6 +37,10 @@ import * as tf from '@tensorflow/tfjs-core';
 /** The kernels' registered names (tfjs kernels are global by name: prefixed to stay clear of tfjs's own). */
 export const FUSED_LAYER_NORM = 'RftFusedLayerNorm';
 export const FUSED_BIAS_GELU = 'RftFusedBiasGelu';
+export const FUSED_DECODE_ATTENTION = 'RftFusedDecodeAttention';
+
+/** Keys a decoding step's fused attention holds in workgroup memory (4 KiB of f32); a longer cache runs the reference ops. */
+export const DECODE_ATTENTION_MAX_KEYS = 1024;
 
 /** Threads per workgroup, one workgroup per row (tfjs's softmax program uses the same layout). */
 const WORKGROUP = 64;
@@ -151,6 +161,94 @@ export function biasGeluProgram(rows: number, cols: number, hasBias: boolean): W
   };
 }
 
+/**
+ * Attention of one query per row: q [B, H, Dh] (already in heads, not yet scaled), k and v
+ * [B, H, S, Dh], an additive mask [B, S] -> y [B, H, Dh] = softmax(q·scale·kᵀ + mask)·v, i.e.
+ * [B, 1, H·Dh] with the heads side by side. One 64-thread workgroup per (b, h); the S scores sit
+ * in workgroup memory (S ≤ DECODE_ATTENTION_MAX_KEYS).
+ */
+export function decodeAttentionProgram(batch: number, heads: number, headDim: number): WebGpuProgramLike {
+  return {
+    variableNames: ['q', 'k', 'v', 'mask'],
+    outputShape: [batch, heads, headDim],
+    shaderKey: 'rftDecodeAttention',
+    dispatchLayout: { x: [0, 1, 2] },
+    dispatch: [batch * heads, 1, 1], // one workgroup per (row, head)
+    workgroupSize: [WORKGROUP, 1, 1],
+    uniforms: 'scale : f32,',
+    getUserCode: () => `
+    var<workgroup> scores : array<f32, ${DECODE_ATTENTION_MAX_KEYS}>;
+    var<workgroup> partial : array<f32, ${WORKGROUP}>;
+    var<workgroup> rowMax : f32;
+    var<workgroup> rowSum : f32;
+    const blockSize = ${WORKGROUP};
+
+    fn main(index : i32) {
+      let row = index / blockSize; // b·H + h
+      let tid = i32(localId.x);
+      let heads = uniforms.outShape[1];
+      let dh = uniforms.outShape[2];
+      let keys = uniforms.kShape[2];
+      let b = row / heads;
+      let h = row - b * heads;
+
+      // Scores (q·scale)·kⱼ + maskⱼ, a strided share of the keys per thread, and their max.
+      var threadMax = -3.402823e+38f;
+      for (var j = tid; j < keys; j += blockSize) {
+        var s = 0.0;
+        for (var d = 0; d < dh; d++) {
+          s += (getQ(b, h, d) * uniforms.scale) * getK(b, h, j, d);
+        }
+        s = s + getMask(b, j);
+        scores[j] = s;
+        threadMax = max(threadMax, s);
+      }
+      partial[tid] = threadMax;
+      workgroupBarrier();
+      for (var half = blockSize >> 1; half > 0; half = half >> 1) {
+        if (tid < half) {
+          partial[tid] = max(partial[tid], partial[tid + half]);
+        }
+        workgroupBarrier();
+      }
+      if (tid == 0) {
+        rowMax = partial[0];
+      }
+      workgroupBarrier();
+
+      // exp(score − max) in place, and their sum.
+      var threadSum = 0.0;
+      for (var j = tid; j < keys; j += blockSize) {
+        let e = exp(scores[j] - rowMax);
+        scores[j] = e;
+        threadSum += e;
+      }
+      partial[tid] = threadSum;
+      workgroupBarrier();
+      for (var half = blockSize >> 1; half > 0; half = half >> 1) {
+        if (tid < half) {
+          partial[tid] = partial[tid] + partial[tid + half];
+        }
+        workgroupBarrier();
+      }
+      if (tid == 0) {
+        rowSum = partial[0];
+      }
+      workgroupBarrier();
+
+      // y_d = Σⱼ pⱼ·v_jd, pⱼ = exp(scoreⱼ − max) / sum, a strided share of d per thread.
+      for (var d = tid; d < dh; d += blockSize) {
+        var acc = 0.0;
+        for (var j = 0; j < keys; j++) {
+          acc += (scores[j] / rowSum) * getV(b, h, j, d);
+        }
+        setOutputAtCoords(b, h, d, acc);
+      }
+    }
+    `,
+  };
+}
+
 let registered = false;
 
 /** Register the kernels for 'webgpu' once (the registry is global; a second registration would warn). */
@@ -179,6 +277,18 @@ function register(): void {
         const [rows, cols] = x.shape as [number, number];
         const uniforms = [{ type: 'float32', data: [cubic] }, { type: 'float32', data: [linear] }];
         return (backend as unknown as WebGpuBackendLike).runWebGPUProgram(biasGeluProgram(rows, cols, !!bias), bias ? [x, bias] : [x], 'float32', uniforms);
+      },
+    });
+  }
+  if (!tf.getKernel(FUSED_DECODE_ATTENTION, 'webgpu')) {
+    tf.registerKernel({
+      kernelName: FUSED_DECODE_ATTENTION,
+      backendName: 'webgpu',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { q, k, v, mask } = inputs as { q: tf.TensorInfo; k: tf.TensorInfo; v: tf.TensorInfo; mask: tf.TensorInfo };
+        const [batch, heads, headDim] = q.shape as [number, number, number];
+        const program = decodeAttentionProgram(batch, heads, headDim);
+        return (backend as unknown as WebGpuBackendLike).runWebGPUProgram(program, [q, k, v, mask], 'float32', [{ type: 'float32', data: [(attrs as { scale: number }).scale] }]);
       },
     });
   }
@@ -230,5 +340,26 @@ export function fusedBiasGelu(x: tf.Tensor, bias: tf.Tensor | null, cubic: numbe
     const x2 = tf.reshape(x, [-1, cols]); // [rows, C]
     const y = tf.engine().runKernel<tf.Tensor>(FUSED_BIAS_GELU, bias ? { x: x2, bias } : { x: x2 }, { cubic, linear });
     return tf.reshape(y, x.shape);
+  });
+}
+
+/**
+ * A decoding step's attention in one WebGPU dispatch: q [B, H, 1, Dh] (unscaled), k and v
+ * [B, H, S, Dh] (the cache with this step's key and value appended), mask [B, 1, 1, S] additive
+ * -> [B, 1, H·Dh], the heads side by side (what SelfAttention.apply's transpose and reshape
+ * give). Null where it must not run (the conditions of the other kernels; more than one query
+ * or another mask shape; more keys than DECODE_ATTENTION_MAX_KEYS; more (row, head) workgroups
+ * than one dispatch axis holds): the caller then runs the reference ops.
+ */
+export function fusedDecodeAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor, scale: number): tf.Tensor3D | null {
+  if (!fusedKernelsApply(q)) return null;
+  const [b, h, s, dh] = q.shape;
+  const keys = k.shape[2];
+  const maskOk = mask.dtype === 'float32' && mask.rank === 4 && mask.shape[0] === b && mask.shape[1] === 1 && mask.shape[2] === 1 && mask.shape[3] === keys;
+  if (s !== 1 || !maskOk || keys > DECODE_ATTENTION_MAX_KEYS || b * h > 65535) return null;
+  register();
+  return tf.tidy(() => {
+    const y = tf.engine().runKernel<tf.Tensor>(FUSED_DECODE_ATTENTION, { q: tf.reshape(q, [b, h, dh]), k, v, mask: tf.reshape(mask, [b, keys]) }, { scale });
+    return tf.reshape<tf.Rank.R3>(y, [b, 1, h * dh]);
   });
 }
