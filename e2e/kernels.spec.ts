@@ -4,11 +4,13 @@ import { test, expect } from './fixtures';
 interface FusedKernelCheck {
   backend: string;
   layerNorm: { shape: number[]; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
-  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number } };
+  gelu: { shape: number[]; out: number; bias: boolean; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  attention: { batch: number; heads: number; headDim: number; keys: number; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number }; uploadsPerDecodingStep: number };
   tensorsLeft: number;
 }
 
-test('forced WebGPU (SwiftShader): the fused LayerNorm kernel equals the reference ops to 1e-5, alone and in sampling, 1 program instead of 9 per LayerNorm: 40 fewer per decoding step', async ({ playground, page }) => {
+test('forced WebGPU (SwiftShader): the fused LayerNorm, bias + GELU and decoding-step attention kernels equal the reference ops to 1e-5, alone and in sampling, with fewer programs per decoding step', async ({ playground, page }) => {
   test.setTimeout(300_000); // shader compilation and the default model's sampling on a software GPU
   await playground.goto({ backend: 'webgpu', debug: true });
   await expect(playground.badge).toHaveAttribute('data-backend', 'webgpu');
@@ -25,12 +27,28 @@ test('forced WebGPU (SwiftShader): the fused LayerNorm kernel equals the referen
     // rsqrt, two multiplies, add), at every shape.
     expect(c.programs, `LayerNorm [${c.shape.join(', ')}]`).toEqual({ fused: 1, reference: 9 });
   }
+  expect(r.gelu.map((c) => [c.shape, c.out, c.bias])).toEqual([[[64, 1, 64], 256, true], [[8, 24, 64], 256, true], [[3, 5, 20], 37, true], [[2, 1, 16], 13, false]]);
+  for (const c of r.gelu) {
+    const what = `bias + GELU [${c.shape.join(', ')}] -> ${c.out}${c.bias ? '' : ' (no bias)'}`;
+    expect(c.maxAbsDiff, what).toBeLessThan(1e-5);
+    // The matmul, then one program where the reference runs the bias add and GELU's six (square, mul, add, mul, sigmoid, mul).
+    expect(c.programs.fused, `${what} ran as the matmul and one program`).toBe(2);
+    expect(c.programs.reference - c.programs.fused, what).toBe(c.bias ? 6 : 5);
+  }
+  expect(r.attention.map((c) => [c.batch, c.heads, c.headDim, c.keys])).toEqual([[64, 4, 16, 25], [64, 4, 16, 55], [3, 3, 5, 70], [2, 1, 80, 2]]);
+  for (const c of r.attention) {
+    const what = `decoding-step attention, ${c.batch} rows x ${c.heads} heads of ${c.headDim}, ${c.keys} keys`;
+    expect(c.maxAbsDiff, what).toBeLessThan(1e-5);
+    // One program where the reference runs q·scale, q·kᵀ, + mask, softmax, p·v and the heads' transpose (six);
+    // the QKV and output projections, the split and the cache's concats are the same both ways.
+    expect(c.programs.reference - c.programs.fused, what).toBe(5);
+  }
   expect(r.decode.logitsMaxAbsDiff).toBeLessThan(1e-5);
   expect(r.decode.tokensEqual).toBe(true);
-  // The default model has 5 LayerNorms per decoding step (2 per decoder block, then the final
-  // one), each 1 program instead of 9: 5 x 8 = 40 fewer per step, exactly (127 -> 87 when
-  // measured, the same on two runs; the totals move with any other kernel, the saving does not).
-  const { fused, reference } = r.decode.programsPerDecodingStep;
-  expect(reference - fused).toBe(5 * (9 - 1));
+  // The default model has, per decoding step, 5 LayerNorms (2 per decoder block, then the final
+  // one: 8 programs fewer each), 2 MLPs (bias + GELU: 6 fewer each) and 2 attentions (5 fewer each).
+  expect(r.decode.programsPerDecodingStep.reference - r.decode.programsPerDecodingStep.fused).toBe(5 * 8 + 2 * 6 + 2 * 5);
+  // The model's and sampling's scalars are made once: a step uploads only its Gumbel noise.
+  expect(r.decode.uploadsPerDecodingStep).toBe(1);
   expect(r.tensorsLeft).toBe(0);
 });

@@ -140,8 +140,12 @@ export interface FusedKernelCheck {
   backend: string;
   /** LayerNorm alone, per input shape [..., C]. */
   layerNorm: { shape: number[]; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
-  /** Sampling 4 steps on the default model: every step's logits, the tokens, and one decoding step's programs. */
-  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number } };
+  /** A Dense layer's bias add + GELU (layers.ts denseGelu), per input shape [..., C], output width and bias or not. */
+  gelu: { shape: number[]; out: number; bias: boolean; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  /** A decoding step's attention (SelfAttention.apply with a cache, one query per row): its shape, the output's max |difference| and programs. */
+  attention: { batch: number; heads: number; headDim: number; keys: number; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
+  /** Sampling 4 steps on the default model: every step's logits, the tokens, one decoding step's programs and its host-to-device uploads. */
+  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number }; uploadsPerDecodingStep: number };
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Block, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, repeatRows } from './layers';
+import { Block, GELU_LINEAR, LayerNorm, MASKED, ParamStore, gelu, geluConstants, logSoftmax, oneHotFloat, repeatRows } from './layers';
 import { buildPrefixCausalMask } from './policy';
 import { hostWritesDuring } from '../rl/testing.test-utils';
 
@@ -22,6 +22,26 @@ describe('layers', () => {
     const profile = await tf.profile(() => tf.dispose(gelu(x)));
     expect(profile.kernels.map((k) => k.name)).toEqual(['Square', 'Multiply', 'Add', 'Multiply', 'Sigmoid', 'Multiply']);
     tf.dispose([x, w]);
+  });
+
+  it('ParamStore.constant: one kept scalar per value, shared, not a parameter, freed with the store; gelu with them equals gelu without', () => {
+    const before = tf.memory().numTensors;
+    const store = new ParamStore({ seed: 1 }, true);
+    const k = tf.tidy(() => geluConstants(store)); // made inside a tidy: kept all the same
+    expect(k.cubic.isDisposed).toBe(false);
+    expect(geluConstants(store).cubic).toBe(k.cubic); // the second layer asking gets the same tensor
+    expect(store.constant(GELU_LINEAR)).toBe(k.linear);
+    expect(store.constant(1, 'int32').dtype).toBe('int32');
+    expect(store.variables).toEqual([]); // not parameters: never trained or checkpointed
+    expect(tf.memory().numTensors).toBe(before + 3);
+    const x = tf.linspace(-9, 9, 181);
+    expect(Array.from(tf.tidy(() => gelu(x, k).dataSync()))).toEqual(Array.from(tf.tidy(() => gelu(x).dataSync()))); // bit for bit
+    // With the constants passed, gelu makes no scalar of its own: no host write outside kernels.
+    expect(hostWritesDuring(() => tf.dispose(tf.tidy(() => gelu(x, k))))).toEqual([]);
+    expect(hostWritesDuring(() => tf.dispose(tf.tidy(() => gelu(x))))).toEqual([1, 1]); // 2c·0.044715 and 2c
+    x.dispose();
+    store.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('LayerNorm equals the tf.moments form and its gradients to 1e-5, in 9 kernels', async () => {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
 import { sumOnDevice } from '../rl';
-import { fusedLayerNorm } from './webgpu/fused';
+import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -45,6 +45,8 @@ export type ParamSource = { seed: number } | { copyOf: ParamStore };
  */
 export class ParamStore {
   readonly byName = new Map<string, tf.Variable>();
+  /** The model's scalar constants (`constant`), by dtype and value: not parameters, never checkpointed. */
+  private readonly constants = new Map<string, tf.Scalar>();
 
   constructor(
     private readonly source: ParamSource,
@@ -78,14 +80,45 @@ export class ParamStore {
     return [...this.byName.values()];
   }
 
+  /**
+   * A scalar the model's ops multiply or add by (GELU's constants, attention's scale), made once
+   * and kept for the store's life, shared by every layer that asks for the same value. A number
+   * operand (`tf.mul(x, 0.5)`) makes a new scalar tensor at every call instead: on a GPU backend
+   * a buffer upload each, about ten per decoding step. Layers take theirs in their constructors,
+   * so the model's tensors are all made when it is built; `dispose` frees them.
+   */
+  constant(value: number, dtype: 'float32' | 'int32' = 'float32'): tf.Scalar {
+    const key = `${dtype}:${value}`;
+    let c = this.constants.get(key);
+    if (!c) {
+      c = tf.keep(tf.scalar(value, dtype)); // kept: a layer built inside a tidy must not lose it
+      this.constants.set(key, c);
+    }
+    return c;
+  }
+
   dispose(): void {
     for (const v of this.byName.values()) v.dispose();
     this.byName.clear();
+    for (const c of this.constants.values()) c.dispose();
+    this.constants.clear();
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
+
+/** GELU's constants in the form `gelu` computes it: 2c and 2c·0.044715, with c = sqrt(2/π). */
+export const GELU_LINEAR = 2 * Math.sqrt(2 / Math.PI);
+export const GELU_CUBIC = GELU_LINEAR * 0.044715;
+
+/** GELU's two constants as scalars made once (ParamStore.constant), for `gelu`'s second argument. */
+export type GeluConstants = { cubic: tf.Scalar; linear: tf.Scalar };
+
+/** The store's GELU constants (one pair per store, whatever the number of layers asking). */
+export function geluConstants(store: ParamStore): GeluConstants {
+  return { cubic: store.constant(GELU_CUBIC), linear: store.constant(GELU_LINEAR) };
+}
 
 /**
  * GPT-2's tanh approximation of GELU, 0.5·x·(1 + tanh(u)) with u = c·(x + 0.044715·x³) and
@@ -94,10 +127,11 @@ export class ParamStore {
  * x·(2c + 2c·0.044715·x²): six kernels forward (square, mul, add, mul, sigmoid, mul) instead of
  * nine, and fewer backward. No tf.pow: its gradient also differentiates the exponent (a log and
  * a select per element), and pow was ~11% of a wasm iteration's kernel time (bench --profile).
+ * `k`: the constants as kept scalars (a model's layers pass theirs); without it each call makes
+ * (uploads) its own two scalars.
  */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  const c2 = 2 * Math.sqrt(2 / Math.PI); // 2c
-  const twoU = tf.mul(x, tf.add(tf.mul(tf.square(x), c2 * 0.044715), c2)); // 2u = x·(2c + 2c·0.044715·x²)
+export function gelu(x: tf.Tensor, k?: GeluConstants): tf.Tensor {
+  const twoU = tf.mul(x, tf.add(tf.mul(tf.square(x), k?.cubic ?? GELU_CUBIC), k?.linear ?? GELU_LINEAR)); // 2u = x·(2c + 2c·0.044715·x²)
   return tf.mul(x, tf.sigmoid(twoU));
 }
 
@@ -189,6 +223,18 @@ export class Dense {
 }
 
 /**
+ * gelu(dense.apply(x)). On WebGPU with no gradient tape (sampling, the log-prob passes) the bias
+ * add and GELU run as one program (./webgpu/fused.ts): 7 dispatches become 1 after the matmul.
+ */
+export function denseGelu(dense: Dense, x: tf.Tensor, k?: GeluConstants): tf.Tensor {
+  if (!fusedKernelsApply(x)) return gelu(dense.apply(x), k);
+  const lead = x.shape.slice(0, -1);
+  const y2 = tf.matMul(tf.reshape(x, [-1, dense.nIn]), dense.w); // [rows, nOut]
+  const y = fusedBiasGelu(y2, dense.b, GELU_CUBIC, GELU_LINEAR)!; // not null: fusedKernelsApply(x) held and y2 is float32
+  return tf.reshape(y, [...lead, dense.nOut]); // [..., nOut]
+}
+
+/**
  * Mean over the last axis, kept: [..., C] -> [..., 1]. The same forward as tf.mean; the
  * gradient is dy / C broadcast on the device, because tf.mean's own gradient builds
  * ones(x.shape) on the host and uploads it: 5.2 MiB per default-preset iteration from the
@@ -207,9 +253,12 @@ export const meanLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor
 export class LayerNorm {
   readonly g: tf.Variable;
   readonly b: tf.Variable;
+  /** eps as a scalar made once (ParamStore.constant): no scalar upload per call. */
+  private readonly epsScalar: tf.Scalar;
   constructor(store: ParamStore, name: string, dim: number, readonly eps = 1e-5) {
     this.g = store.create(`${name}.g`, [dim], { kind: 'ones' });
     this.b = store.create(`${name}.b`, [dim], { kind: 'zeros' });
+    this.epsScalar = store.constant(eps);
   }
 
   /**
@@ -222,7 +271,7 @@ export class LayerNorm {
     if (fused) return fused;
     const centred = tf.sub(x, meanLastAxis(x)); // x − mean, [..., dim]
     const variance = meanLastAxis(tf.square(centred)); // [..., 1]: the biased variance, as tf.moments
-    const xhat = tf.mul(centred, tf.rsqrt(tf.add(variance, this.eps)));
+    const xhat = tf.mul(centred, tf.rsqrt(tf.add(variance, this.epsScalar)));
     return tf.add(tf.mul(xhat, this.g), this.b);
   }
 }
@@ -252,8 +301,11 @@ export class SelfAttention {
   readonly qkv: Dense;
   readonly proj: Dense;
   readonly headDim: number;
+  /** 1/sqrt(Dh), made once (ParamStore.constant): no scalar upload per call. */
+  readonly scale: tf.Scalar;
   constructor(store: ParamStore, name: string, readonly dModel: number, readonly nHeads: number, residScale: number) {
     this.headDim = dModel / nHeads;
+    this.scale = store.constant(1 / Math.sqrt(this.headDim));
     this.qkv = new Dense(store, `${name}.qkv`, dModel, 3 * dModel);
     this.proj = new Dense(store, `${name}.proj`, dModel, dModel, { std: residScale / Math.sqrt(dModel) });
   }
@@ -274,12 +326,14 @@ export class SelfAttention {
 
   apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): AttentionOutput {
     const [b, s, c] = x.shape;
-    const dh = this.headDim;
     const [qRaw, kNew, vNew] = this.heads(x); // each [B, H, S, Dh]
     const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S_kv, Dh]
     const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S_kv, Dh]
+    // A decoding step on WebGPU with no gradient tape: scores, softmax and p·v in one program (./webgpu/fused.ts).
+    const fused = past && mask ? fusedDecodeAttention(qRaw, k, v, mask, 1 / Math.sqrt(this.headDim)) : null;
+    if (fused) return { y: this.proj.apply(fused) as tf.Tensor3D, kv: { k, v } };
     // Scale q rather than the scores: S*Dh multiplies instead of S*S_kv.
-    const q = tf.mul(qRaw, 1 / Math.sqrt(dh));
+    const q = tf.mul(qRaw, this.scale); // × 1/sqrt(Dh)
     let att: tf.Tensor = tf.matMul(q, k, false, true); // [B, H, S, S_kv]
     if (mask) att = tf.add(att, mask);
     att = tf.softmax(att); // over keys
@@ -293,13 +347,15 @@ export class SelfAttention {
 export class MLP {
   readonly fc: Dense;
   readonly proj: Dense;
+  readonly gelu: GeluConstants;
   constructor(store: ParamStore, name: string, dModel: number, hidden: number, residScale: number) {
     this.fc = new Dense(store, `${name}.fc`, dModel, hidden);
     this.proj = new Dense(store, `${name}.proj`, hidden, dModel, { std: residScale / Math.sqrt(hidden) });
+    this.gelu = geluConstants(store);
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    return this.proj.apply(gelu(this.fc.apply(x)));
+    return this.proj.apply(denseGelu(this.fc, x, this.gelu));
   }
 }
 

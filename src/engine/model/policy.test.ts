@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_VOCAB_SIZE as VOCAB_SIZE, EOS, PAD } from '../tokenizer';
 import { DEFAULT_MODEL_CONFIG, ModelConfigSchema } from './config';
 import { Policy, type SampleOptions } from './index';
+import { countDuring } from '../../bench/counters';
 import { TINY_CONFIG, biasTowardEos, randomInputs, randomResponses, tileRows } from './testing';
 
 const B = 3;
@@ -125,6 +126,22 @@ describe('Policy (tiny config)', () => {
     const ref = Array.from(runs[0]!.tokenIds);
     for (const r of runs) expect(Array.from(r.tokenIds)).toEqual(ref);
     runs.forEach(disposeSample);
+  });
+
+  it('a decoding step uploads only its sampling noise: the model\'s and the step\'s scalars are made once', async () => {
+    // One step's uploads = a (k+1)-step call less a k-step one (the prefill and the final stack cancel).
+    // Per step: the Gumbel noise [N, V] and nothing else. Before the constants were made once, each
+    // step also uploaded, per decoder layer, attention's 1/sqrt(Dh), GELU's two constants and its
+    // two LayerNorms' eps (5, one layer here), then the final LayerNorm's eps, the temperature, the
+    // mask's 1 and <eos>'s id: 10 uploads per step here (checked: this test then fails with 10),
+    // 15 at the default config's two layers on cpu/wasm, 10 on WebGPU (its fused LayerNorm takes
+    // eps as a uniform).
+    const opts: SampleOptions = { groupSize: G, temperature: 0.8, topK: 0, maxNewTokens: 2, seed: 5 };
+    const uploads = async (steps: number) => (await countDuring(async () => disposeSample(await policy.sample(images, prompts, { ...opts, maxNewTokens: steps })))).counts;
+    const [two, three, four] = [await uploads(2), await uploads(3), await uploads(4)];
+    expect(three.uploads - two.uploads).toBe(1);
+    expect(four.uploads - three.uploads).toBe(1);
+    expect(three.uploadBytes - two.uploadBytes).toBe(B * G * TINY_CONFIG.vocabSize * 4); // the noise, float32
   });
 
   it('is seeded: same seed, same tokens; another seed, other tokens; greedy rows of a group agree', async () => {

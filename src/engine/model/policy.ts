@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfig, ModelConfigSchema, maxSeqLen, numPatches } from './config';
 import { entropyFromLogProbs, sumOnDevice } from '../rl';
 import { PAD } from '../tokenizer';
-import { Block, Dense, LayerNorm, MASKED, ParamStore, gelu, logSoftmax, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
+import { Block, Dense, LayerNorm, MASKED, ParamStore, denseGelu, geluConstants, logSoftmax, type GeluConstants, oneHotFloat, type LayerKV, type ParamSource, type SelfAttention } from './layers';
 import { generate, type SampleOptions, type SampleResult } from './sampling';
 import { loadCheckpoint, type CheckpointMeta } from './checkpoint';
 import { isShared, pickRows, rowPicker, type RowImages, type SharedImages } from './images';
@@ -57,6 +57,10 @@ export class TinyVLM {
   private readonly encLn: LayerNorm | null;
   private readonly projFc: Dense;
   private readonly projOut: Dense;
+  /** The projector's GELU constants (ParamStore.constant: made once, shared with the MLPs). */
+  private readonly geluK: GeluConstants;
+  /** 0.5, the pixels' centre (ParamStore.constant: made once). */
+  private readonly half: tf.Scalar;
   // Decoder and heads.
   private readonly tokEmb: tf.Variable; // [V, C]
   private readonly pos: tf.Variable; // [seqLen, C]
@@ -88,6 +92,8 @@ export class TinyVLM {
     this.encLn = c.encoderLayers > 0 ? new LayerNorm(s, 'enc.ln', d) : null;
     this.projFc = new Dense(s, 'proj.fc', d, d);
     this.projOut = new Dense(s, 'proj.out', d, d);
+    this.geluK = geluConstants(s);
+    this.half = s.constant(0.5);
     // A position-aware summary of the whole image (a linear map of all visual tokens side by
     // side) added to every text token: the text stream can use the image from the first step,
     // before attention has learned where to look. Without it SFT stalled at chance accuracy
@@ -113,13 +119,13 @@ export class TinyVLM {
     // Cut into p x p patches in raster order. Pixel (y, x) = (gy*p + py, gx*p + px); px and the
     // colour channel stay merged so the transpose is rank 5 (the wasm backend's limit).
     // Centre pixels on 0: the light background otherwise adds one large constant to every patch.
-    const rows = tf.reshape(tf.sub(images, 0.5), [n, g, p, g, p * 3]); // [N, gy, py, gx, px*3]
+    const rows = tf.reshape(tf.sub(images, this.half), [n, g, p, g, p * 3]); // [N, gy, py, gx, px*3]
     const grid = tf.transpose(rows, [0, 1, 3, 2, 4]); // [N, gy, gx, py, px*3]
     const patches = tf.reshape(grid, [n, g * g, p * p * 3]); // [N, P, p*p*3]
     let x = tf.add<tf.Tensor3D>(this.patchEmbed.apply(patches), this.encPos); // [N, P, C]
     for (const block of this.encBlocks) x = block.apply(x, null).y; // bidirectional: no mask
     if (this.encLn) x = this.encLn.apply(x) as tf.Tensor3D;
-    return this.projOut.apply(gelu(this.projFc.apply(x))) as tf.Tensor3D; // [N, P, C]
+    return this.projOut.apply(denseGelu(this.projFc, x, this.geluK)) as tf.Tensor3D; // [N, P, C]
   }
 
   /**
@@ -172,8 +178,9 @@ export class TinyVLM {
   keyMask(prompts: tf.Tensor2D, len: number): tf.Tensor4D {
     const n = prompts.shape[0];
     const padKeys = tf.mul(tf.cast(tf.equal(prompts, PAD), 'float32'), MASKED); // [N, promptLen]
-    const parts: tf.Tensor[] = [tf.zeros([n, this.nPatches]), padKeys];
-    if (len > this.prefixLen) parts.push(tf.zeros([n, len - this.prefixLen]));
+    // Zeros filled on the device (tf.zeros would upload them from the host, sized by len).
+    const parts: tf.Tensor[] = [tf.fill([n, this.nPatches], 0), padKeys];
+    if (len > this.prefixLen) parts.push(tf.fill([n, len - this.prefixLen], 0));
     return tf.reshape(tf.concat(parts, 1), [n, 1, 1, len]); // [N, 1, 1, len]: broadcast over heads and queries
   }
 
@@ -317,7 +324,7 @@ export function attentionProbs(attn: SelfAttention, x: tf.Tensor3D, mask: tf.Ten
   const dh = attn.headDim;
   const heads = tf.transpose(tf.reshape(attn.qkv.apply(x), [b, s, 3 * h, dh]), [0, 2, 1, 3]); // [B, 3H, S, Dh]
   const [q, k] = tf.split(heads, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, H, S, Dh]
-  let att: tf.Tensor = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true); // [B, H, S, S]
+  let att: tf.Tensor = tf.matMul(tf.mul(q, attn.scale), k, false, true); // [B, H, S, S]: q / sqrt(Dh)
   if (mask) att = tf.add(att, mask);
   return tf.softmax(att) as tf.Tensor4D;
 }

@@ -79,10 +79,16 @@ type StepOutput = {
   done: tf.Tensor1D; // bool [N]: an <eos> has been emitted at or before this step
 };
 
+/**
+ * The scalars every step uses, made once per call (not a scalar upload per op per step): the
+ * temperature, 1 (the mask is 1 − done) and `<eos>`'s id.
+ */
+type StepConstants = { temperature: tf.Scalar; one: tf.Scalar; eos: tf.Scalar };
+
 /** Pick one token per row from logits [N, V]; `noise` null = greedy. Call inside tf.tidy. */
-function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array | null, temperature: number, topK: number): StepOutput {
+function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array | null, k: StepConstants, topK: number): StepOutput {
   const [n, v] = logits.shape;
-  const scaled = tf.div<tf.Tensor2D>(logits, temperature); // [N, V]
+  const scaled = tf.div<tf.Tensor2D>(logits, k.temperature); // [N, V]
   const logpAll = logSoftmax(scaled); // [N, V]
   let choice: tf.Tensor1D;
   if (!noise) {
@@ -97,12 +103,12 @@ function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array 
   }
   const token: tf.Tensor1D = tf.where(done, tf.fill([n], PAD, 'int32'), choice); // <pad> once finished
   const chosenLogp = tf.sum(tf.mul(oneHotFloat(choice, v), logpAll), -1); // [N]
-  const mask = tf.sub<tf.Tensor1D>(1, tf.cast(done, 'float32')); // 1 up to and including the first <eos>
+  const mask = tf.sub<tf.Tensor1D>(k.one, tf.cast(done, 'float32')); // 1 up to and including the first <eos>
   return {
     token,
     logp: tf.mul<tf.Tensor1D>(chosenLogp, mask),
     mask,
-    done: tf.logicalOr<tf.Tensor1D>(done, tf.equal(token, EOS)),
+    done: tf.logicalOr<tf.Tensor1D>(done, tf.equal(token, k.eos)),
   };
 }
 
@@ -140,6 +146,7 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
     generated: null,
   };
   const promptIds = tf.tidy(() => (prompts.dtype === 'int32' ? prompts.clone() : tf.cast(prompts, 'int32'))); // [B, promptLen]
+  const stepK: StepConstants = { temperature: tf.scalar(opts.temperature), one: tf.scalar(1), eos: tf.scalar(EOS, 'int32') };
   const promptsN = repeatRows(promptIds, g); // [N, promptLen]
   let keyMask: tf.Tensor4D | null = null;
   let visual: tf.Tensor3D | null = null;
@@ -180,7 +187,7 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
       const noise = opts.greedy ? null : gumbelNoise(mixSeed(opts.seed, t), n * v);
       const logits: tf.Tensor2D = held.logits;
       const done: tf.Tensor1D = held.done;
-      const s: StepOutput = tf.tidy(() => sampleStep(logits, done, noise, opts.temperature, opts.topK));
+      const s: StepOutput = tf.tidy(() => sampleStep(logits, done, noise, stepK, opts.topK));
       tokens.push(s.token);
       logps.push(s.logp);
       masks.push(s.mask);
@@ -235,6 +242,6 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
   } finally {
     tf.dispose([...tokens, ...logps, ...masks, ...stepLogits]);
     tf.dispose(held.kvs);
-    tf.dispose([promptIds, promptsN, ...[keyMask, visual, summary, held.logits, held.done, held.generated].filter((x) => x !== null)]);
+    tf.dispose([promptIds, promptsN, stepK.temperature, stepK.one, stepK.eos, ...[keyMask, visual, summary, held.logits, held.done, held.generated].filter((x) => x !== null)]);
   }
 }
