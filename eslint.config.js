@@ -59,6 +59,14 @@ export default tseslint.config(
     files: ['src/worker/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/app/**'] }] },
   },
+  // ---- The e2e suite drives the app through the page, never the worker's code; it may name the
+  // worker protocol's types (the results its ?debug checks send), which vanish at build time.
+  {
+    files: ['e2e/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/**'] }, { group: ['**/worker/**'], allowTypeImports: true, message: 'e2e reaches the worker through the page; import only its protocol types.' }] }],
+    },
+  },
   // ---- The engine benchmark's browser page (issue 6): DOM types; it forces a backend through the worker's own choice.
   {
     files: ['src/bench/page.ts'],

@@ -1,14 +1,5 @@
+import type { FusedKernelCheck } from '../src/worker/protocol'; // the worker's result, as the page receives it
 import { test, expect } from './fixtures';
-
-/** The worker's result (src/worker/protocol.ts FusedKernelCheck), as the page receives it. */
-interface FusedKernelCheck {
-  backend: string;
-  layerNorm: { shape: number[]; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
-  gelu: { shape: number[]; out: number; bias: boolean; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
-  attention: { batch: number; heads: number; headDim: number; keys: number; maxAbsDiff: number; programs: { fused: number; reference: number } }[];
-  decode: { logitsMaxAbsDiff: number; tokensEqual: boolean; programsPerDecodingStep: { fused: number; reference: number }; uploadsPerDecodingStep: number };
-  tensorsLeft: number;
-}
 
 test('forced WebGPU (SwiftShader): the fused LayerNorm, bias + GELU and decoding-step attention kernels equal the reference ops to 1e-5, alone and in sampling, with fewer programs per decoding step', async ({ playground, page }) => {
   test.setTimeout(300_000); // shader compilation and the default model's sampling on a software GPU

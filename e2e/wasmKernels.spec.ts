@@ -1,14 +1,5 @@
+import type { WasmKernelCheck } from '../src/worker/protocol'; // the worker's result, as the page receives it
 import { test, expect } from './fixtures';
-
-/** The worker's result (src/worker/protocol.ts WasmKernelCheck), as the page receives it. */
-interface WasmKernelCheck {
-  backend: string;
-  threads: number;
-  sharedMemory: boolean;
-  kernelActive: boolean;
-  cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; maxRelDiff: number; sameBits: boolean }[];
-  tensorsLeft: number;
-}
 
 /**
  * The engine's own SIMD batched matmul (engine/train/wasmBatchMatMul.ts) in the browser's worker.
