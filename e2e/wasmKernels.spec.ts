@@ -2,13 +2,14 @@ import type { WasmKernelCheck } from '../src/worker/protocol'; // the worker's r
 import { test, expect } from './fixtures';
 
 /**
- * The engine's own SIMD batched matmul (engine/train/wasmBatchMatMul.ts) in the browser's worker.
+ * The engine's own SIMD batched matmul (engine/train/wasmBatchMatMul.ts) and LayerNorm kernel
+ * (engine/model/wasmLayerNorm.ts) in the browser's worker.
  * The page is cross-origin isolated, so tfjs runs its threaded build, whose memory is a
  * SharedArrayBuffer: the kernel's shared build, which Node's unit tests never load. With 1 and
  * with 2 threads it must equal tfjs's own kernel (to 1e-5, and in fact bit for bit).
  */
 for (const threads of ['1', '2']) {
-  test(`forced wasm, ${threads} thread(s): our batched matmul runs on the shared memory and equals tfjs's kernel`, async ({ playground, page }) => {
+  test(`forced wasm, ${threads} thread(s): our batched matmul and LayerNorm run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
     await playground.goto({ backend: 'wasm', threads, debug: true });
     await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(playground.badge).toHaveAttribute('data-threads', threads);
@@ -24,6 +25,13 @@ for (const threads of ['1', '2']) {
     expect(r.cases.length).toBeGreaterThanOrEqual(8);
     for (const c of r.cases) {
       const name = `[${c.a.join(', ')}] x [${c.b.join(', ')}], transposeA ${c.transposeA}, transposeB ${c.transposeB}`;
+      expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
+      expect(c.sameBits, name).toBe(true);
+    }
+    expect(r.layerNorm.length).toBe(3);
+    for (const c of r.layerNorm) {
+      const name = `LayerNorm over [${c.shape.join(', ')}]`;
+      expect(c.ran, name).toBe(true);
       expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
       expect(c.sameBits, name).toBe(true);
     }

@@ -24,6 +24,7 @@ import { dispatchFloor, matmulGflops, modelMatmulShapes, type MatmulShape } from
 import { profileFor, type BenchSettings } from './profile';
 import type { BenchEntry, Phases } from './schema';
 import { now } from '../engine/train/clock';
+import { taping } from '../engine/rl/tape';
 
 export interface EngineBenchOptions extends BenchSettings {
   env: string;
@@ -106,7 +107,6 @@ export function trackPhases(): { phase: () => Phase; uninstall: () => void } {
       forwarding--;
     }
   };
-  const taping = () => ((tf.engine() as unknown as { state?: { gradientDepth?: number } }).state?.gradientDepth ?? 0) > 0;
   return {
     phase: () => (sampling > 0 ? 'rollout' : forwarding > 0 && !taping() ? 'logprob' : 'update'),
     uninstall: () => {

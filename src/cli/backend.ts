@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { patchWasmBatchMatMul } from '../engine/train/wasmBatchMatMul';
-import { patchTransposedMatMul } from '../engine/train/wasmMatMul';
-import { patchWasmCopies } from '../engine/train/wasmCopies';
+import { patchWasmBackend } from '../engine/train/wasmPatches';
 import { registerGradients } from './gradients';
 
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
@@ -24,13 +22,7 @@ export async function initBackend(name: NodeBackend): Promise<string> {
   if (!ok) throw new Error(`The ${name} backend failed to initialise.`);
   tf.tidy(() => tf.zeros([1])); // the banner is printed on the first tensor write: do it now
   tf.env().set('IS_TEST', false);
-  // wasm's matmuls with a transposed operand (every backward pass) are 5-40x slower than
-  // transposing first; the patch gives the same numbers ~4x faster (see wasmMatMul.ts).
-  // Its slices (attention's Q/K/V split) copy one last-axis run at a time and its clones copy: see wasmCopies.ts.
-  if (name === 'wasm') {
-    patchTransposedMatMul();
-    patchWasmBatchMatMul(); // batched matmuls (attention's) in our own SIMD kernel: see wasmBatchMatMul.ts
-    patchWasmCopies();
-  }
+  // Kernels of ours where tfjs-backend-wasm's are slow (matmuls, copies, LayerNorm): same bits, see wasmPatches.ts.
+  if (name === 'wasm') patchWasmBackend();
   return tf.getBackend();
 }

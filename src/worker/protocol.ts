@@ -162,6 +162,8 @@ export interface WasmKernelCheck {
   /** Our kernel ran (false: it fell back to tfjs's, e.g. no memory found). */
   kernelActive: boolean;
   cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; maxRelDiff: number; sameBits: boolean }[];
+  /** LayerNorm's wasm kernel (engine/model/wasmLayerNorm.ts) against the reference ops, per input shape; `ran`: the kernel was used. */
+  layerNorm: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

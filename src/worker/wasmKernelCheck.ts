@@ -1,5 +1,5 @@
 /**
- * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts) beside tfjs's, on the
+ * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts, engine/model/wasmLayerNorm.ts) beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
  * threaded build, whose memory is shared: the build of our kernel that Node's tests never load.
@@ -9,6 +9,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive } from '../engine/train/wasmBatchMatMul';
+import { LayerNorm, ParamStore } from '../engine/model/layers';
+import { FUSED_LAYER_NORM } from '../engine/model/webgpu/fused';
+import { registerWasmLayerNorm, unregisterWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import type { WasmKernelCheck } from './protocol';
 
 /** [a shape, b shape, transposeA, transposeB]: every transpose, n and k off multiples of 4 and past 48, a broadcast, the default model's attention. */
@@ -27,7 +30,61 @@ function values(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Ar
   return tf.tidy(() => tf.matMul(a, b, ta, tb).dataSync() as Float32Array);
 }
 
-export function checkWasmKernels(): WasmKernelCheck {
+/** A decoding step's rows, the encoder's patches, a teacher-forced batch (input shapes of LayerNorm over C = 64). */
+const LAYER_NORM_SHAPES = [[64, 1, 64], [8, 16, 64], [1984, 64]];
+
+/** A LayerNorm with non-trivial gain and bias, over each shape: with our kernel, then with the reference ops. */
+async function checkLayerNorm(): Promise<WasmKernelCheck['layerNorm']> {
+  const store = new ParamStore({ seed: 1 }, false);
+  const ln = new LayerNorm(store, 'check', 64);
+  tf.tidy(() => {
+    ln.g.assign(tf.randomNormal([64], 1, 0.3, 'float32', 3));
+    ln.b.assign(tf.randomNormal([64], 0, 0.3, 'float32', 4));
+  });
+  const run = async (x: tf.Tensor) => {
+    const info = await tf.profile(() => tf.tidy(() => ln.apply(x))); // tidy: the reference ops' intermediates
+    const y = info.result as tf.Tensor;
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
+    return { values, ran: info.kernels.some((k) => k.name === FUSED_LAYER_NORM) };
+  };
+  try {
+    const out: WasmKernelCheck['layerNorm'] = [];
+    for (const [i, shape] of LAYER_NORM_SHAPES.entries()) {
+      const x = tf.randomNormal(shape, 0.5, 2, 'float32', 30 + i);
+      try {
+        registerWasmLayerNorm();
+        const ours = await run(x);
+        unregisterWasmLayerNorm();
+        let ref: Awaited<ReturnType<typeof run>>;
+        try {
+          ref = await run(x);
+        } finally {
+          registerWasmLayerNorm();
+        }
+        out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
+      } finally {
+        x.dispose();
+      }
+    }
+    return out;
+  } finally {
+    store.dispose();
+  }
+}
+
+/** The largest difference relative to 1 + |reference|, and whether every value is the same bits. */
+function compare(ours: Float32Array, ref: Float32Array): { maxRelDiff: number; sameBits: boolean } {
+  let maxRelDiff = 0;
+  let sameBits = ours.length === ref.length;
+  for (let j = 0; j < ours.length; j++) {
+    maxRelDiff = Math.max(maxRelDiff, Math.abs(ours[j]! - ref[j]!) / (1 + Math.abs(ref[j]!)));
+    if (!Object.is(ours[j], ref[j])) sameBits = false;
+  }
+  return { maxRelDiff, sameBits };
+}
+
+export async function checkWasmKernels(): Promise<WasmKernelCheck> {
   const backend = tf.getBackend();
   if (backend !== 'wasm') throw new Error(`checkWasmKernels: the backend is ${backend}, not wasm (open the page with ?backend=wasm).`);
   const tensorsBefore = tf.memory().numTensors;
@@ -45,13 +102,7 @@ export function checkWasmKernels(): WasmKernelCheck {
       } finally {
         patchWasmBatchMatMul();
       }
-      let maxRelDiff = 0;
-      let sameBits = ours.length === ref.length;
-      for (let j = 0; j < ours.length; j++) {
-        maxRelDiff = Math.max(maxRelDiff, Math.abs(ours[j]! - ref[j]!) / (1 + Math.abs(ref[j]!)));
-        if (!Object.is(ours[j], ref[j])) sameBits = false;
-      }
-      return { a: sa, b: sb, transposeA: ta, transposeB: tb, maxRelDiff, sameBits };
+      return { a: sa, b: sb, transposeA: ta, transposeB: tb, ...compare(ours, ref) };
     } finally {
       tf.dispose([a, b]);
     }
@@ -62,6 +113,7 @@ export function checkWasmKernels(): WasmKernelCheck {
     sharedMemory: !!memory && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer,
     kernelActive: wasmBatchMatMulActive(),
     cases,
+    layerNorm: await checkLayerNorm(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
 import { sumOnDevice } from '../rl';
+import { taping } from '../rl/tape';
 import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
@@ -152,10 +153,12 @@ export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
  * only to add what rounds to zero. The zeros need only x's shape, so nothing is kept alive, and
  * are filled on the device (tf.zeros would upload [N, T, V] floats from the host).
  */
-const shiftLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
+const shiftWithZeroGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
   const x = args[0] as tf.Tensor;
   return { value: tf.max(x, -1, true), gradFunc: () => tf.fill(x.shape, 0) }; // Fill, not tf.zeros: no host upload
 });
+// Without a tape the customGrad wrapper only adds its cost (a scope and clones, ~10 µs a call on wasm, per sampling step).
+const shiftLastAxis = (x: tf.Tensor): tf.Tensor => (taping() ? shiftWithZeroGrad(x) : tf.max(x, -1, true));
 
 /**
  * log softmax over the last axis, as x - logSumExp(x), with tf.logSumExp's own ops in its
@@ -243,11 +246,12 @@ export function denseGelu(dense: Dense, x: tf.Tensor, k?: GeluConstants): tf.Ten
  * products as broadcastTo then multiply, without broadcastTo's Tile, which on wasm walks element
  * by element (~40 ms for [64, 31, 1] -> [64, 31, 64], 17% of an iteration's kernel time).
  */
-export const meanLastAxis: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
+const meanWithDeviceGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>((...args) => {
   const x = args[0] as tf.Tensor;
   const c = x.shape[x.rank - 1]!;
   return { value: tf.mean(x, -1, true), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.fill([c], 1 / c)) };
 });
+export const meanLastAxis = (x: tf.Tensor): tf.Tensor => (taping() ? meanWithDeviceGrad(x) : tf.mean(x, -1, true)); // no tape: no wrapper
 
 /** LayerNorm over the last axis with a learned gain and bias. */
 export class LayerNorm {

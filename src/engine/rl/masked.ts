@@ -13,6 +13,7 @@
  * cross-check.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { taping } from './tape';
 
 /** Assert two tensors have identical shapes, naming them in the message. */
 export function assertSameShape(a: tf.Tensor, b: tf.Tensor, aName: string, bName: string): void {
@@ -47,6 +48,7 @@ export function maskOut<T extends tf.Tensor>(x: T, mask: tf.Tensor): T {
  */
 export function sumOnDevice(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
   const axes = axis === undefined ? x.shape.map((_, i) => i) : tf.util.parseAxisParam(axis, x.shape);
+  if (!taping()) return tf.sum(x, axes, keepDims); // no gradient wanted: the wrapper below would only add its own cost
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)); // dy's shape with the summed axes as 1
   // Ones over the summed axes only; dy·ones broadcasts to x's shape. Not broadcastTo: its Tile walks
   // element by element on wasm (tens of ms at the logits' size), a broadcast multiply does not.

@@ -18,9 +18,7 @@ import { saveCheckpoint } from '../model';
 import { runIteration } from './iteration';
 import { disposeRun, evaluateRun, startRun, type RunState } from './run';
 import type { TrainerDeps, TrainerHandle } from './types';
-import { patchWasmBatchMatMul } from './wasmBatchMatMul';
-import { patchTransposedMatMul } from './wasmMatMul';
-import { patchWasmCopies } from './wasmCopies';
+import { patchWasmBackend } from './wasmPatches';
 import type { MetricsRecord } from './metrics';
 
 let gradientsChecked = false;
@@ -46,14 +44,8 @@ function assertGradientsRegistered(): void {
 export async function createTrainer(input: RunConfig, deps: TrainerDeps): Promise<TrainerHandle> {
   // The schema also checks the cross-field rules (image sizes agree, RLOO has G >= 2, ...).
   const config = RunConfigSchema.parse(input);
-  // On wasm, matmuls with a transposed operand (every backward pass, attention's q·kᵀ) are
-  // 5-40x slower than transposing first; this swaps in kernels that do (same numbers). Its
-  // slices copy one last-axis run at a time and its clones copy: the second patch fixes both.
-  if (tf.getBackend() === 'wasm') {
-    patchTransposedMatMul();
-    patchWasmBatchMatMul(); // attention's batched matmuls in the engine's own SIMD kernel (same bits, ~10x faster)
-    patchWasmCopies();
-  }
+  // On wasm, kernels of ours where tfjs's are slow (matmuls, copies, LayerNorm): same bits (./wasmPatches.ts).
+  if (tf.getBackend() === 'wasm') patchWasmBackend();
   assertGradientsRegistered();
   return trainerHandle(await startRun(config, deps));
 }

@@ -22,6 +22,8 @@
  * When they run: only on the webgpu backend and only where no gradient is taken (no tape is
  * recording: sampling's decoding steps and prefill, the reference and old-log-prob passes,
  * evaluation). They have no gradient; training's forward and backward stay on the reference ops.
+ * LayerNorm's kernel name is also registered for wasm by ../wasmLayerNorm.ts (JavaScript over
+ * the wasm heap, the reference ops' bits), and `fusedLayerNorm` runs it there on the same terms.
  * The callers (LayerNorm.apply, layers.ts's denseGelu) ask here first and fall back to their ops
  * on null / false.
  *
@@ -33,6 +35,7 @@
  * ops to 1e-5 on SwiftShader by e2e/kernels.spec.ts (through src/worker/kernelCheck.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { taping } from '../../rl/tape';
 
 /** The kernels' registered names (tfjs kernels are global by name: prefixed to stay clear of tfjs's own). */
 export const FUSED_LAYER_NORM = 'RftFusedLayerNorm';
@@ -301,24 +304,20 @@ export function setFusedKernels(on: boolean): void {
   enabled = on;
 }
 
-/** A gradient tape is recording (inside tf.grad, variableGrads, minimize): no fused kernel there. */
-function taping(): boolean {
-  return ((tf.engine() as unknown as { state?: { gradientDepth?: number } }).state?.gradientDepth ?? 0) > 0;
-}
-
 /** Whether a fused kernel may run on x now: the webgpu backend, float32, no tape recording, the kernels on. */
 export function fusedKernelsApply(x: tf.Tensor): boolean {
   return enabled && x.dtype === 'float32' && tf.getBackend() === 'webgpu' && !taping();
 }
 
 /**
- * LayerNorm's forward in one WebGPU dispatch, or null where it must not run (another backend, a
+ * LayerNorm's forward in one WebGPU dispatch, or on wasm in one kernel (../wasmLayerNorm.ts, where
+ * registered: same bits as the reference ops), or null where it must not run (another backend, a
  * gradient being taken, the kernels turned off): the caller then runs the reference ops.
  * x [..., C] float32, g and b [C].
  */
 export function fusedLayerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor | null {
-  if (!fusedKernelsApply(x)) return null;
-  register();
+  if (fusedKernelsApply(x)) register();
+  else if (!(enabled && x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(FUSED_LAYER_NORM, 'wasm') && !taping())) return null;
   const cols = x.shape[x.rank - 1]!;
   return tf.tidy(() => {
     const x2 = tf.reshape(x, [-1, cols]); // [rows, C]: a reshape moves no data on WebGPU

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LayerNorm, ParamStore } from './layers';
+import { FUSED_LAYER_NORM, setFusedKernels } from './webgpu/fused';
+import { layerNormRows, registerWasmLayerNorm, unregisterWasmLayerNorm, wasmLayerNormRegistered } from './wasmLayerNorm';
+
+describe('layerNormRows', () => {
+  it('normalises each row by hand-computed numbers', () => {
+    // Row [1, 2, 3, 4]: mean 2.5, biased variance 1.25, rsqrt(1.25 + 1e-5) = 0.894423...; then ·g + b.
+    // Row [5, 5, 5, 5]: variance 0, so (x − mean)·rsqrt(eps) = 0 and y = b.
+    const y = new Float32Array(8);
+    layerNormRows(new Float32Array([1, 2, 3, 4, 5, 5, 5, 5]), new Float32Array([1, 2, 1, 1]), new Float32Array([0, 0, 0.5, 0]), 1e-5, y);
+    const r = 1 / Math.sqrt(1.25 + 1e-5);
+    const want = [-1.5 * r, -0.5 * r * 2, 0.5 * r + 0.5, 1.5 * r, 0, 0, 0.5, 0];
+    want.forEach((w, i) => expect(y[i]).toBeCloseTo(w, 6));
+  });
+});
+
+describe('the wasm LayerNorm kernel', () => {
+  let store: ParamStore;
+  let ln: LayerNorm;
+  let registeredHere = false;
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    store = new ParamStore({ seed: 1 }, true);
+    ln = new LayerNorm(store, 'ln', 64);
+    tf.tidy(() => {
+      ln.g.assign(tf.randomNormal([64], 1, 0.3, 'float32', 3));
+      ln.b.assign(tf.randomNormal([64], 0, 0.3, 'float32', 4));
+    });
+    registeredHere = registerWasmLayerNorm();
+  });
+  afterAll(async () => {
+    if (registeredHere) unregisterWasmLayerNorm();
+    store.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  /** ln over x, as bits, and the kernels it ran. */
+  async function run(x: tf.Tensor): Promise<{ bits: Uint32Array; kernels: string[] }> {
+    let bits = new Uint32Array(0);
+    const info = await tf.profile(() => {
+      const y = tf.tidy(() => ln.apply(x)); // tidy: the reference ops' intermediates
+      bits = new Uint32Array(new Float32Array(y.dataSync()).buffer);
+      return y;
+    });
+    tf.dispose(info.result);
+    return { bits, kernels: info.kernels.map((k) => k.name) };
+  }
+
+  // A decoding step's rows, the encoder's patches, a teacher-forced batch; wide, tiny and constant values.
+  const CASES: [number[], number, number][] = [
+    [[64, 1, 64], 1, 0.5],
+    [[8, 16, 64], 30, -2],
+    [[300, 64], 1e-3, 0],
+    [[5, 64], 0, 7], // constant rows: variance 0
+  ];
+
+  it('runs as one kernel and gives the reference ops\' bits', async () => {
+    for (const [shape, scale, shift] of CASES) {
+      const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 7), scale), shift));
+      const before = tf.memory().numTensors;
+      const fused = await run(x);
+      expect(fused.kernels.filter((k) => k !== 'Reshape')).toEqual([FUSED_LAYER_NORM]);
+      unregisterWasmLayerNorm();
+      let reference: Awaited<ReturnType<typeof run>>;
+      try {
+        reference = await run(x);
+      } finally {
+        registerWasmLayerNorm();
+      }
+      expect(tf.memory().numTensors).toBe(before); // neither path leaves a tensor behind
+      expect(reference.kernels.length).toBeGreaterThanOrEqual(9); // the reference ops really ran
+      expect(fused.bits, JSON.stringify(shape)).toEqual(reference.bits);
+      x.dispose();
+    }
+  });
+
+  it('is not used under a gradient tape, nor when the fused kernels are turned off', async () => {
+    expect(wasmLayerNormRegistered()).toBe(true);
+    const x = tf.randomNormal([6, 64], 0, 1, 'float32', 9);
+    const info = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.square(ln.apply(t))))(x));
+    tf.dispose(info.result);
+    expect(info.kernels.map((k) => k.name)).not.toContain(FUSED_LAYER_NORM);
+    setFusedKernels(false);
+    try {
+      const off = await run(x);
+      expect(off.kernels).not.toContain(FUSED_LAYER_NORM);
+    } finally {
+      setFusedKernels(true);
+    }
+    x.dispose();
+  });
+});

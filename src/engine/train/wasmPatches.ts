@@ -1,0 +1,21 @@
+/**
+ * Every speed patch the engine applies to tfjs's wasm backend, in one place: the Node CLIs
+ * (cli/backend.ts) and the trainer (the browser's worker) both call this. Each gives the same
+ * numbers as the kernels it replaces, bit for bit (each file's tests check it):
+ *   - matmuls with a transposed operand transpose first (./wasmMatMul.ts);
+ *   - batched matmuls (attention's) run in our SIMD kernel (./wasmBatchMatMul.ts);
+ *   - slices copy whole runs and clones share their buffer (./wasmCopies.ts);
+ *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts).
+ * Idempotent.
+ */
+import { registerWasmLayerNorm } from '../model/wasmLayerNorm';
+import { patchWasmBatchMatMul } from './wasmBatchMatMul';
+import { patchTransposedMatMul } from './wasmMatMul';
+import { patchWasmCopies } from './wasmCopies';
+
+export function patchWasmBackend(backendName = 'wasm'): void {
+  patchTransposedMatMul(backendName);
+  patchWasmBatchMatMul(backendName);
+  patchWasmCopies(backendName);
+  registerWasmLayerNorm(backendName);
+}
