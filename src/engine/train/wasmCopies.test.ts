@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeWholeAxes, patchContiguousSlice, patchSharedIdentity, patchWasmCopies } from './wasmCopies';
+import { mergeWholeAxes, patchContiguousSlice, patchHeapConcat, patchSharedIdentity, patchWasmCopies } from './wasmCopies';
 
 /** Slices and splits of every rank 1-5 (whole axes, partial axes, both), a gradient, as flat arrays. */
 function cuts(): number[][] {
@@ -127,5 +127,52 @@ describe('patchContiguousSlice (wasm)', () => {
     expect(run()).toEqual(before);
     expect(tf.memory().numTensors).toBe(n);
     expect(patchSharedIdentity()).toBe(false);
+  });
+});
+
+describe('patchHeapConcat (wasm)', () => {
+  /** Concats of every kind the model makes and a few it does not, as flat arrays (with each dtype). */
+  function joins(): number[][] {
+    return tf.tidy(() => {
+      const seq = (shape: number[], from: number, dtype: 'float32' | 'int32' = 'float32') => tf.reshape(tf.range(from, from + shape.reduce((a, b) => a * b, 1), 1, dtype), shape);
+      const out: tf.Tensor[] = [
+        tf.concat([seq([6, 4, 5, 3], 0), seq([6, 4, 1, 3], 1000)], 2), // the KV cache's append
+        tf.concat([seq([2, 3, 4], 0), seq([2, 1, 4], 100), seq([2, 5, 4], 200)], 1), // three inputs
+        tf.concat([seq([3, 4], 0), seq([2, 4], 50)], 0), // axis 0: one run per input
+        tf.concat([seq([3, 2], 0, 'int32'), seq([3, 5], 10, 'int32')], -1), // int32, last axis
+        tf.cast(tf.concat([tf.greater(seq([2, 3], 0), 2), tf.less(seq([2, 2], 0), 1)], 1), 'int32'), // bool
+        tf.concat([seq([2, 0, 3], 0), seq([2, 2, 3], 7), seq([2, 1, 3], 40)], 1), // an empty input
+        tf.concat([seq([2, 0], 0), seq([2, 3], 5)], 1), // one input left: tfjs's kernel
+        tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.concat([t, tf.square(t)], 1), seq([2, 6], 1))))(tf.div(seq([2, 3], 0), 4)), // exact inputs: the backends' sin differ, not their copies
+      ];
+      return out.map((t) => Array.from(t.dataSync()));
+    });
+  }
+
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('gives what the cpu backend gives, leaks nothing, grows the heap safely, and patches once', async () => {
+    await tf.setBackend('cpu');
+    const want = joins();
+    expect(await tf.setBackend('wasm')).toBe(true);
+    patchHeapConcat();
+    const n = tf.memory().numTensors;
+    expect(joins()).toEqual(want);
+    expect(tf.memory().numTensors).toBe(n);
+    // An output that does not fit in the heap: making it grows the heap (and detaches older views).
+    const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+    const heap = backend.wasm.HEAPU8.buffer.byteLength;
+    const half = Math.ceil(heap / 4 / 2) + (1 << 20);
+    const a = tf.range(0, half);
+    const b = tf.range(half, 2 * half);
+    const ab = tf.concat([tf.reshape(a, [2, half / 2]), tf.reshape(b, [2, half / 2])], 1);
+    expect(backend.wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(heap);
+    const v = ab.dataSync();
+    for (const [i, x] of [[0, 0], [half / 2 - 1, half / 2 - 1], [half / 2, half], [half, half / 2], [2 * half - 1, 2 * half - 1]] as const) expect(v[i]).toBe(x);
+    tf.dispose([a, b, ab]);
+    expect(patchHeapConcat()).toBe(false);
+    expect(patchHeapConcat('no-such-backend')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Speed patches for tfjs's wasm backend, siblings of ./wasmMatMul.ts: copies it makes slower
- * than they need to be, or need not make at all. `patchWasmCopies()` applies both below.
+ * than they need to be, or need not make at all. `patchWasmCopies()` applies the three below.
  *
  * 1. Slices. Its Slice kernel (and
  * SplitV, which calls it once per piece) copies a non-contiguous slice in JavaScript, one
@@ -22,6 +22,12 @@
  * cpu and webgl backends return a second reference to the same buffer; wasm's copies it.
  * `patchSharedIdentity()` makes wasm's do what its own Reshape already does: count one more
  * reference (tensors are immutable; a Variable's assign swaps its buffer, never writes into it).
+ *
+ * 3. Concat. Its kernel copies each input's run per outer index through a fresh subarray view
+ * (`out.set(in.subarray(...))`): two views per row and input, for the KV cache's append at every
+ * decoding step (~100 Concats per default iteration, [64, 4, S, 16] + [64, 4, 1, 16]).
+ * `patchHeapConcat()` copies the same runs with `copyWithin` on one view of the whole heap:
+ * no view per run. A concat copies values; the numbers are the same bits.
  *
  * Each patch is idempotent, and a no-op where the backend has no such kernels.
  */
@@ -148,9 +154,55 @@ export function patchSharedIdentity(backendName = 'wasm'): boolean {
   return true;
 }
 
-/** Both patches above on `backendName` (default 'wasm'). Returns true if anything was patched. */
+/** The parts of tfjs-backend-wasm's BackendWasm that the Concat patch uses. */
+interface ConcatBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  wasm: { HEAPU8: Uint8Array };
+}
+
+/** dtypes whose elements are 4 bytes (float32, int32) or 1 byte (bool) on the wasm heap. */
+const HEAP_BYTES: Partial<Record<tf.DataType, number>> = { float32: 4, int32: 4, bool: 1 };
+
+/** Patch Concat of `backendName` (default 'wasm') to copy runs within the heap. Returns true if patched. */
+export function patchHeapConcat(backendName = 'wasm'): boolean {
+  const concat = tf.getKernel('Concat', backendName);
+  if (!concat || (concat.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
+  const original = concat.kernelFunc;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const all = args.inputs as unknown as tf.TensorInfo[];
+    const inputs = all.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+    const bytes = HEAP_BYTES[all[0]!.dtype];
+    // tfjs's kernel keeps the cases with nothing to copy or no heap layout (one input, strings).
+    if (!bytes || inputs.length < 2 || inputs.some((t) => t.dtype !== all[0]!.dtype)) return original(args);
+    const axis = tf.util.parseAxisParam((args.attrs as { axis: number | number[] }).axis, all[0]!.shape)[0]!;
+    const outShape = tf.backend_util.computeOutShape(all.map((t) => t.shape), axis);
+    const backend = args.backend as unknown as ConcatBackend;
+    const out = backend.makeOutput(outShape, all[0]!.dtype); // first: making it may grow the heap
+    // [outer, inner_i] for each input -> [outer, Σ inner_i]: one run per (outer index, input).
+    const outer = tf.util.sizeFromShape(outShape.slice(0, axis));
+    const runs = inputs.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)) * bytes);
+    const rowBytes = runs.reduce((a, b) => a + b, 0);
+    const heap = backend.wasm.HEAPU8;
+    let column = backend.getMemoryOffset(out.dataId);
+    inputs.forEach((t, i) => {
+      const run = runs[i]!;
+      const from = backend.getMemoryOffset(t.dataId);
+      for (let o = 0; o < outer; o++) heap.copyWithin(column + o * rowBytes, from + o * run, from + (o + 1) * run);
+      column += run;
+    });
+    return out;
+  };
+  (kernelFunc as unknown as Record<string, unknown>)[MARK] = true;
+  tf.unregisterKernel(concat.kernelName, backendName);
+  tf.registerKernel({ ...concat, kernelFunc });
+  return true;
+}
+
+/** The three patches above on `backendName` (default 'wasm'). Returns true if anything was patched. */
 export function patchWasmCopies(backendName = 'wasm'): boolean {
   const sliced = patchContiguousSlice(backendName);
   const shared = patchSharedIdentity(backendName);
-  return sliced || shared;
+  const concatenated = patchHeapConcat(backendName);
+  return sliced || shared || concatenated;
 }
