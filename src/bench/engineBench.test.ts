@@ -26,7 +26,8 @@ describe('trackPhases', () => {
       expect(c.byPhase['logprob']).toBeGreaterThan(0);
       expect(c.byPhase['update']).toBeGreaterThan(c.byPhase['logprob']!); // forward + backward + Adam
       expect((c.byPhase['rollout'] ?? 0) + (c.byPhase['logprob'] ?? 0) + (c.byPhase['update'] ?? 0)).toBe(c.dispatches);
-      expect(c.counts.readbacks).toBeLessThanOrEqual(2);
+      // The tokens and the metrics, and on cpu the finished flags after each decoding step but the last.
+      expect(c.counts.readbacks).toBeLessThanOrEqual(2 + tinyConfig('grpo').sampling.maxNewTokens - 1);
     } finally {
       phases.uninstall();
       trainer.dispose();

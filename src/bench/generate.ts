@@ -51,7 +51,8 @@ export async function benchGenerate(o: GenerateOptions): Promise<GenerateResult>
     inputs = instancesToTensors(instances, policy.config.promptLen);
     const { images, prompts } = inputs;
     const T = DEFAULT_MAX_NEW_TOKENS;
-    const base: SampleOptions = { groupSize: o.group, temperature: 1, topK: 0, maxNewTokens: T, seed: 7 };
+    // Every step decoded (no stop once all rows finish): tokens per second counts B·G·T tokens.
+    const base: SampleOptions = { groupSize: o.group, temperature: 1, topK: 0, maxNewTokens: T, seed: 7, stopWhenFinished: false };
     const variants = {
       kvShared: { ...base, useKvCache: true, sharePrefix: true },
       kvUnshared: { ...base, useKvCache: true, sharePrefix: false },

@@ -381,7 +381,7 @@ export const QUIZZES: Readonly<Record<string, readonly QuizQuestion[]>> = {
       choices: [
         { text: 'The rewards are computed on the host from the decoded answers', feedback: 'Right: rule-based rewards parse text, which the host does.' },
         { text: 'To save a checkpoint', feedback: 'Checkpoints are saved every 10 iterations, not in every update.' },
-        { text: 'It does not', feedback: 'It does: one readback for the rollout\'s tokens, one for the metrics.' },
+        { text: 'It does not', feedback: 'It does: one readback for the rollout\'s tokens, one for the metrics (on wasm and cpu also the rows\' finished flags after each decoding step, so sampling can stop once every answer has ended).' },
       ],
       answer: 0,
     },

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fnv } from '../tasks/testing.test-utils';
 import { Policy } from './index';
-import { TINY_CONFIG, randomInputs } from './testing';
+import { TINY_CONFIG, biasTowardEos, randomInputs } from './testing';
 
 const B = 3;
 const G = 2;
@@ -44,4 +44,50 @@ describe('sampling\'s recompute path (useKvCache: false)', () => {
     spy.mockRestore();
     expect(tf.memory().numTensors).toBe(before);
   });
+});
+
+describe('sampling stops once every row has finished', () => {
+  const L = TINY_CONFIG.maxResponseLen;
+  let policy: Policy;
+  let images: tf.Tensor4D;
+  let prompts: tf.Tensor2D;
+
+  beforeAll(() => {
+    policy = Policy.create(TINY_CONFIG, 3);
+    biasTowardEos(policy, 5); // <eos> likely at every step: rows end at different steps, all before the last
+    ({ images, prompts } = randomInputs(TINY_CONFIG, B, 4));
+  });
+  afterAll(() => {
+    tf.dispose([images, prompts]);
+    policy.dispose();
+  });
+
+  /** tokens, mask and log-probs of one call, and how many decoder passes it ran. */
+  async function run(stopWhenFinished: boolean, useKvCache: boolean) {
+    const decode = vi.spyOn(policy.net, 'decode');
+    try {
+      const s = await policy.sample(images, prompts, { groupSize: G, temperature: 1, topK: 0, maxNewTokens: L, seed: 5, stopWhenFinished, useKvCache });
+      const out = { tokens: Array.from(s.tokenIds), shape: s.tokens.shape, mask: Array.from(s.mask.dataSync()), logp: Array.from(s.logp.dataSync()), passes: decode.mock.calls.length };
+      tf.dispose([s.tokens, s.logp, s.mask]);
+      return out;
+    } finally {
+      decode.mockRestore();
+    }
+  }
+
+  for (const useKvCache of [true, false]) {
+    it(`gives the outputs of decoding every step, from fewer passes (${useKvCache ? 'KV cache' : 'recompute'})`, async () => {
+      const every = await run(false, useKvCache);
+      const stopped = await run(true, useKvCache);
+      const lastReal = Math.max(...Array.from({ length: B * G }, (_, r) => every.mask.slice(r * L, r * L + L).lastIndexOf(1)));
+      expect(lastReal).toBeLessThan(L - 2); // every row ended early: the case under test
+      expect(lastReal).toBeGreaterThanOrEqual(2); // ...and not all at the first step
+      expect(stopped.shape).toEqual([B * G, L]);
+      expect(stopped.tokens).toEqual(every.tokens);
+      expect(stopped.mask).toEqual(every.mask);
+      stopped.logp.forEach((x, i) => expect(Math.abs(x - every.logp[i]!), `logp ${i}`).toBe(0)); // masked ones are ±0 either way
+      expect(every.passes).toBe(L); // the prefill and L - 1 fed-back tokens, or L full passes
+      expect(stopped.passes).toBe(lastReal + 1); // the passes that gave tokens 0..lastReal, none after
+    });
+  }
 });

@@ -1,10 +1,15 @@
 /**
  * Batched generation: B prompts x G samples decoded together, sampling on the device.
  *
- * The loop always runs maxNewTokens steps (no data-dependent exit, so no readback per step);
- * after a row's first `<eos>` its tokens are forced to `<pad>` and its mask is 0. Tokens, log-
+ * After a row's first `<eos>` its tokens are forced to `<pad>` and its mask is 0. Tokens, log-
  * probs and masks are collected as small device tensors and stacked at the end, then read back
- * once. Randomness is Gumbel-max: argmax(logits/temperature + Gumbel noise) is an exact sample
+ * once. Once every row has finished, the remaining steps are not decoded: they would give only
+ * `<pad>`, mask 0 and log-prob 0 (see `finishedSteps`), so those are filled in. Knowing it costs
+ * a readback of the [N] finished flags after every step, which on the CPU backends (wasm, cpu)
+ * is a copy of N numbers. On webgl/webgpu a readback waits for the device, a cost measured
+ * nowhere here (no real GPU), so they decode every step as before and keep their one readback.
+ * The default preset's responses end by step 11-13 of 24 from the warm start: about half the
+ * decoding steps are skipped there. Randomness is Gumbel-max: argmax(logits/temperature + Gumbel noise) is an exact sample
  * of softmax(logits/temperature); the noise comes from the project's seeded JS Rng, so the same
  * seed gives the same tokens on every backend (up to float ties) and the cpu backend exactly.
  */
@@ -32,8 +37,10 @@ export interface SampleOptions {
   useKvCache?: boolean;
   /** Default true: run image+prompt once per prompt and tile its KV cache over the G samples. */
   sharePrefix?: boolean;
-  /** Also return the logits of every step (SampleResult.logits); for tests and inspection. */
+  /** Also return the logits of every step (SampleResult.logits); for tests and inspection. Decodes every step. */
   returnLogits?: boolean;
+  /** Default true: on wasm and cpu, stop decoding once every row has finished (the rest is filled in: the same outputs). false: decode every step. */
+  stopWhenFinished?: boolean;
 }
 
 export interface SampleResult {
@@ -112,6 +119,24 @@ function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array 
   };
 }
 
+/** Backends whose readback is a copy, not a wait for a device: sampling may stop early there. */
+const STOPS_EARLY_ON = ['wasm', 'cpu'];
+
+/** Whether every row has finished (one readback of the [N] flags). */
+async function allFinished(done: tf.Tensor1D): Promise<boolean> {
+  const flags = await done.data();
+  return flags.every((f) => f !== 0);
+}
+
+/**
+ * The outputs of `count` steps after every row has finished, without decoding them: what
+ * sampleStep gives there, token <pad>, mask 0 and log-prob chosen·0 (−0: a chosen log-prob
+ * is below 0, or 0 for a certain token, whose product is +0; either is 0 to every consumer).
+ */
+function finishedSteps(n: number, count: number): { token: tf.Tensor1D; logp: tf.Tensor1D; mask: tf.Tensor1D }[] {
+  return Array.from({ length: count }, () => ({ token: tf.fill<tf.Rank.R1>([n], PAD, 'int32'), logp: tf.fill<tf.Rank.R1>([n], -0), mask: tf.zeros<tf.Rank.R1>([n]) }));
+}
+
 /** Each of B rows' images repeated G times: [B·G] rows (shared images repeat only their row index). Call inside tf.tidy. */
 function repeatImages(images: RowImages, g: number): RowImages {
   return isShared(images) ? { distinct: images.distinct, row: repeatRows(images.row, g) } : repeatRows(images, g);
@@ -133,6 +158,8 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
   const useKv = opts.useKvCache ?? true;
   const share = opts.sharePrefix ?? true;
   const wantLogits = opts.returnLogits ?? false;
+  // Not with returnLogits: the logits of skipped steps would be missing.
+  const mayStop = (opts.stopWhenFinished ?? true) && !wantLogits && STOPS_EARLY_ON.includes(tf.getBackend());
 
   // Everything held across steps; whatever is still alive is disposed in `finally`.
   const tokens: tf.Tensor1D[] = [];
@@ -197,6 +224,14 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
       else logits.dispose();
       held.logits = null;
       if (t === steps - 1) break; // the last token is never fed back
+      if (mayStop && (await allFinished(s.done))) {
+        for (const f of finishedSteps(n, steps - 1 - t)) {
+          tokens.push(f.token);
+          logps.push(f.logp);
+          masks.push(f.mask);
+        }
+        break;
+      }
 
       if (useKv) {
         // Feed token t at position S0+t; attend to the cache plus itself (only prompt pads masked).
