@@ -9,6 +9,7 @@
 // Writes everything measured to bench/torch/out/ratio.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
@@ -60,14 +61,17 @@ const fmt = (x) => x.toFixed(x >= 10 ? 1 : 2);
 const results = [];
 console.log(`${new Date().toISOString()}: ${pairs} pair(s), ${warmup} warm-up + ${iterations} timed iterations each side, medians in ms`);
 for (let i = 1; i <= pairs; i++) {
+  const loadBefore = loadavg()[0];
   const n = medians(node());
-  const pair = { pair: i, node: n, torch: {} };
+  const pair = { pair: i, node: n, torch: {}, load: [] };
   for (const t of threadCounts) {
     const raw = torch(t);
     pair.torch[t] = { ...medians(raw), blas: raw.blas?.kind ?? '?' };
     const ratio = cols.map((c) => `${c} ${fmt(n[c])}/${fmt(pair.torch[t][c])} = ${(n[c] / pair.torch[t][c]).toFixed(2)}x`).join(', ');
     console.log(`pair ${i}, torch ${t} thread(s) on ${pair.torch[t].blas}: ${ratio}`);
   }
+  pair.load = [loadBefore, loadavg()[0]];
+  console.log(`pair ${i}: 1-minute load average ${pair.load.map((x) => x.toFixed(2)).join(' -> ')} on ${cpus().length} cores`);
   results.push(pair);
 }
 
