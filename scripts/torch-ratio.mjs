@@ -1,4 +1,4 @@
-// npm run torch-ratio [-- --pairs 3 --iterations 7 --warmup 2 --threads 1,2 --system-blas]
+// npm run torch-ratio [-- --pairs 3 --iterations 7 --warmup 2 --threads 1,2 --system-blas --keep-batches 5]
 //
 // Issue #20's ratio: the default-preset iteration on Node's wasm backend (one thread) against
 // the PyTorch eager port (bench/torch/bench.py) at the same thread count, phase by phase. Runs
@@ -6,6 +6,7 @@
 // machine lands on both sides of each pair; prints each pair's node/torch ratios, then their
 // median and range. Torch runs on the OpenBLAS that bench/torch/openblas.sh unpacks (Debian's
 // torch otherwise gets the reference BLAS); --system-blas runs it on whatever libblas.so.3 is.
+// --keep-batches 0 drops, on both sides, what the trainer keeps for Inspect (one more pass).
 // Writes everything measured to bench/torch/out/ratio.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string', default: '1,2' },
     'system-blas': { type: 'boolean', default: false },
+    'keep-batches': { type: 'string', default: '5' },
   },
   strict: true,
 });
@@ -27,6 +29,7 @@ const count = (max) => z.coerce.number().int().min(1).max(max);
 const pairs = count(50).parse(flags.pairs);
 const iterations = count(100).parse(flags.iterations);
 const warmup = z.coerce.number().int().min(0).max(20).parse(flags.warmup);
+const keepBatches = z.coerce.number().int().min(0).max(100).parse(flags['keep-batches']);
 const threadCounts = z.array(count(64)).min(1).parse(flags.threads.split(',').map(Number));
 
 const PHASES = ['generation', 'logprob', 'update'];
@@ -52,14 +55,14 @@ if (!existsSync(FIXTURE)) run('npx', ['tsx', 'src/cli/torchReference.ts', '--out
 const torchEnv = {};
 if (!flags['system-blas']) torchEnv.LD_LIBRARY_PATH = run('sh', ['bench/torch/openblas.sh']).trim();
 
-const node = () => Timing.parse(lastJsonLine(run('npx', ['tsx', 'src/cli/iterationTiming.ts', '--warmup', String(warmup), '--iterations', String(iterations)])));
+const node = () => Timing.parse(lastJsonLine(run('npx', ['tsx', 'src/cli/iterationTiming.ts', '--warmup', String(warmup), '--iterations', String(iterations), '--keep-batches', String(keepBatches)])));
 const torch = (threads) =>
-  Timing.parse(lastJsonLine(run('/usr/bin/python3', ['bench/torch/bench.py', '--json', '--threads', String(threads), '--warmup', String(warmup), '--iterations', String(iterations)], torchEnv)));
+  Timing.parse(lastJsonLine(run('/usr/bin/python3', ['bench/torch/bench.py', '--json', '--threads', String(threads), '--warmup', String(warmup), '--iterations', String(iterations), '--keep-batches', String(keepBatches)], torchEnv)));
 
 const cols = [...PHASES, 'iteration'];
 const fmt = (x) => x.toFixed(x >= 10 ? 1 : 2);
 const results = [];
-console.log(`${new Date().toISOString()}: ${pairs} pair(s), ${warmup} warm-up + ${iterations} timed iterations each side, medians in ms`);
+console.log(`${new Date().toISOString()}: ${pairs} pair(s), ${warmup} warm-up + ${iterations} timed iterations each side, run.keepBatches ${keepBatches}, medians in ms`);
 for (let i = 1; i <= pairs; i++) {
   const loadBefore = loadavg()[0];
   const n = medians(node());
@@ -86,4 +89,4 @@ for (const t of threadCounts) {
   }
 }
 mkdirSync(OUT, { recursive: true });
-writeFileSync(`${OUT}/ratio.json`, `${JSON.stringify({ measuredAt: new Date().toISOString(), pairs, warmup, iterations, results }, null, 2)}\n`);
+writeFileSync(`${OUT}/ratio.json`, `${JSON.stringify({ measuredAt: new Date().toISOString(), pairs, warmup, iterations, keepBatches, results }, null, 2)}\n`);

@@ -29,6 +29,7 @@ def parse_args():
     ap.add_argument("--iterations", type=int, default=7)
     ap.add_argument("--fixture", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", "reference.json"))
     ap.add_argument("--json", action="store_true", help="one JSON line on stdout (for scripts/torch-ratio.mjs)")
+    ap.add_argument("--keep-batches", type=int, default=5, help="run.keepBatches: 0 skips the Inspect pass after the update, as the trainer then does")
     return ap.parse_args()
 
 
@@ -49,7 +50,7 @@ PHASES = ("generation", "reward", "logprob", "update")
 # The grpo preset's values (src/engine/config.ts defaults); check.py reads them from the fixture.
 B, G, STEPS, TEMPERATURE = 8, 8, 24, 1.0
 EPS_LOW = EPS_HIGH = 0.2
-BETA, LR, GRAD_CLIP, KEEPS_BATCHES = 0.04, 1e-4, 1.0, True
+BETA, LR, GRAD_CLIP = 0.04, 1e-4, 1.0
 
 
 def load_prompts(path):
@@ -60,7 +61,7 @@ def load_prompts(path):
     return images, prompts, inputs["goldAnswers"]
 
 
-def iteration(policy, ref, adam, images, prompts, gold):
+def iteration(policy, ref, adam, images, prompts, gold, keeps_batches):
     """One iteration; returns each phase's wall time in ms."""
     times = {}
     t0 = time.perf_counter()
@@ -81,7 +82,7 @@ def iteration(policy, ref, adam, images, prompts, gold):
     torch.nn.utils.clip_grad_norm_(adam.param_groups[0]["params"], GRAD_CLIP)
     adam.step()
     with torch.no_grad():
-        if KEEPS_BATCHES:
+        if keeps_batches:
             policy.forward(images, row, prompts_n, s["tokens"], TEMPERATURE)
         weights = policy.params(value_head=True)
         torch.sqrt(sum((w * w).sum() for w in weights) / sum(w.numel() for w in weights)).item()
@@ -110,11 +111,11 @@ def main():
     adam = torch.optim.Adam(policy.params(), lr=LR, betas=(0.9, 0.999), eps=1e-8)
     images, prompts, gold = load_prompts(args.fixture)
     for _ in range(args.warmup):
-        iteration(policy, ref, adam, images, prompts, gold)
-    runs = [iteration(policy, ref, adam, images, prompts, gold) for _ in range(args.iterations)]
+        iteration(policy, ref, adam, images, prompts, gold, args.keep_batches > 0)
+    runs = [iteration(policy, ref, adam, images, prompts, gold, args.keep_batches > 0) for _ in range(args.iterations)]
     median = {p: statistics.median(r[p] for r in runs) for p in PHASES}
     median["total"] = statistics.median(sum(r.values()) for r in runs)
-    result = {"env": "torch", "version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_library(), "blasThreads": os.environ.get("OPENBLAS_NUM_THREADS"), "iterations": runs, "median": median}
+    result = {"env": "torch", "version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_library(), "blasThreads": os.environ.get("OPENBLAS_NUM_THREADS"), "keepBatches": args.keep_batches, "iterations": runs, "median": median}
     if args.json:
         print(json.dumps(result))
     else:

@@ -1,12 +1,14 @@
 /**
- * npm run iteration-timing [-- --warmup 2 --iterations 7]
+ * npm run iteration-timing [-- --warmup 2 --iterations 7 --keep-batches 5]
  *
  * The default preset's iteration on Node's wasm backend (one thread: tfjs-backend-wasm has none
  * in Node), phase by phase, as one JSON line on stdout: what scripts/torch-ratio.mjs sets beside
  * the PyTorch port's times (bench/torch/bench.py). The phases are the bench's
  * (src/bench/engineBench.ts), from the trainer's own clocks: generation = rollout - reward,
  * logprob = the reference pass, update = the update phase without it. `npm run bench` measures
- * the same and much more, in minutes; this takes seconds.
+ * the same and much more, in minutes; this takes seconds. --keep-batches 0 turns off what the
+ * trainer keeps for Inspect (per-token arrays, one more no-grad pass after the update), to see
+ * how much of the update that is.
  */
 import { z } from 'zod';
 import { applyPreset } from '../engine/presets';
@@ -15,10 +17,11 @@ import { initBackend } from './backend';
 import { numArg, parseCli, runCli } from './args';
 import { fileHandler } from './fileHandler';
 
-const USAGE = 'usage: npm run iteration-timing [-- --warmup N --iterations N]';
+const USAGE = 'usage: npm run iteration-timing [-- --warmup N --iterations N --keep-batches N]';
 const ArgsSchema = z.object({
   warmup: numArg(z.number().int().min(0).max(20)).default(2),
   iterations: numArg(z.number().int().min(1).max(100)).default(7),
+  'keep-batches': numArg(z.number().int().min(0).max(100)).optional(),
 });
 
 const median = (xs: number[]): number => {
@@ -28,10 +31,11 @@ const median = (xs: number[]): number => {
 };
 
 runCli(USAGE, async () => {
-  const args = parseCli(process.argv.slice(2), { warmup: { type: 'string' }, iterations: { type: 'string' } }, ArgsSchema);
+  const args = parseCli(process.argv.slice(2), { warmup: { type: 'string' }, iterations: { type: 'string' }, 'keep-batches': { type: 'string' } }, ArgsSchema);
   await initBackend('wasm');
   // evalEvery 0: a held-out evaluation is not part of the iteration being compared.
-  const config = applyPreset('grpo', { run: { iterations: args.warmup + args.iterations, evalEvery: 0 } });
+  const keep = args['keep-batches'];
+  const config = applyPreset('grpo', { run: { iterations: args.warmup + args.iterations, evalEvery: 0, ...(keep === undefined ? {} : { keepBatches: keep }) } });
   const trainer = await createTrainer(config, { loadWarmStart: (task) => fileHandler(`public/checkpoints/${task}`) });
   const runs: Record<string, number>[] = [];
   try {
@@ -55,5 +59,5 @@ runCli(USAGE, async () => {
   const phases = Object.keys(runs[0]!);
   const med = Object.fromEntries(phases.map((p) => [p, median(runs.map((r) => r[p]!))]));
   med['total'] = median(runs.map((r) => phases.reduce((sum, p) => sum + r[p]!, 0)));
-  process.stdout.write(`${JSON.stringify({ env: 'node-wasm', node: process.version, threads: 1, iterations: runs, median: med })}\n`);
+  process.stdout.write(`${JSON.stringify({ env: 'node-wasm', node: process.version, threads: 1, keepBatches: config.run.keepBatches, iterations: runs, median: med })}\n`);
 });
