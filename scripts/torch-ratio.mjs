@@ -55,6 +55,15 @@ if (!existsSync(FIXTURE)) run('npx', ['tsx', 'src/cli/torchReference.ts', '--out
 const torchEnv = {};
 if (!flags['system-blas']) torchEnv.LD_LIBRARY_PATH = run('sh', ['bench/torch/openblas.sh']).trim();
 
+// A time means something only for the same function: check.py exits 1 (and this script with it) if the port is off.
+try {
+  console.log(`bench/torch/check.py: ${run('/usr/bin/python3', ['bench/torch/check.py', FIXTURE], torchEnv).trim().split('\n').at(-1)}`);
+} catch (e) {
+  process.stdout.write(e.stdout ?? '');
+  console.error('bench/torch/check.py failed: the port is not the engine\'s function, so no ratio was measured');
+  process.exit(1);
+}
+
 const node = () => Timing.parse(lastJsonLine(run('npx', ['tsx', 'src/cli/iterationTiming.ts', '--warmup', String(warmup), '--iterations', String(iterations), '--keep-batches', String(keepBatches)])));
 const torch = (threads) =>
   Timing.parse(lastJsonLine(run('/usr/bin/python3', ['bench/torch/bench.py', '--json', '--threads', String(threads), '--warmup', String(warmup), '--iterations', String(iterations), '--keep-batches', String(keepBatches)], torchEnv)));

@@ -3,9 +3,11 @@ writes (inputs and the engine's outputs on the wasm backend) and recomputes ever
 
     /usr/bin/python3 bench/torch/check.py [bench/torch/out/reference.json]
 
-Tolerance: |torch - tfjs| <= 1e-5 * max(1, |tfjs|), i.e. 1e-5 absolute for values up to 1 and
-1e-5 relative above (logits reach ~20). Prints the max absolute difference of each output; exits
-1 if any output is off. Tokens must match exactly.
+Tolerance, per output: max |torch - tfjs| <= 1e-5 * max(1, max |tfjs|): 1e-5 absolute for an
+output whose values stay within +-1, relative to its largest value above that (the logits reach
+~12). Not element by element: float32 rounding leaves each side ~1.3e-5 from the float64 logits
+(printed below), whatever the element's own size. Prints the max absolute difference of each
+output; exits 1 if any output is off. Tokens must match exactly.
 """
 import json
 import os
@@ -22,17 +24,18 @@ TOL = 1e-5
 
 
 def compare(name, ours, theirs, failures):
+    """Max |torch - tfjs| of one output, against TOL x max(1, the output's largest |value|)."""
     ours = ours.detach().reshape(-1).double()
     theirs = torch.as_tensor(theirs, dtype=torch.float64).reshape(-1)
     if ours.shape != theirs.shape:
         failures.append(f"{name}: {ours.numel()} values here, {theirs.numel()} in the fixture")
         return 0.0
-    diff = (ours - theirs).abs()
-    worst = float((diff / theirs.abs().clamp(min=1)).max())
-    print(f"  {name:<34} n={ours.numel():>7}  max |diff| {float(diff.max()):.2e}  (scaled {worst:.2e})")
-    if worst > TOL:
-        failures.append(f"{name}: max scaled difference {worst:.2e} > {TOL:g}")
-    return float(diff.max())
+    diff = float((ours - theirs).abs().max()) if ours.numel() else 0.0
+    scale = max(1.0, float(theirs.abs().max())) if theirs.numel() else 1.0
+    print(f"  {name:<34} n={ours.numel():>7}  max |diff| {diff:.2e}  (bound {TOL * scale:.1e})")
+    if diff > TOL * scale:
+        failures.append(f"{name}: max |diff| {diff:.2e} > {TOL * scale:.1e}")
+    return diff
 
 
 def adam_step(params, optim):
@@ -129,7 +132,7 @@ def main(path):
     if failures:
         print(f"\nNOT EQUAL ({len(failures)}):\n  " + "\n  ".join(failures))
         return 1
-    print(f"\nequal: every output within {TOL:g} (absolute up to 1, relative above)")
+    print(f"\nequal: every output within {TOL:g} x max(1, its largest |value|)")
     return 0
 
 
