@@ -1,6 +1,6 @@
 """Time the default-preset GRPO iteration in PyTorch eager, phase by phase.
 
-    /usr/bin/python3 bench/torch/bench.py [--threads 1] [--warmup 2] [--iterations 7] [--json]
+    /usr/bin/python3 bench/torch/bench.py [--threads 1] [--warmup 2] [--iterations 7] [--keep-batches 5] [--json]
 
 The iteration the engine's trainer runs with the grpo preset (B x G = 8 x 8, 24 new tokens at
 temperature 1, beta 0.04 k3 KL in the loss, 1 epoch x 1 minibatch, grad clip 1, Adam lr 1e-4),
@@ -8,11 +8,11 @@ from the digit-sum warm start, split as the engine's bench splits it (src/bench/
   generation  B*G samples with the KV cache and a shared prefix (Gumbel noise drawn here)
   reward      simple_rewards on the host (grpo.py; the engine scores with rewards/)
   logprob     the frozen reference's teacher-forced pass (log pi_old is the sampler's own)
-  update      advantages, forward, loss, backward, clip, Adam; then, as the trainer does while it
-              keeps batches for Inspect (run.keepBatches 5 by default), one more no-grad pass
-              (log pi after the update) and the weights' RMS for its divergence check
+  update      advantages, forward, loss, backward, clip, Adam; the weights' RMS (the trainer's
+              divergence check); and, while the trainer keeps batches for Inspect
+              (run.keepBatches, 5 by default), one more no-grad pass: log pi after the update
 The 8 prompts are the fixture's (npm run torch-reference), the same ones every iteration; the
-engine draws and renders 8 new ones per iteration inside its generation time (a few ms).
+engine draws and renders 8 new ones per iteration inside its generation time (under 1 ms).
 """
 import argparse
 import json
