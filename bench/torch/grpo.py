@@ -20,12 +20,13 @@ def gumbel(rows, cols, generator=None):
 
 
 @torch.no_grad()
-def generate(net, images, prompts, group, steps, temperature, noise=None, keep_logits=False):
+def generate(net, images, prompts, group, steps, temperature, noise=None, keep_logits=False, stop_when_finished=True):
     """sampling.ts generate with the KV cache and a shared prefix: B prompts -> B*G rows of `steps` tokens.
 
     The prefill runs on the B prompts and is repeated G times; every step feeds the last token,
     attends to the cache plus itself, and picks argmax(logits/T + Gumbel). `noise[t]` [N, V] is
-    the engine's own noise when given (check.py), else drawn here.
+    the engine's own noise when given (check.py), else drawn here. Like the engine on wasm, it
+    stops decoding once every row has finished and fills the rest in (<pad>, mask 0, log-prob 0).
     """
     b = images.shape[0]
     n, v, s0 = b * group, net.c["vocabSize"], net.prefix_len
@@ -53,6 +54,12 @@ def generate(net, images, prompts, group, steps, temperature, noise=None, keep_l
         done = done | (token == EOS)
         if t == steps - 1:
             break  # the last token is never fed back
+        if stop_when_finished and not keep_logits and bool(done.all()):
+            for _ in range(steps - 1 - t):
+                tokens.append(torch.full_like(token, PAD))
+                logps.append(torch.full((n,), -0.0))
+                masks.append(torch.zeros(n))
+            break
         x = net.embed(token.unsqueeze(1), s0 + t, summary)
         h, kvs = net.decode(x, key_mask[..., : s0 + t + 1], kvs)
         logits = net.logits(h[:, 0])

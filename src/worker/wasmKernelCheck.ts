@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive } from '../engine/train/wasmBatchMatMul';
 import { LayerNorm, ParamStore } from '../engine/model/layers';
-import { FUSED_LAYER_NORM } from '../engine/model/webgpu/fused';
+import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
 import { registerWasmLayerNorm, unregisterWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import type { WasmKernelCheck } from './protocol';
 
@@ -30,8 +30,8 @@ function values(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Ar
   return tf.tidy(() => tf.matMul(a, b, ta, tb).dataSync() as Float32Array);
 }
 
-/** A decoding step's rows, the encoder's patches, a teacher-forced batch (input shapes of LayerNorm over C = 64). */
-const LAYER_NORM_SHAPES = [[64, 1, 64], [8, 16, 64], [1984, 64]];
+/** A decoding step's rows, the encoder's patches, the largest input the kernel takes (LayerNorm over C = 64). */
+const LAYER_NORM_SHAPES = [[64, 1, 64], [8, 16, 64], [WASM_LAYER_NORM_MAX_SIZE / 64, 64]];
 
 /** A LayerNorm with non-trivial gain and bias, over each shape: with our kernel, then with the reference ops. */
 async function checkLayerNorm(): Promise<WasmKernelCheck['layerNorm']> {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LayerNorm, ParamStore } from './layers';
-import { FUSED_LAYER_NORM, setFusedKernels } from './webgpu/fused';
+import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE, setFusedKernels } from './webgpu/fused';
 import { layerNormRows, registerWasmLayerNorm, unregisterWasmLayerNorm, wasmLayerNormRegistered } from './wasmLayerNorm';
 
 describe('layerNormRows', () => {
@@ -49,11 +49,11 @@ describe('the wasm LayerNorm kernel', () => {
     return { bits, kernels: info.kernels.map((k) => k.name) };
   }
 
-  // A decoding step's rows, the encoder's patches, a teacher-forced batch; wide, tiny and constant values.
+  // A decoding step's rows, the encoder's patches, the largest input it takes; wide, tiny and constant values.
   const CASES: [number[], number, number][] = [
     [[64, 1, 64], 1, 0.5],
     [[8, 16, 64], 30, -2],
-    [[300, 64], 1e-3, 0],
+    [[WASM_LAYER_NORM_MAX_SIZE / 64, 64], 1e-3, 0],
     [[5, 64], 0, 7], // constant rows: variance 0
   ];
 
@@ -77,7 +77,10 @@ describe('the wasm LayerNorm kernel', () => {
     }
   });
 
-  it('is not used under a gradient tape, nor when the fused kernels are turned off', async () => {
+  it('is not used above its size limit, under a gradient tape, nor when the fused kernels are turned off', async () => {
+    const big = tf.randomNormal([WASM_LAYER_NORM_MAX_SIZE / 64 + 1, 64]);
+    expect((await run(big)).kernels).not.toContain(FUSED_LAYER_NORM);
+    big.dispose();
     expect(wasmLayerNormRegistered()).toBe(true);
     const x = tf.randomNormal([6, 64], 0, 1, 'float32', 9);
     const info = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.square(ln.apply(t))))(x));

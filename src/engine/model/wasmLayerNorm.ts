@@ -1,9 +1,9 @@
 /**
- * LayerNorm's forward as one kernel on tfjs's wasm backend, where no gradient is taken
- * (sampling's decoding steps and prefill, the reference and old-log-prob passes, evaluation).
- * The reference ops (layers.ts's LayerNorm) launch nine kernels, each paying tfjs's per-kernel
- * cost (~15 µs here) on rows of 64 floats; a decoding step runs five LayerNorms, so sampling
- * spent ~720 of its ~3,900 kernels per default iteration on them (bench counters).
+ * LayerNorm's forward as one kernel on tfjs's wasm backend, where no gradient is taken and the
+ * input is small (./webgpu/fused.ts's WASM_LAYER_NORM_MAX_SIZE: sampling's decoding steps, the
+ * image encoder). The reference ops (layers.ts's LayerNorm) launch nine kernels, each paying
+ * tfjs's per-kernel cost (~15 µs here) on rows of 64 floats; a decoding step runs five
+ * LayerNorms, so sampling spent ~720 of its ~3,900 kernels per default iteration on them.
  *
  * Same bits as the reference ops, by construction: each float32 operation the nine kernels do
  * is done here in the same order, rounded to float32 after each (Math.fround of a double

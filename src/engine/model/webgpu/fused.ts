@@ -310,14 +310,30 @@ export function fusedKernelsApply(x: tf.Tensor): boolean {
 }
 
 /**
- * LayerNorm's forward in one WebGPU dispatch, or on wasm in one kernel (../wasmLayerNorm.ts, where
- * registered: same bits as the reference ops), or null where it must not run (another backend, a
+ * The largest input (elements) for which the wasm LayerNorm kernel beats the nine reference ops:
+ * it loops in JavaScript, ~10 ns per element here, and tfjs's SIMD kernels catch up once a call
+ * is big enough to hide their per-kernel cost. Measured on Node 20 (2 cores, alternating, median
+ * of 6): rows of 64 floats, 64 rows 78 µs against 140, 128 rows 124 against 202, 384 rows 337
+ * against 172, 1,984 rows 1,467 against 809. So decoding steps ([64, 1, 64]) and the encoder's
+ * patches ([8, 16, 64]) take the kernel, the teacher-forced passes ([64, 31, 64]) do not.
+ */
+export const WASM_LAYER_NORM_MAX_SIZE = 128 * 64;
+
+/** The wasm LayerNorm kernel may run on x now: registered, small enough, float32, no tape, the kernels on. */
+function wasmLayerNormApplies(x: tf.Tensor): boolean {
+  return enabled && x.dtype === 'float32' && x.size <= WASM_LAYER_NORM_MAX_SIZE && tf.getBackend() === 'wasm' && !!tf.getKernel(FUSED_LAYER_NORM, 'wasm') && !taping();
+}
+
+/**
+ * LayerNorm's forward in one WebGPU dispatch, or on wasm in one kernel for inputs up to
+ * WASM_LAYER_NORM_MAX_SIZE (../wasmLayerNorm.ts, where registered: same bits as the reference
+ * ops), or null where it must not run (another backend, a
  * gradient being taken, the kernels turned off): the caller then runs the reference ops.
  * x [..., C] float32, g and b [C].
  */
 export function fusedLayerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor | null {
   if (fusedKernelsApply(x)) register();
-  else if (!(enabled && x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(FUSED_LAYER_NORM, 'wasm') && !taping())) return null;
+  else if (!wasmLayerNormApplies(x)) return null;
   const cols = x.shape[x.rank - 1]!;
   return tf.tidy(() => {
     const x2 = tf.reshape(x, [-1, cols]); // [rows, C]: a reshape moves no data on WebGPU
