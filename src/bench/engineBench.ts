@@ -24,6 +24,7 @@ import { dispatchFloor, matmulGflops, modelMatmulShapes, type MatmulShape } from
 import { profileFor, type BenchSettings } from './profile';
 import type { BenchEntry, Phases } from './schema';
 import { now } from '../engine/train/clock';
+import { samplingStopsEarly } from '../engine/model/sampling';
 import { taping } from '../engine/rl/tape';
 
 export interface EngineBenchOptions extends BenchSettings {
@@ -173,14 +174,19 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
     other: iterationMs - key('time/rollout_ms') - key('time/update_ms'),
   };
   const phaseDispatches: Phases = { rollout: per(byPhase.rollout), logprob: per(byPhase.logprob), update: per(byPhase.update) };
+  // Tokens decoded per row: sampling stops once every row has finished where it may (len/max: the
+  // longest response, <eos> included), so the rollout's FLOPs and per-step counts use those steps.
+  const T = config.sampling.maxNewTokens;
+  const decodedTokens = samplingStopsEarly() ? Math.min(T, key('len/max')) : T;
+  if (decodedTokens < T) notes.push(`sampling stopped once every row had finished: ${decodedTokens.toFixed(1)} of ${T} tokens decoded per iteration on average; the rollout's FLOPs and dispatches per decoding step count those`);
   log(
     `${tag}: iteration ${iterationMs.toFixed(0)} ms (generation ${phaseMs.generation.toFixed(0)}, reward ${phaseMs.reward.toFixed(1)}, log-prob ${phaseMs.logprob.toFixed(0)}, update ${phaseMs.update.toFixed(0)}), ` +
-      `${per(dispatches).toFixed(0)} dispatches (${(phaseDispatches.rollout / config.sampling.maxNewTokens).toFixed(0)} per decoding step), ${per(sum.readbacks).toFixed(0)} readbacks, ` +
+      `${per(dispatches).toFixed(0)} dispatches (${(phaseDispatches.rollout / decodedTokens).toFixed(0)} per decoding step, ${decodedTokens.toFixed(1)} decoded), ${per(sum.readbacks).toFixed(0)} readbacks, ` +
       `${per(sum.uploads).toFixed(0)} uploads (${(per(sum.uploadBytes) / 1024).toFixed(1)} KiB)`,
   );
 
   // --- FLOPs and the backend's limits, then how close each phase comes to them.
-  const shape = iterationShape(config);
+  const shape = { ...iterationShape(config), decodedTokens };
   const flops = iterationFlops(config.model, shape);
   const shapes = modelMatmulShapes(config.model, shape.prompts * shape.groupSize, shape.maxNewTokens);
   log(`${tag}: limits (matmul ${shapeStr(shapes.train)} and ${shapeStr(shapes.decode)}, dispatch floor)`);
@@ -221,7 +227,8 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
     kernelsPerIteration: per(sum.kernels),
     uploadsPerIteration: per(sum.uploads),
     uploadBytesPerIteration: per(sum.uploadBytes),
-    dispatchesPerDecodeStep: phaseDispatches.rollout / config.sampling.maxNewTokens,
+    dispatchesPerDecodeStep: phaseDispatches.rollout / decodedTokens,
+    decodedTokens,
     dispatchesPerIteration: per(dispatches),
     phaseDispatches,
     flopsPerIteration: flops.total,

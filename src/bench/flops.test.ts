@@ -31,6 +31,11 @@ describe('iterationFlops', () => {
     // Steps t = 0, 1 for each of the 2 rows: embed 1088 + 768 + 32·(6 + t + 1) + LM head 1088
     // = 3168 and 3200, so 2·(3168 + 3200) = 12736.
     expect(rolloutFlops(tiny, 1, 2, 3)).toBe(22848 + 12736);
+    // Stopped once every row had finished: 2 tokens decode step 0 alone, 1 only the prefill,
+    // and a mean of 2.5 counts half of step 1 (2·(3168 + 3200 / 2)).
+    expect(rolloutFlops(tiny, 1, 2, 2)).toBe(22848 + 2 * 3168);
+    expect(rolloutFlops(tiny, 1, 2, 1)).toBe(22848);
+    expect(rolloutFlops(tiny, 1, 2, 2.5)).toBe(22848 + 2 * (3168 + 1600));
   });
 
   it('counts a pass over rows that share their image by hand', () => {
@@ -49,6 +54,10 @@ describe('iterationFlops', () => {
     expect(f.total).toBe(35584 + 39168 + 3 * 39168);
     // Two minibatches: the second encodes the image (and its visual positions) again, 15360 more per forward.
     expect(iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1, minibatches: 2 }).update).toBe(3 * (39168 + 15360));
+    // Fewer tokens decoded change the rollout alone: the passes still run over T positions.
+    const stopped = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1, decodedTokens: 2 });
+    expect(stopped.rollout).toBe(rolloutFlops(tiny, 1, 2, 2));
+    expect([stopped.logprob, stopped.update]).toEqual([f.logprob, f.update]);
     const ppo = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 2, epochs: 2 });
     expect(ppo.logprob).toBe(2 * f.logprob);
     expect(ppo.update).toBe(2 * f.update);

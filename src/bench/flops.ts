@@ -21,6 +21,11 @@ export interface IterationShape {
   groupSize: number;
   /** T: tokens generated per sample. */
   maxNewTokens: number;
+  /**
+   * Tokens actually decoded per sample, when sampling stopped once every row had finished (wasm
+   * and cpu: engine/model/sampling.ts); the rollout's FLOPs count only those steps. Default T.
+   */
+  decodedTokens?: number;
   /** Teacher-forced passes before the update: reference log-probs, recomputed old log-probs / values. */
   logprobPasses: number;
   /** Passes over the batch in the update (epochs). */
@@ -101,6 +106,8 @@ export function forwardFlopsShared(c: ModelConfig, prompts: number, groupSize: n
 /**
  * Sampling B·G sequences of T tokens (sampling.ts with useKvCache and sharePrefix): the prefix
  * once per prompt, then T-1 one-token steps for all B·G rows (the last token is never fed back).
+ * A fractional T (a mean over iterations that stopped at different steps) counts its last step in
+ * proportion.
  */
 export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number, t: number): number {
   const s0 = numPatches(c) + c.promptLen;
@@ -108,7 +115,7 @@ export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number,
   let steps = 0;
   for (let step = 0; step < t - 1; step++) {
     const keys = s0 + step + 1; // the cache plus the token fed at this step
-    steps += embedFlops(c, 1) + c.nLayers * (blockDenseFlops(c) + attentionFlops(c, keys)) + lmHeadFlops(c, 1);
+    steps += Math.min(1, t - 1 - step) * (embedFlops(c, 1) + c.nLayers * (blockDenseFlops(c) + attentionFlops(c, keys)) + lmHeadFlops(c, 1));
   }
   return prefill + prompts * groupSize * steps;
 }
@@ -118,7 +125,7 @@ export function iterationFlops(c: ModelConfig, s: IterationShape): IterationFlop
   const forward = forwardFlopsShared(c, s.prompts, s.groupSize, s.maxNewTokens);
   const m = s.minibatches ?? 1;
   const imagesAgain = (m - 1) * forwardFlopsShared(c, s.prompts, 0, s.maxNewTokens); // groupSize 0: the per-image part alone
-  const rollout = rolloutFlops(c, s.prompts, s.groupSize, s.maxNewTokens);
+  const rollout = rolloutFlops(c, s.prompts, s.groupSize, s.decodedTokens ?? s.maxNewTokens);
   const logprob = s.logprobPasses * forward;
   const update = s.epochs * 3 * (forward + imagesAgain); // forward + a backward of twice its cost
   return { rollout, logprob, update, total: rollout + logprob + update };

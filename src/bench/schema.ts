@@ -72,6 +72,8 @@ export const BenchEntrySchema = z
     uploadBytesPerIteration: z.number().optional(),
     /** The rollout's dispatches divided by its decoding steps (maxNewTokens; the prefill's share included). */
     dispatchesPerDecodeStep: z.number().optional(),
+    /** Tokens decoded per row, mean over the timed iterations (below maxNewTokens where sampling stopped once every row had finished). */
+    decodedTokens: z.number().optional(),
     /** GPU programs on webgl/webgpu, kernels on cpu/wasm: what pays the dispatch floor. */
     dispatchesPerIteration: z.number().optional(),
     phaseDispatches: PhasesSchema.optional(),

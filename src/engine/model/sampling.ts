@@ -122,6 +122,11 @@ function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array 
 /** Backends whose readback is a copy, not a wait for a device: sampling may stop early there. */
 const STOPS_EARLY_ON = ['wasm', 'cpu'];
 
+/** Whether sampling on the current backend stops once every row has finished (unless told not to). */
+export function samplingStopsEarly(): boolean {
+  return STOPS_EARLY_ON.includes(tf.getBackend());
+}
+
 /** Whether every row has finished (one readback of the [N] flags). */
 async function allFinished(done: tf.Tensor1D): Promise<boolean> {
   const flags = await done.data();
@@ -159,7 +164,7 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
   const share = opts.sharePrefix ?? true;
   const wantLogits = opts.returnLogits ?? false;
   // Not with returnLogits: the logits of skipped steps would be missing.
-  const mayStop = (opts.stopWhenFinished ?? true) && !wantLogits && STOPS_EARLY_ON.includes(tf.getBackend());
+  const mayStop = (opts.stopWhenFinished ?? true) && !wantLogits && samplingStopsEarly();
 
   // Everything held across steps; whatever is still alive is disposed in `finally`.
   const tokens: tf.Tensor1D[] = [];
