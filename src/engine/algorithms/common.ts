@@ -24,6 +24,8 @@ export interface Batch {
   groupSize: number;
   /** Response positions (maxNewTokens); also L_max of 'seq-mean-token-sum-norm'. */
   T: number;
+  /** The longest response in tokens (≤ T, from the host): every row is padding after it, so the passes compute only these positions (Policy.forward's `length`). Absent: all T. */
+  responseLength?: number;
   /** The clean image of each row's prompt (the update never sees rollout noise): [N, H, W, 3], or shared (each distinct image encoded once). */
   images: RowImages;
   /** [N, P] int32, left-padded. */
@@ -135,9 +137,9 @@ export function fullDistributions(config: RunConfig): { ref: boolean; old: boole
 }
 
 /** The update's forward options: the loss's temperature, and the whole distribution when an exact KL reads it. */
-export function forwardOptions(config: RunConfig): { temperature: number; full: boolean } {
+export function forwardOptions(config: RunConfig, batch: Pick<Batch, 'responseLength'>): { temperature: number; full: boolean; length?: number } {
   const need = fullDistributions(config);
-  return { temperature: config.sampling.temperature, full: need.ref || need.old };
+  return { temperature: config.sampling.temperature, full: need.ref || need.old, ...(batch.responseLength ? { length: batch.responseLength } : {}) };
 }
 
 /**
@@ -369,7 +371,7 @@ type LossFn = (mb: Rows, fwd: ForwardOutput) => LossTerms;
 function lossAndGrads(ctx: UpdateContext, mb: Rows, lossFn: LossFn, vars: tf.Variable[], temperature: number): { value: tf.Scalar; terms: LossTerms; grads: tf.Tensor[] } {
   let kept: LossTerms | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, { ...forwardOptions(ctx.config), temperature });
+    const fwd = ctx.policy.forward(mb.images, mb.prompts, mb.tokens, { ...forwardOptions(ctx.config, ctx.batch), temperature });
     const terms = lossFn(mb, fwd);
     // Diagnostics must outlive variableGrads' tidy: keep them (disposed by the recorder, or below).
     for (const t of Object.values(terms.record)) if (t !== terms.loss) tf.keep(t);

@@ -124,7 +124,7 @@ export function ppoUpdate(ctx: UpdateContext, variant: 'clip' | 'penalty'): void
 /** KL(π_old || π_θ) over the whole batch after the update: the d that PPO-Penalty's β adapts to. */
 function klAfterUpdate(ctx: UpdateContext, b: Batch): tf.Scalar {
   return tf.tidy(() => {
-    const fwd = ctx.policy.forward(b.images, b.prompts, b.tokens, forwardOptions(ctx.config));
+    const fwd = ctx.policy.forward(b.images, b.prompts, b.tokens, forwardOptions(ctx.config, b));
     return maskedMean(policyDriftKl(fwd, b), b.mask) as tf.Scalar;
   });
 }

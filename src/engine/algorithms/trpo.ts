@@ -111,7 +111,7 @@ export function fisherVectorProduct(kl: () => tf.Scalar, vars: readonly tf.Varia
  */
 function surrogateAndKl(ctx: UpdateContext, rows: Rows): { loss: tf.Scalar; kl: tf.Scalar } {
   const o = ctx.config.objective;
-  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, forwardOptions(ctx.config));
+  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, forwardOptions(ctx.config, ctx.batch));
   const { mask } = rows;
   const policy = policyLoss({ logp: fwd.logp, oldLogp: rows.oldLogp, advantages: rows.advantages, mask, ...NO_CLIP, level: 'token', aggregation: o.lossAggregation, maxLen: ctx.batch.T });
   const kl = o.klMode === 'loss' ? referenceKl(fwd, rows, o.klEstimator) : null;
@@ -125,7 +125,7 @@ function surrogateAndKl(ctx: UpdateContext, rows: Rows): { loss: tf.Scalar; kl: 
  * E_{y~π}[∇log π(y) ∇log π(y)ᵀ]; the k3 estimate's is the empirical Fisher of the sampled tokens.
  */
 function meanKl(ctx: UpdateContext, rows: Rows): tf.Scalar {
-  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, forwardOptions(ctx.config));
+  const fwd = ctx.policy.forward(rows.images, rows.prompts, rows.tokens, forwardOptions(ctx.config, ctx.batch));
   return maskedMean(policyDriftKl(fwd, rows), rows.mask) as tf.Scalar;
 }
 

@@ -253,6 +253,39 @@ describe('Policy (tiny config)', () => {
     tf.dispose([responses, edited, a, b]);
   });
 
+  it('forward over the first `length` positions gives the same outputs there, zeros after, and the same gradients of a masked loss', () => {
+    const t = 6;
+    const len = 3;
+    // Every row ends by position len - 1; <pad> after, as sampling leaves them.
+    const responses = tf.tidy(() => tf.concat<tf.Tensor2D>([randomResponses(B, len, 8), tf.fill([B, t - len], PAD, 'int32')], 1));
+    const mask = tf.tidy(() => tf.concat<tf.Tensor2D>([tf.ones([B, len]), tf.zeros([B, t - len])], 1));
+    const run = (length?: number) => {
+      const f = policy.forward(images, prompts, responses, { temperature: 0.9, full: true, length });
+      const out = [f.logp, f.entropy, f.values, f.logProbs!].map((x) => x.arraySync());
+      tf.dispose([f.logp, f.entropy, f.values, f.logProbs!]);
+      const { value, grads } = tf.variableGrads(() => {
+        const g = policy.forward(images, prompts, responses, { temperature: 0.9, length });
+        return tf.sum<tf.Scalar>(tf.mul(tf.add(g.logp, tf.mul(g.entropy, 0.1)), mask));
+      }, policy.trainableVariables);
+      const gradValues = Object.values(grads).map((g) => Array.from(g.dataSync()));
+      tf.dispose([value, ...Object.values(grads)]);
+      return { out, gradValues };
+    };
+    const all = run();
+    const cut = run(len);
+    const flat = (x: unknown) => [x].flat(4) as number[];
+    all.out.forEach((o, k) => {
+      const [a, c] = [o, cut.out[k]!];
+      for (let b = 0; b < B; b++) {
+        expect(flat(c[b]!.slice(0, len))).toEqual(flat(a[b]!.slice(0, len))); // the same numbers where computed
+        expect(flat(c[b]!.slice(len)).every((x) => x === 0)).toBe(true); // zeros after
+      }
+    });
+    all.gradValues.forEach((g, i) => g.forEach((x, j) => expect(Math.abs(cut.gradValues[i]![j]! - x)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(x)))));
+    expect(() => policy.forward(images, prompts, responses, { length: t + 1 })).toThrow(/length must be an integer in 1\.\.6/);
+    tf.dispose([responses, mask]);
+  });
+
   it('gradients reach every variable and a few Adam steps lower the loss', () => {
     const p = Policy.create(TINY_CONFIG, 1);
     const responses = randomResponses(B, 6, 4);

@@ -15,7 +15,9 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
   const temperature = config.sampling.temperature;
   // The exact KLs sum over whole distributions [N, T, V]: π_ref's from this pass, π_old's from the policy's.
   const full = fullDistributions(config);
-  const refOut = ref ? tf.tidy(() => withFull(ref.forward(a.images, a.prompts, a.tokens, { temperature, full: full.ref }))) : null;
+  // Every row is <pad> after the longest response (the host knows each length): the passes stop there.
+  const length = Math.max(1, ...a.samples.map((s) => s.length));
+  const refOut = ref ? tf.tidy(() => withFull(ref.forward(a.images, a.prompts, a.tokens, { temperature, full: full.ref, length }))) : null;
   const refLogp = (refOut?.[0] as tf.Tensor2D | undefined) ?? null;
   const refLogProbs = (refOut?.[1] as tf.Tensor3D | undefined) ?? null;
   let oldLogp: tf.Tensor2D;
@@ -26,7 +28,7 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
     let out: tf.Tensor[];
     try {
       out = tf.tidy(() => {
-        const f = policy.forward(a.images, a.prompts, a.tokens, { temperature, full: full.old });
+        const f = policy.forward(a.images, a.prompts, a.tokens, { temperature, full: full.old, length });
         // [N, T] log π_old and V_old, then [N, T, V] when asked.
         return [tf.mul(f.logp, a.mask), tf.mul(f.values, a.mask), ...(f.logProbs ? [f.logProbs] : [])];
       });
@@ -45,6 +47,7 @@ export function referenceAndCriticPasses(run: RunState, a: AssembledBatch, recom
     n: a.samples.length,
     groupSize: a.groupSize,
     T: config.sampling.maxNewTokens,
+    responseLength: length,
     images: a.images,
     prompts: a.prompts,
     tokens: a.tokens,

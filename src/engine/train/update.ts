@@ -77,7 +77,7 @@ export function train(run: RunState, plan: IterationPlan, batch: Batch, rec: Rec
 function recordAfterUpdate(run: RunState, rec: Recorder, batch: Batch): void {
   if (run.config.run.keepBatches <= 0) return;
   const { temperature } = run.config.sampling;
-  rec.tokens('logpAfter', tf.tidy(() => run.policy.forward(batch.images, batch.prompts, batch.tokens, { temperature }).logp)); // [N, T]
+  rec.tokens('logpAfter', tf.tidy(() => run.policy.forward(batch.images, batch.prompts, batch.tokens, { temperature, length: batch.responseLength }).logp)); // [N, T]
 }
 
 /** Assemble, pass, update, read back. Disposes the rollout rounds whatever happens. */
