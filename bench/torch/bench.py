@@ -71,19 +71,22 @@ def iteration(policy, ref, adam, images, prompts, gold, keeps_batches):
     t2 = time.perf_counter()
     row = torch.arange(B * G) // G
     prompts_n = prompts.repeat_interleave(G, 0)
+    # Like the engine, the passes stop at the longest response: every row is <pad> after it.
+    length = int(s["mask"].sum(1).max().item())
+    tokens, mask = s["tokens"][:, :length], s["mask"][:, :length]
     with torch.no_grad():
-        ref_logp = ref.forward(images, row, prompts_n, s["tokens"], TEMPERATURE)["logp"]
+        ref_logp = ref.forward(images, row, prompts_n, tokens, TEMPERATURE)["logp"]
     t3 = time.perf_counter()
     advantages = group_advantages(scores, G)
-    fwd = policy.forward(images, row, prompts_n, s["tokens"], TEMPERATURE)
-    loss = grpo_loss(fwd["logp"], fwd["logp"].detach(), ref_logp, advantages, s["mask"], EPS_LOW, EPS_HIGH, BETA)
+    fwd = policy.forward(images, row, prompts_n, tokens, TEMPERATURE)
+    loss = grpo_loss(fwd["logp"], fwd["logp"].detach(), ref_logp, advantages, mask, EPS_LOW, EPS_HIGH, BETA)
     adam.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(adam.param_groups[0]["params"], GRAD_CLIP)
     adam.step()
     with torch.no_grad():
         if keeps_batches:
-            policy.forward(images, row, prompts_n, s["tokens"], TEMPERATURE)
+            policy.forward(images, row, prompts_n, tokens, TEMPERATURE)
         weights = policy.params(value_head=True)
         torch.sqrt(sum((w * w).sum() for w in weights) / sum(w.numel() for w in weights)).item()
     t4 = time.perf_counter()
