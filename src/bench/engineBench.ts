@@ -174,11 +174,13 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
     other: iterationMs - key('time/rollout_ms') - key('time/update_ms'),
   };
   const phaseDispatches: Phases = { rollout: per(byPhase.rollout), logprob: per(byPhase.logprob), update: per(byPhase.update) };
-  // Tokens decoded per row: sampling stops once every row has finished where it may (len/max: the
-  // longest response, <eos> included), so the rollout's FLOPs and per-step counts use those steps.
+  // The work actually done: sampling stops once every row has finished where it may, and the
+  // passes compute up to the longest response (len/max: <eos> included), on every backend. The
+  // FLOPs and the per-step counts use those lengths, so efficiency counts no work never done.
   const T = config.sampling.maxNewTokens;
-  const decodedTokens = samplingStopsEarly() ? Math.min(T, key('len/max')) : T;
-  if (decodedTokens < T) notes.push(`sampling stopped once every row had finished: ${decodedTokens.toFixed(1)} of ${T} tokens decoded per iteration on average; the rollout's FLOPs and dispatches per decoding step count those`);
+  const passLength = Math.min(T, key('len/max'));
+  const decodedTokens = samplingStopsEarly() ? passLength : T;
+  if (passLength < T) notes.push(`the teacher-forced passes computed ${passLength.toFixed(1)} of ${T} response positions per iteration on average (the longest response)${decodedTokens < T ? `, and sampling stopped once every row had finished (as many tokens decoded)` : ''}; the FLOPs count that work`);
   log(
     `${tag}: iteration ${iterationMs.toFixed(0)} ms (generation ${phaseMs.generation.toFixed(0)}, reward ${phaseMs.reward.toFixed(1)}, log-prob ${phaseMs.logprob.toFixed(0)}, update ${phaseMs.update.toFixed(0)}), ` +
       `${per(dispatches).toFixed(0)} dispatches (${(phaseDispatches.rollout / decodedTokens).toFixed(0)} per decoding step, ${decodedTokens.toFixed(1)} decoded), ${per(sum.readbacks).toFixed(0)} readbacks, ` +
@@ -186,7 +188,7 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
   );
 
   // --- FLOPs and the backend's limits, then how close each phase comes to them.
-  const shape = { ...iterationShape(config), decodedTokens };
+  const shape = { ...iterationShape(config), decodedTokens, passLength };
   const flops = iterationFlops(config.model, shape);
   const shapes = modelMatmulShapes(config.model, shape.prompts * shape.groupSize, shape.maxNewTokens);
   log(`${tag}: limits (matmul ${shapeStr(shapes.train)} and ${shapeStr(shapes.decode)}, dispatch floor)`);
@@ -229,6 +231,7 @@ export async function runEngineBench(options: EngineBenchOptions, deps: TrainerD
     uploadBytesPerIteration: per(sum.uploadBytes),
     dispatchesPerDecodeStep: phaseDispatches.rollout / decodedTokens,
     decodedTokens,
+    passLength,
     dispatchesPerIteration: per(dispatches),
     phaseDispatches,
     flopsPerIteration: flops.total,

@@ -58,6 +58,9 @@ describe('iterationFlops', () => {
     const stopped = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1, decodedTokens: 2 });
     expect(stopped.rollout).toBe(rolloutFlops(tiny, 1, 2, 2));
     expect([stopped.logprob, stopped.update]).toEqual([f.logprob, f.update]);
+    // Passes over 2 of the 3 positions: a forward at T = 2, the rollout untouched.
+    const trimmed = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 1, epochs: 1, passLength: 2 });
+    expect([trimmed.rollout, trimmed.logprob, trimmed.update]).toEqual([f.rollout, forwardFlopsShared(tiny, 1, 2, 2), 3 * forwardFlopsShared(tiny, 1, 2, 2)]);
     const ppo = iterationFlops(tiny, { prompts: 1, groupSize: 2, maxNewTokens: 3, logprobPasses: 2, epochs: 2 });
     expect(ppo.logprob).toBe(2 * f.logprob);
     expect(ppo.update).toBe(2 * f.update);

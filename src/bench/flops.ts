@@ -26,6 +26,12 @@ export interface IterationShape {
    * and cpu: engine/model/sampling.ts); the rollout's FLOPs count only those steps. Default T.
    */
   decodedTokens?: number;
+  /**
+   * Response positions the teacher-forced passes compute: the batch's longest response
+   * (engine/train/passes.ts, Policy.forward's `length`). Default T. A mean over iterations is
+   * counted at the mean (the passes' cost is near linear in it at these lengths).
+   */
+  passLength?: number;
   /** Teacher-forced passes before the update: reference log-probs, recomputed old log-probs / values. */
   logprobPasses: number;
   /** Passes over the batch in the update (epochs). */
@@ -122,9 +128,10 @@ export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number,
 
 /** The passes share each prompt's image across its G rows (shared images); a minibatch re-encodes all B images. */
 export function iterationFlops(c: ModelConfig, s: IterationShape): IterationFlops {
-  const forward = forwardFlopsShared(c, s.prompts, s.groupSize, s.maxNewTokens);
+  const len = s.passLength ?? s.maxNewTokens;
+  const forward = forwardFlopsShared(c, s.prompts, s.groupSize, len);
   const m = s.minibatches ?? 1;
-  const imagesAgain = (m - 1) * forwardFlopsShared(c, s.prompts, 0, s.maxNewTokens); // groupSize 0: the per-image part alone
+  const imagesAgain = (m - 1) * forwardFlopsShared(c, s.prompts, 0, len); // groupSize 0: the per-image part alone
   const rollout = rolloutFlops(c, s.prompts, s.groupSize, s.decodedTokens ?? s.maxNewTokens);
   const logprob = s.logprobPasses * forward;
   const update = s.epochs * 3 * (forward + imagesAgain); // forward + a backward of twice its cost

@@ -74,6 +74,8 @@ export const BenchEntrySchema = z
     dispatchesPerDecodeStep: z.number().optional(),
     /** Tokens decoded per row, mean over the timed iterations (below maxNewTokens where sampling stopped once every row had finished). */
     decodedTokens: z.number().optional(),
+    /** Response positions the teacher-forced passes computed, mean over the timed iterations (the longest response). */
+    passLength: z.number().optional(),
     /** GPU programs on webgl/webgpu, kernels on cpu/wasm: what pays the dispatch floor. */
     dispatchesPerIteration: z.number().optional(),
     phaseDispatches: PhasesSchema.optional(),
