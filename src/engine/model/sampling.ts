@@ -9,8 +9,10 @@
  * is a copy of N numbers. On webgl/webgpu a readback waits for the device, a cost measured
  * nowhere here (no real GPU), so they decode every step as before and keep their one readback.
  * The default preset's responses end by step 11-13 of 24 from the warm start: about half the
- * decoding steps are skipped there. Randomness is Gumbel-max: argmax(logits/temperature + Gumbel noise) is an exact sample
- * of softmax(logits/temperature); the noise comes from the project's seeded JS Rng, so the same
+ * decoding steps are skipped there.
+ *
+ * Randomness is Gumbel-max: argmax(logits/temperature + Gumbel noise) is an exact sample of
+ * softmax(logits/temperature); the noise comes from the project's seeded JS Rng, so the same
  * seed gives the same tokens on every backend (up to float ties) and the cpu backend exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
