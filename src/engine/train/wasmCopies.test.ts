@@ -83,8 +83,10 @@ describe('patchContiguousSlice (wasm)', () => {
     };
     try {
       // Adam's split of its flat vector into the variables: each piece once read the whole vector back.
-      tf.dispose(tf.split(tf.range(0, 1000), [100, 300, 600]));
-      tf.dispose(tf.split(tf.zeros([8, 12, 31, 16]), 3, 1));
+      tf.tidy(() => {
+        tf.split(tf.range(0, 1000), [100, 300, 600]);
+        tf.split(tf.zeros([8, 12, 31, 16]), 3, 1);
+      });
     } finally {
       backend.readSync = readSync;
     }
@@ -169,7 +171,7 @@ describe('patchHeapConcat (wasm)', () => {
     // grown by earlier tests puts these values past it.
     const a = tf.range(0, half, 1, 'int32');
     const b = tf.range(half, 2 * half, 1, 'int32');
-    const ab = tf.concat([tf.reshape(a, [2, half / 2]), tf.reshape(b, [2, half / 2])], 1);
+    const ab = tf.tidy(() => tf.concat([tf.reshape(a, [2, half / 2]), tf.reshape(b, [2, half / 2])], 1)); // tidy: the reshapes hold a's and b's buffers
     try {
       expect(backend.wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(heap);
       const v = ab.dataSync();
