@@ -11,7 +11,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive } from '../engine/train/wasmBatchMatMul';
 import { LayerNorm, ParamStore } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
-import { registerWasmLayerNorm, unregisterWasmLayerNorm } from '../engine/model/wasmLayerNorm';
+import { registerWasmLayerNorm, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import type { WasmKernelCheck } from './protocol';
 
 /** [a shape, b shape, transposeA, transposeB]: every transpose, n and k off multiples of 4 and past 48, a broadcast, the default model's attention. */
@@ -55,13 +55,7 @@ async function checkLayerNorm(): Promise<WasmKernelCheck['layerNorm']> {
       try {
         registerWasmLayerNorm();
         const ours = await run(x);
-        unregisterWasmLayerNorm();
-        let ref: Awaited<ReturnType<typeof run>>;
-        try {
-          ref = await run(x);
-        } finally {
-          registerWasmLayerNorm();
-        }
+        const ref = await withoutWasmLayerNorm(() => run(x));
         out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
       } finally {
         x.dispose();

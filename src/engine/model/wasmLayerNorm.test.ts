@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LayerNorm, ParamStore } from './layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE, setFusedKernels } from './webgpu/fused';
-import { layerNormRows, registerWasmLayerNorm, unregisterWasmLayerNorm, wasmLayerNormRegistered } from './wasmLayerNorm';
+import { layerNormRows, registerWasmLayerNorm, unregisterWasmLayerNorm, wasmLayerNormRegistered, withoutWasmLayerNorm } from './wasmLayerNorm';
 
 describe('layerNormRows', () => {
   it('normalises each row by hand-computed numbers', () => {
@@ -63,13 +63,8 @@ describe('the wasm LayerNorm kernel', () => {
       const before = tf.memory().numTensors;
       const fused = await run(x);
       expect(fused.kernels.filter((k) => k !== 'Reshape')).toEqual([FUSED_LAYER_NORM]);
-      unregisterWasmLayerNorm();
-      let reference: Awaited<ReturnType<typeof run>>;
-      try {
-        reference = await run(x);
-      } finally {
-        registerWasmLayerNorm();
-      }
+      const reference = await withoutWasmLayerNorm(() => run(x));
+      expect(wasmLayerNormRegistered()).toBe(true); // registered again after the reference run
       expect(tf.memory().numTensors).toBe(before); // neither path leaves a tensor behind
       expect(reference.kernels.length).toBeGreaterThanOrEqual(9); // the reference ops really ran
       expect(fused.bits, JSON.stringify(shape)).toEqual(reference.bits);

@@ -69,6 +69,16 @@ export function wasmLayerNormRegistered(backendName = 'wasm'): boolean {
   return !!tf.getKernel(FUSED_LAYER_NORM, backendName);
 }
 
+/** f run on the reference ops (the kernel lifted for the call, registered again after, however f ends): what the checks compare against. */
+export async function withoutWasmLayerNorm<T>(f: () => Promise<T>, backendName = 'wasm'): Promise<T> {
+  unregisterWasmLayerNorm(backendName);
+  try {
+    return await f();
+  } finally {
+    registerWasmLayerNorm(backendName);
+  }
+}
+
 /** Undo registerWasmLayerNorm. Returns true if it was registered. */
 export function unregisterWasmLayerNorm(backendName = 'wasm'): boolean {
   if (!tf.getKernel(FUSED_LAYER_NORM, backendName)) return false;
