@@ -2,14 +2,15 @@ import type { WasmKernelCheck } from '../src/worker/protocol'; // the worker's r
 import { test, expect } from './fixtures';
 
 /**
- * The engine's own SIMD batched matmul (engine/train/wasmBatchMatMul.ts) and LayerNorm kernel
+ * The engine's own SIMD batched and dense matmuls (engine/train/wasmBatchMatMul.ts) and LayerNorm kernel
  * (engine/model/wasmLayerNorm.ts) in the browser's worker.
  * The page is cross-origin isolated, so tfjs runs its threaded build, whose memory is a
  * SharedArrayBuffer: the kernel's shared build, which Node's unit tests never load. With 1 and
- * with 2 threads it must equal tfjs's own kernel (to 1e-5, and in fact bit for bit).
+ * with 2 threads it must equal tfjs's own kernel (to 1e-5, and in fact bit for bit). The dense
+ * one runs on 1 thread only (on 2, XNNPACK's threaded matmul keeps the dense shapes).
  */
 for (const threads of ['1', '2']) {
-  test(`forced wasm, ${threads} thread(s): our batched matmul and LayerNorm run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
+  test(`forced wasm, ${threads} thread(s): our batched (and on 1 thread dense) matmuls and LayerNorm run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
     await playground.goto({ backend: 'wasm', threads, debug: true });
     await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(playground.badge).toHaveAttribute('data-threads', threads);
@@ -22,7 +23,8 @@ for (const threads of ['1', '2']) {
     expect(r.threads).toBe(Number(threads));
     expect(r.sharedMemory).toBe(true);
     expect(r.kernelActive).toBe(true);
-    expect(r.cases.length).toBeGreaterThanOrEqual(8);
+    expect(r.denseActive).toBe(threads === '1');
+    expect(r.cases.length).toBeGreaterThanOrEqual(13);
     for (const c of r.cases) {
       const name = `[${c.a.join(', ')}] x [${c.b.join(', ')}], transposeA ${c.transposeA}, transposeB ${c.transposeB}`;
       expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);

@@ -161,6 +161,8 @@ export interface WasmKernelCheck {
   sharedMemory: boolean;
   /** Our kernel ran (false: it fell back to tfjs's, e.g. no memory found). */
   kernelActive: boolean;
+  /** Our dense matmul ran (only on one thread: on several, XNNPACK's threaded one does). */
+  denseActive: boolean;
   cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** LayerNorm's wasm kernel (engine/model/wasmLayerNorm.ts) against the reference ops, per input shape; `ran`: the kernel was used. */
   layerNorm: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];

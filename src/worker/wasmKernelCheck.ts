@@ -1,5 +1,6 @@
 /**
- * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts, engine/model/wasmLayerNorm.ts) beside tfjs's, on the
+ * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
+ * engine/model/wasmLayerNorm.ts) beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
  * threaded build, whose memory is shared: the build of our kernel that Node's tests never load.
@@ -8,13 +9,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive } from '../engine/train/wasmBatchMatMul';
+import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
 import { LayerNorm, ParamStore } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
 import { registerWasmLayerNorm, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import type { WasmKernelCheck } from './protocol';
 
-/** [a shape, b shape, transposeA, transposeB]: every transpose, n and k off multiples of 4 and past 48, a broadcast, the default model's attention. */
+/**
+ * [a shape, b shape, transposeA, transposeB]. Batched: every transpose, n and k off multiples of
+ * 4 and past 48, a broadcast, the default model's attention. Dense (one matrix each; our kernel
+ * on one thread, XNNPACK on several): a layer's forward, weight and input gradients with k past
+ * the kernel's chunks of 64, and a shape it leaves to XNNPACK (m not a multiple of 4).
+ */
 const CASES: [number[], number[], boolean, boolean][] = [
   [[3, 5, 7], [3, 7, 17], false, false],
   [[3, 7, 5], [3, 7, 31], true, false],
@@ -24,6 +30,11 @@ const CASES: [number[], number[], boolean, boolean][] = [
   [[64, 4, 31, 16], [64, 4, 47, 16], false, true], // q·kᵀ
   [[64, 4, 31, 47], [64, 4, 47, 16], false, false], // a·v
   [[64, 4, 31, 47], [64, 4, 31, 16], true, false], // a gradient: attᵀ·dY
+  [[256, 64], [64, 256], false, false], // a dense layer: x·w
+  [[300, 64], [300, 256], true, false], // its weight gradient xᵀ·dy
+  [[300, 256], [64, 256], false, true], // its input gradient dy·wᵀ
+  [[1, 12, 130], [130, 24], false, false], // batch dimension 1, k of 130
+  [[5, 7], [7, 9], false, false], // not our kernel's: XNNPACK's either way
 ];
 
 function values(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Array {
@@ -106,6 +117,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     threads: getThreadsCount(),
     sharedMemory: !!memory && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer,
     kernelActive: wasmBatchMatMulActive(),
+    denseActive: wasmDenseMatMulActive(),
     cases,
     layerNorm: await checkLayerNorm(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,

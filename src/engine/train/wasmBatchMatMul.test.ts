@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backendMemory, batchMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul } from './wasmBatchMatMul';
+import { backendMemory, batchMatMulPlan, denseMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmDenseMatMulActive } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
 
 type Case = { batch: number[]; m: number; n: number; k: number; ta: boolean; tb: boolean };
@@ -188,6 +188,97 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
     const ref = reference(() => product(a, b, false, true));
     expect(Array.from(second)).toEqual(Array.from(first));
     expect(Array.from(second)).toEqual(Array.from(ref));
+    tf.dispose([a, b]);
+  });
+
+  it('plans dense matmuls only for one matrix each, m a multiple of 4 and n of 8', () => {
+    expect(denseMatMulPlan([1984, 64], [64, 256], false, false)).toEqual({ outShape: [1984, 256], m: 1984, n: 256, k: 64 });
+    expect(denseMatMulPlan([1984, 64], [1984, 256], true, false)).toEqual({ outShape: [64, 256], m: 64, n: 256, k: 1984 }); // xᵀ·dy
+    expect(denseMatMulPlan([1984, 256], [64, 256], false, true)).toEqual({ outShape: [1984, 64], m: 1984, n: 64, k: 256 }); // dy·wᵀ
+    expect(denseMatMulPlan([1, 8, 4], [4, 16], false, false)).toEqual({ outShape: [1, 8, 16], m: 8, n: 16, k: 4 }); // batch dimension 1
+    expect(denseMatMulPlan([6, 4], [4, 16], false, false)).toBeNull(); // m = 6
+    expect(denseMatMulPlan([8, 4], [4, 12], false, false)).toBeNull(); // n = 12
+    expect(denseMatMulPlan([2, 8, 4], [2, 4, 16], false, false)).toBeNull(); // batched: the other kernel's
+    expect(denseMatMulPlan([8, 0], [0, 16], false, false)).toBeNull(); // empty: tfjs's
+    expect(denseMatMulPlan([8, 4], [5, 16], false, false)).toBeNull(); // k mismatch: tfjs's error
+  });
+
+  it('runs dense matmuls in our kernel on one thread (Node\'s backend) and equals XNNPACK bit for bit: every transpose, m of 4-12, n of 8-24, k of 1 to 200 (chunks of 64 and their tails)', () => {
+    let compared = 0;
+    let seed = 200;
+    for (const [ta, tb] of TRANSPOSES) {
+      for (const [m, n] of [[4, 8], [8, 16], [12, 24]] as const) {
+        for (const k of [1, 3, 63, 64, 65, 128, 200]) {
+          const c: Case = { batch: [], m, n, k, ta, tb };
+          const [a, b] = operands(c, seed++);
+          expect(denseMatMulPlan(a.shape, b.shape, ta, tb), JSON.stringify(c)).not.toBeNull();
+          const ours = product(a, b, ta, tb);
+          const ref = reference(() => product(a, b, ta, tb));
+          expect(Array.from(ours), JSON.stringify(c)).toEqual(Array.from(ref));
+          compared += ours.length;
+          tf.dispose([a, b]);
+        }
+      }
+    }
+    expect(wasmDenseMatMulActive()).toBe(true);
+    expect(compared).toBe(4 * 7 * (4 * 8 + 8 * 16 + 12 * 24));
+  });
+
+  it('equals XNNPACK on a dense layer\'s products at the default model\'s widths (300 rows, not 1984, to stay fast), and on its gradients', () => {
+    const shapes: [number[], number[], boolean, boolean][] = [
+      [[300, 64], [64, 256], false, false], // x·w
+      [[300, 256], [256, 64], false, false], // the MLP's second layer
+      [[300, 64], [300, 192], true, false], // xᵀ·dy, k = 300
+      [[300, 256], [64, 256], false, true], // dy·wᵀ
+      [[1, 64, 64], [64, 64], false, false], // a decoding step, batch dimension 1
+    ];
+    shapes.forEach(([sa, sb, ta, tb], i) => {
+      const a = tf.randomNormal(sa, 0, 1, 'float32', 210 + i);
+      const b = tf.randomNormal(sb, 0, 1, 'float32', 220 + i);
+      const ours = product(a, b, ta, tb);
+      expect(maxRelDiff(ours, reference(() => product(a, b, ta, tb))), `[${sa.join(', ')}] x [${sb.join(', ')}]`).toBe(0);
+      tf.dispose([a, b]);
+    });
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([96, 64], 0, 1, 'float32', 230);
+        const w = tf.randomNormal([64, 32], 0, 1, 'float32', 231);
+        const t = tf.randomNormal([96, 32], 0, 1, 'float32', 232);
+        return tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, w), t)))([x, w]).map((g) => Array.from(g.dataSync()));
+      });
+    const ours = run();
+    const ref = reference(run);
+    ours.forEach((g, i) => expect(g, `gradient ${i}`).toEqual(ref[i]));
+  });
+
+  it('reads a dense matmul\'s transposed operands itself too: one BatchMatMul kernel, no Transpose; no tensor or heap bytes left', async () => {
+    const a = tf.randomNormal([16, 8], 0, 1, 'float32', 240);
+    const b = tf.randomNormal([24, 16], 0, 1, 'float32', 241);
+    let out: tf.Tensor | undefined;
+    const profile = await tf.profile(() => {
+      out = tf.matMul(a, b, true, true);
+    });
+    expect(profile.kernelNames).toEqual(['BatchMatMul']);
+    out!.dispose();
+    const before = tf.memory();
+    for (let i = 0; i < 5; i++) tf.matMul(a, b, true, true).dispose();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    tf.dispose([a, b]);
+  });
+
+  it('still reads and writes the right bytes of a dense matmul after the heap grows between calls', () => {
+    const memory = backendMemory((tf.backend() as unknown as { wasm: never }).wasm)!;
+    const a = tf.randomNormal([64, 40], 0, 1, 'float32', 250);
+    const b = tf.randomNormal([32, 40], 0, 1, 'float32', 251);
+    const first = product(a, b, false, true);
+    const bytesBefore = memory.buffer.byteLength;
+    const big = tf.zeros([Math.ceil(bytesBefore / 4) + (16 << 20)]); // bigger than the whole heap: it must grow
+    const second = product(a, b, false, true);
+    expect(memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
+    big.dispose();
+    expect(Array.from(second)).toEqual(Array.from(first));
+    expect(Array.from(second)).toEqual(Array.from(reference(() => product(a, b, false, true))));
     tf.dispose([a, b]);
   });
 

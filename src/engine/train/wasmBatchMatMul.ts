@@ -1,20 +1,27 @@
 /**
- * A speed patch for tfjs's wasm backend, sibling of ./wasmMatMul.ts: batched matmuls (a batch
- * dimension > 1: attention's q·kᵀ and a·v and their gradients, [256, 31, 47] x [256, 47, 16]
- * on the default model) run in the engine's own SIMD WebAssembly kernel
- * (./kernels/batchMatMul.wat) instead of tfjs-backend-wasm 4.22's scalar C++ loop.
+ * A speed patch for tfjs's wasm backend, sibling of ./wasmMatMul.ts: two kinds of matmul run in
+ * the engine's own SIMD WebAssembly kernels (./kernels/batchMatMul.wat) instead of tfjs's.
+ *   - Batched matmuls (a batch dimension > 1: attention's q·kᵀ and a·v and their gradients,
+ *     [256, 31, 47] x [256, 47, 16] on the default model), which tfjs-backend-wasm 4.22 runs
+ *     in a scalar C++ loop. Same bits as that loop (see the .wat).
+ *   - Dense matmuls (one matrix each, float32, m a multiple of 4 and n of 8: every dense layer
+ *     of the default model, forward and backward), which tfjs runs in XNNPACK after an
+ *     explicit Transpose of a transposed operand (./wasmMatMul.ts), packing B on every call
+ *     whose B is a new tensor (every gradient). Same bits as XNNPACK (the same per-element
+ *     order: see the .wat); faster on every shape of the default model, 1.1-2.7x one call at
+ *     a time (the weight gradients' [1984, 64]ᵀ x [1984, 256] most of all inside an
+ *     iteration, where XNNPACK streamed its packed copy of dy from memory 16 times).
  *
- * The kernel imports the backend's own WebAssembly.Memory, so it reads the inputs and writes
+ * The kernels import the backend's own WebAssembly.Memory, so they read the inputs and write
  * the output where tfjs keeps them: no copies. The plain build's memory is `Module.asm.memory`;
  * the threaded build imports a shared memory it keeps as `Module.wasmMemory`. Where neither is
  * found (another build, another tfjs), the patch falls back to tfjs's kernel for good.
  *
- * Same numbers, bit for bit: the kernel keeps tfjs's per-element summation order (see the .wat).
  * Falls through to the previous kernel (tfjs's, under ./wasmMatMul.ts's transposing patch) for
- * batch 1 (XNNPACK's fast dense matmuls), non-float32 inputs, empty tensors, and broadcasts
- * other than one whole operand shared by every batch. _FusedMatMul is not patched: the model
- * never calls it (layers.ts's Dense uses a plain matMul + add), and its batch-1 use is
- * XNNPACK's anyway.
+ * other dense shapes (XNNPACK's), non-float32 inputs, empty tensors, and broadcasts other than
+ * one whole operand shared by every batch. _FusedMatMul is
+ * not patched: the model never calls it (layers.ts's Dense uses a plain matMul + add), and its
+ * batch-1 use is XNNPACK's anyway.
  *
  * Idempotent; a no-op where the backend has no BatchMatMul.
  */
@@ -29,6 +36,8 @@ type MatMulAttrs = { transposeA?: boolean; transposeB?: boolean };
 /** The parts of tfjs-backend-wasm's emscripten Module this patch reads. */
 interface EmscriptenModule {
   asm?: { memory?: unknown };
+  /** tfjs's own exports; getThreadsCount: the threads its kernels compute on (absent: 1). */
+  tfjs?: { getThreadsCount?: () => number };
   wasmMemory?: unknown;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
@@ -47,6 +56,20 @@ export type BatchMatMulKernel = (
   batch: number, m: number, n: number, k: number,
   aBatch: number, bBatch: number, transA: number, transB: number,
 ) => void;
+
+/**
+ * The dense export: out [m, n] = A·B, A stored [m, k] ([k, m] with transA), B [k, n] ([n, k]
+ * with transB, and `scratch` then has room for n·k floats); m % 4 = n % 8 = 0.
+ */
+export type MatMulDenseKernel = (
+  a: number, b: number, out: number, scratch: number, m: number, n: number, k: number, transA: number, transB: number,
+) => void;
+
+/** The module's exports this backend uses; matMulDense is null where XNNPACK computes on several threads (see kernelFor). */
+export interface MatMulKernels {
+  batchMatMul: BatchMatMulKernel;
+  matMulDense: MatMulDenseKernel | null;
+}
 
 /** The few pieces of the WebAssembly JS API used here (the engine compiles without DOM or Node types). */
 export interface WasmMemory {
@@ -72,26 +95,41 @@ function decode(base64: string): Uint8Array {
 }
 
 /**
- * Our kernel over `memory`, the build that matches its sharedness. Synchronous compilation is
- * fine for a module this small (~1.2 KB), in Node and in a worker.
+ * Our kernels over `memory`, the build that matches its sharedness. Synchronous compilation is
+ * fine for a module this small (~2.5 KB), in Node and in a worker.
  */
-export function instantiateBatchMatMul(memory: WasmMemory): BatchMatMulKernel {
+export function instantiateMatMulKernels(memory: WasmMemory): MatMulKernels {
   const api = host.WebAssembly!;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const module = new api.Module(decode(shared ? BATCH_MATMUL_WASM_SHARED : BATCH_MATMUL_WASM_PLAIN));
-  const instance = new api.Instance(module, { env: { memory } });
-  return instance.exports.batchMatMul as BatchMatMulKernel;
+  const { exports } = new api.Instance(module, { env: { memory } });
+  return { batchMatMul: exports.batchMatMul as BatchMatMulKernel, matMulDense: exports.matMulDense as MatMulDenseKernel };
 }
 
-/** One kernel per backend instance (a backend re-created after setBackend gets its own); null: no memory found, or no SIMD. */
-const kernels = new WeakMap<object, BatchMatMulKernel | null>();
+/** One module per backend instance (a backend re-created after setBackend gets its own); null: no memory found, or no SIMD. */
+const kernels = new WeakMap<object, MatMulKernels | null>();
 
-function kernelFor(backend: WasmBackend): BatchMatMulKernel | null {
+/**
+ * The threads tfjs's own kernels compute on: 1 in Node and on a page that is not cross-origin
+ * isolated; on an isolated page what the worker asked for. Our kernels use one thread.
+ */
+function backendThreads(wasm: EmscriptenModule): number {
+  return wasm.tfjs?.getThreadsCount?.() ?? 1;
+}
+
+/**
+ * The kernels for this backend. The dense one only where tfjs computes on one thread: XNNPACK
+ * splits a dense matmul's output over its thread pool (same bits: each element's sum is the
+ * same), which on a laptop's 4 threads beats one thread of ours; a batched matmul is tfjs's
+ * scalar loop on one thread whatever the pool, so ours always wins there.
+ */
+function kernelFor(backend: WasmBackend): MatMulKernels | null {
   let k = kernels.get(backend);
   if (k === undefined) {
     const memory = backendMemory(backend.wasm);
     try {
-      k = memory ? instantiateBatchMatMul(memory) : null;
+      const all = memory ? instantiateMatMulKernels(memory) : null;
+      k = all && { ...all, matMulDense: backendThreads(backend.wasm) === 1 ? all.matMulDense : null };
     } catch {
       k = null; // no SIMD here (tfjs then runs its plain, non-SIMD build too): tfjs's kernel it is
     }
@@ -100,9 +138,14 @@ function kernelFor(backend: WasmBackend): BatchMatMulKernel | null {
   return k;
 }
 
-/** Whether the current backend runs batched matmuls in our kernel (false before its first one, or where it fell back). */
+/** Whether the current backend runs batched matmuls in our kernel (false before its first matmul, or where it fell back). */
 export function wasmBatchMatMulActive(): boolean {
   return !!kernels.get(tf.backend());
+}
+
+/** Whether the current backend runs dense matmuls in our kernel (false before its first matmul, where it fell back, or on several threads). */
+export function wasmDenseMatMulActive(): boolean {
+  return !!kernels.get(tf.backend())?.matMulDense;
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
@@ -132,6 +175,23 @@ export function batchMatMulPlan(aShape: readonly number[], bShape: readonly numb
 }
 
 /**
+ * The geometry of a dense a·b for matMulDense, or null for tfjs's path: one matrix each (any
+ * batch dimensions are 1), m a multiple of 4 and n of 8 (the kernel's 4 x 8 blocks).
+ */
+export function denseMatMulPlan(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean) {
+  const ar = aShape.length;
+  const br = bShape.length;
+  if (ar < 2 || br < 2 || size(aShape.slice(0, -2)) !== 1 || size(bShape.slice(0, -2)) !== 1) return null;
+  const m = transposeA ? aShape[ar - 1]! : aShape[ar - 2]!;
+  const k = transposeA ? aShape[ar - 2]! : aShape[ar - 1]!;
+  const kB = transposeB ? bShape[br - 1]! : bShape[br - 2]!;
+  const n = transposeB ? bShape[br - 2]! : bShape[br - 1]!;
+  if (k !== kB || m * n * k === 0 || m % 4 !== 0 || n % 8 !== 0) return null; // tfjs's kernel says what is wrong, or makes the empty/zero output
+  const outer = Array.from({ length: Math.max(ar, br) - 2 }, () => 1);
+  return { outShape: [...outer, m, n], m, n, k };
+}
+
+/**
  * Patch BatchMatMul of `backendName` (default 'wasm'). Applies ./wasmMatMul.ts's transposing
  * patch first and wraps it (our kernel reads transposed operands directly, so it must see the
  * transpose flags before that patch turns them into Transpose kernels); the wrapper carries
@@ -145,9 +205,26 @@ export function patchWasmBatchMatMul(backendName = 'wasm'): boolean {
   const kernelFunc: tf.KernelFunc = (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as MatMulAttrs;
-    const plan = a.dtype === 'float32' && b.dtype === 'float32' ? batchMatMulPlan(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB) : null;
+    const floats = a.dtype === 'float32' && b.dtype === 'float32';
     const backend = args.backend as unknown as WasmBackend;
-    const kernel = plan && kernelFor(backend);
+    const dense = floats ? denseMatMulPlan(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB) : null;
+    const denseKernel = dense && kernelFor(backend)?.matMulDense;
+    if (dense && denseKernel) {
+      const out = backend.makeOutput(dense.outShape, 'float32');
+      // A transposed B goes to scratch first (see the .wat); no view is held across these calls.
+      const scratch = attrs.transposeB ? backend.wasm._malloc(dense.n * dense.k * 4) : 0;
+      try {
+        denseKernel(
+          backend.getMemoryOffset(a.dataId), backend.getMemoryOffset(b.dataId), backend.getMemoryOffset(out.dataId), scratch,
+          dense.m, dense.n, dense.k, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
+        );
+      } finally {
+        if (scratch) backend.wasm._free(scratch);
+      }
+      return out;
+    }
+    const plan = floats ? batchMatMulPlan(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB) : null;
+    const kernel = plan && kernelFor(backend)?.batchMatMul;
     if (!plan || !kernel) return previous.kernelFunc(args);
     const out = backend.makeOutput(plan.outShape, 'float32');
     // A transposed B is transposed into scratch per batch (see the .wat), with 4 floats of room

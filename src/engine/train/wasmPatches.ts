@@ -3,7 +3,8 @@
  * (cli/backend.ts) and the trainer (the browser's worker) both call this. Each gives the same
  * numbers as the kernels it replaces, bit for bit (each file's tests check it):
  *   - matmuls with a transposed operand transpose first (./wasmMatMul.ts);
- *   - batched matmuls (attention's) run in our SIMD kernel (./wasmBatchMatMul.ts);
+ *   - batched matmuls (attention's) run in our SIMD kernel, and so do dense ones where tfjs
+ *     computes on one thread (./wasmBatchMatMul.ts);
  *   - slices copy whole runs and clones share their buffer (./wasmCopies.ts);
  *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts).
  * Idempotent.

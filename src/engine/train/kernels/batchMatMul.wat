@@ -263,4 +263,109 @@
       (local.set $b (i32.add (local.get $b) (local.get $bBatch)))
       (local.set $out (i32.add (local.get $out) (local.get $outStep)))
       (br_if $batches (i32.lt_u (local.tee $bi (i32.add (local.get $bi) (i32.const 1))) (local.get $batch)))))
+
+  ;; A dense matmul, out ([m, n], row-major) = A · B, one matrix each, for the shapes where
+  ;; tfjs's path copies: a dense layer's weight gradient xᵀ·dy (transA: A stored [k, m]) and its
+  ;; input gradient dy·wᵀ (transB: B stored [n, k]).
+  ;;
+  ;; Why it exists: tfjs hands both to XNNPACK's dense matmul after an explicit Transpose
+  ;; (../wasmMatMul.ts), and XNNPACK packs B, all k x n of it, on every call whose B is a new
+  ;; tensor, then streams the packed B once per 4 rows of the output. For the weight gradient
+  ;; [1984, 64]ᵀ x [1984, 256] that is 16 passes over 2 MB: inside a training iteration those
+  ;; products took 21-31 ms of ~220 (per-kernel timers). Here A is read where it lies
+  ;; (transposed or not: A(i, p) at a + i·aRow + p·aCol), a transposed B is transposed into
+  ;; `scratch` (n·k floats; for dy·wᵀ that is w, 16k floats), and k goes in chunks of 64 so
+  ;; that a chunk of A and a 64 x 8 panel of B stay in cache while every 4 x 8 block of the
+  ;; output takes its share.
+  ;;
+  ;; Same bits as XNNPACK's kernels, by the same order of operations per output element: a sum
+  ;; from +0 over p = 0, 1, ..., k - 1 of a(i, p)·b(p, j), each product and each sum rounded to
+  ;; float32 (no fused multiply-add in wasm SIMD). The running sums wait in `out` between
+  ;; chunks, which changes nothing: they are float32 in a register too. m must be a multiple of
+  ;; 4 and n of 8 (the caller checks; other shapes stay on tfjs's path), k >= 1.
+  (func (export "matMulDense")
+        (param $a i32) (param $b i32) (param $out i32) (param $scratch i32)
+        (param $m i32) (param $n i32) (param $k i32) (param $transA i32) (param $transB i32)
+    (local $k0 i32) (local $kEnd i32) (local $i i32) (local $j i32) (local $p i32)
+    (local $aRow i32) (local $aCol i32) (local $aR2 i32) (local $aR3 i32) (local $oRow i32)
+    (local $aP i32) (local $bP i32) (local $o i32) (local $aR1 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (if (local.get $transA)
+      (then (local.set $aRow (i32.const 4)) (local.set $aCol (i32.shl (local.get $m) (i32.const 2))))
+      (else (local.set $aRow (i32.shl (local.get $k) (i32.const 2))) (local.set $aCol (i32.const 4))))
+    (local.set $aR1 (local.get $aRow))
+    (local.set $aR2 (i32.shl (local.get $aRow) (i32.const 1)))
+    (local.set $aR3 (i32.mul (local.get $aRow) (i32.const 3)))
+    (if (local.get $transB)
+      (then (call $transpose (local.get $b) (local.get $scratch) (local.get $n) (local.get $k))
+            (local.set $b (local.get $scratch))))
+    (local.set $oRow (i32.shl (local.get $n) (i32.const 2))) ;; B's rows are as long as out's
+    (local.set $k0 (i32.const 0))
+    (loop $chunk
+      (local.set $kEnd (select (local.get $k) (i32.add (local.get $k0) (i32.const 64))
+                               (i32.lt_u (local.get $k) (i32.add (local.get $k0) (i32.const 64)))))
+      ;; Columns outside, rows inside: the chunk's 64 x 8 panel of B (2 KB) is read from
+      ;; memory once and from L1 by the m / 4 row blocks.
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $i (i32.const 0))
+        (loop $row
+          (local.set $o (i32.add (local.get $out)
+            (i32.add (i32.mul (local.get $i) (local.get $oRow)) (i32.shl (local.get $j) (i32.const 2)))))
+          (if (i32.eqz (local.get $k0))
+            (then
+              (local.set $c00 (v128.const i32x4 0 0 0 0))
+              (local.set $c01 (v128.const i32x4 0 0 0 0))
+              (local.set $c10 (v128.const i32x4 0 0 0 0))
+              (local.set $c11 (v128.const i32x4 0 0 0 0))
+              (local.set $c20 (v128.const i32x4 0 0 0 0))
+              (local.set $c21 (v128.const i32x4 0 0 0 0))
+              (local.set $c30 (v128.const i32x4 0 0 0 0))
+              (local.set $c31 (v128.const i32x4 0 0 0 0)))
+            (else
+              (local.set $c00 (v128.load offset=0 align=4 (local.get $o)))
+              (local.set $c01 (v128.load offset=16 align=4 (local.get $o)))
+              (local.set $c10 (v128.load offset=0 align=4 (i32.add (local.get $o) (local.get $oRow))))
+              (local.set $c11 (v128.load offset=16 align=4 (i32.add (local.get $o) (local.get $oRow))))
+              (local.set $c20 (v128.load offset=0 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 2)))))
+              (local.set $c21 (v128.load offset=16 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 2)))))
+              (local.set $c30 (v128.load offset=0 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3)))))
+              (local.set $c31 (v128.load offset=16 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3)))))))
+          (local.set $aP (i32.add (local.get $a)
+            (i32.add (i32.mul (local.get $i) (local.get $aRow)) (i32.mul (local.get $k0) (local.get $aCol)))))
+          (local.set $bP (i32.add (local.get $b)
+            (i32.add (i32.mul (local.get $k0) (local.get $oRow)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $p (local.get $k0))
+          ;; One k: a(i..i+3, p) and b(p, j..j+7).
+          (loop $kLoop
+            (local.set $b0 (v128.load offset=0 align=4 (local.get $bP)))
+            (local.set $b1 (v128.load offset=16 align=4 (local.get $bP)))
+            (local.set $s (v128.load32_splat align=4 (local.get $aP)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load32_splat align=4 (i32.add (local.get $aP) (local.get $aR1))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load32_splat align=4 (i32.add (local.get $aP) (local.get $aR2))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load32_splat align=4 (i32.add (local.get $aP) (local.get $aR3))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $aP (i32.add (local.get $aP) (local.get $aCol)))
+            (local.set $bP (i32.add (local.get $bP) (local.get $oRow)))
+            (br_if $kLoop (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
+          (v128.store offset=0 align=4 (local.get $o) (local.get $c00))
+          (v128.store offset=16 align=4 (local.get $o) (local.get $c01))
+          (v128.store offset=0 align=4 (i32.add (local.get $o) (local.get $oRow)) (local.get $c10))
+          (v128.store offset=16 align=4 (i32.add (local.get $o) (local.get $oRow)) (local.get $c11))
+          (v128.store offset=0 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 2))) (local.get $c20))
+          (v128.store offset=16 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 2))) (local.get $c21))
+          (v128.store offset=0 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3))) (local.get $c30))
+          (v128.store offset=16 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3))) (local.get $c31))
+          (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $m))))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+      (br_if $chunk (i32.lt_u (local.tee $k0 (local.get $kEnd)) (local.get $k)))))
 )
