@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeWholeAxes, patchContiguousSlice, patchHeapConcat, patchSharedIdentity, patchWasmCopies } from './wasmCopies';
+import { mergeWholeAxes, patchContiguousSlice, patchHeapConcat, patchSharedCast, patchSharedIdentity, patchWasmCopies } from './wasmCopies';
 
 /** Slices and splits of every rank 1-5 (whole axes, partial axes, both), a gradient, as flat arrays. */
 function cuts(): number[][] {
@@ -129,6 +129,43 @@ describe('patchContiguousSlice (wasm)', () => {
     expect(run()).toEqual(before);
     expect(tf.memory().numTensors).toBe(n);
     expect(patchSharedIdentity()).toBe(false);
+  });
+});
+
+describe('patchSharedCast (wasm)', () => {
+  /** Casts of every kind, and a square's gradient (which casts its input to float32), as arrays. */
+  const casts = () =>
+    tf.tidy(() => {
+      const x = tf.tensor([-2.7, -0.5, 0, 0.5, 1.5, 3.9]);
+      const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.square(t)))([x]);
+      // (No float-to-bool cast: tfjs-backend-wasm's own gives wrong values there, patched or not.)
+      return [tf.cast(x, 'float32'), tf.cast(x, 'int32'), tf.cast(tf.cast(x, 'int32'), 'float32'), tf.cast(tf.tensor([3, -4], undefined, 'int32'), 'int32'), dx!].map((t) => [t.dtype, ...Array.from(t.dataSync())]);
+    });
+  let want: (string | number)[][] = [];
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    want = casts();
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('shares the buffer when the dtype is already the one asked for, casts otherwise as the cpu backend does, and leaks nothing', () => {
+    patchSharedCast(); // patchWasmCopies may have done so already in this process
+    expect(patchSharedCast()).toBe(false);
+    expect(casts()).toEqual(want);
+    const buffers = () => tf.memory().numDataBuffers;
+    const start = buffers();
+    const x = tf.ones([64, 64]);
+    const same = tf.cast(x, 'float32');
+    expect(buffers() - start).toBe(1); // no new buffer: the cast shares x's
+    const other = tf.cast(x, 'int32');
+    expect(buffers() - start).toBe(2); // a real cast makes one
+    x.dispose(); // the same-dtype cast keeps the buffer alive
+    expect(Array.from(same.dataSync().slice(0, 2))).toEqual([1, 1]);
+    tf.dispose([same, other]);
+    expect(buffers()).toBe(start);
   });
 });
 

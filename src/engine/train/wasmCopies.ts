@@ -1,6 +1,6 @@
 /**
  * Speed patches for tfjs's wasm backend, siblings of ./wasmMatMul.ts: copies it makes slower
- * than they need to be, or need not make at all. `patchWasmCopies()` applies the three below.
+ * than they need to be, or need not make at all. `patchWasmCopies()` applies the four below.
  *
  * 1. Slices. Its Slice kernel (and
  * SplitV, which calls it once per piece) copies a non-contiguous slice in JavaScript, one
@@ -139,18 +139,28 @@ type RefCounting = { incRef(dataId: object): void };
 
 /** Patch Identity of `backendName` (default 'wasm') to share its input's buffer. Returns true if patched. */
 export function patchSharedIdentity(backendName = 'wasm'): boolean {
-  const identity = tf.getKernel('Identity', backendName);
-  if (!identity || (identity.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
-  const original = identity.kernelFunc;
+  return patchSharedBuffer('Identity', backendName, () => true);
+}
+
+/** Cast to the input's own dtype shares its buffer too (4. above). */
+export function patchSharedCast(backendName = 'wasm'): boolean {
+  return patchSharedBuffer('Cast', backendName, (x, attrs) => x.dtype === (attrs as { dtype?: tf.DataType }).dtype);
+}
+
+/** Re-register `kernelName` to return its input's buffer, one more reference counted, where `shares` says so (never for strings). */
+function patchSharedBuffer(kernelName: string, backendName: string, shares: (x: tf.TensorInfo, attrs: tf.NamedAttrMap) => boolean): boolean {
+  const kernel = tf.getKernel(kernelName, backendName);
+  if (!kernel || (kernel.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
+  const original = kernel.kernelFunc;
   const kernelFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x!;
-    if (x.dtype === 'string') return original(args);
+    if (x.dtype === 'string' || !shares(x, args.attrs ?? {})) return original(args);
     (args.backend as RefCounting).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
   (kernelFunc as unknown as Record<string, unknown>)[MARK] = true;
-  tf.unregisterKernel(identity.kernelName, backendName);
-  tf.registerKernel({ ...identity, kernelFunc });
+  tf.unregisterKernel(kernel.kernelName, backendName);
+  tf.registerKernel({ ...kernel, kernelFunc });
   return true;
 }
 
@@ -204,5 +214,6 @@ export function patchWasmCopies(backendName = 'wasm'): boolean {
   const sliced = patchContiguousSlice(backendName);
   const shared = patchSharedIdentity(backendName);
   const concatenated = patchHeapConcat(backendName);
-  return sliced || shared || concatenated;
+  const cast = patchSharedCast(backendName);
+  return sliced || shared || concatenated || cast;
 }

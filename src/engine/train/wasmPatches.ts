@@ -5,7 +5,7 @@
  *   - matmuls with a transposed operand transpose first (./wasmMatMul.ts);
  *   - batched matmuls (attention's) run in our SIMD kernel, and so do dense ones where tfjs
  *     computes on one thread (./wasmBatchMatMul.ts);
- *   - slices copy whole runs and clones share their buffer (./wasmCopies.ts);
+ *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
  *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts).
  * Idempotent.
  */
