@@ -1,6 +1,6 @@
 /**
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
- * engine/model/wasmLayerNorm.ts) beside tfjs's, on the
+ * engine/model/wasmLayerNorm.ts, engine/model/wasmGelu.ts) beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
  * threaded build, whose memory is shared: the build of our kernel that Node's tests never load.
@@ -9,10 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { backendMemory, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
-import { LayerNorm, ParamStore } from '../engine/model/layers';
+import { backendMemory } from '../engine/model/wasmModule';
+import { patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
+import { LayerNorm, ParamStore, gelu } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
 import { registerWasmLayerNorm, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
+import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
 import type { WasmKernelCheck } from './protocol';
 
 /**
@@ -78,6 +80,34 @@ async function checkLayerNorm(): Promise<WasmKernelCheck['layerNorm']> {
   }
 }
 
+/** GELU's inputs: an MLP's rows for 4 prompts (C = 256), and a size off a multiple of 4 (the kernels' scalar tail). */
+const GELU_SHAPES = [[16, 31, 256], [3, 5, 7]];
+
+/** GELU forward and the gradient of Σ gelu(x)·w, with our kernels then the reference ops. */
+async function checkGelu(): Promise<WasmKernelCheck['gelu']> {
+  const run = async (x: tf.Tensor, w: tf.Tensor) => {
+    const info = await tf.profile(() => tf.tidy(() => tf.concat([tf.reshape(gelu(x), [-1]), tf.reshape(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), w)))(x), [-1])])));
+    const y = info.result as tf.Tensor;
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
+    return { values, ran: info.kernelNames.includes(WASM_GELU) && info.kernelNames.includes(WASM_GELU_GRAD) };
+  };
+  registerWasmGelu();
+  const out: WasmKernelCheck['gelu'] = [];
+  for (const [i, shape] of GELU_SHAPES.entries()) {
+    const x = tf.randomNormal(shape, 0, 3, 'float32', 60 + i);
+    const w = tf.randomNormal(shape, 0, 1, 'float32', 70 + i);
+    try {
+      const ours = await run(x, w);
+      const ref = await withoutWasmGelu(() => run(x, w));
+      out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
+    } finally {
+      tf.dispose([x, w]);
+    }
+  }
+  return out;
+}
+
 /** The largest difference relative to 1 + |reference|, and whether every value is the same bits. */
 function compare(ours: Float32Array, ref: Float32Array): { maxRelDiff: number; sameBits: boolean } {
   let maxRelDiff = 0;
@@ -120,6 +150,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     denseActive: wasmDenseMatMulActive(),
     cases,
     layerNorm: await checkLayerNorm(),
+    gelu: await checkGelu(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

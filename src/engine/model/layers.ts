@@ -12,6 +12,7 @@ import { Rng, mixSeed } from '../random';
 import { sumOnDevice } from '../rl';
 import { taping } from '../rl/tape';
 import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
+import { wasmGelu } from './wasmGelu';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -129,9 +130,12 @@ export function geluConstants(store: ParamStore): GeluConstants {
  * nine, and fewer backward. No tf.pow: its gradient also differentiates the exponent (a log and
  * a select per element), and pow was ~11% of a wasm iteration's kernel time (bench --profile).
  * `k`: the constants as kept scalars (a model's layers pass theirs); without it each call makes
- * (uploads) its own two scalars.
+ * (uploads) its own two scalars. On wasm, where registered, the same ops run as the engine's own
+ * kernels (./wasmGelu.ts: same bits, forward and gradient).
  */
 export function gelu(x: tf.Tensor, k?: GeluConstants): tf.Tensor {
+  const fused = wasmGelu(x, GELU_CUBIC, GELU_LINEAR);
+  if (fused) return fused;
   const twoU = tf.mul(x, tf.add(tf.mul(tf.square(x), k?.cubic ?? GELU_CUBIC), k?.linear ?? GELU_LINEAR)); // 2u = x·(2c + 2c·0.044715·x²)
   return tf.mul(x, tf.sigmoid(twoU));
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backendMemory, batchMatMulPlan, denseMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmDenseMatMulActive } from './wasmBatchMatMul';
+import { backendMemory } from '../model/wasmModule';
+import { batchMatMulPlan, denseMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmDenseMatMulActive } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
 
 type Case = { batch: number[]; m: number; n: number; k: number; ta: boolean; tb: boolean };

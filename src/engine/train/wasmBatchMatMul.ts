@@ -12,9 +12,8 @@
  *     a time (the weight gradients' [1984, 64]ᵀ x [1984, 256] most of all inside an
  *     iteration, where XNNPACK streamed its packed copy of dy from memory 16 times).
  *
- * The kernels import the backend's own WebAssembly.Memory, so they read the inputs and write
- * the output where tfjs keeps them: no copies. The plain build's memory is `Module.asm.memory`;
- * the threaded build imports a shared memory it keeps as `Module.wasmMemory`. Where neither is
+ * The kernels import the backend's own WebAssembly.Memory (../model/wasmModule.ts), so they
+ * read the inputs and write the output where tfjs keeps them: no copies. Where no memory is
  * found (another build, another tfjs), the patch falls back to tfjs's kernel for good.
  *
  * Falls through to the previous kernel (tfjs's, under ./wasmMatMul.ts's transposing patch) for
@@ -28,27 +27,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BATCH_MATMUL_WASM_PLAIN, BATCH_MATMUL_WASM_SHARED } from './kernels/batchMatMul.bytes';
 import { TRANSPOSE_PATCH_MARK, patchTransposedMatMul } from './wasmMatMul';
+import { type EmscriptenModule, type WasmBackend, type WasmMemory, instantiateOver, perBackend } from '../model/wasmModule';
 
 const MARK = '__rftSimdBatchMatMul';
 
 type MatMulAttrs = { transposeA?: boolean; transposeB?: boolean };
-
-/** The parts of tfjs-backend-wasm's emscripten Module this patch reads. */
-interface EmscriptenModule {
-  asm?: { memory?: unknown };
-  /** tfjs's own exports; getThreadsCount: the threads its kernels compute on (absent: 1). */
-  tfjs?: { getThreadsCount?: () => number };
-  wasmMemory?: unknown;
-  _malloc(bytes: number): number;
-  _free(ptr: number): void;
-}
-
-/** The parts of tfjs-backend-wasm's BackendWasm this patch reads. */
-interface WasmBackend {
-  wasm: EmscriptenModule;
-  getMemoryOffset(dataId: object): number;
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
 
 /** The kernel's export (./kernels/batchMatMul.wat): counts in floats, addresses in bytes. */
 export type BatchMatMulKernel = (
@@ -71,43 +54,11 @@ export interface MatMulKernels {
   matMulDense: MatMulDenseKernel | null;
 }
 
-/** The few pieces of the WebAssembly JS API used here (the engine compiles without DOM or Node types). */
-export interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-}
-interface WasmApi {
-  Memory: new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const host = globalThis as unknown as { WebAssembly?: WasmApi; atob(base64: string): string };
-
-/** The backend's WebAssembly.Memory: the threaded build's shared one, or the plain build's own; null if neither. */
-export function backendMemory(wasm: EmscriptenModule | undefined): WasmMemory | null {
-  const api = host.WebAssembly;
-  if (!api) return null;
-  for (const m of [wasm?.wasmMemory, wasm?.asm?.memory]) if (m instanceof api.Memory) return m;
-  return null;
-}
-
-function decode(base64: string): Uint8Array {
-  return Uint8Array.from(host.atob(base64), (c) => c.charCodeAt(0));
-}
-
-/**
- * Our kernels over `memory`, the build that matches its sharedness. Synchronous compilation is
- * fine for a module this small (~2.5 KB), in Node and in a worker.
- */
+/** Both exports over `memory` (../model/wasmModule.ts). */
 export function instantiateMatMulKernels(memory: WasmMemory): MatMulKernels {
-  const api = host.WebAssembly!;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const module = new api.Module(decode(shared ? BATCH_MATMUL_WASM_SHARED : BATCH_MATMUL_WASM_PLAIN));
-  const { exports } = new api.Instance(module, { env: { memory } });
+  const exports = instantiateOver(memory, { plain: BATCH_MATMUL_WASM_PLAIN, shared: BATCH_MATMUL_WASM_SHARED });
   return { batchMatMul: exports.batchMatMul as BatchMatMulKernel, matMulDense: exports.matMulDense as MatMulDenseKernel };
 }
-
-/** One module per backend instance (a backend re-created after setBackend gets its own); null: no memory found, or no SIMD. */
-const kernels = new WeakMap<object, MatMulKernels | null>();
 
 /**
  * The threads tfjs's own kernels compute on: 1 in Node and on a page that is not cross-origin
@@ -118,34 +69,25 @@ function backendThreads(wasm: EmscriptenModule): number {
 }
 
 /**
- * The kernels for this backend. The dense one only where tfjs computes on one thread: XNNPACK
+ * The kernels for a backend. The dense one only where tfjs computes on one thread: XNNPACK
  * splits a dense matmul's output over its thread pool (same bits: each element's sum is the
  * same), which on a laptop's 4 threads beats one thread of ours; a batched matmul is tfjs's
  * scalar loop on one thread whatever the pool, so ours always wins there.
  */
-function kernelFor(backend: WasmBackend): MatMulKernels | null {
-  let k = kernels.get(backend);
-  if (k === undefined) {
-    const memory = backendMemory(backend.wasm);
-    try {
-      const all = memory ? instantiateMatMulKernels(memory) : null;
-      k = all && { ...all, matMulDense: backendThreads(backend.wasm) === 1 ? all.matMulDense : null };
-    } catch {
-      k = null; // no SIMD here (tfjs then runs its plain, non-SIMD build too): tfjs's kernel it is
-    }
-    kernels.set(backend, k);
-  }
-  return k;
-}
+const kernels = perBackend((memory, backend): MatMulKernels => {
+  const all = instantiateMatMulKernels(memory);
+  return { ...all, matMulDense: backendThreads(backend.wasm) === 1 ? all.matMulDense : null };
+});
+const kernelFor = (backend: WasmBackend) => kernels.get(backend);
 
 /** Whether the current backend runs batched matmuls in our kernel (false before its first matmul, or where it fell back). */
 export function wasmBatchMatMulActive(): boolean {
-  return !!kernels.get(tf.backend());
+  return !!kernels.peek(tf.backend());
 }
 
 /** Whether the current backend runs dense matmuls in our kernel (false before its first matmul, where it fell back, or on several threads). */
 export function wasmDenseMatMulActive(): boolean {
-  return !!kernels.get(tf.backend())?.matMulDense;
+  return !!kernels.peek(tf.backend())?.matMulDense;
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);

@@ -6,9 +6,11 @@
  *   - batched matmuls (attention's) run in our SIMD kernel, and so do dense ones where tfjs
  *     computes on one thread (./wasmBatchMatMul.ts);
  *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
- *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts).
+ *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts);
+ *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts).
  * Idempotent.
  */
+import { registerWasmGelu } from '../model/wasmGelu';
 import { registerWasmLayerNorm } from '../model/wasmLayerNorm';
 import { patchWasmBatchMatMul } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
@@ -19,4 +21,5 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   patchWasmBatchMatMul(backendName);
   patchWasmCopies(backendName);
   registerWasmLayerNorm(backendName);
+  registerWasmGelu(backendName);
 }
