@@ -168,6 +168,8 @@ export interface WasmKernelCheck {
   layerNorm: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** GELU's wasm kernels (engine/model/wasmGelu.ts), forward and gradient side by side, against the reference ops; `ran`: both kernels were used. */
   gelu: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
+  /** The column-sum kernel (engine/train/wasmColumnSum.ts: a Sum over every axis but the last) against tfjs's Sum, per input shape. */
+  columnSum: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

@@ -1,6 +1,7 @@
 /**
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
- * engine/model/wasmLayerNorm.ts, engine/model/wasmGelu.ts) beside tfjs's, on the
+ * engine/train/wasmColumnSum.ts, engine/model/wasmLayerNorm.ts, engine/model/wasmGelu.ts)
+ * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
  * threaded build, whose memory is shared: the build of our kernel that Node's tests never load.
@@ -10,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backendMemory } from '../engine/model/wasmModule';
+import { patchWasmColumnSum, unpatchWasmColumnSum } from '../engine/train/wasmColumnSum';
 import { patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
 import { LayerNorm, ParamStore, gelu } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
@@ -108,6 +110,30 @@ async function checkGelu(): Promise<WasmKernelCheck['gelu']> {
   return out;
 }
 
+/** Sums over every axis but the last (a bias gradient's): the default MLP's rows, columns off a multiple of 4, rank 3. */
+const COLUMN_SUM_SHAPES = [[300, 256], [33, 7], [4, 31, 65]];
+
+/** Each Sum with our column-sum kernel, then with tfjs's (the patch lifted for the call). */
+function checkColumnSum(): WasmKernelCheck['columnSum'] {
+  patchWasmColumnSum();
+  return COLUMN_SUM_SHAPES.map((shape, i) => {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 80 + i);
+    const axes = shape.slice(0, -1).map((_, j) => j);
+    const run = () => tf.tidy(() => tf.sum(x, axes).dataSync() as Float32Array);
+    try {
+      const ours = run();
+      unpatchWasmColumnSum();
+      try {
+        return { shape, ...compare(ours, run()) };
+      } finally {
+        patchWasmColumnSum();
+      }
+    } finally {
+      x.dispose();
+    }
+  });
+}
+
 /** The largest difference relative to 1 + |reference|, and whether every value is the same bits. */
 function compare(ours: Float32Array, ref: Float32Array): { maxRelDiff: number; sameBits: boolean } {
   let maxRelDiff = 0;
@@ -151,6 +177,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     cases,
     layerNorm: await checkLayerNorm(),
     gelu: await checkGelu(),
+    columnSum: checkColumnSum(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

@@ -6,6 +6,7 @@
  *   - batched matmuls (attention's) run in our SIMD kernel, and so do dense ones where tfjs
  *     computes on one thread (./wasmBatchMatMul.ts);
  *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
+ *   - a bias's gradient (a Sum over the rows) is one pass of our kernel (./wasmColumnSum.ts);
  *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts);
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts).
  * Idempotent.
@@ -15,11 +16,13 @@ import { registerWasmLayerNorm } from '../model/wasmLayerNorm';
 import { patchWasmBatchMatMul } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
 import { patchWasmCopies } from './wasmCopies';
+import { patchWasmColumnSum } from './wasmColumnSum';
 
 export function patchWasmBackend(backendName = 'wasm'): void {
   patchTransposedMatMul(backendName);
   patchWasmBatchMatMul(backendName);
   patchWasmCopies(backendName);
+  patchWasmColumnSum(backendName);
   registerWasmLayerNorm(backendName);
   registerWasmGelu(backendName);
 }
