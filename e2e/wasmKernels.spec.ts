@@ -31,7 +31,7 @@ for (const threads of ['1', '2']) {
       expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
       expect(c.sameBits, name).toBe(true);
     }
-    expect(r.layerNorm.length).toBe(3);
+    expect(r.layerNorm.length).toBe(4);
     for (const c of r.layerNorm) {
       const name = `LayerNorm over [${c.shape.join(', ')}]`;
       expect(c.ran, name).toBe(true);

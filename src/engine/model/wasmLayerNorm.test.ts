@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LayerNorm, ParamStore } from './layers';
-import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE, setFusedKernels } from './webgpu/fused';
+import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE, setFusedKernels, setWasmLayerNormMaxSize } from './webgpu/fused';
 import { layerNormRows, registerWasmLayerNorm, unregisterWasmLayerNorm, wasmLayerNormRegistered, withoutWasmLayerNorm } from './wasmLayerNorm';
 
 describe('layerNormRows', () => {
@@ -20,14 +20,18 @@ describe('layerNormRows', () => {
 describe('the wasm LayerNorm kernel', () => {
   let store: ParamStore;
   let ln: LayerNorm;
+  let ln7: LayerNorm; // rows of 7: the kernel's scalar tail
   let registeredHere = false;
   beforeAll(async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     store = new ParamStore({ seed: 1 }, true);
     ln = new LayerNorm(store, 'ln', 64);
+    ln7 = new LayerNorm(store, 'ln7', 7);
     tf.tidy(() => {
       ln.g.assign(tf.randomNormal([64], 1, 0.3, 'float32', 3));
       ln.b.assign(tf.randomNormal([64], 0, 0.3, 'float32', 4));
+      ln7.g.assign(tf.randomNormal([7], 1, 0.3, 'float32', 5));
+      ln7.b.assign(tf.randomNormal([7], 0, 0.3, 'float32', 6));
     });
     registeredHere = registerWasmLayerNorm();
   });
@@ -37,11 +41,12 @@ describe('the wasm LayerNorm kernel', () => {
     await tf.setBackend('cpu');
   });
 
-  /** ln over x, as bits, and the kernels it ran. */
+  /** ln (or ln7, for rows of 7) over x, as bits, and the kernels it ran. */
   async function run(x: tf.Tensor): Promise<{ bits: Uint32Array; kernels: string[] }> {
     let bits = new Uint32Array(0);
+    const norm = x.shape[x.rank - 1] === 7 ? ln7 : ln;
     const info = await tf.profile(() => {
-      const y = tf.tidy(() => ln.apply(x)); // tidy: the reference ops' intermediates
+      const y = tf.tidy(() => norm.apply(x)); // tidy: the reference ops' intermediates
       bits = new Uint32Array(new Float32Array(y.dataSync()).buffer);
       return y;
     });
@@ -49,12 +54,16 @@ describe('the wasm LayerNorm kernel', () => {
     return { bits, kernels: info.kernels.map((k) => k.name) };
   }
 
-  // A decoding step's rows, the encoder's patches, the largest input it takes; wide, tiny and constant values.
+  // A decoding step's rows, the encoder's patches, a teacher-forced pass's rows (16 prompts'
+  // worth, not 64), the MLP-sized [1984, 64]; wide, tiny and constant values; rows of 7.
   const CASES: [number[], number, number][] = [
     [[64, 1, 64], 1, 0.5],
     [[8, 16, 64], 30, -2],
     [[WASM_LAYER_NORM_MAX_SIZE / 64, 64], 1e-3, 0],
+    [[16, 31, 64], 1, 0],
+    [[1984, 64], 2, 1],
     [[5, 64], 0, 7], // constant rows: variance 0
+    [[9, 7], 3, 1],
   ];
 
   it('runs as one kernel and gives the reference ops\' bits', async () => {
@@ -72,9 +81,27 @@ describe('the wasm LayerNorm kernel', () => {
     }
   });
 
-  it('is not used above its size limit, under a gradient tape, nor when the fused kernels are turned off', async () => {
+  it('does the JavaScript fallback\'s arithmetic (layerNormRows) bit for bit', async () => {
+    for (const shape of [[33, 64], [9, 7]]) {
+      const x = tf.randomNormal(shape, 0.5, 2, 'float32', 8);
+      const norm = shape[1] === 7 ? ln7 : ln;
+      const js = new Float32Array(x.size);
+      layerNormRows(x.dataSync() as Float32Array, norm.g.dataSync() as Float32Array, norm.b.dataSync() as Float32Array, norm.eps, js);
+      expect((await run(x)).bits, JSON.stringify(shape)).toEqual(new Uint32Array(js.buffer));
+      x.dispose();
+    }
+  });
+
+  it('is not used above the JavaScript fallback\'s size limit where only the fallback runs, under a gradient tape, nor when the fused kernels are turned off', async () => {
     const big = tf.randomNormal([WASM_LAYER_NORM_MAX_SIZE / 64 + 1, 64]);
-    expect((await run(big)).kernels).not.toContain(FUSED_LAYER_NORM);
+    expect((await run(big)).kernels).toContain(FUSED_LAYER_NORM); // our wasm kernel: no limit
+    setWasmLayerNormMaxSize(WASM_LAYER_NORM_MAX_SIZE); // what registering sets where the wasm module cannot run
+    try {
+      expect((await run(big)).kernels).not.toContain(FUSED_LAYER_NORM);
+    } finally {
+      registerWasmLayerNorm(); // sets the limit again from the backend: none
+    }
+    expect((await run(big)).kernels).toContain(FUSED_LAYER_NORM);
     big.dispose();
     expect(wasmLayerNormRegistered()).toBe(true);
     const x = tf.randomNormal([6, 64], 0, 1, 'float32', 9);

@@ -1,9 +1,14 @@
 /**
- * LayerNorm's forward as one kernel on tfjs's wasm backend, where no gradient is taken and the
- * input is small (./webgpu/fused.ts's WASM_LAYER_NORM_MAX_SIZE: sampling's decoding steps, the
- * image encoder). The reference ops (layers.ts's LayerNorm) launch nine kernels, each paying
- * tfjs's per-kernel cost (~15 µs here) on rows of 64 floats; a decoding step runs five
- * LayerNorms, so sampling spent ~720 of its ~3,900 kernels per default iteration on them.
+ * LayerNorm's forward as one kernel on tfjs's wasm backend, where no gradient is taken
+ * (sampling's decoding steps, the image encoder, the log-prob passes). The reference ops
+ * (layers.ts's LayerNorm) launch nine kernels, each paying tfjs's per-kernel cost (~15 µs here)
+ * on rows of 64 floats; a decoding step runs five LayerNorms, so sampling spent ~720 of its
+ * ~3,900 kernels per default iteration on them.
+ *
+ * The kernel is the engine's own wasm (./kernels/layerNorm.wat: scalar sums in tfjs's order,
+ * SIMD element-wise steps), over the backend's memory; where that module cannot run (no SIMD),
+ * `layerNormRows` below does the same arithmetic in JavaScript, for small inputs only
+ * (./webgpu/fused.ts's WASM_LAYER_NORM_MAX_SIZE: a JavaScript loop loses to tfjs's kernels above).
  *
  * Same bits as the reference ops, by construction: each float32 operation the nine kernels do
  * is done here in the same order, rounded to float32 after each (Math.fround of a double
@@ -12,10 +17,12 @@
  * wasmLayerNorm.test.ts checks every bit against the reference ops.
  *
  * Registered under layers' fused LayerNorm kernel name (./webgpu/fused.ts asks for it on both
- * backends); written in JavaScript over views of the wasm heap (no copy in or out).
+ * backends); both forms read and write the wasm heap in place (no copy in or out).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_LAYER_NORM } from './webgpu/fused';
+import { LAYER_NORM_WASM_PLAIN, LAYER_NORM_WASM_SHARED } from './kernels/layerNorm.bytes';
+import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE, setWasmLayerNormMaxSize } from './webgpu/fused';
+import { type WasmBackend, instantiateOver, perBackend } from './wasmModule';
 
 const f = Math.fround;
 
@@ -42,13 +49,21 @@ export function layerNormRows(x: Float32Array, g: Float32Array, b: Float32Array,
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernel uses. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
+type HeapBackend = WasmBackend & { typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
 
-/** Register the kernel for 'wasm' (idempotent). Returns true if it was registered now. */
+/** The same arithmetic as layerNormRows, as the engine's own wasm kernel (./kernels/layerNorm.wat): byte addresses, float32 eps. */
+type LayerNormKernel = (x: number, g: number, b: number, y: number, rows: number, cols: number, eps: number) => void;
+
+const kernels = perBackend((memory) => instantiateOver(memory, { plain: LAYER_NORM_WASM_PLAIN, shared: LAYER_NORM_WASM_SHARED }).layerNorm as LayerNormKernel);
+
+/**
+ * Register the kernel for 'wasm' (idempotent). Returns true if it was registered now. Where the
+ * backend is up and our wasm kernel runs on it, LayerNorm takes it at any size; otherwise the
+ * JavaScript fallback only up to WASM_LAYER_NORM_MAX_SIZE.
+ */
 export function registerWasmLayerNorm(backendName = 'wasm'): boolean {
+  const backend = tf.findBackend(backendName) as unknown as HeapBackend | null;
+  setWasmLayerNormMaxSize(backend && kernels.get(backend) ? Infinity : WASM_LAYER_NORM_MAX_SIZE);
   if (tf.getKernel(FUSED_LAYER_NORM, backendName)) return false;
   tf.registerKernel({
     kernelName: FUSED_LAYER_NORM,
@@ -57,7 +72,14 @@ export function registerWasmLayerNorm(backendName = 'wasm'): boolean {
       const { x, gain, bias } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo; bias: tf.TensorInfo };
       const heap = backend as unknown as HeapBackend;
       const out = heap.makeOutput([...x.shape], 'float32'); // first: making it may grow the heap and detach older views
-      layerNormRows(heap.typedArrayFromHeap(x), heap.typedArrayFromHeap(gain), heap.typedArrayFromHeap(bias), (attrs as { eps: number }).eps, heap.typedArrayFromHeap(out));
+      const { eps } = attrs as { eps: number };
+      const kernel = kernels.get(heap);
+      if (kernel) {
+        const cols = gain.shape[0]!;
+        kernel(heap.getMemoryOffset(x.dataId), heap.getMemoryOffset(gain.dataId), heap.getMemoryOffset(bias.dataId), heap.getMemoryOffset(out.dataId), tf.util.sizeFromShape(x.shape) / cols, cols, eps);
+      } else {
+        layerNormRows(heap.typedArrayFromHeap(x), heap.typedArrayFromHeap(gain), heap.typedArrayFromHeap(bias), eps, heap.typedArrayFromHeap(out));
+      }
       return out;
     },
   });

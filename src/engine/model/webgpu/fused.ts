@@ -310,24 +310,32 @@ export function fusedKernelsApply(x: tf.Tensor): boolean {
 }
 
 /**
- * The largest input (elements) for which the wasm LayerNorm kernel beats the nine reference ops:
- * it loops in JavaScript, ~10 ns per element here, and tfjs's SIMD kernels catch up once a call
- * is big enough to hide their per-kernel cost. Measured on Node 20 (2 cores, alternating, median
- * of 6): rows of 64 floats, 64 rows 78 µs against 140, 128 rows 124 against 202, 384 rows 337
- * against 172, 1,984 rows 1,467 against 809. So decoding steps ([64, 1, 64]) and the encoder's
- * patches ([8, 16, 64]) take the kernel, the teacher-forced passes ([64, 31, 64]) do not.
+ * The largest input (elements) for which the wasm LayerNorm kernel's JavaScript fallback (no
+ * SIMD wasm: ../wasmLayerNorm.ts) beats the nine reference ops: it loops in JavaScript, ~10 ns
+ * per element here, and tfjs's SIMD kernels catch up once a call is big enough to hide their
+ * per-kernel cost. Measured on Node 20 (2 cores, alternating, median of 6): rows of 64 floats,
+ * 64 rows 78 µs against 140, 128 rows 124 against 202, 384 rows 337 against 172, 1,984 rows
+ * 1,467 against 809. Where the kernel runs as the engine's own wasm (../kernels/layerNorm.wat)
+ * there is no limit: 1,984 rows took 156 µs against the reference ops' 328 (one timing each).
  */
 export const WASM_LAYER_NORM_MAX_SIZE = 128 * 64;
 
-/** The wasm LayerNorm kernel may run on x now: registered, small enough, float32, no tape, the kernels on. */
+let wasmLayerNormMaxSize = WASM_LAYER_NORM_MAX_SIZE;
+
+/** Set by ../wasmLayerNorm.ts: Infinity once its wasm kernel runs on the backend, WASM_LAYER_NORM_MAX_SIZE for the JavaScript fallback. */
+export function setWasmLayerNormMaxSize(n: number): void {
+  wasmLayerNormMaxSize = n;
+}
+
+/** The wasm LayerNorm kernel may run on x now: registered, within its size limit, float32, no tape, the kernels on. */
 function wasmLayerNormApplies(x: tf.Tensor): boolean {
-  return enabled && x.dtype === 'float32' && x.size <= WASM_LAYER_NORM_MAX_SIZE && tf.getBackend() === 'wasm' && !!tf.getKernel(FUSED_LAYER_NORM, 'wasm') && !taping();
+  return enabled && x.dtype === 'float32' && x.size <= wasmLayerNormMaxSize && tf.getBackend() === 'wasm' && !!tf.getKernel(FUSED_LAYER_NORM, 'wasm') && !taping();
 }
 
 /**
- * LayerNorm's forward in one WebGPU dispatch, or on wasm in one kernel for inputs up to
- * WASM_LAYER_NORM_MAX_SIZE (../wasmLayerNorm.ts, where registered: same bits as the reference
- * ops), or null where it must not run (another backend, a
+ * LayerNorm's forward in one WebGPU dispatch, or on wasm in one kernel (../wasmLayerNorm.ts,
+ * where registered: same bits as the reference ops; its JavaScript fallback only up to
+ * WASM_LAYER_NORM_MAX_SIZE), or null where it must not run (another backend, a
  * gradient being taken, the kernels turned off): the caller then runs the reference ops.
  * x [..., C] float32, g and b [C].
  */
