@@ -170,6 +170,8 @@ export interface WasmKernelCheck {
   gelu: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** The column-sum kernel (engine/train/wasmColumnSum.ts: a Sum over every axis but the last) against tfjs's Sum, per input shape. */
   columnSum: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
+  /** The run-copying Transpose (engine/train/wasmTranspose.ts) against tfjs's, per input shape and permutation. */
+  transpose: { shape: number[]; perm: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

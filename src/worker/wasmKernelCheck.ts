@@ -1,6 +1,7 @@
 /**
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
- * engine/train/wasmColumnSum.ts, engine/model/wasmLayerNorm.ts, engine/model/wasmGelu.ts)
+ * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, engine/model/wasmLayerNorm.ts,
+ * engine/model/wasmGelu.ts)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -12,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backendMemory } from '../engine/model/wasmModule';
 import { patchWasmColumnSum, unpatchWasmColumnSum } from '../engine/train/wasmColumnSum';
+import { patchWasmTranspose, unpatchWasmTranspose } from '../engine/train/wasmTranspose';
 import { patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
 import { LayerNorm, ParamStore, gelu } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
@@ -134,6 +136,33 @@ function checkColumnSum(): WasmKernelCheck['columnSum'] {
   });
 }
 
+/** Transposes that keep the last axis: attention's heads both ways (16 rows, not 64), a run of 5 floats. */
+const TRANSPOSE_CASES: [number[], number[]][] = [
+  [[16, 31, 12, 16], [0, 2, 1, 3]],
+  [[16, 4, 31, 16], [0, 2, 1, 3]],
+  [[3, 4, 5], [1, 0, 2]],
+];
+
+/** Each Transpose with our kernel, then with tfjs's (the patch lifted for the call). */
+function checkTranspose(): WasmKernelCheck['transpose'] {
+  patchWasmTranspose();
+  return TRANSPOSE_CASES.map(([shape, perm], i) => {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 90 + i);
+    const run = () => tf.tidy(() => tf.transpose(x, perm).dataSync() as Float32Array);
+    try {
+      const ours = run();
+      unpatchWasmTranspose();
+      try {
+        return { shape, perm, ...compare(ours, run()) };
+      } finally {
+        patchWasmTranspose();
+      }
+    } finally {
+      x.dispose();
+    }
+  });
+}
+
 /** The largest difference relative to 1 + |reference|, and whether every value is the same bits. */
 function compare(ours: Float32Array, ref: Float32Array): { maxRelDiff: number; sameBits: boolean } {
   let maxRelDiff = 0;
@@ -178,6 +207,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     layerNorm: await checkLayerNorm(),
     gelu: await checkGelu(),
     columnSum: checkColumnSum(),
+    transpose: checkTranspose(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backendMemory } from '../model/wasmModule';
+import { growHeap } from '../model/wasmTesting';
 import { batchMatMulPlan, denseMatMulPlan, patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmDenseMatMulActive } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
 
@@ -182,10 +183,10 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
     const b = tf.randomNormal([32, 47, 16], 0, 1, 'float32', 111);
     const first = product(a, b, false, true);
     const bytesBefore = memory.buffer.byteLength;
-    const big = tf.zeros([Math.ceil(bytesBefore / 4) + (16 << 20)]); // bigger than the whole heap: it must grow
+    const big = growHeap(memory);
     const second = product(a, b, false, true);
     expect(memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
-    big.dispose();
+    tf.dispose(big);
     const ref = reference(() => product(a, b, false, true));
     expect(Array.from(second)).toEqual(Array.from(first));
     expect(Array.from(second)).toEqual(Array.from(ref));
@@ -274,10 +275,10 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
     const b = tf.randomNormal([32, 40], 0, 1, 'float32', 251);
     const first = product(a, b, false, true);
     const bytesBefore = memory.buffer.byteLength;
-    const big = tf.zeros([Math.ceil(bytesBefore / 4) + (16 << 20)]); // bigger than the whole heap: it must grow
+    const big = growHeap(memory);
     const second = product(a, b, false, true);
     expect(memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
-    big.dispose();
+    tf.dispose(big);
     expect(Array.from(second)).toEqual(Array.from(first));
     expect(Array.from(second)).toEqual(Array.from(reference(() => product(a, b, false, true))));
     tf.dispose([a, b]);

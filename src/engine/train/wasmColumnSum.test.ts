@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendMemory } from '../model/wasmModule';
+import { growHeap } from '../model/wasmTesting';
 import { columnSumPlan, patchWasmColumnSum, unpatchWasmColumnSum } from './wasmColumnSum';
 
 /** tf.sum(x, axis, keepDims) as [shape, values], by whatever Sum kernel is registered now. */
@@ -79,10 +80,10 @@ describe('patchWasmColumnSum (wasm): a bias gradient\'s Sum over the rows in one
     const memory = backendMemory((tf.backend() as unknown as { wasm: never }).wasm)!;
     const first = summed(x, 0);
     const bytesBefore = memory.buffer.byteLength;
-    const big = tf.zeros([Math.ceil(bytesBefore / 4) + (16 << 20)]); // bigger than the whole heap: it must grow
+    const big = growHeap(memory);
     const second = summed(x, 0);
     expect(memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
-    big.dispose();
+    tf.dispose(big);
     expect(second).toEqual(first);
     x.dispose();
   });

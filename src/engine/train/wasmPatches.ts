@@ -7,6 +7,7 @@
  *     computes on one thread (./wasmBatchMatMul.ts);
  *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
  *   - a bias's gradient (a Sum over the rows) is one pass of our kernel (./wasmColumnSum.ts);
+ *   - transposes that keep the last axis (attention's heads) copy whole runs (./wasmTranspose.ts);
  *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts);
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts).
  * Idempotent.
@@ -17,12 +18,14 @@ import { patchWasmBatchMatMul } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
 import { patchWasmCopies } from './wasmCopies';
 import { patchWasmColumnSum } from './wasmColumnSum';
+import { patchWasmTranspose } from './wasmTranspose';
 
 export function patchWasmBackend(backendName = 'wasm'): void {
   patchTransposedMatMul(backendName);
   patchWasmBatchMatMul(backendName);
   patchWasmCopies(backendName);
   patchWasmColumnSum(backendName);
+  patchWasmTranspose(backendName);
   registerWasmLayerNorm(backendName);
   registerWasmGelu(backendName);
 }

@@ -1,0 +1,64 @@
+/**
+ * A speed patch for tfjs's wasm backend, sibling of ./wasmCopies.ts: a Transpose that keeps the
+ * last axis last (attention's heads, [B, S, 3H, Dh] <-> [B, 3H, S, Dh], forward and gradient)
+ * copies whole runs of that axis in the engine's own wasm kernel (./kernels/transpose.wat)
+ * instead of tfjs's element-by-element walk. A copy: the same bits. Every other Transpose
+ * (the last axis moved, more than three outer axes, runs under 4 elements, other dtypes) goes
+ * to the previous kernel. Idempotent; a no-op where there is no Transpose.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { TRANSPOSE_WASM_PLAIN, TRANSPOSE_WASM_SHARED } from './kernels/transpose.bytes';
+import { type WasmBackend, instantiateOver, perBackend } from '../model/wasmModule';
+
+const MARK = '__rftTransposeRuns';
+
+type TransposeRunsKernel = (src: number, dst: number, run: number, n0: number, s0: number, n1: number, s1: number, n2: number, s2: number) => void;
+
+const kernels = perBackend((memory) => instantiateOver(memory, { plain: TRANSPOSE_WASM_PLAIN, shared: TRANSPOSE_WASM_SHARED }).transposeRuns as TransposeRunsKernel);
+
+/**
+ * The geometry for transposeRuns, or null: rank 2 to 4, the last axis kept last with at least 4
+ * elements, nothing empty. Sizes and input strides (bytes, 4-byte elements) of the output's
+ * outer axes, padded in front to three.
+ */
+export function transposeRunsPlan(shape: readonly number[], perm: readonly number[]) {
+  const rank = shape.length;
+  if (rank < 2 || rank > 4 || perm.length !== rank || perm[rank - 1] !== rank - 1) return null;
+  if (shape.some((d) => d === 0) || shape[rank - 1]! < 4) return null;
+  const strides = shape.map((_, j) => shape.slice(j + 1).reduce((p, d) => p * d, 1) * 4);
+  const outer = perm.slice(0, -1).map((p) => ({ n: shape[p]!, s: strides[p]! }));
+  while (outer.length < 3) outer.unshift({ n: 1, s: 0 });
+  return { outShape: perm.map((p) => shape[p]!), run: shape[rank - 1]! * 4, outer };
+}
+
+/** Patch Transpose of `backendName` (default 'wasm'). Returns true if it was patched now. */
+export function patchWasmTranspose(backendName = 'wasm'): boolean {
+  const previous = tf.getKernel('Transpose', backendName);
+  if (!previous || (previous.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { perm } = args.attrs as { perm: number[] };
+    const plan = x.dtype === 'float32' || x.dtype === 'int32' ? transposeRunsPlan(x.shape, perm) : null;
+    const be = args.backend as unknown as WasmBackend;
+    const kernel = plan && kernels.get(be);
+    if (!plan || !kernel) return previous.kernelFunc(args);
+    const out = be.makeOutput(plan.outShape, x.dtype as 'float32'); // first: it may grow the heap (offsets, not views, cross it)
+    const [a, b, c] = plan.outer as [{ n: number; s: number }, { n: number; s: number }, { n: number; s: number }];
+    kernel(be.getMemoryOffset(x.dataId), be.getMemoryOffset(out.dataId), plan.run, a.n, a.s, b.n, b.s, c.n, c.s);
+    return out;
+  };
+  (kernelFunc as unknown as Record<string, unknown>)[MARK] = previous;
+  tf.unregisterKernel('Transpose', backendName);
+  tf.registerKernel({ ...previous, kernelFunc });
+  return true;
+}
+
+/** Undo patchWasmTranspose (tests compare against the kernel below it). Returns true if it was patched. */
+export function unpatchWasmTranspose(backendName = 'wasm'): boolean {
+  const current = tf.getKernel('Transpose', backendName);
+  const previous = current && ((current.kernelFunc as unknown as Record<string, unknown>)[MARK] as tf.KernelConfig | undefined);
+  if (!previous) return false;
+  tf.unregisterKernel('Transpose', backendName);
+  tf.registerKernel(previous);
+  return true;
+}
