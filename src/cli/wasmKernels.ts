@@ -25,7 +25,7 @@ export interface WasmKernelSource {
 
 export const WASM_KERNELS: readonly WasmKernelSource[] = [
   { wat: 'src/engine/train/kernels/batchMatMul.wat', out: 'src/engine/train/kernels/batchMatMul.bytes.ts', name: 'BATCH_MATMUL_WASM' },
-  { wat: 'src/engine/train/kernels/transpose.wat', out: 'src/engine/train/kernels/transpose.bytes.ts', name: 'TRANSPOSE_WASM' },
+  { wat: 'src/engine/train/kernels/copies.wat', out: 'src/engine/train/kernels/copies.bytes.ts', name: 'COPIES_WASM' },
   { wat: 'src/engine/train/kernels/columnSum.wat', out: 'src/engine/train/kernels/columnSum.bytes.ts', name: 'COLUMN_SUM_WASM' },
   { wat: 'src/engine/model/kernels/gelu.wat', out: 'src/engine/model/kernels/gelu.bytes.ts', name: 'GELU_WASM' },
   { wat: 'src/engine/model/kernels/layerNorm.wat', out: 'src/engine/model/kernels/layerNorm.bytes.ts', name: 'LAYER_NORM_WASM' },

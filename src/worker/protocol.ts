@@ -172,6 +172,8 @@ export interface WasmKernelCheck {
   columnSum: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** The run-copying Transpose (engine/train/wasmTranspose.ts) against tfjs's, per input shape and permutation. */
   transpose: { shape: number[]; perm: number[]; maxRelDiff: number; sameBits: boolean }[];
+  /** The patched Concat (engine/train/wasmCopies.ts, its runs copied by the engine's wasm kernel) against the same join in JavaScript. */
+  concat: { shapes: number[][]; axis: number; maxRelDiff: number; sameBits: boolean }[];
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

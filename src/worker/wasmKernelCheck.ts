@@ -1,6 +1,7 @@
 /**
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
- * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, engine/model/wasmLayerNorm.ts,
+ * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, the Concat of
+ * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
  * engine/model/wasmGelu.ts)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
@@ -163,6 +164,33 @@ function checkTranspose(): WasmKernelCheck['transpose'] {
   });
 }
 
+/** Concats: the KV cache's append at a decoding step (16 rows, not 64), three inputs, a run of 3 floats. */
+const CONCAT_CASES: [number[][], number][] = [
+  [[[16, 4, 25, 16], [16, 4, 1, 16]], 2],
+  [[[2, 3, 4], [2, 1, 4], [2, 5, 4]], 1],
+  [[[6, 3], [6, 5]], 1],
+];
+
+/** Each Concat (the patched kernel: ../engine/train/wasmCopies.ts) against the same join done in JavaScript from the inputs' values. */
+function checkConcat(): WasmKernelCheck['concat'] {
+  return CONCAT_CASES.map(([shapes, axis], i) => {
+    const xs = shapes.map((shape, j) => tf.randomNormal(shape, 0, 1, 'float32', 100 + 10 * i + j));
+    try {
+      const ours = tf.tidy(() => tf.concat(xs, axis).dataSync() as Float32Array);
+      // [outer, inner_j] per input -> [outer, Σ inner_j], row by row.
+      const outer = shapes[0]!.slice(0, axis).reduce((p, d) => p * d, 1);
+      const values = xs.map((x) => x.dataSync() as Float32Array);
+      const inner = shapes.map((shape) => shape.slice(axis).reduce((p, d) => p * d, 1));
+      const ref = new Float32Array(ours.length);
+      let k = 0;
+      for (let o = 0; o < outer; o++) values.forEach((v, j) => v.subarray(o * inner[j]!, (o + 1) * inner[j]!).forEach((x) => (ref[k++] = x)));
+      return { shapes, axis, ...compare(ours, ref) };
+    } finally {
+      tf.dispose(xs);
+    }
+  });
+}
+
 /** The largest difference relative to 1 + |reference|, and whether every value is the same bits. */
 function compare(ours: Float32Array, ref: Float32Array): { maxRelDiff: number; sameBits: boolean } {
   let maxRelDiff = 0;
@@ -208,6 +236,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     gelu: await checkGelu(),
     columnSum: checkColumnSum(),
     transpose: checkTranspose(),
+    concat: checkConcat(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

@@ -26,12 +26,17 @@
  * 3. Concat. Its kernel copies each input's run per outer index through a fresh subarray view
  * (`out.set(in.subarray(...))`): two views per row and input, for the KV cache's append at every
  * decoding step (~100 Concats per default iteration, [64, 4, S, 16] + [64, 4, 1, 16]).
- * `patchHeapConcat()` copies the same runs with `copyWithin` on one view of the whole heap:
- * no view per run. A concat copies values; the numbers are the same bits.
+ * `patchHeapConcat()` copies the same runs in the engine's own wasm kernel (./kernels/copies.wat:
+ * one call per input, 16 bytes at a time) for 4-byte dtypes, and with `copyWithin` on one view
+ * of the whole heap otherwise (bool, or where the module cannot run): no view per run, and no
+ * JavaScript call per run where the kernel runs (a copyWithin per run cost ~13 ms of a profiled
+ * iteration). A concat copies values; the numbers are the same bits.
  *
  * Each patch is idempotent, and a no-op where the backend has no such kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { COPIES_WASM_PLAIN, COPIES_WASM_SHARED } from './kernels/copies.bytes';
+import { type WasmBackend, instantiateOver, perBackend } from '../model/wasmModule';
 
 const MARK = '__rftContiguousSlice';
 
@@ -164,6 +169,20 @@ function patchSharedBuffer(kernelName: string, backendName: string, shares: (x: 
   return true;
 }
 
+/** ./kernels/copies.wat's exports: byte addresses and strides. */
+export interface CopyKernels {
+  /** `count` runs of `run` bytes, the i-th from src + i·srcStride to dst + i·dstStride. */
+  copyRuns: (src: number, srcStride: number, dst: number, dstStride: number, run: number, count: number) => void;
+  /** A Transpose keeping the last axis: runs of `run` bytes, written in order, over three outer output axes (sizes n, input strides s). */
+  transposeRuns: (src: number, dst: number, run: number, n0: number, s0: number, n1: number, s1: number, n2: number, s2: number) => void;
+}
+
+/** The copy kernels for a backend (../model/wasmModule.ts), shared with ./wasmTranspose.ts. */
+export const copyKernels = perBackend((memory): CopyKernels => {
+  const e = instantiateOver(memory, { plain: COPIES_WASM_PLAIN, shared: COPIES_WASM_SHARED });
+  return { copyRuns: e.copyRuns as CopyKernels['copyRuns'], transposeRuns: e.transposeRuns as CopyKernels['transposeRuns'] };
+});
+
 /** The parts of tfjs-backend-wasm's BackendWasm that the Concat patch uses. */
 interface ConcatBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -193,12 +212,14 @@ export function patchHeapConcat(backendName = 'wasm'): boolean {
     const outer = tf.util.sizeFromShape(outShape.slice(0, axis));
     const runs = inputs.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)) * bytes);
     const rowBytes = runs.reduce((a, b) => a + b, 0);
+    const kernel = bytes === 4 ? copyKernels.get(backend as unknown as WasmBackend) : null;
     const heap = backend.wasm.HEAPU8;
     let column = backend.getMemoryOffset(out.dataId);
     inputs.forEach((t, i) => {
       const run = runs[i]!;
       const from = backend.getMemoryOffset(t.dataId);
-      for (let o = 0; o < outer; o++) heap.copyWithin(column + o * rowBytes, from + o * run, from + (o + 1) * run);
+      if (kernel) kernel.copyRuns(from, run, column, rowBytes, run, outer);
+      else for (let o = 0; o < outer; o++) heap.copyWithin(column + o * rowBytes, from + o * run, from + (o + 1) * run);
       column += run;
     });
     return out;

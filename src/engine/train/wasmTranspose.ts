@@ -1,20 +1,16 @@
 /**
  * A speed patch for tfjs's wasm backend, sibling of ./wasmCopies.ts: a Transpose that keeps the
  * last axis last (attention's heads, [B, S, 3H, Dh] <-> [B, 3H, S, Dh], forward and gradient)
- * copies whole runs of that axis in the engine's own wasm kernel (./kernels/transpose.wat)
+ * copies whole runs of that axis in the engine's own wasm kernel (./kernels/copies.wat)
  * instead of tfjs's element-by-element walk. A copy: the same bits. Every other Transpose
  * (the last axis moved, more than three outer axes, runs under 4 elements, other dtypes) goes
  * to the previous kernel. Idempotent; a no-op where there is no Transpose.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { TRANSPOSE_WASM_PLAIN, TRANSPOSE_WASM_SHARED } from './kernels/transpose.bytes';
-import { type WasmBackend, instantiateOver, perBackend } from '../model/wasmModule';
+import type { WasmBackend } from '../model/wasmModule';
+import { copyKernels } from './wasmCopies';
 
 const MARK = '__rftTransposeRuns';
-
-type TransposeRunsKernel = (src: number, dst: number, run: number, n0: number, s0: number, n1: number, s1: number, n2: number, s2: number) => void;
-
-const kernels = perBackend((memory) => instantiateOver(memory, { plain: TRANSPOSE_WASM_PLAIN, shared: TRANSPOSE_WASM_SHARED }).transposeRuns as TransposeRunsKernel);
 
 /**
  * The geometry for transposeRuns, or null: rank 2 to 4, the last axis kept last with at least 4
@@ -40,7 +36,7 @@ export function patchWasmTranspose(backendName = 'wasm'): boolean {
     const { perm } = args.attrs as { perm: number[] };
     const plan = x.dtype === 'float32' || x.dtype === 'int32' ? transposeRunsPlan(x.shape, perm) : null;
     const be = args.backend as unknown as WasmBackend;
-    const kernel = plan && kernels.get(be);
+    const kernel = plan && copyKernels.get(be)?.transposeRuns;
     if (!plan || !kernel) return previous.kernelFunc(args);
     const out = be.makeOutput(plan.outShape, x.dtype as 'float32'); // first: it may grow the heap (offsets, not views, cross it)
     const [a, b, c] = plan.outer as [{ n: number; s: number }, { n: number; s: number }, { n: number; s: number }];
