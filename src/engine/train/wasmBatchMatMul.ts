@@ -27,6 +27,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BATCH_MATMUL_WASM_PLAIN, BATCH_MATMUL_WASM_SHARED } from './kernels/batchMatMul.bytes';
 import { TRANSPOSE_PATCH_MARK, patchTransposedMatMul } from './wasmMatMul';
+import { patchKernel, unpatchKernel } from './kernelPatch';
 import { type EmscriptenModule, type WasmBackend, type WasmMemory, instantiateOver, perBackend } from '../model/wasmModule';
 
 const MARK = '__rftSimdBatchMatMul';
@@ -142,9 +143,7 @@ export function denseMatMulPlan(aShape: readonly number[], bShape: readonly numb
  */
 export function patchWasmBatchMatMul(backendName = 'wasm'): boolean {
   patchTransposedMatMul(backendName);
-  const previous = tf.getKernel('BatchMatMul', backendName);
-  if (!previous || (previous.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return patchKernel('BatchMatMul', backendName, MARK, (previous) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as MatMulAttrs;
     const floats = a.dtype === 'float32' && b.dtype === 'float32';
@@ -182,21 +181,10 @@ export function patchWasmBatchMatMul(backendName = 'wasm'): boolean {
       if (scratch) backend.wasm._free(scratch);
     }
     return out;
-  };
-  const marks = kernelFunc as unknown as Record<string, unknown>;
-  marks[MARK] = previous; // what unpatchWasmBatchMatMul restores
-  marks[TRANSPOSE_PATCH_MARK] = true;
-  tf.unregisterKernel('BatchMatMul', backendName);
-  tf.registerKernel({ ...previous, kernelFunc });
-  return true;
+  }, [TRANSPOSE_PATCH_MARK]); // the transposing patch's mark too: applied again, it must not wrap ours
 }
 
 /** Undo patchWasmBatchMatMul (tests compare against the kernel below it). Returns true if it was patched. */
 export function unpatchWasmBatchMatMul(backendName = 'wasm'): boolean {
-  const current = tf.getKernel('BatchMatMul', backendName);
-  const previous = current && ((current.kernelFunc as unknown as Record<string, unknown>)[MARK] as tf.KernelConfig | undefined);
-  if (!previous) return false;
-  tf.unregisterKernel('BatchMatMul', backendName);
-  tf.registerKernel(previous);
-  return true;
+  return unpatchKernel('BatchMatMul', backendName, MARK);
 }

@@ -7,6 +7,7 @@
  * non-float32 one, goes to the previous kernel. Idempotent; a no-op where there is no Sum.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { patchKernel, unpatchKernel } from './kernelPatch';
 import { COLUMN_SUM_WASM_PLAIN, COLUMN_SUM_WASM_SHARED } from './kernels/columnSum.bytes';
 import { type WasmBackend, instantiateOver, perBackend } from '../model/wasmModule';
 
@@ -34,9 +35,7 @@ export function columnSumPlan(shape: readonly number[], axis: number | number[] 
 
 /** Patch Sum of `backendName` (default 'wasm'). Returns true if it was patched now. */
 export function patchWasmColumnSum(backendName = 'wasm'): boolean {
-  const previous = tf.getKernel('Sum', backendName);
-  if (!previous || (previous.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return patchKernel('Sum', backendName, MARK, (previous) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as { axis?: number | number[]; keepDims?: boolean };
     const plan = x.dtype === 'float32' ? columnSumPlan(x.shape, axis, !!keepDims) : null;
@@ -46,19 +45,10 @@ export function patchWasmColumnSum(backendName = 'wasm'): boolean {
     const out = be.makeOutput(plan.outShape, 'float32'); // first: it may grow the heap (offsets, not views, cross it)
     kernel(be.getMemoryOffset(x.dataId), be.getMemoryOffset(out.dataId), plan.rows, plan.cols);
     return out;
-  };
-  (kernelFunc as unknown as Record<string, unknown>)[MARK] = previous;
-  tf.unregisterKernel('Sum', backendName);
-  tf.registerKernel({ ...previous, kernelFunc });
-  return true;
+  });
 }
 
 /** Undo patchWasmColumnSum (tests compare against the kernel below it). Returns true if it was patched. */
 export function unpatchWasmColumnSum(backendName = 'wasm'): boolean {
-  const current = tf.getKernel('Sum', backendName);
-  const previous = current && ((current.kernelFunc as unknown as Record<string, unknown>)[MARK] as tf.KernelConfig | undefined);
-  if (!previous) return false;
-  tf.unregisterKernel('Sum', backendName);
-  tf.registerKernel(previous);
-  return true;
+  return unpatchKernel('Sum', backendName, MARK);
 }

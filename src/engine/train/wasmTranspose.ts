@@ -7,6 +7,7 @@
  * to the previous kernel. Idempotent; a no-op where there is no Transpose.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { patchKernel, unpatchKernel } from './kernelPatch';
 import type { WasmBackend } from '../model/wasmModule';
 import { copyKernels } from './wasmCopies';
 
@@ -29,9 +30,7 @@ export function transposeRunsPlan(shape: readonly number[], perm: readonly numbe
 
 /** Patch Transpose of `backendName` (default 'wasm'). Returns true if it was patched now. */
 export function patchWasmTranspose(backendName = 'wasm'): boolean {
-  const previous = tf.getKernel('Transpose', backendName);
-  if (!previous || (previous.kernelFunc as unknown as Record<string, unknown>)[MARK]) return false;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return patchKernel('Transpose', backendName, MARK, (previous) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { perm } = args.attrs as { perm: number[] };
     const plan = x.dtype === 'float32' || x.dtype === 'int32' ? transposeRunsPlan(x.shape, perm) : null;
@@ -42,19 +41,10 @@ export function patchWasmTranspose(backendName = 'wasm'): boolean {
     const [a, b, c] = plan.outer as [{ n: number; s: number }, { n: number; s: number }, { n: number; s: number }];
     kernel(be.getMemoryOffset(x.dataId), be.getMemoryOffset(out.dataId), plan.run, a.n, a.s, b.n, b.s, c.n, c.s);
     return out;
-  };
-  (kernelFunc as unknown as Record<string, unknown>)[MARK] = previous;
-  tf.unregisterKernel('Transpose', backendName);
-  tf.registerKernel({ ...previous, kernelFunc });
-  return true;
+  });
 }
 
 /** Undo patchWasmTranspose (tests compare against the kernel below it). Returns true if it was patched. */
 export function unpatchWasmTranspose(backendName = 'wasm'): boolean {
-  const current = tf.getKernel('Transpose', backendName);
-  const previous = current && ((current.kernelFunc as unknown as Record<string, unknown>)[MARK] as tf.KernelConfig | undefined);
-  if (!previous) return false;
-  tf.unregisterKernel('Transpose', backendName);
-  tf.registerKernel(previous);
-  return true;
+  return unpatchKernel('Transpose', backendName, MARK);
 }
