@@ -4,15 +4,15 @@ import { test, expect } from './fixtures';
 /**
  * The engine's own SIMD batched and dense matmuls (engine/train/wasmBatchMatMul.ts), column sum
  * (engine/train/wasmColumnSum.ts), run-copying transpose and concat (engine/train/wasmTranspose.ts,
- * wasmCopies.ts), GELU kernels (engine/model/wasmGelu.ts) and LayerNorm kernel
- * (engine/model/wasmLayerNorm.ts) in the browser's worker.
+ * wasmCopies.ts), GELU kernels (engine/model/wasmGelu.ts), LayerNorm kernel
+ * (engine/model/wasmLayerNorm.ts) and Exp (engine/model/wasmExp.ts) in the browser's worker.
  * The page is cross-origin isolated, so tfjs runs its threaded build, whose memory is a
  * SharedArrayBuffer: the kernel's shared build, which Node's unit tests never load. With 1 and
  * with 2 threads it must equal tfjs's own kernel (to 1e-5, and in fact bit for bit). The dense
  * one runs on 1 thread only (on 2, XNNPACK's threaded matmul keeps the dense shapes).
  */
 for (const threads of ['1', '2']) {
-  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, column sum, transpose, concat, GELU, LayerNorm) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
+  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, column sum, transpose, concat, GELU, LayerNorm, Exp) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
     await playground.goto({ backend: 'wasm', threads, debug: true });
     await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(playground.badge).toHaveAttribute('data-threads', threads);
@@ -61,6 +61,12 @@ for (const threads of ['1', '2']) {
     expect(r.concat.length).toBe(3);
     for (const c of r.concat) {
       const name = `Concat of ${c.shapes.map((x) => `[${x.join(', ')}]`).join(' + ')} on axis ${c.axis}`;
+      expect(c.maxRelDiff, name).toBe(0);
+      expect(c.sameBits, name).toBe(true);
+    }
+    expect(r.exp.length).toBe(2);
+    for (const c of r.exp) {
+      const name = `Exp over [${c.shape.join(', ')}]`;
       expect(c.maxRelDiff, name).toBe(0);
       expect(c.sameBits, name).toBe(true);
     }

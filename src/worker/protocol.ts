@@ -174,6 +174,8 @@ export interface WasmKernelCheck {
   transpose: { shape: number[]; perm: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** The patched Concat (engine/train/wasmCopies.ts, its runs copied by the engine's wasm kernel) against the same join in JavaScript. */
   concat: { shapes: number[][]; axis: number; maxRelDiff: number; sameBits: boolean }[];
+  /** The engine's Exp (engine/model/wasmExp.ts: musl's expf in SIMD) against tfjs's Exp, per input. */
+  exp: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

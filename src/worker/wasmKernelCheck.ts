@@ -2,7 +2,7 @@
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
  * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, the Concat of
  * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
- * engine/model/wasmGelu.ts)
+ * engine/model/wasmGelu.ts, engine/model/wasmExp.ts)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -20,6 +20,7 @@ import { LayerNorm, ParamStore, gelu } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
 import { registerWasmLayerNorm, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
+import { patchWasmExp, unpatchWasmExp } from '../engine/model/wasmExp';
 import type { WasmKernelCheck } from './protocol';
 
 /**
@@ -137,6 +138,39 @@ function checkColumnSum(): WasmKernelCheck['columnSum'] {
   });
 }
 
+/**
+ * Exp's inputs: a log-softmax's shifted logits over the vocabulary (16 rows, not 64), and a size
+ * off a multiple of 4 spanning musl's special cases (overflow, underflow to 0 and through the
+ * subnormals, ±inf, NaN, ±0).
+ */
+const EXP_INPUTS: (() => tf.Tensor)[] = [
+  () => tf.tidy(() => {
+    const logits = tf.randomNormal([16, 24, 68], 0, 4, 'float32', 110);
+    return tf.sub(logits, tf.max(logits, -1, true));
+  }),
+  () => tf.tensor1d([88.8, 88.7, -104, -103.9, -90, -87.4, Infinity, -Infinity, NaN, 0, -0, 1e-30, -1e-30, 3.5, -3.5, 60, -60]),
+];
+
+/** Each Exp with our kernel, then with tfjs's (the patch lifted for the call). */
+function checkExp(): WasmKernelCheck['exp'] {
+  patchWasmExp();
+  return EXP_INPUTS.map((make) => {
+    const x = make();
+    const run = () => tf.tidy(() => tf.exp(x).dataSync() as Float32Array);
+    try {
+      const ours = run();
+      unpatchWasmExp();
+      try {
+        return { shape: x.shape, ...compare(ours, run()) };
+      } finally {
+        patchWasmExp();
+      }
+    } finally {
+      x.dispose();
+    }
+  });
+}
+
 /** Transposes that keep the last axis: attention's heads both ways (16 rows, not 64), a run of 5 floats. */
 const TRANSPOSE_CASES: [number[], number[]][] = [
   [[16, 31, 12, 16], [0, 2, 1, 3]],
@@ -191,13 +225,14 @@ function checkConcat(): WasmKernelCheck['concat'] {
   });
 }
 
-/** The largest difference relative to 1 + |reference|, and whether every value is the same bits. */
+/** The largest difference relative to 1 + |reference|, and whether every value is the same bits (NaN and NaN agree). */
 function compare(ours: Float32Array, ref: Float32Array): { maxRelDiff: number; sameBits: boolean } {
   let maxRelDiff = 0;
   let sameBits = ours.length === ref.length;
   for (let j = 0; j < ours.length; j++) {
+    if (Object.is(ours[j], ref[j])) continue;
     maxRelDiff = Math.max(maxRelDiff, Math.abs(ours[j]! - ref[j]!) / (1 + Math.abs(ref[j]!)));
-    if (!Object.is(ours[j], ref[j])) sameBits = false;
+    sameBits = false;
   }
   return { maxRelDiff, sameBits };
 }
@@ -237,6 +272,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     columnSum: checkColumnSum(),
     transpose: checkTranspose(),
     concat: checkConcat(),
+    exp: checkExp(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

@@ -9,9 +9,11 @@
  *   - a bias's gradient (a Sum over the rows) is one pass of our kernel (./wasmColumnSum.ts);
  *   - transposes that keep the last axis (attention's heads) copy whole runs (./wasmTranspose.ts);
  *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts);
- *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts).
+ *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts);
+ *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts).
  * Idempotent.
  */
+import { patchWasmExp } from '../model/wasmExp';
 import { registerWasmGelu } from '../model/wasmGelu';
 import { registerWasmLayerNorm } from '../model/wasmLayerNorm';
 import { patchWasmBatchMatMul } from './wasmBatchMatMul';
@@ -28,4 +30,5 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   patchWasmTranspose(backendName);
   registerWasmLayerNorm(backendName);
   registerWasmGelu(backendName);
+  patchWasmExp(backendName);
 }
