@@ -67,25 +67,47 @@ type SliceAttrs = { begin: number | number[]; size?: number | number[] };
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  getMemoryOffset(dataId: object): number;
 }
 
 /**
- * The slice `merged` (mergeWholeAxes's) of x, copied run by run between views of the wasm heap.
+ * The slice `merged` (mergeWholeAxes's) of x, copied run by run within the wasm heap.
  * tfjs's own Slice first reads the WHOLE input back through `readSync`, which on wasm copies it
  * out of the heap, once per call: a SplitV into p pieces copied its input p times over (Adam's
  * split of its flat 250k-float vector into the ~50 variables: 23-31 ms per update, bench
- * --profile). Views copy nothing but the slice. The output is made first: making it may grow the
- * heap, which would detach views taken before.
+ * --profile). For 4-byte dtypes the runs of each plane (the last two axes) go to the copy
+ * kernel in one call (./kernels/copies.wat: a `TypedArray.set` per run cost ~2 ms an
+ * iteration, mostly attention's Q/K/V split at every decoding step); otherwise, or where the
+ * kernel does not run, one `set` per run between views. The output is made first: making it
+ * may grow the heap, which would detach views taken before.
  */
 function sliceFromHeap(backend: HeapBackend, x: tf.TensorInfo, merged: { shape: number[]; begin: number[]; size: number[] }, outShape: number[]): tf.TensorInfo {
   const out = backend.makeOutput(outShape, x.dtype);
   const total = merged.size.reduce((p, d) => p * d, 1);
   if (total === 0) return out;
-  const xs = backend.typedArrayFromHeap({ ...x, shape: merged.shape });
-  const os = backend.typedArrayFromHeap(out);
   const rank = merged.shape.length;
   const strides = tf.util.computeStrides(merged.shape);
   const run = merged.size[rank - 1]!;
+  const kernel = HEAP_BYTES[x.dtype] === 4 ? copyKernels.get(backend as unknown as WasmBackend) : null;
+  if (kernel) {
+    // Planes of `rows` runs: the outer axes (all but the last two) walked here, each plane one kernel call.
+    const rows = rank >= 2 ? merged.size[rank - 2]! : 1;
+    const rowStride = rank >= 2 ? strides[rank - 2]! : 0;
+    const outer = rank >= 2 ? rank - 2 : 0;
+    const xBase = backend.getMemoryOffset(x.dataId);
+    let dst = backend.getMemoryOffset(out.dataId);
+    const index = new Array<number>(outer).fill(0);
+    for (let o = 0; o < total; o += rows * run) {
+      let from = merged.begin[rank - 1]! + (rank >= 2 ? merged.begin[rank - 2]! * rowStride : 0);
+      for (let d = 0; d < outer; d++) from += (merged.begin[d]! + index[d]!) * strides[d]!;
+      kernel.copyRuns(xBase + from * 4, rowStride * 4, dst, run * 4, run * 4, rows);
+      dst += rows * run * 4;
+      for (let d = outer - 1; d >= 0 && ++index[d]! === merged.size[d]; d--) index[d] = 0;
+    }
+    return out;
+  }
+  const xs = backend.typedArrayFromHeap({ ...x, shape: merged.shape });
+  const os = backend.typedArrayFromHeap(out);
   const index = new Array<number>(Math.max(rank - 1, 0)).fill(0); // position along every axis but the last
   for (let o = 0; o < total; o += run) {
     let from = merged.begin[rank - 1]!;
