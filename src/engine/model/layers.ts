@@ -13,6 +13,7 @@ import { sumOnDevice } from '../rl';
 import { taping } from '../rl/tape';
 import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
 import { wasmGelu } from './wasmGelu';
+import { wasmTapedLayerNorm } from './wasmLayerNorm';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
 export const MASKED = -1e9;
@@ -277,6 +278,9 @@ export class LayerNorm {
     // On WebGPU with no gradient tape (sampling, the log-prob passes): one fused dispatch (./webgpu/fused.ts).
     const fused = fusedLayerNorm(x, this.g, this.b, this.eps);
     if (fused) return fused;
+    // Under a gradient tape on wasm: one kernel forward, one backward (./wasmLayerNorm.ts: the same bits).
+    const taped = taping() ? wasmTapedLayerNorm(x, this.g, this.b, this.eps) : null;
+    if (taped) return taped;
     const centred = tf.sub(x, meanLastAxis(x)); // x − mean, [..., dim]
     const variance = meanLastAxis(tf.square(centred)); // [..., 1]: the biased variance, as tf.moments
     const xhat = tf.mul(centred, tf.rsqrt(tf.add(variance, this.epsScalar)));

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LayerNorm, ParamStore } from './layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE, setFusedKernels, setWasmLayerNormMaxSize } from './webgpu/fused';
-import { layerNormRows, registerWasmLayerNorm, unregisterWasmLayerNorm, wasmLayerNormRegistered, withoutWasmLayerNorm } from './wasmLayerNorm';
+import { WASM_LAYER_NORM_TAPED, layerNormRows, registerWasmLayerNorm, registerWasmLayerNormTaped, unregisterWasmLayerNorm, unregisterWasmLayerNormTaped, wasmLayerNormRegistered, withoutWasmLayerNorm } from './wasmLayerNorm';
 
 describe('layerNormRows', () => {
   it('normalises each row by hand-computed numbers', () => {
@@ -115,6 +115,90 @@ describe('the wasm LayerNorm kernel', () => {
     } finally {
       setFusedKernels(true);
     }
+    x.dispose();
+  });
+});
+
+describe('LayerNorm under a gradient tape on wasm: one kernel each way, the reference ops\' bits', () => {
+  let store: ParamStore;
+  let registeredHere = false;
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    store = new ParamStore({ seed: 2 }, true);
+    registeredHere = registerWasmLayerNormTaped();
+  });
+  afterAll(async () => {
+    if (registeredHere) unregisterWasmLayerNormTaped();
+    store.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  /**
+   * A pre-LN residual block's shape of use: h = x + ln1(x)·w1, out = Σ (h + ln2(h))·w2, so x and h
+   * each reach a LayerNorm and a residual add (their gradients are sums whose order matters).
+   * Returns the loss, and the gradients of x and of both LayerNorms' gain and bias, as bits; and
+   * the kernels the gradient ran.
+   */
+  async function block(x: tf.Tensor, ln1: LayerNorm, ln2: LayerNorm, w1: tf.Tensor, w2: tf.Tensor) {
+    const vars = [ln1.g, ln1.b, ln2.g, ln2.b];
+    const info = await tf.profile(() =>
+      tf.tidy(() => {
+        const xv = tf.variable(x.clone(), true);
+        const { value, grads } = tf.variableGrads(() => {
+          const h = tf.add(xv, tf.mul(ln1.apply(xv), w1));
+          return tf.sum(tf.mul(tf.add(h, ln2.apply(h)), w2)) as tf.Scalar;
+        }, [xv, ...vars]);
+        const out = [value, grads[xv.name]!, ...vars.map((v) => grads[v.name]!)].map((t) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer)));
+        xv.dispose();
+        return tf.tensor1d(out.flat().map((b) => b >>> 0), 'int32'); // returned so tf.profile sees a tensor
+      }),
+    );
+    const bits = Array.from((info.result as tf.Tensor).dataSync());
+    (info.result as tf.Tensor).dispose();
+    return { bits, kernels: info.kernels.map((k) => k.name) };
+  }
+
+  it('gives the reference ops\' loss and gradients bit for bit: rows of 64 (a teacher-forced pass\'s, 4 prompts\' worth) and of 7', async () => {
+    for (const [shape, seed] of [[[4, 31, 64], 10], [[3, 5, 7], 20], [[2, 64], 30]] as [number[], number][]) {
+      const c = shape[shape.length - 1]!;
+      const ln1 = new LayerNorm(store, `a${seed}`, c);
+      const ln2 = new LayerNorm(store, `b${seed}`, c);
+      tf.tidy(() => {
+        for (const [i, v] of [ln1.g, ln2.g].entries()) v.assign(tf.randomNormal([c], 1, 0.3, 'float32', seed + i));
+        for (const [i, v] of [ln1.b, ln2.b].entries()) v.assign(tf.randomNormal([c], 0, 0.3, 'float32', seed + 2 + i));
+      });
+      const x = tf.randomNormal(shape, 0.5, 2, 'float32', seed + 4);
+      const w1 = tf.randomNormal(shape, 0, 1, 'float32', seed + 5);
+      const w2 = tf.randomNormal(shape, 0, 1, 'float32', seed + 6);
+      const ours = await block(x, ln1, ln2, w1, w2);
+      expect(unregisterWasmLayerNormTaped()).toBe(true);
+      let ref: Awaited<ReturnType<typeof block>>;
+      try {
+        ref = await block(x, ln1, ln2, w1, w2);
+      } finally {
+        registerWasmLayerNormTaped();
+      }
+      expect(ours.bits.length).toBe(1 + tf.util.sizeFromShape(shape) + 4 * c);
+      expect(ours.bits, JSON.stringify(shape)).toEqual(ref.bits);
+      expect(ours.kernels.filter((k) => k === WASM_LAYER_NORM_TAPED)).toHaveLength(2); // the two LayerNorms' forwards (their gradients are one kernel each too)
+      expect(ref.kernels).not.toContain(WASM_LAYER_NORM_TAPED);
+      expect(ref.kernels).toContain('Rsqrt');
+      expect(ours.kernels).not.toContain('Rsqrt');
+      tf.dispose([x, w1, w2]);
+    }
+  });
+
+  it('leaves no tensor behind, forward or backward', () => {
+    const ln = new LayerNorm(store, 'leak', 64);
+    const x = tf.randomNormal([8, 64], 0, 1, 'float32', 40);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      tf.tidy(() => {
+        tf.variableGrads(() => tf.sum(ln.apply(x)) as tf.Scalar); // the gain's and bias's gradients: x's pruned
+        tf.grads((t: tf.Tensor) => tf.sum(ln.apply(t)))([x]); // x's: the gain's and bias's pruned
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 });

@@ -54,7 +54,18 @@ type HeapBackend = WasmBackend & { typedArrayFromHeap(t: tf.TensorInfo): Float32
 /** The same arithmetic as layerNormRows, as the engine's own wasm kernel (./kernels/layerNorm.wat): byte addresses, float32 eps. */
 type LayerNormKernel = (x: number, g: number, b: number, y: number, rows: number, cols: number, eps: number) => void;
 
-const kernels = perBackend((memory) => instantiateOver(memory, { plain: LAYER_NORM_WASM_PLAIN, shared: LAYER_NORM_WASM_SHARED }).layerNorm as LayerNormKernel);
+/** ./kernels/layerNorm.wat's exports: the forward, and the gradient's two passes (byte addresses). */
+interface LayerNormKernels {
+  layerNorm: LayerNormKernel;
+  layerNormVarEps(x: number, ve: number, rows: number, cols: number, eps: number): void;
+  layerNormGrad(x: number, g: number, dy: number, pw: number, dx1: number, dx2: number, dg: number, db: number, rows: number, cols: number, eps: number, k: number): void;
+}
+
+const modules = perBackend((memory): LayerNormKernels => {
+  const e = instantiateOver(memory, { plain: LAYER_NORM_WASM_PLAIN, shared: LAYER_NORM_WASM_SHARED });
+  return { layerNorm: e.layerNorm as LayerNormKernel, layerNormVarEps: e.layerNormVarEps as LayerNormKernels['layerNormVarEps'], layerNormGrad: e.layerNormGrad as LayerNormKernels['layerNormGrad'] };
+});
+const kernels = { get: (be: WasmBackend): LayerNormKernel | null => modules.get(be)?.layerNorm ?? null };
 
 /**
  * Register the kernel for 'wasm' (idempotent). Returns true if it was registered now. Where the
@@ -84,6 +95,102 @@ export function registerWasmLayerNorm(backendName = 'wasm'): boolean {
     },
   });
   return true;
+}
+
+/**
+ * LayerNorm under a gradient tape (the update's forward and backward) as one tfjs kernel each
+ * way, where the reference ops ran 9 kernels forward and ~25 backward (broadcast products, sums,
+ * casts, a Pow, reshapes), 11 LayerNorms an update: ~700 kernels, each with tfjs's per-kernel
+ * cost, over rows of 64 floats.
+ *
+ * Same bits as the reference ops' values AND gradients. The forward is `layerNorm` above. The
+ * gradient (./kernels/layerNorm.wat's `layerNormGrad`) does every float32 operation of
+ * tfjs-core's gradients of the nine ops in their order; ve^1.5 (Rsqrt's gradient) is tfjs's
+ * own Pow. One subtlety is the order in which x's gradients are added: x reaches the reference
+ * twice (x − mean, and mean), and tfjs adds each to what x has gathered from its other uses (the
+ * residual) as the tape meets it, Sub's first: (dres + dx₁) + dx₂, not dres + (dx₁ + dx₂). So
+ * the kernel takes x twice, as inputs `xa` and `xb`, and returns their gradients apart: tfjs
+ * then adds them in that same order. ./wasmLayerNorm.test.ts compares every bit, in a residual
+ * block's graph.
+ */
+export const WASM_LAYER_NORM_TAPED = 'RftWasmLayerNormTaped';
+const WASM_LAYER_NORM_GRAD = 'RftWasmLayerNormGrad';
+
+type TapedAttrs = { eps: number };
+
+/** Register the taped kernel, its gradient kernel (for 'wasm'), and the gradient (once). Returns true if registered now. */
+export function registerWasmLayerNormTaped(backendName = 'wasm'): boolean {
+  if (!tf.getGradient(WASM_LAYER_NORM_TAPED)) {
+    tf.registerGradient({
+      kernelName: WASM_LAYER_NORM_TAPED,
+      inputsToSave: ['xa', 'gain'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, gain] = saved as [tf.Tensor, tf.Tensor];
+        const [dx1, dx2, dg, db] = tf.engine().runKernel(WASM_LAYER_NORM_GRAD, { x, gain, dy: dy as tf.Tensor }, attrs) as tf.Tensor[];
+        return { xa: () => dx1!, xb: () => dx2!, gain: () => dg!, bias: () => db! };
+      },
+    });
+  }
+  if (tf.getKernel(WASM_LAYER_NORM_TAPED, backendName)) return false;
+  tf.registerKernel({
+    kernelName: WASM_LAYER_NORM_TAPED,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { xa: x, gain, bias } = inputs as { xa: tf.TensorInfo; gain: tf.TensorInfo; bias: tf.TensorInfo };
+      const be = backend as unknown as HeapBackend;
+      const out = be.makeOutput([...x.shape], 'float32');
+      const cols = gain.shape[0]!;
+      modules.get(be)!.layerNorm(be.getMemoryOffset(x.dataId), be.getMemoryOffset(gain.dataId), be.getMemoryOffset(bias.dataId), be.getMemoryOffset(out.dataId), tf.util.sizeFromShape(x.shape) / cols, cols, (attrs as unknown as TapedAttrs).eps);
+      return out;
+    },
+  });
+  tf.registerKernel({
+    kernelName: WASM_LAYER_NORM_GRAD,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, gain, dy } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo; dy: tf.TensorInfo };
+      const be = backend as unknown as HeapBackend & { disposeData(dataId: object): boolean };
+      const k = modules.get(be)!;
+      const { eps } = attrs as unknown as TapedAttrs;
+      const cols = gain.shape[0]!;
+      const rows = tf.util.sizeFromShape(x.shape) / cols;
+      // ve = var + eps per row, then ve^1.5 by tfjs's own Pow (the reference's Rsqrt gradient calls pow(x, 1.5)).
+      const ve = be.makeOutput([rows], 'float32');
+      const exponent = be.makeOutput([], 'float32');
+      let pw: tf.TensorInfo | null = null;
+      try {
+        k.layerNormVarEps(be.getMemoryOffset(x.dataId), be.getMemoryOffset(ve.dataId), rows, cols, eps);
+        be.typedArrayFromHeap(exponent)[0] = 1.5;
+        pw = tf.getKernel('Pow', backendName)!.kernelFunc({ inputs: { a: ve, b: exponent }, backend, attrs: {} }) as tf.TensorInfo;
+        const outs = [[...x.shape], [...x.shape], [cols], [cols]].map((shape) => be.makeOutput(shape, 'float32'));
+        const [dx1, dx2, dg, db] = outs.map((t) => be.getMemoryOffset(t.dataId)) as [number, number, number, number];
+        k.layerNormGrad(be.getMemoryOffset(x.dataId), be.getMemoryOffset(gain.dataId), be.getMemoryOffset(dy.dataId), be.getMemoryOffset(pw.dataId), dx1, dx2, dg, db, rows, cols, eps, Math.fround(1 / cols));
+        return outs;
+      } finally {
+        for (const t of [ve, exponent, pw]) if (t) be.disposeData(t.dataId);
+      }
+    },
+  });
+  return true;
+}
+
+/** Undo registerWasmLayerNormTaped's kernels (tests compare against the reference ops). Returns true if registered. */
+export function unregisterWasmLayerNormTaped(backendName = 'wasm'): boolean {
+  if (!tf.getKernel(WASM_LAYER_NORM_TAPED, backendName)) return false;
+  tf.unregisterKernel(WASM_LAYER_NORM_TAPED, backendName);
+  tf.unregisterKernel(WASM_LAYER_NORM_GRAD, backendName);
+  return true;
+}
+
+/**
+ * LayerNorm of x (any rank, over the last axis) through the taped kernel, or null where it does
+ * not apply (another backend, not registered, not float32, the module does not run): the caller
+ * runs the reference ops.
+ */
+export function wasmTapedLayerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor | null {
+  if (x.dtype !== 'float32' || tf.getBackend() !== 'wasm' || !tf.getKernel(WASM_LAYER_NORM_TAPED, 'wasm')) return null;
+  if (!modules.get(tf.backend() as unknown as WasmBackend)) return null;
+  return tf.engine().runKernel<tf.Tensor>(WASM_LAYER_NORM_TAPED, { xa: x, xb: x, gain: g, bias: b }, { eps: Math.fround(eps) });
 }
 
 /** Whether the wasm LayerNorm kernel is registered (tests unregister it to compare). */

@@ -8,14 +8,15 @@
  *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
  *   - a bias's gradient (a Sum over the rows) is one pass of our kernel (./wasmColumnSum.ts);
  *   - transposes that keep the last axis (attention's heads) copy whole runs (./wasmTranspose.ts);
- *   - LayerNorm's forward without a tape is one kernel (../model/wasmLayerNorm.ts);
+ *   - LayerNorm is one kernel: its forward without a tape, and forward and backward under one
+ *     (../model/wasmLayerNorm.ts);
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts);
  *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts).
  * Idempotent.
  */
 import { patchWasmExp } from '../model/wasmExp';
 import { registerWasmGelu } from '../model/wasmGelu';
-import { registerWasmLayerNorm } from '../model/wasmLayerNorm';
+import { registerWasmLayerNorm, registerWasmLayerNormTaped } from '../model/wasmLayerNorm';
 import { patchWasmBatchMatMul } from './wasmBatchMatMul';
 import { patchTransposedMatMul } from './wasmMatMul';
 import { patchWasmCopies } from './wasmCopies';
@@ -29,6 +30,7 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   patchWasmColumnSum(backendName);
   patchWasmTranspose(backendName);
   registerWasmLayerNorm(backendName);
+  registerWasmLayerNormTaped(backendName);
   registerWasmGelu(backendName);
   patchWasmExp(backendName);
 }

@@ -13,6 +13,10 @@
 ;; Like ../../train/kernels/batchMatMul.wat, this IMPORTS the backend's own memory and reads and
 ;; writes tensors where tfjs keeps them (byte addresses). y holds x − mean between the passes;
 ;; it must not alias x.
+;;
+;; Under a gradient tape (the update's forward) the same forward runs, and its gradient is the
+;; two functions at the end (`layerNormVarEps`, then tfjs's Pow, then `layerNormGrad`): every
+;; product, quotient and sum of tfjs-core's gradients of the nine reference ops, in their order.
 (module
   (memory (import "env" "memory") 1)
 
@@ -85,6 +89,154 @@
             (f32.load (i32.add (local.get $b) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $out1)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+;; ve = var + eps per row (what the reference's Rsqrt saved for its gradient): mean and the sum of
+  ;; squares exactly as `layerNorm` computes them. ../wasmLayerNorm.ts raises it to 1.5 with tfjs's
+  ;; own Pow (the C library's powf: not ours to copy) before `layerNormGrad`.
+  (func (export "layerNormVarEps") (param $x i32) (param $ve i32) (param $rows i32) (param $cols i32) (param $eps f32)
+    (local $r i32) (local $j i32) (local $xr i32) (local $rowBytes i32) (local $sum f32) (local $mean f32) (local $d f32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $doneRows (loop $row
+      (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
+      (local.set $sum (f32.const 0))
+      (local.set $j (i32.const 0))
+      (block $s1 (loop $sumLoop
+        (br_if $s1 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $xr) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sumLoop)))
+      (local.set $mean (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))))
+      (local.set $sum (f32.const 0))
+      (local.set $j (i32.const 0))
+      (block $s2 (loop $squares
+        (br_if $s2 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $d (f32.sub (f32.load (i32.add (local.get $xr) (local.get $j))) (local.get $mean)))
+        (local.set $sum (f32.add (local.get $sum) (f32.mul (local.get $d) (local.get $d))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $squares)))
+      (f32.store (i32.add (local.get $ve) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.add (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))) (local.get $eps)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
+  ;; The gradient of y = ((x − m)·rsqrt(ve))·g + b, m = mean(x), ve = mean((x − m)²) + eps, given
+  ;; dy and pw = ve^1.5 per row (tfjs's Pow), as tfjs-core 4.22's gradients compute it, the tape
+  ;; walked backwards (c = x − m, s = rsqrt(ve), h = c·s, k = 1/cols rounded to float32 by the caller,
+  ;; as layers.ts's tf.fill([C], 1 / C) rounds it):
+  ;;   y = h·g + b         dh = dy·g;   dg = Σ_rows dy·h;  db = Σ_rows dy     (Mul_grad, Add_grad)
+  ;;   h = c·s             dc₁ = dh·s;  ds = Σ_j dh·c                          (Mul_grad: a broadcast b)
+  ;;   s = rsqrt(ve)       dve = −(ds / (pw·2))                                (Rsqrt_grad)
+  ;;   ve = mean(c²) + eps dq = dve·k;  dc₂ = dq·(c·2)                          (layers.ts's mean gradient, Square_grad)
+  ;;   c = x − m           dc = dc₁ + dc₂;  dx₁ = dc;  dm = −(Σ_j dc)            (Sub_grad: neg of the sum)
+  ;;   m = mean(x)         dx₂ = dm·k
+  ;; Every Σ_j is left to right from 0 (tfjs's Sum); Σ_rows from 0 over the rows in order
+  ;; (../../train/kernels/columnSum.wat's order, the patched Sum the reference runs). x's two
+  ;; gradients come back apart (dx1, dx2): tfjs adds them to x's other gradients in the order the
+  ;; tape meets Sub then Mean, which ../wasmLayerNorm.ts keeps by passing x in twice. dx1 holds c
+  ;; until it is overwritten row by row; it must not alias anything else.
+  (func (export "layerNormGrad") (param $x i32) (param $g i32) (param $dy i32) (param $pw i32)
+                                 (param $dx1 i32) (param $dx2 i32) (param $dg i32) (param $db i32)
+                                 (param $rows i32) (param $cols i32) (param $eps f32) (param $k f32)
+    (local $r i32) (local $j i32) (local $xr i32) (local $dyr i32) (local $d1 i32) (local $d2 i32)
+    (local $rowBytes i32) (local $end4 i32)
+    (local $sum f32) (local $mean f32) (local $c f32) (local $s f32) (local $ds f32) (local $dq f32) (local $dm f32)
+    (local $dh f32) (local $sV v128) (local $dqV v128) (local $dhV v128) (local $cV v128) (local $dyV v128) (local $two v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end4 (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
+    (local.set $two (f32x4.splat (f32.const 2)))
+    ;; dg = db = +0
+    (local.set $j (i32.const 0))
+    (block $z (loop $zero
+      (br_if $z (i32.ge_u (local.get $j) (local.get $rowBytes)))
+      (f32.store (i32.add (local.get $dg) (local.get $j)) (f32.const 0))
+      (f32.store (i32.add (local.get $db) (local.get $j)) (f32.const 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $zero)))
+    (local.set $r (i32.const 0))
+    (block $doneRows (loop $row
+      (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
+      (local.set $dyr (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $rowBytes))))
+      (local.set $d1 (i32.add (local.get $dx1) (i32.mul (local.get $r) (local.get $rowBytes))))
+      (local.set $d2 (i32.add (local.get $dx2) (i32.mul (local.get $r) (local.get $rowBytes))))
+      ;; m, then c = x − m into dx1 and the sum of squares, then s = 1 / sqrt(ve): the forward's bits
+      (local.set $sum (f32.const 0))
+      (local.set $j (i32.const 0))
+      (block $s1 (loop $sumLoop
+        (br_if $s1 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $xr) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sumLoop)))
+      (local.set $mean (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))))
+      (local.set $sum (f32.const 0))
+      (local.set $ds (f32.const 0))
+      (local.set $j (i32.const 0))
+      (block $s2 (loop $centre
+        (br_if $s2 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $c (f32.sub (f32.load (i32.add (local.get $xr) (local.get $j))) (local.get $mean)))
+        (f32.store (i32.add (local.get $d1) (local.get $j)) (local.get $c))
+        (local.set $sum (f32.add (local.get $sum) (f32.mul (local.get $c) (local.get $c))))
+        ;; ds = Σ_j (dy·g)·c
+        (local.set $ds (f32.add (local.get $ds)
+          (f32.mul (f32.mul (f32.load (i32.add (local.get $dyr) (local.get $j))) (f32.load (i32.add (local.get $g) (local.get $j))))
+                   (local.get $c))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $centre)))
+      (local.set $s (f32.div (f32.const 1)
+        (f32.sqrt (f32.add (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))) (local.get $eps)))))
+      ;; dq = −(ds / (pw·2))·k
+      (local.set $dq (f32.mul (f32.neg (f32.div (local.get $ds)
+        (f32.mul (f32.load (i32.add (local.get $pw) (i32.shl (local.get $r) (i32.const 2)))) (f32.const 2)))) (local.get $k)))
+      ;; dc = (dy·g)·s + dq·(c·2) into dx1; dg += dy·(c·s); db += dy (four lanes at a time, then the tail)
+      (local.set $sV (f32x4.splat (local.get $s)))
+      (local.set $dqV (f32x4.splat (local.get $dq)))
+      (local.set $j (i32.const 0))
+      (block $e4 (loop $each4
+        (br_if $e4 (i32.ge_u (local.get $j) (local.get $end4)))
+        (local.set $dyV (v128.load align=4 (i32.add (local.get $dyr) (local.get $j))))
+        (local.set $cV (v128.load align=4 (i32.add (local.get $d1) (local.get $j))))
+        (local.set $dhV (f32x4.mul (local.get $dyV) (v128.load align=4 (i32.add (local.get $g) (local.get $j)))))
+        (v128.store align=4 (i32.add (local.get $d1) (local.get $j))
+          (f32x4.add (f32x4.mul (local.get $dhV) (local.get $sV))
+                     (f32x4.mul (local.get $dqV) (f32x4.mul (local.get $cV) (local.get $two)))))
+        (v128.store align=4 (i32.add (local.get $dg) (local.get $j))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $dg) (local.get $j)))
+                     (f32x4.mul (local.get $dyV) (f32x4.mul (local.get $cV) (local.get $sV)))))
+        (v128.store align=4 (i32.add (local.get $db) (local.get $j))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $db) (local.get $j))) (local.get $dyV)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $each4)))
+      (block $e1 (loop $each1
+        (br_if $e1 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $c (f32.load (i32.add (local.get $d1) (local.get $j))))
+        (local.set $dh (f32.mul (f32.load (i32.add (local.get $dyr) (local.get $j))) (f32.load (i32.add (local.get $g) (local.get $j)))))
+        (f32.store (i32.add (local.get $d1) (local.get $j))
+          (f32.add (f32.mul (local.get $dh) (local.get $s)) (f32.mul (local.get $dq) (f32.mul (local.get $c) (f32.const 2)))))
+        (f32.store (i32.add (local.get $dg) (local.get $j))
+          (f32.add (f32.load (i32.add (local.get $dg) (local.get $j)))
+                   (f32.mul (f32.load (i32.add (local.get $dyr) (local.get $j))) (f32.mul (local.get $c) (local.get $s)))))
+        (f32.store (i32.add (local.get $db) (local.get $j))
+          (f32.add (f32.load (i32.add (local.get $db) (local.get $j))) (f32.load (i32.add (local.get $dyr) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $each1)))
+      ;; dm = −(Σ_j dc); dx2 = dm·k
+      (local.set $sum (f32.const 0))
+      (local.set $j (i32.const 0))
+      (block $s3 (loop $dcSum
+        (br_if $s3 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $d1) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $dcSum)))
+      (local.set $dm (f32.mul (f32.neg (local.get $sum)) (local.get $k)))
+      (local.set $j (i32.const 0))
+      (block $s4 (loop $fill
+        (br_if $s4 (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (f32.store (i32.add (local.get $d2) (local.get $j)) (local.get $dm))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $fill)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
 )
