@@ -146,7 +146,7 @@ describe('LayerNorm under a gradient tape on wasm: one kernel each way, the refe
         const xv = tf.variable(x.clone(), true);
         const { value, grads } = tf.variableGrads(() => {
           const h = tf.add(xv, tf.mul(ln1.apply(xv), w1));
-          return tf.sum(tf.mul(tf.add(h, ln2.apply(h)), w2)) as tf.Scalar;
+          return tf.sum<tf.Scalar>(tf.mul(tf.add(h, ln2.apply(h)), w2));
         }, [xv, ...vars]);
         const out = [value, grads[xv.name]!, ...vars.map((v) => grads[v.name]!)].map((t) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer)));
         xv.dispose();
@@ -194,7 +194,7 @@ describe('LayerNorm under a gradient tape on wasm: one kernel each way, the refe
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       tf.tidy(() => {
-        tf.variableGrads(() => tf.sum(ln.apply(x)) as tf.Scalar); // the gain's and bias's gradients: x's pruned
+        tf.variableGrads(() => tf.sum<tf.Scalar>(ln.apply(x))); // the gain's and bias's gradients: x's pruned
         tf.grads((t: tf.Tensor) => tf.sum(ln.apply(t)))([x]); // x's: the gain's and bias's pruned
       });
     }

@@ -126,7 +126,7 @@ export function registerWasmLayerNormTaped(backendName = 'wasm'): boolean {
       inputsToSave: ['xa', 'gain'],
       gradFunc: (dy, saved, attrs) => {
         const [x, gain] = saved as [tf.Tensor, tf.Tensor];
-        const [dx1, dx2, dg, db] = tf.engine().runKernel(WASM_LAYER_NORM_GRAD, { x, gain, dy: dy as tf.Tensor }, attrs) as tf.Tensor[];
+        const [dx1, dx2, dg, db] = tf.engine().runKernel<tf.Tensor[]>(WASM_LAYER_NORM_GRAD, { x, gain, dy: dy as tf.Tensor }, attrs);
         return { xa: () => dx1!, xb: () => dx2!, gain: () => dg!, bias: () => db! };
       },
     });
@@ -161,7 +161,7 @@ export function registerWasmLayerNormTaped(backendName = 'wasm'): boolean {
       try {
         k.layerNormVarEps(be.getMemoryOffset(x.dataId), be.getMemoryOffset(ve.dataId), rows, cols, eps);
         be.typedArrayFromHeap(exponent)[0] = 1.5;
-        pw = tf.getKernel('Pow', backendName)!.kernelFunc({ inputs: { a: ve, b: exponent }, backend, attrs: {} }) as tf.TensorInfo;
+        pw = tf.getKernel('Pow', backendName).kernelFunc({ inputs: { a: ve, b: exponent }, backend, attrs: {} }) as tf.TensorInfo;
         const outs = [[...x.shape], [...x.shape], [cols], [cols]].map((shape) => be.makeOutput(shape, 'float32'));
         const [dx1, dx2, dg, db] = outs.map((t) => be.getMemoryOffset(t.dataId)) as [number, number, number, number];
         k.layerNormGrad(be.getMemoryOffset(x.dataId), be.getMemoryOffset(gain.dataId), be.getMemoryOffset(dy.dataId), be.getMemoryOffset(pw.dataId), dx1, dx2, dg, db, rows, cols, eps, Math.fround(1 / cols));
