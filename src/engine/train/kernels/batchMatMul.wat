@@ -107,6 +107,49 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop))))
 
+  ;; out[r][c] for r < 4, c < 8 = Σ_p A(r, p)·B[p][c], each a running sum from +0 over p in order
+  ;; (k <= 48: tfjs's single block). A(r, p) at a + r·aRow + p·aCol, B at b + p·bRow, out rows
+  ;; bRow apart (out is [m, n] like B's rows). Eight accumulators, two B vectors, one splat:
+  ;; eleven vector registers, no spills.
+  (func $block4x8 (param $a i32) (param $aRow i32) (param $aCol i32) (param $b i32) (param $bRow i32) (param $out i32) (param $k i32)
+    (local $p i32) (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
+    (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
+    (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
+    (local.set $c30 (v128.const f32x4 0 0 0 0)) (local.set $c31 (v128.const f32x4 0 0 0 0))
+    (local.set $p (i32.const 0))
+    (loop $kLoop
+      (local.set $b0 (v128.load offset=0 align=4 (local.get $b)))
+      (local.set $b1 (v128.load offset=16 align=4 (local.get $b)))
+      (local.set $s (f32x4.splat (f32.load (local.get $a))))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $s (f32x4.splat (f32.load (i32.add (local.get $a) (local.get $aRow)))))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $s (f32x4.splat (f32.load (i32.add (local.get $a) (i32.shl (local.get $aRow) (i32.const 1))))))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $s (f32x4.splat (f32.load (i32.add (local.get $a) (i32.mul (local.get $aRow) (i32.const 3))))))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $aCol)))
+      (local.set $b (i32.add (local.get $b) (local.get $bRow)))
+      (br_if $kLoop (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k))))
+    (v128.store offset=0 align=4 (local.get $out) (local.get $c00))
+    (v128.store offset=16 align=4 (local.get $out) (local.get $c01))
+    (local.set $out (i32.add (local.get $out) (local.get $bRow)))
+    (v128.store offset=0 align=4 (local.get $out) (local.get $c10))
+    (v128.store offset=16 align=4 (local.get $out) (local.get $c11))
+    (local.set $out (i32.add (local.get $out) (local.get $bRow)))
+    (v128.store offset=0 align=4 (local.get $out) (local.get $c20))
+    (v128.store offset=16 align=4 (local.get $out) (local.get $c21))
+    (local.set $out (i32.add (local.get $out) (local.get $bRow)))
+    (v128.store offset=0 align=4 (local.get $out) (local.get $c30))
+    (v128.store offset=16 align=4 (local.get $out) (local.get $c31)))
+
   ;; One batch: out ([m, n], row-major) = A · B, A(i, p) at a + i·aRow + p·aCol, B row-major
   ;; [k, n]. Row by row; each row in strips of 16 columns (four accumulators: one splat feeds
   ;; four loads, and 8 vector registers stay live, few enough not to spill), then strips of 4,
@@ -114,6 +157,12 @@
   ;; $padded: B is our scratch copy, with 4 floats of room after it, so the last strip of 4 may
   ;; read past the end of a row of B (into the next row, or the room) and store only its first
   ;; n mod 4 lanes: the lanes are independent sums, so those are the same bits, at vector speed.
+  ;;
+  ;; Where k <= 48 (one of tfjs's blocks: each element is then its single partial sum from +0,
+  ;; which is what every default attention product has: k of 16, 31 or 47), rows in groups of
+  ;; four first take their columns in blocks of 4 x 8 (`$block4x8`): four splats and two loads
+  ;; feed eight products, where a 16-wide strip of one row needs a splat and four loads for four.
+  ;; The row loop then starts those rows at the first column the blocks left.
   (func $gemm (param $a i32) (param $aRow i32) (param $aCol i32) (param $b i32) (param $out i32)
               (param $m i32) (param $n i32) (param $k i32) (param $padded i32)
     (local $i i32) (local $j i32) (local $p i32) (local $k0 i32) (local $kEnd i32) (local $w i32)
@@ -122,12 +171,30 @@
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local $sAcc f32) (local $sT f32)
+    (local $j8 i32) (local $m4 i32)
     (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    ;; Columns below $j8 of rows below $m4 come from 4 x 8 blocks.
+    (local.set $m4 (select (i32.and (local.get $m) (i32.const -4)) (i32.const 0) (i32.le_u (local.get $k) (i32.const 48))))
+    (local.set $j8 (select (i32.and (local.get $n) (i32.const -8)) (i32.const 0) (i32.ne (local.get $m4) (i32.const 0))))
+    (local.set $i (i32.const 0))
+    (block $noBlocks (loop $rows4
+      (br_if $noBlocks (i32.ge_u (local.get $i) (local.get $m4)))
+      (local.set $j (i32.const 0))
+      (block $noCols (loop $cols8
+        (br_if $noCols (i32.ge_u (local.get $j) (local.get $j8)))
+        (call $block4x8 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))) (local.get $aRow) (local.get $aCol)
+                        (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bRow)
+                        (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $bRow))) (i32.shl (local.get $j) (i32.const 2)))
+                        (local.get $k))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $cols8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $rows4)))
     (local.set $i (i32.const 0))
     (loop $row
       (local.set $aI (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $bRow))))
-      (local.set $j (i32.const 0))
+      (local.set $j (select (local.get $j8) (i32.const 0) (i32.lt_u (local.get $i) (local.get $m4))))
 
       ;; Strips of 16 columns.
       (block $no16 (loop $strip16
