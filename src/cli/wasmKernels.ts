@@ -27,6 +27,7 @@ export const WASM_KERNELS: readonly WasmKernelSource[] = [
   { wat: 'src/engine/train/kernels/batchMatMul.wat', out: 'src/engine/train/kernels/batchMatMul.bytes.ts', name: 'BATCH_MATMUL_WASM' },
   { wat: 'src/engine/train/kernels/copies.wat', out: 'src/engine/train/kernels/copies.bytes.ts', name: 'COPIES_WASM' },
   { wat: 'src/engine/train/kernels/columnSum.wat', out: 'src/engine/train/kernels/columnSum.bytes.ts', name: 'COLUMN_SUM_WASM' },
+  { wat: 'src/engine/algorithms/kernels/adam.wat', out: 'src/engine/algorithms/kernels/adam.bytes.ts', name: 'ADAM_WASM' },
   { wat: 'src/engine/model/kernels/gelu.wat', out: 'src/engine/model/kernels/gelu.bytes.ts', name: 'GELU_WASM' },
   { wat: 'src/engine/model/kernels/exp.wat', out: 'src/engine/model/kernels/exp.bytes.ts', name: 'EXP_WASM' },
   { wat: 'src/engine/model/kernels/layerNorm.wat', out: 'src/engine/model/kernels/layerNorm.bytes.ts', name: 'LAYER_NORM_WASM' },

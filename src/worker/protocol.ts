@@ -176,6 +176,8 @@ export interface WasmKernelCheck {
   concat: { shapes: number[][]; axis: number; maxRelDiff: number; sameBits: boolean }[];
   /** The engine's Exp (engine/model/wasmExp.ts: musl's expf in SIMD) against tfjs's Exp, per input. */
   exp: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
+  /** Two Adam steps through the engine's kernel (engine/algorithms/wasmAdam.ts) against the reference chain: the weights after each. */
+  adam: { maxRelDiff: number; sameBits: boolean };
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

@@ -2,7 +2,7 @@
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
  * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, the Concat of
  * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
- * engine/model/wasmGelu.ts, engine/model/wasmExp.ts)
+ * engine/model/wasmGelu.ts, engine/model/wasmExp.ts, engine/algorithms/wasmAdam.ts)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -21,6 +21,8 @@ import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webg
 import { registerWasmLayerNorm, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
 import { patchWasmExp, unpatchWasmExp } from '../engine/model/wasmExp';
+import { Adam, clipScale } from '../engine/algorithms/optim';
+import { registerWasmAdam, unregisterWasmAdam } from '../engine/algorithms/wasmAdam';
 import type { WasmKernelCheck } from './protocol';
 
 /**
@@ -171,6 +173,38 @@ function checkExp(): WasmKernelCheck['exp'] {
   });
 }
 
+/** Two Adam steps (one clipped) on variables of sizes off a multiple of 4: the weights after each, flat. */
+function adamSteps(): Float32Array {
+  const vars = [[3, 5], [7], [64, 33]].map((shape, i) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 120 + i)))); // tidy: the initial values
+  const opt = new Adam(vars);
+  const out: number[] = [];
+  try {
+    for (let t = 0; t < 2; t++) {
+      const grads = vars.map((v, i) => tf.randomNormal(v.shape, 0, 3, 'float32', 130 + 10 * t + i));
+      const { norm, scale } = clipScale(grads, t === 0 ? 1 : 1e6);
+      opt.step(grads, 1e-3, scale ?? undefined);
+      for (const v of vars) out.push(...v.dataSync());
+      tf.dispose([...grads, norm, ...(scale ? [scale] : [])]);
+    }
+  } finally {
+    opt.dispose();
+    tf.dispose(vars);
+  }
+  return new Float32Array(out);
+}
+
+/** Adam with our kernel, then with the reference chain (the kernel lifted for the call). */
+function checkAdam(): WasmKernelCheck['adam'] {
+  registerWasmAdam();
+  const ours = adamSteps();
+  unregisterWasmAdam();
+  try {
+    return compare(ours, adamSteps());
+  } finally {
+    registerWasmAdam();
+  }
+}
+
 /** Transposes that keep the last axis: attention's heads both ways (16 rows, not 64), a run of 5 floats. */
 const TRANSPOSE_CASES: [number[], number[]][] = [
   [[16, 31, 12, 16], [0, 2, 1, 3]],
@@ -273,6 +307,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     transpose: checkTranspose(),
     concat: checkConcat(),
     exp: checkExp(),
+    adam: checkAdam(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

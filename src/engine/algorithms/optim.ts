@@ -7,6 +7,7 @@
  * so a step costs no readback.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmAdamStep } from './wasmAdam';
 
 export interface AdamOptions {
   beta1?: number;
@@ -56,16 +57,29 @@ export class Adam {
     const c2 = 1 - this.beta2 ** this.t;
     tf.tidy(() => {
       const raw = flatten(grads);
+      // On wasm the chain below is one kernel of ours (./wasmAdam.ts: the same bits).
+      const fused = wasmAdamStep(raw, mVar, vVar, flatten(this.variables), scale, { beta1: this.beta1, beta2: this.beta2, c1, c2, epsilon: this.epsilon, lr });
+      if (fused) {
+        const [m, v, next] = fused;
+        mVar.assign(m);
+        vVar.assign(v);
+        this.assignFlat(next);
+        return;
+      }
       const g = scale ? tf.mul(raw, scale) : raw;
       const m = tf.add(tf.mul(mVar, this.beta1), tf.mul(g, 1 - this.beta1));
       const v = tf.add(tf.mul(vVar, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
       mVar.assign(m);
       vVar.assign(v);
       const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));
-      const next = tf.sub(flatten(this.variables), tf.mul(update, lr));
-      const parts = this.sizes.length === 1 ? [next] : tf.split(next, this.sizes);
-      this.variables.forEach((x, i) => x.assign(tf.reshape(parts[i]!, x.shape)));
+      this.assignFlat(tf.sub(flatten(this.variables), tf.mul(update, lr)));
     });
+  }
+
+  /** The variables from one flat vector, split back in their order. */
+  private assignFlat(next: tf.Tensor): void {
+    const parts = this.sizes.length === 1 ? [next] : tf.split(next, this.sizes);
+    this.variables.forEach((x, i) => x.assign(tf.reshape(parts[i]!, x.shape)));
   }
 
   dispose(): void {

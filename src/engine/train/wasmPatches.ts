@@ -11,9 +11,11 @@
  *   - LayerNorm is one kernel: its forward without a tape, and forward and backward under one
  *     (../model/wasmLayerNorm.ts);
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts);
- *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts).
+ *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts);
+ *   - Adam's element-wise chain is one pass of our kernel (../algorithms/wasmAdam.ts).
  * Idempotent.
  */
+import { registerWasmAdam } from '../algorithms/wasmAdam';
 import { patchWasmExp } from '../model/wasmExp';
 import { registerWasmGelu } from '../model/wasmGelu';
 import { registerWasmLayerNorm, registerWasmLayerNormTaped } from '../model/wasmLayerNorm';
@@ -33,4 +35,5 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   registerWasmLayerNormTaped(backendName);
   registerWasmGelu(backendName);
   patchWasmExp(backendName);
+  registerWasmAdam(backendName);
 }
