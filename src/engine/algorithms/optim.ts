@@ -58,7 +58,7 @@ export class Adam {
     tf.tidy(() => {
       const raw = flatten(grads);
       // On wasm the chain below is one kernel of ours (./wasmAdam.ts: the same bits).
-      const fused = wasmAdamStep(raw, mVar, vVar, flatten(this.variables), scale, { beta1: this.beta1, beta2: this.beta2, c1, c2, epsilon: this.epsilon, lr });
+      const fused = wasmAdamStep(raw, mVar, vVar, () => flatten(this.variables), scale, { beta1: this.beta1, beta2: this.beta2, c1, c2, epsilon: this.epsilon, lr });
       if (fused) {
         const [m, v, next] = fused;
         mVar.assign(m);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, clipScale } from './optim';
-import { WASM_ADAM, registerWasmAdam, unregisterWasmAdam } from './wasmAdam';
+import { WASM_ADAM, registerWasmAdam, unregisterWasmAdam, wasmAdamStep } from './wasmAdam';
 
 /** Variables of several shapes (sizes off multiples of 4: the kernel's tail), seeded. */
 function makeVariables(): tf.Variable[] {
@@ -71,5 +71,23 @@ describe('Adam on wasm: one kernel for the element-wise chain, the chain\'s bits
     expect(tf.memory().numTensors).toBe(before);
     opt.dispose();
     tf.dispose([...vars, ...grads]);
+  });
+
+  it('steps aside elsewhere without making the flat weights (a Concat of every variable: a dispatch or more on a GPU)', async () => {
+    await tf.setBackend('cpu');
+    try {
+      const g = tf.ones([4]);
+      let made = 0;
+      const weights = () => {
+        made++;
+        return tf.zeros([4]);
+      };
+      const scalars = { beta1: 0.9, beta2: 0.999, c1: 0.1, c2: 0.001, epsilon: 1e-8, lr: 1e-3 };
+      expect(wasmAdamStep(g, g, g, weights, undefined, scalars)).toBeNull();
+      expect(made).toBe(0);
+      g.dispose();
+    } finally {
+      await tf.setBackend('wasm');
+    }
   });
 });

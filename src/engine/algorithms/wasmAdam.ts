@@ -64,10 +64,13 @@ export function unregisterWasmAdam(backendName = 'wasm'): boolean {
 /**
  * The new m, v and weights (flat) from the flat gradient, or null where the kernel does not
  * apply (another backend, not registered, the module does not run): the caller runs the chain.
+ * `weights` makes the flat weights only where the kernel runs (elsewhere the chain makes its own:
+ * a Concat of every variable is a dispatch or more on a GPU).
  */
-export function wasmAdamStep(g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, w: tf.Tensor, scale: tf.Scalar | undefined, scalars: AdamScalars): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
+export function wasmAdamStep(g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, weights: () => tf.Tensor, scale: tf.Scalar | undefined, scalars: AdamScalars): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
   if (tf.getBackend() !== 'wasm' || !tf.getKernel(WASM_ADAM, 'wasm') || !kernels.get(tf.backend() as unknown as WasmBackend)) return null;
-  if ([g, m, v, w, ...(scale ? [scale] : [])].some((t) => t.dtype !== 'float32')) return null;
+  if ([g, m, v, ...(scale ? [scale] : [])].some((t) => t.dtype !== 'float32')) return null;
+  const w = weights();
   const inputs: tf.NamedTensorMap = scale ? { g, m, v, w, scale } : { g, m, v, w };
   return tf.engine().runKernel<[tf.Tensor, tf.Tensor, tf.Tensor]>(WASM_ADAM, inputs, scalars as unknown as tf.NamedAttrMap);
 }
