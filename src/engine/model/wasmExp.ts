@@ -4,9 +4,9 @@
  * through a function pointer (~7 ns an element here; the log-softmax over the vocabulary,
  * [64, T, 68] floats per teacher-forced pass and [64, 68] per sampling step, made it ~3% of an
  * iteration's kernel time). The kernel is musl's expf, the algorithm tfjs's Exp runs, operation
- * for operation, so the bits are tfjs's: src/cli/expCheck.ts (npm run exp-check) compares the two on all 2^32
- * float32 inputs, ./wasmExp.test.ts on a sample of them in every run. Exp of int32 (tfjs casts
- * first) goes to the previous kernel. Idempotent; a no-op where there is no Exp.
+ * for operation, so the bits are tfjs's: `npm run exp-check` (src/cli/expCheck.ts) compares the
+ * two on all 2^32 float32 inputs, ./wasmExp.test.ts on a sample of them in every run. Exp of int32
+ * (tfjs casts first) goes to the previous kernel. Idempotent; a no-op where there is no Exp.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { patchKernel, unpatchKernel } from '../train/kernelPatch';
