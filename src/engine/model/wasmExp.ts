@@ -9,7 +9,7 @@
  * (tfjs casts first) goes to the previous kernel. Idempotent; a no-op where there is no Exp.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { patchKernel, unpatchKernel } from '../train/kernelPatch';
+import { patchKernel, unpatchKernel } from './kernelPatch';
 import { EXP_WASM_PLAIN, EXP_WASM_SHARED } from './kernels/exp.bytes';
 import { type WasmBackend, instantiateOver, perBackend } from './wasmModule';
 

@@ -27,7 +27,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BATCH_MATMUL_WASM_PLAIN, BATCH_MATMUL_WASM_SHARED } from './kernels/batchMatMul.bytes';
 import { TRANSPOSE_PATCH_MARK, patchTransposedMatMul } from './wasmMatMul';
-import { patchKernel, unpatchKernel } from './kernelPatch';
+import { patchKernel, unpatchKernel } from '../model/kernelPatch';
 import { type EmscriptenModule, type WasmBackend, type WasmMemory, instantiateOver, perBackend } from '../model/wasmModule';
 
 const MARK = '__rftSimdBatchMatMul';

@@ -7,7 +7,7 @@
  * non-float32 one, goes to the previous kernel. Idempotent; a no-op where there is no Sum.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { patchKernel, unpatchKernel } from './kernelPatch';
+import { patchKernel, unpatchKernel } from '../model/kernelPatch';
 import { COLUMN_SUM_WASM_PLAIN, COLUMN_SUM_WASM_SHARED } from './kernels/columnSum.bytes';
 import { type WasmBackend, instantiateOver, perBackend } from '../model/wasmModule';
 

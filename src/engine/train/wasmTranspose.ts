@@ -7,7 +7,7 @@
  * to the previous kernel. Idempotent; a no-op where there is no Transpose.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { patchKernel, unpatchKernel } from './kernelPatch';
+import { patchKernel, unpatchKernel } from '../model/kernelPatch';
 import type { WasmBackend } from '../model/wasmModule';
 import { copyKernels } from './wasmCopies';
 
