@@ -57,8 +57,8 @@ type LayerNormKernel = (x: number, g: number, b: number, y: number, rows: number
 /** ./kernels/layerNorm.wat's exports: the forward, and the gradient's two passes (byte addresses). */
 interface LayerNormKernels {
   layerNorm: LayerNormKernel;
-  layerNormVarEps(x: number, ve: number, rows: number, cols: number, eps: number): void;
-  layerNormGrad(x: number, g: number, dy: number, pw: number, dx1: number, dx2: number, dg: number, db: number, rows: number, cols: number, eps: number, k: number): void;
+  layerNormVarEps(x: number, mean: number, ve: number, rows: number, cols: number, eps: number): void;
+  layerNormGrad(x: number, g: number, dy: number, mean: number, ve: number, pw: number, dx1: number, dx2: number, dg: number, db: number, rows: number, cols: number, k: number): void;
 }
 
 const modules = perBackend((memory): LayerNormKernels => {
@@ -154,20 +154,24 @@ export function registerWasmLayerNormTaped(backendName = 'wasm'): boolean {
       const { eps } = attrs as unknown as TapedAttrs;
       const cols = gain.shape[0]!;
       const rows = tf.util.sizeFromShape(x.shape) / cols;
-      // ve = var + eps per row, then ve^1.5 by tfjs's own Pow (the reference's Rsqrt gradient calls pow(x, 1.5)).
+      // Each row's mean and ve = var + eps, then ve^1.5 by tfjs's own Pow (the reference's Rsqrt gradient calls pow(x, 1.5)).
+      const mean = be.makeOutput([rows], 'float32');
       const ve = be.makeOutput([rows], 'float32');
       const exponent = be.makeOutput([], 'float32');
       let pw: tf.TensorInfo | null = null;
       try {
-        k.layerNormVarEps(be.getMemoryOffset(x.dataId), be.getMemoryOffset(ve.dataId), rows, cols, eps);
+        k.layerNormVarEps(be.getMemoryOffset(x.dataId), be.getMemoryOffset(mean.dataId), be.getMemoryOffset(ve.dataId), rows, cols, eps);
         be.typedArrayFromHeap(exponent)[0] = 1.5;
         pw = tf.getKernel('Pow', backendName).kernelFunc({ inputs: { a: ve, b: exponent }, backend, attrs: {} }) as tf.TensorInfo;
         const outs = [[...x.shape], [...x.shape], [cols], [cols]].map((shape) => be.makeOutput(shape, 'float32'));
         const [dx1, dx2, dg, db] = outs.map((t) => be.getMemoryOffset(t.dataId)) as [number, number, number, number];
-        k.layerNormGrad(be.getMemoryOffset(x.dataId), be.getMemoryOffset(gain.dataId), be.getMemoryOffset(dy.dataId), be.getMemoryOffset(pw.dataId), dx1, dx2, dg, db, rows, cols, eps, Math.fround(1 / cols));
+        k.layerNormGrad(
+          be.getMemoryOffset(x.dataId), be.getMemoryOffset(gain.dataId), be.getMemoryOffset(dy.dataId), be.getMemoryOffset(mean.dataId), be.getMemoryOffset(ve.dataId), be.getMemoryOffset(pw.dataId),
+          dx1, dx2, dg, db, rows, cols, Math.fround(1 / cols),
+        );
         return outs;
       } finally {
-        for (const t of [ve, exponent, pw]) if (t) be.disposeData(t.dataId);
+        for (const t of [mean, ve, exponent, pw]) if (t) be.disposeData(t.dataId);
       }
     },
   });

@@ -91,10 +91,11 @@
         (br $out1)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
-;; ve = var + eps per row (what the reference's Rsqrt saved for its gradient): mean and the sum of
-  ;; squares exactly as `layerNorm` computes them. ../wasmLayerNorm.ts raises it to 1.5 with tfjs's
-  ;; own Pow (the C library's powf: not ours to copy) before `layerNormGrad`.
-  (func (export "layerNormVarEps") (param $x i32) (param $ve i32) (param $rows i32) (param $cols i32) (param $eps f32)
+;; Per row, the mean and ve = var + eps (what the reference's Rsqrt saved for its gradient),
+  ;; exactly as `layerNorm` computes them; `layerNormGrad` reads both rather than sum each row
+  ;; again. ../wasmLayerNorm.ts raises ve to 1.5 with tfjs's own Pow (the C library's powf: not ours
+  ;; to copy) in between.
+  (func (export "layerNormVarEps") (param $x i32) (param $meanOut i32) (param $ve i32) (param $rows i32) (param $cols i32) (param $eps f32)
     (local $r i32) (local $j i32) (local $xr i32) (local $rowBytes i32) (local $sum f32) (local $mean f32) (local $d f32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $r (i32.const 0))
@@ -109,6 +110,7 @@
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $sumLoop)))
       (local.set $mean (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))))
+      (f32.store (i32.add (local.get $meanOut) (i32.shl (local.get $r) (i32.const 2))) (local.get $mean))
       (local.set $sum (f32.const 0))
       (local.set $j (i32.const 0))
       (block $s2 (loop $squares
@@ -123,7 +125,8 @@
       (br $row))))
 
   ;; The gradient of y = ((x − m)·rsqrt(ve))·g + b, m = mean(x), ve = mean((x − m)²) + eps, given
-  ;; dy and pw = ve^1.5 per row (tfjs's Pow), as tfjs-core 4.22's gradients compute it, the tape
+  ;; dy, each row's mean and ve (`layerNormVarEps`) and pw = ve^1.5 (tfjs's Pow), as tfjs-core
+  ;; 4.22's gradients compute it, the tape
   ;; walked backwards (c = x − m, s = rsqrt(ve), h = c·s, k = 1/cols rounded to float32 by the caller,
   ;; as layers.ts's tf.fill([C], 1 / C) rounds it):
   ;;   y = h·g + b         dh = dy·g;   dg = Σ_rows dy·h;  db = Σ_rows dy     (Mul_grad, Add_grad)
@@ -137,9 +140,9 @@
   ;; gradients come back apart (dx1, dx2): tfjs adds them to x's other gradients in the order the
   ;; tape meets Sub then Mean, which ../wasmLayerNorm.ts keeps by passing x in twice. dx1 holds c
   ;; until it is overwritten row by row; it must not alias anything else.
-  (func (export "layerNormGrad") (param $x i32) (param $g i32) (param $dy i32) (param $pw i32)
+  (func (export "layerNormGrad") (param $x i32) (param $g i32) (param $dy i32) (param $means i32) (param $ve i32) (param $pw i32)
                                  (param $dx1 i32) (param $dx2 i32) (param $dg i32) (param $db i32)
-                                 (param $rows i32) (param $cols i32) (param $eps f32) (param $k f32)
+                                 (param $rows i32) (param $cols i32) (param $k f32)
     (local $r i32) (local $j i32) (local $xr i32) (local $dyr i32) (local $d1 i32) (local $d2 i32)
     (local $rowBytes i32) (local $end4 i32)
     (local $sum f32) (local $mean f32) (local $c f32) (local $s f32) (local $ds f32) (local $dq f32) (local $dm f32)
@@ -162,31 +165,21 @@
       (local.set $dyr (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $rowBytes))))
       (local.set $d1 (i32.add (local.get $dx1) (i32.mul (local.get $r) (local.get $rowBytes))))
       (local.set $d2 (i32.add (local.get $dx2) (i32.mul (local.get $r) (local.get $rowBytes))))
-      ;; m, then c = x − m into dx1 and the sum of squares, then s = 1 / sqrt(ve): the forward's bits
-      (local.set $sum (f32.const 0))
-      (local.set $j (i32.const 0))
-      (block $s1 (loop $sumLoop
-        (br_if $s1 (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $xr) (local.get $j)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $sumLoop)))
-      (local.set $mean (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))))
-      (local.set $sum (f32.const 0))
+      ;; c = x − m into dx1, and ds = Σ_j (dy·g)·c; s = 1 / sqrt(ve): the forward's bits
+      (local.set $mean (f32.load (i32.add (local.get $means) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $ds (f32.const 0))
       (local.set $j (i32.const 0))
       (block $s2 (loop $centre
         (br_if $s2 (i32.ge_u (local.get $j) (local.get $rowBytes)))
         (local.set $c (f32.sub (f32.load (i32.add (local.get $xr) (local.get $j))) (local.get $mean)))
         (f32.store (i32.add (local.get $d1) (local.get $j)) (local.get $c))
-        (local.set $sum (f32.add (local.get $sum) (f32.mul (local.get $c) (local.get $c))))
-        ;; ds = Σ_j (dy·g)·c
         (local.set $ds (f32.add (local.get $ds)
           (f32.mul (f32.mul (f32.load (i32.add (local.get $dyr) (local.get $j))) (f32.load (i32.add (local.get $g) (local.get $j))))
                    (local.get $c))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $centre)))
       (local.set $s (f32.div (f32.const 1)
-        (f32.sqrt (f32.add (f32.div (local.get $sum) (f32.convert_i32_u (local.get $cols))) (local.get $eps)))))
+        (f32.sqrt (f32.load (i32.add (local.get $ve) (i32.shl (local.get $r) (i32.const 2)))))))
       ;; dq = −(ds / (pw·2))·k
       (local.set $dq (f32.mul (f32.neg (f32.div (local.get $ds)
         (f32.mul (f32.load (i32.add (local.get $pw) (i32.shl (local.get $r) (i32.const 2)))) (f32.const 2)))) (local.get $k)))
