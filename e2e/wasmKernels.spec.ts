@@ -13,7 +13,7 @@ import { test, expect } from './fixtures';
  * one runs on 1 thread only (on 2, XNNPACK's threaded matmul keeps the dense shapes).
  */
 for (const threads of ['1', '2']) {
-  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, column sum, transpose, concat, GELU, LayerNorm, Exp, Adam) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
+  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, column sum, transpose, concat, GELU, LayerNorm forward and under a tape, Exp, Adam) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
     await playground.goto({ backend: 'wasm', threads, debug: true });
     await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(playground.badge).toHaveAttribute('data-threads', threads);
@@ -36,6 +36,13 @@ for (const threads of ['1', '2']) {
     expect(r.layerNorm.length).toBe(4);
     for (const c of r.layerNorm) {
       const name = `LayerNorm over [${c.shape.join(', ')}]`;
+      expect(c.ran, name).toBe(true);
+      expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
+      expect(c.sameBits, name).toBe(true);
+    }
+    expect(r.layerNormTaped.length).toBe(2);
+    for (const c of r.layerNormTaped) {
+      const name = `LayerNorm under a tape, loss and gradients, over [${c.shape.join(', ')}]`;
       expect(c.ran, name).toBe(true);
       expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
       expect(c.sameBits, name).toBe(true);

@@ -166,6 +166,8 @@ export interface WasmKernelCheck {
   cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** LayerNorm's wasm kernel (engine/model/wasmLayerNorm.ts) against the reference ops, per input shape; `ran`: the kernel was used. */
   layerNorm: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
+  /** LayerNorm under a gradient tape (engine/model/wasmLayerNorm.ts's taped kernel and its gradient) in a residual block: loss and gradients against the reference ops; `ran`: the kernel was used. */
+  layerNormTaped: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** GELU's wasm kernels (engine/model/wasmGelu.ts), forward and gradient side by side, against the reference ops; `ran`: both kernels were used. */
   gelu: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** The column-sum kernel (engine/train/wasmColumnSum.ts: a Sum over every axis but the last) against tfjs's Sum, per input shape. */

@@ -2,7 +2,8 @@
  * The engine's own wasm kernels (engine/train/wasmBatchMatMul.ts: batched and dense matmuls;
  * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, the Concat of
  * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
- * engine/model/wasmGelu.ts, engine/model/wasmExp.ts, engine/algorithms/wasmAdam.ts)
+ * engine/model/wasmGelu.ts, engine/model/wasmExp.ts, engine/algorithms/wasmAdam.ts; LayerNorm
+ * under a gradient tape)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -18,7 +19,7 @@ import { patchWasmTranspose, unpatchWasmTranspose } from '../engine/train/wasmTr
 import { patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
 import { LayerNorm, ParamStore, gelu } from '../engine/model/layers';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
-import { registerWasmLayerNorm, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
+import { WASM_LAYER_NORM_TAPED, registerWasmLayerNorm, registerWasmLayerNormTaped, unregisterWasmLayerNormTaped, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
 import { patchWasmExp, unpatchWasmExp } from '../engine/model/wasmExp';
 import { Adam, clipScale } from '../engine/algorithms/optim';
@@ -86,6 +87,55 @@ async function checkLayerNorm(): Promise<WasmKernelCheck['layerNorm']> {
   } finally {
     store.dispose();
   }
+}
+
+/**
+ * LayerNorm under a gradient tape (the taped kernel and its gradient) in a residual block's use,
+ * h = x + ln(x)·w1, loss = Σ h·w2: the loss and the gradients of x, the gain and the bias, flat,
+ * with our kernels, then with the reference ops. 16 prompts' rows (not 64), and rows of 7.
+ */
+async function checkLayerNormTaped(): Promise<WasmKernelCheck['layerNormTaped']> {
+  const out: WasmKernelCheck['layerNormTaped'] = [];
+  for (const [i, shape] of [[16, 31, 64], [3, 5, 7]].entries()) {
+    const c = shape[shape.length - 1]!;
+    const store = new ParamStore({ seed: 5 + i }, true);
+    const ln = new LayerNorm(store, 'taped', c);
+    const [x, w1, w2] = [0, 1, 2].map((j) => tf.randomNormal(shape, 0.5, 2, 'float32', 140 + 10 * i + j));
+    tf.tidy(() => {
+      ln.g.assign(tf.randomNormal([c], 1, 0.3, 'float32', 150 + i));
+      ln.b.assign(tf.randomNormal([c], 0, 0.3, 'float32', 160 + i));
+    });
+    const run = async () => {
+      const info = await tf.profile(() =>
+        tf.tidy(() => {
+          const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.add(t, tf.mul(ln.apply(t), w1!)), w2!));
+          const { value, grads } = tf.variableGrads(() => f(x!) as tf.Scalar, [ln.g, ln.b]);
+          const dx = tf.grad(f)(x!);
+          return tf.concat([tf.reshape(value, [1]), tf.reshape(dx, [-1]), grads[ln.g.name]!, grads[ln.b.name]!]);
+        }),
+      );
+      const y = info.result as tf.Tensor;
+      const values = y.dataSync() as Float32Array;
+      y.dispose();
+      return { values, ran: info.kernelNames.includes(WASM_LAYER_NORM_TAPED) };
+    };
+    try {
+      registerWasmLayerNormTaped();
+      const ours = await run();
+      unregisterWasmLayerNormTaped();
+      let ref: Awaited<ReturnType<typeof run>>;
+      try {
+        ref = await run();
+      } finally {
+        registerWasmLayerNormTaped();
+      }
+      out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
+    } finally {
+      tf.dispose([x!, w1!, w2!]);
+      store.dispose();
+    }
+  }
+  return out;
 }
 
 /** GELU's inputs: an MLP's rows for 4 prompts (C = 256), and a size off a multiple of 4 (the kernels' scalar tail). */
@@ -302,6 +352,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     denseActive: wasmDenseMatMulActive(),
     cases,
     layerNorm: await checkLayerNorm(),
+    layerNormTaped: await checkLayerNormTaped(),
     gelu: await checkGelu(),
     columnSum: checkColumnSum(),
     transpose: checkTranspose(),
