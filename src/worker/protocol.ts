@@ -170,6 +170,8 @@ export interface WasmKernelCheck {
   layerNormTaped: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** GELU's wasm kernels (engine/model/wasmGelu.ts), forward and gradient side by side, against the reference ops; `ran`: both kernels were used. */
   gelu: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
+  /** A dense layer's x·w + b as one kernel (engine/train/wasmDense.ts), forward and the gradients of x, w and b, against the reference ops, per x shape and width; `ran`: the op's kernel was used. */
+  dense: { shape: number[]; nOut: number; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** The column-sum kernel (engine/train/wasmColumnSum.ts: a Sum over every axis but the last) against tfjs's Sum, per input shape. */
   columnSum: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** The run-copying Transpose (engine/train/wasmTranspose.ts) against tfjs's, per input shape and permutation. */

@@ -3,7 +3,7 @@
  * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, the Concat of
  * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
  * engine/model/wasmGelu.ts, engine/model/wasmExp.ts, engine/algorithms/wasmAdam.ts; LayerNorm
- * under a gradient tape)
+ * under a gradient tape; a dense layer's x·w + b, engine/train/wasmDense.ts)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -17,7 +17,9 @@ import { backendMemory } from '../engine/model/wasmModule';
 import { patchWasmColumnSum, unpatchWasmColumnSum } from '../engine/train/wasmColumnSum';
 import { patchWasmTranspose, unpatchWasmTranspose } from '../engine/train/wasmTranspose';
 import { patchWasmBatchMatMul, unpatchWasmBatchMatMul, wasmBatchMatMulActive, wasmDenseMatMulActive } from '../engine/train/wasmBatchMatMul';
-import { LayerNorm, ParamStore, gelu } from '../engine/model/layers';
+import { Dense, LayerNorm, ParamStore, gelu } from '../engine/model/layers';
+import { WASM_DENSE } from '../engine/model/wasmDense';
+import { registerWasmDense, unregisterWasmDense } from '../engine/train/wasmDense';
 import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webgpu/fused';
 import { WASM_LAYER_NORM_TAPED, registerWasmLayerNorm, registerWasmLayerNormTaped, unregisterWasmLayerNormTaped, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
@@ -132,6 +134,54 @@ async function checkLayerNormTaped(): Promise<WasmKernelCheck['layerNormTaped']>
       out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
     } finally {
       tf.dispose([x!, w1!, w2!]);
+      store.dispose();
+    }
+  }
+  return out;
+}
+
+/**
+ * A dense layer's [x shape, nOut]: an MLP's fc on 16 prompts' rows (our dense matmul with the bias
+ * inside, on 1 thread; the backend's MatMul and Add inside the op on several) and 15 rows (those
+ * on any thread count).
+ */
+const DENSE_CASES: [number[], number][] = [[[16, 31, 64], 256], [[3, 5, 64], 192]];
+
+/** A Dense (non-zero bias) forward and the gradients of Σ dense(x)·r for x, w and b, with the op's kernel, then with the reference ops. */
+async function checkDense(): Promise<WasmKernelCheck['dense']> {
+  const out: WasmKernelCheck['dense'] = [];
+  for (const [i, [shape, nOut]] of DENSE_CASES.entries()) {
+    const store = new ParamStore({ seed: 170 + i }, true);
+    const dense = new Dense(store, 'dense', shape[shape.length - 1]!, nOut);
+    tf.tidy(() => dense.b!.assign(tf.randomNormal([nOut], 0, 2, 'float32', 175 + i)));
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 180 + i);
+    const r = tf.randomNormal([...shape.slice(0, -1), nOut], 0, 1, 'float32', 185 + i);
+    const run = async () => {
+      const info = await tf.profile(() =>
+        tf.tidy(() => {
+          const f = (t: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(dense.apply(t), r));
+          const { grads } = tf.variableGrads(() => f(x), [dense.w, dense.b!]);
+          return tf.concat([tf.reshape(dense.apply(x), [-1]), tf.reshape(tf.grad(f)(x), [-1]), tf.reshape(grads[dense.w.name]!, [-1]), grads[dense.b!.name]!]);
+        }),
+      );
+      const y = info.result as tf.Tensor;
+      const values = y.dataSync() as Float32Array;
+      y.dispose();
+      return { values, ran: info.kernelNames.includes(WASM_DENSE) };
+    };
+    try {
+      registerWasmDense();
+      const ours = await run();
+      unregisterWasmDense();
+      let ref: Awaited<ReturnType<typeof run>>;
+      try {
+        ref = await run();
+      } finally {
+        registerWasmDense();
+      }
+      out.push({ shape, nOut, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
+    } finally {
+      tf.dispose([x, r]);
       store.dispose();
     }
   }
@@ -354,6 +404,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     layerNorm: await checkLayerNorm(),
     layerNormTaped: await checkLayerNormTaped(),
     gelu: await checkGelu(),
+    dense: await checkDense(),
     columnSum: checkColumnSum(),
     transpose: checkTranspose(),
     concat: checkConcat(),

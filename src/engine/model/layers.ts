@@ -12,6 +12,7 @@ import { Rng, mixSeed } from '../random';
 import { sumOnDevice } from '../rl';
 import { taping } from '../rl/tape';
 import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
+import { wasmDense } from './wasmDense';
 import { wasmGelu } from './wasmGelu';
 import { wasmTapedLayerNorm } from './wasmLayerNorm';
 
@@ -220,6 +221,9 @@ export class Dense {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
+    // On wasm (patched): one kernel, the bias added inside the matmul (./wasmDense.ts: the same bits).
+    const fused = this.b ? wasmDense(x, this.w as tf.Variable<tf.Rank.R2>, this.b as tf.Variable<tf.Rank.R1>) : null;
+    if (fused) return fused;
     const lead = x.shape.slice(0, -1);
     const x2 = tf.reshape(x, [-1, this.nIn]); // [rows, nIn]: matMul wants rank 2 here
     // Plain matMul + add, not tf.fused.matMul: under a gradient tape the fused op trips the wasm

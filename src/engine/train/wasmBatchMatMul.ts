@@ -42,11 +42,12 @@ export type BatchMatMulKernel = (
 ) => void;
 
 /**
- * The dense export: out [m, n] = A·B, A stored [m, k] ([k, m] with transA), B [k, n] ([n, k]
- * with transB, and `scratch` then has room for n·k floats); m % 4 = n % 8 = 0.
+ * The dense export: out [m, n] = A·B (+ bias [n] on every row, when `bias` is an address, not 0),
+ * A stored [m, k] ([k, m] with transA), B [k, n] ([n, k] with transB, and `scratch` then has
+ * room for n·k floats); m % 4 = n % 8 = 0.
  */
 export type MatMulDenseKernel = (
-  a: number, b: number, out: number, scratch: number, m: number, n: number, k: number, transA: number, transB: number,
+  a: number, b: number, out: number, scratch: number, m: number, n: number, k: number, transA: number, transB: number, bias: number,
 ) => void;
 
 /** The module's exports this backend uses; matMulDense is null where XNNPACK computes on several threads (see kernelFor). */
@@ -79,7 +80,8 @@ const kernels = perBackend((memory, backend): MatMulKernels => {
   const all = instantiateMatMulKernels(memory);
   return { ...all, matMulDense: backendThreads(backend.wasm) === 1 ? all.matMulDense : null };
 });
-const kernelFor = (backend: WasmBackend) => kernels.get(backend);
+/** This backend's kernels, made on first use; null where they cannot run (no memory found, no SIMD). */
+export const kernelFor = (backend: WasmBackend): MatMulKernels | null => kernels.get(backend);
 
 /** Whether the current backend runs batched matmuls in our kernel (false before its first matmul, or where it fell back). */
 export function wasmBatchMatMulActive(): boolean {
@@ -157,7 +159,7 @@ export function patchWasmBatchMatMul(backendName = 'wasm'): boolean {
       try {
         denseKernel(
           backend.getMemoryOffset(a.dataId), backend.getMemoryOffset(b.dataId), backend.getMemoryOffset(out.dataId), scratch,
-          dense.m, dense.n, dense.k, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
+          dense.m, dense.n, dense.k, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0, 0,
         );
       } finally {
         if (scratch) backend.wasm._free(scratch);

@@ -5,6 +5,7 @@
  *   - matmuls with a transposed operand transpose first (./wasmMatMul.ts);
  *   - batched matmuls (attention's) run in our SIMD kernel, and so do dense ones where tfjs
  *     computes on one thread (./wasmBatchMatMul.ts);
+ *   - a dense layer's x·w + b is one kernel, the bias added inside the matmul (./wasmDense.ts);
  *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
  *   - a bias's gradient (a Sum over the rows) is one pass of our kernel (./wasmColumnSum.ts);
  *   - transposes that keep the last axis (attention's heads) copy whole runs (./wasmTranspose.ts);
@@ -20,6 +21,7 @@ import { patchWasmExp } from '../model/wasmExp';
 import { registerWasmGelu } from '../model/wasmGelu';
 import { registerWasmLayerNorm, registerWasmLayerNormTaped } from '../model/wasmLayerNorm';
 import { patchWasmBatchMatMul } from './wasmBatchMatMul';
+import { registerWasmDense } from './wasmDense';
 import { patchTransposedMatMul } from './wasmMatMul';
 import { patchWasmCopies } from './wasmCopies';
 import { patchWasmColumnSum } from './wasmColumnSum';
@@ -28,6 +30,7 @@ import { patchWasmTranspose } from './wasmTranspose';
 export function patchWasmBackend(backendName = 'wasm'): void {
   patchTransposedMatMul(backendName);
   patchWasmBatchMatMul(backendName);
+  registerWasmDense(backendName);
   patchWasmCopies(backendName);
   patchWasmColumnSum(backendName);
   patchWasmTranspose(backendName);

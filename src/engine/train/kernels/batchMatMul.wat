@@ -350,9 +350,15 @@
   ;; float32 (no fused multiply-add in wasm SIMD). The running sums wait in `out` between
   ;; chunks, which changes nothing: they are float32 in a register too. m must be a multiple of
   ;; 4 and n of 8 (the caller checks; other shapes stay on tfjs's path), k >= 1.
+  ;;
+  ;; $bias (a byte address, or 0 for none): a dense layer's forward x·w + b in one kernel
+  ;; (../wasmDense.ts). Each finished sum gets bias[j] added once, after its last k, as it
+  ;; leaves the registers: the same float32 addition tfjs's Add did in a second pass over out
+  ;; (sum + b; IEEE addition is commutative bit for bit), without that pass or its kernel.
   (func (export "matMulDense")
         (param $a i32) (param $b i32) (param $out i32) (param $scratch i32)
-        (param $m i32) (param $n i32) (param $k i32) (param $transA i32) (param $transB i32)
+        (param $m i32) (param $n i32) (param $k i32) (param $transA i32) (param $transB i32) (param $bias i32)
+    (local $bias0 v128) (local $bias1 v128)
     (local $k0 i32) (local $kEnd i32) (local $i i32) (local $j i32) (local $p i32)
     (local $aRow i32) (local $aCol i32) (local $aR2 i32) (local $aR3 i32) (local $oRow i32)
     (local $aP i32) (local $bP i32) (local $o i32) (local $aR1 i32)
@@ -424,6 +430,19 @@
             (local.set $aP (i32.add (local.get $aP) (local.get $aCol)))
             (local.set $bP (i32.add (local.get $bP) (local.get $oRow)))
             (br_if $kLoop (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
+          ;; The last chunk: every sum is whole, so the bias joins it here.
+          (if (i32.and (i32.ne (local.get $bias) (i32.const 0)) (i32.eq (local.get $kEnd) (local.get $k)))
+            (then
+              (local.set $bias0 (v128.load offset=0 align=4 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $bias1 (v128.load offset=16 align=4 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $c00 (f32x4.add (local.get $c00) (local.get $bias0)))
+              (local.set $c01 (f32x4.add (local.get $c01) (local.get $bias1)))
+              (local.set $c10 (f32x4.add (local.get $c10) (local.get $bias0)))
+              (local.set $c11 (f32x4.add (local.get $c11) (local.get $bias1)))
+              (local.set $c20 (f32x4.add (local.get $c20) (local.get $bias0)))
+              (local.set $c21 (f32x4.add (local.get $c21) (local.get $bias1)))
+              (local.set $c30 (f32x4.add (local.get $c30) (local.get $bias0)))
+              (local.set $c31 (f32x4.add (local.get $c31) (local.get $bias1)))))
           (v128.store offset=0 align=4 (local.get $o) (local.get $c00))
           (v128.store offset=16 align=4 (local.get $o) (local.get $c01))
           (v128.store offset=0 align=4 (i32.add (local.get $o) (local.get $oRow)) (local.get $c10))
