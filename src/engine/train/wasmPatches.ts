@@ -13,7 +13,9 @@
  *     (../model/wasmLayerNorm.ts);
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts);
  *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts);
- *   - Adam's element-wise chain is one pass of our kernel (../algorithms/wasmAdam.ts).
+ *   - Adam's element-wise chain is one pass of our kernel (../algorithms/wasmAdam.ts);
+ *   - the gradient tape keeps what a gradient needs as a second handle on the same data, not
+ *     a cloning kernel and a tape node each (./wasmTapeSaves.ts).
  * Idempotent.
  */
 import { registerWasmAdam } from '../algorithms/wasmAdam';
@@ -26,6 +28,7 @@ import { patchTransposedMatMul } from './wasmMatMul';
 import { patchWasmCopies } from './wasmCopies';
 import { patchWasmColumnSum } from './wasmColumnSum';
 import { patchWasmTranspose } from './wasmTranspose';
+import { patchWasmTapeSaves } from './wasmTapeSaves';
 
 export function patchWasmBackend(backendName = 'wasm'): void {
   patchTransposedMatMul(backendName);
@@ -39,4 +42,5 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   registerWasmGelu(backendName);
   patchWasmExp(backendName);
   registerWasmAdam(backendName);
+  patchWasmTapeSaves(backendName);
 }
