@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendMemory } from '../model/wasmModule';
 import { growHeap } from '../model/wasmTesting';
-import { patchWasmTranspose, transposeRunsPlan, unpatchWasmTranspose } from './wasmTranspose';
+import { keepsLayout, patchWasmTranspose, transposeRunsPlan, unpatchWasmTranspose } from './wasmTranspose';
 
 /** tf.transpose(x, perm) as [shape, values], by whatever Transpose kernel is registered now. */
 function transposed(x: tf.Tensor, perm: number[]): [number[], number[]] {
@@ -80,6 +80,33 @@ describe('patchWasmTranspose (wasm): transposes that keep the last axis copy who
       tf.tidy(() => {
         const x = tf.randomNormal([4, 7, 6, 16], 0, 1, 'float32', 40);
         const w = tf.randomNormal([4, 6, 7, 16], 0, 1, 'float32', 41);
+        return Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, [0, 2, 1, 3]), w)))(x).dataSync());
+      });
+    expect(grads()).toEqual(reference(grads));
+  });
+
+  it('shares the buffer where only axes of size 1 move (a decoding step\'s heads), with tfjs\'s values and gradient, and frees it once', () => {
+    expect(keepsLayout([64, 1, 12, 16], [0, 2, 1, 3])).toBe(true);
+    expect(keepsLayout([64, 4, 1, 16], [0, 2, 1, 3])).toBe(true);
+    expect(keepsLayout([1, 5, 1], [2, 1, 0])).toBe(true);
+    expect(keepsLayout([64, 2, 12, 16], [0, 2, 1, 3])).toBe(false);
+    expect(keepsLayout([3, 1, 4], [2, 1, 0])).toBe(false);
+    const cases: [number[], number[]][] = [[[8, 1, 12, 16], [0, 2, 1, 3]], [[8, 4, 1, 16], [0, 2, 1, 3]], [[1, 5, 1], [2, 1, 0]], [[6, 1], [1, 0]]];
+    for (const [i, [shape, perm]] of cases.entries()) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 60 + i);
+      const buffers = tf.engine().backend.numDataIds();
+      const y = tf.transpose(x, perm);
+      expect(tf.engine().backend.numDataIds()).toBe(buffers); // no copy
+      expect([y.shape, Array.from(y.dataSync())]).toEqual(reference(() => transposed(x, perm)));
+      x.dispose();
+      expect(Array.from(y.dataSync()).length).toBe(x.size); // still readable after its input is gone
+      y.dispose();
+      expect(tf.engine().backend.numDataIds()).toBe(buffers - 1);
+    }
+    const grads = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([4, 1, 6, 16], 0, 1, 'float32', 70);
+        const w = tf.randomNormal([4, 6, 1, 16], 0, 1, 'float32', 71);
         return Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, [0, 2, 1, 3]), w)))(x).dataSync());
       });
     expect(grads()).toEqual(reference(grads));

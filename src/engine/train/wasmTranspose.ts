@@ -2,7 +2,9 @@
  * A speed patch for tfjs's wasm backend, sibling of ./wasmCopies.ts: a Transpose that keeps the
  * last axis last (attention's heads, [B, S, 3H, Dh] <-> [B, 3H, S, Dh], forward and gradient)
  * copies whole runs of that axis in the engine's own wasm kernel (./kernels/copies.wat)
- * instead of tfjs's element-by-element walk. A copy: the same bits. Every other Transpose
+ * instead of tfjs's element-by-element walk. A copy: the same bits. A Transpose that moves only
+ * axes of size 1 (a decoding step's heads) copies nothing: its output shares the input's buffer,
+ * like a Reshape. Every other Transpose
  * (the last axis moved, more than three outer axes, runs under 4 elements, other dtypes) goes
  * to the previous kernel. Idempotent; a no-op where there is no Transpose.
  */
@@ -28,11 +30,26 @@ export function transposeRunsPlan(shape: readonly number[], perm: readonly numbe
   return { outShape: perm.map((p) => shape[p]!), run: shape[rank - 1]! * 4, outer };
 }
 
+/**
+ * Whether transposing `shape` by `perm` leaves every element where it was in memory: the axes
+ * longer than 1 keep their order (only size-1 axes move). A decoding step's heads, [B, 1, 3H, Dh]
+ * -> [B, 3H, 1, Dh] and back, are such: the output is the input's data under a new shape.
+ */
+export function keepsLayout(shape: readonly number[], perm: readonly number[]): boolean {
+  const moved = perm.filter((p) => shape[p]! > 1);
+  return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
+}
+
 /** Patch Transpose of `backendName` (default 'wasm'). Returns true if it was patched now. */
 export function patchWasmTranspose(backendName = 'wasm'): boolean {
   return patchKernel('Transpose', backendName, MARK, (previous) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { perm } = args.attrs as { perm: number[] };
+    if (perm.length === x.shape.length && keepsLayout(x.shape, perm)) {
+      // Nothing moves: share the buffer, as tfjs's Reshape does (the backend counts the reference).
+      (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: perm.map((p) => x.shape[p]!), dtype: x.dtype };
+    }
     const plan = x.dtype === 'float32' || x.dtype === 'int32' ? transposeRunsPlan(x.shape, perm) : null;
     const be = args.backend as unknown as WasmBackend;
     const kernel = plan && copyKernels.get(be)?.transposeRuns;
