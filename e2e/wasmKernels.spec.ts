@@ -3,7 +3,8 @@ import { test, expect } from './fixtures';
 
 /**
  * The engine's own SIMD batched and dense matmuls (engine/train/wasmBatchMatMul.ts), column sum
- * (engine/train/wasmColumnSum.ts), a dense layer's x·w + b in one kernel (engine/train/wasmDense.ts), run-copying transpose and concat (engine/train/wasmTranspose.ts,
+ * (engine/train/wasmColumnSum.ts), a dense layer's x·w + b in one kernel (engine/train/wasmDense.ts), softmax's gradient
+ * (engine/model/wasmSoftmax.ts), run-copying transpose and concat (engine/train/wasmTranspose.ts,
  * wasmCopies.ts), GELU kernels (engine/model/wasmGelu.ts), LayerNorm kernel
  * (engine/model/wasmLayerNorm.ts), Exp (engine/model/wasmExp.ts) and Adam step
  * (engine/algorithms/wasmAdam.ts) in the browser's worker.
@@ -13,7 +14,7 @@ import { test, expect } from './fixtures';
  * one runs on 1 thread only (on 2, XNNPACK's threaded matmul keeps the dense shapes).
  */
 for (const threads of ['1', '2']) {
-  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, a dense layer in one kernel, column sum, transpose, concat, GELU, LayerNorm forward and under a tape, Exp, Adam) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
+  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, a dense layer in one kernel, softmax's gradient, column sum, transpose, concat, GELU, LayerNorm forward and under a tape, Exp, Adam) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
     await playground.goto({ backend: 'wasm', threads, debug: true });
     await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(playground.badge).toHaveAttribute('data-threads', threads);
@@ -57,6 +58,13 @@ for (const threads of ['1', '2']) {
     expect(r.dense.length).toBe(2);
     for (const c of r.dense) {
       const name = `Dense [${c.shape.join(', ')}] -> ${c.nOut}, forward and gradients`;
+      expect(c.ran, name).toBe(true);
+      expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
+      expect(c.sameBits, name).toBe(true);
+    }
+    expect(r.softmax.length).toBe(2);
+    for (const c of r.softmax) {
+      const name = `softmax and its gradient over [${c.shape.join(', ')}]`;
       expect(c.ran, name).toBe(true);
       expect(c.maxRelDiff, name).toBeLessThanOrEqual(1e-5);
       expect(c.sameBits, name).toBe(true);

@@ -172,6 +172,8 @@ export interface WasmKernelCheck {
   gelu: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** A dense layer's x·w + b as one kernel (engine/train/wasmDense.ts), forward and the gradients of x, w and b, against the reference ops, per x shape and width; `ran`: the op's kernel was used. */
   dense: { shape: number[]; nOut: number; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
+  /** Attention's softmax under a tape with the gradient kernel (engine/model/wasmSoftmax.ts): value and gradient against tfjs's, per shape; `ran`: the kernel was used. */
+  softmax: { shape: number[]; ran: boolean; maxRelDiff: number; sameBits: boolean }[];
   /** The column-sum kernel (engine/train/wasmColumnSum.ts: a Sum over every axis but the last) against tfjs's Sum, per input shape. */
   columnSum: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** The run-copying Transpose (engine/train/wasmTranspose.ts) against tfjs's, per input shape and permutation. */

@@ -3,7 +3,8 @@
  * engine/train/wasmColumnSum.ts, engine/train/wasmTranspose.ts, the Concat of
  * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
  * engine/model/wasmGelu.ts, engine/model/wasmExp.ts, engine/algorithms/wasmAdam.ts; LayerNorm
- * under a gradient tape; a dense layer's x·w + b, engine/train/wasmDense.ts)
+ * under a gradient tape; a dense layer's x·w + b, engine/train/wasmDense.ts; attention's softmax
+ * gradient, engine/model/wasmSoftmax.ts)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -24,6 +25,7 @@ import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webg
 import { WASM_LAYER_NORM_TAPED, registerWasmLayerNorm, registerWasmLayerNormTaped, unregisterWasmLayerNormTaped, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
 import { patchWasmExp, unpatchWasmExp } from '../engine/model/wasmExp';
+import { WASM_SOFTMAX_GRAD, registerWasmSoftmax, unregisterWasmSoftmax, wasmTapedSoftmax } from '../engine/model/wasmSoftmax';
 import { Adam, clipScale } from '../engine/algorithms/optim';
 import { registerWasmAdam, unregisterWasmAdam } from '../engine/algorithms/wasmAdam';
 import type { WasmKernelCheck } from './protocol';
@@ -183,6 +185,45 @@ async function checkDense(): Promise<WasmKernelCheck['dense']> {
     } finally {
       tf.dispose([x, r]);
       store.dispose();
+    }
+  }
+  return out;
+}
+
+/** Attention's probabilities for 16 prompts (not 64), and rows of 7 keys (the kernel's scalar tail). */
+const SOFTMAX_SHAPES = [[16, 4, 31, 47], [3, 5, 7]];
+
+/** Softmax and the gradient of Σ softmax(x)·w under a tape, with our gradient kernel, then with tfjs's gradient. */
+async function checkSoftmax(): Promise<WasmKernelCheck['softmax']> {
+  const run = async (x: tf.Tensor, w: tf.Tensor) => {
+    const info = await tf.profile(() =>
+      tf.tidy(() => {
+        const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(wasmTapedSoftmax(t) ?? tf.softmax(t), w)))(x);
+        return tf.concat([tf.reshape(value, [1]), tf.reshape(grad, [-1])]);
+      }),
+    );
+    const y = info.result as tf.Tensor;
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
+    return { values, ran: info.kernelNames.includes(WASM_SOFTMAX_GRAD) };
+  };
+  const out: WasmKernelCheck['softmax'] = [];
+  for (const [i, shape] of SOFTMAX_SHAPES.entries()) {
+    const x = tf.randomNormal(shape, 0, 3, 'float32', 190 + i);
+    const w = tf.randomNormal(shape, 0, 1, 'float32', 195 + i);
+    try {
+      registerWasmSoftmax();
+      const ours = await run(x, w);
+      unregisterWasmSoftmax();
+      let ref: Awaited<ReturnType<typeof run>>;
+      try {
+        ref = await run(x, w);
+      } finally {
+        registerWasmSoftmax();
+      }
+      out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
+    } finally {
+      tf.dispose([x, w]);
     }
   }
   return out;
@@ -405,6 +446,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     layerNormTaped: await checkLayerNormTaped(),
     gelu: await checkGelu(),
     dense: await checkDense(),
+    softmax: await checkSoftmax(),
     columnSum: checkColumnSum(),
     transpose: checkTranspose(),
     concat: checkConcat(),

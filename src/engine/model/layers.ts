@@ -14,6 +14,7 @@ import { taping } from '../rl/tape';
 import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
 import { wasmDense } from './wasmDense';
 import { wasmGelu } from './wasmGelu';
+import { wasmTapedSoftmax } from './wasmSoftmax';
 import { wasmTapedLayerNorm } from './wasmLayerNorm';
 
 /** Added to attention scores that must get zero weight: exp(-1e9 - max) is exactly 0 in float32. */
@@ -352,7 +353,8 @@ export class SelfAttention {
     const q = tf.mul(qRaw, this.scale); // × 1/sqrt(Dh)
     let att: tf.Tensor = tf.matMul(q, k, false, true); // [B, H, S, S_kv]
     if (mask) att = tf.add(att, mask);
-    att = tf.softmax(att); // over keys
+    // Over keys. Under a gradient tape on wasm, the gradient is one kernel (./wasmSoftmax.ts: the same bits).
+    att = (taping() ? wasmTapedSoftmax(att) : null) ?? tf.softmax(att);
     const yHeads = tf.matMul(att, v); // [B, H, S, Dh]
     const y = tf.reshape(tf.transpose(yHeads, [0, 2, 1, 3]), [b, s, c]); // [B, S, C]: heads side by side again
     return { y: this.proj.apply(y) as tf.Tensor3D, kv: { k, v } };

@@ -12,6 +12,7 @@
  *   - LayerNorm is one kernel: its forward without a tape, and forward and backward under one
  *     (../model/wasmLayerNorm.ts);
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts);
+ *   - attention's softmax gradient is one pass of our kernel (../model/wasmSoftmax.ts);
  *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts);
  *   - Adam's element-wise chain is one pass of our kernel (../algorithms/wasmAdam.ts);
  *   - the gradient tape keeps what a gradient needs as a second handle on the same data, not
@@ -21,6 +22,7 @@
 import { registerWasmAdam } from '../algorithms/wasmAdam';
 import { patchWasmExp } from '../model/wasmExp';
 import { registerWasmGelu } from '../model/wasmGelu';
+import { registerWasmSoftmax } from '../model/wasmSoftmax';
 import { registerWasmLayerNorm, registerWasmLayerNormTaped } from '../model/wasmLayerNorm';
 import { patchWasmBatchMatMul } from './wasmBatchMatMul';
 import { registerWasmDense } from './wasmDense';
@@ -40,6 +42,7 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   registerWasmLayerNorm(backendName);
   registerWasmLayerNormTaped(backendName);
   registerWasmGelu(backendName);
+  registerWasmSoftmax(backendName);
   patchWasmExp(backendName);
   registerWasmAdam(backendName);
   patchWasmTapeSaves(backendName);

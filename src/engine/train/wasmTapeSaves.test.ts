@@ -13,7 +13,7 @@ async function gradients(block: Block, store: ParamStore, x: tf.Tensor3D, r: tf.
     tf.tidy(() => {
       const f = (t: tf.Tensor3D) => tf.sum<tf.Scalar>(tf.mul(block.apply(t, null).y, r));
       const { value, grads } = tf.variableGrads(() => f(x), vars);
-      return tf.concat([tf.reshape(value, [1]), tf.reshape(tf.grad(f)(x), [-1]), ...vars.map((v) => tf.reshape(grads[v.name]!, [-1]))]);
+      return tf.concat([tf.reshape(value, [1]), tf.reshape(tf.grad((t: tf.Tensor) => f(t as tf.Tensor3D))(x), [-1]), ...vars.map((v) => tf.reshape(grads[v.name]!, [-1]))]);
     }),
   );
   const out = info.result as tf.Tensor;
