@@ -48,6 +48,8 @@ const CASES: [number[], number[], boolean, boolean][] = [
   [[256, 64], [64, 256], false, false], // a dense layer: x·w
   [[300, 64], [300, 256], true, false], // its weight gradient xᵀ·dy
   [[300, 256], [64, 256], false, true], // its input gradient dy·wᵀ
+  [[256, 64], [64, 68], false, false], // the LM head over 68 words: blocks of 8, then one of 4
+  [[300, 64], [300, 68], true, false], // its weight gradient
   [[1, 12, 130], [130, 24], false, false], // batch dimension 1, k of 130
   [[5, 7], [7, 9], false, false], // not our kernel's: XNNPACK's either way
 ];

@@ -194,23 +194,24 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
     }
   });
 
-  it('plans dense matmuls only for one matrix each, m a multiple of 4 and n of 8', () => {
+  it('plans dense matmuls only for one matrix each, m and n multiples of 4', () => {
     expect(denseMatMulPlan([1984, 64], [64, 256], false, false)).toEqual({ outShape: [1984, 256], m: 1984, n: 256, k: 64 });
     expect(denseMatMulPlan([1984, 64], [1984, 256], true, false)).toEqual({ outShape: [64, 256], m: 64, n: 256, k: 1984 }); // xᵀ·dy
     expect(denseMatMulPlan([1984, 256], [64, 256], false, true)).toEqual({ outShape: [1984, 64], m: 1984, n: 64, k: 256 }); // dy·wᵀ
     expect(denseMatMulPlan([1, 8, 4], [4, 16], false, false)).toEqual({ outShape: [1, 8, 16], m: 8, n: 16, k: 4 }); // batch dimension 1
     expect(denseMatMulPlan([6, 4], [4, 16], false, false)).toBeNull(); // m = 6
-    expect(denseMatMulPlan([8, 4], [4, 12], false, false)).toBeNull(); // n = 12
+    expect(denseMatMulPlan([8, 4], [4, 12], false, false)).toEqual({ outShape: [8, 12], m: 8, n: 12, k: 4 }); // n = 12: blocks of 8, then one of 4
+    expect(denseMatMulPlan([8, 4], [4, 10], false, false)).toBeNull(); // n = 10
     expect(denseMatMulPlan([2, 8, 4], [2, 4, 16], false, false)).toBeNull(); // batched: the other kernel's
     expect(denseMatMulPlan([8, 0], [0, 16], false, false)).toBeNull(); // empty: tfjs's
     expect(denseMatMulPlan([8, 4], [5, 16], false, false)).toBeNull(); // k mismatch: tfjs's error
   });
 
-  it('runs dense matmuls in our kernel on one thread (Node\'s backend) and equals XNNPACK bit for bit: every transpose, m of 4-12, n of 8-24, k of 1 to 200 (chunks of 64 and their tails)', () => {
+  it('runs dense matmuls in our kernel on one thread (Node\'s backend) and equals XNNPACK bit for bit: every transpose, m of 4-12, n of 4-28 (blocks of 8, and one of 4 where n mod 8 = 4), k of 1 to 200 (chunks of 64 and their tails)', () => {
     let compared = 0;
     let seed = 200;
     for (const [ta, tb] of TRANSPOSES) {
-      for (const [m, n] of [[4, 8], [8, 16], [12, 24]] as const) {
+      for (const [m, n] of [[4, 8], [8, 16], [12, 24], [4, 4], [8, 12], [12, 28]] as const) {
         for (const k of [1, 3, 63, 64, 65, 128, 200]) {
           const c: Case = { batch: [], m, n, k, ta, tb };
           const [a, b] = operands(c, seed++);
@@ -224,7 +225,7 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
       }
     }
     expect(wasmDenseMatMulActive()).toBe(true);
-    expect(compared).toBe(4 * 7 * (4 * 8 + 8 * 16 + 12 * 24));
+    expect(compared).toBe(4 * 7 * (4 * 8 + 8 * 16 + 12 * 24 + 4 * 4 + 8 * 12 + 12 * 28));
   });
 
   it('equals XNNPACK on a dense layer\'s products at the default model\'s widths (300 rows, not 1984, to stay fast), and on its gradients', () => {
@@ -234,6 +235,9 @@ describe('patchWasmBatchMatMul (wasm): the engine-owned SIMD batched matmul', ()
       [[300, 64], [300, 192], true, false], // xᵀ·dy, k = 300
       [[300, 256], [64, 256], false, true], // dy·wᵀ
       [[1, 64, 64], [64, 64], false, false], // a decoding step, batch dimension 1
+      [[300, 64], [64, 68], false, false], // the LM head over 68 words: n mod 8 = 4
+      [[300, 64], [300, 68], true, false], // its weight gradient
+      [[300, 68], [64, 68], false, true], // its input gradient
     ];
     shapes.forEach(([sa, sb, ta, tb], i) => {
       const a = tf.randomNormal(sa, 0, 1, 'float32', 210 + i);

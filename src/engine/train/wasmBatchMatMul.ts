@@ -4,7 +4,7 @@
  *   - Batched matmuls (a batch dimension > 1: attention's q·kᵀ and a·v and their gradients,
  *     [256, 31, 47] x [256, 47, 16] on the default model), which tfjs-backend-wasm 4.22 runs
  *     in a scalar C++ loop. Same bits as that loop (see the .wat).
- *   - Dense matmuls (one matrix each, float32, m a multiple of 4 and n of 8: every dense layer
+ *   - Dense matmuls (one matrix each, float32, m and n multiples of 4: every dense layer
  *     of the default model, forward and backward), which tfjs runs in XNNPACK after an
  *     explicit Transpose of a transposed operand (./wasmMatMul.ts), packing B on every call
  *     whose B is a new tensor (every gradient). Same bits as XNNPACK (the same per-element
@@ -44,7 +44,7 @@ export type BatchMatMulKernel = (
 /**
  * The dense export: out [m, n] = A·B (+ bias [n] on every row, when `bias` is an address, not 0),
  * A stored [m, k] ([k, m] with transA), B [k, n] ([n, k] with transB, and `scratch` then has
- * room for n·k floats); m % 4 = n % 8 = 0.
+ * room for n·k floats); m % 4 = n % 4 = 0.
  */
 export type MatMulDenseKernel = (
   a: number, b: number, out: number, scratch: number, m: number, n: number, k: number, transA: number, transB: number, bias: number,
@@ -121,7 +121,8 @@ export function batchMatMulPlan(aShape: readonly number[], bShape: readonly numb
 
 /**
  * The geometry of a dense a·b for matMulDense, or null for tfjs's path: one matrix each (any
- * batch dimensions are 1), m a multiple of 4 and n of 8 (the kernel's 4 x 8 blocks).
+ * batch dimensions are 1), m and n multiples of 4 (the kernel's 4 x 8 blocks, and 4 x 4 for the
+ * last four columns where n mod 8 = 4: the LM head's 68 words).
  */
 export function denseMatMulPlan(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean) {
   const ar = aShape.length;
@@ -131,7 +132,7 @@ export function denseMatMulPlan(aShape: readonly number[], bShape: readonly numb
   const k = transposeA ? aShape[ar - 2]! : aShape[ar - 1]!;
   const kB = transposeB ? bShape[br - 1]! : bShape[br - 2]!;
   const n = transposeB ? bShape[br - 2]! : bShape[br - 1]!;
-  if (k !== kB || m * n * k === 0 || m % 4 !== 0 || n % 8 !== 0) return null; // tfjs's kernel says what is wrong, or makes the empty/zero output
+  if (k !== kB || m * n * k === 0 || m % 4 !== 0 || n % 4 !== 0) return null; // tfjs's kernel says what is wrong, or makes the empty/zero output
   const outer = Array.from({ length: Math.max(ar, br) - 2 }, () => 1);
   return { outShape: [...outer, m, n], m, n, k };
 }

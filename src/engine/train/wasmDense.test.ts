@@ -57,13 +57,14 @@ describe('the wasm dense kernel (x·w + b in one kernel)', () => {
     await tf.setBackend('cpu');
   });
 
-  // [x shape, nOut], and whether our dense matmul takes it (rows % 4 = 0, nOut % 8 = 0).
+  // [x shape, nOut], and whether our dense matmul takes it (rows % 4 = 0, nOut % 4 = 0).
   const CASES: [number[], number, boolean][] = [
     [[16, 31, 64], 256, true], // an MLP's fc on 16 prompts' rows (not 64)
     [[64, 1, 256], 64, true], // a decoding step's MLP output: k of 256, four chunks of 64
     [[8, 130], 24, true], // k past two chunks, not a multiple of 64
     [[3, 5, 64], 192, false], // 15 rows: the reference kernels inside the same op
-    [[8, 64], 68, false], // the LM head's vocabulary: nOut not a multiple of 8
+    [[8, 64], 68, true], // the LM head's vocabulary: blocks of 8, then one of 4
+    [[8, 64], 10, false], // nOut not a multiple of 4
   ];
 
   it('gives the reference ops\' forward and gradients (x, w, b) bit for bit, on its own kernel\'s shapes and the ones it hands back', async () => {

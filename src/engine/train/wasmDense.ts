@@ -4,7 +4,7 @@
  * its registers, in one kernel where Dense ran Reshape, MatMul, Add, Reshape. Same bits as those
  * (see the .wat and ./wasmDense.test.ts).
  *
- * Where the dense matmul does not take the shape (rows not a multiple of 4, nOut not of 8) or
+ * Where the dense matmul does not take the shape (rows or nOut not a multiple of 4) or
  * does not run (XNNPACK on several threads: ./wasmBatchMatMul.ts's kernelFor), the kernel runs
  * the backend's own MatMul and Add kernels, as the reference ops would: still one tfjs kernel.
  */

@@ -349,7 +349,8 @@
   ;; from +0 over p = 0, 1, ..., k - 1 of a(i, p)·b(p, j), each product and each sum rounded to
   ;; float32 (no fused multiply-add in wasm SIMD). The running sums wait in `out` between
   ;; chunks, which changes nothing: they are float32 in a register too. m must be a multiple of
-  ;; 4 and n of 8 (the caller checks; other shapes stay on tfjs's path), k >= 1.
+  ;; 4 and n of 4 (the caller checks; other shapes stay on tfjs's path), k >= 1: columns in
+  ;; blocks of 8, then one block of 4 where n mod 8 = 4.
   ;;
   ;; $bias (a byte address, or 0 for none): a dense layer's forward x·w + b in one kernel
   ;; (../wasmDense.ts). Each finished sum gets bias[j] added once, after its last k, as it
@@ -358,7 +359,7 @@
   (func (export "matMulDense")
         (param $a i32) (param $b i32) (param $out i32) (param $scratch i32)
         (param $m i32) (param $n i32) (param $k i32) (param $transA i32) (param $transB i32) (param $bias i32)
-    (local $bias0 v128) (local $bias1 v128)
+    (local $bias0 v128) (local $bias1 v128) (local $n8 i32)
     (local $k0 i32) (local $kEnd i32) (local $i i32) (local $j i32) (local $p i32)
     (local $aRow i32) (local $aCol i32) (local $aR2 i32) (local $aR3 i32) (local $oRow i32)
     (local $aP i32) (local $bP i32) (local $o i32) (local $aR1 i32)
@@ -375,6 +376,7 @@
       (then (call $transpose (local.get $b) (local.get $scratch) (local.get $n) (local.get $k))
             (local.set $b (local.get $scratch))))
     (local.set $oRow (i32.shl (local.get $n) (i32.const 2))) ;; B's rows are as long as out's
+    (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
     (local.set $k0 (i32.const 0))
     (loop $chunk
       (local.set $kEnd (select (local.get $k) (i32.add (local.get $k0) (i32.const 64))
@@ -382,6 +384,7 @@
       ;; Columns outside, rows inside: the chunk's 64 x 8 panel of B (2 KB) is read from
       ;; memory once and from L1 by the m / 4 row blocks.
       (local.set $j (i32.const 0))
+      (if (local.get $n8) (then
       (loop $col
         (local.set $i (i32.const 0))
         (loop $row
@@ -452,6 +455,51 @@
           (v128.store offset=0 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3))) (local.get $c30))
           (v128.store offset=16 align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3))) (local.get $c31))
           (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $m))))
-        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n8))))))
+      ;; n mod 8 = 4 (the LM head's 68 words): the last four columns in 4 x 4 blocks, each
+      ;; element's sum in the same order as above.
+      (if (i32.lt_u (local.get $n8) (local.get $n)) (then
+        (local.set $j (local.get $n8))
+        (local.set $i (i32.const 0))
+        (loop $row4
+          (local.set $o (i32.add (local.get $out)
+            (i32.add (i32.mul (local.get $i) (local.get $oRow)) (i32.shl (local.get $j) (i32.const 2)))))
+          (if (i32.eqz (local.get $k0))
+            (then
+              (local.set $c00 (v128.const i32x4 0 0 0 0))
+              (local.set $c10 (v128.const i32x4 0 0 0 0))
+              (local.set $c20 (v128.const i32x4 0 0 0 0))
+              (local.set $c30 (v128.const i32x4 0 0 0 0)))
+            (else
+              (local.set $c00 (v128.load align=4 (local.get $o)))
+              (local.set $c10 (v128.load align=4 (i32.add (local.get $o) (local.get $oRow))))
+              (local.set $c20 (v128.load align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 2)))))
+              (local.set $c30 (v128.load align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3)))))))
+          (local.set $aP (i32.add (local.get $a)
+            (i32.add (i32.mul (local.get $i) (local.get $aRow)) (i32.mul (local.get $k0) (local.get $aCol)))))
+          (local.set $bP (i32.add (local.get $b)
+            (i32.add (i32.mul (local.get $k0) (local.get $oRow)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $p (local.get $k0))
+          (loop $kLoop4
+            (local.set $b0 (v128.load align=4 (local.get $bP)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat align=4 (local.get $aP)) (local.get $b0))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $aP) (local.get $aR1))) (local.get $b0))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $aP) (local.get $aR2))) (local.get $b0))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $aP) (local.get $aR3))) (local.get $b0))))
+            (local.set $aP (i32.add (local.get $aP) (local.get $aCol)))
+            (local.set $bP (i32.add (local.get $bP) (local.get $oRow)))
+            (br_if $kLoop4 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kEnd))))
+          (if (i32.and (i32.ne (local.get $bias) (i32.const 0)) (i32.eq (local.get $kEnd) (local.get $k)))
+            (then
+              (local.set $bias0 (v128.load align=4 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $c00 (f32x4.add (local.get $c00) (local.get $bias0)))
+              (local.set $c10 (f32x4.add (local.get $c10) (local.get $bias0)))
+              (local.set $c20 (f32x4.add (local.get $c20) (local.get $bias0)))
+              (local.set $c30 (f32x4.add (local.get $c30) (local.get $bias0)))))
+          (v128.store align=4 (local.get $o) (local.get $c00))
+          (v128.store align=4 (i32.add (local.get $o) (local.get $oRow)) (local.get $c10))
+          (v128.store align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 2))) (local.get $c20))
+          (v128.store align=4 (i32.add (local.get $o) (i32.mul (local.get $oRow) (i32.const 3))) (local.get $c30))
+          (br_if $row4 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $m))))))
       (br_if $chunk (i32.lt_u (local.tee $k0 (local.get $kEnd)) (local.get $k)))))
 )
