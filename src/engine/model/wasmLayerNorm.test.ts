@@ -64,6 +64,8 @@ describe('the wasm LayerNorm kernel', () => {
     [[1984, 64], 2, 1],
     [[5, 64], 0, 7], // constant rows: variance 0
     [[9, 7], 3, 1],
+    [[6, 64], 1, -1], // rows in groups of four: a group, then two rows
+    [[7, 64], 2, 0.5], // a group, then three rows
   ];
 
   it('runs as one kernel and gives the reference ops\' bits', async () => {
@@ -158,8 +160,8 @@ describe('LayerNorm under a gradient tape on wasm: one kernel each way, the refe
     return { bits, kernels: info.kernels.map((k) => k.name) };
   }
 
-  it('gives the reference ops\' loss and gradients bit for bit: rows of 64 (a teacher-forced pass\'s, 4 prompts\' worth) and of 7', async () => {
-    for (const [shape, seed] of [[[4, 31, 64], 10], [[3, 5, 7], 20], [[2, 64], 30]] as [number[], number][]) {
+  it('gives the reference ops\' loss and gradients bit for bit: rows of 64 (a teacher-forced pass\'s, 4 prompts\' worth) and of 7; row counts past a group of four by 1-3', async () => {
+    for (const [shape, seed] of [[[4, 31, 64], 10], [[3, 5, 7], 20], [[2, 64], 30], [[5, 64], 40], [[7, 64], 50]] as [number[], number][]) {
       const c = shape[shape.length - 1]!;
       const ln1 = new LayerNorm(store, `a${seed}`, c);
       const ln2 = new LayerNorm(store, `b${seed}`, c);
