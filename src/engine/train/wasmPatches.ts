@@ -7,6 +7,7 @@
  *     computes on one thread (./wasmBatchMatMul.ts);
  *   - a dense layer's x·w + b is one kernel, the bias added inside the matmul (./wasmDense.ts);
  *   - slices copy whole runs, clones and same-dtype casts share their buffer (./wasmCopies.ts);
+ *   - stacks go through that Concat, gathers along axis 0 copy whole rows (./wasmPackGather.ts);
  *   - a bias's gradient (a Sum over the rows) is one pass of our kernel (./wasmColumnSum.ts);
  *   - transposes that keep the last axis (attention's heads) copy whole runs (./wasmTranspose.ts);
  *   - LayerNorm is one kernel: its forward without a tape, and forward and backward under one
@@ -28,6 +29,7 @@ import { patchWasmBatchMatMul } from './wasmBatchMatMul';
 import { registerWasmDense } from './wasmDense';
 import { patchTransposedMatMul } from './wasmMatMul';
 import { patchWasmCopies } from './wasmCopies';
+import { patchWasmGather, patchWasmPack } from './wasmPackGather';
 import { patchWasmColumnSum } from './wasmColumnSum';
 import { patchWasmTranspose } from './wasmTranspose';
 import { patchWasmTapeSaves } from './wasmTapeSaves';
@@ -37,6 +39,8 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   patchWasmBatchMatMul(backendName);
   registerWasmDense(backendName);
   patchWasmCopies(backendName);
+  patchWasmPack(backendName);
+  patchWasmGather(backendName);
   patchWasmColumnSum(backendName);
   patchWasmTranspose(backendName);
   registerWasmLayerNorm(backendName);
