@@ -6,15 +6,16 @@ import { test, expect } from './fixtures';
  * (engine/train/wasmColumnSum.ts), a dense layer's x·w + b in one kernel (engine/train/wasmDense.ts), softmax's gradient
  * (engine/model/wasmSoftmax.ts), run-copying transpose and concat (engine/train/wasmTranspose.ts,
  * wasmCopies.ts), GELU kernels (engine/model/wasmGelu.ts), LayerNorm kernel
- * (engine/model/wasmLayerNorm.ts), Exp (engine/model/wasmExp.ts) and Adam step
- * (engine/algorithms/wasmAdam.ts) in the browser's worker.
+ * (engine/model/wasmLayerNorm.ts), Exp (engine/model/wasmExp.ts), Adam step
+ * (engine/algorithms/wasmAdam.ts) and sampling's Gumbel noise (engine/model/wasmGumbel.ts, against
+ * this browser's own Math.log) in the browser's worker.
  * The page is cross-origin isolated, so tfjs runs its threaded build, whose memory is a
  * SharedArrayBuffer: the kernel's shared build, which Node's unit tests never load. With 1 and
  * with 2 threads it must equal tfjs's own kernel (to 1e-5, and in fact bit for bit). The dense
  * one runs on 1 thread only (on 2, XNNPACK's threaded matmul keeps the dense shapes).
  */
 for (const threads of ['1', '2']) {
-  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, a dense layer in one kernel, softmax's gradient, column sum, transpose, concat, GELU, LayerNorm forward and under a tape, Exp, Adam) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
+  test(`forced wasm, ${threads} thread(s): our kernels (batched and, on 1 thread, dense matmuls, a dense layer in one kernel, softmax's gradient, column sum, transpose, concat, GELU, LayerNorm forward and under a tape, Exp, Adam, Gumbel noise) run on the shared memory and equal tfjs's kernels`, async ({ playground, page }) => {
     await playground.goto({ backend: 'wasm', threads, debug: true });
     await expect(playground.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(playground.badge).toHaveAttribute('data-threads', threads);
@@ -95,6 +96,8 @@ for (const threads of ['1', '2']) {
     }
     expect(r.adam.maxRelDiff, 'two Adam steps').toBe(0);
     expect(r.adam.sameBits, 'two Adam steps').toBe(true);
+    expect(r.gumbel.maxRelDiff, 'Gumbel noise').toBe(0);
+    expect(r.gumbel.sameBits, 'Gumbel noise').toBe(true);
     expect(r.tensorsLeft).toBe(0);
   });
 }

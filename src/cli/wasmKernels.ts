@@ -32,6 +32,7 @@ export const WASM_KERNELS: readonly WasmKernelSource[] = [
   { wat: 'src/engine/model/kernels/exp.wat', out: 'src/engine/model/kernels/exp.bytes.ts', name: 'EXP_WASM' },
   { wat: 'src/engine/model/kernels/layerNorm.wat', out: 'src/engine/model/kernels/layerNorm.bytes.ts', name: 'LAYER_NORM_WASM' },
   { wat: 'src/engine/model/kernels/softmax.wat', out: 'src/engine/model/kernels/softmax.bytes.ts', name: 'SOFTMAX_WASM' },
+  { wat: 'src/engine/model/kernels/gumbel.wat', out: 'src/engine/model/kernels/gumbel.bytes.ts', name: 'GUMBEL_WASM' },
 ];
 
 /** The one line every kernel's text declares its memory with (the plain build's). */

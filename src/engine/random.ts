@@ -4,10 +4,15 @@
  */
 
 /** mulberry32: tiny, fast, good enough for procedural data; state is one uint32. */
+/** The generator's state for a seed, before its first draw (draw i, from 1, then mixes state + i·0x6d2b79f5: ./model/kernels/gumbel.wat relies on it). */
+export function rngState(seed: number): number {
+  return (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+}
+
 export class Rng {
   private state: number;
   constructor(seed: number) {
-    this.state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+    this.state = rngState(seed);
   }
   /** Uniform in [0, 1). */
   next(): number {

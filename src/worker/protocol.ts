@@ -184,6 +184,8 @@ export interface WasmKernelCheck {
   exp: { shape: number[]; maxRelDiff: number; sameBits: boolean }[];
   /** Two Adam steps through the engine's kernel (engine/algorithms/wasmAdam.ts) against the reference chain: the weights after each. */
   adam: { maxRelDiff: number; sameBits: boolean };
+  /** Sampling's Gumbel noise from the engine's kernel (engine/model/wasmGumbel.ts) against the JavaScript's (this browser's Math.log), four seeds. */
+  gumbel: { maxRelDiff: number; sameBits: boolean };
   /** Tensors the check left behind (0). */
   tensorsLeft: number;
 }

@@ -4,7 +4,8 @@
  * engine/train/wasmCopies.ts, engine/model/wasmLayerNorm.ts,
  * engine/model/wasmGelu.ts, engine/model/wasmExp.ts, engine/algorithms/wasmAdam.ts; LayerNorm
  * under a gradient tape; a dense layer's x·w + b, engine/train/wasmDense.ts; attention's softmax
- * gradient, engine/model/wasmSoftmax.ts)
+ * gradient, engine/model/wasmSoftmax.ts; sampling's Gumbel noise, engine/model/wasmGumbel.ts, against the
+ * JavaScript's on this browser's own Math.log)
  * beside tfjs's, on the
  * worker's own backend: `TrainerApi.checkWasmKernels`, for the e2e suite (`?debug`,
  * e2e/wasmKernels.spec.ts). In the browser the page is cross-origin isolated, so tfjs runs its
@@ -25,6 +26,8 @@ import { FUSED_LAYER_NORM, WASM_LAYER_NORM_MAX_SIZE } from '../engine/model/webg
 import { WASM_LAYER_NORM_TAPED, registerWasmLayerNorm, registerWasmLayerNormTaped, unregisterWasmLayerNormTaped, withoutWasmLayerNorm } from '../engine/model/wasmLayerNorm';
 import { WASM_GELU, WASM_GELU_GRAD, registerWasmGelu, withoutWasmGelu } from '../engine/model/wasmGelu';
 import { patchWasmExp, unpatchWasmExp } from '../engine/model/wasmExp';
+import { gumbelNoise } from '../engine/model/sampling';
+import { registerWasmGumbel, wasmGumbelNoise } from '../engine/model/wasmGumbel';
 import { WASM_SOFTMAX_GRAD, registerWasmSoftmax, unregisterWasmSoftmax, wasmTapedSoftmax } from '../engine/model/wasmSoftmax';
 import { Adam, clipScale } from '../engine/algorithms/optim';
 import { registerWasmAdam, unregisterWasmAdam } from '../engine/algorithms/wasmAdam';
@@ -316,6 +319,19 @@ function checkExp(): WasmKernelCheck['exp'] {
   });
 }
 
+/** Sampling's noise for a decoding step ([64, 68]) of several seeds and a size off a multiple of 4: our kernel against the JavaScript's (this browser's Math.log). */
+function checkGumbel(): WasmKernelCheck['gumbel'] {
+  registerWasmGumbel();
+  const cases: [number, number[]][] = [[1, [64, 68]], [12345, [64, 68]], [0x7fffffff, [64, 68]], [7, [3, 5, 7]]];
+  const ours: number[] = [];
+  const ref: number[] = [];
+  for (const [seed, shape] of cases) {
+    ours.push(...tf.tidy(() => wasmGumbelNoise(seed, shape)!.dataSync()));
+    ref.push(...gumbelNoise(seed, tf.util.sizeFromShape(shape)));
+  }
+  return compare(new Float32Array(ours), new Float32Array(ref));
+}
+
 /** Two Adam steps (one clipped) on variables of sizes off a multiple of 4: the weights after each, flat. */
 function adamSteps(): Float32Array {
   const vars = [[3, 5], [7], [64, 33]].map((shape, i) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 120 + i)))); // tidy: the initial values
@@ -454,6 +470,7 @@ export async function checkWasmKernels(): Promise<WasmKernelCheck> {
     concat: checkConcat(),
     exp: checkExp(),
     adam: checkAdam(),
+    gumbel: checkGumbel(),
     tensorsLeft: tf.memory().numTensors - tensorsBefore,
   };
 }

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../random';
 import { EOS, PAD } from '../tokenizer';
 import { MASKED, logSoftmax, oneHotFloat, repeatRows, type LayerKV } from './layers';
+import { wasmGumbelNoise } from './wasmGumbel';
 import type { TinyVLM } from './policy';
 import { imageRowCount, isShared, type RowImages } from './images';
 
@@ -94,13 +95,13 @@ type StepOutput = {
  */
 type StepConstants = { temperature: tf.Scalar; one: tf.Scalar; eos: tf.Scalar };
 
-/** Pick one token per row from logits [N, V]; `noise` null = greedy. Call inside tf.tidy. */
-function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array | null, k: StepConstants, topK: number): StepOutput {
+/** Pick one token per row from logits [N, V]; `noiseSeed` null = greedy. Call inside tf.tidy. */
+function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noiseSeed: number | null, k: StepConstants, topK: number): StepOutput {
   const [n, v] = logits.shape;
   const scaled = tf.div<tf.Tensor2D>(logits, k.temperature); // [N, V]
   const logpAll = logSoftmax(scaled); // [N, V]
   let choice: tf.Tensor1D;
-  if (!noise) {
+  if (noiseSeed === null) {
     choice = tf.argMax(logits, -1); // [N]
   } else {
     let z: tf.Tensor = scaled;
@@ -108,7 +109,9 @@ function sampleStep(logits: tf.Tensor2D, done: tf.Tensor1D, noise: Float32Array 
       const kth = tf.slice(tf.topk(scaled, topK).values, [0, topK - 1], [n, 1]); // [N, 1]: the k-th largest
       z = tf.where(tf.less(scaled, kth), tf.fill([n, v], MASKED), scaled);
     }
-    choice = tf.argMax(tf.add(z, tf.tensor2d(noise, [n, v])), -1); // [N]: Gumbel-max
+    // On wasm the noise is made in the backend's memory by our kernel (./wasmGumbel.ts: the same bits).
+    const noise = wasmGumbelNoise(noiseSeed, [n, v]) ?? tf.tensor2d(gumbelNoise(noiseSeed, n * v), [n, v]);
+    choice = tf.argMax(tf.add(z, noise), -1); // [N]: Gumbel-max
   }
   const token: tf.Tensor1D = tf.where(done, tf.fill([n], PAD, 'int32'), choice); // <pad> once finished
   const chosenLogp = tf.sum(tf.mul(oneHotFloat(choice, v), logpAll), -1); // [N]
@@ -218,10 +221,10 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
     held.done = tf.zeros<tf.Rank.R1>([n], 'bool');
 
     for (let t = 0; t < steps; t++) {
-      const noise = opts.greedy ? null : gumbelNoise(mixSeed(opts.seed, t), n * v);
+      const noiseSeed = opts.greedy ? null : mixSeed(opts.seed, t);
       const logits: tf.Tensor2D = held.logits;
       const done: tf.Tensor1D = held.done;
-      const s: StepOutput = tf.tidy(() => sampleStep(logits, done, noise, stepK, opts.topK));
+      const s: StepOutput = tf.tidy(() => sampleStep(logits, done, noiseSeed, stepK, opts.topK));
       tokens.push(s.token);
       logps.push(s.logp);
       masks.push(s.mask);

@@ -15,6 +15,7 @@
  *   - GELU's element-wise chains, forward and gradient, are our kernels (../model/wasmGelu.ts);
  *   - attention's softmax gradient is one pass of our kernel (../model/wasmSoftmax.ts);
  *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts);
+ *   - sampling's Gumbel noise is made in the backend's memory by our kernel (../model/wasmGumbel.ts);
  *   - Adam's element-wise chain is one pass of our kernel (../algorithms/wasmAdam.ts);
  *   - the gradient tape keeps what a gradient needs as a second handle on the same data, not
  *     a cloning kernel and a tape node each (./wasmTapeSaves.ts).
@@ -22,6 +23,7 @@
  */
 import { registerWasmAdam } from '../algorithms/wasmAdam';
 import { patchWasmExp } from '../model/wasmExp';
+import { registerWasmGumbel } from '../model/wasmGumbel';
 import { registerWasmGelu } from '../model/wasmGelu';
 import { registerWasmSoftmax } from '../model/wasmSoftmax';
 import { registerWasmLayerNorm, registerWasmLayerNormTaped } from '../model/wasmLayerNorm';
@@ -48,6 +50,7 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   registerWasmGelu(backendName);
   registerWasmSoftmax(backendName);
   patchWasmExp(backendName);
+  registerWasmGumbel(backendName);
   registerWasmAdam(backendName);
   patchWasmTapeSaves(backendName);
 }
