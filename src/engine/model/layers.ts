@@ -14,6 +14,7 @@ import { taping } from '../rl/tape';
 import { fusedBiasGelu, fusedDecodeAttention, fusedKernelsApply, fusedLayerNorm } from './webgpu/fused';
 import { wasmDense } from './wasmDense';
 import { wasmGelu } from './wasmGelu';
+import { wasmOneHotFloat } from './wasmOneHot';
 import { wasmTapedSoftmax } from './wasmSoftmax';
 import { wasmTapedLayerNorm } from './wasmLayerNorm';
 
@@ -149,7 +150,7 @@ export function gelu(x: tf.Tensor, k?: GeluConstants): tf.Tensor {
  * int32 and cast.
  */
 export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
-  return tf.cast(tf.oneHot(ids, depth), 'float32');
+  return wasmOneHotFloat(ids, depth) ?? tf.cast(tf.oneHot(ids, depth), 'float32'); // on wasm one kernel (./wasmOneHot.ts)
 }
 
 /**

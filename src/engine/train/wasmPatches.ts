@@ -16,6 +16,7 @@
  *   - attention's softmax gradient is one pass of our kernel (../model/wasmSoftmax.ts);
  *   - Exp over float32 is musl's expf in our SIMD kernel (../model/wasmExp.ts);
  *   - sampling's Gumbel noise is made in the backend's memory by our kernel (../model/wasmGumbel.ts);
+ *   - a float one-hot is one kernel, not OneHot then Cast (../model/wasmOneHot.ts);
  *   - Adam's element-wise chain is one pass of our kernel (../algorithms/wasmAdam.ts);
  *   - the gradient tape keeps what a gradient needs as a second handle on the same data, not
  *     a cloning kernel and a tape node each (./wasmTapeSaves.ts).
@@ -24,6 +25,7 @@
 import { registerWasmAdam } from '../algorithms/wasmAdam';
 import { patchWasmExp } from '../model/wasmExp';
 import { registerWasmGumbel } from '../model/wasmGumbel';
+import { registerWasmOneHot } from '../model/wasmOneHot';
 import { registerWasmGelu } from '../model/wasmGelu';
 import { registerWasmSoftmax } from '../model/wasmSoftmax';
 import { registerWasmLayerNorm, registerWasmLayerNormTaped } from '../model/wasmLayerNorm';
@@ -51,6 +53,7 @@ export function patchWasmBackend(backendName = 'wasm'): void {
   registerWasmSoftmax(backendName);
   patchWasmExp(backendName);
   registerWasmGumbel(backendName);
+  registerWasmOneHot(backendName);
   registerWasmAdam(backendName);
   patchWasmTapeSaves(backendName);
 }
