@@ -64,6 +64,18 @@ function values(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Ar
 /** A decoding step's rows, the encoder's patches, the JavaScript fallback's largest input, a teacher-forced pass's rows for 16 prompts (LayerNorm over C = 64). */
 const LAYER_NORM_SHAPES = [[64, 1, 64], [8, 16, 64], [WASM_LAYER_NORM_MAX_SIZE / 64, 64], [16, 31, 64]];
 
+/** `run` with a kernel registered, then with it lifted (the reference ops), registered again however that ends. */
+async function oursThenReference<T>(register: () => unknown, unregister: () => unknown, run: () => Promise<T>): Promise<[T, T]> {
+  register();
+  const ours = await run();
+  unregister();
+  try {
+    return [ours, await run()];
+  } finally {
+    register();
+  }
+}
+
 /** A LayerNorm with non-trivial gain and bias, over each shape: with our kernel, then with the reference ops. */
 async function checkLayerNorm(): Promise<WasmKernelCheck['layerNorm']> {
   const store = new ParamStore({ seed: 1 }, false);
@@ -129,15 +141,7 @@ async function checkLayerNormTaped(): Promise<WasmKernelCheck['layerNormTaped']>
       return { values, ran: info.kernelNames.includes(WASM_LAYER_NORM_TAPED) };
     };
     try {
-      registerWasmLayerNormTaped();
-      const ours = await run();
-      unregisterWasmLayerNormTaped();
-      let ref: Awaited<ReturnType<typeof run>>;
-      try {
-        ref = await run();
-      } finally {
-        registerWasmLayerNormTaped();
-      }
+      const [ours, ref] = await oursThenReference(registerWasmLayerNormTaped, unregisterWasmLayerNormTaped, run);
       out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
     } finally {
       tf.dispose([x!, w1!, w2!]);
@@ -177,15 +181,7 @@ async function checkDense(): Promise<WasmKernelCheck['dense']> {
       return { values, ran: info.kernelNames.includes(WASM_DENSE) };
     };
     try {
-      registerWasmDense();
-      const ours = await run();
-      unregisterWasmDense();
-      let ref: Awaited<ReturnType<typeof run>>;
-      try {
-        ref = await run();
-      } finally {
-        registerWasmDense();
-      }
+      const [ours, ref] = await oursThenReference(registerWasmDense, unregisterWasmDense, run);
       out.push({ shape, nOut, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
     } finally {
       tf.dispose([x, r]);
@@ -217,15 +213,7 @@ async function checkSoftmax(): Promise<WasmKernelCheck['softmax']> {
     const x = tf.randomNormal(shape, 0, 3, 'float32', 190 + i);
     const w = tf.randomNormal(shape, 0, 1, 'float32', 195 + i);
     try {
-      registerWasmSoftmax();
-      const ours = await run(x, w);
-      unregisterWasmSoftmax();
-      let ref: Awaited<ReturnType<typeof run>>;
-      try {
-        ref = await run(x, w);
-      } finally {
-        registerWasmSoftmax();
-      }
+      const [ours, ref] = await oursThenReference(registerWasmSoftmax, unregisterWasmSoftmax, () => run(x, w));
       out.push({ shape, ran: ours.ran && !ref.ran, ...compare(ours.values, ref.values) });
     } finally {
       tf.dispose([x, w]);
