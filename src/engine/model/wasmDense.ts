@@ -33,11 +33,11 @@ export function registerWasmDenseGradient(): void {
     gradFunc: (dy, saved) => {
       const [x, w] = saved as [tf.Tensor, tf.Tensor2D];
       const [nIn, nOut] = w.shape;
-      const dyRows = (): tf.Tensor2D => tf.reshape(dy as tf.Tensor, [-1, nOut]); // [rows, nOut]
+      const dyRows = tf.reshape<tf.Rank.R2>(dy as tf.Tensor, [-1, nOut]); // [rows, nOut]: a view, freed with the backward pass
       return {
-        x: () => tf.reshape(tf.matMul(dyRows(), w, false, true), x.shape), // [rows, nIn] -> x's shape
-        w: () => tf.matMul(tf.reshape(x, [-1, nIn]), dyRows(), true, false), // [nIn, nOut]
-        b: () => tf.sum(dyRows(), 0), // [nOut]
+        x: () => tf.reshape(tf.matMul(dyRows, w, false, true), x.shape), // [rows, nIn] -> x's shape
+        w: () => tf.matMul(tf.reshape(x, [-1, nIn]), dyRows, true, false), // [nIn, nOut]
+        b: () => tf.sum(dyRows, 0), // [nOut]
       };
     },
   });
