@@ -22,6 +22,8 @@
  * cpu and webgl backends return a second reference to the same buffer; wasm's copies it.
  * `patchSharedIdentity()` makes wasm's do what its own Reshape already does: count one more
  * reference (tensors are immutable; a Variable's assign swaps its buffer, never writes into it).
+ * (The tape's saves no longer come through here on wasm: ./wasmTapeSaves.ts makes that second
+ * reference without a kernel. tf.clone still does.)
  *
  * 3. Concat. Its kernel copies each input's run per outer index through a fresh subarray view
  * (`out.set(in.subarray(...))`): two views per row and input, for the KV cache's append at every
