@@ -1,6 +1,7 @@
 """Time the default-preset GRPO iteration in PyTorch eager, phase by phase.
 
     /usr/bin/python3 bench/torch/bench.py [--threads 1] [--warmup 2] [--iterations 7] [--keep-batches 5] [--json]
+                                          [--limits ROWSxINNERxCOLS,...]
 
 The iteration the engine's trainer runs with the grpo preset (B x G = 8 x 8, 24 new tokens at
 temperature 1, beta 0.04 k3 KL in the loss, 1 epoch x 1 minibatch, grad clip 1, Adam lr 1e-4),
@@ -11,6 +12,9 @@ from the digit-sum warm start, split as the engine's bench splits it (src/bench/
   update      advantages, forward, loss, backward, clip, Adam; the weights' RMS (the trainer's
               divergence check); and, while the trainer keeps batches for Inspect
               (run.keepBatches, 5 by default), one more no-grad pass: log pi after the update
+--limits also times torch's matmul at the given shapes (the bench's own: src/bench/limits.ts,
+passed in by src/cli/torchRatio.ts) and reports each iteration's passLength, so the ratio script
+can put both sides' efficiency, as the bench defines it, side by side.
 The 8 prompts are the fixture's (npm run torch-reference), the same ones every iteration; the
 engine draws and renders 8 new ones per iteration inside its generation time (under 1 ms).
 """
@@ -28,8 +32,9 @@ def parse_args():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--iterations", type=int, default=7)
     ap.add_argument("--fixture", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", "reference.json"))
-    ap.add_argument("--json", action="store_true", help="one JSON line on stdout (for scripts/torch-ratio.mjs)")
+    ap.add_argument("--json", action="store_true", help="one JSON line on stdout (for src/cli/torchRatio.ts)")
     ap.add_argument("--keep-batches", type=int, default=5, help="run.keepBatches: 0 skips the Inspect pass after the update, as the trainer then does")
+    ap.add_argument("--limits", default="", help="matmul shapes to time after the iterations, ROWSxINNERxCOLS comma-separated (GFLOP/s of a @ b)")
     return ap.parse_args()
 
 
@@ -92,7 +97,43 @@ def iteration(policy, ref, adam, images, prompts, gold, keeps_batches):
     t4 = time.perf_counter()
     for name, a, b in zip(PHASES, (t0, t1, t2, t3), (t1, t2, t3, t4)):
         times[name] = (b - a) * 1000
+    times["passLength"] = length
     return times
+
+
+def matmul_gflops(rows, inner, cols, budget_ms=150):
+    """GFLOP/s of a @ b at one shape, timed as src/bench/limits.ts times tf.matMul: one warm-up
+    call, then the repetitions double until one run takes a third of the budget, and the median
+    of three runs of that many counts (a pause in one run must not become the answer)."""
+    a = torch.rand(rows, inner) * 2 - 1
+    b = torch.rand(inner, cols) * 2 - 1
+
+    def run(reps):
+        t = time.perf_counter()
+        for _ in range(reps):
+            a @ b
+        return (time.perf_counter() - t) * 1000
+
+    run(1)
+    reps = 1
+    while True:
+        first = run(reps)
+        if first < budget_ms / 3 and reps < 1 << 14:
+            reps *= 2
+            continue
+        ms = sorted([first, run(reps), run(reps)])[1]
+        if ms >= budget_ms / 3 or reps >= 1 << 14:
+            return 2 * rows * inner * cols * reps / (ms * 1e6)
+
+
+def parse_shapes(text):
+    shapes = []
+    for part in filter(None, text.split(",")):
+        dims = part.split("x")
+        if len(dims) != 3 or not all(d.isdigit() and int(d) > 0 for d in dims):
+            sys.exit(f"--limits: expected ROWSxINNERxCOLS, got {part!r}")
+        shapes.append(tuple(int(d) for d in dims))
+    return shapes
 
 
 def blas_library():
@@ -105,6 +146,7 @@ def blas_library():
 
 def main():
     args = ARGS
+    shapes = parse_shapes(args.limits)
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(1)
@@ -117,8 +159,13 @@ def main():
         iteration(policy, ref, adam, images, prompts, gold, args.keep_batches > 0)
     runs = [iteration(policy, ref, adam, images, prompts, gold, args.keep_batches > 0) for _ in range(args.iterations)]
     median = {p: statistics.median(r[p] for r in runs) for p in PHASES}
-    median["total"] = statistics.median(sum(r.values()) for r in runs)
+    median["total"] = statistics.median(sum(r[p] for p in PHASES) for r in runs)
+    if not shapes:
+        for r in runs:
+            del r["passLength"]
     result = {"env": "torch", "version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_library(), "blasThreads": os.environ.get("OPENBLAS_NUM_THREADS"), "keepBatches": args.keep_batches, "iterations": runs, "median": median}
+    if shapes:
+        result["limits"] = [{"rows": r, "inner": i, "cols": c, "gflops": matmul_gflops(r, i, c)} for r, i, c in shapes]
     if args.json:
         print(json.dumps(result))
     else:
