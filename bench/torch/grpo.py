@@ -32,8 +32,8 @@ def generate(net, images, prompts, group, steps, temperature, noise=None, keep_l
     n, v, s0 = b * group, net.c["vocabSize"], net.prefix_len
     visual = net.encode_images(images)
     summary_b = net.image_summary(visual)
-    out, kvs = net.decode(net.prefix_input(visual, prompts, summary_b), net.attn_mask(prompts, s0))
-    logits = net.logits(out[:, s0 - 1]).repeat_interleave(group, 0)  # [N, V]
+    out, kvs = net.decode(net.prefix_input(visual, prompts, summary_b), net.attn_mask(prompts, s0), keep=1)  # out [B, 1, C]: position S0-1
+    logits = net.logits(out[:, 0]).repeat_interleave(group, 0)  # [N, V]
     kvs = [(k.repeat_interleave(group, 0), vv.repeat_interleave(group, 0)) for k, vv in kvs]
     summary = summary_b.repeat_interleave(group, 0)
     key_mask = net.key_mask(prompts.repeat_interleave(group, 0), s0 + steps)

@@ -82,21 +82,27 @@ class TinyVLM:
         qkv = self.dense(name + ".qkv", x).reshape(b, s, 3 * self.h, self.dh).transpose(1, 2)
         return qkv.split(self.h, dim=1)
 
-    def attention(self, name, x, mask, past=None):
+    def attention(self, name, x, mask, past=None, keep=None):
+        """keep: the outputs of x's last `keep` positions only (every position's keys and values still)."""
         b, s, c = x.shape
         q, k, v = self.heads(name, x)
         if past is not None:
             k = torch.cat([past[0], k], 2)
             v = torch.cat([past[1], v], 2)
+        if keep is not None and keep < s:
+            q = q[:, :, s - keep:]
+            if mask is not None and mask.shape[2] == s:
+                mask = mask[:, :, s - keep:]
+            s = keep
         att = torch.matmul(q * (1 / math.sqrt(self.dh)), k.transpose(2, 3))  # q scaled, as the engine does
         if mask is not None:
             att = att + mask
         y = torch.matmul(torch.softmax(att, -1), v).transpose(1, 2).reshape(b, s, c)
         return self.dense(name + ".proj", y), (k, v)
 
-    def block(self, name, x, mask, past=None):
-        a, kv = self.attention(name + ".attn", self.ln(name + ".ln1", x), mask, past)
-        h = x + a
+    def block(self, name, x, mask, past=None, keep=None):
+        a, kv = self.attention(name + ".attn", self.ln(name + ".ln1", x), mask, past, keep)
+        h = x[:, x.shape[1] - a.shape[1]:] + a
         mlp = self.dense(name + ".mlp.proj", F.gelu(self.dense(name + ".mlp.fc", self.ln(name + ".ln2", h)), approximate="tanh"))
         return h + mlp, kv
 
@@ -138,10 +144,12 @@ class TinyVLM:
     def attn_mask(self, prompts, length):
         return self.causal[:length, :length].reshape(1, 1, length, length) + self.key_mask(prompts, length)
 
-    def decode(self, x, mask, pasts=None):
+    def decode(self, x, mask, pasts=None, keep=None):
+        """policy.ts decode: with `keep`, the last block computes its last `keep` positions' outputs only."""
         kvs = []
+        last = self.c["nLayers"] - 1
         for i in range(self.c["nLayers"]):
-            x, kv = self.block(f"dec.h.{i}", x, mask, pasts[i] if pasts else None)
+            x, kv = self.block(f"dec.h.{i}", x, mask, pasts[i] if pasts else None, keep if i == last else None)
             kvs.append(kv)
         return self.ln("dec.ln", x), kvs
 
@@ -176,8 +184,8 @@ class TinyVLM:
             text = torch.cat([text, self.embed(responses[:, : t - 1], self.prefix_len, summary)], 1)
         length = self.prefix_len + t - 1
         mask = self.attn_mask(prompts, length)[:, :, p:, :]  # the text rows
-        h, _ = self.decode(text, mask, pasts)
-        return h[:, self.prefix_len - 1 - p: self.prefix_len - 1 - p + t]  # [N, T, C]
+        h, _ = self.decode(text, mask, pasts, keep=t)
+        return h  # [N, T, C]: text rows S0-1-P.., the last t
 
     def forward(self, distinct, row, prompts, responses, temperature):
         """Policy.forward: log-probs and entropies [N, T] under softmax(logits / T), values [N, T], and the logits."""

@@ -9,7 +9,10 @@
  *  - attention counts what the code computes, not what the mask keeps: a teacher-forced pass
  *    over L positions scores all L x L pairs;
  *  - the token embedding is a one-hot matmul in this model (see TinyVLM.embed), so it counts;
- *  - a backward pass costs twice its forward pass (gradients for inputs and for weights).
+ *  - a backward pass costs twice its forward pass (gradients for inputs and for weights);
+ *  - the last decoder block computes outputs only where the heads read them (Policy.decode's
+ *    `keep`): every position's QKV projection, but attention, output projection and MLP only at
+ *    the T positions a teacher-forced pass reads, or the last one of a prefill.
  */
 import { numPatches, type ModelConfig } from '../engine/model/config';
 
@@ -57,6 +60,11 @@ function blockDenseFlops(c: ModelConfig): number {
   return 2 * (d * 3 * d + d * d + d * f + f * d);
 }
 
+/** The fused QKV projection of one token (d -> 3d): the part of a block every position pays. */
+function qkvFlops(c: ModelConfig): number {
+  return 2 * c.dModel * 3 * c.dModel;
+}
+
 /** q·kᵀ and att·v for one query over `keys` keys, summed over heads (head count cancels out). */
 function attentionFlops(c: ModelConfig, keys: number): number {
   return 2 * 2 * c.dModel * keys;
@@ -77,9 +85,13 @@ function encodeImageFlops(c: ModelConfig): number {
 const embedFlops = (c: ModelConfig, tokens: number) => 2 * tokens * c.vocabSize * c.dModel;
 const lmHeadFlops = (c: ModelConfig, positions: number) => 2 * positions * c.dModel * c.vocabSize;
 
-/** Decoder blocks over `len` positions from position 0, every position attending to all `len` (as computed). */
-function decodeFullFlops(c: ModelConfig, len: number): number {
-  return c.nLayers * (len * blockDenseFlops(c) + len * attentionFlops(c, len));
+/**
+ * Decoder blocks over `rows` positions, each attending to `keys` keys (as computed, mask or not),
+ * the last block computing outputs for the last `keep` of them only (its QKV for all).
+ */
+function decodeKeepFlops(c: ModelConfig, rows: number, keys: number, keep: number): number {
+  const full = (n: number) => n * blockDenseFlops(c) + n * attentionFlops(c, keys);
+  return (c.nLayers - 1) * full(rows) + rows * qkvFlops(c) + full(keep) - keep * qkvFlops(c);
 }
 
 /**
@@ -89,23 +101,24 @@ function decodeFullFlops(c: ModelConfig, len: number): number {
 export function forwardFlopsPerRow(c: ModelConfig, t: number): number {
   const s0 = numPatches(c) + c.promptLen;
   const len = s0 + t - 1;
-  return encodeImageFlops(c) + embedFlops(c, c.promptLen + t - 1) + decodeFullFlops(c, len) + lmHeadFlops(c, t) + 2 * t * c.dModel;
+  return encodeImageFlops(c) + embedFlops(c, c.promptLen + t - 1) + decodeKeepFlops(c, len, len, t) + lmHeadFlops(c, t) + 2 * t * c.dModel;
 }
 
 /**
  * One teacher-forced forward of B·G rows that share their B images (Policy.forward with shared
  * images, TinyVLM.responseHiddenShared): per image the encoder, the summary and the decoder over
  * the P visual positions (all layers but the last in full, the last only its QKV projection);
- * per row the text positions (S − P of them, each attending to all S), the heads, and the copies
- * of the summary and of every layer's visual keys and values (one-hot [N, K] matmuls).
+ * per row the text positions (S − P of them, each attending to all S; in the last layer only the
+ * T the heads read, past the QKV projection), the heads, and the copies of the summary and of
+ * every layer's visual keys and values (one-hot [N, K] matmuls).
  */
 export function forwardFlopsShared(c: ModelConfig, prompts: number, groupSize: number, t: number): number {
   const d = c.dModel;
   const p = numPatches(c);
   const len = p + c.promptLen + t - 1;
-  const image = encodeImageFlops(c) + (c.nLayers - 1) * (p * blockDenseFlops(c) + p * attentionFlops(c, p)) + 2 * p * d * 3 * d;
+  const image = encodeImageFlops(c) + (c.nLayers - 1) * (p * blockDenseFlops(c) + p * attentionFlops(c, p)) + p * qkvFlops(c);
   const copies = 2 * prompts * (d + c.nLayers * 2 * p * d); // per row: K-long dot products for the summary and each layer's K and V
-  const row = embedFlops(c, c.promptLen + t - 1) + c.nLayers * ((len - p) * blockDenseFlops(c) + (len - p) * attentionFlops(c, len)) + lmHeadFlops(c, t) + 2 * t * d + copies;
+  const row = embedFlops(c, c.promptLen + t - 1) + decodeKeepFlops(c, len - p, len, t) + lmHeadFlops(c, t) + 2 * t * d + copies;
   return prompts * image + prompts * groupSize * row;
 }
 
@@ -117,7 +130,7 @@ export function forwardFlopsShared(c: ModelConfig, prompts: number, groupSize: n
  */
 export function rolloutFlops(c: ModelConfig, prompts: number, groupSize: number, t: number): number {
   const s0 = numPatches(c) + c.promptLen;
-  const prefill = prompts * (encodeImageFlops(c) + embedFlops(c, c.promptLen) + decodeFullFlops(c, s0) + lmHeadFlops(c, 1));
+  const prefill = prompts * (encodeImageFlops(c) + embedFlops(c, c.promptLen) + decodeKeepFlops(c, s0, s0, 1) + lmHeadFlops(c, 1));
   let steps = 0;
   for (let step = 0; step < t - 1; step++) {
     const keys = s0 + step + 1; // the cache plus the token fed at this step

@@ -342,22 +342,30 @@ export class SelfAttention {
     return { k, v };
   }
 
-  apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): AttentionOutput {
+  /**
+   * `keep`, when given, asks for the outputs of x's last `keep` positions only: every position
+   * still gives its key and value, but only those queries attend (a pass whose later layers or
+   * heads read only those positions). Each kept output is the same function of the same numbers.
+   */
+  apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV, keep?: number): AttentionOutput {
     const [b, s, c] = x.shape;
-    const [qRaw, kNew, vNew] = this.heads(x); // each [B, H, S, Dh]
+    const [qAll, kNew, vNew] = this.heads(x); // each [B, H, S, Dh]
     const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S_kv, Dh]
     const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S_kv, Dh]
+    const rows = keep !== undefined && keep < s ? keep : s;
+    const qRaw = rows < s ? tf.slice(qAll, [0, 0, s - rows, 0], [b, this.nHeads, rows, this.headDim]) : qAll; // [B, H, rows, Dh]
+    const rowMask = mask && rows < s && mask.shape[2] === s ? tf.slice(mask, [0, 0, s - rows, 0], [-1, -1, rows, -1]) : mask; // [B|1, 1, rows, S_kv]
     // A decoding step on WebGPU with no gradient tape: scores, softmax and p·v in one program (./webgpu/fused.ts).
-    const fused = past && mask ? fusedDecodeAttention(qRaw, k, v, mask, 1 / Math.sqrt(this.headDim)) : null;
+    const fused = past && rowMask ? fusedDecodeAttention(qRaw, k, v, rowMask, 1 / Math.sqrt(this.headDim)) : null;
     if (fused) return { y: this.proj.apply(fused) as tf.Tensor3D, kv: { k, v } };
     // Scale q rather than the scores: S*Dh multiplies instead of S*S_kv.
     const q = tf.mul(qRaw, this.scale); // × 1/sqrt(Dh)
-    let att: tf.Tensor = tf.matMul(q, k, false, true); // [B, H, S, S_kv]
-    if (mask) att = tf.add(att, mask);
+    let att: tf.Tensor = tf.matMul(q, k, false, true); // [B, H, rows, S_kv]
+    if (rowMask) att = tf.add(att, rowMask);
     // Over keys. Under a gradient tape on wasm, the gradient is one kernel (./wasmSoftmax.ts: the same bits).
     att = (taping() ? wasmTapedSoftmax(att) : null) ?? tf.softmax(att);
-    const yHeads = tf.matMul(att, v); // [B, H, S, Dh]
-    const y = tf.reshape(tf.transpose(yHeads, [0, 2, 1, 3]), [b, s, c]); // [B, S, C]: heads side by side again
+    const yHeads = tf.matMul(att, v); // [B, H, rows, Dh]
+    const y = tf.reshape(tf.transpose(yHeads, [0, 2, 1, 3]), [b, rows, c]); // [B, rows, C]: heads side by side again
     return { y: this.proj.apply(y) as tf.Tensor3D, kv: { k, v } };
   }
 }
@@ -397,10 +405,14 @@ export class Block {
     this.mlp = new MLP(store, `${name}.mlp`, dModel, ffnMult * dModel, residScale);
   }
 
-  apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV): { y: tf.Tensor3D; kv: LayerKV } {
-    const a = this.attn.apply(this.ln1.apply(x) as tf.Tensor3D, mask, past);
-    const h = tf.add(x, a.y);
-    const y = tf.add<tf.Tensor3D>(h, this.mlp.apply(this.ln2.apply(h))); // [B, S, C]
+  /** `keep`: the outputs of the last `keep` positions only (SelfAttention.apply); y is then [B, keep, C]. */
+  apply(x: tf.Tensor3D, mask: tf.Tensor | null, past?: LayerKV, keep?: number): { y: tf.Tensor3D; kv: LayerKV } {
+    const a = this.attn.apply(this.ln1.apply(x) as tf.Tensor3D, mask, past, keep);
+    const [b, s, c] = x.shape;
+    const rows = a.y.shape[1];
+    const residual = rows < s ? tf.slice(x, [0, s - rows, 0], [b, rows, c]) : x; // [B, rows, C]
+    const h = tf.add(residual, a.y);
+    const y = tf.add<tf.Tensor3D>(h, this.mlp.apply(this.ln2.apply(h))); // [B, rows, C]
     return { y, kv: a.kv };
   }
 }

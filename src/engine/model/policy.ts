@@ -190,11 +190,17 @@ export class TinyVLM {
     return tf.add(causal, this.keyMask(prompts, len));
   }
 
-  /** Decoder blocks + final LN. x [N, S, C]; `pasts` are the caches of earlier positions. */
-  decode(x: tf.Tensor3D, mask: tf.Tensor, pasts?: LayerKV[]): { h: tf.Tensor3D; kvs: LayerKV[] } {
+  /**
+   * Decoder blocks + final LN. x [N, S, C]; `pasts` are the caches of earlier positions. With
+   * `keep`, h is [N, keep, C]: the last block computes the outputs of x's last `keep` positions
+   * only (every position's keys and values still), for the passes that read only those: the
+   * heads read T positions of a teacher-forced pass, a prefill only its last.
+   */
+  decode(x: tf.Tensor3D, mask: tf.Tensor, pasts?: LayerKV[], keep?: number): { h: tf.Tensor3D; kvs: LayerKV[] } {
     const kvs: LayerKV[] = [];
+    const last = this.blocks.length - 1;
     this.blocks.forEach((block, i) => {
-      const out = block.apply(x, mask, pasts?.[i]);
+      const out = block.apply(x, mask, pasts?.[i], i === last ? keep : undefined);
       x = out.y;
       kvs.push(out.kv);
     });
@@ -224,8 +230,7 @@ export class TinyVLM {
       x = tf.concat([x, this.embed(fed, this.prefixLen, summary)], 1); // [N, S0+T-1, C]
     }
     const len = this.prefixLen + t - 1;
-    const { h } = this.decode(x, this.attnMask(prompts, len));
-    return tf.slice(h, [0, this.prefixLen - 1, 0], [n, t, this.config.dModel]); // [N, T, C]
+    return this.decode(x, this.attnMask(prompts, len), undefined, t).h; // [N, T, C]: positions S0-1.., the last t
   }
 
   /**
@@ -257,8 +262,7 @@ export class TinyVLM {
     if (t > 1) text = tf.concat([text, this.embed(tf.slice(responses, [0, 0], [n, t - 1]), prefixLen, summary)], 1); // [N, S-P, C]
     const len = prefixLen + t - 1;
     const mask = tf.slice(this.attnMask(prompts, len), [0, 0, p, 0], [n, 1, len - p, len]); // [N, 1, S-P, S]: the text rows
-    const { h } = this.decode(text, mask, pasts); // [N, S-P, C]
-    return tf.slice(h, [0, prefixLen - 1 - p, 0], [n, t, d]); // [N, T, C]
+    return this.decode(text, mask, pasts, t).h; // [N, T, C]: text rows S0-1-P.., the last t
   }
 
   /**
@@ -287,9 +291,8 @@ export class TinyVLM {
     let x = this.prefixInput(visual, prompts, summary); // [N, S0, C]
     if (generated) x = tf.concat([x, this.embed(generated, this.prefixLen, summary)], 1); // [N, S0+t, C]
     const len = x.shape[1];
-    const { h } = this.decode(x, this.attnMask(prompts, len));
-    const last = tf.slice(h, [0, len - 1, 0], [n, 1, this.config.dModel]); // [N, 1, C]
-    return tf.reshape(this.logits(last), [n, this.config.vocabSize]); // [N, V]
+    const { h } = this.decode(x, this.attnMask(prompts, len), undefined, 1); // [N, 1, C]: the last position
+    return tf.reshape(this.logits(h), [n, this.config.vocabSize]); // [N, V]
   }
 
   dispose(): void {

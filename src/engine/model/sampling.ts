@@ -197,10 +197,9 @@ export async function generate(net: TinyVLM, images: RowImages, prompts: tf.Tens
         const ids = share ? promptIds : promptsN; // [B|N, promptLen]
         const { visual: vis, summary: sum } = net.encodeRows(share ? images : repeatImages(images, g)); // [B|N, P, C], [B|N, 1, C]
         const x = net.prefixInput(vis, ids, sum); // [B|N, S0, C]
-        const out = net.decode(x, net.attnMask(ids, s0));
+        const out = net.decode(x, net.attnMask(ids, s0), undefined, 1); // h [B|N, 1, C]: position S0-1 alone
         const rows = x.shape[0];
-        const last = tf.slice(out.h, [0, s0 - 1, 0], [rows, 1, net.config.dModel]); // [B|N, 1, C]
-        const logits = tf.reshape<tf.Rank.R2>(net.logits(last), [rows, v]); // [B|N, V]
+        const logits = tf.reshape<tf.Rank.R2>(net.logits(out.h), [rows, v]); // [B|N, V]
         const times = share ? g : 1;
         return {
           summary: repeatRows(sum, times), // [N, 1, C]
