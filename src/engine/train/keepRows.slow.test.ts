@@ -25,7 +25,7 @@ function run(block: Block, vars: tf.Variable[], keep: number, mask: tf.Tensor, a
     const f = (xIn: tf.Tensor3D, k: tf.Tensor4D, v: tf.Tensor4D) => {
       const out = block.apply(xIn, mask, { k, v }, asked ? keep : undefined);
       const y = asked ? out.y : tf.slice(out.y, [0, S - keep, 0], [B, keep, D]);
-      return { y, kv: out.kv, loss: tf.sum(tf.mul(y, w)) as tf.Scalar };
+      return { y, kv: out.kv, loss: tf.sum<tf.Scalar>(tf.mul(y, w)) };
     };
     const { y, kv } = f(x, past.k, past.v);
     const inputs = tf.grads((xIn: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => f(xIn as tf.Tensor3D, k as tf.Tensor4D, v as tf.Tensor4D).loss)([x, past.k, past.v]);
