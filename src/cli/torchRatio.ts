@@ -15,7 +15,7 @@
  * PyTorch eager's on the same machine. Writes everything measured to bench/torch/out/ratio.json.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { z } from 'zod';
 import { iterationShape } from '../bench/engineBench';
@@ -85,7 +85,8 @@ runCli(USAGE, () => {
   const shapes = modelMatmulShapes(config.model, config.sampling.promptsPerIter * config.sampling.groupSize, config.sampling.maxNewTokens);
   const shapeArg = [shapes.train, shapes.decode].map((s) => `${s.rows}x${s.inner}x${s.cols}`).join(',');
 
-  if (!existsSync(FIXTURE)) run('npx', ['tsx', 'src/cli/torchReference.ts', '--out', FIXTURE]); // bench.py takes its 8 prompts from it
+  // Made afresh from the code being timed (5 s): check.py must compare the port with this engine, not an earlier one's outputs.
+  run('npx', ['tsx', 'src/cli/torchReference.ts', '--out', FIXTURE]); // bench.py also takes its 8 prompts from it
   const torchEnv: Record<string, string> = {};
   if (!args['system-blas']) torchEnv['LD_LIBRARY_PATH'] = run('sh', ['bench/torch/openblas.sh']).trim();
 
