@@ -52,8 +52,9 @@ const TorchTiming = z.object({
   env: z.string(),
   iterations: z.array(Iteration).min(1),
   blas: z.object({ kind: z.string() }).optional(),
-  limits: z.array(z.object({ rows: z.number(), inner: z.number(), cols: z.number(), gflops: z.number() })).length(2),
+  limits: z.array(z.object({ rows: z.number(), inner: z.number(), cols: z.number(), gflops: z.number() })).length(2), // the shapes in the order asked: train, decode
 });
+type Limit = z.infer<typeof TorchTiming>['limits'][number];
 type Timed = { iterations: z.infer<typeof Iteration>[] };
 type Medians = Record<Column, number>;
 
@@ -116,7 +117,9 @@ runCli(USAGE, () => {
     const pair: (typeof results)[number] = { pair: i, node: n, torch: {}, load: [] };
     for (const t of args.threads) {
       const raw = torch(t);
-      const rates = { train: raw.limits[0]!.gflops, decode: raw.limits[1]!.gflops };
+      const [trainLimit, decodeLimit] = raw.limits as [Limit, Limit];
+      if (trainLimit.rows !== shapes.train.rows || decodeLimit.rows !== shapes.decode.rows) throw new Error(`bench.py timed ${JSON.stringify(raw.limits)}, not the shapes asked (${shapeArg})`);
+      const rates = { train: trainLimit.gflops, decode: decodeLimit.gflops };
       const side = { ...medians(raw), efficiency: efficiency(raw, rates), rates, blas: raw.blas?.kind ?? '?' };
       pair.torch[t] = side;
       const ratio = COLUMNS.map((c) => `${c} ${fmt(n[c])}/${fmt(side[c])} = ${(n[c] / side[c]).toFixed(2)}x`).join(', ');
